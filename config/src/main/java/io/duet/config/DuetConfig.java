@@ -1,0 +1,46 @@
+package io.duet.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The appliance configuration document: one immutable value with a monotonically increasing {@code revision}.
+ *
+ * <p>Records never throw on bad values: they only fill defaults and copy lists, so that
+ * {@link ConfigValidator} can report every violation with its JSON path. A document that has not passed the
+ * validator must not reach the data plane.
+ */
+public record DuetConfig(
+        Long revision,
+        List<Listener> listeners,
+        Limits limits,
+        Forwarding forwarding,
+        AccessLog accessLog,
+        List<VirtualHost> virtualHosts,
+        List<Pool> pools) {
+
+    public DuetConfig {
+        revision = revision == null ? 0L : revision;
+        listeners = Lists.copy(listeners);
+        limits = limits == null ? Limits.defaults() : limits;
+        forwarding = forwarding == null ? Forwarding.defaults() : forwarding;
+        accessLog = accessLog == null ? AccessLog.defaults() : accessLog;
+        virtualHosts = Lists.copy(virtualHosts);
+        pools = Lists.copy(pools);
+    }
+
+    /** The same document with another revision. */
+    public DuetConfig withRevision(long newRevision) {
+        return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools);
+    }
+
+    /** The pool with this name, or {@code null}. */
+    public Pool pool(String name) {
+        for (Pool p : pools) {
+            if (Objects.equals(p.name(), name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,22 @@
+package io.duet.config;
+
+/**
+ * A port the data plane listens on.
+ *
+ * @param name          unique name, used in metrics and logs
+ * @param address       bind address (default {@code 0.0.0.0})
+ * @param port          1-65535; 0 only in tests (an ephemeral port)
+ * @param protocol      {@code http} (HTTPS arrives with the TLS module)
+ * @param proxyProtocol accept the PROXY protocol (v1 and v2) from these peers
+ */
+public record Listener(String name, String address, Integer port, String protocol, ProxyProtocol proxyProtocol) {
+    public Listener {
+        address = address == null ? "0.0.0.0" : address;
+        protocol = protocol == null ? "http" : protocol;
+        proxyProtocol = proxyProtocol == null ? ProxyProtocol.disabled() : proxyProtocol;
+    }
+
+    public Listener(String name, String address, int port) {
+        this(name, address, port, null, null);
+    }
+}

@@ -1,0 +1,50 @@
+package io.duet.config;
+
+import java.util.List;
+
+/**
+ * A route: conditions, then exactly one action (forward to {@code pool}, {@code redirect} or {@code respond}),
+ * plus optional header rules, a path rewrite, compression and limits.
+ *
+ * @param name              unique within its virtual host; used in metrics
+ * @param match             every condition must hold; no match object matches everything
+ * @param pool              forward to this pool
+ * @param redirect          answer with a redirect
+ * @param respond           answer with a fixed response
+ * @param requestHeaders    rules applied to the request before forwarding, in order
+ * @param responseHeaders   rules applied to the response before it is sent, in order
+ * @param rewrite           path prefix rewrite applied before forwarding
+ * @param compression       gzip responses the backend sent uncompressed
+ * @param maxBodyBytes      overrides {@link Limits#maxBodyBytes()}
+ * @param responseTimeoutMs overrides {@link Limits#backendResponseTimeoutMs()}
+ * @param retries           extra attempts on another server when a connection fails before any byte was sent;
+ *                          idempotent methods only (default 1, at most 5)
+ */
+public record Route(
+        String name,
+        RouteMatch match,
+        String pool,
+        Redirect redirect,
+        FixedResponse respond,
+        List<HeaderRule> requestHeaders,
+        List<HeaderRule> responseHeaders,
+        Rewrite rewrite,
+        Compression compression,
+        Long maxBodyBytes,
+        Long responseTimeoutMs,
+        Integer retries) {
+
+    public static final int DEFAULT_RETRIES = 1;
+
+    public Route {
+        match = match == null ? RouteMatch.any() : match;
+        requestHeaders = Lists.copy(requestHeaders);
+        responseHeaders = Lists.copy(responseHeaders);
+        retries = retries == null ? DEFAULT_RETRIES : retries;
+    }
+
+    /** A route forwarding everything to a pool. */
+    public static Route forward(String name, RouteMatch match, String pool) {
+        return new Route(name, match, pool, null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,23 @@
+package io.duet.config;
+
+import java.util.List;
+
+/**
+ * A virtual host: the routes that serve a set of host names.
+ *
+ * <p>Host lookup order: an exact name, then the longest matching wildcard ({@code *.example.com} matches
+ * {@code a.example.com} and {@code a.b.example.com}, not {@code example.com}), then the host marked
+ * {@code default}. A request no host accepts gets 404 ({@code DUET-PROXY-0404}).
+ *
+ * @param name        unique name
+ * @param hostnames   exact names and {@code *.}-wildcards, compared case-insensitively, without port
+ * @param defaultHost at most one host is the default
+ * @param routes      tried in order; the first whose every condition matches wins
+ */
+public record VirtualHost(String name, List<String> hostnames, Boolean defaultHost, List<Route> routes) {
+    public VirtualHost {
+        hostnames = Lists.copy(hostnames);
+        defaultHost = defaultHost != null && defaultHost;
+        routes = Lists.copy(routes);
+    }
+}
