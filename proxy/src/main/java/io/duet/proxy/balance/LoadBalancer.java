@@ -1,0 +1,25 @@
+package io.duet.proxy.balance;
+
+import io.duet.proxy.pool.BackendServer;
+
+/**
+ * Chooses a server of a pool for one request. One small final class per algorithm; {@link Balancers#of} builds
+ * them from a pool's settings and its servers. Implementations are immutable apart from lock-free counters.
+ */
+public interface LoadBalancer {
+
+    /**
+     * The server for this request, or {@code null} when every candidate is excluded. Called on an I/O thread;
+     * must not block or lock.
+     *
+     * @param request  what the algorithm may look at (unused by round robin)
+     * @param excluded bit {@code i} set: server with {@link BackendServer#index()} {@code i} was already tried
+     */
+    BackendServer pick(RequestView request, long excluded);
+
+    /** True when the bit of this server is set in the mask (servers beyond 64 are never excluded). */
+    static boolean isExcluded(BackendServer server, long excluded) {
+        int i = server.index();
+        return i < 64 && (excluded & (1L << i)) != 0;
+    }
+}

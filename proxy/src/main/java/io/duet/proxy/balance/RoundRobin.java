@@ -1,0 +1,32 @@
+package io.duet.proxy.balance;
+
+import io.duet.proxy.pool.BackendServer;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Each server in turn, ignoring weights. Lock-free. */
+final class RoundRobin implements LoadBalancer {
+    private final BackendServer[] servers;
+    private final AtomicInteger next = new AtomicInteger();
+
+    RoundRobin(List<BackendServer> servers) {
+        this.servers = servers.toArray(new BackendServer[0]);
+    }
+
+    @Override
+    public BackendServer pick(RequestView request, long excluded) {
+        int n = servers.length;
+        if (n == 0) {
+            return null;
+        }
+        int start = Math.floorMod(next.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            BackendServer s = servers[(start + i) % n];
+            if (!LoadBalancer.isExcluded(s, excluded)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

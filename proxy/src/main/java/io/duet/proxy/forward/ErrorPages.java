@@ -1,0 +1,87 @@
+package io.duet.proxy.forward;
+
+import io.undertow.server.DefaultResponseListener;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Error responses of the forwarding path with stable ids: 502 {@code DUET-PROXY-0502} (the server failed before
+ * answering), 503 {@code DUET-PROXY-0503} (no server is up, or the connection queue is full), 504
+ * {@code DUET-PROXY-0504} (connect or response timeout).
+ */
+public final class ErrorPages {
+    /** Writes the error page for any exchange that ends with an error status and no body. */
+    public static final DefaultResponseListener DEFAULT_RESPONSE = exchange -> {
+        if (exchange.isResponseStarted() || exchange.getStatusCode() < 400) {
+            return false;
+        }
+        ForwardState st = exchange.getAttachment(ForwardState.KEY);
+        if (st != null && exchange.getStatusCode() == 503 && st.failure() != ForwardState.Failure.NO_SERVER
+                && st.failure() != ForwardState.Failure.QUEUE_FULL) {
+            // Undertow's proxy answers a bare 503 when a backend fails; say what really happened.
+            exchange.setStatusCode(statusOf(st));
+        }
+        send(exchange, exchange.getStatusCode(), idOf(exchange.getStatusCode()), messageOf(exchange, st));
+        return true;
+    };
+
+    private ErrorPages() {
+    }
+
+    /** Ends the exchange with the error that matches how forwarding failed. I/O thread. */
+    static void forwardFailure(HttpServerExchange exchange, ForwardState st) {
+        if (exchange.isResponseStarted()) {
+            org.xnio.IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
+        int status = statusOf(st);
+        send(exchange, status, idOf(status), messageOf(exchange, st));
+    }
+
+    static int statusOf(ForwardState st) {
+        switch (st.failure()) {
+            case NO_SERVER:
+            case QUEUE_FULL:
+                return 503;
+            case CONNECT_TIMEOUT:
+            case RESPONSE_TIMEOUT:
+                return 504;
+            default:
+                return 502;
+        }
+    }
+
+    static String idOf(int status) {
+        return String.format("DUET-PROXY-%04d", status);
+    }
+
+    private static String messageOf(HttpServerExchange exchange, ForwardState st) {
+        if (st == null) {
+            return "the request could not be served";
+        }
+        String server = st.server() == null ? "" : " (last tried: server '" + st.server().id() + "')";
+        switch (st.failure()) {
+            case NO_SERVER:
+                return "pool '" + st.pool() + "': no server is up";
+            case QUEUE_FULL:
+                return "pool '" + st.pool() + "': every connection is busy and the queue is full";
+            case CONNECT_TIMEOUT:
+                return "pool '" + st.pool() + "': connecting to the server timed out" + server;
+            case RESPONSE_TIMEOUT:
+                return "pool '" + st.pool() + "': the server did not answer in time" + server;
+            default:
+                return "pool '" + st.pool() + "': the server failed before answering" + server;
+        }
+    }
+
+    /** A small JSON or plain body. Temporary shape until the action package's error renderer is wired. */
+    static void send(HttpServerExchange exchange, int status, String id, String message) {
+        exchange.setStatusCode(status);
+        String body = "{\"status\":" + status + ",\"id\":\"" + id + "\",\"message\":\"" + message.replace("\"", "'")
+                + "\"}\n";
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,221 @@
+package io.duet.proxy.forward;
+
+import io.duet.config.Forwarding;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Rewrites the request headers before forwarding and the response headers before they reach the client.
+ *
+ * <p>Request: hop-by-hop headers (RFC 9110 section 7.6.1) and every header named in {@code Connection} are removed;
+ * a WebSocket upgrade keeps {@code Upgrade: websocket} (the tunnel opens only when the server answers 101); h2c
+ * upgrades are refused by dropping the upgrade. From an untrusted peer, X-Forwarded-For/-Proto/-Host/-Port/-Server,
+ * X-Real-IP and Forwarded are replaced by Duet's own values and the request id is generated; from a trusted proxy
+ * they are extended (X-Forwarded-For and Forwarded get the peer appended) or kept.
+ *
+ * <p>Undertow's ProxyHandler then sets X-Forwarded-For/-Proto/-Port/-Server itself (configured to reuse what is
+ * present), so untrusted values never survive because they are removed here first.
+ *
+ * <p>I/O thread; allocation is a few strings per request.
+ */
+public final class ForwardingHeaders {
+    /** The request id of this exchange, for logs and error pages. */
+    public static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
+
+    static final HttpString KEEP_ALIVE = new HttpString("Keep-Alive");
+    static final HttpString PROXY_CONNECTION = new HttpString("Proxy-Connection");
+    static final HttpString X_REAL_IP = new HttpString("X-Real-IP");
+    static final HttpString X_FORWARDED_PORT = new HttpString("X-Forwarded-Port");
+    static final HttpString X_FORWARDED_SERVER = new HttpString("X-Forwarded-Server");
+    static final HttpString FORWARDED = new HttpString("Forwarded");
+    static final HttpString VIA = new HttpString("Via");
+    private static final HttpString[] HOP_BY_HOP = {
+            Headers.CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, Headers.TE, Headers.TRAILER,
+            Headers.TRANSFER_ENCODING, Headers.UPGRADE, Headers.PROXY_AUTHORIZATION, Headers.PROXY_AUTHENTICATE};
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private final TrustedAddresses trusted;
+    private final HttpString requestIdHeader;
+    private final boolean forwarded;
+    private final boolean xRealIp;
+    private final String via;
+
+    public ForwardingHeaders(Forwarding spec, String nodeName) {
+        this.trusted = TrustedAddresses.of(spec.trustedProxies());
+        this.requestIdHeader = spec.requestIdHeader().isEmpty() ? null : new HttpString(spec.requestIdHeader());
+        this.forwarded = spec.forwarded();
+        this.xRealIp = spec.xRealIp();
+        this.via = spec.via() ? "1.1 " + nodeName : null;
+    }
+
+    /** Prepares the request headers for forwarding. I/O thread. */
+    public void request(HttpServerExchange exchange) {
+        HeaderMap h = exchange.getRequestHeaders();
+        boolean websocket = isWebSocketUpgrade(exchange, h);
+        stripHopByHop(h);
+        if (websocket) {
+            h.put(Headers.UPGRADE, "websocket");
+            h.put(Headers.CONNECTION, "Upgrade");
+        }
+
+        InetSocketAddress source = exchange.getSourceAddress();
+        InetAddress client = source == null ? null : source.getAddress();
+        boolean fromTrusted = trusted.contains(client);
+        String clientIp = client == null ? "unknown" : client.getHostAddress();
+        String host = h.getFirst(Headers.HOST);
+        if (!fromTrusted) {
+            h.remove(Headers.X_FORWARDED_FOR);
+            h.remove(Headers.X_FORWARDED_PROTO);
+            h.remove(Headers.X_FORWARDED_HOST);
+            h.remove(X_FORWARDED_PORT);
+            h.remove(X_FORWARDED_SERVER);
+            h.remove(X_REAL_IP);
+            h.remove(FORWARDED);
+        }
+        if (host != null && !h.contains(Headers.X_FORWARDED_HOST)) {
+            h.put(Headers.X_FORWARDED_HOST, host);
+        }
+        if (xRealIp) {
+            if (!h.contains(X_REAL_IP)) {
+                h.put(X_REAL_IP, clientIp);
+            }
+        } else {
+            h.remove(X_REAL_IP);
+        }
+        if (forwarded) {
+            String element = forwardedElement(client, host, exchange.getRequestScheme());
+            String existing = h.getFirst(FORWARDED);
+            h.put(FORWARDED, existing == null || existing.isEmpty() ? element : existing + ", " + element);
+        } else if (!fromTrusted) {
+            h.remove(FORWARDED);
+        }
+        if (via != null) {
+            String existing = h.getFirst(VIA);
+            h.put(VIA, existing == null ? via : existing + ", " + via);
+        }
+        if (requestIdHeader != null) {
+            String id = fromTrusted ? h.getFirst(requestIdHeader) : null;
+            if (id == null || id.isEmpty() || id.length() > 200) {
+                id = newRequestId();
+                h.put(requestIdHeader, id);
+            }
+            exchange.putAttachment(REQUEST_ID, id);
+        }
+    }
+
+    /** Removes hop-by-hop headers from a backend response before it reaches the client. I/O thread. */
+    public void response(HttpServerExchange exchange) {
+        HeaderMap h = exchange.getResponseHeaders();
+        boolean switching = exchange.getStatusCode() == 101;
+        HeaderValues upgrade = switching ? h.get(Headers.UPGRADE) : null;
+        String upgradeValue = upgrade == null ? null : upgrade.getFirst();
+        stripHopByHop(h);
+        if (switching && upgradeValue != null) {
+            h.put(Headers.UPGRADE, upgradeValue);
+            h.put(Headers.CONNECTION, "Upgrade");
+        }
+        if (requestIdHeader != null) {
+            String id = exchange.getAttachment(REQUEST_ID);
+            if (id != null && !h.contains(requestIdHeader)) {
+                h.put(requestIdHeader, id);
+            }
+        }
+        if (via != null) {
+            String existing = h.getFirst(VIA);
+            h.put(VIA, existing == null ? via : existing + ", " + via);
+        }
+    }
+
+    /** Removes every header named in Connection, then the fixed hop-by-hop set. */
+    static void stripHopByHop(HeaderMap h) {
+        HeaderValues connection = h.get(Headers.CONNECTION);
+        if (connection != null) {
+            for (int i = 0; i < connection.size(); i++) {
+                String v = connection.get(i);
+                int start = 0;
+                for (int j = 0; j <= v.length(); j++) {
+                    if (j == v.length() || v.charAt(j) == ',') {
+                        String name = v.substring(start, j).trim();
+                        if (!name.isEmpty() && !name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")) {
+                            h.remove(name);
+                        }
+                        start = j + 1;
+                    }
+                }
+            }
+        }
+        for (HttpString name : HOP_BY_HOP) {
+            h.remove(name);
+        }
+    }
+
+    private static boolean isWebSocketUpgrade(HttpServerExchange exchange, HeaderMap h) {
+        String upgrade = h.getFirst(Headers.UPGRADE);
+        if (upgrade == null || !upgrade.trim().equalsIgnoreCase("websocket")) {
+            return false;
+        }
+        if (!exchange.getRequestMethod().equals(io.undertow.util.Methods.GET)) {
+            return false;
+        }
+        HeaderValues connection = h.get(Headers.CONNECTION);
+        if (connection == null) {
+            return false;
+        }
+        for (int i = 0; i < connection.size(); i++) {
+            for (String token : connection.get(i).split(",")) {
+                if (token.trim().equalsIgnoreCase("upgrade")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String forwardedElement(InetAddress client, String host, String scheme) {
+        StringBuilder b = new StringBuilder(64).append("for=");
+        if (client == null) {
+            b.append("unknown");
+        } else if (client instanceof Inet6Address) {
+            b.append("\"[").append(client.getHostAddress()).append("]\"");
+        } else {
+            b.append(client.getHostAddress());
+        }
+        if (host != null && isToken(host)) {
+            b.append(";host=").append(host);
+        } else if (host != null) {
+            b.append(";host=\"").append(host.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        b.append(";proto=").append(scheme);
+        return b.toString();
+    }
+
+    private static boolean isToken(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || c == '~')) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    /** 16 random hex digits. */
+    static String newRequestId() {
+        long r = ThreadLocalRandom.current().nextLong();
+        char[] c = new char[16];
+        for (int i = 15; i >= 0; i--) {
+            c[i] = HEX[(int) (r & 0xf)];
+            r >>>= 4;
+        }
+        return new String(c);
+    }
+}

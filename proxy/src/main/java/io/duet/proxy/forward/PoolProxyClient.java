@@ -1,0 +1,259 @@
+package io.duet.proxy.forward;
+
+import io.duet.proxy.balance.RequestView;
+import io.duet.proxy.pool.BackendPool;
+import io.duet.proxy.pool.BackendServer;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ResponseCommitListener;
+import io.undertow.server.handlers.proxy.ProxyCallback;
+import io.undertow.server.handlers.proxy.ProxyClient;
+import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.WorkerUtils;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bridge between Undertow's proxy machinery and our pools: picks a server with the pool's balancer, takes a
+ * keep-alive connection from that server's pool, enforces the connect and response timeouts, and decides retries.
+ *
+ * <p>Retries: when a connection to a server fails (refused, reset, connect timeout) before any byte of the request
+ * was sent, an idempotent request is tried on another server of the pool, at most {@code retries} more times.
+ * Anything else ends in an error response written by {@link ErrorPages} (502 connect failure, 503 no server,
+ * 504 timeouts).
+ *
+ * <p>Every method runs on the exchange's I/O thread and never blocks.
+ */
+public final class PoolProxyClient implements ProxyClient {
+    /** The retries a ProxyHandler in front of this client must allow: we decide, so it must always ask us. */
+    public static final int MAX_RETRIES = 6;
+
+    private static final ProxyTarget TARGET = new ProxyTarget() {
+    };
+
+    private final BackendPool pool;
+    private final int retries;
+    private final long responseTimeoutMs;
+    private final ForwardEvents events;
+
+    public PoolProxyClient(BackendPool pool, int retries, long responseTimeoutMs, ForwardEvents events) {
+        this.pool = pool;
+        this.retries = retries;
+        this.responseTimeoutMs = responseTimeoutMs;
+        this.events = events;
+    }
+
+    @Override
+    public ProxyTarget findTarget(HttpServerExchange exchange) {
+        return TARGET;
+    }
+
+    @Override
+    public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback,
+                              long timeout, TimeUnit timeUnit) {
+        ForwardState st = exchange.getAttachment(ForwardState.KEY);
+        if (st == null) {
+            st = new ForwardState(pool.name());
+            exchange.putAttachment(ForwardState.KEY, st);
+            exchange.addExchangeCompleteListener(COMPLETION);
+        } else {
+            if (st.failure == ForwardState.Failure.RESPONSE_TIMEOUT) {
+                // Undertow retries idempotent requests whose backend connection broke; a timeout is final.
+                ErrorPages.forwardFailure(exchange, st);
+                return;
+            }
+            if (st.attempts > retries || !Idempotent.method(exchange.getRequestMethod())) {
+                ErrorPages.forwardFailure(exchange, st);
+                return;
+            }
+        }
+        BackendServer server = pool.balancer().pick(new ExchangeView(exchange), st.excluded);
+        if (server == null) {
+            if (st.attempts == 0) {
+                st.failure = ForwardState.Failure.NO_SERVER;
+                events.noServer(pool);
+            }
+            ErrorPages.forwardFailure(exchange, st);
+            return;
+        }
+        if (st.attempts > 0) {
+            events.retry(server);
+        }
+        st.attempts++;
+        st.server = server;
+        if (server.index() < 64) {
+            st.excluded |= 1L << server.index();
+        }
+        st.failure = ForwardState.Failure.NONE;
+        Attempt attempt = new Attempt(exchange, st, server, callback);
+        server.connections().connect(target, exchange, attempt, timeout, timeUnit, false);
+        attempt.armConnectTimer(pool.connectTimeoutMs());
+    }
+
+    /** One connection attempt to one server; guards against a late answer after its timeout fired. */
+    private final class Attempt implements ProxyCallback<ProxyConnection>, Runnable {
+        private final HttpServerExchange exchange;
+        private final ForwardState st;
+        private final BackendServer server;
+        private final ProxyCallback<ProxyConnection> next;
+        private XnioExecutor.Key timer;
+        private boolean done;
+
+        Attempt(HttpServerExchange exchange, ForwardState st, BackendServer server, ProxyCallback<ProxyConnection> next) {
+            this.exchange = exchange;
+            this.st = st;
+            this.server = server;
+            this.next = next;
+        }
+
+        /** Arms the connect timeout unless the pool already answered (a cached connection answers at once). */
+        void armConnectTimer(long ms) {
+            if (!done && ms > 0) {
+                timer = WorkerUtils.executeAfter(exchange.getIoThread(), this, ms, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** Connect timeout. */
+        @Override
+        public void run() {
+            if (done) {
+                return;
+            }
+            done = true;
+            st.failure = ForwardState.Failure.CONNECT_TIMEOUT;
+            events.connectFailed(server, true);
+            next.failed(exchange);
+        }
+
+        private boolean finish() {
+            if (done) {
+                return false;
+            }
+            done = true;
+            if (timer != null) {
+                timer.remove();
+            }
+            return true;
+        }
+
+        @Override
+        public void completed(HttpServerExchange ex, ProxyConnection connection) {
+            if (!finish()) {
+                IoUtils.safeClose(connection.getConnection());
+                return;
+            }
+            st.connection = connection;
+            server.active().incrementAndGet();
+            st.countedActive = true;
+            if (responseTimeoutMs > 0) {
+                st.responseTimer = WorkerUtils.executeAfter(ex.getIoThread(), new ResponseTimeout(ex, st),
+                        responseTimeoutMs, TimeUnit.MILLISECONDS);
+                ex.addResponseCommitListener(CANCEL_RESPONSE_TIMER);
+            }
+            next.completed(ex, connection);
+        }
+
+        @Override
+        public void failed(HttpServerExchange ex) {
+            if (!finish()) {
+                return;
+            }
+            st.failure = ForwardState.Failure.CONNECT_FAILED;
+            events.connectFailed(server, false);
+            next.failed(ex);
+        }
+
+        @Override
+        public void couldNotResolveBackend(HttpServerExchange ex) {
+            if (finish()) {
+                st.failure = ForwardState.Failure.CONNECT_FAILED;
+                next.couldNotResolveBackend(ex);
+            }
+        }
+
+        @Override
+        public void queuedRequestFailed(HttpServerExchange ex) {
+            if (finish()) {
+                st.failure = ForwardState.Failure.QUEUE_FULL;
+                ErrorPages.forwardFailure(ex, st);
+            }
+        }
+    }
+
+    /** The backend did not start its response in time: drop its connection and answer 504. */
+    private final class ResponseTimeout implements Runnable {
+        private final HttpServerExchange exchange;
+        private final ForwardState st;
+
+        ResponseTimeout(HttpServerExchange exchange, ForwardState st) {
+            this.exchange = exchange;
+            this.st = st;
+        }
+
+        @Override
+        public void run() {
+            st.responseTimer = null;
+            if (exchange.isResponseStarted() || exchange.isComplete()) {
+                return;
+            }
+            st.failure = ForwardState.Failure.RESPONSE_TIMEOUT;
+            events.responseTimeout(st.server);
+            ErrorPages.forwardFailure(exchange, st);
+            if (st.connection != null) {
+                IoUtils.safeClose(st.connection.getConnection());
+            }
+        }
+    }
+
+    private static final ResponseCommitListener CANCEL_RESPONSE_TIMER = exchange -> {
+        ForwardState st = exchange.getAttachment(ForwardState.KEY);
+        if (st != null && st.responseTimer != null) {
+            st.responseTimer.remove();
+            st.responseTimer = null;
+        }
+    };
+
+    private static final ExchangeCompletionListener COMPLETION = (exchange, nextListener) -> {
+        ForwardState st = exchange.getAttachment(ForwardState.KEY);
+        if (st != null) {
+            if (st.responseTimer != null) {
+                st.responseTimer.remove();
+                st.responseTimer = null;
+            }
+            if (st.countedActive) {
+                st.countedActive = false;
+                st.server.active().decrementAndGet();
+            }
+        }
+        nextListener.proceed();
+    };
+
+    /** The exchange as balancers see it. */
+    private static final class ExchangeView implements RequestView {
+        private final HttpServerExchange exchange;
+
+        ExchangeView(HttpServerExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public InetAddress clientAddress() {
+            InetSocketAddress a = exchange.getSourceAddress();
+            return a == null ? null : a.getAddress();
+        }
+
+        @Override
+        public String header(String name) {
+            return exchange.getRequestHeaders().getFirst(name);
+        }
+
+        @Override
+        public String path() {
+            return exchange.getRelativePath();
+        }
+    }
+}

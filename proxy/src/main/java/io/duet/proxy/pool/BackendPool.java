@@ -1,0 +1,19 @@
+package io.duet.proxy.pool;
+
+import io.duet.proxy.balance.LoadBalancer;
+
+import java.util.List;
+
+/**
+ * A compiled pool: its servers and its balancer. Immutable; a reload builds a new one.
+ *
+ * @param name             pool name
+ * @param servers          every server, primaries and backups, in document order
+ * @param balancer         picks among the servers that may take traffic
+ * @param connectTimeoutMs connect timeout to a server
+ */
+public record BackendPool(String name, List<BackendServer> servers, LoadBalancer balancer, long connectTimeoutMs) {
+    public BackendPool {
+        servers = List.copyOf(servers);
+    }
+}

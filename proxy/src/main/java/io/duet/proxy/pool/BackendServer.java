@@ -1,0 +1,80 @@
+package io.duet.proxy.pool;
+
+import io.undertow.server.handlers.proxy.ProxyConnectionPool;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A server of a pool as the data plane sees it: its identity from the document, its place in the pool, and the
+ * shared keep-alive connection pool to it (kept across reloads while the server does not change).
+ */
+public final class BackendServer {
+    private final String pool;
+    private final String id;
+    private final int index;
+    private final String host;
+    private final int port;
+    private final int weight;
+    private final boolean backup;
+    private final ProxyConnectionPool connections;
+    private final AtomicInteger active;
+
+    BackendServer(String pool, String id, int index, String host, int port, int weight, boolean backup,
+                  ProxyConnectionPool connections, AtomicInteger active) {
+        this.pool = pool;
+        this.id = id;
+        this.index = index;
+        this.host = host;
+        this.port = port;
+        this.weight = weight;
+        this.backup = backup;
+        this.connections = connections;
+        this.active = active;
+    }
+
+    /** Name of the pool this server belongs to. */
+    public String pool() {
+        return pool;
+    }
+
+    /** The stable server id from the document. */
+    public String id() {
+        return id;
+    }
+
+    /** Position in the pool's server list; exclusion masks use it. */
+    public int index() {
+        return index;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    public boolean backup() {
+        return backup;
+    }
+
+    /** The keep-alive connections to this server. */
+    public ProxyConnectionPool connections() {
+        return connections;
+    }
+
+    /** Requests in flight on this server (shared by every snapshot that contains this server). */
+    public AtomicInteger active() {
+        return active;
+    }
+
+    @Override
+    public String toString() {
+        return pool + "/" + id + "(" + host + ":" + port + ")";
+    }
+}

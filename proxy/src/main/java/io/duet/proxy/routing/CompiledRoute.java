@@ -1,0 +1,39 @@
+package io.duet.proxy.routing;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+
+import java.util.regex.Pattern;
+
+/**
+ * A route compiled for one snapshot: its matchers and the handler running its actions.
+ *
+ * @param vhost        virtual host name
+ * @param name         route name
+ * @param matchers     every one must match
+ * @param bodyPattern  searched in the first {@code bodyMaxBytes} of the body, or {@code null}
+ * @param bodyMaxBytes bytes of the body the pattern sees
+ * @param handler      the route's actions, ending in forward, redirect or a fixed response
+ */
+public record CompiledRoute(String vhost, String name, RequestMatcher[] matchers, Pattern bodyPattern,
+                            int bodyMaxBytes, HttpHandler handler) {
+
+    /** Every condition except the body holds. I/O thread. */
+    boolean matchesWithoutBody(HttpServerExchange exchange, String path) {
+        for (RequestMatcher m : matchers) {
+            if (!m.matches(exchange, path)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean needsBody() {
+        return bodyPattern != null;
+    }
+
+    @Override
+    public String toString() {
+        return vhost + "/" + name;
+    }
+}

@@ -1,0 +1,41 @@
+package io.duet.proxy.routing;
+
+import io.duet.config.BodyMatch;
+import io.duet.config.Route;
+import io.duet.config.VirtualHost;
+import io.undertow.server.HttpHandler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/** Compiles the virtual hosts of a document into a host table. Reload thread; never an I/O thread. */
+public final class RouteCompiler {
+    private RouteCompiler() {
+    }
+
+    /**
+     * @param vhosts  validated virtual hosts
+     * @param actions builds the handler running a route's actions (given its virtual host name and route)
+     */
+    public static HostTable<VirtualHostRoutes> compile(List<VirtualHost> vhosts,
+                                                       BiFunction<String, Route, HttpHandler> actions) {
+        HostTable.Builder<VirtualHostRoutes> table = HostTable.builder();
+        for (VirtualHost vh : vhosts) {
+            List<CompiledRoute> routes = new ArrayList<>(vh.routes().size());
+            for (Route r : vh.routes()) {
+                BodyMatch body = r.match().body();
+                routes.add(new CompiledRoute(vh.name(), r.name(), Matchers.compile(r.match()), Matchers.body(body),
+                        body == null ? 0 : body.maxBytes(), actions.apply(vh.name(), r)));
+            }
+            VirtualHostRoutes compiled = new VirtualHostRoutes(vh.name(), routes);
+            for (String h : vh.hostnames()) {
+                table.add(h, compiled);
+            }
+            if (vh.defaultHost()) {
+                table.fallback(compiled);
+            }
+        }
+        return table.build();
+    }
+}

@@ -1,0 +1,74 @@
+package io.duet.proxy.routing;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+
+import java.util.List;
+
+/**
+ * Finds the route of a request and runs it.
+ *
+ * <p>Order: the virtual host by Host header ({@link HostTable}), then its routes in document order; the first
+ * route whose every condition holds wins. A route with a body condition makes the router buffer the first bytes
+ * of the body (asynchronously; the bytes are put back so the body is still forwarded whole) before that route
+ * and the ones after it are tried.
+ */
+public final class Router {
+    /** The route chosen for this exchange. */
+    public static final AttachmentKey<CompiledRoute> ROUTE = AttachmentKey.create(CompiledRoute.class);
+
+    private Router() {
+    }
+
+    /**
+     * Routes the exchange. I/O thread; never blocks.
+     *
+     * @param path     the canonical path
+     * @param notFound runs when no virtual host or no route matches
+     */
+    public static void route(HttpServerExchange exchange, HostTable<VirtualHostRoutes> hosts, String path,
+                             HttpHandler notFound) throws Exception {
+        VirtualHostRoutes vh = hosts.lookup(exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.HOST));
+        if (vh == null) {
+            notFound.handleRequest(exchange);
+            return;
+        }
+        route(exchange, vh.routes(), 0, path, notFound);
+    }
+
+    private static void route(HttpServerExchange exchange, List<CompiledRoute> routes, int from, String path,
+                              HttpHandler notFound) throws Exception {
+        for (int i = from, n = routes.size(); i < n; i++) {
+            CompiledRoute r = routes.get(i);
+            if (!r.matchesWithoutBody(exchange, path)) {
+                continue;
+            }
+            if (r.needsBody()) {
+                String body = exchange.getAttachment(BodyPrefixReader.PREFIX);
+                if (body == null) {
+                    bufferThenRoute(exchange, routes, i, path, notFound, r.bodyMaxBytes());
+                    return;
+                }
+                String inspected = body.length() > r.bodyMaxBytes() ? body.substring(0, r.bodyMaxBytes()) : body;
+                if (!r.bodyPattern().matcher(inspected).find()) {
+                    continue;
+                }
+            }
+            exchange.putAttachment(ROUTE, r);
+            r.handler().handleRequest(exchange);
+            return;
+        }
+        notFound.handleRequest(exchange);
+    }
+
+    /** Buffers the body prefix the remaining routes may need, then resumes routing at route {@code from}. */
+    private static void bufferThenRoute(HttpServerExchange exchange, List<CompiledRoute> routes, int from, String path,
+                                        HttpHandler notFound, int firstNeed) throws Exception {
+        int need = firstNeed;
+        for (int i = from + 1; i < routes.size(); i++) {
+            need = Math.max(need, routes.get(i).bodyMaxBytes());
+        }
+        BodyPrefixReader.read(exchange, need, ex -> route(ex, routes, from, path, notFound));
+    }
+}
