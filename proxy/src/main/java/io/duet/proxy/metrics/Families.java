@@ -1,0 +1,39 @@
+package io.duet.proxy.metrics;
+
+import java.util.Map;
+
+/** The metric families the proxy defines, with their help texts for the Prometheus exposition. */
+final class Families {
+    private Families() {
+    }
+
+    static final String ACCESS_LOG_DROPPED = "duet_access_log_dropped_total";
+
+    private static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry("duet_route_requests_total", "Requests matched to the route."),
+            Map.entry("duet_route_request_duration_seconds", "Request duration through the route, in seconds."),
+            Map.entry("duet_route_responses_total", "Responses of the route by status class."),
+            Map.entry("duet_route_active_requests", "Requests of the route in flight."),
+            Map.entry("duet_pool_requests_total", "Requests sent to the pool."),
+            Map.entry("duet_pool_request_duration_seconds", "Request duration through the pool, in seconds."),
+            Map.entry("duet_pool_responses_total", "Responses of the pool by status class."),
+            Map.entry("duet_pool_active_requests", "Requests of the pool in flight."),
+            Map.entry("duet_pool_no_server_available_total", "Requests answered 503 because no server of the pool was up."),
+            Map.entry("duet_server_requests_total", "Requests sent to the server."),
+            Map.entry("duet_server_request_duration_seconds", "Request duration at the server, in seconds."),
+            Map.entry("duet_server_responses_total", "Responses of the server by status class."),
+            Map.entry("duet_server_active_requests", "Requests at the server in flight."),
+            Map.entry("duet_server_connect_errors_total", "Failed connection attempts to the server."),
+            Map.entry("duet_server_response_timeouts_total", "Requests to the server that timed out waiting for the response."),
+            Map.entry("duet_server_retries_total", "Requests retried after a failure at the server."),
+            Map.entry("duet_listener_rejections_total", "Requests refused by an edge limit, by reason and status."),
+            Map.entry("duet_listener_connections_rejected_total", "Connections closed on accept, by reason."),
+            Map.entry("duet_listener_connections_accepted_total", "Connections accepted by the listener."),
+            Map.entry("duet_listener_connections_open", "Connections of the listener open now."),
+            Map.entry(ACCESS_LOG_DROPPED, "Access log records dropped because the queue was full or the file could not be written."));
+
+    /** The help text of a family, or null for a family not defined by the proxy. */
+    static String help(String family) {
+        return HELP.get(family);
+    }
+}
