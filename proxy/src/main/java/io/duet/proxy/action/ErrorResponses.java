@@ -1,0 +1,170 @@
+package io.duet.proxy.action;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.StatusCodes;
+
+import org.xnio.IoUtils;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Sends the small error responses the data plane produces itself: JSON when the client's Accept prefers
+ * {@code application/json} over {@code text/html} (a tie, {@code * / *} or no Accept means HTML), else an HTML page.
+ * Every error response carries {@code Cache-Control: no-store}, a Content-Length, and the error's stable id.
+ *
+ * <p>Threads: may be called on an I/O thread or on a worker thread (blocking or not); never blocks an I/O thread.
+ * The exchange ends once the body is written.
+ */
+public final class ErrorResponses {
+
+    /**
+     * The request id shown in error bodies. Whoever assigns request ids attaches it here; when absent, the
+     * {@code X-Request-Id} request header is used, and when that is absent too the body has no request id.
+     */
+    public static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
+
+    private static final HttpString REQUEST_ID_HEADER = new HttpString("X-Request-Id");
+    private static final String JSON = "application/json";
+    private static final String HTML = "text/html; charset=utf-8";
+
+    private ErrorResponses() {
+    }
+
+    /** Sends {@code id}'s status with its default message; the connection stays open. */
+    public static void send(HttpServerExchange exchange, ErrorId id) {
+        send(exchange, id.status(), id.id(), id.message(), false);
+    }
+
+    /** Sends {@code id}'s status with its default message, closing the connection afterwards when asked. */
+    public static void send(HttpServerExchange exchange, ErrorId id, boolean closeConnection) {
+        send(exchange, id.status(), id.id(), id.message(), closeConnection);
+    }
+
+    /** Sends an error response; the connection stays open. */
+    public static void send(HttpServerExchange exchange, int status, String errorId, String message) {
+        send(exchange, status, errorId, message, false);
+    }
+
+    /**
+     * Sends an error response.
+     *
+     * <p>When the response has already started (headers sent) nothing can be said to the client any more: the
+     * connection is closed instead, so the client never takes a truncated response for a whole one.
+     *
+     * @param closeConnection add {@code Connection: close} and close the connection after the response
+     */
+    public static void send(HttpServerExchange exchange, int status, String errorId, String message,
+                            boolean closeConnection) {
+        if (exchange.isResponseStarted()) {
+            exchange.setPersistent(false);
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
+        boolean json = prefersJson(exchange.getRequestHeaders());
+        String requestId = exchange.getAttachment(REQUEST_ID);
+        if (requestId == null) {
+            requestId = exchange.getRequestHeaders().getFirst(REQUEST_ID_HEADER);
+        }
+        String reason = StatusCodes.getReason(status);
+        String body = json
+                ? json(status, reason, errorId, message, requestId)
+                : html(status, reason, errorId, message, requestId);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+
+        exchange.setStatusCode(status);
+        HeaderMap headers = exchange.getResponseHeaders();
+        headers.clear();
+        headers.put(Headers.CONTENT_TYPE, json ? JSON : HTML);
+        headers.put(Headers.CONTENT_LENGTH, bytes.length);
+        headers.put(Headers.CACHE_CONTROL, "no-store");
+        if (closeConnection) {
+            headers.put(Headers.CONNECTION, Headers.CLOSE.toString());
+            exchange.setPersistent(false);
+        }
+        exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
+    }
+
+    static boolean prefersJson(HeaderMap requestHeaders) {
+        var accept = requestHeaders.get(Headers.ACCEPT);
+        if (accept == null || accept.isEmpty()) {
+            return false;
+        }
+        double json = QualityValues.mediaQuality(accept, "application", "json");
+        double html = QualityValues.mediaQuality(accept, "text", "html");
+        return json > 0 && json > html;
+    }
+
+    private static String json(int status, String reason, String errorId, String message, String requestId) {
+        StringBuilder b = new StringBuilder(160);
+        b.append("{\"status\":").append(status).append(",\"error\":");
+        jsonString(b, reason);
+        b.append(",\"id\":");
+        jsonString(b, errorId);
+        b.append(",\"message\":");
+        jsonString(b, message);
+        if (requestId != null) {
+            b.append(",\"requestId\":");
+            jsonString(b, requestId);
+        }
+        return b.append("}\n").toString();
+    }
+
+    private static void jsonString(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    private static String html(int status, String reason, String errorId, String message, String requestId) {
+        StringBuilder b = new StringBuilder(400);
+        b.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+                .append(status).append(' ');
+        htmlText(b, reason);
+        b.append("</title></head>\n<body><h1>").append(status).append(' ');
+        htmlText(b, reason);
+        b.append("</h1>\n<p>");
+        htmlText(b, message);
+        b.append("</p>\n<p><small>");
+        htmlText(b, errorId);
+        if (requestId != null) {
+            b.append(" &middot; request ");
+            htmlText(b, requestId);
+        }
+        return b.append("</small></p></body></html>\n").toString();
+    }
+
+    private static void htmlText(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+    }
+}
