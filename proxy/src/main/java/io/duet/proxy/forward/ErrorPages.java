@@ -2,9 +2,6 @@ package io.duet.proxy.forward;
 
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Error responses of the forwarding path with stable ids: 502 {@code DUET-PROXY-0502} (the server failed before
@@ -76,12 +73,7 @@ public final class ErrorPages {
         }
     }
 
-    /** A small JSON or plain body. Temporary shape until the action package's error renderer is wired. */
     static void send(HttpServerExchange exchange, int status, String id, String message) {
-        exchange.setStatusCode(status);
-        String body = "{\"status\":" + status + ",\"id\":\"" + id + "\",\"message\":\"" + message.replace("\"", "'")
-                + "\"}\n";
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+        io.duet.proxy.action.ErrorResponses.send(exchange, status, id, message);
     }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ForwardingHeaders {
     /** The request id of this exchange, for logs and error pages. */
-    public static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
+    public static final AttachmentKey<String> REQUEST_ID = io.duet.proxy.action.ErrorResponses.REQUEST_ID;
 
     static final HttpString KEEP_ALIVE = new HttpString("Keep-Alive");
     static final HttpString PROXY_CONNECTION = new HttpString("Proxy-Connection");
@@ -102,14 +102,24 @@ public final class ForwardingHeaders {
             String existing = h.getFirst(VIA);
             h.put(VIA, existing == null ? via : existing + ", " + via);
         }
-        if (requestIdHeader != null) {
-            String id = fromTrusted ? h.getFirst(requestIdHeader) : null;
-            if (id == null || id.isEmpty() || id.length() > 200) {
-                id = newRequestId();
-                h.put(requestIdHeader, id);
-            }
-            exchange.putAttachment(REQUEST_ID, id);
+    }
+
+    /**
+     * Assigns the request id: kept from a trusted proxy, generated otherwise, and set on the request. Runs for
+     * every request before routing. I/O thread.
+     */
+    public void requestId(HttpServerExchange exchange) {
+        if (requestIdHeader == null) {
+            return;
         }
+        HeaderMap h = exchange.getRequestHeaders();
+        InetSocketAddress source = exchange.getSourceAddress();
+        String id = trusted.contains(source == null ? null : source.getAddress()) ? h.getFirst(requestIdHeader) : null;
+        if (id == null || id.isEmpty() || id.length() > 200) {
+            id = newRequestId();
+            h.put(requestIdHeader, id);
+        }
+        exchange.putAttachment(REQUEST_ID, id);
     }
 
     /** Removes hop-by-hop headers from a backend response before it reaches the client. I/O thread. */

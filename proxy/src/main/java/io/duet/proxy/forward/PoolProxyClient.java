@@ -38,13 +38,11 @@ public final class PoolProxyClient implements ProxyClient {
     private final BackendPool pool;
     private final int retries;
     private final long responseTimeoutMs;
-    private final ForwardEvents events;
 
-    public PoolProxyClient(BackendPool pool, int retries, long responseTimeoutMs, ForwardEvents events) {
+    public PoolProxyClient(BackendPool pool, int retries, long responseTimeoutMs) {
         this.pool = pool;
         this.retries = retries;
         this.responseTimeoutMs = responseTimeoutMs;
-        this.events = events;
     }
 
     @Override
@@ -75,13 +73,13 @@ public final class PoolProxyClient implements ProxyClient {
         if (server == null) {
             if (st.attempts == 0) {
                 st.failure = ForwardState.Failure.NO_SERVER;
-                events.noServer(pool);
+                pool.metrics().noServerAvailable().inc();
             }
             ErrorPages.forwardFailure(exchange, st);
             return;
         }
         if (st.attempts > 0) {
-            events.retry(server);
+            server.metrics().retries().inc();
         }
         st.attempts++;
         st.server = server;
@@ -125,7 +123,7 @@ public final class PoolProxyClient implements ProxyClient {
             }
             done = true;
             st.failure = ForwardState.Failure.CONNECT_TIMEOUT;
-            events.connectFailed(server, true);
+            server.metrics().connectErrors().inc();
             next.failed(exchange);
         }
 
@@ -148,6 +146,7 @@ public final class PoolProxyClient implements ProxyClient {
             }
             st.connection = connection;
             server.active().incrementAndGet();
+            server.metrics().requestStarted();
             st.countedActive = true;
             if (responseTimeoutMs > 0) {
                 st.responseTimer = WorkerUtils.executeAfter(ex.getIoThread(), new ResponseTimeout(ex, st),
@@ -163,7 +162,7 @@ public final class PoolProxyClient implements ProxyClient {
                 return;
             }
             st.failure = ForwardState.Failure.CONNECT_FAILED;
-            events.connectFailed(server, false);
+            server.metrics().connectErrors().inc();
             next.failed(ex);
         }
 
@@ -201,7 +200,7 @@ public final class PoolProxyClient implements ProxyClient {
                 return;
             }
             st.failure = ForwardState.Failure.RESPONSE_TIMEOUT;
-            events.responseTimeout(st.server);
+            st.server.metrics().responseTimeouts().inc();
             ErrorPages.forwardFailure(exchange, st);
             if (st.connection != null) {
                 IoUtils.safeClose(st.connection.getConnection());

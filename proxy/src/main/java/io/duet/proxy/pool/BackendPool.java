@@ -1,6 +1,7 @@
 package io.duet.proxy.pool;
 
 import io.duet.proxy.balance.LoadBalancer;
+import io.duet.proxy.metrics.PoolMetrics;
 
 import java.util.List;
 
@@ -11,8 +12,10 @@ import java.util.List;
  * @param servers          every server, primaries and backups, in document order
  * @param balancer         picks among the servers that may take traffic
  * @param connectTimeoutMs connect timeout to a server
+ * @param metrics          metrics of the pool
  */
-public record BackendPool(String name, List<BackendServer> servers, LoadBalancer balancer, long connectTimeoutMs) {
+public record BackendPool(String name, List<BackendServer> servers, LoadBalancer balancer, long connectTimeoutMs,
+                          PoolMetrics metrics) {
     public BackendPool {
         servers = List.copyOf(servers);
     }

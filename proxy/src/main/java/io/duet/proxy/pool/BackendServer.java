@@ -1,5 +1,6 @@
 package io.duet.proxy.pool;
 
+import io.duet.proxy.metrics.ServerMetrics;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,9 +19,10 @@ public final class BackendServer {
     private final boolean backup;
     private final ProxyConnectionPool connections;
     private final AtomicInteger active;
+    private final ServerMetrics metrics;
 
     BackendServer(String pool, String id, int index, String host, int port, int weight, boolean backup,
-                  ProxyConnectionPool connections, AtomicInteger active) {
+                  ProxyConnectionPool connections, AtomicInteger active, ServerMetrics metrics) {
         this.pool = pool;
         this.id = id;
         this.index = index;
@@ -30,6 +32,7 @@ public final class BackendServer {
         this.backup = backup;
         this.connections = connections;
         this.active = active;
+        this.metrics = metrics;
     }
 
     /** Name of the pool this server belongs to. */
@@ -71,6 +74,11 @@ public final class BackendServer {
     /** Requests in flight on this server (shared by every snapshot that contains this server). */
     public AtomicInteger active() {
         return active;
+    }
+
+    /** Metrics of this server; recorded on I/O threads. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.duet.proxy.pool;
 import io.duet.config.Pool;
 import io.duet.config.Server;
 import io.duet.proxy.balance.Balancers;
+import io.duet.proxy.metrics.ProxyMetrics;
 import io.undertow.client.UndertowClient;
 import io.undertow.server.handlers.proxy.ConnectionPoolManager;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
@@ -45,17 +46,18 @@ public final class ConnectionPools implements AutoCloseable {
     private final Map<Key, Entry> entries = new HashMap<>();
 
     /** Compiles a pool from the document, reusing the connection pools of unchanged servers. */
-    public BackendPool build(Pool spec, long defaultConnectTimeoutMs) {
+    public BackendPool build(Pool spec, long defaultConnectTimeoutMs, ProxyMetrics metrics) {
         List<BackendServer> servers = new ArrayList<>(spec.servers().size());
         int index = 0;
         for (Server s : spec.servers()) {
             Key key = new Key(s.address(), s.port(), spec.maxConnectionsPerServer());
             Entry e = entries.computeIfAbsent(key, this::open);
             servers.add(new BackendServer(spec.name(), s.id(), index++, s.address(), s.port(), s.weight(), s.backup(),
-                    e.pool(), e.active()));
+                    e.pool(), e.active(), metrics.forServer(spec.name(), s.id())));
         }
         long connectTimeout = spec.connectTimeoutMs() != null ? spec.connectTimeoutMs() : defaultConnectTimeoutMs;
-        return new BackendPool(spec.name(), servers, Balancers.of(spec.balancer(), servers), connectTimeout);
+        return new BackendPool(spec.name(), servers, Balancers.of(spec.balancer(), servers), connectTimeout,
+                metrics.forPool(spec.name()));
     }
 
     /** Closes the connection pools no pool in {@code inUse} refers to. */

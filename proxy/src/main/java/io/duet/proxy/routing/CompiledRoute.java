@@ -1,5 +1,6 @@
 package io.duet.proxy.routing;
 
+import io.duet.proxy.metrics.RouteMetrics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 
@@ -14,9 +15,11 @@ import java.util.regex.Pattern;
  * @param bodyPattern  searched in the first {@code bodyMaxBytes} of the body, or {@code null}
  * @param bodyMaxBytes bytes of the body the pattern sees
  * @param handler      the route's actions, ending in forward, redirect or a fixed response
+ * @param pool         the pool it forwards to, or {@code null}
+ * @param metrics      metrics of the route
  */
 public record CompiledRoute(String vhost, String name, RequestMatcher[] matchers, Pattern bodyPattern,
-                            int bodyMaxBytes, HttpHandler handler) {
+                            int bodyMaxBytes, HttpHandler handler, String pool, RouteMetrics metrics) {
 
     /** Every condition except the body holds. I/O thread. */
     boolean matchesWithoutBody(HttpServerExchange exchange, String path) {

@@ -3,6 +3,7 @@ package io.duet.proxy.routing;
 import io.duet.config.BodyMatch;
 import io.duet.config.Route;
 import io.duet.config.VirtualHost;
+import io.duet.proxy.metrics.RouteMetrics;
 import io.undertow.server.HttpHandler;
 
 import java.util.ArrayList;
@@ -17,16 +18,19 @@ public final class RouteCompiler {
     /**
      * @param vhosts  validated virtual hosts
      * @param actions builds the handler running a route's actions (given its virtual host name and route)
+     * @param metrics the metrics of a route, by virtual host and route name
      */
     public static HostTable<VirtualHostRoutes> compile(List<VirtualHost> vhosts,
-                                                       BiFunction<String, Route, HttpHandler> actions) {
+                                                       BiFunction<String, Route, HttpHandler> actions,
+                                                       BiFunction<String, String, RouteMetrics> metrics) {
         HostTable.Builder<VirtualHostRoutes> table = HostTable.builder();
         for (VirtualHost vh : vhosts) {
             List<CompiledRoute> routes = new ArrayList<>(vh.routes().size());
             for (Route r : vh.routes()) {
                 BodyMatch body = r.match().body();
                 routes.add(new CompiledRoute(vh.name(), r.name(), Matchers.compile(r.match()), Matchers.body(body),
-                        body == null ? 0 : body.maxBytes(), actions.apply(vh.name(), r)));
+                        body == null ? 0 : body.maxBytes(), actions.apply(vh.name(), r), r.pool(),
+                        metrics.apply(vh.name(), r.name())));
             }
             VirtualHostRoutes compiled = new VirtualHostRoutes(vh.name(), routes);
             for (String h : vh.hostnames()) {

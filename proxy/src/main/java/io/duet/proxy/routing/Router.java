@@ -56,6 +56,7 @@ public final class Router {
                 }
             }
             exchange.putAttachment(ROUTE, r);
+            r.metrics().requestStarted();
             r.handler().handleRequest(exchange);
             return;
         }
