@@ -120,6 +120,19 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         schedule();
     }
 
+    /**
+     * A read below us failed: malformed chunking, or the client went away. Either way the connection is done;
+     * a client still listening learns it sent a bad body (400), a gone one costs a failed write.
+     */
+    private IOException badBody(IOException e) {
+        if (!finished && !head.rejected()) {
+            finished = true;
+            settings.events().badRequest();
+            head.reject(exchange.isResponseStarted() ? null : EdgeResponses.BAD_FRAMING);
+        }
+        return e;
+    }
+
     private void overLimit() throws IOException {
         finished = true;
         settings.events().bodyTooLarge();
@@ -157,14 +170,24 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            int n = next.read(dst);
+            int n;
+            try {
+                n = next.read(dst);
+            } catch (IOException e) {
+                throw badBody(e);
+            }
             account(n);
             return n;
         }
 
         @Override
         public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
-            long n = next.read(dsts, offs, len);
+            long n;
+            try {
+                n = next.read(dsts, offs, len);
+            } catch (IOException e) {
+                throw badBody(e);
+            }
             account(n);
             return n;
         }

@@ -50,6 +50,17 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     private static final int MAX_LEADING_BLANK_BYTES = 16;
     private static final byte[] PROXY_V1 = {'P', 'R', 'O', 'X', 'Y', ' '};
 
+    private static final long HTTP_1_1 = pack("HTTP/1.1");
+    private static final long HTTP_1_0 = pack("HTTP/1.0");
+
+    private static long pack(String s) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | s.charAt(i);
+        }
+        return v;
+    }
+
     private static final AtomicIntegerFieldUpdater<HeadGuardConduit> PHASE =
             AtomicIntegerFieldUpdater.newUpdater(HeadGuardConduit.class, "phase");
 
@@ -66,6 +77,8 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     private int leadingBlankBytes;
     private int requestLineBytes;
     private int proxyMatch;
+    private long versionTail;   // last 8 bytes of the request line
+    private int beforeVersion;  // the byte before them
     private int lineBytes;
     private int headerBytes;
     private int headerCount;
@@ -273,6 +286,8 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
         leadingBlankBytes = 0;
         requestLineBytes = 0;
         proxyMatch = 0;
+        versionTail = 0;
+        beforeVersion = 0;
         lineBytes = 0;
         headerBytes = 0;
         headerCount = 0;
@@ -299,9 +314,17 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
                     continue;
                 }
                 if (c == '\n') {
+                    // Only HTTP/1.1 and HTTP/1.0 (Undertow serves other 1.x versions as if they were 1.1).
+                    if (beforeVersion != ' ' || (versionTail != HTTP_1_1 && versionTail != HTTP_1_0)) {
+                        return 400;
+                    }
                     inRequestLine = false;
                     lineBytes = 0;
                     continue;
+                }
+                if (c != '\r') {
+                    beforeVersion = (int) (versionTail >>> 56);
+                    versionTail = (versionTail << 8) | (c & 0xff);
                 }
                 if (firstRequest) {
                     if (c == 0 && requestLineBytes == 0 && leadingBlankBytes >= 4) {
@@ -328,6 +351,9 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
                     }
                     lineBytes = 0;
                 } else if (c != '\r') {
+                    if (lineBytes == 0 && (c == ' ' || c == '\t')) {
+                        return 400; // obs-fold (or whitespace before the first field): RFC 9112 5.2, 2.2
+                    }
                     lineBytes++;
                 }
                 if (++headerBytes > settings.maxHeaderBytes()) {
