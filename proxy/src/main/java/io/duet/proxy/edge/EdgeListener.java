@@ -69,7 +69,6 @@ public final class EdgeListener implements AutoCloseable {
                 .set(UndertowOptions.MAX_HEADERS, limits.maxHeaderCount() + 16)
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, limits.idleTimeoutMs()))
                 .set(UndertowOptions.ENABLE_HTTP2, false)
-                .set(UndertowOptions.ALLOW_ENCODED_SLASH, false)
                 .getMap();
         HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);
         EdgeHandler edge = new EdgeHandler(settings, next);
