@@ -1,0 +1,245 @@
+package io.duet.proxy.edge;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
+import io.undertow.server.protocol.http.HttpServerConnection;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.Protocols;
+import io.undertow.util.SameThreadExecutor;
+
+/**
+ * The first handler of every edge exchange: the checks that need the parsed head (framing, Host, body size,
+ * path canonicalisation), then the body guard, then {@code next}. Every rejection answers with the edge's own
+ * response and closes the connection (see {@link HeadGuardConduit#reject}).
+ *
+ * <p>I/O thread; never blocks. {@code next} may be swapped at any time from any thread.
+ */
+final class EdgeHandler implements HttpHandler {
+
+    private static final Runnable NOTHING = () -> { };
+
+    private final EdgeSettings settings;
+    private volatile HttpHandler next;
+
+    EdgeHandler(EdgeSettings settings, HttpHandler next) {
+        this.settings = settings;
+        this.next = next;
+    }
+
+    void next(HttpHandler handler) {
+        this.next = handler;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        HeadGuardConduit head = guardOf(exchange.getConnection());
+        if (head == null) {
+            // Not accepted by EdgeListener (cannot happen in production): no edge checks possible.
+            exchange.setStatusCode(500);
+            exchange.endExchange();
+            return;
+        }
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+            BodyGuard body = ex.getAttachment(BodyGuard.KEY);
+            if (body != null) {
+                body.stop();
+            }
+            if (!head.rejected()) {
+                if (ex.isUpgrade()) {
+                    head.passForever();
+                } else if (!head.rearm(((HttpServerConnection) ex.getConnection()).getExtraBytes())) {
+                    ex.setPersistent(false);
+                }
+            }
+            nextListener.proceed();
+        });
+
+        HeaderMap headers = exchange.getRequestHeaders();
+        boolean http11 = exchange.getProtocol().equals(Protocols.HTTP_1_1);
+        if (!http11 && !exchange.getProtocol().equals(Protocols.HTTP_1_0)) {
+            reject(exchange, head, EdgeResponses.BAD_REQUEST);
+            return;
+        }
+
+        // Framing: exactly one of Content-Length (digits, one value) and Transfer-Encoding (exactly chunked).
+        HeaderValues te = headers.get(Headers.TRANSFER_ENCODING);
+        HeaderValues cl = headers.get(Headers.CONTENT_LENGTH);
+        long declared = -1;
+        boolean chunked = false;
+        if (te != null) {
+            if (cl != null || !http11 || te.size() != 1 || !te.getFirst().trim().equalsIgnoreCase("chunked")) {
+                reject(exchange, head, EdgeResponses.BAD_FRAMING);
+                return;
+            }
+            chunked = true;
+        } else if (cl != null) {
+            for (int i = 0; i < cl.size(); i++) {
+                long v = parseLength(cl.get(i));
+                if (v < 0 || (declared >= 0 && v != declared)) {
+                    reject(exchange, head, EdgeResponses.BAD_FRAMING);
+                    return;
+                }
+                declared = v;
+            }
+        }
+
+        // Host: one, well-formed, and the same authority as an absolute-form target.
+        HeaderValues host = headers.get(Headers.HOST);
+        if ((host == null && http11) || (host != null && (host.size() != 1 || !validHost(host.getFirst())))) {
+            reject(exchange, head, EdgeResponses.BAD_HOST);
+            return;
+        }
+        String rawPath = exchange.getRequestURI();
+        if (exchange.isHostIncludedInRequestURI()) {
+            int authStart = rawPath.indexOf("://") + 3;
+            int pathStart = rawPath.indexOf('/', authStart);
+            String authority = rawPath.substring(authStart, pathStart < 0 ? rawPath.length() : pathStart);
+            if (host == null || !authority.equalsIgnoreCase(host.getFirst())) {
+                reject(exchange, head, EdgeResponses.BAD_HOST);
+                return;
+            }
+            rawPath = pathStart < 0 ? "/" : rawPath.substring(pathStart);
+        }
+
+        // Path: canonicalised once; everything after sees only the canonical form.
+        if (!(rawPath.equals("*") && exchange.getRequestMethod().equals(Methods.OPTIONS))) {
+            String canonical;
+            String decoded;
+            try {
+                canonical = CanonicalPath.canonicalize(rawPath);
+                decoded = CanonicalPath.decode(canonical);
+            } catch (CanonicalPath.BadPathException e) {
+                reject(exchange, head, EdgeResponses.BAD_PATH);
+                return;
+            }
+            exchange.setRequestURI(canonical, false);
+            exchange.setRequestPath(decoded);
+            exchange.setRelativePath(decoded);
+            exchange.setResolvedPath("");
+            exchange.putAttachment(CanonicalPath.DECODED, decoded);
+        }
+
+        // Body: 413 before reading when the length is known; otherwise counted as it is read.
+        if (chunked || declared > 0) {
+            BodyGuard body = new BodyGuard(exchange, head, settings);
+            exchange.putAttachment(BodyGuard.KEY, body);
+            if (declared > settings.maxBodyBytes()) {
+                rejectTooLarge(exchange, body);
+                return;
+            }
+            exchange.addRequestWrapper(body);
+            body.start();
+        }
+
+        next.handleRequest(exchange);
+    }
+
+    /** Answers 413 for a declared length over the limit. Thread handling the exchange. */
+    static void rejectTooLarge(HttpServerExchange exchange, BodyGuard body) {
+        body.stop();
+        HeadGuardConduit head = guardOf(exchange.getConnection());
+        body.settings().events().bodyTooLarge();
+        if (head != null) {
+            head.reject(EdgeResponses.TOO_LARGE);
+        }
+        holdExchange(exchange);
+    }
+
+    private void reject(HttpServerExchange exchange, HeadGuardConduit head, byte[] response) {
+        settings.events().badRequest();
+        head.reject(response);
+        holdExchange(exchange);
+    }
+
+    /**
+     * Keeps Undertow from ending the exchange (and writing a response of its own) when the handler returns: the
+     * connection belongs to the guard's linger-and-close now.
+     */
+    private static void holdExchange(HttpServerExchange exchange) {
+        if (!exchange.isDispatched()) {
+            exchange.dispatch(SameThreadExecutor.INSTANCE, NOTHING);
+        }
+    }
+
+    static HeadGuardConduit guardOf(ServerConnection connection) {
+        if (connection instanceof HttpServerConnection) {
+            Object c = ((HttpServerConnection) connection).getOriginalSourceConduit();
+            if (c instanceof HeadGuardConduit) {
+                return (HeadGuardConduit) c;
+            }
+        }
+        return null;
+    }
+
+    /** 1*DIGIT, at most 18 digits; -1 for anything else ({@code +5}, empty, {@code 5, 5}, spaces inside). */
+    static long parseLength(String v) {
+        String s = v.trim();
+        if (s.isEmpty() || s.length() > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    /**
+     * RFC 9110 Host: {@code uri-host [ ":" port ]}, where uri-host is a reg-name of letters, digits and
+     * {@code - . _ ~}, or an IPv4 address, or a bracketed IPv6 literal; the port is 1-5 digits up to 65535.
+     * Empty hosts and userinfo are refused.
+     */
+    static boolean validHost(String h) {
+        if (h.isEmpty()) {
+            return false;
+        }
+        int portStart;
+        if (h.charAt(0) == '[') {
+            int close = h.indexOf(']');
+            if (close < 3) {
+                return false;
+            }
+            for (int i = 1; i < close; i++) {
+                char c = h.charAt(i);
+                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            portStart = close + 1;
+            if (portStart < h.length() && h.charAt(portStart) != ':') {
+                return false;
+            }
+        } else {
+            int colon = h.indexOf(':');
+            portStart = colon < 0 ? h.length() : colon;
+            if (portStart == 0) {
+                return false;
+            }
+            for (int i = 0; i < portStart; i++) {
+                char c = h.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || c == '-' || c == '.' || c == '_' || c == '~';
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        if (portStart < h.length()) {
+            String port = h.substring(portStart + 1);
+            if (port.isEmpty() || port.length() > 5) {
+                return false;
+            }
+            long p = parseLength(port);
+            return p >= 0 && p <= 65535;
+        }
+        return true;
+    }
+}

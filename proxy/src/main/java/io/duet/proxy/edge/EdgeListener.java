@@ -1,0 +1,131 @@
+package io.duet.proxy.edge;
+
+import io.duet.config.Limits;
+import io.duet.config.Listener;
+import io.undertow.UndertowOptions;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One HTTP/1.1 listener with Duet's edge in front of {@code next}: request-head limits answered 414/431/408,
+ * framing and Host checks (400), body limits (413, 408), the path canonicalised once, PROXY protocol from
+ * trusted peers, idle keep-alive timeout, and a cap on open connections. Built like {@code Undertow.start()}
+ * does it internally (an {@link HttpOpenListener} behind an XNIO accepting channel), with our own open listener.
+ *
+ * <p>Undertow's own parser still runs behind the edge and answers a bare 400 for what it rejects (bad bytes,
+ * obs-fold, malformed chunking). Its size caps are set above ours ({@code MAX_HEADER_SIZE} =
+ * maxRequestLineBytes + maxHeaderBytes + 4096, {@code MAX_HEADERS} = maxHeaderCount + 16), so ours always fire
+ * first; bytes Undertow buffered beyond one pipelined request are checked when that request starts.
+ *
+ * <p>Thread-safety: {@link #bind} and {@link #close} from any non-I/O thread; {@link #next(HttpHandler)} from
+ * any thread.
+ */
+public final class EdgeListener implements AutoCloseable {
+
+    private final String name;
+    private final AcceptingChannel<StreamConnection> server;
+    private final EdgeHandler edge;
+    private final EdgeOpenListener open;
+
+    private EdgeListener(String name, AcceptingChannel<StreamConnection> server, EdgeHandler edge, EdgeOpenListener open) {
+        this.name = name;
+        this.server = server;
+        this.edge = edge;
+        this.open = open;
+    }
+
+    /**
+     * Binds the listener and starts accepting. Blocks until bound.
+     *
+     * @param worker  the XNIO worker whose I/O threads serve the connections
+     * @param buffers Undertow's buffer pool (at least 1 KiB buffers; 16 KiB recommended)
+     * @param spec    address, port (0: ephemeral) and PROXY protocol trust
+     * @param limits  the edge limits
+     * @param events  counters for every limit that fires ({@link EdgeEvents#NOOP} when nobody counts)
+     * @param next    the handler that receives clean exchanges (the router)
+     * @throws UncheckedIOException when the address cannot be bound (DUET-PROXY-0101)
+     * @throws IllegalArgumentException when a trusted PROXY address is not a literal address block
+     */
+    public static EdgeListener bind(XnioWorker worker, ByteBufferPool buffers, Listener spec, Limits limits,
+                                    EdgeEvents events, HttpHandler next) {
+        EdgeSettings settings = EdgeSettings.of(limits, events);
+        OptionMap undertowOptions = OptionMap.builder()
+                .set(UndertowOptions.MAX_HEADER_SIZE, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 4096)
+                .set(UndertowOptions.MAX_HEADERS, limits.maxHeaderCount() + 16)
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, limits.idleTimeoutMs()))
+                .set(UndertowOptions.ENABLE_HTTP2, false)
+                .getMap();
+        HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);
+        EdgeHandler edge = new EdgeHandler(settings, next);
+        http.setRootHandler(edge);
+
+        List<Cidr> proxyPeers = new ArrayList<>();
+        if (spec.proxyProtocol().enabled()) {
+            for (String block : spec.proxyProtocol().trustedAddresses()) {
+                proxyPeers.add(Cidr.parse(block));
+            }
+        }
+        int maxConnections = limits.maxConnectionsPerListener();
+        EdgeOpenListener open = new EdgeOpenListener(http, buffers, settings, proxyPeers, maxConnections);
+        ChannelListener<AcceptingChannel<StreamConnection>> accept = ChannelListeners.openListenerAdapter(open);
+        OptionMap socketOptions = OptionMap.builder()
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.REUSE_ADDRESSES, true)
+                .set(Options.BALANCING_TOKENS, 1)
+                .set(Options.BALANCING_CONNECTIONS, 2)
+                .set(Options.BACKLOG, 1000)
+                .set(Options.CONNECTION_HIGH_WATER, maxConnections)
+                .set(Options.CONNECTION_LOW_WATER, maxConnections)
+                .getMap();
+        InetSocketAddress address = new InetSocketAddress(spec.address(), spec.port());
+        try {
+            AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(address, accept, socketOptions);
+            server.resumeAccepts();
+            return new EdgeListener(spec.name(), server, edge, open);
+        } catch (IOException e) {
+            throw new UncheckedIOException("DUET-PROXY-0101 listener '" + spec.name() + "': cannot bind " + address
+                    + " (" + e.getMessage() + "); free the port or change the listener's address", e);
+        }
+    }
+
+    /** The listener's name from the configuration. */
+    public String name() {
+        return name;
+    }
+
+    /** The bound address (the real port when the spec said 0). */
+    public InetSocketAddress address() {
+        return server.getLocalAddress(InetSocketAddress.class);
+    }
+
+    /** Swaps the handler that receives clean exchanges; exchanges already running keep the old one. */
+    public void next(HttpHandler handler) {
+        edge.next(handler);
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return open.openConnections();
+    }
+
+    /** Stops accepting. Connections already open finish their exchanges (the idle timeout ends them). */
+    @Override
+    public void close() {
+        IoUtils.safeClose(server);
+    }
+}

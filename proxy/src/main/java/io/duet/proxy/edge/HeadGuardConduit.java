@@ -1,0 +1,513 @@
+package io.duet.proxy.edge;
+
+import io.undertow.connector.PooledByteBuffer;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.AbstractStreamSinkConduit;
+import org.xnio.conduits.AbstractStreamSourceConduit;
+import org.xnio.conduits.ConduitReadableByteChannel;
+import org.xnio.conduits.Conduits;
+import org.xnio.conduits.ReadReadyHandler;
+import org.xnio.conduits.StreamSinkConduit;
+import org.xnio.conduits.StreamSourceConduit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * The bottom of every edge connection's read side: watches the raw bytes of each request head as they arrive
+ * and answers 414 (request line), 431 (header bytes or count), 408 (header deadline) or 400 (PROXY header from
+ * an untrusted peer) itself, before Undertow's parser could only say 400. After the head it passes bytes
+ * through untouched until {@link #rearm} is called when the exchange completes.
+ *
+ * <p>It also owns how a connection is rejected ({@link #reject}): the response is written straight to the
+ * socket, writes are shut down (the client sees EOF right after the response), reads are taken away from
+ * Undertow and drained for a short linger time so that unread request bytes cannot turn the close into a
+ * reset that destroys the response; then the connection is closed.
+ *
+ * <p>Threads: reads come from the connection's I/O thread, or from a worker thread while a handler reads a
+ * request body in blocking mode; {@link #rearm} runs on whichever thread ends the exchange, while Undertow
+ * does not read. {@link #reject} may be called from any thread; only the first call acts.
+ */
+final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
+
+    private static final int HEAD = 0;
+    private static final int PASS = 1;
+    private static final int REJECTED = 2;
+
+    private static final int CONTINUE = 0;
+    private static final int DONE = 1;
+
+    /** Longest time a rejected connection is drained before it is closed. */
+    static final long LINGER_MS = 2_000;
+    /** Empty lines tolerated before a request line (RFC 9112 2.2 allows at least one). */
+    private static final int MAX_LEADING_BLANK_BYTES = 16;
+    private static final byte[] PROXY_V1 = {'P', 'R', 'O', 'X', 'Y', ' '};
+
+    private static final long HTTP_1_1 = pack("HTTP/1.1");
+    private static final long HTTP_1_0 = pack("HTTP/1.0");
+
+    private static long pack(String s) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | s.charAt(i);
+        }
+        return v;
+    }
+
+    private static final AtomicIntegerFieldUpdater<HeadGuardConduit> PHASE =
+            AtomicIntegerFieldUpdater.newUpdater(HeadGuardConduit.class, "phase");
+
+    private final StreamConnection connection;
+    private final StreamSinkConduit rawSink;
+    private final EdgeSettings settings;
+
+    private volatile int phase = HEAD;
+
+    // Scanner state of the current request head; touched only by the thread that reads (see class comment).
+    private boolean firstRequest = true;
+    private boolean started;
+    private boolean inRequestLine = true;
+    private int leadingBlankBytes;
+    private int requestLineBytes;
+    private int proxyMatch;
+    private long versionTail;   // last 8 bytes of the request line
+    private int beforeVersion;  // the byte before them
+    private int lineBytes;
+    private int headerBytes;
+    private int headerCount;
+    private int generation;
+    private XnioExecutor.Key deadline;
+
+    HeadGuardConduit(StreamConnection connection, EdgeSettings settings) {
+        super(connection.getSourceChannel().getConduit());
+        this.connection = connection;
+        this.rawSink = connection.getSinkChannel().getConduit();
+        this.settings = settings;
+    }
+
+    /** The sink conduit to install above the raw one: after a rejection it swallows whatever Undertow writes. */
+    StreamSinkConduit sinkGuard() {
+        return new SinkGuard(rawSink);
+    }
+
+    boolean rejected() {
+        return phase == REJECTED;
+    }
+
+    /** The connection this guard protects. */
+    StreamConnection connection() {
+        return connection;
+    }
+
+    /**
+     * Scans bytes that Undertow already holds for the next request (sent before the previous exchange ended, or
+     * after a PROXY header) as the start of a new head. Called when a connection opens and when an exchange
+     * completes; an upgraded connection is never rearmed.
+     *
+     * @return false when those bytes broke a limit and the connection is being rejected
+     */
+    boolean rearm(PooledByteBuffer pending) {
+        if (phase == REJECTED) {
+            return false;
+        }
+        resetScanner();
+        phase = HEAD;
+        if (pending != null) {
+            ByteBuffer b = pending.getBuffer();
+            int r = scan(b, b.position(), b.limit());
+            if (r >= 400) {
+                reject(responseFor(r));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Called when Undertow has upgraded the connection: it no longer carries HTTP/1 heads. */
+    void passForever() {
+        cancelDeadline();
+        PHASE.compareAndSet(this, HEAD, PASS);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int p = phase;
+        if (p == PASS) {
+            return next.read(dst);
+        }
+        if (p == REJECTED) {
+            throw new IOException("DUET-EDGE-0001 connection rejected by the edge");
+        }
+        int pos = dst.position();
+        int n = next.read(dst);
+        if (n <= 0) {
+            return n;
+        }
+        int r = scan(dst, pos, pos + n);
+        if (r >= 400) {
+            // Undertow must not parse what we refused: hand it nothing and take the connection over.
+            dst.position(pos);
+            reject(responseFor(r));
+            return 0;
+        }
+        return n;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
+        if (phase == PASS) {
+            return next.read(dsts, offs, len);
+        }
+        for (int i = offs; i < offs + len; i++) {
+            if (dsts[i].hasRemaining()) {
+                return read(dsts[i]);
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public long transferTo(long position, long count, FileChannel target) throws IOException {
+        if (phase == PASS) {
+            return next.transferTo(position, count, target);
+        }
+        return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
+    }
+
+    @Override
+    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
+        if (phase == PASS) {
+            return next.transferTo(count, throughBuffer, target);
+        }
+        return Conduits.transfer(this, count, throughBuffer, target);
+    }
+
+    // Once rejected, the drain owns reads: Undertow's attempts to resume or suspend them are ignored.
+
+    @Override
+    public void resumeReads() {
+        if (phase != REJECTED) {
+            next.resumeReads();
+        }
+    }
+
+    @Override
+    public void suspendReads() {
+        if (phase != REJECTED) {
+            next.suspendReads();
+        }
+    }
+
+    @Override
+    public void wakeupReads() {
+        if (phase != REJECTED) {
+            next.wakeupReads();
+        }
+    }
+
+    @Override
+    public void setReadReadyHandler(ReadReadyHandler handler) {
+        if (phase != REJECTED) {
+            next.setReadReadyHandler(handler);
+        }
+    }
+
+    /**
+     * Ends the connection on the edge's terms: writes {@code response} (when not null) straight to the socket,
+     * shuts writes down, drains and discards what the client still sends for up to {@link #LINGER_MS}, then
+     * closes. With a null response (a response had already started) it closes at once. Any thread; idempotent.
+     */
+    void reject(byte[] response) {
+        int p;
+        do {
+            p = phase;
+            if (p == REJECTED) {
+                return;
+            }
+        } while (!PHASE.compareAndSet(this, p, REJECTED));
+        cancelDeadline();
+        if (response == null) {
+            IoUtils.safeClose(connection);
+            return;
+        }
+        try {
+            ByteBuffer out = ByteBuffer.wrap(response);
+            rawSink.write(out);
+            if (out.hasRemaining()) {
+                // A client that does not read its socket gets no answer; our responses are a few hundred bytes.
+                IoUtils.safeClose(connection);
+                return;
+            }
+            rawSink.terminateWrites();
+            rawSink.flush();
+        } catch (IOException e) {
+            IoUtils.safeClose(connection);
+            return;
+        }
+        Drain drain = new Drain();
+        next.setReadReadyHandler(drain);
+        next.resumeReads();
+        try {
+            drain.key = connection.getIoThread().executeAfter(() -> IoUtils.safeClose(connection),
+                    LINGER_MS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            IoUtils.safeClose(connection);
+        }
+    }
+
+    private byte[] responseFor(int code) {
+        switch (code) {
+            case 414:
+                settings.events().requestLineTooLong();
+                return EdgeResponses.URI_TOO_LONG;
+            case 431:
+                return EdgeResponses.HEADERS_TOO_LARGE;
+            case 490:
+                settings.events().proxyProtocolRejected();
+                return EdgeResponses.PROXY_REJECTED;
+            default:
+                settings.events().badRequest();
+                return EdgeResponses.BAD_REQUEST;
+        }
+    }
+
+    private void resetScanner() {
+        cancelDeadline();
+        generation++;
+        started = false;
+        inRequestLine = true;
+        leadingBlankBytes = 0;
+        requestLineBytes = 0;
+        proxyMatch = 0;
+        versionTail = 0;
+        beforeVersion = 0;
+        lineBytes = 0;
+        headerBytes = 0;
+        headerCount = 0;
+    }
+
+    /**
+     * Advances the head scanner over {@code b[from, to)} without moving its position.
+     *
+     * @return CONTINUE (head incomplete), DONE (head ended; the rest is body or the next request) or a status:
+     *         414, 431, 400, or 490 for a PROXY header
+     */
+    private int scan(ByteBuffer b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = b.get(i);
+            if (!started) {
+                started = true;
+                armDeadline();
+            }
+            if (inRequestLine) {
+                if (requestLineBytes == 0 && (c == '\r' || c == '\n')) {
+                    if (++leadingBlankBytes > MAX_LEADING_BLANK_BYTES) {
+                        return 400;
+                    }
+                    continue;
+                }
+                if (c == '\n') {
+                    // Only HTTP/1.1 and HTTP/1.0 (Undertow serves other 1.x versions as if they were 1.1).
+                    if (beforeVersion != ' ' || (versionTail != HTTP_1_1 && versionTail != HTTP_1_0)) {
+                        return 400;
+                    }
+                    inRequestLine = false;
+                    lineBytes = 0;
+                    continue;
+                }
+                if (c != '\r') {
+                    beforeVersion = (int) (versionTail >>> 56);
+                    versionTail = (versionTail << 8) | (c & 0xff);
+                }
+                if (firstRequest) {
+                    if (c == 0 && requestLineBytes == 0 && leadingBlankBytes >= 4) {
+                        return 490; // PROXY v2 signature: CR LF CR LF NUL ...
+                    }
+                    if (proxyMatch == requestLineBytes && proxyMatch < PROXY_V1.length && c == PROXY_V1[proxyMatch]) {
+                        if (++proxyMatch == PROXY_V1.length) {
+                            return 490;
+                        }
+                    }
+                }
+                if (c != '\r' && ++requestLineBytes > settings.maxRequestLineBytes()) {
+                    return 414;
+                }
+            } else {
+                if (c == '\n') {
+                    if (lineBytes == 0) {
+                        headEnded();
+                        return DONE;
+                    }
+                    if (++headerCount > settings.maxHeaderCount()) {
+                        settings.events().tooManyHeaders();
+                        return 431;
+                    }
+                    lineBytes = 0;
+                } else if (c != '\r') {
+                    if (lineBytes == 0 && (c == ' ' || c == '\t')) {
+                        return 400; // obs-fold (or whitespace before the first field): RFC 9112 5.2, 2.2
+                    }
+                    lineBytes++;
+                }
+                if (++headerBytes > settings.maxHeaderBytes()) {
+                    settings.events().headersTooLarge();
+                    return 431;
+                }
+            }
+        }
+        return CONTINUE;
+    }
+
+    private void headEnded() {
+        cancelDeadline();
+        firstRequest = false;
+        phase = PASS;
+    }
+
+    private void armDeadline() {
+        final int gen = generation;
+        try {
+            deadline = connection.getIoThread().executeAfter(() -> headerDeadline(gen),
+                    settings.headerTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            // The worker is shutting down; the connection goes with it.
+            deadline = null;
+        }
+    }
+
+    private void headerDeadline(int gen) {
+        if (phase == HEAD && generation == gen && connection.isOpen()) {
+            settings.events().headerTimeout();
+            reject(EdgeResponses.REQUEST_TIMEOUT);
+        }
+    }
+
+    private void cancelDeadline() {
+        XnioExecutor.Key k = deadline;
+        if (k != null) {
+            k.remove();
+            deadline = null;
+        }
+    }
+
+    /**
+     * Above the raw sink: passes writes through until the connection is rejected; then pretends to write, so a
+     * handler that still answers cannot make Undertow close the socket (and reset it) before the linger ends.
+     */
+    private final class SinkGuard extends AbstractStreamSinkConduit<StreamSinkConduit> {
+        SinkGuard(StreamSinkConduit next) {
+            super(next);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (phase == REJECTED) {
+                int n = src.remaining();
+                src.position(src.limit());
+                return n;
+            }
+            return next.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offs, int len) throws IOException {
+            if (phase == REJECTED) {
+                long n = 0;
+                for (int i = offs; i < offs + len; i++) {
+                    n += srcs[i].remaining();
+                    srcs[i].position(srcs[i].limit());
+                }
+                return n;
+            }
+            return next.write(srcs, offs, len);
+        }
+
+        @Override
+        public int writeFinal(ByteBuffer src) throws IOException {
+            return phase == REJECTED ? write(src) : next.writeFinal(src);
+        }
+
+        @Override
+        public long writeFinal(ByteBuffer[] srcs, int offs, int len) throws IOException {
+            return phase == REJECTED ? write(srcs, offs, len) : next.writeFinal(srcs, offs, len);
+        }
+
+        @Override
+        public long transferFrom(FileChannel src, long position, long count) throws IOException {
+            return phase == REJECTED ? count : next.transferFrom(src, position, count);
+        }
+
+        @Override
+        public long transferFrom(StreamSourceChannel source, long count, ByteBuffer throughBuffer) throws IOException {
+            return phase == REJECTED ? Conduits.transfer(source, count, throughBuffer, this) : next.transferFrom(source, count, throughBuffer);
+        }
+
+        @Override
+        public boolean flush() throws IOException {
+            return phase == REJECTED || next.flush();
+        }
+
+        @Override
+        public void terminateWrites() throws IOException {
+            if (phase != REJECTED) {
+                next.terminateWrites();
+            }
+        }
+
+        @Override
+        public void truncateWrites() throws IOException {
+            if (phase != REJECTED) {
+                next.truncateWrites();
+            }
+        }
+    }
+
+    /** Discards what a rejected client still sends; closes at its EOF. I/O thread. */
+    private final class Drain implements ReadReadyHandler {
+        private final ByteBuffer scratch = ByteBuffer.allocate(4096);
+        volatile XnioExecutor.Key key;
+
+        @Override
+        public void readReady() {
+            try {
+                while (true) {
+                    scratch.clear();
+                    int n = next.read(scratch);
+                    if (n == 0) {
+                        return;
+                    }
+                    if (n < 0) {
+                        close();
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                close();
+            }
+        }
+
+        private void close() {
+            XnioExecutor.Key k = key;
+            if (k != null) {
+                k.remove();
+            }
+            IoUtils.safeClose(connection);
+        }
+
+        @Override
+        public void forceTermination() {
+            IoUtils.safeClose(connection);
+        }
+
+        @Override
+        public void terminated() {
+        }
+    }
+}
