@@ -3,35 +3,34 @@ package io.duet.proxy;
 import com.codahale.metrics.MetricRegistry;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
-import io.duet.proxy.forward.ErrorPages;
-import io.duet.proxy.forward.ForwardEvents;
+import io.duet.config.AccessLog;
+import io.duet.config.Limits;
+import io.duet.proxy.accesslog.AccessLogWriter;
+import io.duet.proxy.edge.EdgeListener;
+import io.duet.proxy.metrics.MetricBundle;
+import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.pool.ConnectionPools;
-import io.duet.proxy.routing.Router;
+import io.duet.proxy.runtime.EdgeMetricsEvents;
+import io.duet.proxy.runtime.RootHandler;
 import io.duet.proxy.runtime.RuntimeSnapshot;
 import io.duet.proxy.runtime.SnapshotCompiler;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
-import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
-import io.undertow.server.protocol.http.HttpOpenListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
-import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
-import org.xnio.channels.AcceptingChannel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -52,13 +51,15 @@ public final class DataPlane implements AutoCloseable {
     private final XnioWorker worker;
     private final ByteBufferPool buffers;
     private final ConnectionPools connectionPools = new ConnectionPools();
+    private final ProxyMetrics metrics;
     private final SnapshotCompiler compiler;
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
     private final Map<String, BoundListener> listeners = new LinkedHashMap<>();
-    private final HttpHandler root = this::handle;
+    private AccessLogWriter accessLog;
+    private AccessLog accessLogSpec;
     private boolean closed;
 
-    private record BoundListener(Listener spec, AcceptingChannel<StreamConnection> channel) {
+    private record BoundListener(Listener spec, Limits limits, EdgeListener edge) {
     }
 
     private DataPlane(DataPlaneOptions options) throws IOException {
@@ -73,7 +74,8 @@ public final class DataPlane implements AutoCloseable {
                 .set(Options.CORK, true)
                 .getMap());
         this.buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
-        this.compiler = new SnapshotCompiler(connectionPools, options.nodeName(), ForwardEvents.NOOP);
+        this.metrics = new ProxyMetrics(options.metrics());
+        this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName());
     }
 
     /** Starts listeners for a valid document. Blocks until every listener is bound. */
@@ -101,10 +103,34 @@ public final class DataPlane implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("data plane is closed");
         }
-        RuntimeSnapshot next = compiler.compile(config);
+        AccessLogWriter oldLog = accessLog;
+        AccessLogWriter newLog = accessLog;
+        if (!Objects.equals(config.accessLog(), accessLogSpec)) {
+            newLog = config.accessLog().enabled()
+                    ? AccessLogWriter.open(config.accessLog(), options.dataDir(), options.metrics()) : null;
+        }
+        RuntimeSnapshot next;
+        try {
+            next = compiler.compile(config, newLog);
+        } catch (RuntimeException e) {
+            if (newLog != oldLog && newLog != null) {
+                newLog.close();
+            }
+            throw e;
+        }
         RuntimeSnapshot previous = current.getAndSet(next);
+        accessLog = newLog;
+        accessLogSpec = config.accessLog();
+        if (oldLog != null && oldLog != newLog) {
+            oldLog.close(); // requests still on the old snapshot drop their line; close() drains what was queued
+        }
         connectionPools.retain(next.pools().values());
         reconcileListeners(config);
+        List<MetricBundle> keep = new ArrayList<>(next.metrics());
+        for (BoundListener l : listeners.values()) {
+            keep.add(metrics.forListener(l.spec().name()));
+        }
+        metrics.retainOnly(keep);
         if (previous != null) {
             LOG.info("DUET-PROXY-0100 configuration revision {} applied (was {})", next.revision(), previous.revision());
         }
@@ -117,59 +143,23 @@ public final class DataPlane implements AutoCloseable {
         }
         listeners.entrySet().removeIf(e -> {
             Listener w = wanted.get(e.getKey());
-            if (w != null && Objects.equals(w, e.getValue().spec())) {
+            if (w != null && Objects.equals(w, e.getValue().spec()) && Objects.equals(config.limits(), e.getValue().limits())) {
                 return false;
             }
-            LOG.info("DUET-PROXY-0003 listener '{}' on {} closed", e.getKey(), e.getValue().channel().getLocalAddress());
-            IoUtils.safeClose(e.getValue().channel());
+            LOG.info("DUET-PROXY-0003 listener '{}' on {} closed ({})", e.getKey(), e.getValue().edge().address(),
+                    w == null ? "removed" : "changed");
+            e.getValue().edge().close();
             return true;
         });
         for (Listener l : config.listeners()) {
             if (!listeners.containsKey(l.name())) {
-                listeners.put(l.name(), bind(l));
+                EdgeListener edge = EdgeListener.bind(worker, buffers, l, config.limits(),
+                        new EdgeMetricsEvents(metrics.forListener(l.name())), new RootHandler(current::get, l.name()));
+                LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}", l.name(), edge.address());
+                listeners.put(l.name(), new BoundListener(l, config.limits(), edge));
             }
         }
     }
-
-    private BoundListener bind(Listener spec) {
-        OptionMap undertowOptions = OptionMap.builder()
-                .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
-                .set(UndertowOptions.ALWAYS_SET_DATE, true)
-                .set(UndertowOptions.RECORD_REQUEST_START_TIME, false)
-                .getMap();
-        HttpOpenListener open = new HttpOpenListener(buffers, undertowOptions);
-        open.setRootHandler(root);
-        ChannelListener<AcceptingChannel<StreamConnection>> accept = ChannelListeners.openListenerAdapter(open);
-        OptionMap socket = OptionMap.builder()
-                .set(Options.TCP_NODELAY, true)
-                .set(Options.REUSE_ADDRESSES, true)
-                .set(Options.BACKLOG, 1024)
-                .getMap();
-        try {
-            AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(
-                    new InetSocketAddress(spec.address(), spec.port()), accept, socket);
-            server.resumeAccepts();
-            LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}", spec.name(), server.getLocalAddress());
-            return new BoundListener(spec, server);
-        } catch (IOException e) {
-            throw new UncheckedIOException("DUET-PROXY-0004 listener '" + spec.name() + "' cannot bind "
-                    + spec.address() + ":" + spec.port() + ": " + e.getMessage()
-                    + " (is another process using the port?)", e);
-        }
-    }
-
-    /** The root handler of every listener. I/O thread. */
-    private void handle(HttpServerExchange exchange) throws Exception {
-        RuntimeSnapshot snapshot = current.get();
-        exchange.putAttachment(RuntimeSnapshot.KEY, snapshot);
-        exchange.addDefaultResponseListener(ErrorPages.DEFAULT_RESPONSE);
-        Router.route(exchange, snapshot.hosts(), exchange.getRelativePath(), NOT_FOUND);
-    }
-
-    private static final HttpHandler NOT_FOUND = exchange -> {
-        exchange.setStatusCode(404);
-        exchange.endExchange();
-    };
 
     /** The bound address of a listener (its real port when the document said 0). */
     public synchronized InetSocketAddress address(String listenerName) {
@@ -177,7 +167,7 @@ public final class DataPlane implements AutoCloseable {
         if (l == null) {
             throw new IllegalArgumentException("no listener named '" + listenerName + "'");
         }
-        return l.channel().getLocalAddress(InetSocketAddress.class);
+        return l.edge().address();
     }
 
     /** The revision of the document in force. */
@@ -197,10 +187,14 @@ public final class DataPlane implements AutoCloseable {
         }
         closed = true;
         for (BoundListener l : listeners.values()) {
-            IoUtils.safeClose(l.channel());
+            l.edge().close();
         }
         listeners.clear();
         connectionPools.close();
+        if (accessLog != null) {
+            accessLog.close();
+            accessLog = null;
+        }
         worker.shutdown();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {

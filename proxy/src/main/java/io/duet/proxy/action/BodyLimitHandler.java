@@ -52,6 +52,13 @@ public final class BodyLimitHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (io.duet.proxy.edge.EdgeLimits.maxBody(exchange) >= 0) {
+            // Behind an edge listener its body guard enforces the limit (declared and chunked, 413 and close).
+            if (io.duet.proxy.edge.EdgeLimits.setMaxBody(exchange, limit)) {
+                next.handleRequest(exchange);
+            }
+            return;
+        }
         String length = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
         if (length != null) {
             if (exceeds(length)) {

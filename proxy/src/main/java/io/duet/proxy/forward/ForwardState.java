@@ -1,5 +1,6 @@
 package io.duet.proxy.forward;
 
+import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
@@ -24,11 +25,11 @@ public final class ForwardState {
     XnioExecutor.Key responseTimer;
     boolean countedActive;
     Failure failure = Failure.NONE;
-    final String pool;
+    final BackendPool backendPool;
     final long startNanos = System.nanoTime();
 
-    ForwardState(String pool) {
-        this.pool = pool;
+    ForwardState(BackendPool pool) {
+        this.backendPool = pool;
     }
 
     /** The server of the last attempt, or {@code null}. */
@@ -37,7 +38,7 @@ public final class ForwardState {
     }
 
     public String pool() {
-        return pool;
+        return backendPool.name();
     }
 
     public Failure failure() {

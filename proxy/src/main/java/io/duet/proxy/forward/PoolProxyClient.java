@@ -55,8 +55,9 @@ public final class PoolProxyClient implements ProxyClient {
                               long timeout, TimeUnit timeUnit) {
         ForwardState st = exchange.getAttachment(ForwardState.KEY);
         if (st == null) {
-            st = new ForwardState(pool.name());
+            st = new ForwardState(pool);
             exchange.putAttachment(ForwardState.KEY, st);
+            pool.metrics().requestStarted();
             exchange.addExchangeCompleteListener(COMPLETION);
         } else {
             if (st.failure == ForwardState.Failure.RESPONSE_TIMEOUT) {
@@ -223,9 +224,13 @@ public final class PoolProxyClient implements ProxyClient {
                 st.responseTimer.remove();
                 st.responseTimer = null;
             }
+            int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
+            long nanos = System.nanoTime() - st.startNanos;
+            st.backendPool.metrics().requestFinished(status, nanos);
             if (st.countedActive) {
                 st.countedActive = false;
                 st.server.active().decrementAndGet();
+                st.server.metrics().requestFinished(status, nanos);
             }
         }
         nextListener.proceed();

@@ -1,27 +1,33 @@
 package io.duet.proxy.runtime;
 
 import io.duet.config.DuetConfig;
+import io.duet.proxy.accesslog.AccessLogWriter;
+import io.duet.proxy.forward.ForwardingHeaders;
+import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.routing.HostTable;
 import io.duet.proxy.routing.VirtualHostRoutes;
-import io.undertow.util.AttachmentKey;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * Everything a request needs, compiled from one configuration document. Immutable; a request takes the current
  * snapshot once when it starts and keeps it until it ends, whatever reloads happen meanwhile.
  *
- * @param config the document it was compiled from
- * @param hosts  virtual host lookup
- * @param pools  compiled pools by name
+ * @param config     the document it was compiled from
+ * @param hosts      virtual host lookup
+ * @param pools      compiled pools by name
+ * @param forwarding forwarding header rules and request ids
+ * @param accessLog  the access log, or {@code null} when it is off
+ * @param metrics    every metric bundle this snapshot records into (the rest can be dropped)
  */
-public record RuntimeSnapshot(DuetConfig config, HostTable<VirtualHostRoutes> hosts, Map<String, BackendPool> pools) {
-    /** The snapshot an exchange uses. */
-    public static final AttachmentKey<RuntimeSnapshot> KEY = AttachmentKey.create(RuntimeSnapshot.class);
+public record RuntimeSnapshot(DuetConfig config, HostTable<VirtualHostRoutes> hosts, Map<String, BackendPool> pools,
+                              ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics) {
 
     public RuntimeSnapshot {
         pools = Map.copyOf(pools);
+        metrics = List.copyOf(metrics);
     }
 
     public long revision() {

@@ -3,82 +3,102 @@ package io.duet.proxy.runtime;
 import io.duet.config.DuetConfig;
 import io.duet.config.Pool;
 import io.duet.config.Route;
-import io.duet.proxy.forward.ForwardEvents;
+import io.duet.proxy.accesslog.AccessLogWriter;
+import io.duet.proxy.action.RouteActions;
 import io.duet.proxy.forward.ForwardingHeaders;
 import io.duet.proxy.forward.PoolProxyClient;
+import io.duet.proxy.metrics.MetricBundle;
+import io.duet.proxy.metrics.ProxyMetrics;
+import io.duet.proxy.metrics.RouteMetrics;
 import io.duet.proxy.pool.BackendPool;
+import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
 import io.duet.proxy.routing.RouteCompiler;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.ResponseCommitListener;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Compiles a validated document into a {@link RuntimeSnapshot}. Runs on the reload thread, never on an I/O thread;
- * reuses the connection pools of servers that did not change.
+ * reuses the connection pools of servers that did not change and the metrics of objects that still exist.
  */
 public final class SnapshotCompiler {
     private final ConnectionPools connectionPools;
+    private final ProxyMetrics metrics;
     private final String nodeName;
-    private final ForwardEvents events;
 
-    public SnapshotCompiler(ConnectionPools connectionPools, String nodeName, ForwardEvents events) {
+    public SnapshotCompiler(ConnectionPools connectionPools, ProxyMetrics metrics, String nodeName) {
         this.connectionPools = connectionPools;
+        this.metrics = metrics;
         this.nodeName = nodeName;
-        this.events = events;
     }
 
-    public RuntimeSnapshot compile(DuetConfig config) {
+    /**
+     * @param accessLog the access log writer the snapshot uses (owned by the caller), or {@code null}
+     * @throws IllegalArgumentException when a part of the document cannot be compiled (a validated document compiles)
+     */
+    public RuntimeSnapshot compile(DuetConfig config, AccessLogWriter accessLog) {
+        List<MetricBundle> bundles = new ArrayList<>();
         Map<String, BackendPool> pools = new HashMap<>();
         for (Pool p : config.pools()) {
-            pools.put(p.name(), connectionPools.build(p, config.limits().backendConnectTimeoutMs()));
+            BackendPool pool = connectionPools.build(p, config.limits().backendConnectTimeoutMs(), metrics);
+            pools.put(p.name(), pool);
+            bundles.add(pool.metrics());
+            for (BackendServer s : pool.servers()) {
+                bundles.add(s.metrics());
+            }
         }
         ForwardingHeaders forwarding = new ForwardingHeaders(config.forwarding(), nodeName);
-        ResponseCommitListener responseHeaders = forwarding::response;
         return new RuntimeSnapshot(config, RouteCompiler.compile(config.virtualHosts(),
-                (vhost, route) -> routeHandler(config, route, pools, forwarding, responseHeaders)), pools);
+                (vhost, route) -> RouteActions.compile(route, forwarder(config, route, pools, forwarding)),
+                (vhost, route) -> {
+                    RouteMetrics m = metrics.forRoute(vhost, route);
+                    bundles.add(m);
+                    return m;
+                }), pools, forwarding, accessLog, bundles);
     }
 
-    private HttpHandler routeHandler(DuetConfig config, Route route, Map<String, BackendPool> pools,
-                                     ForwardingHeaders forwarding, ResponseCommitListener responseHeaders) {
-        if (route.pool() != null) {
-            BackendPool pool = pools.get(route.pool());
-            long responseTimeout = route.responseTimeoutMs() != null
-                    ? route.responseTimeoutMs() : config.limits().backendResponseTimeoutMs();
-            ProxyHandler proxy = ProxyHandler.builder()
-                    .setProxyClient(new PoolProxyClient(pool, route.retries(), responseTimeout, events))
-                    .setMaxRequestTime(0)
-                    .setReuseXForwarded(true)
-                    .setRewriteHostHeader(false)
-                    .setMaxConnectionRetries(PoolProxyClient.MAX_RETRIES)
-                    .setNext(ResponseCodeHandler.HANDLE_404)
-                    .build();
-            return new ForwardHandler(forwarding, responseHeaders, proxy);
+    private static HttpHandler forwarder(DuetConfig config, Route route, Map<String, BackendPool> pools,
+                                         ForwardingHeaders forwarding) {
+        if (route.pool() == null) {
+            return null;
         }
-        throw new IllegalStateException("route '" + route.name() + "': redirect and fixed responses are not wired yet");
+        BackendPool pool = pools.get(route.pool());
+        if (pool == null) {
+            throw new IllegalArgumentException("route '" + route.name() + "': unknown pool '" + route.pool() + "'");
+        }
+        long responseTimeout = route.responseTimeoutMs() != null
+                ? route.responseTimeoutMs() : config.limits().backendResponseTimeoutMs();
+        ProxyHandler proxy = ProxyHandler.builder()
+                .setProxyClient(new PoolProxyClient(pool, route.retries(), responseTimeout))
+                .setMaxRequestTime(0)
+                .setReuseXForwarded(true)
+                .setRewriteHostHeader(false)
+                .setMaxConnectionRetries(PoolProxyClient.MAX_RETRIES)
+                .setNext(ResponseCodeHandler.HANDLE_404)
+                .build();
+        return new ForwardHandler(forwarding, proxy);
     }
 
-    /** Runs the forwarding header rules, then Undertow's proxy. */
+    /** Runs the forwarding header rules, then Undertow's proxy. I/O thread. */
     private static final class ForwardHandler implements HttpHandler {
         private final ForwardingHeaders forwarding;
-        private final ResponseCommitListener responseHeaders;
         private final HttpHandler proxy;
 
-        ForwardHandler(ForwardingHeaders forwarding, ResponseCommitListener responseHeaders, HttpHandler proxy) {
+        ForwardHandler(ForwardingHeaders forwarding, HttpHandler proxy) {
             this.forwarding = forwarding;
-            this.responseHeaders = responseHeaders;
             this.proxy = proxy;
         }
 
         @Override
         public void handleRequest(HttpServerExchange exchange) throws Exception {
             forwarding.request(exchange);
-            exchange.addResponseCommitListener(responseHeaders);
             proxy.handleRequest(exchange);
         }
     }

@@ -9,6 +9,7 @@ import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.testing.ProxyFixture;
+import io.duet.proxy.testing.RawHttp;
 import io.duet.proxy.testing.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class BackendFailureTest {
         HttpResponse<String> r = proxy.send(HttpRequest.newBuilder(proxy.uri("/x"))
                 .POST(HttpRequest.BodyPublishers.ofString("payload")).build());
         assertThat(r.statusCode()).isEqualTo(502);
-        assertThat(r.body()).contains("DUET-PROXY-0502").contains("'dead'");
+        assertThat(r.body()).contains("DUET-PROXY-0502").contains("dead");
     }
 
     // Every server refusing gives 502 after the bounded retries.
@@ -139,13 +140,11 @@ class BackendFailureTest {
         StubBackend b = track(StubBackend.start("b"));
         ProxyFixture proxy = track(ProxyFixture.start(config(null, null, 1,
                 new Server("b", "127.0.0.1", b.port(), null, null))));
-        try (var raw = new java.net.Socket("127.0.0.1", proxy.port())) {
-            raw.setSoTimeout(10_000);
-            raw.getOutputStream().write(("GET /x HTTP/1.1\r\nHost: x.test\r\nConnection: close, X-Private\r\n"
+        try (RawHttp raw = RawHttp.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.port()))) {
+            raw.send("GET /x HTTP/1.1\r\nHost: x.test\r\nConnection: keep-alive, X-Private\r\n"
                     + "X-Private: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic Zm9v\r\n"
-                    + "X-Public: 2\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String response = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-            assertThat(response).startsWith("HTTP/1.1 200");
+                    + "X-Public: 2\r\n\r\n");
+            assertThat(raw.readResponse().status()).isEqualTo(200);
         }
         StubBackend.Seen seen = b.last();
         assertThat(seen.header("X-Public")).isEqualTo("2");

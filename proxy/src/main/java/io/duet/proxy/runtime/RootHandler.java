@@ -1,0 +1,104 @@
+package io.duet.proxy.runtime;
+
+import io.duet.proxy.accesslog.AccessLogWriter;
+import io.duet.proxy.accesslog.AccessRecord;
+import io.duet.proxy.action.ErrorId;
+import io.duet.proxy.action.ErrorResponses;
+import io.duet.proxy.edge.CanonicalPath;
+import io.duet.proxy.forward.ErrorPages;
+import io.duet.proxy.forward.ForwardState;
+import io.duet.proxy.forward.ForwardingHeaders;
+import io.duet.proxy.routing.CompiledRoute;
+import io.duet.proxy.routing.Router;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ResponseCommitListener;
+import io.undertow.util.Headers;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The first handler after the edge on every listener: takes the current snapshot once for the whole request,
+ * assigns the request id, routes, and on completion records route metrics and the access log line.
+ * I/O thread; never blocks.
+ */
+public final class RootHandler implements HttpHandler {
+    private final Supplier<RuntimeSnapshot> snapshots;
+    private final String listener;
+
+    public RootHandler(Supplier<RuntimeSnapshot> snapshots, String listener) {
+        this.snapshots = snapshots;
+        this.listener = listener;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        RuntimeSnapshot snapshot = snapshots.get();
+        exchange.putAttachment(RequestContext.KEY, new RequestContext(snapshot, System.nanoTime(), listener));
+        exchange.addExchangeCompleteListener(COMPLETION);
+        exchange.addDefaultResponseListener(ErrorPages.DEFAULT_RESPONSE);
+        exchange.addResponseCommitListener(RESPONSE_HEADERS);
+        snapshot.forwarding().requestId(exchange);
+        Router.route(exchange, snapshot.hosts(), CanonicalPath.canonicalPath(exchange), NOT_FOUND);
+    }
+
+    private static final HttpHandler NOT_FOUND = exchange -> ErrorResponses.send(exchange, ErrorId.NO_ROUTE);
+
+    /** Hop-by-hop removal and the request id on every response, whatever produced it. */
+    private static final ResponseCommitListener RESPONSE_HEADERS = exchange -> {
+        RequestContext ctx = exchange.getAttachment(RequestContext.KEY);
+        if (ctx != null) {
+            ctx.snapshot.forwarding().response(exchange);
+        }
+    };
+
+    private static final ExchangeCompletionListener COMPLETION = (exchange, next) -> {
+        try {
+            RequestContext ctx = exchange.getAttachment(RequestContext.KEY);
+            if (ctx != null) {
+                long nanos = System.nanoTime() - ctx.startNanos;
+                int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
+                CompiledRoute route = exchange.getAttachment(Router.ROUTE);
+                if (route != null) {
+                    route.metrics().requestFinished(status, nanos);
+                }
+                AccessLogWriter log = ctx.snapshot.accessLog();
+                if (log != null) {
+                    log.log(record(exchange, ctx, route, status, nanos));
+                }
+            }
+        } finally {
+            next.proceed();
+        }
+    };
+
+    private static AccessRecord record(HttpServerExchange ex, RequestContext ctx, CompiledRoute route, int status,
+                                       long nanos) {
+        InetSocketAddress source = ex.getSourceAddress();
+        ForwardState st = ex.getAttachment(ForwardState.KEY);
+        String query = ex.getQueryString();
+        String uri = query == null || query.isEmpty() ? ex.getRequestURI() : ex.getRequestURI() + "?" + query;
+        return new AccessRecord(
+                System.currentTimeMillis(),
+                source == null || source.getAddress() == null ? "-" : source.getAddress().getHostAddress(),
+                ex.getRequestMethod().toString(),
+                uri,
+                ex.getProtocol().toString(),
+                status,
+                ex.getResponseBytesSent(),
+                ex.getRequestContentLength(),
+                TimeUnit.NANOSECONDS.toMicros(nanos),
+                ex.getRequestHeaders().getFirst(Headers.HOST),
+                route == null ? null : route.vhost(),
+                route == null ? null : route.name(),
+                st == null ? null : st.pool(),
+                st == null || st.server() == null ? null : st.server().id(),
+                ex.getRequestHeaders().getFirst(Headers.REFERER),
+                ex.getRequestHeaders().getFirst(Headers.USER_AGENT),
+                ex.getAttachment(ForwardingHeaders.REQUEST_ID),
+                ctx.listener);
+    }
+}
