@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StubBackend implements AutoCloseable {
     /** One request as the backend saw it. */
-    public record Seen(String method, String uri, String query, List<String[]> headers, byte[] body) {
+    public record Seen(String method, String uri, String query, List<String[]> headers, byte[] body, int remotePort) {
         public String header(String name) {
             for (String[] h : headers) {
                 if (h[0].equalsIgnoreCase(name)) {
@@ -97,7 +97,8 @@ public final class StubBackend implements AutoCloseable {
                 headers.add(new String[]{hv.getHeaderName().toString(), v});
             }
         }
-        seen.add(new Seen(ex.getRequestMethod().toString(), ex.getRequestURI(), ex.getQueryString(), headers, body));
+        seen.add(new Seen(ex.getRequestMethod().toString(), ex.getRequestURI(), ex.getQueryString(), headers, body,
+                ex.getSourceAddress().getPort()));
         requests.incrementAndGet();
         ex.getResponseHeaders().put(new HttpString("X-Backend"), name);
         handler.handleRequest(ex);
