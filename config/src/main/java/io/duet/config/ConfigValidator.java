@@ -537,7 +537,7 @@ public final class ConfigValidator {
                 }
                 range(p + ".maxConnectionsPerServer", "maxConnectionsPerServer", pool.maxConnectionsPerServer(),
                         1, 10_000, "1-10000");
-                if (pool.name() != null && !usedPools.contains(pool.name())) {
+                if (pool.name() != null && !pool.name().isBlank() && !usedPools.contains(pool.name())) {
                     add(ConfigMessage.UNUSED_POOL.at(p, poolName));
                 }
             }
