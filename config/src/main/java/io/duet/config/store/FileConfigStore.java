@@ -79,6 +79,7 @@ public final class FileConfigStore implements ConfigStore {
     private FileStamp lastStamp;
     private boolean missingReported;
     private boolean closed;
+    private long fileChecks;
 
     private FileConfigStore(Path file, ConfigCodec.Format format, DuetConfig initial, byte[] bytes, FileStamp stamp)
             throws IOException {
@@ -134,6 +135,13 @@ public final class FileConfigStore implements ConfigStore {
     public List<DuetConfig> history() {
         synchronized (lock) {
             return List.copyOf(history);
+        }
+    }
+
+    /** How many times the file was read to look for an edit; lets tests wait for a check without sleeping. */
+    long fileChecks() {
+        synchronized (lock) {
+            return fileChecks;
         }
     }
 
@@ -250,6 +258,7 @@ public final class FileConfigStore implements ConfigStore {
 
     /** Reads the file and commits it if it changed and is valid. Holds the lock, so propose cannot interleave. */
     private void reloadLocked() {
+        fileChecks++;
         long running = current.revision();
         byte[] bytes;
         try {
