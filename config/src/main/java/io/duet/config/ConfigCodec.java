@@ -36,20 +36,20 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 
 /**
  * Reads and writes configuration documents as JSON or YAML (Jackson). Reading reports syntax errors, unknown
@@ -193,8 +193,11 @@ public final class ConfigCodec {
                 return ConfigMessage.SYNTAX.error("$", "more content after the end of the document" + where);
             }
         }
-        if (e instanceof JsonMappingException m && e.getCause() instanceof InputCoercionException ice) {
-            String p = path(m);
+        InputCoercionException ice = e instanceof InputCoercionException direct ? direct
+                : e.getCause() instanceof InputCoercionException wrapped ? wrapped : null;
+        if (ice != null) {
+            String p = e instanceof JsonMappingException m ? path(m) : contextPath(ice.getProcessor() == null ? null
+                    : ice.getProcessor().getParsingContext(), null);
             Matcher number = OUT_OF_RANGE.matcher(String.valueOf(ice.getOriginalMessage()));
             String value = number.find() ? number.group(1) : "number";
             long max = ice.getTargetType() == Integer.TYPE ? Integer.MAX_VALUE : Long.MAX_VALUE;

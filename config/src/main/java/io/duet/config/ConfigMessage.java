@@ -61,7 +61,11 @@ public enum ConfigMessage {
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
     FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),
-    FILE_WRITE_FAILED(102, "config file %s could not be written (%s); revision %d was not committed");
+    FILE_WRITE_FAILED(102, "config file %s could not be written (%s); revision %d was not committed"),
+    SUBSCRIBER_FAILED(103, "config subscriber %s failed on revision %d; the other subscribers still got it (a bug: "
+            + "report it with this log)"),
+    WATCH_STOPPED(104, "config file %s: the watch thread stopped, edits of the file are no longer picked up "
+            + "(restart Duet; a bug: report it with this log)");
 
     /** How bad a message is. Mirrors {@link Violation.Severity}. */
     public enum Severity { ERROR, WARNING }

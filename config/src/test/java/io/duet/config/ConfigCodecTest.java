@@ -160,6 +160,10 @@ class ConfigCodecTest {
                 .extracting(Violation::path, Violation::id, Violation::message)
                 .containsExactly(tuple("$.listeners[0].port", "DUET-CONFIG-0003",
                         "port: 99999999999 (expected: an integer of at most 2147483647) at line 1, column 20"));
+        assertThat(readErrors("{\"revision\": 1, \"listeners\": [{\"port\": 99999999999}]}", Format.JSON))
+                .extracting(Violation::path, Violation::id, Violation::message)
+                .containsExactly(tuple("$.listeners[0].port", "DUET-CONFIG-0003",
+                        "port: 99999999999 (expected: an integer of at most 2147483647) at line 1, column 40"));
         assertThat(readErrors("- a\n- b\n", Format.YAML))
                 .extracting(Violation::path, Violation::id).containsExactly(tuple("$", "DUET-CONFIG-0003"));
     }

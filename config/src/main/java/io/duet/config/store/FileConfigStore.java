@@ -242,7 +242,7 @@ public final class FileConfigStore implements ConfigStore {
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // close() was called.
         } catch (RuntimeException | Error e) {
-            LOG.error("config file {}: the watch thread stopped; edits of the file are no longer picked up", file, e);
+            LOG.error("{} {}", ConfigMessage.WATCH_STOPPED.id(), ConfigMessage.WATCH_STOPPED.format(file), e);
         }
     }
 
@@ -315,7 +315,8 @@ public final class FileConfigStore implements ConfigStore {
             try {
                 target.accept(config);
             } catch (RuntimeException e) {
-                LOG.error("config subscriber {} failed on revision {}", target, config.revision(), e);
+                LOG.error("{} {}", ConfigMessage.SUBSCRIBER_FAILED.id(),
+                        ConfigMessage.SUBSCRIBER_FAILED.format(target, config.revision()), e);
             }
         }
     }
