@@ -1,18 +1,53 @@
 package io.duet.config;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /**
  * The one validator of configuration documents, used at every boundary (file import, REST edit, Raft apply).
  * Returns every violation with its JSON path and a stable message id; never stops at the first.
+ *
+ * <p>Never throws on a document the records can hold: nulls anywhere (null list elements included) are reported
+ * as violations. The rules and their ids are listed in config/README.md; the ids live in {@link ConfigMessage}.
  */
 public final class ConfigValidator {
+    static final long ONE_DAY_MS = 24L * 60 * 60 * 1000;
+    static final long ONE_TIB = 1L << 40;
+    static final int ONE_MIB = 1 << 20;
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
+    private static final Set<String> MANAGED = Set.of("content-length", "host");
+    private static final List<Integer> REDIRECT_STATUSES = List.of(301, 302, 303, 307, 308);
+    private static final List<String> HEADER_OPS = List.of("set", "add", "remove");
+    private static final List<String> ACCESS_LOG_FORMATS = List.of("combined", "json");
+
     private ConfigValidator() {
     }
 
     /** Every error and warning in the document, errors first. Pure; any thread. */
     public static List<Violation> validate(DuetConfig config) {
-        throw new UnsupportedOperationException("TODO");
+        Checker c = new Checker();
+        if (config == null) {
+            c.add(ConfigMessage.MISSING.at("$", "document", "a configuration object"));
+        } else {
+            c.document(config);
+        }
+        List<Violation> sorted = new ArrayList<>(c.violations.size());
+        c.violations.stream().filter(Violation::isError).forEach(sorted::add);
+        c.violations.stream().filter(v -> !v.isError()).forEach(sorted::add);
+        return List.copyOf(sorted);
     }
 
     /** The document itself when it has no errors (warnings allowed); otherwise the exception lists them all. */
@@ -22,5 +57,624 @@ public final class ConfigValidator {
             throw new InvalidConfigException(all);
         }
         return config;
+    }
+
+    /** One validation run: collects violations in document order. Not thread-safe; one per call. */
+    private static final class Checker {
+        final List<Violation> violations = new ArrayList<>();
+
+        void add(Violation v) {
+            violations.add(v);
+        }
+
+        void document(DuetConfig d) {
+            if (d.revision() < 0) {
+                add(ConfigMessage.OUT_OF_RANGE.at("$.revision", "revision", d.revision(), ">= 0"));
+            }
+            listeners(d.listeners());
+            limits("$.limits", d.limits());
+            forwarding("$.forwarding", d.forwarding());
+            accessLog("$.accessLog", d.accessLog());
+            Set<String> usedPools = new HashSet<>();
+            virtualHosts(d, usedPools);
+            pools(d.pools(), usedPools);
+        }
+
+        // ---- listeners
+
+        void listeners(List<Listener> listeners) {
+            if (listeners.isEmpty()) {
+                add(ConfigMessage.NO_LISTENER.at("$.listeners"));
+            }
+            Map<String, String> names = new HashMap<>();
+            Map<String, Integer> binds = new HashMap<>();
+            for (int i = 0; i < listeners.size(); i++) {
+                String p = "$.listeners[" + i + "]";
+                Listener l = listeners.get(i);
+                if (l == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(p, "listeners[" + i + "]", "a listener"));
+                    continue;
+                }
+                uniqueName(p, l.name(), names, "listener names");
+                boolean addressOk = address(p + ".address", "address", l.address());
+                boolean portOk = false;
+                if (l.port() == null) {
+                    add(ConfigMessage.MISSING.at(p + ".port", "port", "0-65535"));
+                } else if (l.port() < 0 || l.port() > 65535) {
+                    add(ConfigMessage.OUT_OF_RANGE.at(p + ".port", "port", l.port(), "0-65535"));
+                } else {
+                    portOk = true;
+                }
+                if (addressOk && portOk && l.port() != 0) {
+                    String key = bindKey(l.address()) + " " + l.port();
+                    Integer other = binds.putIfAbsent(key, i);
+                    if (other != null) {
+                        Listener first = listeners.get(other);
+                        add(ConfigMessage.LISTENER_CONFLICT.at(p + ".port", String.valueOf(l.name()), l.address(),
+                                l.port(), String.valueOf(first.name())));
+                    }
+                }
+                if ("https".equals(l.protocol())) {
+                    add(ConfigMessage.TLS_NOT_INSTALLED.at(p + ".protocol"));
+                } else if (!"http".equals(l.protocol())) {
+                    add(ConfigMessage.NOT_ONE_OF.at(p + ".protocol", "protocol", l.protocol(), "http"));
+                }
+                ProxyProtocol pp = l.proxyProtocol();
+                cidrs(p + ".proxyProtocol.trustedAddresses", "trustedAddresses", pp.trustedAddresses());
+                if (pp.enabled() && pp.trustedAddresses().stream().noneMatch(Objects::nonNull)) {
+                    add(ConfigMessage.PROXY_PROTOCOL_UNTRUSTED.at(p + ".proxyProtocol.trustedAddresses"));
+                }
+            }
+        }
+
+        private static String bindKey(String address) {
+            Optional<InetAddress> ip = CidrBlock.parseIpLiteral(address);
+            return ip.map(InetAddress::getHostAddress).orElse(address.toLowerCase(Locale.ROOT));
+        }
+
+        // ---- limits, forwarding, access log
+
+        void limits(String p, Limits l) {
+            range(p + ".maxRequestLineBytes", "maxRequestLineBytes", l.maxRequestLineBytes(), 256, ONE_MIB,
+                    "256-1048576 (1 MiB)");
+            range(p + ".maxHeaderBytes", "maxHeaderBytes", l.maxHeaderBytes(), 1024, ONE_MIB,
+                    "1024-1048576 (1 KiB-1 MiB)");
+            if (l.maxHeaderBytes() < l.maxRequestLineBytes() && l.maxHeaderBytes() >= 1024
+                    && l.maxRequestLineBytes() >= 256 && l.maxRequestLineBytes() <= ONE_MIB) {
+                add(ConfigMessage.LIMIT_ORDER.at(p + ".maxHeaderBytes", l.maxHeaderBytes(), l.maxRequestLineBytes()));
+            }
+            range(p + ".maxHeaderCount", "maxHeaderCount", l.maxHeaderCount(), 1, 10_000, "1-10000");
+            range(p + ".maxBodyBytes", "maxBodyBytes", l.maxBodyBytes(), 0, ONE_TIB, "0-1099511627776 (1 TiB)");
+            timeout(p + ".headerTimeoutMs", "headerTimeoutMs", l.headerTimeoutMs());
+            timeout(p + ".idleTimeoutMs", "idleTimeoutMs", l.idleTimeoutMs());
+            timeout(p + ".bodyTimeoutMs", "bodyTimeoutMs", l.bodyTimeoutMs());
+            range(p + ".minBodyBytesPerSecond", "minBodyBytesPerSecond", l.minBodyBytesPerSecond(), 0, ONE_MIB * 1024L,
+                    "0-1073741824 (0 disables the check)");
+            range(p + ".maxConnectionsPerListener", "maxConnectionsPerListener", l.maxConnectionsPerListener(),
+                    1, 1_000_000, "1-1000000");
+            timeout(p + ".backendConnectTimeoutMs", "backendConnectTimeoutMs", l.backendConnectTimeoutMs());
+            timeout(p + ".backendResponseTimeoutMs", "backendResponseTimeoutMs", l.backendResponseTimeoutMs());
+        }
+
+        void forwarding(String p, Forwarding f) {
+            cidrs(p + ".trustedProxies", "trustedProxies", f.trustedProxies());
+            if (!f.requestIdHeader().isEmpty() && !isToken(f.requestIdHeader())) {
+                add(ConfigMessage.INVALID_TOKEN.at(p + ".requestIdHeader", "requestIdHeader", f.requestIdHeader(),
+                        "a header name such as X-Request-Id, or empty to disable request ids"));
+            }
+        }
+
+        void accessLog(String p, AccessLog a) {
+            if (!ACCESS_LOG_FORMATS.contains(a.format())) {
+                add(ConfigMessage.NOT_ONE_OF.at(p + ".format", "format", a.format(), String.join(", ", ACCESS_LOG_FORMATS)));
+            }
+            if (a.path().isBlank()) {
+                add(ConfigMessage.MISSING.at(p + ".path", "path", "a file path, or - for standard output"));
+            } else if (hasControl(a.path())) {
+                add(ConfigMessage.CONTROL_CHARACTER.at(p + ".path", "path"));
+            }
+        }
+
+        // ---- virtual hosts and routes
+
+        void virtualHosts(DuetConfig d, Set<String> usedPools) {
+            List<VirtualHost> hosts = d.virtualHosts();
+            if (hosts.isEmpty()) {
+                add(ConfigMessage.NO_VIRTUAL_HOST.at("$.virtualHosts"));
+            }
+            Map<String, String> names = new HashMap<>();
+            Map<String, String> claimedBy = new HashMap<>();
+            String defaultHost = null;
+            for (int i = 0; i < hosts.size(); i++) {
+                String p = "$.virtualHosts[" + i + "]";
+                VirtualHost h = hosts.get(i);
+                if (h == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(p, "virtualHosts[" + i + "]", "a virtual host"));
+                    continue;
+                }
+                uniqueName(p, h.name(), names, "virtual host names");
+                String hostName = String.valueOf(h.name());
+                Map<String, String> local = new HashMap<>();
+                for (int j = 0; j < h.hostnames().size(); j++) {
+                    String hp = p + ".hostnames[" + j + "]";
+                    String n = h.hostnames().get(j);
+                    if (n == null) {
+                        add(ConfigMessage.NULL_ELEMENT.at(hp, "hostnames[" + j + "]", "a host name"));
+                        continue;
+                    }
+                    String problem = HostName.virtualHostProblem(n);
+                    if (problem != null) {
+                        add(ConfigMessage.INVALID_HOSTNAME.at(hp, "hostnames[" + j + "]", n, problem));
+                        continue;
+                    }
+                    String key = HostName.canonical(n);
+                    String sameHost = local.putIfAbsent(key, hp);
+                    if (sameHost != null) {
+                        add(ConfigMessage.DUPLICATE_NAME.at(hp, "hostnames[" + j + "]", n, sameHost, "host names"));
+                        continue;
+                    }
+                    String other = claimedBy.putIfAbsent(key, hostName);
+                    if (other != null) {
+                        add(ConfigMessage.HOSTNAME_CLAIMED_TWICE.at(hp, n, other, hostName));
+                    }
+                }
+                if (h.defaultHost()) {
+                    if (defaultHost != null) {
+                        add(ConfigMessage.TWO_DEFAULT_HOSTS.at(p + ".defaultHost", defaultHost));
+                    } else {
+                        defaultHost = hostName;
+                    }
+                }
+                if (h.hostnames().isEmpty() && !h.defaultHost()) {
+                    add(ConfigMessage.HOST_UNREACHABLE.at(p + ".hostnames", hostName));
+                }
+                if (h.routes().isEmpty()) {
+                    add(ConfigMessage.NO_ROUTE.at(p + ".routes", hostName));
+                }
+                routes(d, p, h.routes(), usedPools);
+            }
+        }
+
+        void routes(DuetConfig d, String hp, List<Route> routes, Set<String> usedPools) {
+            Map<String, String> names = new HashMap<>();
+            for (int i = 0; i < routes.size(); i++) {
+                String p = hp + ".routes[" + i + "]";
+                Route r = routes.get(i);
+                if (r == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(p, "routes[" + i + "]", "a route"));
+                    continue;
+                }
+                uniqueName(p, r.name(), names, "route names within a virtual host");
+                match(p + ".match", r.match());
+                action(d, p, r, usedPools);
+                headerRules(p + ".requestHeaders", "requestHeaders", r.requestHeaders());
+                headerRules(p + ".responseHeaders", "responseHeaders", r.responseHeaders());
+                if (r.rewrite() != null) {
+                    String prefix = r.rewrite().prefix();
+                    if (prefix == null || prefix.isEmpty()) {
+                        add(ConfigMessage.MISSING.at(p + ".rewrite.prefix", "prefix", "a path starting with /"));
+                    } else if (!prefix.startsWith("/")) {
+                        add(ConfigMessage.PATH_NOT_ABSOLUTE.at(p + ".rewrite.prefix", "prefix", prefix));
+                    }
+                    if (hasControl(r.rewrite().replacement())) {
+                        add(ConfigMessage.CONTROL_CHARACTER.at(p + ".rewrite.replacement", "replacement"));
+                    }
+                }
+                if (r.compression() != null) {
+                    compression(p + ".compression", r.compression());
+                }
+                if (r.maxBodyBytes() != null) {
+                    range(p + ".maxBodyBytes", "maxBodyBytes", r.maxBodyBytes(), 0, ONE_TIB, "0-1099511627776 (1 TiB)");
+                }
+                if (r.responseTimeoutMs() != null) {
+                    timeout(p + ".responseTimeoutMs", "responseTimeoutMs", r.responseTimeoutMs());
+                }
+                range(p + ".retries", "retries", r.retries(), 0, 5, "0-5");
+            }
+            unreachable(hp, routes);
+        }
+
+        void action(DuetConfig d, String p, Route r, Set<String> usedPools) {
+            List<String> set = new ArrayList<>(3);
+            if (r.pool() != null) {
+                set.add("pool");
+            }
+            if (r.redirect() != null) {
+                set.add("redirect");
+            }
+            if (r.respond() != null) {
+                set.add("respond");
+            }
+            if (set.size() != 1) {
+                add(ConfigMessage.NOT_EXACTLY_ONE.at(p, "action", set.isEmpty() ? "none set" : String.join(", ", set)
+                        + " set", "pool, redirect, respond"));
+            }
+            if (r.pool() != null) {
+                usedPools.add(r.pool());
+                if (d.pool(r.pool()) == null) {
+                    String known = d.pools().stream().filter(Objects::nonNull).map(Pool::name).filter(Objects::nonNull)
+                            .sorted().collect(Collectors.joining(", "));
+                    add(ConfigMessage.UNKNOWN_POOL.at(p + ".pool", r.pool(), known.isEmpty() ? "none" : known));
+                }
+            }
+            if (r.redirect() != null) {
+                Redirect red = r.redirect();
+                if (!REDIRECT_STATUSES.contains(red.status())) {
+                    add(ConfigMessage.NOT_ONE_OF.at(p + ".redirect.status", "status", red.status(),
+                            REDIRECT_STATUSES.stream().map(String::valueOf).collect(Collectors.joining(", "))));
+                }
+                if (red.location() == null || red.location().isBlank()) {
+                    add(ConfigMessage.MISSING.at(p + ".redirect.location", "location",
+                            "a URL such as https://{host}{request_uri}"));
+                } else if (hasControl(red.location())) {
+                    add(ConfigMessage.CONTROL_CHARACTER.at(p + ".redirect.location", "location"));
+                }
+            }
+            if (r.respond() != null) {
+                FixedResponse f = r.respond();
+                range(p + ".respond.status", "status", f.status(), 200, 599, "200-599");
+                if (hasControl(f.contentType())) {
+                    add(ConfigMessage.CONTROL_CHARACTER.at(p + ".respond.contentType", "contentType"));
+                }
+            }
+            if (r.pool() == null && set.size() == 1) {
+                String kind = set.get(0);
+                if (r.rewrite() != null) {
+                    add(ConfigMessage.NO_EFFECT.at(p + ".rewrite", "rewrite", kind));
+                }
+                if (r.compression() != null && r.compression().enabled()) {
+                    add(ConfigMessage.NO_EFFECT.at(p + ".compression", "compression", kind));
+                }
+                if (!r.requestHeaders().isEmpty()) {
+                    add(ConfigMessage.NO_EFFECT.at(p + ".requestHeaders", "requestHeaders", kind));
+                }
+            }
+        }
+
+        void match(String p, RouteMatch m) {
+            if (m.path() != null) {
+                PathMatch pm = m.path();
+                List<String> set = new ArrayList<>(3);
+                if (pm.exact() != null) {
+                    set.add("exact");
+                    absolutePath(p + ".path.exact", "exact", pm.exact());
+                }
+                if (pm.prefix() != null) {
+                    set.add("prefix");
+                    absolutePath(p + ".path.prefix", "prefix", pm.prefix());
+                }
+                if (pm.regex() != null) {
+                    set.add("regex");
+                    regex(p + ".path.regex", "regex", pm.regex());
+                }
+                if (set.size() != 1) {
+                    add(ConfigMessage.NOT_EXACTLY_ONE.at(p + ".path", "path", set.isEmpty() ? "none set"
+                            : String.join(", ", set) + " set", "exact, prefix, regex"));
+                }
+            }
+            for (int i = 0; i < m.methods().size(); i++) {
+                String method = m.methods().get(i);
+                String mp = p + ".methods[" + i + "]";
+                if (method == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(mp, "methods[" + i + "]", "a method such as GET"));
+                } else if (!isToken(method) || !method.equals(method.toUpperCase(Locale.ROOT))) {
+                    add(ConfigMessage.INVALID_METHOD.at(mp, "methods[" + i + "]", method));
+                }
+            }
+            valueMatches(p + ".headers", "headers", m.headers(), true);
+            valueMatches(p + ".query", "query", m.query(), false);
+            valueMatches(p + ".cookies", "cookies", m.cookies(), false);
+            mediaTypes(p + ".contentTypes", "contentTypes", m.contentTypes());
+            if (m.body() != null) {
+                BodyMatch b = m.body();
+                if (b.regex() == null || b.regex().isEmpty()) {
+                    add(ConfigMessage.MISSING.at(p + ".body.regex", "regex", "a Java regex"));
+                } else {
+                    regex(p + ".body.regex", "regex", b.regex());
+                }
+                range(p + ".body.maxBytes", "maxBytes", b.maxBytes(), 1, BodyMatch.LIMIT_MAX_BYTES, "1-65536");
+            }
+        }
+
+        void valueMatches(String p, String field, List<ValueMatch> list, boolean headerNames) {
+            for (int i = 0; i < list.size(); i++) {
+                String vp = p + "[" + i + "]";
+                ValueMatch v = list.get(i);
+                if (v == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(vp, field + "[" + i + "]", "a condition with name and one of "
+                            + "exact, regex, present"));
+                    continue;
+                }
+                if (v.name() == null || v.name().isBlank()) {
+                    add(ConfigMessage.MISSING.at(vp + ".name", "name", headerNames ? "a header name" : "a name"));
+                } else if (headerNames && !isToken(v.name())) {
+                    add(ConfigMessage.INVALID_TOKEN.at(vp + ".name", "name", v.name(), "a header name such as X-Api-Key"));
+                }
+                List<String> set = new ArrayList<>(3);
+                if (v.exact() != null) {
+                    set.add("exact");
+                }
+                if (v.regex() != null) {
+                    set.add("regex");
+                    regex(vp + ".regex", "regex", v.regex());
+                }
+                if (v.present() != null) {
+                    set.add("present");
+                }
+                if (set.size() != 1) {
+                    add(ConfigMessage.NOT_EXACTLY_ONE.at(vp, field + "[" + i + "]", set.isEmpty() ? "none set"
+                            : String.join(", ", set) + " set", "exact, regex, present"));
+                }
+            }
+        }
+
+        void mediaTypes(String p, String field, List<String> list) {
+            for (int i = 0; i < list.size(); i++) {
+                String t = list.get(i);
+                String tp = p + "[" + i + "]";
+                if (t == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(tp, field + "[" + i + "]", "a media type such as application/json"));
+                    continue;
+                }
+                int slash = t.indexOf('/');
+                if (slash < 0 || !isToken(t.substring(0, slash)) || !isToken(t.substring(slash + 1))) {
+                    add(ConfigMessage.INVALID_MEDIA_TYPE.at(tp, field + "[" + i + "]", t));
+                }
+            }
+        }
+
+        void compression(String p, Compression c) {
+            range(p + ".level", "level", c.level(), 1, 9, "1-9");
+            range(p + ".minBytes", "minBytes", c.minBytes(), 0, Integer.MAX_VALUE, ">= 0");
+            mediaTypes(p + ".mimeTypes", "mimeTypes", c.mimeTypes());
+        }
+
+        void headerRules(String p, String field, List<HeaderRule> rules) {
+            for (int i = 0; i < rules.size(); i++) {
+                String rp = p + "[" + i + "]";
+                HeaderRule r = rules.get(i);
+                if (r == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(rp, field + "[" + i + "]", "a header rule with op and name"));
+                    continue;
+                }
+                if (r.op() == null) {
+                    add(ConfigMessage.MISSING.at(rp + ".op", "op", String.join(", ", HEADER_OPS)));
+                } else if (!HEADER_OPS.contains(r.op())) {
+                    add(ConfigMessage.NOT_ONE_OF.at(rp + ".op", "op", r.op(), String.join(", ", HEADER_OPS)));
+                }
+                if (r.name() == null || r.name().isBlank()) {
+                    add(ConfigMessage.MISSING.at(rp + ".name", "name", "a header name"));
+                } else if (!isToken(r.name())) {
+                    add(ConfigMessage.INVALID_TOKEN.at(rp + ".name", "name", r.name(), "a header name such as X-Frame-Options"));
+                } else {
+                    String lower = r.name().toLowerCase(Locale.ROOT);
+                    if (HOP_BY_HOP.contains(lower)) {
+                        add(ConfigMessage.PROTECTED_HEADER.at(rp + ".name", r.name(), "is a hop-by-hop header"));
+                    } else if (MANAGED.contains(lower)) {
+                        add(ConfigMessage.PROTECTED_HEADER.at(rp + ".name", r.name(), "is managed by Duet"));
+                    }
+                }
+                if (("set".equals(r.op()) || "add".equals(r.op())) && r.value() == null) {
+                    add(ConfigMessage.MISSING.at(rp + ".value", "value", "a value for op '" + r.op() + "'"));
+                } else if (hasControl(r.value())) {
+                    add(ConfigMessage.CONTROL_CHARACTER.at(rp + ".value", "value"));
+                }
+            }
+        }
+
+        /** Warns about each route an earlier path-only route of the same host always wins over. */
+        void unreachable(String hp, List<Route> routes) {
+            for (int j = 1; j < routes.size(); j++) {
+                Route later = routes.get(j);
+                if (later == null) {
+                    continue;
+                }
+                for (int i = 0; i < j; i++) {
+                    Route earlier = routes.get(i);
+                    if (earlier != null && covers(earlier.match(), later.match())) {
+                        add(ConfigMessage.UNREACHABLE_ROUTE.at(hp + ".routes[" + j + "]",
+                                String.valueOf(later.name()), String.valueOf(earlier.name())));
+                        break;
+                    }
+                }
+            }
+        }
+
+        // ---- pools
+
+        void pools(List<Pool> pools, Set<String> usedPools) {
+            Map<String, String> names = new HashMap<>();
+            for (int i = 0; i < pools.size(); i++) {
+                String p = "$.pools[" + i + "]";
+                Pool pool = pools.get(i);
+                if (pool == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(p, "pools[" + i + "]", "a pool"));
+                    continue;
+                }
+                uniqueName(p, pool.name(), names, "pool names");
+                String poolName = String.valueOf(pool.name());
+                if (!Pool.BALANCERS.contains(pool.balancer())) {
+                    add(ConfigMessage.NOT_ONE_OF.at(p + ".balancer", "balancer", pool.balancer(),
+                            String.join(", ", Pool.BALANCERS)));
+                }
+                if (pool.servers().isEmpty()) {
+                    add(ConfigMessage.POOL_NO_SERVER.at(p + ".servers", poolName));
+                }
+                Map<String, String> ids = new HashMap<>();
+                boolean primary = false;
+                for (int j = 0; j < pool.servers().size(); j++) {
+                    String sp = p + ".servers[" + j + "]";
+                    Server s = pool.servers().get(j);
+                    if (s == null) {
+                        add(ConfigMessage.NULL_ELEMENT.at(sp, "servers[" + j + "]", "a server with address and port"));
+                        continue;
+                    }
+                    primary |= !s.backup();
+                    if (s.id() != null) {
+                        if (s.id().isBlank()) {
+                            add(ConfigMessage.MISSING.at(sp + ".id", "id", "a non-blank id, or none for address:port"));
+                        } else {
+                            String first = ids.putIfAbsent(s.id(), sp);
+                            if (first != null) {
+                                add(ConfigMessage.DUPLICATE_NAME.at(sp + ".id", "id", s.id(), first,
+                                        "server ids within a pool"));
+                            }
+                        }
+                    }
+                    address(sp + ".address", "address", s.address());
+                    if (s.port() == null) {
+                        add(ConfigMessage.MISSING.at(sp + ".port", "port", "1-65535"));
+                    } else {
+                        range(sp + ".port", "port", s.port(), 1, 65535, "1-65535");
+                    }
+                    range(sp + ".weight", "weight", s.weight(), 0, 256, "0-256");
+                }
+                if (!pool.servers().isEmpty() && !primary && pool.servers().stream().anyMatch(Objects::nonNull)) {
+                    add(ConfigMessage.POOL_ONLY_BACKUP.at(p + ".servers", poolName));
+                }
+                if (pool.connectTimeoutMs() != null) {
+                    timeout(p + ".connectTimeoutMs", "connectTimeoutMs", pool.connectTimeoutMs());
+                }
+                range(p + ".maxConnectionsPerServer", "maxConnectionsPerServer", pool.maxConnectionsPerServer(),
+                        1, 10_000, "1-10000");
+                if (pool.name() != null && !pool.name().isBlank() && !usedPools.contains(pool.name())) {
+                    add(ConfigMessage.UNUSED_POOL.at(p, poolName));
+                }
+            }
+        }
+
+        // ---- shared checks
+
+        void uniqueName(String p, String name, Map<String, String> seen, String what) {
+            if (name == null || name.isBlank()) {
+                add(ConfigMessage.MISSING.at(p + ".name", "name", "a non-blank name"));
+                return;
+            }
+            if (hasControl(name)) {
+                add(ConfigMessage.CONTROL_CHARACTER.at(p + ".name", "name"));
+            }
+            String first = seen.putIfAbsent(name, p);
+            if (first != null) {
+                add(ConfigMessage.DUPLICATE_NAME.at(p + ".name", "name", name, first, what));
+            }
+        }
+
+        boolean address(String p, String field, String value) {
+            if (value == null || value.isBlank()) {
+                add(ConfigMessage.MISSING.at(p, field, "an IP address or a host name"));
+                return false;
+            }
+            if (!HostName.isAddress(value)) {
+                add(ConfigMessage.INVALID_ADDRESS.at(p, field, value));
+                return false;
+            }
+            return true;
+        }
+
+        void cidrs(String p, String field, List<String> list) {
+            for (int i = 0; i < list.size(); i++) {
+                String v = list.get(i);
+                String ep = p + "[" + i + "]";
+                if (v == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(ep, field + "[" + i + "]", "an IP address or CIDR block"));
+                } else if (CidrBlock.parse(v).isEmpty()) {
+                    add(ConfigMessage.INVALID_CIDR.at(ep, field + "[" + i + "]", v));
+                }
+            }
+        }
+
+        void absolutePath(String p, String field, String path) {
+            if (!path.startsWith("/")) {
+                add(ConfigMessage.PATH_NOT_ABSOLUTE.at(p, field, path));
+            } else if (hasControl(path)) {
+                add(ConfigMessage.CONTROL_CHARACTER.at(p, field));
+            }
+        }
+
+        void regex(String p, String field, String regex) {
+            try {
+                Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                add(ConfigMessage.INVALID_REGEX.at(p, field, regex, e.getDescription() + " near index " + e.getIndex()));
+            }
+        }
+
+        void timeout(String p, String field, long value) {
+            range(p, field, value, 1, ONE_DAY_MS, "1-86400000 ms (1 day)");
+        }
+
+        void range(String p, String field, long value, long min, long max, String expected) {
+            if (value < min || value > max) {
+                add(ConfigMessage.OUT_OF_RANGE.at(p, field, value, expected));
+            }
+        }
+    }
+
+    // ---- pure helpers shared by the checks
+
+    /** True when every request {@code later} matches is also matched by {@code earlier} (conservative). */
+    static boolean covers(RouteMatch earlier, RouteMatch later) {
+        if (!earlier.pathOnly()) {
+            return false;
+        }
+        PathMatch a = earlier.path();
+        if (a == null) {
+            return true;
+        }
+        PathMatch b = later.path();
+        if (b == null || !singleLiteral(a) || !singleLiteral(b)) {
+            return false;
+        }
+        if (a.exact() != null) {
+            return a.exact().equals(b.exact());
+        }
+        String candidate = b.exact() != null ? b.exact() : b.prefix();
+        return candidate.startsWith("/") && prefixMatches(a.prefix(), candidate);
+    }
+
+    /** Exactly one of exact/prefix is set, it starts with '/', and no regex is set. */
+    private static boolean singleLiteral(PathMatch m) {
+        if (m.regex() != null || (m.exact() == null) == (m.prefix() == null)) {
+            return false;
+        }
+        String v = m.exact() != null ? m.exact() : m.prefix();
+        return v.startsWith("/");
+    }
+
+    /** The prefix semantics of {@link PathMatch#prefix()}: whole segments, or anything below a trailing '/'. */
+    static boolean prefixMatches(String prefix, String path) {
+        if (prefix.endsWith("/")) {
+            return path.startsWith(prefix);
+        }
+        return path.equals(prefix) || path.startsWith(prefix + "/");
+    }
+
+    /** An RFC 9110 token (header names, methods). */
+    static boolean isToken(String s) {
+        if (s == null || s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasControl(String s) {
+        if (s == null) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -34,10 +34,10 @@ public record DuetConfig(
         return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools);
     }
 
-    /** The pool with this name, or {@code null}. */
+    /** The pool with this name, or {@code null}. Skips null list elements (an unvalidated document may have them). */
     public Pool pool(String name) {
         for (Pool p : pools) {
-            if (Objects.equals(p.name(), name)) {
+            if (p != null && Objects.equals(p.name(), name)) {
                 return p;
             }
         }

@@ -1,0 +1,114 @@
+package io.duet.config;
+
+import java.util.Locale;
+
+/**
+ * Every operator-facing message of the config module: a stable id, its severity and a message template
+ * ({@link String#format}). config/README.md lists them; an id never changes meaning once released.
+ */
+public enum ConfigMessage {
+    // Reading (ConfigCodec).
+    SYNTAX(1, "%s"),
+    UNKNOWN_FIELD(2, "%s"),
+    WRONG_TYPE(3, "%s"),
+    DUPLICATE_FIELD(4, "%s"),
+
+    // Any value.
+    NULL_ELEMENT(10, "%s: null (expected: %s)"),
+    MISSING(11, "%s: missing (expected: %s)"),
+    OUT_OF_RANGE(12, "%s: %s (expected: %s)"),
+    DUPLICATE_NAME(13, "%s: '%s' is already used at %s (expected: unique %s)"),
+    NOT_ONE_OF(14, "%s: '%s' (expected one of: %s)"),
+    NOT_EXACTLY_ONE(15, "%s: %s (expected: exactly one of %s)"),
+    INVALID_ADDRESS(16, "%s: '%s' (expected: an IP address or a host name)"),
+    INVALID_CIDR(17, "%s: '%s' (expected: an IP address or a CIDR block such as 10.0.0.0/8 or fd00::/8)"),
+    INVALID_TOKEN(18, "%s: '%s' (expected: %s)"),
+    INVALID_REGEX(19, "%s: '%s' is not a valid regex: %s"),
+    CONTROL_CHARACTER(20, "%s: contains a control character such as CR, LF or NUL (expected: one line of text)"),
+
+    // Listeners.
+    NO_LISTENER(30, "listeners: none (expected: at least one listener)"),
+    LISTENER_CONFLICT(31, "listener '%s' binds %s port %d, already bound by listener '%s' (expected: another address or port)"),
+    TLS_NOT_INSTALLED(32, "protocol: 'https' needs the TLS module, which is not installed yet (expected: http)"),
+    PROXY_PROTOCOL_UNTRUSTED(33, "proxyProtocol: enabled with no trusted address (expected: the addresses of the "
+            + "L4 balancers in front of Duet, e.g. 10.0.0.0/8)"),
+
+    // Limits.
+    LIMIT_ORDER(40, "maxHeaderBytes: %d is smaller than maxRequestLineBytes: %d (expected: maxHeaderBytes >= maxRequestLineBytes)"),
+
+    // Virtual hosts.
+    INVALID_HOSTNAME(50, "%s: '%s' (expected: %s)"),
+    HOSTNAME_CLAIMED_TWICE(51, "hostname '%s' is claimed by virtual hosts '%s' and '%s' (expected: each hostname in one virtual host)"),
+    TWO_DEFAULT_HOSTS(52, "defaultHost: virtual host '%s' is the default already (expected: at most one default host)"),
+    HOST_UNREACHABLE(53, "virtual host '%s' has no hostname and is not the default (expected: hostnames, or defaultHost: true)"),
+    NO_VIRTUAL_HOST(54, Severity.WARNING, "virtualHosts: none, so every request gets 404 (add a virtual host)"),
+    NO_ROUTE(55, Severity.WARNING, "virtual host '%s' has no route, so its requests get 404 (add a route)"),
+
+    // Routes.
+    UNKNOWN_POOL(60, "pool: unknown pool '%s' (known: %s)"),
+    PATH_NOT_ABSOLUTE(61, "%s: '%s' (expected: a path starting with /)"),
+    INVALID_METHOD(62, "%s: '%s' (expected: an upper-case method token such as GET)"),
+    INVALID_MEDIA_TYPE(63, "%s: '%s' (expected: type/subtype such as application/json, without parameters)"),
+    PROTECTED_HEADER(64, "name: '%s' %s and cannot be the target of a header rule (remove the rule)"),
+    NO_EFFECT(65, Severity.WARNING, "%s: has no effect on a %s route (remove it)"),
+    UNREACHABLE_ROUTE(66, Severity.WARNING, "route '%s' is unreachable: route '%s' above matches every request it matches"),
+
+    // Pools.
+    POOL_NO_SERVER(70, "pool '%s' has no server (expected: at least one)"),
+    POOL_ONLY_BACKUP(71, "pool '%s' has only backup servers (expected: at least one server with backup: false)"),
+    UNUSED_POOL(72, Severity.WARNING, "pool '%s' is not used by any route"),
+
+    // Config stores (log messages; not violations of a document).
+    FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
+    FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),
+    FILE_WRITE_FAILED(102, "config file %s could not be written (%s); revision %d was not committed"),
+    SUBSCRIBER_FAILED(103, "config subscriber %s failed on revision %d; the other subscribers still got it (a bug: "
+            + "report it with this log)"),
+    WATCH_STOPPED(104, "config file %s: the watch thread stopped, edits of the file are no longer picked up "
+            + "(restart Duet; a bug: report it with this log)");
+
+    /** How bad a message is. Mirrors {@link Violation.Severity}. */
+    public enum Severity { ERROR, WARNING }
+
+    private final String id;
+    private final Severity severity;
+    private final String template;
+
+    ConfigMessage(int number, String template) {
+        this(number, Severity.ERROR, template);
+    }
+
+    ConfigMessage(int number, Severity severity, String template) {
+        this.id = String.format(Locale.ROOT, "DUET-CONFIG-%04d", number);
+        this.severity = severity;
+        this.template = template;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    public String template() {
+        return template;
+    }
+
+    /** The message text for these arguments, without the id. */
+    public String format(Object... args) {
+        return String.format(Locale.ROOT, template, args);
+    }
+
+    /** A violation at {@code path} with this message's id and severity. */
+    public Violation at(String path, Object... args) {
+        String message = format(args);
+        return severity == Severity.ERROR ? Violation.error(path, id, message) : Violation.warning(path, id, message);
+    }
+
+    /** An error at {@code path} with this id and a message written by the caller. */
+    Violation error(String path, String message) {
+        return Violation.error(path, id, message);
+    }
+}
