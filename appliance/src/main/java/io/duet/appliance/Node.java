@@ -88,7 +88,8 @@ final class Node implements AutoCloseable {
             started.add(demo);
             file = b.demoConfigFile();
             writeDocument(EmbeddedDocuments.demo(b, demo.b1(), demo.b2()), file);
-            log.info("demo backends b1 {} and b2 {}; demo document written to {}", demo.b1(), demo.b2(), file);
+            log.info("demo backends b1 {} and b2 {}; demo document written to {}", hostPort(demo.b1()),
+                    hostPort(demo.b2()), file);
         } else if (!Files.exists(file)) {
             writeDocument(EmbeddedDocuments.welcome(b), file);
             log.info("no configuration document at {}: wrote the embedded default there", file);
@@ -153,7 +154,8 @@ final class Node implements AutoCloseable {
                 .append("  config file  ").append(configFile).append('\n')
                 .append("  bootstrap    ").append(bootstrap.source()).append('\n');
         if (demo != null) {
-            b.append("demo: backends b1 on ").append(demo.b1()).append(" and b2 on ").append(demo.b2())
+            b.append("demo: backends b1 on ").append(hostPort(demo.b1())).append(" and b2 on ")
+                    .append(hostPort(demo.b2()))
                     .append(", round-robin\n")
                     .append("  try: curl -H 'Host: demo.local' ").append(tryUrl).append('\n')
                     .append("  or open ").append(tryUrl).append(" in a browser (demo is the default host)\n");
@@ -306,6 +308,10 @@ final class Node implements AutoCloseable {
                 log.debug("cleanup after a failed start: {}", e.toString(), e);
             }
         }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
