@@ -1,0 +1,68 @@
+package io.duet.appliance;
+
+import io.duet.config.ConfigCodec;
+import io.duet.config.DuetConfig;
+import io.duet.config.FixedResponse;
+import io.duet.config.Listener;
+import io.duet.config.Pool;
+import io.duet.config.Route;
+import io.duet.config.RouteMatch;
+import io.duet.config.Server;
+import io.duet.config.VirtualHost;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** The configuration documents Duet generates itself: the first-start welcome document and the demo document. */
+final class EmbeddedDocuments {
+    static final String LISTENER = "http";
+
+    private EmbeddedDocuments() {
+    }
+
+    /**
+     * Written to {@code config.file} when it does not exist: one listener on the bootstrap's proxy address and port,
+     * and a default virtual host that answers every request with a short page saying what to do next.
+     */
+    static DuetConfig welcome(NodeBootstrap b) {
+        String body = "Duet is running on node " + b.nodeId() + ".\n"
+                + "Edit " + b.configFile() + " to route traffic (the node reloads it);\n"
+                + "`duet example` prints an example document, `duet check FILE` validates one.\n";
+        Route welcome = new Route("welcome", RouteMatch.any(), null, null, new FixedResponse(200, body, null),
+                null, null, null, null, null, null, null);
+        VirtualHost host = new VirtualHost("default", List.of("localhost"), true, List.of(welcome));
+        return new DuetConfig(1L, List.of(new Listener(LISTENER, b.proxyAddress(), b.proxyPort())),
+                null, null, null, List.of(host), List.of());
+    }
+
+    /**
+     * The demo: listener {@code http} on the bootstrap's proxy port, virtual host {@code demo} (demo.local, and the
+     * default host) whose route {@code all} forwards to pool {@code demo}, round-robin over backends b1 and b2.
+     */
+    static DuetConfig demo(NodeBootstrap b, InetSocketAddress b1, InetSocketAddress b2) {
+        Pool pool = new Pool("demo", Pool.ROUND_ROBIN, List.of(
+                new Server("b1", b1.getHostString(), b1.getPort(), null, null),
+                new Server("b2", b2.getHostString(), b2.getPort(), null, null)));
+        VirtualHost host = new VirtualHost("demo", List.of("demo.local"), true,
+                List.of(Route.forward("all", RouteMatch.any(), "demo")));
+        return new DuetConfig(1L, List.of(new Listener(LISTENER, b.proxyAddress(), b.proxyPort())),
+                null, null, null, List.of(host), List.of(pool));
+    }
+
+    /** Writes {@code config} as JSON, atomically (a reader never sees half a file). May block. */
+    static void write(DuetConfig config, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, ConfigCodec.encode(config, ConfigCodec.Format.ofFileName(file.toString())));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

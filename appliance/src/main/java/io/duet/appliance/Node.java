@@ -1,0 +1,333 @@
+package io.duet.appliance;
+
+import com.codahale.metrics.MetricRegistry;
+import io.duet.config.DuetConfig;
+import io.duet.config.InvalidConfigException;
+import io.duet.config.Listener;
+import io.duet.config.Violation;
+import io.duet.config.store.ConfigStore;
+import io.duet.proxy.DataPlane;
+import io.duet.proxy.DataPlaneOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running Duet node: the config store, the data plane fed by it, the management server and, with
+ * {@code --demo}, the demo backends. Started in that order and stopped in reverse.
+ *
+ * <p>Thread-safety: {@link #start} and {@link #close} may be called from any thread (close also from the shutdown
+ * hook) and are idempotent; committed documents arrive on the store's thread.
+ */
+final class Node implements AutoCloseable {
+    static final String IO_FAILURE = "DUET-NODE-0004";
+    static final String INVALID_DOCUMENT = "DUET-NODE-0005";
+    static final String LISTENER_BIND = "DUET-NODE-0006";
+    static final String MANAGEMENT_BIND = "DUET-NODE-0007";
+    static final String APPLY_FAILED = "DUET-NODE-0008";
+    static final String DATA_PLANE_FAILED = "DUET-NODE-0010";
+    static final String DEMO_FAILED = "DUET-NODE-0011";
+
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final NodeBootstrap bootstrap;
+    private final Path configFile;
+    private final DemoBackends demo;
+    private final ConfigStore store;
+    private final DataPlane dataPlane;
+    private final PendingComponents.Management management;
+    private final Object applyLock = new Object();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private Node(NodeBootstrap bootstrap, Path configFile, DemoBackends demo, ConfigStore store, DataPlane dataPlane,
+                 PendingComponents.Management management) {
+        this.bootstrap = bootstrap;
+        this.configFile = configFile;
+        this.demo = demo;
+        this.store = store;
+        this.dataPlane = dataPlane;
+        this.management = management;
+    }
+
+    /**
+     * Starts a node; blocks until every listener is bound. On failure, whatever was started is stopped again.
+     *
+     * @param demo start the demo backends and serve the demo document, generated afresh in
+     *             {@code <data.dir>/demo-config.json} (backend ports change every start); {@code config.file} is
+     *             then not read
+     * @throws StartupException one clear line with an id; exit code 1 (invalid document) or 3
+     */
+    static Node start(NodeBootstrap bootstrap, boolean demo) throws StartupException {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            return start(bootstrap, demo, started);
+        } catch (StartupException | RuntimeException | Error e) {
+            stopAll(started);
+            throw e;
+        }
+    }
+
+    private static Node start(NodeBootstrap b, boolean demoMode, List<AutoCloseable> started)
+            throws StartupException {
+        long t0 = System.nanoTime();
+        createDataDir(b);
+        DemoBackends demo = null;
+        Path file = b.configFile();
+        if (demoMode) {
+            demo = startDemo();
+            started.add(demo);
+            file = b.demoConfigFile();
+            writeDocument(EmbeddedDocuments.demo(b, demo.b1(), demo.b2()), file);
+            log.info("demo backends b1 {} and b2 {}; demo document written to {}", hostPort(demo.b1()),
+                    hostPort(demo.b2()), file);
+        } else if (!Files.exists(file)) {
+            writeDocument(EmbeddedDocuments.welcome(b), file);
+            log.info("no configuration document at {}: wrote the embedded default there", file);
+        }
+
+        ConfigStore store = openStore(file);
+        started.add(store);
+        log.info("config store opened: {} (revision {})", file, store.current().revision());
+
+        MetricRegistry registry = new MetricRegistry();
+        DataPlane dataPlane = startDataPlane(store.current(), new DataPlaneOptions(b.dataDir(), b.ioThreads(),
+                registry, b.nodeId()), file, demoMode);
+        started.add(dataPlane);
+        log.info("data plane started (revision {})", dataPlane.revision());
+
+        PendingComponents.Management management = startManagement(b, registry);
+        started.add(management);
+        log.info("management server listening on {}", management.address());
+
+        Node node = new Node(b, file, demo, store, dataPlane, management);
+        store.subscribe(node::onCommit);
+        node.catchUp();
+        log.info("node {} started in {} ms", b.nodeId(), (System.nanoTime() - t0) / 1_000_000);
+        return node;
+    }
+
+    /** The bound address of a listener of the document in force (its real port when the document said 0). */
+    InetSocketAddress listenerAddress(String listenerName) {
+        return dataPlane.address(listenerName);
+    }
+
+    /** The bound address of the management server. */
+    InetSocketAddress managementAddress() {
+        return management.address();
+    }
+
+    /** The file the store serves: {@code config.file}, or the demo document. */
+    Path configFile() {
+        return configFile;
+    }
+
+    /** The startup banner: version, node, revision, listeners, metrics URL, paths; with the demo, what to try. */
+    String banner() {
+        DuetConfig config = store.current();
+        StringBuilder b = new StringBuilder()
+                .append("Duet ").append(Version.current()).append(" is running\n")
+                .append("  node id      ").append(bootstrap.nodeId()).append('\n')
+                .append("  revision     ").append(dataPlane.revision()).append('\n');
+        String tryUrl = null;
+        for (Listener l : config.listeners()) {
+            InetSocketAddress a = dataPlane.address(l.name());
+            b.append("  listener     ").append(l.name()).append("  ").append(l.protocol()).append("://")
+                    .append(a.getHostString()).append(':').append(a.getPort()).append('\n');
+            if (tryUrl == null) {
+                tryUrl = l.protocol() + "://localhost:" + a.getPort() + "/";
+            }
+        }
+        InetSocketAddress m = management.address();
+        b.append("  metrics      http://").append(m.getHostString()).append(':').append(m.getPort())
+                .append("/metrics\n")
+                .append("  data dir     ").append(bootstrap.dataDir()).append('\n')
+                .append("  config file  ").append(configFile).append('\n')
+                .append("  bootstrap    ").append(bootstrap.source()).append('\n');
+        if (demo != null) {
+            b.append("demo: backends b1 on ").append(hostPort(demo.b1())).append(" and b2 on ")
+                    .append(hostPort(demo.b2()))
+                    .append(", round-robin\n")
+                    .append("  try: curl -H 'Host: demo.local' ").append(tryUrl).append('\n')
+                    .append("  or open ").append(tryUrl).append(" in a browser (demo is the default host)\n");
+        } else if (tryUrl != null) {
+            b.append("  try: curl ").append(tryUrl).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Blocks until {@link #close} has finished. */
+    void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Stops the management server, the data plane, the store and the demo backends, logging each step. */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            log.info("stopping node {}", bootstrap.nodeId());
+            stop("management server", management);
+            stop("data plane", dataPlane);
+            stop("config store", store);
+            if (demo != null) {
+                stop("demo backends", demo);
+            }
+            log.info("node {} stopped", bootstrap.nodeId());
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** Store thread: hands a committed document to the data plane. May block while the snapshot compiles. */
+    private void onCommit(DuetConfig config) {
+        synchronized (applyLock) {
+            if (closing.get()) {
+                return;
+            }
+            apply(config);
+        }
+    }
+
+    /** Applies a document committed between {@code store.current()} at start and {@code subscribe}. */
+    private void catchUp() {
+        synchronized (applyLock) {
+            DuetConfig current = store.current();
+            if (current.revision() > dataPlane.revision()) {
+                apply(current);
+            }
+        }
+    }
+
+    private void apply(DuetConfig config) {
+        long before = dataPlane.revision();
+        try {
+            dataPlane.apply(config);
+            log.info("applied revision {} (was {})", config.revision(), before);
+        } catch (RuntimeException e) {
+            log.error("{} revision {} could not be applied; still serving revision {}: {}", APPLY_FAILED,
+                    config.revision(), before, e.toString(), e);
+        }
+    }
+
+    private static void createDataDir(NodeBootstrap b) throws StartupException {
+        try {
+            Files.createDirectories(b.dataDir());
+        } catch (IOException e) {
+            throw new StartupException(IO_FAILURE, ExitCodes.STARTUP, "cannot create the data directory "
+                    + b.dataDir() + ": " + e + "; set data.dir (or DUET_DATA_DIR) to a writable directory", e);
+        }
+    }
+
+    private static DemoBackends startDemo() throws StartupException {
+        try {
+            return DemoBackends.start();
+        } catch (RuntimeException e) {
+            throw new StartupException(DEMO_FAILED, ExitCodes.STARTUP, "the demo backends could not start on "
+                    + "127.0.0.1: " + rootMessage(e), e);
+        }
+    }
+
+    private static void writeDocument(DuetConfig config, Path file) throws StartupException {
+        try {
+            EmbeddedDocuments.write(config, file);
+        } catch (IOException e) {
+            throw new StartupException(IO_FAILURE, ExitCodes.STARTUP, "cannot write the configuration document "
+                    + file + ": " + e + "; check the permissions of the data directory", e);
+        }
+    }
+
+    private static ConfigStore openStore(Path file) throws StartupException {
+        try {
+            return PendingComponents.openFileStore(file);
+        } catch (InvalidConfigException e) {
+            List<String> lines = new ArrayList<>();
+            long errors = e.violations().stream().filter(Violation::isError).count();
+            lines.add("the configuration document " + file + " is invalid (" + errors + " error"
+                    + (errors == 1 ? "" : "s") + "); fix it, then run: duet check " + file);
+            e.violations().forEach(v -> lines.add("  " + v));
+            throw new StartupException(INVALID_DOCUMENT, ExitCodes.INVALID_DOCUMENT, String.join("\n", lines), e);
+        } catch (RuntimeException e) {
+            throw new StartupException(IO_FAILURE, ExitCodes.STARTUP, "cannot open the configuration document "
+                    + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static DataPlane startDataPlane(DuetConfig config, DataPlaneOptions options, Path file, boolean demo)
+            throws StartupException {
+        try {
+            return DataPlane.start(config, options);
+        } catch (RuntimeException e) {
+            if (causedBy(e, BindException.class)) {
+                throw new StartupException(LISTENER_BIND, ExitCodes.STARTUP, "a listener could not bind: "
+                        + rootMessage(e) + "; another process holds the port: stop it, or change "
+                        + (demo ? "proxy.port (DUET_PROXY_PORT)" : "the listener's port in " + file), e);
+            }
+            throw new StartupException(DATA_PLANE_FAILED, ExitCodes.STARTUP, "the data plane could not start: "
+                    + rootMessage(e) + "; rerun with --debug for details", e);
+        }
+    }
+
+    private static PendingComponents.Management startManagement(NodeBootstrap b, MetricRegistry registry)
+            throws StartupException {
+        try {
+            return PendingComponents.startManagement(b.managementAddress(), b.managementPort(), registry);
+        } catch (RuntimeException e) {
+            throw new StartupException(MANAGEMENT_BIND, ExitCodes.STARTUP, "the management server could not "
+                    + "listen on " + b.managementAddress() + ":" + b.managementPort() + ": " + rootMessage(e)
+                    + "; change management.address / management.port (DUET_MANAGEMENT_PORT)", e);
+        }
+    }
+
+    private static void stop(String what, AutoCloseable part) {
+        log.info("stopping {}", what);
+        try {
+            part.close();
+            log.info("stopped {}", what);
+        } catch (Exception e) {
+            log.warn("stopping {} failed: {}", what, e.toString(), e);
+        }
+    }
+
+    private static void stopAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.debug("cleanup after a failed start: {}", e.toString(), e);
+            }
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,38 @@
+package io.duet.appliance;
+
+import java.nio.file.Path;
+
+/**
+ * The node bootstrap: the per-machine settings that are never replicated, read once at start from
+ * {@code /etc/duet/duet.properties} (or {@code --config FILE}) with {@code DUET_*} environment overrides.
+ * See {@link BootstrapReader} and the commented {@code duet.properties} resource for the keys.
+ *
+ * @param nodeId            names this node in logs, metrics and Via headers
+ * @param dataDir           absolute; holds the configuration document, logs and (later) the Raft log
+ * @param configFile        absolute path of the appliance configuration document
+ * @param proxyAddress      bind address of the {@code http} listener in a generated document
+ * @param proxyPort         port of that listener (0: any free port, for tests)
+ * @param managementAddress bind address of the management (metrics) server
+ * @param managementPort    its port (0: any free port, for tests)
+ * @param ioThreads         Undertow I/O threads; 0 is one per core
+ * @param logLevel          level of Duet's own loggers: TRACE, DEBUG, INFO, WARN, ERROR or OFF
+ * @param source            where the values came from, for the startup banner
+ */
+record NodeBootstrap(
+        String nodeId,
+        Path dataDir,
+        Path configFile,
+        String proxyAddress,
+        int proxyPort,
+        String managementAddress,
+        int managementPort,
+        int ioThreads,
+        String logLevel,
+        String source) {
+
+    /** Where the demo document is generated on every {@code run --demo}. */
+    Path demoConfigFile() {
+        return dataDir.resolve("demo-config.json");
+    }
+
+}

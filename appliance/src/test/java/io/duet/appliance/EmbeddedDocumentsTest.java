@@ -1,0 +1,62 @@
+package io.duet.appliance;
+
+import io.duet.config.DuetConfig;
+import io.duet.config.Pool;
+import io.duet.config.Server;
+import io.duet.config.VirtualHost;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The documents Duet writes itself, as values (their validity is checked in ConfigDocumentsTest). */
+class EmbeddedDocumentsTest {
+    private static NodeBootstrap bootstrap() throws StartupException {
+        return BootstrapReader.read(null, Path.of("/nonexistent/duet.properties"),
+                Map.of("DUET_PROXY_PORT", "18080", "DUET_PROXY_ADDRESS", "127.0.0.1", "DUET_NODE_ID", "n1"));
+    }
+
+    // The demo: listener http on the bootstrap's proxy port, host demo (demo.local, default), route all -> pool demo.
+    @Test
+    void demoDocument() throws Exception {
+        DuetConfig doc = EmbeddedDocuments.demo(bootstrap(), new InetSocketAddress("127.0.0.1", 4001),
+                new InetSocketAddress("127.0.0.1", 4002));
+
+        assertThat(doc.listeners()).singleElement().satisfies(l -> {
+            assertThat(l.name()).isEqualTo("http");
+            assertThat(l.address()).isEqualTo("127.0.0.1");
+            assertThat(l.port()).isEqualTo(18080);
+        });
+        VirtualHost host = doc.virtualHosts().get(0);
+        assertThat(host.name()).isEqualTo("demo");
+        assertThat(host.hostnames()).containsExactly("demo.local");
+        assertThat(host.defaultHost()).isTrue();
+        assertThat(host.routes()).singleElement().satisfies(r -> {
+            assertThat(r.name()).isEqualTo("all");
+            assertThat(r.pool()).isEqualTo("demo");
+        });
+        Pool pool = doc.pool("demo");
+        assertThat(pool.balancer()).isEqualTo(Pool.ROUND_ROBIN);
+        assertThat(pool.servers()).extracting(Server::id, Server::address, Server::port)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("b1", "127.0.0.1", 4001),
+                        org.assertj.core.groups.Tuple.tuple("b2", "127.0.0.1", 4002));
+    }
+
+    // The first-start document: one listener on the proxy port and a default host answering with a welcome page.
+    @Test
+    void welcomeDocument() throws Exception {
+        DuetConfig doc = EmbeddedDocuments.welcome(bootstrap());
+
+        assertThat(doc.revision()).isEqualTo(1L);
+        assertThat(doc.listeners()).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(18080));
+        assertThat(doc.virtualHosts()).singleElement().satisfies(h -> {
+            assertThat(h.defaultHost()).isTrue();
+            assertThat(h.routes().get(0).respond().status()).isEqualTo(200);
+            assertThat(h.routes().get(0).respond().body()).contains("Duet is running on node n1", "duet example");
+        });
+        assertThat(doc.pools()).isEmpty();
+    }
+}
