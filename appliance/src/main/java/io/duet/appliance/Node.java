@@ -6,6 +6,9 @@ import io.duet.config.InvalidConfigException;
 import io.duet.config.Listener;
 import io.duet.config.Violation;
 import io.duet.config.store.ConfigStore;
+import io.duet.config.store.FileConfigStore;
+import io.duet.proxy.metrics.JmxExposure;
+import io.duet.proxy.metrics.ManagementServer;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import org.slf4j.Logger;
@@ -44,13 +47,13 @@ final class Node implements AutoCloseable {
     private final DemoBackends demo;
     private final ConfigStore store;
     private final DataPlane dataPlane;
-    private final PendingComponents.Management management;
+    private final ManagementServer management;
     private final Object applyLock = new Object();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Node(NodeBootstrap bootstrap, Path configFile, DemoBackends demo, ConfigStore store, DataPlane dataPlane,
-                 PendingComponents.Management management) {
+                 ManagementServer management) {
         this.bootstrap = bootstrap;
         this.configFile = configFile;
         this.demo = demo;
@@ -100,12 +103,15 @@ final class Node implements AutoCloseable {
         log.info("config store opened: {} (revision {})", file, store.current().revision());
 
         MetricRegistry registry = new MetricRegistry();
+        io.duet.proxy.metrics.JvmMetrics.registerInto(registry);
+        JmxExposure jmx = JmxExposure.start(registry);
+        started.add(jmx);
         DataPlane dataPlane = startDataPlane(store.current(), new DataPlaneOptions(b.dataDir(), b.ioThreads(),
                 registry, b.nodeId()), file, demoMode);
         started.add(dataPlane);
         log.info("data plane started (revision {})", dataPlane.revision());
 
-        PendingComponents.Management management = startManagement(b, registry);
+        ManagementServer management = startManagement(b, registry);
         started.add(management);
         log.info("management server listening on {}", management.address());
 
@@ -250,7 +256,7 @@ final class Node implements AutoCloseable {
 
     private static ConfigStore openStore(Path file) throws StartupException {
         try {
-            return PendingComponents.openFileStore(file);
+            return FileConfigStore.open(file);
         } catch (InvalidConfigException e) {
             List<String> lines = new ArrayList<>();
             long errors = e.violations().stream().filter(Violation::isError).count();
@@ -258,7 +264,7 @@ final class Node implements AutoCloseable {
                     + (errors == 1 ? "" : "s") + "); fix it, then run: duet check " + file);
             e.violations().forEach(v -> lines.add("  " + v));
             throw new StartupException(INVALID_DOCUMENT, ExitCodes.INVALID_DOCUMENT, String.join("\n", lines), e);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new StartupException(IO_FAILURE, ExitCodes.STARTUP, "cannot open the configuration document "
                     + file + ": " + rootMessage(e), e);
         }
@@ -279,10 +285,10 @@ final class Node implements AutoCloseable {
         }
     }
 
-    private static PendingComponents.Management startManagement(NodeBootstrap b, MetricRegistry registry)
+    private static ManagementServer startManagement(NodeBootstrap b, MetricRegistry registry)
             throws StartupException {
         try {
-            return PendingComponents.startManagement(b.managementAddress(), b.managementPort(), registry);
+            return ManagementServer.start(new InetSocketAddress(b.managementAddress(), b.managementPort()), registry);
         } catch (RuntimeException e) {
             throw new StartupException(MANAGEMENT_BIND, ExitCodes.STARTUP, "the management server could not "
                     + "listen on " + b.managementAddress() + ":" + b.managementPort() + ": " + rootMessage(e)
