@@ -170,7 +170,7 @@ CLK_TCK=$(getconf CLK_TCK)
 
 # ---- cleanup: stop everything we started -------------------------------------------------------
 STARTED=()         # PIDs we started, each the root of its own small tree
-SAMPLER_PID="" WATCHDOG_PID="" CAND_AFFINITY=""
+SAMPLER_PID="" WATCHDOG_PID="" WRK_PID="" CAND_AFFINITY=""
 tree_pids() { echo "$1"; pgrep -P "$1" 2>/dev/null || true; }   # nginx master -> workers
 # shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() {
@@ -178,6 +178,7 @@ cleanup() {
   trap - EXIT INT TERM
   [[ -n "$WATCHDOG_PID" ]] && kill "$WATCHDOG_PID" 2>/dev/null
   [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null
+  [[ -n "$WRK_PID" ]] && kill -TERM "$WRK_PID" 2>/dev/null
   for p in "${STARTED[@]}"; do kill -TERM "$p" 2>/dev/null; done
   for ((i = 0; i < 100; i++)); do          # up to 10 s for a clean stop, then KILL
     alive=0
@@ -521,8 +522,12 @@ run_one() { # phase config round duration   (round 0 = warm-up, not recorded)
     SAMPLER_PID=$!
     t0=$(cpu_ticks "${pids[@]}")
   fi
-  timeout -k 5 $((d + 30)) "${WRK_PREFIX[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --timeout 5s --latency "$url" >"$out" 2>&1
+  # In the background and waited for, so that INT/TERM stop the run at once (cleanup stops wrk too).
+  timeout -k 5 $((d + 30)) "${WRK_PREFIX[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --timeout 5s --latency "$url" >"$out" 2>&1 &
+  WRK_PID=$!
+  wait "$WRK_PID"
   wrc=$?
+  WRK_PID=""
   if ((${#pids[@]})); then
     t1=$(cpu_ticks "${pids[@]}")
     rss_end=$(rss_now "${pids[@]}")
@@ -549,7 +554,7 @@ run_one() { # phase config round duration   (round 0 = warm-up, not recorded)
   (( non > 0 || err > 0 )) && log "WARNING: $c $phase round $r: $non non-2xx, $err socket errors"
   (( r > 0 )) && echo "$phase,$c,$r,$rps,$p50,$p99,$non,$err,$req,$rss,$cpu_us,$bg,$steal,$wrc" >>"$RAW"
   log "$(printf '%-10s %-9s r%d %9s req/s p50 %6s p99 %7s ms rss %6s KiB cpu %5s us/req bg %3s%% steal %2s%%' \
-    "$phase" "$c" "$r" "$rps" "$p50" "$p99" "$rss" "$cpu_us" "$bg" "$steal")"
+    "$phase" "$([[ $c == duet ]] && echo "$DUET_NAME" || echo "$c")" "$r" "$rps" "$p50" "$p99" "$rss" "$cpu_us" "$bg" "$steal")"
 }
 
 PHASES=()
