@@ -355,15 +355,15 @@ write_duet_config() { # file
 }
 EOF
 }
-# The node bootstrap file. Key names follow docs/architecture.md (data directory, admin listener);
-# adjust them here if the appliance CLI names them differently. The admin listener is moved off its
-# default :9443, which a later --tls phase needs for the origin.
-write_duet_bootstrap() { # file
+# The node bootstrap file (appliance/src/main/resources/io/duet/appliance/duet.properties lists the keys).
+# The management (metrics) listener is moved to the bench's admin port.
+write_duet_bootstrap() { # file config.json
   cat >"$1" <<EOF
 node.id=bench
 data.dir=$WORKDIR/duet-data
-admin.address=127.0.0.1
-admin.port=$DUET_ADMIN_PORT
+config.file=$2
+management.address=127.0.0.1
+management.port=$DUET_ADMIN_PORT
 EOF
 }
 # THE Duet start command: the one place to adjust while the appliance CLI settles. Runs in the
@@ -373,12 +373,12 @@ EOF
 duet_start() { # config.json bootstrap.properties log
   local pin=()
   [[ "$PIN" == none ]] || pin=(taskset -c 1)
-  "${pin[@]}" java "${DUET_JAVA_OPTS[@]}" -jar "$JAR" run --config-doc "$1" --bootstrap "$2" >"$3" 2>&1 &
+  "${pin[@]}" java "${DUET_JAVA_OPTS[@]}" -jar "$JAR" run --config "$2" >"$3" 2>&1 &
 }
 
 if (( START_DUET )); then
   write_duet_config "$WORKDIR/duet.json"
-  write_duet_bootstrap "$WORKDIR/duet.properties"
+  write_duet_bootstrap "$WORKDIR/duet.properties" "$WORKDIR/duet.json"
   log "starting Duet: java ${DUET_JAVA_OPTS[*]} -jar $JAR (port $DUET_PORT)"
   duet_start "$WORKDIR/duet.json" "$WORKDIR/duet.properties" "$WORKDIR/logs/duet.log"
   MAIN_PID[duet]=$!

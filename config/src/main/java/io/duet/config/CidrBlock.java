@@ -73,16 +73,28 @@ public record CidrBlock(InetAddress network, int prefixLength) {
         }
     }
 
-    /** True when {@code address} is inside this block (an IPv4 address is never inside an IPv6 block). */
+    /**
+     * True when {@code address} is inside this block. An IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}) is
+     * compared as the IPv4 address it carries; otherwise an IPv4 address is never inside an IPv6 block. Any thread;
+     * no allocation beyond the address bytes.
+     */
     public boolean contains(InetAddress address) {
+        if (address == null) {
+            return false;
+        }
         byte[] a = address.getAddress();
         byte[] n = network.getAddress();
+        int offset = 0;
         if (a.length != n.length) {
-            return false;
+            if (a.length == 16 && n.length == 4 && isV4Mapped(a)) {
+                offset = 12;
+            } else {
+                return false;
+            }
         }
         int full = prefixLength / 8;
         for (int i = 0; i < full; i++) {
-            if (a[i] != n[i]) {
+            if (a[offset + i] != n[i]) {
                 return false;
             }
         }
@@ -91,7 +103,26 @@ public record CidrBlock(InetAddress network, int prefixLength) {
             return true;
         }
         int mask = (0xff << (8 - rest)) & 0xff;
-        return (a[full] & mask) == (n[full] & mask);
+        return (a[offset + full] & mask) == (n[full] & mask);
+    }
+
+    /** True when any block of the list contains the address. */
+    public static boolean anyContains(java.util.List<CidrBlock> blocks, InetAddress address) {
+        for (int i = 0, n = blocks.size(); i < n; i++) {
+            if (blocks.get(i).contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isV4Mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
     static byte[] ipv4(String text) {

@@ -38,4 +38,17 @@ class CidrBlockTest {
         assertThat(v6.contains(InetAddress.getByName("fe80::1"))).isFalse();
         assertThat(CidrBlock.parse("0.0.0.0/0").orElseThrow().contains(InetAddress.getByName("8.8.8.8"))).isTrue();
     }
+
+    // An IPv4-mapped IPv6 client address is matched against IPv4 blocks, and anyContains checks every block.
+    @Test
+    void ipv4MappedAddressesMatchIpv4Blocks() throws Exception {
+        CidrBlock v4 = CidrBlock.parse("192.0.2.0/24").orElseThrow();
+        java.net.InetAddress mapped = java.net.Inet6Address.getByAddress(null,
+                new byte[]{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 7}, null);
+        assertThat(v4.contains(mapped)).isTrue();
+        assertThat(CidrBlock.anyContains(java.util.List.of(CidrBlock.parse("10.0.0.0/8").orElseThrow(), v4), mapped))
+                .isTrue();
+        assertThat(CidrBlock.anyContains(java.util.List.of(CidrBlock.parse("10.0.0.0/8").orElseThrow()), mapped))
+                .isFalse();
+    }
 }

@@ -1,5 +1,6 @@
 package io.duet.proxy.edge;
 
+import io.duet.config.CidrBlock;
 import io.duet.config.Limits;
 import io.duet.config.Listener;
 import io.undertow.UndertowOptions;
@@ -74,10 +75,11 @@ public final class EdgeListener implements AutoCloseable {
         EdgeHandler edge = new EdgeHandler(settings, next);
         http.setRootHandler(edge);
 
-        List<Cidr> proxyPeers = new ArrayList<>();
+        List<CidrBlock> proxyPeers = new ArrayList<>();
         if (spec.proxyProtocol().enabled()) {
             for (String block : spec.proxyProtocol().trustedAddresses()) {
-                proxyPeers.add(Cidr.parse(block));
+                proxyPeers.add(CidrBlock.parse(block).orElseThrow(() -> new IllegalArgumentException(
+                        "proxyProtocol.trustedAddresses: '" + block + "' (expected: an IP address or CIDR block)")));
             }
         }
         int maxConnections = limits.maxConnectionsPerListener();

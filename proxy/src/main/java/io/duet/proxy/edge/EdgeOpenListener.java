@@ -1,5 +1,7 @@
 package io.duet.proxy.edge;
 
+import io.duet.config.CidrBlock;
+
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.ConnectorStatistics;
@@ -27,12 +29,12 @@ final class EdgeOpenListener implements DelegateOpenListener {
 
     private final HttpOpenListener http;
     private final EdgeSettings settings;
-    private final List<Cidr> proxyPeers;
+    private final List<CidrBlock> proxyPeers;
     private final ProxyProtocolOpenListener proxy;
     private final int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
 
-    EdgeOpenListener(HttpOpenListener http, ByteBufferPool buffers, EdgeSettings settings, List<Cidr> proxyPeers,
+    EdgeOpenListener(HttpOpenListener http, ByteBufferPool buffers, EdgeSettings settings, List<CidrBlock> proxyPeers,
                      int maxConnections) {
         this.http = http;
         this.settings = settings;
@@ -78,7 +80,7 @@ final class EdgeOpenListener implements DelegateOpenListener {
     }
 
     private boolean trusted(SocketAddress peer) {
-        return peer instanceof InetSocketAddress && Cidr.anyContains(proxyPeers, ((InetSocketAddress) peer).getAddress());
+        return peer instanceof InetSocketAddress && CidrBlock.anyContains(proxyPeers, ((InetSocketAddress) peer).getAddress());
     }
 
     @Override
