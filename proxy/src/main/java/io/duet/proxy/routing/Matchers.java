@@ -6,16 +6,16 @@ import io.duet.config.RouteMatch;
 import io.duet.config.ValueMatch;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -106,38 +106,22 @@ final class Matchers {
 
     private static RequestMatcher header(ValueMatch v) {
         HttpString name = HttpString.tryFromString(v.name());
-        boolean presence = v.present() != null;
-        boolean wantPresent = presence && v.present();
-        ValueTest test = valueTest(v);
-        boolean invert = v.invert();
-        return (ex, p) -> {
-            HeaderValues values = ex.getRequestHeaders().get(name);
-            boolean result;
-            if (presence) {
-                result = (values != null && !values.isEmpty()) == wantPresent;
-            } else {
-                result = false;
-                if (values != null) {
-                    for (int i = 0; i < values.size(); i++) {
-                        if (test.test(values.get(i))) {
-                            result = true;
-                            break;
-                        }
-                    }
-                }
-            }
-            return result != invert;
-        };
+        return values(v, ex -> ex.getRequestHeaders().get(name));
     }
 
     private static RequestMatcher query(ValueMatch v) {
         String name = v.name();
+        return values(v, ex -> ex.getQueryParameters().get(name));
+    }
+
+    /** A condition on a named multi-valued field: present/absent, or some value passes the test. */
+    private static RequestMatcher values(ValueMatch v, Function<HttpServerExchange, Collection<String>> lookup) {
         boolean presence = v.present() != null;
         boolean wantPresent = presence && v.present();
         ValueTest test = valueTest(v);
         boolean invert = v.invert();
         return (ex, p) -> {
-            Deque<String> values = ex.getQueryParameters().get(name);
+            Collection<String> values = lookup.apply(ex);
             boolean result;
             if (presence) {
                 result = (values != null && !values.isEmpty()) == wantPresent;
