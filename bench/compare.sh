@@ -48,7 +48,7 @@
 #
 # Needs: wrk haproxy nginx curl ss taskset timeout awk pgrep, java 17 for Duet.
 #   Debian: apt-get install -y wrk haproxy nginx
-# Fixed ports that must be free: 9001 9002 8001 8002 8011 8012, 8031 and 8098 (Duet, admin).
+# Fixed ports that must be free: 9001 9002 8001 8002 8011 8012, 8031 and 8098 (Duet, its management server).
 
 set -uo pipefail
 
@@ -59,7 +59,7 @@ CONFIGS="direct,haproxy1,nginx1,duet" PATHS="/small,/16k"
 DURATION=10 WARMUP=5 JVM_WARMUP=30 REPS=3 THREADS=2 CONNS=50 PIN=split
 QUIET_WAIT=8 QUIET_PCT=25 MAX_TIME="" STRICT=0 INSTALL=0
 JAR="$REPO_DIR/appliance/target/duet.jar" BUILD=0 XMX=64m JAVA_OPTS_SET=0 DUET_JAVA_OPTS=()
-DUET_PORT=8031 DUET_ADMIN_PORT=8098 LEAN_FORWARDING=0
+DUET_PORT=8031 DUET_MGMT_PORT=8098 LEAN_FORWARDING=0
 CAND_PORT="" CAND_PID="" DUET_NAME=duet
 WORKDIR="/tmp/duet-bench/compare-$(date +%Y%m%d-%H%M%S)"
 
@@ -154,8 +154,10 @@ NCPU=$(nproc)
 [[ "$PIN" == none ]] || (( NCPU >= 2 )) || die "--pin $PIN needs 2 CPUs; use --pin none"
 
 # ---- the Duet jar ----------------------------------------------------------------------------
-if (( START_DUET )) && { (( BUILD )) || [[ ! -f "$JAR" ]]; }; then
-  [[ "$JAR" == "$REPO_DIR/appliance/target/duet.jar" ]] || [[ -f "$JAR" ]] || die "jar $JAR not found"
+if (( START_DUET )) && [[ "$JAR" != "$REPO_DIR/appliance/target/duet.jar" ]]; then
+  [[ -f "$JAR" ]] || die "jar $JAR not found"
+  (( BUILD )) && log "--build ignored: --jar names a jar this repository does not build"
+elif (( START_DUET )) && { (( BUILD )) || [[ ! -f "$JAR" ]]; }; then
   log "building Duet (./mvnw -B -q package -DskipTests), at most 15 min"
   mkdir -p "$WORKDIR/logs" || die "cannot create $WORKDIR"
   (cd "$REPO_DIR" && timeout -k 10 900 ./mvnw -B -q package -DskipTests) >"$WORKDIR/logs/build.log" 2>&1 \
@@ -211,7 +213,7 @@ wait_port() { # port seconds [pid that must stay alive]
 
 ours=(9001 9002)
 for c in haproxy1 haproxy2 nginx1 nginx2; do [[ -n "${WANT[$c]:-}" ]] && ours+=("${HTTP_PORT[$c]}"); done
-(( START_DUET )) && ours+=("$DUET_PORT" "$DUET_ADMIN_PORT")
+(( START_DUET )) && ours+=("$DUET_PORT" "$DUET_MGMT_PORT")
 for p in "${ours[@]}"; do port_busy "$p" && die "port $p is already in use (a previous run still alive?)"; done
 if [[ -n "$CAND_PORT" ]]; then port_busy "$CAND_PORT" || die "nothing listens on candidate port $CAND_PORT"; fi
 
@@ -355,22 +357,26 @@ write_duet_config() { # file
 }
 EOF
 }
-# The node bootstrap file (appliance/src/main/resources/io/duet/appliance/duet.properties lists the keys).
-# The management (metrics) listener is moved to the bench's admin port.
-write_duet_bootstrap() { # file config.json
+# The node bootstrap file (keys: appliance/src/main/java/io/duet/appliance/BootstrapKey.java). It names
+# the document above (config.file), keeps the data directory in the work directory and the management
+# (metrics) server on loopback at a port this script checks is free. io.threads 0 = one per core: 1 when
+# pinned from the start.
+write_duet_bootstrap() { # bootstrap.properties config.json
   cat >"$1" <<EOF
-node.id=bench
-data.dir=$WORKDIR/duet-data
-config.file=$2
-management.address=127.0.0.1
-management.port=$DUET_ADMIN_PORT
+node.id = bench
+data.dir = $WORKDIR/duet-data
+config.file = $2
+management.address = 127.0.0.1
+management.port = $DUET_MGMT_PORT
+io.threads = 0
+log.level = INFO
 EOF
 }
 # THE Duet start command: the one place to adjust while the appliance CLI settles. Runs in the
 # background; its PID must be the JVM's (taskset and exec keep it so). Pinned from the start when
 # pinning: the JVM then sizes itself (GC and JIT threads, Undertow I/O threads) for the one core it
 # gets, as haproxy1 gets nbthread 1 and nginx1 one worker.
-duet_start() { # config.json bootstrap.properties log
+duet_start() { # config.json bootstrap.properties log   (the bootstrap names the document)
   local pin=()
   [[ "$PIN" == none ]] || pin=(taskset -c 1)
   "${pin[@]}" java "${DUET_JAVA_OPTS[@]}" -jar "$JAR" run --config "$2" >"$3" 2>&1 &
