@@ -105,17 +105,26 @@ public final class DataPlane implements AutoCloseable {
         }
         AccessLogWriter oldLog = accessLog;
         AccessLogWriter newLog = accessLog;
-        if (!Objects.equals(config.accessLog(), accessLogSpec)) {
-            newLog = config.accessLog().enabled()
-                    ? AccessLogWriter.open(config.accessLog(), options.dataDir(), options.metrics()) : null;
-        }
+        Map<String, BoundListener> added = new LinkedHashMap<>();
         RuntimeSnapshot next;
         try {
+            if (!Objects.equals(config.accessLog(), accessLogSpec)) {
+                newLog = config.accessLog().enabled()
+                        ? AccessLogWriter.open(config.accessLog(), options.dataDir(), options.metrics()) : null;
+            }
             next = compiler.compile(config, newLog);
+            // New listener names are bound before anything changes: a port in use rejects the whole revision.
+            for (Listener l : config.listeners()) {
+                if (!listeners.containsKey(l.name())) {
+                    added.put(l.name(), bind(l, config.limits()));
+                }
+            }
         } catch (RuntimeException e) {
+            added.values().forEach(l -> l.edge().close());
             if (newLog != oldLog && newLog != null) {
                 newLog.close();
             }
+            connectionPools.retain(current.get() == null ? List.of() : current.get().pools().values());
             throw e;
         }
         RuntimeSnapshot previous = current.getAndSet(next);
@@ -125,7 +134,8 @@ public final class DataPlane implements AutoCloseable {
             oldLog.close(); // requests still on the old snapshot drop their line; close() drains what was queued
         }
         connectionPools.retain(next.pools().values());
-        reconcileListeners(config);
+        replaceChangedListeners(config);
+        listeners.putAll(added);
         List<MetricBundle> keep = new ArrayList<>(next.metrics());
         for (BoundListener l : listeners.values()) {
             keep.add(metrics.forListener(l.spec().name()));
@@ -136,29 +146,44 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
-    private void reconcileListeners(DuetConfig config) {
+    /**
+     * Closes listeners that left the document and rebinds those whose address, port, PROXY protocol setting or
+     * limits changed (the same port cannot be bound twice, so the old one closes first; should the new bind fail,
+     * the old settings are bound again and the failure is logged).
+     */
+    private void replaceChangedListeners(DuetConfig config) {
         Map<String, Listener> wanted = new HashMap<>();
         for (Listener l : config.listeners()) {
             wanted.put(l.name(), l);
         }
-        listeners.entrySet().removeIf(e -> {
-            Listener w = wanted.get(e.getKey());
-            if (w != null && Objects.equals(w, e.getValue().spec()) && Objects.equals(config.limits(), e.getValue().limits())) {
-                return false;
+        for (String name : new ArrayList<>(listeners.keySet())) {
+            BoundListener old = listeners.get(name);
+            Listener w = wanted.get(name);
+            if (w != null && w.equals(old.spec()) && config.limits().equals(old.limits())) {
+                continue;
             }
-            LOG.info("DUET-PROXY-0003 listener '{}' on {} closed ({})", e.getKey(), e.getValue().edge().address(),
-                    w == null ? "removed" : "changed");
-            e.getValue().edge().close();
-            return true;
-        });
-        for (Listener l : config.listeners()) {
-            if (!listeners.containsKey(l.name())) {
-                EdgeListener edge = EdgeListener.bind(worker, buffers, l, config.limits(),
-                        new EdgeMetricsEvents(metrics.forListener(l.name())), new RootHandler(current::get, l.name()));
-                LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}", l.name(), edge.address());
-                listeners.put(l.name(), new BoundListener(l, config.limits(), edge));
+            old.edge().close();
+            listeners.remove(name);
+            if (w == null) {
+                LOG.info("DUET-PROXY-0003 listener '{}' on {} closed: removed from the configuration", name,
+                        old.edge().address());
+                continue;
+            }
+            try {
+                listeners.put(name, bind(w, config.limits()));
+            } catch (RuntimeException e) {
+                LOG.error("DUET-PROXY-0006 listener '{}' could not be rebound with its new settings ({}); "
+                        + "keeping its previous settings", name, e.getMessage());
+                listeners.put(name, bind(old.spec(), old.limits()));
             }
         }
+    }
+
+    private BoundListener bind(Listener l, Limits limits) {
+        EdgeListener edge = EdgeListener.bind(worker, buffers, l, limits,
+                new EdgeMetricsEvents(metrics.forListener(l.name())), new RootHandler(current::get, l.name()));
+        LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}", l.name(), edge.address());
+        return new BoundListener(l, limits, edge);
     }
 
     /** The bound address of a listener (its real port when the document said 0). */

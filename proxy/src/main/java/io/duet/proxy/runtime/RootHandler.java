@@ -37,6 +37,11 @@ public final class RootHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         RuntimeSnapshot snapshot = snapshots.get();
+        if (snapshot == null) {
+            // A listener bound while the very first revision is being applied.
+            ErrorResponses.send(exchange, ErrorId.NO_SERVER);
+            return;
+        }
         exchange.putAttachment(RequestContext.KEY, new RequestContext(snapshot, System.nanoTime(), listener));
         exchange.addExchangeCompleteListener(COMPLETION);
         exchange.addDefaultResponseListener(ErrorPages.DEFAULT_RESPONSE);
