@@ -11,6 +11,8 @@ import io.undertow.util.HttpString;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -43,6 +45,37 @@ public final class ForwardingHeaders {
             Headers.TRANSFER_ENCODING, Headers.UPGRADE, Headers.PROXY_AUTHORIZATION, Headers.PROXY_AUTHENTICATE};
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /** What a request or response header name means to forwarding; looked up once per header. */
+    private static final int HOP = 1;
+    private static final int FORWARDING = 2;
+    private static final Map<HttpString, Integer> CLASSES = new HashMap<>();
+
+    static {
+        for (HttpString name : HOP_BY_HOP) {
+            CLASSES.put(name, HOP);
+        }
+        for (HttpString name : new HttpString[]{Headers.X_FORWARDED_FOR, Headers.X_FORWARDED_PROTO,
+                Headers.X_FORWARDED_HOST, X_FORWARDED_PORT, X_FORWARDED_SERVER, X_REAL_IP, FORWARDED}) {
+            CLASSES.put(name, FORWARDING);
+        }
+    }
+
+    /** The client's address text and its last Forwarded element, computed once per client connection. */
+    private static final class ClientText {
+        final InetAddress address;
+        final String ip;
+        String host;
+        String scheme;
+        String forwarded;
+
+        ClientText(InetAddress address) {
+            this.address = address;
+            this.ip = address == null ? "unknown" : address.getHostAddress();
+        }
+    }
+
+    private static final AttachmentKey<ClientText> CLIENT_TEXT = AttachmentKey.create(ClientText.class);
+
     private final TrustedAddresses trusted;
     private final HttpString requestIdHeader;
     private final boolean forwarded;
@@ -57,22 +90,24 @@ public final class ForwardingHeaders {
         this.via = spec.via() ? "1.1 " + nodeName : null;
     }
 
-    /** Prepares the request headers for forwarding. I/O thread. */
+    /**
+     * Prepares the request headers for forwarding. I/O thread. One pass over the request's headers finds out
+     * whether any hop-by-hop or forwarding header is present; the common request has none and costs no removals.
+     */
     public void request(HttpServerExchange exchange) {
         HeaderMap h = exchange.getRequestHeaders();
-        boolean websocket = isWebSocketUpgrade(exchange, h);
-        stripHopByHop(h);
-        if (websocket) {
-            h.put(Headers.UPGRADE, "websocket");
-            h.put(Headers.CONNECTION, "Upgrade");
+        int found = classify(h);
+        if ((found & HOP) != 0) {
+            boolean websocket = isWebSocketUpgrade(exchange, h);
+            stripHopByHop(h);
+            if (websocket) {
+                h.put(Headers.UPGRADE, "websocket");
+                h.put(Headers.CONNECTION, "Upgrade");
+            }
         }
-
-        InetSocketAddress source = exchange.getSourceAddress();
-        InetAddress client = source == null ? null : source.getAddress();
-        boolean fromTrusted = trusted.contains(client);
-        String clientIp = client == null ? "unknown" : client.getHostAddress();
-        String host = h.getFirst(Headers.HOST);
-        if (!fromTrusted) {
+        ClientText client = clientText(exchange);
+        boolean fromTrusted = trusted.contains(client.address);
+        if (!fromTrusted && (found & FORWARDING) != 0) {
             h.remove(Headers.X_FORWARDED_FOR);
             h.remove(Headers.X_FORWARDED_PROTO);
             h.remove(Headers.X_FORWARDED_HOST);
@@ -80,28 +115,63 @@ public final class ForwardingHeaders {
             h.remove(X_FORWARDED_SERVER);
             h.remove(X_REAL_IP);
             h.remove(FORWARDED);
+            found &= ~FORWARDING;
         }
-        if (host != null && !h.contains(Headers.X_FORWARDED_HOST)) {
+        boolean mayHaveForwarding = (found & FORWARDING) != 0;
+        String host = h.getFirst(Headers.HOST);
+        if (host != null && !(mayHaveForwarding && h.contains(Headers.X_FORWARDED_HOST))) {
             h.put(Headers.X_FORWARDED_HOST, host);
         }
         if (xRealIp) {
-            if (!h.contains(X_REAL_IP)) {
-                h.put(X_REAL_IP, clientIp);
+            if (!(mayHaveForwarding && h.contains(X_REAL_IP))) {
+                h.put(X_REAL_IP, client.ip);
             }
-        } else {
+        } else if (mayHaveForwarding) {
             h.remove(X_REAL_IP);
         }
         if (forwarded) {
             String element = forwardedElement(client, host, exchange.getRequestScheme());
-            String existing = h.getFirst(FORWARDED);
+            String existing = mayHaveForwarding ? h.getFirst(FORWARDED) : null;
             h.put(FORWARDED, existing == null || existing.isEmpty() ? element : existing + ", " + element);
-        } else if (!fromTrusted) {
-            h.remove(FORWARDED);
         }
         if (via != null) {
             String existing = h.getFirst(VIA);
             h.put(VIA, existing == null ? via : existing + ", " + via);
         }
+    }
+
+    /** Bit set of the classes of the headers present. */
+    private static int classify(HeaderMap h) {
+        int found = 0;
+        for (long c = h.fastIterateNonEmpty(); c != -1L; c = h.fiNextNonEmpty(c)) {
+            Integer k = CLASSES.get(h.fiCurrent(c).getHeaderName());
+            if (k != null) {
+                found |= k;
+            }
+        }
+        return found;
+    }
+
+    private static ClientText clientText(HttpServerExchange exchange) {
+        InetSocketAddress source = exchange.getSourceAddress();
+        InetAddress address = source == null ? null : source.getAddress();
+        ClientText t = exchange.getConnection().getAttachment(CLIENT_TEXT);
+        if (t == null || t.address != address && (t.address == null || !t.address.equals(address))) {
+            t = new ClientText(address);
+            exchange.getConnection().putAttachment(CLIENT_TEXT, t);
+        }
+        return t;
+    }
+
+    /** The Forwarded element for this request, reused while host and scheme stay those of the previous request. */
+    private static String forwardedElement(ClientText client, String host, String scheme) {
+        if (client.forwarded != null && java.util.Objects.equals(client.host, host) && scheme.equals(client.scheme)) {
+            return client.forwarded;
+        }
+        client.forwarded = forwardedElement(client.address, host, scheme);
+        client.host = host;
+        client.scheme = scheme;
+        return client.forwarded;
     }
 
     /**
@@ -125,13 +195,15 @@ public final class ForwardingHeaders {
     /** Removes hop-by-hop headers from a backend response before it reaches the client. I/O thread. */
     public void response(HttpServerExchange exchange) {
         HeaderMap h = exchange.getResponseHeaders();
-        boolean switching = exchange.getStatusCode() == 101;
-        HeaderValues upgrade = switching ? h.get(Headers.UPGRADE) : null;
-        String upgradeValue = upgrade == null ? null : upgrade.getFirst();
-        stripHopByHop(h);
-        if (switching && upgradeValue != null) {
-            h.put(Headers.UPGRADE, upgradeValue);
-            h.put(Headers.CONNECTION, "Upgrade");
+        if ((classify(h) & HOP) != 0) {
+            boolean switching = exchange.getStatusCode() == 101;
+            HeaderValues upgrade = switching ? h.get(Headers.UPGRADE) : null;
+            String upgradeValue = upgrade == null ? null : upgrade.getFirst();
+            stripHopByHop(h);
+            if (switching && upgradeValue != null) {
+                h.put(Headers.UPGRADE, upgradeValue);
+                h.put(Headers.CONNECTION, "Upgrade");
+            }
         }
         if (requestIdHeader != null) {
             String id = exchange.getAttachment(REQUEST_ID);
