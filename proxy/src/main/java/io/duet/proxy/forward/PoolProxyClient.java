@@ -60,6 +60,7 @@ public final class PoolProxyClient implements ProxyClient {
             pool.metrics().requestStarted();
             exchange.addExchangeCompleteListener(COMPLETION);
         } else {
+            releaseServer(st, 0);
             if (st.failure == ForwardState.Failure.RESPONSE_TIMEOUT) {
                 // Undertow retries idempotent requests whose backend connection broke; a timeout is final.
                 ErrorPages.forwardFailure(exchange, st);
@@ -202,10 +203,24 @@ public final class PoolProxyClient implements ProxyClient {
             }
             st.failure = ForwardState.Failure.RESPONSE_TIMEOUT;
             st.server.metrics().responseTimeouts().inc();
-            ErrorPages.forwardFailure(exchange, st);
+            // Close the backend connection abruptly: Undertow's clean close drains it first (until the server
+            // answers or for seconds). The abrupt close fails Undertow's client exchange at once, which comes back
+            // to us (retry path: getConnection answers 504) or ends the exchange (the default response listener
+            // maps it to 504); the connection is never returned to the pool.
             if (st.connection != null) {
-                IoUtils.safeClose(st.connection.getConnection());
+                abort(st.connection.getConnection());
             }
+            if (!exchange.isResponseStarted() && !exchange.isComplete()) {
+                ErrorPages.forwardFailure(exchange, st);
+            }
+        }
+    }
+
+    private static void abort(io.undertow.client.ClientConnection connection) {
+        try {
+            IoUtils.safeClose(connection.performUpgrade());
+        } catch (java.io.IOException | RuntimeException e) {
+            IoUtils.safeClose(connection);
         }
     }
 
@@ -225,16 +240,20 @@ public final class PoolProxyClient implements ProxyClient {
                 st.responseTimer = null;
             }
             int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
-            long nanos = System.nanoTime() - st.startNanos;
-            st.backendPool.metrics().requestFinished(status, nanos);
-            if (st.countedActive) {
-                st.countedActive = false;
-                st.server.active().decrementAndGet();
-                st.server.metrics().requestFinished(status, nanos);
-            }
+            st.backendPool.metrics().requestFinished(status, System.nanoTime() - st.startNanos);
+            releaseServer(st, status);
         }
         nextListener.proceed();
     };
+
+    /** Ends the server's share of the request: its in-flight count and its metrics. Idempotent. */
+    private static void releaseServer(ForwardState st, int status) {
+        if (st.countedActive) {
+            st.countedActive = false;
+            st.server.active().decrementAndGet();
+            st.server.metrics().requestFinished(status, System.nanoTime() - st.startNanos);
+        }
+    }
 
     /** The exchange as balancers see it. */
     private static final class ExchangeView implements RequestView {

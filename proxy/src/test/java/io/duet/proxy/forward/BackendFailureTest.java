@@ -113,6 +113,30 @@ class BackendFailureTest {
         assertThat(proxy.get("/y").statusCode()).isEqualTo(200);
     }
 
+    // A POST whose server does not answer in time gets 504 and the client connection stays usable.
+    @Test
+    void slowServerPostGets504() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        StubBackend slow = track(StubBackend.start("slow")).handler(ex -> {
+            if (ex.getRequestMethod().toString().equals("POST")) {
+                release.await(10, TimeUnit.SECONDS);
+            }
+            ex.getResponseSender().send("answer");
+        });
+        closeables.add(0, release::countDown);
+        ProxyFixture proxy = track(ProxyFixture.start(config(null, 300L, 1,
+                new Server("slow", "127.0.0.1", slow.port(), null, null))));
+        try (RawHttp raw = RawHttp.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.port()))) {
+            raw.send("POST /x HTTP/1.1\r\nHost: x.test\r\nContent-Length: 5\r\n\r\nhello");
+            RawHttp.Response r = raw.readResponse();
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.body()).contains("DUET-PROXY-0504");
+            release.countDown();
+            raw.send("GET /y HTTP/1.1\r\nHost: x.test\r\n\r\n");
+            assertThat(raw.readResponse().status()).isEqualTo(200);
+        }
+    }
+
     // The backend's hop-by-hop response headers and the headers its Connection names never reach the client.
     @Test
     void hopByHopResponseHeadersRemoved() throws Exception {
