@@ -65,6 +65,13 @@ public final class PoolProxyClient implements ProxyClient {
                 ErrorPages.forwardFailure(exchange, st);
                 return;
             }
+            if (st.connection != null) {
+                // The last attempt got a connection, so the request may have reached the server (it died before
+                // answering). Only a request that sent nothing is retried: Undertow would resend an idempotent one.
+                st.failure = ForwardState.Failure.NOT_RETRIED;
+                ErrorPages.forwardFailure(exchange, st);
+                return;
+            }
             if (st.attempts > retries || !Idempotent.method(exchange.getRequestMethod())) {
                 ErrorPages.forwardFailure(exchange, st);
                 return;
