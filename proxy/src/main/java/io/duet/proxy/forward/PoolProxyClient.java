@@ -152,7 +152,11 @@ public final class PoolProxyClient implements ProxyClient {
                 IoUtils.safeClose(connection.getConnection());
                 return;
             }
-            st.connection = connection;
+            // ProxyHandler (and our response timeout) must abort, never cleanly close, a connection given up on
+            // mid-request: see AbortingClientConnection.
+            ProxyConnection forwarded = new ProxyConnection(new AbortingClientConnection(connection.getConnection()),
+                    connection.getTargetPath());
+            st.connection = forwarded;
             server.active().incrementAndGet();
             server.metrics().requestStarted();
             st.countedActive = true;
@@ -161,7 +165,7 @@ public final class PoolProxyClient implements ProxyClient {
                         responseTimeoutMs, TimeUnit.MILLISECONDS);
                 ex.addResponseCommitListener(CANCEL_RESPONSE_TIMER);
             }
-            next.completed(ex, connection);
+            next.completed(ex, forwarded);
         }
 
         @Override

@@ -72,6 +72,16 @@ final class RawBackend implements AutoCloseable {
             return this;
         }
 
+        /** The raw connection input (after a 101: the tunnel). */
+        InputStream input() throws IOException {
+            return socket.getInputStream();
+        }
+
+        /** The raw connection output. */
+        OutputStream output() {
+            return out;
+        }
+
         /** Closes the connection (a FIN; unread input may turn it into a reset). */
         void close() throws IOException {
             closed = true;
