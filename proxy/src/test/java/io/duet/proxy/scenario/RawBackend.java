@@ -102,6 +102,7 @@ final class RawBackend implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger incompleteBodies = new AtomicInteger();
+    private final AtomicInteger heads = new AtomicInteger();
 
     private RawBackend(String name, Script script, boolean closeOnAccept) throws IOException {
         this.name = name;
@@ -150,6 +151,11 @@ final class RawBackend implements AutoCloseable {
     /** Connections accepted. */
     int connections() {
         return connections.get();
+    }
+
+    /** Request heads read (a request counts here as soon as its head arrived, before its body). */
+    int heads() {
+        return heads.get();
     }
 
     /** Requests whose body ended early (the peer closed inside it); never recorded in {@link #requests()}. */
@@ -207,6 +213,7 @@ final class RawBackend implements AutoCloseable {
             headers.add(new String[]{line.substring(0, colon), line.substring(colon + 1).trim()});
         }
         Request head = new Request(parts[0], parts.length > 1 ? parts[1] : "", headers, new byte[0]);
+        heads.incrementAndGet();
         String expect = head.header("Expect");
         if (expect != null && expect.equalsIgnoreCase("100-continue")) {
             ex.write("HTTP/1.1 100 Continue\r\n\r\n");

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
+
 import static io.duet.proxy.scenario.Scenarios.address;
 import static io.duet.proxy.scenario.Scenarios.get;
 import static io.duet.proxy.scenario.Scenarios.pool;
@@ -106,5 +108,34 @@ class SmugglingScenarioTest {
         assertThat(seen.count("Content-Length") + seen.count("Transfer-Encoding"))
                 .as("exactly one framing header").isEqualTo(1);
         assertThat(backend.requests().get(requestsBefore + 1).target()).isEqualTo("/after");
+    }
+
+    // A client that goes away in the middle of its chunked body: the backend sees the body end early, never a
+    // complete request (the proxy must not finish the chunked framing on the client's behalf).
+    @Test
+    void clientGoneMidChunkedBodyNeverCompletesAtTheBackend() {
+        int incompleteBefore = backend.incompleteBodies();
+        int headsBefore = backend.heads();
+        try (Wire c = Wire.connect(proxy.port())) {
+            c.send("POST /upload HTTP/1.1\r\nHost: x.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n10\r\nonly-half");
+            // Wait until the backend is reading the body, then vanish.
+            await().atMost(Duration.ofSeconds(3)).until(() -> backend.heads() > headsBefore);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> backend.incompleteBodies() > incompleteBefore);
+        assertThat(backend.requests().size() - requestsBefore).as("complete requests at the backend").isZero();
+    }
+
+    // The same for a Content-Length body: the backend never receives a complete request.
+    @Test
+    void clientGoneMidFixedLengthBodyNeverCompletesAtTheBackend() {
+        int incompleteBefore = backend.incompleteBodies();
+        int headsBefore = backend.heads();
+        try (Wire c = Wire.connect(proxy.port())) {
+            c.send("POST /upload HTTP/1.1\r\nHost: x.test\r\nContent-Length: 100\r\n\r\n" + "q".repeat(40));
+            await().atMost(Duration.ofSeconds(3)).until(() -> backend.heads() > headsBefore);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> backend.incompleteBodies() > incompleteBefore);
+        assertThat(backend.requests().size() - requestsBefore).as("complete requests at the backend").isZero();
     }
 }
