@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Retries: when a connection to a server fails (refused, reset, connect timeout) before any byte of the request
  * was sent, an idempotent request is tried on another server of the pool, at most {@code retries} more times.
+ * Once a connection was handed to Undertow the request may have reached the server, so it is never resent, whatever
+ * its method (502). That connection is handed over wrapped in {@link AbortingClientConnection}, so giving up on it
+ * mid-request never completes a truncated request body at the server.
  * Anything else ends in an error response written by {@link ErrorPages} (502 connect failure, 503 no server,
  * 504 timeouts).
  *
