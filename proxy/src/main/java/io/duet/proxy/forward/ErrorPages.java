@@ -34,7 +34,10 @@ public final class ErrorPages {
             return;
         }
         int status = statusOf(st);
-        send(exchange, status, idOf(status), messageOf(exchange, st));
+        // After a response timeout the backend connection is closed under the exchange, and Undertow then closes
+        // the client connection too: say so (Connection: close) instead of letting a keep-alive client race it.
+        boolean close = st.failure() == ForwardState.Failure.RESPONSE_TIMEOUT;
+        io.duet.proxy.action.ErrorResponses.send(exchange, status, idOf(status), messageOf(exchange, st), close);
     }
 
     static int statusOf(ForwardState st) {

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Retries: when a connection to a server fails (refused, reset, connect timeout) before any byte of the request
  * was sent, an idempotent request is tried on another server of the pool, at most {@code retries} more times.
+ * Once a connection was handed to Undertow the request may have reached the server, so it is never resent, whatever
+ * its method (502). That connection is handed over wrapped in {@link AbortingClientConnection}, so giving up on it
+ * mid-request never completes a truncated request body at the server.
  * Anything else ends in an error response written by {@link ErrorPages} (502 connect failure, 503 no server,
  * 504 timeouts).
  *
@@ -63,6 +66,13 @@ public final class PoolProxyClient implements ProxyClient {
             releaseServer(st, 0);
             if (st.failure == ForwardState.Failure.RESPONSE_TIMEOUT) {
                 // Undertow retries idempotent requests whose backend connection broke; a timeout is final.
+                ErrorPages.forwardFailure(exchange, st);
+                return;
+            }
+            if (st.connection != null) {
+                // The last attempt got a connection, so the request may have reached the server (it died before
+                // answering). Only a request that sent nothing is retried: Undertow would resend an idempotent one.
+                st.failure = ForwardState.Failure.NOT_RETRIED;
                 ErrorPages.forwardFailure(exchange, st);
                 return;
             }
@@ -146,7 +156,11 @@ public final class PoolProxyClient implements ProxyClient {
                 IoUtils.safeClose(connection.getConnection());
                 return;
             }
-            st.connection = connection;
+            // ProxyHandler (and our response timeout) must abort, never cleanly close, a connection given up on
+            // mid-request: see AbortingClientConnection.
+            ProxyConnection forwarded = new ProxyConnection(new AbortingClientConnection(connection.getConnection()),
+                    connection.getTargetPath());
+            st.connection = forwarded;
             server.active().incrementAndGet();
             server.metrics().requestStarted();
             st.countedActive = true;
@@ -155,7 +169,7 @@ public final class PoolProxyClient implements ProxyClient {
                         responseTimeoutMs, TimeUnit.MILLISECONDS);
                 ex.addResponseCommitListener(CANCEL_RESPONSE_TIMER);
             }
-            next.completed(ex, connection);
+            next.completed(ex, forwarded);
         }
 
         @Override
