@@ -75,7 +75,14 @@ final class BodyPrefixReader implements ChannelListener<StreamSourceChannel> {
     private static void start(HttpServerExchange exchange, int want, HttpHandler next) throws Exception {
         BodyPrefixReader reader = new BodyPrefixReader(exchange, want, next);
         StreamSourceChannel channel = exchange.getRequestChannel();
-        if (reader.pump(channel)) {
+        boolean done;
+        try {
+            done = reader.pump(channel);
+        } catch (IOException e) {
+            reader.release();
+            throw e;
+        }
+        if (done) {
             reader.finish(channel, false);
         } else {
             channel.getReadSetter().set(reader);
@@ -140,6 +147,7 @@ final class BodyPrefixReader implements ChannelListener<StreamSourceChannel> {
         exchange.putAttachment(PREFIX, prefix);
         if (!buffers.isEmpty()) {
             Connectors.ungetRequestBytes(exchange, buffers.toArray(new PooledByteBuffer[0]));
+            buffers.clear(); // the exchange owns them now
             Connectors.resetRequestChannel(exchange);
         }
         if (fromListener) {
