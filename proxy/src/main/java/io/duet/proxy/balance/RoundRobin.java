@@ -5,13 +5,13 @@ import io.duet.proxy.pool.BackendServer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Each server in turn, ignoring weights. Lock-free. */
+/** Each server in turn, ignoring weights except that a server of weight 0 takes no new requests. Lock-free. */
 final class RoundRobin implements LoadBalancer {
     private final BackendServer[] servers;
     private final AtomicInteger next = new AtomicInteger();
 
     RoundRobin(List<BackendServer> servers) {
-        this.servers = servers.toArray(new BackendServer[0]);
+        this.servers = servers.stream().filter(s -> s.weight() > 0).toArray(BackendServer[]::new);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.duet.proxy.routing;
 
 import io.undertow.connector.PooledByteBuffer;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.AttachmentKey;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
@@ -11,7 +14,6 @@ import org.xnio.channels.StreamSourceChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +23,9 @@ import java.util.List;
  * Asynchronous: it never blocks the I/O thread; {@code next} runs once enough bytes or the end of the body arrived.
  */
 final class BodyPrefixReader implements ChannelListener<StreamSourceChannel> {
-    static final AttachmentKey<String> PREFIX = AttachmentKey.create(String.class);
+    /** The bytes read (at most {@code want}); each body route decodes only its own {@code maxBytes} of them. */
+    static final AttachmentKey<byte[]> PREFIX = AttachmentKey.create(byte[].class);
+    private static final byte[] EMPTY = new byte[0];
 
     private final HttpServerExchange exchange;
     private final int want;
@@ -35,16 +39,50 @@ final class BodyPrefixReader implements ChannelListener<StreamSourceChannel> {
         this.next = next;
     }
 
-    /** Reads up to {@code want} bytes of the body, attaches them as {@link #PREFIX}, then runs {@code next}. */
+    /**
+     * Reads up to {@code want} bytes of the body, attaches them as {@link #PREFIX}, then runs {@code next}.
+     * A client that asked {@code Expect: 100-continue} waits for the 100 before it sends the body, so the 100 is
+     * sent first (the backend cannot send it: nothing is forwarded before routing ends).
+     */
     static void read(HttpServerExchange exchange, int want, HttpHandler next) throws Exception {
         if (exchange.isRequestComplete() || exchange.getRequestContentLength() == 0) {
-            exchange.putAttachment(PREFIX, "");
+            exchange.putAttachment(PREFIX, EMPTY);
             next.handleRequest(exchange);
             return;
         }
+        if (HttpContinue.requiresContinueResponse(exchange)) {
+            // Completes at once when the 100 could be flushed (this thread), else later on a worker thread.
+            HttpContinue.sendContinueResponse(exchange, new IoCallback() {
+                @Override
+                public void onComplete(HttpServerExchange ex, Sender sender) {
+                    try {
+                        start(ex, want, next);
+                    } catch (Exception e) {
+                        IoUtils.safeClose(ex.getConnection());
+                    }
+                }
+
+                @Override
+                public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+                    IoUtils.safeClose(ex.getConnection());
+                }
+            });
+            return;
+        }
+        start(exchange, want, next);
+    }
+
+    private static void start(HttpServerExchange exchange, int want, HttpHandler next) throws Exception {
         BodyPrefixReader reader = new BodyPrefixReader(exchange, want, next);
         StreamSourceChannel channel = exchange.getRequestChannel();
-        if (reader.pump(channel)) {
+        boolean done;
+        try {
+            done = reader.pump(channel);
+        } catch (IOException e) {
+            reader.release();
+            throw e;
+        }
+        if (done) {
             reader.finish(channel, false);
         } else {
             channel.getReadSetter().set(reader);
@@ -106,9 +144,10 @@ final class BodyPrefixReader implements ChannelListener<StreamSourceChannel> {
             d.get(prefix, n, take);
             n += take;
         }
-        exchange.putAttachment(PREFIX, new String(prefix, 0, n, StandardCharsets.UTF_8));
+        exchange.putAttachment(PREFIX, prefix);
         if (!buffers.isEmpty()) {
             Connectors.ungetRequestBytes(exchange, buffers.toArray(new PooledByteBuffer[0]));
+            buffers.clear(); // the exchange owns them now
             Connectors.resetRequestChannel(exchange);
         }
         if (fromListener) {

@@ -4,6 +4,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -45,12 +46,13 @@ public final class Router {
                 continue;
             }
             if (r.needsBody()) {
-                String body = exchange.getAttachment(BodyPrefixReader.PREFIX);
+                byte[] body = exchange.getAttachment(BodyPrefixReader.PREFIX);
                 if (body == null) {
                     bufferThenRoute(exchange, routes, i, path, notFound, r.bodyMaxBytes());
                     return;
                 }
-                String inspected = body.length() > r.bodyMaxBytes() ? body.substring(0, r.bodyMaxBytes()) : body;
+                // The prefix may be longer than this route's maxBytes (a later route wanted more): cut it in bytes.
+                String inspected = new String(body, 0, Math.min(body.length, r.bodyMaxBytes()), StandardCharsets.UTF_8);
                 if (!r.bodyPattern().matcher(inspected).find()) {
                     continue;
                 }
