@@ -27,8 +27,8 @@ import java.util.TreeMap;
  *   <li>{@link Gauge}: a {@code gauge} if its value is a {@link Number} or {@link Boolean} (1/0); other values are
  *       skipped.</li>
  *   <li>{@link Timer}: a {@code summary} in seconds with quantiles 0.5, 0.9, 0.99, 0.999 of its reservoir,
- *       {@code _count} (exact) and {@code _sum}. Dropwizard keeps no running sum, so {@code _sum} is approximated as
- *       the reservoir's mean times the count: good for average latency over long ranges, not exact.</li>
+ *       {@code _count} (exact) and {@code _sum}. The proxy's own latency timers keep an exact running sum; a stock
+ *       Dropwizard Timer keeps none, so its {@code _sum} is approximated as the reservoir's mean times the count.</li>
  *   <li>{@link Histogram}: a {@code summary} of the raw values, same quantiles and the same approximated sum.</li>
  * </ul>
  * A metric whose family was already written with another type is skipped.
@@ -151,15 +151,22 @@ public final class PrometheusTextWriter {
                     line(sb, family, labels, n.longValue());
                 }
             }
+        } else if (m instanceof LatencyTimer t) {
+            long count = t.getCount();
+            summary(sb, family, labels, t.getSnapshot(), count, t.sumNanos(), NANOS_PER_SECOND);
         } else if (m instanceof Timer t) {
-            summary(sb, family, labels, t.getSnapshot(), t.getCount(), NANOS_PER_SECOND);
+            long count = t.getCount();
+            Snapshot snapshot = t.getSnapshot();
+            summary(sb, family, labels, snapshot, count, snapshot.getMean() * count, NANOS_PER_SECOND);
         } else if (m instanceof Histogram h) {
-            summary(sb, family, labels, h.getSnapshot(), h.getCount(), 1.0);
+            long count = h.getCount();
+            Snapshot snapshot = h.getSnapshot();
+            summary(sb, family, labels, snapshot, count, snapshot.getMean() * count, 1.0);
         }
     }
 
     private static void summary(StringBuilder sb, String family, List<MetricName.Label> labels, Snapshot snapshot,
-                                long count, double divisor) {
+                                long count, double sum, double divisor) {
         for (int i = 0; i < QUANTILES.length; i++) {
             sb.append(family);
             MetricName.appendLabels(sb, labels, "quantile", QUANTILE_LABELS[i]);
@@ -170,7 +177,7 @@ public final class PrometheusTextWriter {
         sb.append(family).append("_sum");
         MetricName.appendLabels(sb, labels, null, null);
         sb.append(' ');
-        appendDouble(sb, snapshot.getMean() * count / divisor);
+        appendDouble(sb, sum / divisor);
         sb.append('\n');
         line(sb, family + "_count", labels, count);
     }

@@ -1,14 +1,15 @@
 package io.duet.proxy.metrics;
 
 import com.codahale.metrics.Counter;
-import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Meter;
+import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The traffic metrics shared by routes, pools and servers: requests, latency, responses by status class, requests in
@@ -16,17 +17,25 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Hot path: call {@link #requestStarted()} once when the request is attributed to this object and
  * {@link #requestFinished(int, long)} exactly once when it ends. Both are safe from any thread (I/O threads
- * included), never block and allocate nothing: a {@link Meter#mark()}, {@link Counter#inc()}/{@code dec()} and a
- * {@link Timer#update} on objects resolved when the bundle was built.
+ * included), never block and allocate nothing. Per request and bundle the cost is four {@code LongAdder} adds
+ * (requests, latency count, latency sum, status class) and one reservoir store: no clock read, no tick check, no
+ * random draw (a stock Dropwizard Meter + Timer + active Counter did two tick checks, twelve adds and an
+ * exponentially decaying sample with {@code Math.exp}, a random draw and a skip-list insert).
  *
- * <p>Latency uses a {@link LockFreeExponentiallyDecayingReservoir}: a fixed 1028-sample, forward-decaying sample
- * biased to the last five minutes, lock-free and bounded in memory whatever the request rate (a sliding time window
- * would keep every sample of the window).
+ * <ul>
+ *   <li>requests: a {@link Meter} (registered as such) whose 1/5/15-minute rates are computed when read
+ *       ({@link CountingMeter}); Prometheus takes rates with {@code rate()} over the count.</li>
+ *   <li>latency: a {@link Timer} (registered as such) in nanoseconds keeping an exact sum and a sample of the most
+ *       recent ~1024 durations per I/O thread ({@link LatencyTimer}, {@link RecentSamplesReservoir}); its rates
+ *       are also computed when read.</li>
+ *   <li>active: a {@link Counter} (registered as such) derived as requests started minus requests finished
+ *       ({@link ActiveRequests}).</li>
+ * </ul>
  */
 public abstract sealed class TrafficMetrics implements MetricBundle permits RouteMetrics, PoolMetrics, ServerMetrics {
 
-    private final Meter requests;
-    private final Timer latency;
+    private final CountingMeter requests;
+    private final LatencyTimer latency;
     private final Counter active;
     private final Counter[] responsesByClass = new Counter[5];
     final List<String> names = new ArrayList<>(10);
@@ -37,9 +46,10 @@ public abstract sealed class TrafficMetrics implements MetricBundle permits Rout
      */
     TrafficMetrics(MetricRegistry registry, String kind, String... labels) {
         String prefix = "duet_" + kind + "_";
-        requests = registry.meter(register(prefix + "requests_total", labels));
-        latency = registry.timer(register(prefix + "request_duration_seconds", labels),
-                () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
+        requests = reuseOrRegister(registry, register(prefix + "requests_total", labels), CountingMeter.class,
+                m -> true, CountingMeter::new);
+        latency = reuseOrRegister(registry, register(prefix + "request_duration_seconds", labels),
+                LatencyTimer.class, t -> true, LatencyTimer::new);
         String[] withClass = new String[labels.length + 2];
         System.arraycopy(labels, 0, withClass, 0, labels.length);
         withClass[labels.length] = "class";
@@ -47,7 +57,25 @@ public abstract sealed class TrafficMetrics implements MetricBundle permits Rout
             withClass[labels.length + 1] = (c + 1) + "xx";
             responsesByClass[c] = registry.counter(register(prefix + "responses_total", withClass));
         }
-        active = registry.counter(register(prefix + "active_requests", labels));
+        active = reuseOrRegister(registry, register(prefix + "active_requests", labels), ActiveRequests.class,
+                a -> a.derivesFrom(requests, latency), () -> new ActiveRequests(requests, latency));
+    }
+
+    /**
+     * The metric already registered under this name if it is of this type and fits (e.g. a second ProxyMetrics on
+     * the same registry: both then share it, as with {@code registry.meter(name)}), otherwise a new one replacing
+     * whatever was there.
+     */
+    private static <T extends Metric> T reuseOrRegister(MetricRegistry registry, String name, Class<T> type,
+                                                        Predicate<T> fits, Supplier<T> make) {
+        Metric existing = registry.getMetrics().get(name);
+        if (type.isInstance(existing) && fits.test(type.cast(existing))) {
+            return type.cast(existing);
+        }
+        if (existing != null) {
+            registry.remove(name);
+        }
+        return registry.register(name, make.get());
     }
 
     final String register(String family, String... labels) {
@@ -59,7 +87,6 @@ public abstract sealed class TrafficMetrics implements MetricBundle permits Rout
     /** A request was attributed to this object: counts it and marks it in flight. Any thread; never blocks. */
     public final void requestStarted() {
         requests.mark();
-        active.inc();
     }
 
     /**
@@ -67,11 +94,11 @@ public abstract sealed class TrafficMetrics implements MetricBundle permits Rout
      *
      * @param status        the status sent; outside 100-599 (e.g. 0 when the client went away before a response)
      *                      no status class is counted
-     * @param durationNanos time from the start of the request to its end
+     * @param durationNanos time from the start of the request to its end; a negative value (clock trouble) counts
+     *                      as 0 so that the request still leaves the in-flight count
      */
     public final void requestFinished(int status, long durationNanos) {
-        active.dec();
-        latency.update(durationNanos, TimeUnit.NANOSECONDS);
+        latency.updateNanos(Math.max(0L, durationNanos));
         int c = status / 100 - 1;
         if (status >= 100 && c < 5) {
             responsesByClass[c].inc();

@@ -6,10 +6,10 @@
  * Dropwizard names are flat strings; labels are encoded in them in Prometheus sample syntax by {@link
  * io.duet.proxy.metrics.MetricName}: {@code duet_route_requests_total{vhost="api",route="users"}}. Families:
  * <pre>
- * duet_{route|pool|server}_requests_total              Meter    requests attributed to the object
- * duet_{route|pool|server}_request_duration_seconds    Timer    latency (summary in seconds)
+ * duet_{route|pool|server}_requests_total              Meter    requests attributed to the object (rates lazy)
+ * duet_{route|pool|server}_request_duration_seconds    Timer    latency (summary in seconds, exact _sum)
  * duet_{route|pool|server}_responses_total{class=Nxx}  Counter  responses by status class 1xx..5xx
- * duet_{route|pool|server}_active_requests             Counter  in flight (exposed as a gauge)
+ * duet_{route|pool|server}_active_requests             Counter  in flight = started - finished (gauge)
  * duet_pool_no_server_available_total                  Counter  503 because no server was up
  * duet_server_{connect_errors|response_timeouts|retries}_total   Counter
  * duet_listener_rejections_total{reason,status}        Counter  one per edge limit (see EdgeMetrics)
@@ -31,6 +31,8 @@
  * edge.headersTooLarge().inc();  edge.connectionOpened(); edge.connectionClosed();
  * </pre>
  * Recording methods are safe on I/O threads: they never block, never build strings and never look anything up.
+ * They are cheap (a few {@code LongAdder} adds per bundle, see {@link io.duet.proxy.metrics.TrafficMetrics}):
+ * moving-average rates are computed when read, never per request.
  *
  * <h2>Exposure</h2>
  * {@link io.duet.proxy.metrics.PrometheusTextWriter} (format 0.0.4; type mapping in its doc),

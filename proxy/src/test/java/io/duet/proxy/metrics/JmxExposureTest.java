@@ -32,6 +32,13 @@ class JmxExposureTest {
             ObjectName latency = new ObjectName(
                     "io.duet:type=route,name=request_duration_seconds,vhost=api,route=users");
             assertThat(server.getAttribute(latency, "Count")).isEqualTo(1L);
+            // Rates are still exposed (computed when read): the request meter's and the latency timer's.
+            assertThat((Double) server.getAttribute(requests, "MeanRate")).isPositive();
+            assertThat(server.getAttribute(requests, "OneMinuteRate")).isInstanceOf(Double.class);
+            assertThat((Double) server.getAttribute(latency, "MeanRate")).isPositive();
+            assertThat((Double) server.getAttribute(latency, "Max")).isEqualTo(1.0); // 1 ms, in milliseconds
+            ObjectName active = new ObjectName("io.duet:type=route,name=active_requests,vhost=api,route=users");
+            assertThat(server.getAttribute(active, "Count")).isEqualTo(1L);
 
             ObjectName quoted = new ObjectName("io.duet:type=server,name=connect_errors_total,pool=web,server="
                     + ObjectName.quote("b1:8080,eu=1"));
