@@ -73,6 +73,8 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     // Scanner state of the current request head; touched only by the thread that reads (see class comment).
     private boolean firstRequest = true;
     private boolean started;
+    /** When the first byte of the current head arrived; the deadline counts from here. */
+    private long headStartNanos;
     private boolean inRequestLine = true;
     private int leadingBlankBytes;
     private int requestLineBytes;
@@ -126,6 +128,9 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
                 reject(responseFor(r));
                 return false;
             }
+            if (r == CONTINUE) {
+                armDeadlineIfIncomplete();
+            }
         }
         return true;
     }
@@ -156,6 +161,9 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
             dst.position(pos);
             reject(responseFor(r));
             return 0;
+        }
+        if (r == CONTINUE) {
+            armDeadlineIfIncomplete();
         }
         return n;
     }
@@ -304,7 +312,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
             byte c = b.get(i);
             if (!started) {
                 started = true;
-                armDeadline();
+                headStartNanos = System.nanoTime();
             }
             if (inRequestLine) {
                 if (requestLineBytes == 0 && (c == '\r' || c == '\n')) {
@@ -371,11 +379,22 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
         phase = PASS;
     }
 
-    private void armDeadline() {
+    /**
+     * Arms the header deadline once a read ended with the head still incomplete. A head that arrives whole in one
+     * read (the usual keep-alive request) never needs a timer; a trickled one is timed from its first byte.
+     */
+    private void armDeadlineIfIncomplete() {
+        if (started && deadline == null && phase == HEAD) {
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - headStartNanos);
+            armDeadline(Math.max(1, settings.headerTimeoutMs() - elapsedMs));
+        }
+    }
+
+    private void armDeadline(long delayMs) {
         final int gen = generation;
         try {
             deadline = connection.getIoThread().executeAfter(() -> headerDeadline(gen),
-                    settings.headerTimeoutMs(), TimeUnit.MILLISECONDS);
+                    delayMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             // The worker is shutting down; the connection goes with it.
             deadline = null;
