@@ -8,6 +8,7 @@ import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.config.VirtualHost;
+import io.duet.proxy.testing.Closer;
 import io.duet.proxy.testing.ProxyFixture;
 import io.duet.proxy.testing.RawHttp;
 import io.duet.proxy.testing.StubBackend;
@@ -26,18 +27,15 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class BackendFailureTest {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T track(T t) {
-        closeables.add(t);
-        return t;
+        return closer.track(t);
     }
 
     /** A port nothing listens on (bound then closed, so connections are refused). */
@@ -99,7 +97,7 @@ class BackendFailureTest {
             release.await(10, TimeUnit.SECONDS);
             ex.getResponseSender().send("late");
         });
-        closeables.add(0, release::countDown);
+        closer.first(release::countDown);
         ProxyFixture proxy = track(ProxyFixture.start(config(null, 300L, 1,
                 new Server("slow", "127.0.0.1", slow.port(), null, null))));
         long start = System.nanoTime();
@@ -123,7 +121,7 @@ class BackendFailureTest {
             }
             ex.getResponseSender().send("answer");
         });
-        closeables.add(0, release::countDown);
+        closer.first(release::countDown);
         ProxyFixture proxy = track(ProxyFixture.start(config(null, 300L, 1,
                 new Server("slow", "127.0.0.1", slow.port(), null, null))));
         try (RawHttp raw = RawHttp.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.port()))) {

@@ -3,6 +3,7 @@ package io.duet.proxy.scenario;
 import io.duet.config.Pool;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
+import io.duet.proxy.testing.Closer;
 import io.duet.proxy.testing.ProxyFixture;
 import io.duet.proxy.testing.RawHttp;
 import io.duet.proxy.testing.StubBackend;
@@ -25,18 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Backends that fail before or after their response headers, seen by a raw client through the whole data plane. */
 class BackendFailureScenarioTest {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T track(T t) {
-        closeables.add(t);
-        return t;
+        return closer.track(t);
     }
 
     private ProxyFixture proxy(Pool pool) {
@@ -168,7 +166,7 @@ class BackendFailureScenarioTest {
                 ex.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
             }
         }));
-        closeables.add(release::countDown);
+        closer.first(release::countDown);
         ProxyFixture proxy = track(ProxyFixture.start(Scenarios.config(null, null,
                 List.of(Scenarios.route("all", RouteMatch.any(), "p", null, 300L, null)),
                 pool("p", server("slow", slow.port())))));

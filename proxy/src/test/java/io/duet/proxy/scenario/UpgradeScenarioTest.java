@@ -1,5 +1,6 @@
 package io.duet.proxy.scenario;
 
+import io.duet.proxy.testing.Closer;
 import io.duet.proxy.testing.ProxyFixture;
 import io.duet.proxy.testing.RawHttp;
 import io.duet.proxy.testing.WebSocketEchoBackend;
@@ -29,18 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Protocol upgrades through the whole data plane. */
 class UpgradeScenarioTest {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T track(T t) {
-        closeables.add(t);
-        return t;
+        return closer.track(t);
     }
 
     private static final String WS_UPGRADE = "GET /ws HTTP/1.1\r\nHost: x.test\r\nConnection: Upgrade\r\n"

@@ -160,19 +160,7 @@ final class Wire implements Closeable {
     }
 
     private String readLine() throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                int len = line.length();
-                if (len > 0 && line.charAt(len - 1) == '\r') {
-                    line.setLength(len - 1);
-                }
-                return line.toString();
-            }
-            line.append((char) b);
-        }
-        return line.length() == 0 ? null : line.toString();
+        return io.duet.proxy.testing.RawHttp.readLine(in);
     }
 
     @Override

@@ -189,6 +189,14 @@ public final class RawHttp implements Closeable {
     }
 
     private String readLine() throws IOException {
+        return readLine(in);
+    }
+
+    /**
+     * Reads one line and returns it without its CR LF; at end of stream returns what was read, or {@code null} when
+     * nothing was. Shared by the raw-socket fixtures.
+     */
+    public static String readLine(java.io.InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int b;
         while ((b = in.read()) != -1) {
