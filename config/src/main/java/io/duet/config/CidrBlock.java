@@ -13,6 +13,19 @@ import java.util.Optional;
  */
 public record CidrBlock(InetAddress network, int prefixLength) {
 
+    /**
+     * Every block of a validated list; a text that is not a block throws, naming {@code field}:
+     * {@code "forwarding.trustedProxies: 'x' (expected: an IP address or CIDR block)"}.
+     */
+    public static java.util.List<CidrBlock> parseAll(java.util.List<String> texts, String field) {
+        java.util.List<CidrBlock> blocks = new java.util.ArrayList<>(texts.size());
+        for (String t : texts) {
+            blocks.add(parse(t).orElseThrow(() -> new IllegalArgumentException(
+                    field + ": '" + t + "' (expected: an IP address or CIDR block)")));
+        }
+        return java.util.List.copyOf(blocks);
+    }
+
     /** The block written as {@code address} or {@code address/prefix}, or empty when it is not one. */
     public static Optional<CidrBlock> parse(String text) {
         if (text == null) {

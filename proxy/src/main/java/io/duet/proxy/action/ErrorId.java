@@ -29,6 +29,19 @@ public enum ErrorId {
         this.message = message;
     }
 
+    /**
+     * The id for an error status: the id of its constant, or the same scheme ({@code DUET-PROXY-0nnn}) for a status
+     * that has none (e.g. a 405 a backend sent without a body).
+     */
+    public static String idFor(int status) {
+        for (ErrorId e : values()) {
+            if (e.status == status) {
+                return e.id;
+            }
+        }
+        return String.format("DUET-PROXY-%04d", status);
+    }
+
     /** The HTTP status code sent with this error. */
     public int status() {
         return status;

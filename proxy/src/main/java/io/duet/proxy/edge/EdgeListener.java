@@ -19,7 +19,6 @@ import org.xnio.channels.AcceptingChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -75,13 +74,9 @@ public final class EdgeListener implements AutoCloseable {
         EdgeHandler edge = new EdgeHandler(settings, next);
         http.setRootHandler(edge);
 
-        List<CidrBlock> proxyPeers = new ArrayList<>();
-        if (spec.proxyProtocol().enabled()) {
-            for (String block : spec.proxyProtocol().trustedAddresses()) {
-                proxyPeers.add(CidrBlock.parse(block).orElseThrow(() -> new IllegalArgumentException(
-                        "proxyProtocol.trustedAddresses: '" + block + "' (expected: an IP address or CIDR block)")));
-            }
-        }
+        List<CidrBlock> proxyPeers = spec.proxyProtocol().enabled()
+                ? CidrBlock.parseAll(spec.proxyProtocol().trustedAddresses(), "proxyProtocol.trustedAddresses")
+                : List.of();
         int maxConnections = limits.maxConnectionsPerListener();
         EdgeOpenListener open = new EdgeOpenListener(http, buffers, settings, proxyPeers, maxConnections);
         ChannelListener<AcceptingChannel<StreamConnection>> accept = ChannelListeners.openListenerAdapter(open);

@@ -1,5 +1,7 @@
 package io.duet.proxy.forward;
 
+import io.duet.proxy.action.ErrorId;
+import io.duet.proxy.action.ErrorResponses;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpServerExchange;
 
@@ -20,7 +22,8 @@ public final class ErrorPages {
             // Undertow's proxy answers a bare 503 when a backend fails; say what really happened.
             exchange.setStatusCode(statusOf(st));
         }
-        send(exchange, exchange.getStatusCode(), idOf(exchange.getStatusCode()), messageOf(exchange, st));
+        ErrorResponses.send(exchange, exchange.getStatusCode(), ErrorId.idFor(exchange.getStatusCode()),
+                messageOf(st));
         return true;
     };
 
@@ -37,7 +40,7 @@ public final class ErrorPages {
         // After a response timeout the backend connection is closed under the exchange, and Undertow then closes
         // the client connection too: say so (Connection: close) instead of letting a keep-alive client race it.
         boolean close = st.failure() == ForwardState.Failure.RESPONSE_TIMEOUT;
-        io.duet.proxy.action.ErrorResponses.send(exchange, status, idOf(status), messageOf(exchange, st), close);
+        ErrorResponses.send(exchange, status, ErrorId.idFor(status), messageOf(st), close);
     }
 
     static int statusOf(ForwardState st) {
@@ -53,11 +56,7 @@ public final class ErrorPages {
         }
     }
 
-    static String idOf(int status) {
-        return String.format("DUET-PROXY-%04d", status);
-    }
-
-    private static String messageOf(HttpServerExchange exchange, ForwardState st) {
+    private static String messageOf(ForwardState st) {
         if (st == null) {
             return "the request could not be served";
         }
@@ -74,9 +73,5 @@ public final class ErrorPages {
             default:
                 return "pool '" + st.pool() + "': the server failed before answering" + server;
         }
-    }
-
-    static void send(HttpServerExchange exchange, int status, String id, String message) {
-        io.duet.proxy.action.ErrorResponses.send(exchange, status, id, message);
     }
 }

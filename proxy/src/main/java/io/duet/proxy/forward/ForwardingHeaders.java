@@ -1,5 +1,6 @@
 package io.duet.proxy.forward;
 
+import io.duet.config.CidrBlock;
 import io.duet.config.Forwarding;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -12,6 +13,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -76,14 +78,14 @@ public final class ForwardingHeaders {
 
     private static final AttachmentKey<ClientText> CLIENT_TEXT = AttachmentKey.create(ClientText.class);
 
-    private final TrustedAddresses trusted;
+    private final List<CidrBlock> trusted;
     private final HttpString requestIdHeader;
     private final boolean forwarded;
     private final boolean xRealIp;
     private final String via;
 
     public ForwardingHeaders(Forwarding spec, String nodeName) {
-        this.trusted = TrustedAddresses.of(spec.trustedProxies());
+        this.trusted = CidrBlock.parseAll(spec.trustedProxies(), "forwarding.trustedProxies");
         this.requestIdHeader = spec.requestIdHeader().isEmpty() ? null : new HttpString(spec.requestIdHeader());
         this.forwarded = spec.forwarded();
         this.xRealIp = spec.xRealIp();
@@ -106,7 +108,7 @@ public final class ForwardingHeaders {
             }
         }
         ClientText client = clientText(exchange);
-        boolean fromTrusted = trusted.contains(client.address);
+        boolean fromTrusted = client.address != null && CidrBlock.anyContains(trusted, client.address);
         if (!fromTrusted && (found & FORWARDING) != 0) {
             h.remove(Headers.X_FORWARDED_FOR);
             h.remove(Headers.X_FORWARDED_PROTO);
@@ -184,7 +186,8 @@ public final class ForwardingHeaders {
         }
         HeaderMap h = exchange.getRequestHeaders();
         InetSocketAddress source = exchange.getSourceAddress();
-        String id = trusted.contains(source == null ? null : source.getAddress()) ? h.getFirst(requestIdHeader) : null;
+        InetAddress peer = source == null ? null : source.getAddress();
+        String id = peer != null && CidrBlock.anyContains(trusted, peer) ? h.getFirst(requestIdHeader) : null;
         if (id == null || id.isEmpty() || id.length() > 200) {
             id = newRequestId();
             h.put(requestIdHeader, id);

@@ -222,7 +222,7 @@ public final class PoolProxyClient implements ProxyClient {
             // to us (retry path: getConnection answers 504) or ends the exchange (the default response listener
             // maps it to 504); the connection is never returned to the pool.
             if (st.connection != null) {
-                abort(st.connection.getConnection());
+                IoUtils.safeClose(st.connection.getConnection()); // an AbortingClientConnection: aborts
             }
             if (!exchange.isResponseStarted() && !exchange.isComplete()) {
                 ErrorPages.forwardFailure(exchange, st);
@@ -230,13 +230,6 @@ public final class PoolProxyClient implements ProxyClient {
         }
     }
 
-    private static void abort(io.undertow.client.ClientConnection connection) {
-        try {
-            IoUtils.safeClose(connection.performUpgrade());
-        } catch (java.io.IOException | RuntimeException e) {
-            IoUtils.safeClose(connection);
-        }
-    }
 
     private static final ResponseCommitListener CANCEL_RESPONSE_TIMER = exchange -> {
         ForwardState st = exchange.getAttachment(ForwardState.KEY);

@@ -270,24 +270,9 @@ final class RawBackend implements AutoCloseable {
         }
     }
 
-    /** A line without its CR LF, or null at EOF before any byte of it. */
+    /** A line without its CR LF, or null at EOF before any byte of it; EOF inside a line is an error. */
     private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                int len = line.length();
-                if (len > 0 && line.charAt(len - 1) == '\r') {
-                    line.setLength(len - 1);
-                }
-                return line.toString();
-            }
-            line.append((char) b);
-        }
-        if (line.length() > 0) {
-            throw new EOFException("EOF inside a line");
-        }
-        return null;
+        return io.duet.proxy.testing.RawHttp.readLine(in, true);
     }
 
     @Override

@@ -197,6 +197,14 @@ public final class RawHttp implements Closeable {
      * nothing was. Shared by the raw-socket fixtures.
      */
     public static String readLine(java.io.InputStream in) throws IOException {
+        return readLine(in, false);
+    }
+
+    /**
+     * As {@link #readLine(java.io.InputStream)}; with {@code strict}, end of stream inside a line is an
+     * {@link java.io.EOFException} instead of a short line.
+     */
+    public static String readLine(java.io.InputStream in, boolean strict) throws IOException {
         StringBuilder line = new StringBuilder();
         int b;
         while ((b = in.read()) != -1) {
@@ -209,7 +217,13 @@ public final class RawHttp implements Closeable {
             }
             line.append((char) b);
         }
-        return line.length() == 0 ? null : line.toString();
+        if (line.length() == 0) {
+            return null;
+        }
+        if (strict) {
+            throw new java.io.EOFException("EOF inside a line");
+        }
+        return line.toString();
     }
 
     @Override
