@@ -161,7 +161,7 @@ public final class PoolProxyClient implements ProxyClient {
             ProxyConnection forwarded = new ProxyConnection(new AbortingClientConnection(connection.getConnection()),
                     connection.getTargetPath());
             st.connection = forwarded;
-            server.active().incrementAndGet();
+            server.state().active().incrementAndGet();
             server.metrics().requestStarted();
             st.countedActive = true;
             if (responseTimeoutMs > 0) {
@@ -257,7 +257,7 @@ public final class PoolProxyClient implements ProxyClient {
     private static void releaseServer(ForwardState st, int status) {
         if (st.countedActive) {
             st.countedActive = false;
-            st.server.active().decrementAndGet();
+            st.server.state().active().decrementAndGet();
             st.server.metrics().requestFinished(status, System.nanoTime() - st.startNanos);
         }
     }

@@ -13,9 +13,10 @@ import java.util.List;
  * @param balancer         picks among the servers that may take traffic
  * @param connectTimeoutMs connect timeout to a server
  * @param metrics          metrics of the pool
+ * @param state            live state of the pool (panic), kept across reloads
  */
 public record BackendPool(String name, List<BackendServer> servers, LoadBalancer balancer, long connectTimeoutMs,
-                          PoolMetrics metrics) {
+                          PoolMetrics metrics, PoolState state) {
     public BackendPool {
         servers = List.copyOf(servers);
     }

@@ -3,7 +3,6 @@ package io.duet.proxy.pool;
 import io.duet.proxy.metrics.ServerMetrics;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server of a pool as the data plane sees it: its identity from the document, its place in the pool, and the
@@ -18,11 +17,11 @@ public final class BackendServer {
     private final int weight;
     private final boolean backup;
     private final ProxyConnectionPool connections;
-    private final AtomicInteger active;
+    private final ServerState state;
     private final ServerMetrics metrics;
 
     BackendServer(String pool, String id, int index, String host, int port, int weight, boolean backup,
-                  ProxyConnectionPool connections, AtomicInteger active, ServerMetrics metrics) {
+                  ProxyConnectionPool connections, ServerState state, ServerMetrics metrics) {
         this.pool = pool;
         this.id = id;
         this.index = index;
@@ -31,7 +30,7 @@ public final class BackendServer {
         this.weight = weight;
         this.backup = backup;
         this.connections = connections;
-        this.active = active;
+        this.state = state;
         this.metrics = metrics;
     }
 
@@ -71,9 +70,9 @@ public final class BackendServer {
         return connections;
     }
 
-    /** Requests in flight on this server (shared by every snapshot that contains this server). */
-    public AtomicInteger active() {
-        return active;
+    /** Live state (in-flight requests, availability, latency), shared by every snapshot that contains this server. */
+    public ServerState state() {
+        return state;
     }
 
     /** Metrics of this server; recorded on I/O threads. */

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Owns the keep-alive connection pools to backend servers across reloads. A server whose address, port and
@@ -39,11 +38,17 @@ public final class ConnectionPools implements AutoCloseable {
     private record Key(String host, int port, int maxConnections) {
     }
 
-    private record Entry(ProxyConnectionPool pool, AtomicInteger active) {
+    private record Entry(ProxyConnectionPool pool) {
+    }
+
+    /** A server's live state is kept while its pool, id, address and port stay the same. */
+    private record StateKey(String pool, String id, String host, int port) {
     }
 
     private final UndertowClient client = UndertowClient.getInstance();
     private final Map<Key, Entry> entries = new HashMap<>();
+    private final Map<StateKey, ServerState> serverStates = new HashMap<>();
+    private final Map<String, PoolState> poolStates = new HashMap<>();
 
     /** Compiles a pool from the document, reusing the connection pools of unchanged servers. */
     public BackendPool build(Pool spec, long defaultConnectTimeoutMs, ProxyMetrics metrics) {
@@ -53,21 +58,28 @@ public final class ConnectionPools implements AutoCloseable {
             Key key = new Key(s.address(), s.port(), spec.maxConnectionsPerServer());
             Entry e = entries.computeIfAbsent(key, this::open);
             servers.add(new BackendServer(spec.name(), s.id(), index++, s.address(), s.port(), s.weight(), s.backup(),
-                    e.pool(), e.active(), metrics.forServer(spec.name(), s.id())));
+                    e.pool(), serverStates.computeIfAbsent(new StateKey(spec.name(), s.id(), s.address(), s.port()),
+                    k -> new ServerState()), metrics.forServer(spec.name(), s.id())));
         }
         long connectTimeout = spec.connectTimeoutMs() != null ? spec.connectTimeoutMs() : defaultConnectTimeoutMs;
         return new BackendPool(spec.name(), servers, Balancers.of(spec.balancer(), servers), connectTimeout,
-                metrics.forPool(spec.name()));
+                metrics.forPool(spec.name()), poolStates.computeIfAbsent(spec.name(), k -> new PoolState()));
     }
 
     /** Closes the connection pools no pool in {@code inUse} refers to. */
     public void retain(Iterable<BackendPool> inUse) {
         Set<ProxyConnectionPool> keep = new HashSet<>();
+        Set<ServerState> keepStates = new HashSet<>();
+        Set<String> keepPools = new HashSet<>();
         for (BackendPool p : inUse) {
+            keepPools.add(p.name());
             for (BackendServer s : p.servers()) {
                 keep.add(s.connections());
+                keepStates.add(s.state());
             }
         }
+        serverStates.values().retainAll(keepStates);
+        poolStates.keySet().retainAll(keepPools);
         entries.entrySet().removeIf(e -> {
             if (keep.contains(e.getValue().pool())) {
                 return false;
@@ -91,7 +103,7 @@ public final class ConnectionPools implements AutoCloseable {
                 .set(Options.KEEP_ALIVE, true)
                 .getMap();
         ProxyConnectionPool pool = new ProxyConnectionPool(new Settings(key.maxConnections()), uri, client, options);
-        return new Entry(pool, new AtomicInteger());
+        return new Entry(pool);
     }
 
     private static String hostForUri(String host) {
