@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServerState {
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean available = true;
+    private volatile boolean acceptsSticky = true;
     private volatile double weightFactor = 1.0;
     /** Peak-EWMA of response latency in nanoseconds; 0 until the first sample. Written racily on I/O threads. */
     private volatile long latencyEwmaNanos;
@@ -36,6 +37,20 @@ public final class ServerState {
     /** Health package only. */
     public void setAvailable(boolean available) {
         this.available = available;
+    }
+
+    /**
+     * True when clients already bound to this server (affinity cookie, source or header persistence) may still be
+     * sent to it. Differs from {@link #available()} while the server drains: no new clients, but its sticky clients
+     * keep coming until the drain deadline.
+     */
+    public boolean acceptsSticky() {
+        return acceptsSticky;
+    }
+
+    /** Health package only. */
+    public void setAcceptsSticky(boolean acceptsSticky) {
+        this.acceptsSticky = acceptsSticky;
     }
 
     /**
