@@ -53,7 +53,7 @@ public final class DataPlane implements AutoCloseable {
     private final DataPlaneOptions options;
     private final XnioWorker worker;
     private final ByteBufferPool buffers;
-    private final ConnectionPools connectionPools = new ConnectionPools();
+    private final ConnectionPools connectionPools;
     private final ProxyMetrics metrics;
     private final SnapshotCompiler compiler;
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
@@ -74,13 +74,13 @@ public final class DataPlane implements AutoCloseable {
                 .set(Options.WORKER_TASK_CORE_THREADS, 2)
                 .set(Options.WORKER_TASK_MAX_THREADS, 8)
                 .set(Options.TCP_NODELAY, true)
-                .set(Options.CORK, true)
                 .getMap());
         // A bounded shared pool and no thread-local cache: with Undertow's defaults (unbounded size -1, 4 cached per
         // thread) every buffer beyond the thread's 4 is freed and later allocated again with allocateDirect, which
         // under concurrency churns direct memory; the thread-local cache also takes a synchronized WeakHashMap
         // lookup per allocate and free. Measured: equal or lower CPU per request, and bounded memory.
         this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, MAX_POOLED_BUFFERS, 0);
+        this.connectionPools = new ConnectionPools(io);
         this.metrics = new ProxyMetrics(options.metrics());
         this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName());
     }

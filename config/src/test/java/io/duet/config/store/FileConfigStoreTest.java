@@ -48,6 +48,7 @@ class FileConfigStoreTest {
     @BeforeEach
     void captureLogs() {
         storeLogger = (Logger) LoggerFactory.getLogger(FileConfigStore.class);
+        logs.list = new CopyOnWriteArrayList<>(); // appended by the watch thread while the test reads it
         logs.start();
         storeLogger.addAppender(logs);
     }

@@ -198,10 +198,52 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     }
 
     // Once rejected, the drain owns reads: Undertow's attempts to resume or suspend them are ignored.
+    //
+    // Lazy suspend: Undertow suspends reads on this (its "original") conduit for every request and resumes them
+    // when the response is done. Each real toggle is an epoll_ctl system call, two per request. Instead a suspend
+    // only sets a flag; reads really stop when a read event arrives while the flag is set (the client pipelined or
+    // closed during a request), which is rare. Suspend and resume may come from any thread; the read-ready path
+    // runs on the I/O thread and re-checks the flag after a real suspend so a concurrent resume is never lost.
+
+    private volatile boolean lazilySuspended;
+    private ReadReadyHandler upper;
+    private final ReadReadyHandler lazyReady = new ReadReadyHandler() {
+        @Override
+        public void readReady() {
+            if (lazilySuspended) {
+                next.suspendReads();
+                if (!lazilySuspended) {
+                    next.resumeReads();
+                }
+                return;
+            }
+            ReadReadyHandler h = upper;
+            if (h != null) {
+                h.readReady();
+            }
+        }
+
+        @Override
+        public void forceTermination() {
+            ReadReadyHandler h = upper;
+            if (h != null) {
+                h.forceTermination();
+            }
+        }
+
+        @Override
+        public void terminated() {
+            ReadReadyHandler h = upper;
+            if (h != null) {
+                h.terminated();
+            }
+        }
+    };
 
     @Override
     public void resumeReads() {
         if (phase != REJECTED) {
+            lazilySuspended = false;
             next.resumeReads();
         }
     }
@@ -209,13 +251,19 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     @Override
     public void suspendReads() {
         if (phase != REJECTED) {
-            next.suspendReads();
+            lazilySuspended = true;
         }
+    }
+
+    @Override
+    public boolean isReadResumed() {
+        return !lazilySuspended && next.isReadResumed();
     }
 
     @Override
     public void wakeupReads() {
         if (phase != REJECTED) {
+            lazilySuspended = false;
             next.wakeupReads();
         }
     }
@@ -223,7 +271,8 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     @Override
     public void setReadReadyHandler(ReadReadyHandler handler) {
         if (phase != REJECTED) {
-            next.setReadReadyHandler(handler);
+            upper = handler;
+            next.setReadReadyHandler(handler == null ? null : lazyReady);
         }
     }
 

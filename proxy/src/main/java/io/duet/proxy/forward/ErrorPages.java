@@ -37,9 +37,8 @@ public final class ErrorPages {
             return;
         }
         int status = statusOf(st);
-        // After a response timeout the backend connection is closed under the exchange, and Undertow then closes
-        // the client connection too: say so (Connection: close) instead of letting a keep-alive client race it.
-        boolean close = st.failure() == ForwardState.Failure.RESPONSE_TIMEOUT;
+        // A request body that was not read to its end leaves the client connection out of sync: close it.
+        boolean close = !st.requestRead();
         ErrorResponses.send(exchange, status, ErrorId.idFor(status), messageOf(st), close);
     }
 

@@ -142,6 +142,11 @@ public final class ForwardingHeaders {
         }
     }
 
+    /** The client's address as text for X-Forwarded-For (cached per client connection). I/O thread. */
+    String clientIp(HttpServerExchange exchange) {
+        return clientText(exchange).ip;
+    }
+
     /** Bit set of the classes of the headers present. */
     private static int classify(HeaderMap h) {
         int found = 0;

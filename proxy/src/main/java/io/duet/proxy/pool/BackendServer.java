@@ -1,7 +1,6 @@
 package io.duet.proxy.pool;
 
 import io.duet.proxy.metrics.ServerMetrics;
-import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 
 
 /**
@@ -16,12 +15,12 @@ public final class BackendServer {
     private final int port;
     private final int weight;
     private final boolean backup;
-    private final ProxyConnectionPool connections;
+    private final ServerConnections connections;
     private final ServerState state;
     private final ServerMetrics metrics;
 
     BackendServer(String pool, String id, int index, String host, int port, int weight, boolean backup,
-                  ProxyConnectionPool connections, ServerState state, ServerMetrics metrics) {
+                  ServerConnections connections, ServerState state, ServerMetrics metrics) {
         this.pool = pool;
         this.id = id;
         this.index = index;
@@ -66,7 +65,7 @@ public final class BackendServer {
     }
 
     /** The keep-alive connections to this server. */
-    public ProxyConnectionPool connections() {
+    public ServerConnections connections() {
         return connections;
     }
 

@@ -4,21 +4,17 @@ import io.duet.config.Pool;
 import io.duet.config.Server;
 import io.duet.proxy.balance.Balancers;
 import io.duet.proxy.metrics.ProxyMetrics;
-import io.undertow.client.UndertowClient;
-import io.undertow.server.handlers.proxy.ConnectionPoolManager;
-import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 
-import java.net.URI;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,25 +26,26 @@ import java.util.Set;
  */
 public final class ConnectionPools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPools.class);
-    /** Idle connections to a server are closed after this long. */
-    static final long IDLE_TTL_MS = 60_000;
-    /** Requests that may wait for a connection to one server on one I/O thread. */
-    static final int MAX_QUEUE = 10_000;
 
     private record Key(String host, int port, int maxConnections) {
     }
 
-    private record Entry(ProxyConnectionPool pool) {
+    private record Entry(ServerConnections pool) {
     }
 
     /** A server's live state is kept while its pool, id, address and port stay the same. */
     private record StateKey(String pool, String id, String host, int port) {
     }
 
-    private final UndertowClient client = UndertowClient.getInstance();
+    private final int ioThreads;
     private final Map<Key, Entry> entries = new HashMap<>();
     private final Map<StateKey, ServerState> serverStates = new HashMap<>();
     private final Map<String, PoolState> poolStates = new HashMap<>();
+
+    /** @param ioThreads the I/O threads of the worker that will use the connections */
+    public ConnectionPools(int ioThreads) {
+        this.ioThreads = ioThreads;
+    }
 
     /** Compiles a pool from the document, reusing the connection pools of unchanged servers. */
     public BackendPool build(Pool spec, long defaultConnectTimeoutMs, ProxyMetrics metrics) {
@@ -68,7 +65,7 @@ public final class ConnectionPools implements AutoCloseable {
 
     /** Closes the connection pools no pool in {@code inUse} refers to. */
     public void retain(Iterable<BackendPool> inUse) {
-        Set<ProxyConnectionPool> keep = new HashSet<>();
+        Set<ServerConnections> keep = new HashSet<>();
         Set<ServerState> keepStates = new HashSet<>();
         Set<String> keepPools = new HashSet<>();
         for (BackendPool p : inUse) {
@@ -97,17 +94,12 @@ public final class ConnectionPools implements AutoCloseable {
     }
 
     private Entry open(Key key) {
-        URI uri = URI.create("http://" + hostForUri(key.host()) + ":" + key.port());
         OptionMap options = OptionMap.builder()
                 .set(Options.TCP_NODELAY, true)
                 .set(Options.KEEP_ALIVE, true)
                 .getMap();
-        ProxyConnectionPool pool = new ProxyConnectionPool(new Settings(key.maxConnections()), uri, client, options);
-        return new Entry(pool);
-    }
-
-    private static String hostForUri(String host) {
-        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return new Entry(new ServerConnections(new InetSocketAddress(key.host(), key.port()), key.maxConnections(),
+                ioThreads, options));
     }
 
     @Override
@@ -116,72 +108,5 @@ public final class ConnectionPools implements AutoCloseable {
             e.pool().close();
         }
         entries.clear();
-    }
-
-    /**
-     * Connection settings of one server. Availability is not decided here: health checks and passive outlier
-     * detection (the balancing issue) own that; a failed connect is reported to the caller and retried elsewhere.
-     */
-    private static final class Settings implements ConnectionPoolManager {
-        private final int maxConnections;
-
-        Settings(int maxConnections) {
-            this.maxConnections = maxConnections;
-        }
-
-        @Override
-        public int getProblemServerRetry() {
-            return -1;
-        }
-
-        @Override
-        public int getMaxConnections() {
-            return maxConnections;
-        }
-
-        @Override
-        public int getMaxCachedConnections() {
-            return maxConnections;
-        }
-
-        @Override
-        public int getSMaxConnections() {
-            return 0;
-        }
-
-        @Override
-        public long getTtl() {
-            return IDLE_TTL_MS;
-        }
-
-        @Override
-        public int getMaxQueueSize() {
-            return MAX_QUEUE;
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return true;
-        }
-
-        @Override
-        public boolean handleError() {
-            return true;
-        }
-
-        @Override
-        public boolean clearError() {
-            return true;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Settings s && s.maxConnections == maxConnections;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(maxConnections);
-        }
     }
 }

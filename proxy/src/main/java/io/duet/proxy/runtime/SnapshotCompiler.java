@@ -6,7 +6,7 @@ import io.duet.config.Route;
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.action.RouteActions;
 import io.duet.proxy.forward.ForwardingHeaders;
-import io.duet.proxy.forward.PoolProxyClient;
+import io.duet.proxy.forward.Forwarder;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.metrics.RouteMetrics;
@@ -15,9 +15,6 @@ import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
 import io.duet.proxy.routing.RouteCompiler;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.ResponseCodeHandler;
-import io.undertow.server.handlers.proxy.ProxyHandler;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,31 +72,6 @@ public final class SnapshotCompiler {
         }
         long responseTimeout = route.responseTimeoutMs() != null
                 ? route.responseTimeoutMs() : config.limits().backendResponseTimeoutMs();
-        ProxyHandler proxy = ProxyHandler.builder()
-                .setProxyClient(new PoolProxyClient(pool, route.retries(), responseTimeout))
-                .setMaxRequestTime(0)
-                .setReuseXForwarded(true)
-                .setRewriteHostHeader(false)
-                .setMaxConnectionRetries(PoolProxyClient.MAX_RETRIES)
-                .setNext(ResponseCodeHandler.HANDLE_404)
-                .build();
-        return new ForwardHandler(forwarding, proxy);
-    }
-
-    /** Runs the forwarding header rules, then Undertow's proxy. I/O thread. */
-    private static final class ForwardHandler implements HttpHandler {
-        private final ForwardingHeaders forwarding;
-        private final HttpHandler proxy;
-
-        ForwardHandler(ForwardingHeaders forwarding, HttpHandler proxy) {
-            this.forwarding = forwarding;
-            this.proxy = proxy;
-        }
-
-        @Override
-        public void handleRequest(HttpServerExchange exchange) throws Exception {
-            forwarding.request(exchange);
-            proxy.handleRequest(exchange);
-        }
+        return new Forwarder(pool, route.retries(), responseTimeout, forwarding);
     }
 }

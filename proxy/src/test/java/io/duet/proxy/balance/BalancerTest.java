@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BalancerTest {
-    private final ConnectionPools connectionPools = new ConnectionPools();
+    private final ConnectionPools connectionPools = new ConnectionPools(1);
     private final ProxyMetrics metrics = new ProxyMetrics(new MetricRegistry());
 
     @AfterEach

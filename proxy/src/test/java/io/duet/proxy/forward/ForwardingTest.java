@@ -73,7 +73,7 @@ class ForwardingTest {
         HttpResponse<String> r = proxy.get("/", "X-Forwarded-For", "203.0.113.9", "X-Forwarded-Proto", "https",
                 "Forwarded", "for=203.0.113.9", "X-Request-Id", "abc-123");
         StubBackend.Seen seen = b1.last() != null ? b1.last() : b2.last();
-        assertThat(seen.header("X-Forwarded-For")).isEqualTo("203.0.113.9,127.0.0.1");
+        assertThat(seen.header("X-Forwarded-For")).isEqualTo("203.0.113.9, 127.0.0.1");
         assertThat(seen.header("X-Forwarded-Proto")).isEqualTo("https");
         assertThat(seen.header("Forwarded")).startsWith("for=203.0.113.9, for=127.0.0.1;");
         assertThat(seen.header("X-Request-Id")).isEqualTo("abc-123");

@@ -1,0 +1,59 @@
+package io.duet.proxy.forward;
+
+import io.duet.proxy.pool.BackendPool;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
+
+/**
+ * The handler that forwards a route's requests to its pool with Duet's own HTTP/1.1 forwarder
+ * ({@link ForwardState}): forwarding headers first, then one state machine per request. Immutable; I/O thread.
+ *
+ * @see ForwardState
+ */
+public final class Forwarder implements HttpHandler {
+    private final BackendPool pool;
+    private final int retries;
+    private final long responseTimeoutMs;
+    private final ForwardingHeaders forwarding;
+
+    /**
+     * @param retries           further attempts on other servers after a failed connect (idempotent requests only)
+     * @param responseTimeoutMs time from the request being sent to the response head; 0 for none
+     */
+    public Forwarder(BackendPool pool, int retries, long responseTimeoutMs, ForwardingHeaders forwarding) {
+        this.pool = pool;
+        this.retries = retries;
+        this.responseTimeoutMs = responseTimeoutMs;
+        this.forwarding = forwarding;
+    }
+
+    BackendPool pool() {
+        return pool;
+    }
+
+    int retries() {
+        return retries;
+    }
+
+    long responseTimeoutMs() {
+        return responseTimeoutMs;
+    }
+
+    ForwardingHeaders forwarding() {
+        return forwarding;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        // The edge allows Transfer-Encoding only as exactly "chunked"; ForwardingHeaders removes it (hop-by-hop).
+        boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
+        forwarding.request(exchange);
+        ForwardState st = new ForwardState(this, exchange, chunked);
+        exchange.putAttachment(ForwardState.KEY, st);
+        pool.metrics().requestStarted();
+        exchange.addExchangeCompleteListener(ForwardState.COMPLETION);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, st);
+    }
+}

@@ -1,0 +1,250 @@
+package io.duet.proxy.pool;
+
+import org.xnio.IoFuture;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
+import org.xnio.XnioIoThread;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The keep-alive connections to one backend server: one idle stack per I/O thread, touched only by that thread, so
+ * taking and returning a connection costs no lock and no atomic. A request uses a connection of its own thread
+ * (the most recently used one first, which keeps few connections warm); when there is none it opens one on its
+ * thread. Idle connections are closed after {@link #IDLE_TTL_NANOS}, when the server closes them, or when more than
+ * {@code maxIdlePerThread} are idle on a thread.
+ *
+ * <p>Kept across reloads while the server's address, port and connection settings do not change.
+ */
+public final class ServerConnections {
+    /** Idle connections are closed after this long (servers often close theirs sooner; that is noticed at once). */
+    static final long IDLE_TTL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /** The outcome of {@link #connect}; called on the requesting I/O thread. */
+    public interface ConnectCallback {
+        void connected(BackendConnection connection);
+
+        /** @param timedOut true for a connect timeout, false for a refused or failed connect */
+        void connectFailed(boolean timedOut, IOException cause);
+    }
+
+    private final InetSocketAddress address;
+    private final int maxIdlePerThread;
+    private final OptionMap options;
+    private final ArrayDeque<BackendConnection>[] idle;
+    private final boolean[] purgeScheduled;
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile boolean closed;
+
+    @SuppressWarnings("unchecked")
+    ServerConnections(InetSocketAddress address, int maxIdlePerThread, int ioThreads, OptionMap options) {
+        this.address = address;
+        this.maxIdlePerThread = maxIdlePerThread;
+        this.options = options;
+        this.idle = new ArrayDeque[ioThreads];
+        for (int i = 0; i < ioThreads; i++) {
+            idle[i] = new ArrayDeque<>();
+        }
+        this.purgeScheduled = new boolean[ioThreads];
+    }
+
+    /** An idle connection of this I/O thread, or {@code null}. Called on {@code thread}. */
+    public BackendConnection acquire(XnioIoThread thread) {
+        ArrayDeque<BackendConnection> stack = idle[slot(thread)];
+        BackendConnection c;
+        while ((c = stack.pollFirst()) != null) {
+            if (c.isOpen()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Opens a new connection on {@code thread}; the callback runs on that thread, exactly once. A connect that has
+     * not finished after {@code timeoutMs} (0: no limit) is cancelled.
+     */
+    public void connect(XnioIoThread thread, ConnectCallback callback, long timeoutMs) {
+        if (closed) {
+            callback.connectFailed(false, new IOException("the server was removed from the configuration"));
+            return;
+        }
+        new Connect(thread, callback, timeoutMs).start();
+    }
+
+    /** Connections open to this server now, busy and idle, on every thread. */
+    public int open() {
+        return open.get();
+    }
+
+    private int slot(XnioIoThread thread) {
+        return thread.getNumber() % idle.length;
+    }
+
+    void release(BackendConnection c) {
+        if (closed || !c.isOpen()) {
+            c.close();
+            return;
+        }
+        int slot = slot(c.thread());
+        ArrayDeque<BackendConnection> stack = idle[slot];
+        if (stack.size() >= maxIdlePerThread) {
+            c.close();
+            return;
+        }
+        c.idleSinceNanos = System.nanoTime();
+        stack.addFirst(c);
+        if (!purgeScheduled[slot]) {
+            purgeScheduled[slot] = true;
+            c.thread().executeAfter(new Purge(c.thread(), slot), TimeUnit.NANOSECONDS.toMillis(IDLE_TTL_NANOS) / 2,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void dropIdle(BackendConnection c) {
+        idle[slot(c.thread())].remove(c);
+    }
+
+    void closed(BackendConnection c) {
+        open.decrementAndGet();
+    }
+
+    void detached(BackendConnection c) {
+        open.decrementAndGet();
+    }
+
+    /**
+     * Stops pooling: idle connections are closed by their own threads, busy ones when their request ends. Any
+     * thread.
+     */
+    public void close() {
+        closed = true;
+        for (int i = 0; i < idle.length; i++) {
+            ArrayDeque<BackendConnection> stack = idle[i];
+            BackendConnection any = stack.peekFirst();
+            if (any != null) {
+                any.thread().execute(() -> {
+                    BackendConnection c;
+                    while ((c = stack.pollFirst()) != null) {
+                        c.close();
+                    }
+                });
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    /** Closes the connections of one thread that have been idle longer than the TTL. Runs on that thread. */
+    private final class Purge implements Runnable {
+        private final XnioIoThread thread;
+        private final int slot;
+
+        Purge(XnioIoThread thread, int slot) {
+            this.thread = thread;
+            this.slot = slot;
+        }
+
+        @Override
+        public void run() {
+            ArrayDeque<BackendConnection> stack = idle[slot];
+            long now = System.nanoTime();
+            BackendConnection oldest;
+            while ((oldest = stack.peekLast()) != null && (now - oldest.idleSinceNanos >= IDLE_TTL_NANOS || closed)) {
+                stack.pollLast().close();
+            }
+            if (stack.isEmpty()) {
+                purgeScheduled[slot] = false;
+            } else {
+                thread.executeAfter(this, TimeUnit.NANOSECONDS.toMillis(IDLE_TTL_NANOS) / 2, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** One connect attempt with its timeout. */
+    private final class Connect implements IoFuture.Notifier<StreamConnection, Void>, Runnable {
+        private final XnioIoThread thread;
+        private final ConnectCallback callback;
+        private final long timeoutMs;
+        private IoFuture<StreamConnection> future;
+        private XnioExecutor.Key timer;
+        private boolean done;
+
+        Connect(XnioIoThread thread, ConnectCallback callback, long timeoutMs) {
+            this.thread = thread;
+            this.callback = callback;
+            this.timeoutMs = timeoutMs;
+        }
+
+        void start() {
+            future = thread.openStreamConnection(address, null, options);
+            if (!done && timeoutMs > 0 && future.getStatus() == IoFuture.Status.WAITING) {
+                timer = thread.executeAfter(this, timeoutMs, TimeUnit.MILLISECONDS);
+            }
+            future.addNotifier(this, null);
+        }
+
+        /** Connect timeout. */
+        @Override
+        public void run() {
+            if (done) {
+                return;
+            }
+            done = true;
+            future.cancel();
+            callback.connectFailed(true, null);
+        }
+
+        @Override
+        public void notify(IoFuture<? extends StreamConnection> f, Void attachment) {
+            if (f.getStatus() == IoFuture.Status.DONE) {
+                StreamConnection channel;
+                try {
+                    channel = f.get();
+                } catch (IOException e) {
+                    fail(e);
+                    return;
+                }
+                if (done || closed) {
+                    IoUtils.safeClose(channel);
+                    if (!done) {
+                        done = true;
+                        callback.connectFailed(false, new IOException("the server was removed from the configuration"));
+                    }
+                    return;
+                }
+                finish();
+                open.incrementAndGet();
+                callback.connected(new BackendConnection(channel, ServerConnections.this));
+            } else if (f.getStatus() == IoFuture.Status.FAILED) {
+                fail(f.getException());
+            } else if (!done) {
+                fail(new IOException("connect cancelled"));
+            }
+        }
+
+        private void fail(IOException e) {
+            if (done) {
+                return;
+            }
+            finish();
+            callback.connectFailed(false, e);
+        }
+
+        private void finish() {
+            done = true;
+            if (timer != null) {
+                timer.remove();
+            }
+        }
+    }
+}
