@@ -1,5 +1,6 @@
 package io.duet.proxy.forward;
 
+import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.balance.RequestView;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
@@ -41,11 +42,18 @@ public final class PoolProxyClient implements ProxyClient {
     private final BackendPool pool;
     private final int retries;
     private final long responseTimeoutMs;
+    private final RouteAffinity affinity;
 
     public PoolProxyClient(BackendPool pool, int retries, long responseTimeoutMs) {
+        this(pool, retries, responseTimeoutMs, null);
+    }
+
+    /** @param affinity the route's session affinity, or {@code null} when its pool has none */
+    public PoolProxyClient(BackendPool pool, int retries, long responseTimeoutMs, RouteAffinity affinity) {
         this.pool = pool;
         this.retries = retries;
         this.responseTimeoutMs = responseTimeoutMs;
+        this.affinity = affinity;
     }
 
     @Override
@@ -81,7 +89,11 @@ public final class PoolProxyClient implements ProxyClient {
                 return;
             }
         }
-        BackendServer server = pool.balancer().pick(new ExchangeView(exchange), st.excluded);
+        BackendServer server = affinity == null ? pool.balancer().pick(new ExchangeView(exchange), st.excluded)
+                : affinity.pick(exchange, new ExchangeView(exchange), st.excluded);
+        if (server == null && affinity != null && affinity.answered(exchange)) {
+            return; // stickyServerDown: fail; affinity answered 503
+        }
         if (server == null) {
             if (st.attempts == 0) {
                 st.failure = ForwardState.Failure.NO_SERVER;
