@@ -4,16 +4,19 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A bounded table of bindings, key (client address, header value, session id, cookie nonce) to server id, each
  * forgotten after {@code timeoutMs} without use. Kept across reloads while its pool's affinity settings stay the same.
  *
  * <p>Bounds: at most {@code maxEntries} (plus at most one per thread inserting at the same moment). An insert into a
- * full table samples the first {@value #SAMPLE} entries in iteration order, drops the expired ones among them, or,
- * when none is expired, the least recently used of the sample (sampled LRU, as Redis does; O(sample), no global
- * ordering). Expired entries are also dropped when a lookup meets them and by {@link #countByServer}. A client whose
- * binding was dropped gets a fresh pick.
+ * full table samples the next {@value #SAMPLE} entries of a cursor that walks the table round and round (a clock, so
+ * every entry is met in turn, not just the first buckets), drops the expired ones among them, or, when none is
+ * expired, the least recently used of the sample (sampled LRU, as Redis does; O(sample), no global ordering). The
+ * cursor is handed between threads through an atomic reference, never shared: a thread that finds it taken samples
+ * from the start. Expired entries are also dropped when a lookup meets them and by {@link #countByServer}. A client
+ * whose binding was dropped gets a fresh pick.
  *
  * <p>Threads: lookups and inserts run on I/O threads; they are ConcurrentHashMap operations and never block on I/O.
  * {@link #countByServer} walks the table (admin threads).
@@ -32,6 +35,7 @@ final class StickyTable {
     }
 
     private final ConcurrentHashMap<String, Binding> map = new ConcurrentHashMap<>();
+    private final AtomicReference<Iterator<Map.Entry<String, Binding>>> cursor = new AtomicReference<>();
     private final long timeoutMs;
     private final int maxEntries;
 
@@ -72,13 +76,22 @@ final class StickyTable {
     }
 
     private void evict(long nowMs) {
-        Iterator<Map.Entry<String, Binding>> it = map.entrySet().iterator();
+        Iterator<Map.Entry<String, Binding>> it = cursor.getAndSet(null);
+        if (it == null) {
+            it = map.entrySet().iterator();
+        }
         Map.Entry<String, Binding> oldest = null;
         boolean dropped = false;
-        for (int i = 0; i < SAMPLE && it.hasNext(); i++) {
+        for (int i = 0; i < SAMPLE; i++) {
+            if (!it.hasNext()) {
+                it = map.entrySet().iterator(); // round again
+                if (!it.hasNext()) {
+                    break;
+                }
+            }
             Map.Entry<String, Binding> e = it.next();
             if (nowMs - e.getValue().seenMs > timeoutMs) {
-                it.remove();
+                map.remove(e.getKey(), e.getValue());
                 dropped = true;
             } else if (oldest == null || e.getValue().seenMs < oldest.getValue().seenMs) {
                 oldest = e;
@@ -87,6 +100,7 @@ final class StickyTable {
         if (!dropped && oldest != null) {
             map.remove(oldest.getKey(), oldest.getValue());
         }
+        cursor.set(it);
     }
 
     /** Live bindings per server id, dropping expired ones on the way. O(size); not for I/O threads. */
