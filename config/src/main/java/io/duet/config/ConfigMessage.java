@@ -58,6 +58,27 @@ public enum ConfigMessage {
     POOL_ONLY_BACKUP(71, "pool '%s' has only backup servers (expected: at least one server with backup: false)"),
     UNUSED_POOL(72, Severity.WARNING, "pool '%s' is not used by any route"),
 
+    // Session affinity.
+    AFFINITY_KEY_MISSING(150, "signingKey: missing; mode 'cookie' signs its cookie with it (expected: base64 of at "
+            + "least 32 random bytes, e.g. from: openssl rand -base64 32)"),
+    AFFINITY_KEY_NOT_BASE64(151, "signingKey: not base64 (expected: base64 of at least 32 random bytes, e.g. from: "
+            + "openssl rand -base64 32)"),
+    AFFINITY_KEY_TOO_SHORT(152, "signingKey: %d bytes (expected: at least 32 random bytes, e.g. from: "
+            + "openssl rand -base64 32)"),
+    AFFINITY_SAME_SITE_NONE(153, "sameSite: 'None' without secure: true, and browsers drop such cookies "
+            + "(expected: secure: true, or sameSite Lax or Strict)"),
+    AFFINITY_IDLE_OVER_ABSOLUTE(154, Severity.WARNING, "idleTimeoutSeconds: %d is not below absoluteTimeoutSeconds: "
+            + "%d, so the idle limit never applies (lower it or remove it)"),
+    AFFINITY_KEY_UNUSED(155, Severity.WARNING, "signingKey: set, but mode '%s' signs nothing (remove it, or use "
+            + "mode: cookie)"),
+    AFFINITY_UNKNOWN_SERVER(156, "server: '%s' is not a server id of pool '%s' (known: %s)"),
+    STICKY_FAIL_WITHOUT_AFFINITY(157, Severity.WARNING, "stickyServerDown: 'fail' has no effect: pool '%s' has no "
+            + "affinity (remove it, or give the pool an affinity)"),
+    AFFINITY_COOKIE_SHARED(158, Severity.WARNING, "cookie '%s' with path '%s' is also the affinity cookie of pool "
+            + "'%s', so a client of both pools flips between servers (give each pool its own cookie name)"),
+    AFFINITY_COOKIE_PREFIX(159, "name: '%s' has the %s prefix, which browsers accept only with %s (expected: "
+            + "those attributes, or another name)"),
+
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
     FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),

@@ -270,6 +270,7 @@ public final class ConfigValidator {
                     timeout(p + ".responseTimeoutMs", "responseTimeoutMs", r.responseTimeoutMs());
                 }
                 range(p + ".retries", "retries", r.retries(), 0, 5, "0-5");
+                stickyServerDown(d, p, r);
             }
             unreachable(hp, routes);
         }
@@ -484,6 +485,7 @@ public final class ConfigValidator {
 
         void pools(List<Pool> pools, Set<String> usedPools) {
             Map<String, String> names = new HashMap<>();
+            Map<String, String> cookies = new HashMap<>();
             for (int i = 0; i < pools.size(); i++) {
                 String p = "$.pools[" + i + "]";
                 Pool pool = pools.get(i);
@@ -537,8 +539,150 @@ public final class ConfigValidator {
                 }
                 range(p + ".maxConnectionsPerServer", "maxConnectionsPerServer", pool.maxConnectionsPerServer(),
                         1, 10_000, "1-10000");
+                if (pool.affinity() != null) {
+                    affinity(p + ".affinity", pool, cookies);
+                }
                 if (pool.name() != null && !pool.name().isBlank() && !usedPools.contains(pool.name())) {
                     add(ConfigMessage.UNUSED_POOL.at(p, poolName));
+                }
+            }
+        }
+
+        // ---- session affinity
+
+        void stickyServerDown(DuetConfig d, String p, Route r) {
+            if (!Route.STICKY_SERVER_DOWN.contains(r.stickyServerDown())) {
+                add(ConfigMessage.NOT_ONE_OF.at(p + ".stickyServerDown", "stickyServerDown", r.stickyServerDown(),
+                        String.join(", ", Route.STICKY_SERVER_DOWN)));
+                return;
+            }
+            Pool pool = r.pool() == null ? null : d.pool(r.pool());
+            if (Route.FAIL.equals(r.stickyServerDown()) && pool != null && pool.affinity() == null) {
+                add(ConfigMessage.STICKY_FAIL_WITHOUT_AFFINITY.at(p + ".stickyServerDown", r.pool()));
+            }
+        }
+
+        /** {@code cookies}: insert-cookie name and path to the first pool using them, across the document. */
+        void affinity(String p, Pool pool, Map<String, String> cookies) {
+            Affinity a = pool.affinity();
+            if (a.mode() == null) {
+                add(ConfigMessage.MISSING.at(p + ".mode", "mode", String.join(", ", Affinity.MODES)));
+            } else if (!Affinity.MODES.contains(a.mode())) {
+                add(ConfigMessage.NOT_ONE_OF.at(p + ".mode", "mode", a.mode(), String.join(", ", Affinity.MODES)));
+            }
+            boolean cookieMode = Affinity.COOKIE.equals(a.mode());
+            if (a.signingKey() == null || a.signingKey().isBlank()) {
+                if (cookieMode) {
+                    add(ConfigMessage.AFFINITY_KEY_MISSING.at(p + ".signingKey"));
+                }
+            } else {
+                byte[] key = AffinityKey.decode(a.signingKey());
+                if (key == null) {
+                    add(ConfigMessage.AFFINITY_KEY_NOT_BASE64.at(p + ".signingKey"));
+                } else if (key.length < AffinityKey.MIN_BYTES) {
+                    add(ConfigMessage.AFFINITY_KEY_TOO_SHORT.at(p + ".signingKey", key.length));
+                } else if (a.mode() != null && !cookieMode) {
+                    add(ConfigMessage.AFFINITY_KEY_UNUSED.at(p + ".signingKey", a.mode()));
+                }
+            }
+            affinityCookie(p + ".cookie", a.cookie(), cookieMode ? pool : null, cookies);
+            learn(p + ".learn", a.learn(), pool);
+            timeout(p + ".source.timeoutMs", "timeoutMs", a.source().timeoutMs());
+            range(p + ".source.maxEntries", "maxEntries", a.source().maxEntries(), 1, 10_000_000, "1-10000000");
+            Affinity.Header h = a.header();
+            if (Affinity.HEADER.equals(a.mode()) && (h.name() == null || h.name().isBlank())) {
+                add(ConfigMessage.MISSING.at(p + ".header.name", "name", "the request header to follow, e.g. X-Session"));
+            } else if (h.name() != null && !isToken(h.name())) {
+                add(ConfigMessage.INVALID_TOKEN.at(p + ".header.name", "name", h.name(), "a header name"));
+            }
+            timeout(p + ".header.timeoutMs", "timeoutMs", h.timeoutMs());
+            range(p + ".header.maxEntries", "maxEntries", h.maxEntries(), 1, 10_000_000, "1-10000000");
+        }
+
+        void affinityCookie(String p, Affinity.Cookie c, Pool cookiePool, Map<String, String> cookies) {
+            String lifetime = "1-34560000 seconds (400 days)";
+            boolean nameOk = isToken(c.name());
+            if (!nameOk) {
+                add(ConfigMessage.INVALID_TOKEN.at(p + ".name", "name", c.name(), "a cookie name such as DUET_SERVER"));
+            }
+            if (c.maxAgeSeconds() != null) {
+                range(p + ".maxAgeSeconds", "maxAgeSeconds", c.maxAgeSeconds(), 1, 34_560_000, lifetime);
+            }
+            if (c.idleTimeoutSeconds() != null) {
+                range(p + ".idleTimeoutSeconds", "idleTimeoutSeconds", c.idleTimeoutSeconds(), 1, 34_560_000, lifetime);
+            }
+            if (c.absoluteTimeoutSeconds() != null) {
+                range(p + ".absoluteTimeoutSeconds", "absoluteTimeoutSeconds", c.absoluteTimeoutSeconds(), 1,
+                        34_560_000, lifetime);
+            }
+            if (c.idleTimeoutSeconds() != null && c.absoluteTimeoutSeconds() != null
+                    && c.idleTimeoutSeconds() >= c.absoluteTimeoutSeconds()) {
+                add(ConfigMessage.AFFINITY_IDLE_OVER_ABSOLUTE.at(p + ".idleTimeoutSeconds", c.idleTimeoutSeconds(),
+                        c.absoluteTimeoutSeconds()));
+            }
+            if (!Affinity.Cookie.SAME_SITE.contains(c.sameSite())) {
+                add(ConfigMessage.NOT_ONE_OF.at(p + ".sameSite", "sameSite", c.sameSite(),
+                        String.join(", ", Affinity.Cookie.SAME_SITE)));
+            } else if ("None".equals(c.sameSite()) && !c.secure()) {
+                add(ConfigMessage.AFFINITY_SAME_SITE_NONE.at(p + ".sameSite"));
+            }
+            absolutePath(p + ".path", "path", c.path());
+            if (c.path().indexOf(';') >= 0) {
+                add(ConfigMessage.INVALID_TOKEN.at(p + ".path", "path", c.path(), "a path without ';'"));
+            }
+            if (c.domain() != null) {
+                String d = c.domain().startsWith(".") ? c.domain().substring(1) : c.domain();
+                String problem = HostName.problem(d);
+                if (problem != null) {
+                    add(ConfigMessage.INVALID_HOSTNAME.at(p + ".domain", "domain", c.domain(), problem));
+                }
+            }
+            if (nameOk && c.name().startsWith("__Host-") && (!c.secure() || c.domain() != null || !"/".equals(c.path()))) {
+                add(ConfigMessage.AFFINITY_COOKIE_PREFIX.at(p + ".name", c.name(), "__Host-",
+                        "secure: true, path: / and no domain"));
+            } else if (nameOk && c.name().startsWith("__Secure-") && !c.secure()) {
+                add(ConfigMessage.AFFINITY_COOKIE_PREFIX.at(p + ".name", c.name(), "__Secure-", "secure: true"));
+            }
+            if (cookiePool != null && nameOk) {
+                String first = cookies.putIfAbsent(c.name() + "\n" + c.path(), String.valueOf(cookiePool.name()));
+                if (first != null) {
+                    add(ConfigMessage.AFFINITY_COOKIE_SHARED.at(p + ".name", c.name(), c.path(), first));
+                }
+            }
+        }
+
+        void learn(String p, Affinity.Learn l, Pool pool) {
+            if (!isToken(l.name())) {
+                add(ConfigMessage.INVALID_TOKEN.at(p + ".name", "name", l.name(), "a cookie name such as JSESSIONID"));
+            }
+            timeout(p + ".timeoutMs", "timeoutMs", l.timeoutMs());
+            range(p + ".maxEntries", "maxEntries", l.maxEntries(), 1, 10_000_000, "1-10000000");
+            Set<String> ids = new HashSet<>();
+            pool.servers().stream().filter(Objects::nonNull).map(Server::id).filter(Objects::nonNull).forEach(ids::add);
+            Map<String, String> routes = new HashMap<>();
+            for (int i = 0; i < l.jvmRoutes().size(); i++) {
+                String rp = p + ".jvmRoutes[" + i + "]";
+                Affinity.JvmRoute r = l.jvmRoutes().get(i);
+                if (r == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(rp, "jvmRoutes[" + i + "]", "a route and a server id"));
+                    continue;
+                }
+                if (r.route() == null || r.route().isEmpty()) {
+                    add(ConfigMessage.MISSING.at(rp + ".route", "route", "the suffix after the last '.'"));
+                } else if (!isToken(r.route()) || r.route().indexOf('.') >= 0) {
+                    add(ConfigMessage.INVALID_TOKEN.at(rp + ".route", "route", r.route(),
+                            "a route name without '.', such as node1"));
+                } else {
+                    String first = routes.putIfAbsent(r.route(), rp);
+                    if (first != null) {
+                        add(ConfigMessage.DUPLICATE_NAME.at(rp + ".route", "route", r.route(), first, "routes"));
+                    }
+                }
+                if (r.server() == null || r.server().isEmpty()) {
+                    add(ConfigMessage.MISSING.at(rp + ".server", "server", "a server id of the pool"));
+                } else if (!ids.contains(r.server())) {
+                    add(ConfigMessage.AFFINITY_UNKNOWN_SERVER.at(rp + ".server", r.server(),
+                            String.valueOf(pool.name()), String.join(", ", new java.util.TreeSet<>(ids))));
                 }
             }
         }

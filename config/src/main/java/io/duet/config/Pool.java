@@ -11,13 +11,15 @@ import java.util.List;
  * @param servers                at least one; backup servers are used only when no primary server is up
  * @param connectTimeoutMs       overrides {@link Limits#backendConnectTimeoutMs()}
  * @param maxConnectionsPerServer pooled keep-alive connections per server and I/O thread (default 64)
+ * @param affinity               session affinity; absent: none (every request gets the balancer's pick)
  */
 public record Pool(
         String name,
         String balancer,
         List<Server> servers,
         Long connectTimeoutMs,
-        Integer maxConnectionsPerServer) {
+        Integer maxConnectionsPerServer,
+        Affinity affinity) {
 
     public static final String ROUND_ROBIN = "round-robin";
     public static final String WEIGHTED_ROUND_ROBIN = "weighted-round-robin";
@@ -32,6 +34,11 @@ public record Pool(
     }
 
     public Pool(String name, String balancer, List<Server> servers) {
-        this(name, balancer, servers, null, null);
+        this(name, balancer, servers, null, null, null);
+    }
+
+    public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
+                Integer maxConnectionsPerServer) {
+        this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, null);
     }
 }

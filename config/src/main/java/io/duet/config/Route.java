@@ -19,6 +19,10 @@ import java.util.List;
  * @param responseTimeoutMs overrides {@link Limits#backendResponseTimeoutMs()}
  * @param retries           extra attempts on another server when a connection fails before any byte was sent;
  *                          idempotent methods only (default 1, at most 5)
+ * @param stickyServerDown  when the server a client is bound to by the pool's affinity is down or no longer takes
+ *                          its sticky clients: {@code redispatch} (default; the balancer picks another server and the
+ *                          binding moves to it) or {@code fail} (503, for applications whose sessions live only on
+ *                          that server)
  */
 public record Route(
         String name,
@@ -32,15 +36,27 @@ public record Route(
         Compression compression,
         Long maxBodyBytes,
         Long responseTimeoutMs,
-        Integer retries) {
+        Integer retries,
+        String stickyServerDown) {
 
     public static final int DEFAULT_RETRIES = 1;
+    public static final String REDISPATCH = "redispatch";
+    public static final String FAIL = "fail";
+    public static final List<String> STICKY_SERVER_DOWN = List.of(REDISPATCH, FAIL);
 
     public Route {
         match = match == null ? RouteMatch.any() : match;
         requestHeaders = Lists.copy(requestHeaders);
         responseHeaders = Lists.copy(responseHeaders);
         retries = retries == null ? DEFAULT_RETRIES : retries;
+        stickyServerDown = stickyServerDown == null ? REDISPATCH : stickyServerDown;
+    }
+
+    public Route(String name, RouteMatch match, String pool, Redirect redirect, FixedResponse respond,
+                 List<HeaderRule> requestHeaders, List<HeaderRule> responseHeaders, Rewrite rewrite,
+                 Compression compression, Long maxBodyBytes, Long responseTimeoutMs, Integer retries) {
+        this(name, match, pool, redirect, respond, requestHeaders, responseHeaders, rewrite, compression, maxBodyBytes,
+                responseTimeoutMs, retries, null);
     }
 
     /** A route forwarding everything to a pool. */

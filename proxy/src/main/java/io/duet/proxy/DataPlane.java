@@ -9,7 +9,10 @@ import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.edge.EdgeListener;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.ProxyMetrics;
+import io.duet.proxy.pool.BackendPool;
+import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
+import io.duet.proxy.pool.ServerState;
 import io.duet.proxy.runtime.EdgeMetricsEvents;
 import io.duet.proxy.runtime.RootHandler;
 import io.duet.proxy.runtime.RuntimeSnapshot;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -205,6 +209,25 @@ public final class DataPlane implements AutoCloseable {
     /** The revision of the document in force. */
     public long revision() {
         return current.get().revision();
+    }
+
+    /**
+     * Sticky clients per server id of a pool with session affinity (0 for servers with none), so an operator can
+     * tell when a draining server is free of them; empty when the pool does not exist or has no affinity. Walks the
+     * pool's affinity table: call it off the I/O threads.
+     */
+    public Optional<Map<String, Integer>> stickyClients(String pool) {
+        return compiler.affinityTables().stickyClients(pool);
+    }
+
+    /** The live state of a server of the current snapshot (health, drain, in-flight requests), or empty. */
+    public Optional<ServerState> serverState(String pool, String serverId) {
+        RuntimeSnapshot s = current.get();
+        BackendPool p = s == null ? null : s.pools().get(pool);
+        if (p == null) {
+            return Optional.empty();
+        }
+        return p.servers().stream().filter(b -> b.id().equals(serverId)).map(BackendServer::state).findFirst();
     }
 
     public MetricRegistry metrics() {

@@ -1,5 +1,6 @@
 package io.duet.proxy.forward;
 
+import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.balance.RequestView;
 import io.duet.proxy.pool.BackendConnection;
 import io.duet.proxy.pool.BackendPool;
@@ -162,7 +163,14 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     }
 
     private void attempt() {
-        BackendServer s = backendPool.balancer().pick(this, excluded);
+        RouteAffinity affinity = route.affinity();
+        BackendServer s = affinity == null ? backendPool.balancer().pick(this, excluded)
+                : affinity.pick(exchange, this, excluded);
+        if (s == null && affinity != null && affinity.answered(exchange)) {
+            phase = DONE; // stickyServerDown: fail; affinity answered 503 itself
+            releaseOutBuffer();
+            return;
+        }
         if (s == null) {
             if (attempts == 0) {
                 failure = Failure.NO_SERVER;

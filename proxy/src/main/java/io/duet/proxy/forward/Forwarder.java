@@ -1,5 +1,6 @@
 package io.duet.proxy.forward;
 
+import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.pool.BackendPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -17,16 +18,25 @@ public final class Forwarder implements HttpHandler {
     private final int retries;
     private final long responseTimeoutMs;
     private final ForwardingHeaders forwarding;
+    private final RouteAffinity affinity;
 
     /**
      * @param retries           further attempts on other servers after a failed connect (idempotent requests only)
      * @param responseTimeoutMs time from the request being sent to the response head; 0 for none
+     * @param affinity          the route's session affinity, or {@code null} when its pool has none
      */
-    public Forwarder(BackendPool pool, int retries, long responseTimeoutMs, ForwardingHeaders forwarding) {
+    public Forwarder(BackendPool pool, int retries, long responseTimeoutMs, ForwardingHeaders forwarding,
+                     RouteAffinity affinity) {
         this.pool = pool;
         this.retries = retries;
         this.responseTimeoutMs = responseTimeoutMs;
         this.forwarding = forwarding;
+        this.affinity = affinity;
+    }
+
+    /** The route's session affinity, or {@code null}. */
+    RouteAffinity affinity() {
+        return affinity;
     }
 
     BackendPool pool() {

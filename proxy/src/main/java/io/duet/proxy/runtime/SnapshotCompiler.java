@@ -5,6 +5,9 @@ import io.duet.config.Pool;
 import io.duet.config.Route;
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.action.RouteActions;
+import io.duet.proxy.affinity.AffinityTables;
+import io.duet.proxy.affinity.PoolAffinity;
+import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.forward.ForwardingHeaders;
 import io.duet.proxy.forward.Forwarder;
 import io.duet.proxy.metrics.MetricBundle;
@@ -29,6 +32,7 @@ public final class SnapshotCompiler {
     private final ConnectionPools connectionPools;
     private final ProxyMetrics metrics;
     private final String nodeName;
+    private final AffinityTables affinityTables = new AffinityTables();
 
     public SnapshotCompiler(ConnectionPools connectionPools, ProxyMetrics metrics, String nodeName) {
         this.connectionPools = connectionPools;
@@ -43,17 +47,20 @@ public final class SnapshotCompiler {
     public RuntimeSnapshot compile(DuetConfig config, AccessLogWriter accessLog) {
         List<MetricBundle> bundles = new ArrayList<>();
         Map<String, BackendPool> pools = new HashMap<>();
+        Map<String, PoolAffinity> affinities = new HashMap<>();
         for (Pool p : config.pools()) {
             BackendPool pool = connectionPools.build(p, config.limits().backendConnectTimeoutMs(), metrics);
             pools.put(p.name(), pool);
+            affinities.put(p.name(), affinityTables.forPool(p, pool));
             bundles.add(pool.metrics());
             for (BackendServer s : pool.servers()) {
                 bundles.add(s.metrics());
             }
         }
+        affinityTables.retainOnly(pools.keySet());
         ForwardingHeaders forwarding = new ForwardingHeaders(config.forwarding(), nodeName);
         return new RuntimeSnapshot(config, RouteCompiler.compile(config.virtualHosts(),
-                (vhost, route) -> RouteActions.compile(route, forwarder(config, route, pools, forwarding)),
+                (vhost, route) -> RouteActions.compile(route, forwarder(config, route, pools, affinities, forwarding)),
                 (vhost, route) -> {
                     RouteMetrics m = metrics.forRoute(vhost, route);
                     bundles.add(m);
@@ -61,8 +68,13 @@ public final class SnapshotCompiler {
                 }), pools, forwarding, accessLog, bundles);
     }
 
+    /** The live affinity state of the pools (sticky clients per server). */
+    public AffinityTables affinityTables() {
+        return affinityTables;
+    }
+
     private static HttpHandler forwarder(DuetConfig config, Route route, Map<String, BackendPool> pools,
-                                         ForwardingHeaders forwarding) {
+                                         Map<String, PoolAffinity> affinities, ForwardingHeaders forwarding) {
         if (route.pool() == null) {
             return null;
         }
@@ -72,6 +84,7 @@ public final class SnapshotCompiler {
         }
         long responseTimeout = route.responseTimeoutMs() != null
                 ? route.responseTimeoutMs() : config.limits().backendResponseTimeoutMs();
-        return new Forwarder(pool, route.retries(), responseTimeout, forwarding);
+        return new Forwarder(pool, route.retries(), responseTimeout, forwarding,
+                RouteAffinity.of(route, affinities.get(route.pool())));
     }
 }
