@@ -7,6 +7,7 @@ import io.duet.config.AccessLog;
 import io.duet.config.Limits;
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.edge.EdgeListener;
+import io.duet.proxy.health.HealthRegistry;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.pool.ConnectionPools;
@@ -54,6 +55,7 @@ public final class DataPlane implements AutoCloseable {
     private final XnioWorker worker;
     private final ByteBufferPool buffers;
     private final ConnectionPools connectionPools = new ConnectionPools();
+    private final HealthRegistry health = new HealthRegistry();
     private final ProxyMetrics metrics;
     private final SnapshotCompiler compiler;
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
@@ -82,7 +84,7 @@ public final class DataPlane implements AutoCloseable {
         // lookup per allocate and free. Measured: equal or lower CPU per request, and bounded memory.
         this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, MAX_POOLED_BUFFERS, 0);
         this.metrics = new ProxyMetrics(options.metrics());
-        this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName());
+        this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName(), health);
     }
 
     /** Starts listeners for a valid document. Blocks until every listener is bound. */
@@ -134,6 +136,7 @@ public final class DataPlane implements AutoCloseable {
             connectionPools.retain(current.get() == null ? List.of() : current.get().pools().values());
             throw e;
         }
+        health.update(next.pools().values(), config); // before publishing: new servers start in their admin state
         RuntimeSnapshot previous = current.getAndSet(next);
         accessLog = newLog;
         accessLogSpec = config.accessLog();
@@ -211,6 +214,11 @@ public final class DataPlane implements AutoCloseable {
         return options.metrics();
     }
 
+    /** Every server's health: state, reason, last checks, active requests (for the admin UI). Any thread. */
+    public HealthRegistry health() {
+        return health;
+    }
+
     /** Stops the listeners, lets in-flight requests finish for a short grace time, closes backend connections. */
     @Override
     public synchronized void close() {
@@ -222,6 +230,7 @@ public final class DataPlane implements AutoCloseable {
             l.edge().close();
         }
         listeners.clear();
+        health.close();
         connectionPools.close();
         if (accessLog != null) {
             accessLog.close();

@@ -1,5 +1,6 @@
 package io.duet.proxy.forward;
 
+import io.duet.proxy.health.ServerOutcomes;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.undertow.server.handlers.proxy.ProxyConnection;
@@ -27,9 +28,11 @@ public final class ForwardState {
     Failure failure = Failure.NONE;
     final BackendPool backendPool;
     final long startNanos = System.nanoTime();
+    final ServerOutcomes outcomes;
 
-    ForwardState(BackendPool pool) {
+    ForwardState(BackendPool pool, ServerOutcomes outcomes) {
         this.backendPool = pool;
+        this.outcomes = outcomes;
     }
 
     /** The server of the last attempt, or {@code null}. */

@@ -1,6 +1,7 @@
 package io.duet.proxy.forward;
 
 import io.duet.proxy.balance.RequestView;
+import io.duet.proxy.health.ServerOutcomes;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.undertow.server.ExchangeCompletionListener;
@@ -41,11 +42,14 @@ public final class PoolProxyClient implements ProxyClient {
     private final BackendPool pool;
     private final int retries;
     private final long responseTimeoutMs;
+    private final ServerOutcomes outcomes;
 
-    public PoolProxyClient(BackendPool pool, int retries, long responseTimeoutMs) {
+    /** @param outcomes where each request's outcome per server is reported (passive outlier detection) */
+    public PoolProxyClient(BackendPool pool, int retries, long responseTimeoutMs, ServerOutcomes outcomes) {
         this.pool = pool;
         this.retries = retries;
         this.responseTimeoutMs = responseTimeoutMs;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -58,7 +62,7 @@ public final class PoolProxyClient implements ProxyClient {
                               long timeout, TimeUnit timeUnit) {
         ForwardState st = exchange.getAttachment(ForwardState.KEY);
         if (st == null) {
-            st = new ForwardState(pool);
+            st = new ForwardState(pool, outcomes);
             exchange.putAttachment(ForwardState.KEY, st);
             pool.metrics().requestStarted();
             exchange.addExchangeCompleteListener(COMPLETION);
@@ -136,6 +140,7 @@ public final class PoolProxyClient implements ProxyClient {
             done = true;
             st.failure = ForwardState.Failure.CONNECT_TIMEOUT;
             server.metrics().connectErrors().inc();
+            outcomes.onConnectFailure(server);
             next.failed(exchange);
         }
 
@@ -179,6 +184,7 @@ public final class PoolProxyClient implements ProxyClient {
             }
             st.failure = ForwardState.Failure.CONNECT_FAILED;
             server.metrics().connectErrors().inc();
+            outcomes.onConnectFailure(server);
             next.failed(ex);
         }
 
@@ -248,6 +254,9 @@ public final class PoolProxyClient implements ProxyClient {
             }
             int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
             st.backendPool.metrics().requestFinished(status, System.nanoTime() - st.startNanos);
+            if (st.connection != null) {
+                st.outcomes.onResponse(st.server, status); // a connect failure was reported when it happened
+            }
             releaseServer(st, status);
         }
         nextListener.proceed();

@@ -7,6 +7,8 @@ import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.action.RouteActions;
 import io.duet.proxy.forward.ForwardingHeaders;
 import io.duet.proxy.forward.PoolProxyClient;
+import io.duet.proxy.health.PoolFallback;
+import io.duet.proxy.health.ServerOutcomes;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.metrics.RouteMetrics;
@@ -32,11 +34,15 @@ public final class SnapshotCompiler {
     private final ConnectionPools connectionPools;
     private final ProxyMetrics metrics;
     private final String nodeName;
+    private final ServerOutcomes outcomes;
 
-    public SnapshotCompiler(ConnectionPools connectionPools, ProxyMetrics metrics, String nodeName) {
+    /** @param outcomes where forwarders report each request's outcome per server (passive health) */
+    public SnapshotCompiler(ConnectionPools connectionPools, ProxyMetrics metrics, String nodeName,
+                            ServerOutcomes outcomes) {
         this.connectionPools = connectionPools;
         this.metrics = metrics;
         this.nodeName = nodeName;
+        this.outcomes = outcomes;
     }
 
     /**
@@ -64,8 +70,8 @@ public final class SnapshotCompiler {
                 }), pools, forwarding, accessLog, bundles);
     }
 
-    private static HttpHandler forwarder(DuetConfig config, Route route, Map<String, BackendPool> pools,
-                                         ForwardingHeaders forwarding) {
+    private HttpHandler forwarder(DuetConfig config, Route route, Map<String, BackendPool> pools,
+                                  ForwardingHeaders forwarding) {
         if (route.pool() == null) {
             return null;
         }
@@ -73,10 +79,16 @@ public final class SnapshotCompiler {
         if (pool == null) {
             throw new IllegalArgumentException("route '" + route.name() + "': unknown pool '" + route.pool() + "'");
         }
+        // Health: the pool's fallback (another pool or a fixed page) when none of its servers is available.
+        return PoolFallback.wrap(pool, config.pool(route.pool()).fallback(), forwarder(config, route, pool, forwarding),
+                name -> forwarder(config, route, pools.get(name), forwarding));
+    }
+
+    private HttpHandler forwarder(DuetConfig config, Route route, BackendPool pool, ForwardingHeaders forwarding) {
         long responseTimeout = route.responseTimeoutMs() != null
                 ? route.responseTimeoutMs() : config.limits().backendResponseTimeoutMs();
         ProxyHandler proxy = ProxyHandler.builder()
-                .setProxyClient(new PoolProxyClient(pool, route.retries(), responseTimeout))
+                .setProxyClient(new PoolProxyClient(pool, route.retries(), responseTimeout, outcomes))
                 .setMaxRequestTime(0)
                 .setReuseXForwarded(true)
                 .setRewriteHostHeader(false)
