@@ -79,6 +79,23 @@ public enum ConfigMessage {
     AFFINITY_COOKIE_PREFIX(159, "name: '%s' has the %s prefix, which browsers accept only with %s (expected: "
             + "those attributes, or another name)"),
 
+    // Health (checks, outlier detection, admin states, panic, fallback).
+    INVALID_STATUS_SET(130, "%s: '%s' (expected: a status 100-599 or a range such as 200-399)"),
+    FALLBACK_SELF(131, "fallback.pool: pool '%s' names itself (expected: another pool, or respond)"),
+    INVALID_INSTANT(132, "%s: '%s' (expected: an ISO-8601 instant such as 2030-01-01T12:00:00Z)"),
+    DRAIN_UNTIL_UNUSED(133, Severity.WARNING, "drainUntil: has no effect unless state is drain (remove it)"),
+    CHECK_TIMEOUT_NOT_BELOW_INTERVAL(134, Severity.WARNING, "timeoutMs: %d is not below intervalMs: %d, so a hung "
+            + "server delays its next check (expected: timeoutMs < intervalMs)"),
+    CHECK_FIELD_UNUSED(135, Severity.WARNING, "%s: has no effect on a tcp health check (remove it)"),
+    NO_SERVER_IN_SERVICE(136, Severity.WARNING, "pool '%s': every server is in drain or maintenance, so it takes no "
+            + "new client (enable a server)"),
+    FALLBACK_NOT_FOLLOWED(137, Severity.WARNING, "fallback.pool: pool '%s' has a fallback of its own, which is not "
+            + "followed (point to the last pool directly)"),
+    INVALID_CHECK_HOST(138, "%s: '%s' (expected: a host name or IP address, optionally with :port)"),
+    EJECTION_ORDER(139, "maxEjectionMs: %d is smaller than baseEjectionMs: %d (expected: maxEjectionMs >= "
+            + "baseEjectionMs)"),
+    VERIFY_WITHOUT_HTTPS(140, Severity.WARNING, "verifyTls: has no effect without https: true (remove it)"),
+
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
     FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),

@@ -486,6 +486,11 @@ public final class ConfigValidator {
         void pools(List<Pool> pools, Set<String> usedPools) {
             Map<String, String> names = new HashMap<>();
             Map<String, String> cookies = new HashMap<>();
+            for (Pool pool : pools) {
+                if (pool != null && pool.fallback() != null && pool.fallback().pool() != null) {
+                    usedPools.add(pool.fallback().pool()); // a fallback pool is in use
+                }
+            }
             for (int i = 0; i < pools.size(); i++) {
                 String p = "$.pools[" + i + "]";
                 Pool pool = pools.get(i);
@@ -530,6 +535,7 @@ public final class ConfigValidator {
                         range(sp + ".port", "port", s.port(), 1, 65535, "1-65535");
                     }
                     range(sp + ".weight", "weight", s.weight(), 0, 256, "0-256");
+                    adminState(sp, s);
                 }
                 if (!pool.servers().isEmpty() && !primary && pool.servers().stream().anyMatch(Objects::nonNull)) {
                     add(ConfigMessage.POOL_ONLY_BACKUP.at(p + ".servers", poolName));
@@ -545,6 +551,120 @@ public final class ConfigValidator {
                 if (pool.name() != null && !pool.name().isBlank() && !usedPools.contains(pool.name())) {
                     add(ConfigMessage.UNUSED_POOL.at(p, poolName));
                 }
+                health(p, pool, pools);
+            }
+        }
+
+        // ---- health (DUET-CONFIG-0130..0149)
+
+        void adminState(String sp, Server s) {
+            if (!Server.STATES.contains(s.state())) {
+                add(ConfigMessage.NOT_ONE_OF.at(sp + ".state", "state", s.state(), String.join(", ", Server.STATES)));
+            }
+            if (s.drainUntil() != null) {
+                try {
+                    java.time.Instant.parse(s.drainUntil());
+                    if (!Server.DRAIN.equals(s.state())) {
+                        add(ConfigMessage.DRAIN_UNTIL_UNUSED.at(sp + ".drainUntil"));
+                    }
+                } catch (java.time.format.DateTimeParseException e) {
+                    add(ConfigMessage.INVALID_INSTANT.at(sp + ".drainUntil", "drainUntil", s.drainUntil()));
+                }
+            }
+        }
+
+        void health(String p, Pool pool, List<Pool> pools) {
+            HealthCheck hc = pool.healthCheck();
+            if (hc != null) {
+                String hp = p + ".healthCheck";
+                if (!HealthCheck.TYPES.contains(hc.type())) {
+                    add(ConfigMessage.NOT_ONE_OF.at(hp + ".type", "type", hc.type(), String.join(", ", HealthCheck.TYPES)));
+                }
+                range(hp + ".intervalMs", "intervalMs", hc.intervalMs(), 10, ONE_DAY_MS, "10-86400000 ms (1 day)");
+                timeout(hp + ".timeoutMs", "timeoutMs", hc.timeoutMs());
+                if (hc.timeoutMs() >= hc.intervalMs()) {
+                    add(ConfigMessage.CHECK_TIMEOUT_NOT_BELOW_INTERVAL.at(hp + ".timeoutMs", hc.timeoutMs(),
+                            hc.intervalMs()));
+                }
+                range(hp + ".rise", "rise", hc.rise(), 1, 100, "1-100");
+                range(hp + ".fall", "fall", hc.fall(), 1, 100, "1-100");
+                range(hp + ".jitterPercent", "jitterPercent", hc.jitterPercent(), 0, 50, "0-50");
+                if (hc.port() != null) {
+                    range(hp + ".port", "port", hc.port(), 1, 65535, "1-65535");
+                }
+                if (HealthCheck.TCP.equals(hc.type())) {
+                    for (String f : new String[]{"host", "bodyRegex", "https"}) {
+                        Object v = f.equals("host") ? hc.host() : f.equals("bodyRegex") ? hc.bodyRegex()
+                                : (hc.https() ? Boolean.TRUE : null);
+                        if (v != null) {
+                            add(ConfigMessage.CHECK_FIELD_UNUSED.at(hp + "." + f, f));
+                        }
+                    }
+                } else {
+                    if (!isToken(hc.method()) || !hc.method().equals(hc.method().toUpperCase(Locale.ROOT))) {
+                        add(ConfigMessage.INVALID_METHOD.at(hp + ".method", "method", hc.method()));
+                    }
+                    absolutePath(hp + ".path", "path", hc.path());
+                    if (hc.host() != null && (hc.host().isBlank() || hasControl(hc.host())
+                            || !HostName.isAddress(hc.host().replaceFirst(":[0-9]{1,5}$", "")))) {
+                        add(ConfigMessage.INVALID_CHECK_HOST.at(hp + ".host", "host", hc.host()));
+                    }
+                    for (int i = 0; i < hc.expectStatus().size(); i++) {
+                        String v = hc.expectStatus().get(i);
+                        if (parseStatusRange(v) == null) {
+                            add(ConfigMessage.INVALID_STATUS_SET.at(hp + ".expectStatus[" + i + "]",
+                                    "expectStatus[" + i + "]", v));
+                        }
+                    }
+                    if (hc.bodyRegex() != null) {
+                        regex(hp + ".bodyRegex", "bodyRegex", hc.bodyRegex());
+                    }
+                }
+                if (hc.verifyTls() && !hc.https()) {
+                    add(ConfigMessage.VERIFY_WITHOUT_HTTPS.at(hp + ".verifyTls"));
+                }
+            }
+            OutlierDetection od = pool.outlierDetection();
+            if (od != null) {
+                String op = p + ".outlierDetection";
+                range(op + ".consecutiveFailures", "consecutiveFailures", od.consecutiveFailures(), 1, 1000, "1-1000");
+                timeout(op + ".baseEjectionMs", "baseEjectionMs", od.baseEjectionMs());
+                timeout(op + ".maxEjectionMs", "maxEjectionMs", od.maxEjectionMs());
+                if (od.maxEjectionMs() < od.baseEjectionMs()) {
+                    add(ConfigMessage.EJECTION_ORDER.at(op + ".maxEjectionMs", od.maxEjectionMs(), od.baseEjectionMs()));
+                }
+                range(op + ".maxEjectionPercent", "maxEjectionPercent", od.maxEjectionPercent(), 0, 100, "0-100");
+            }
+            range(p + ".slowStartMs", "slowStartMs", pool.slowStartMs(), 0, ONE_DAY_MS, "0-86400000 ms (1 day)");
+            range(p + ".panicThresholdPercent", "panicThresholdPercent", pool.panicThresholdPercent(), 0, 100, "0-100");
+            Fallback fb = pool.fallback();
+            if (fb != null) {
+                String fp = p + ".fallback";
+                if ((fb.pool() == null) == (fb.respond() == null)) {
+                    add(ConfigMessage.NOT_EXACTLY_ONE.at(fp, "fallback", fb.pool() == null ? "none set" : "pool, respond set",
+                            "pool, respond"));
+                } else if (fb.pool() != null) {
+                    Pool target = pools.stream().filter(Objects::nonNull).filter(x -> fb.pool().equals(x.name()))
+                            .findFirst().orElse(null);
+                    if (fb.pool().equals(pool.name())) {
+                        add(ConfigMessage.FALLBACK_SELF.at(fp + ".pool", fb.pool()));
+                    } else if (target == null) {
+                        String known = pools.stream().filter(Objects::nonNull).map(Pool::name).filter(Objects::nonNull)
+                                .collect(Collectors.joining(", "));
+                        add(ConfigMessage.UNKNOWN_POOL.at(fp + ".pool", fb.pool(), known.isEmpty() ? "none" : known));
+                    } else if (target.fallback() != null) {
+                        add(ConfigMessage.FALLBACK_NOT_FOLLOWED.at(fp + ".pool", fb.pool()));
+                    }
+                } else {
+                    range(fp + ".respond.status", "status", fb.respond().status(), 200, 599, "200-599");
+                    if (hasControl(fb.respond().contentType())) {
+                        add(ConfigMessage.CONTROL_CHARACTER.at(fp + ".respond.contentType", "contentType"));
+                    }
+                }
+            }
+            if (!pool.servers().isEmpty() && pool.servers().stream().allMatch(s -> s != null
+                    && (Server.DRAIN.equals(s.state()) || Server.MAINTENANCE.equals(s.state())))) {
+                add(ConfigMessage.NO_SERVER_IN_SERVICE.at(p + ".servers", String.valueOf(pool.name())));
             }
         }
 
@@ -755,6 +875,23 @@ public final class ConfigValidator {
     }
 
     // ---- pure helpers shared by the checks
+
+    /**
+     * Parses one entry of a health check's {@code expectStatus}: {@code "200"} or {@code "200-399"} (100-599, low
+     * before high). Returns {low, high}, or {@code null} when the entry is not valid.
+     */
+    public static int[] parseStatusRange(String s) {
+        if (s == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = Pattern.compile("\\s*([0-9]{3})\\s*(?:-\\s*([0-9]{3})\\s*)?").matcher(s);
+        if (!m.matches()) {
+            return null;
+        }
+        int lo = Integer.parseInt(m.group(1));
+        int hi = m.group(2) == null ? lo : Integer.parseInt(m.group(2));
+        return lo < 100 || hi > 599 || lo > hi ? null : new int[]{lo, hi};
+    }
 
     /** True when every request {@code later} matches is also matched by {@code earlier} (conservative). */
     static boolean covers(RouteMatch earlier, RouteMatch later) {

@@ -12,6 +12,13 @@ import java.util.List;
  * @param connectTimeoutMs       overrides {@link Limits#backendConnectTimeoutMs()}
  * @param maxConnectionsPerServer pooled keep-alive connections per server and I/O thread (default 64)
  * @param affinity               session affinity; absent: none (every request gets the balancer's pick)
+ * @param healthCheck            active health check of the servers; none (default): servers count as up
+ * @param outlierDetection       passive outlier detection; none (default): off
+ * @param slowStartMs            a server that comes up ramps its weight from 10% to 100% over this window
+ *                               (default 0: off)
+ * @param panicThresholdPercent  when fewer than this share of the servers is available, balance over all of them
+ *                               (default 0: off)
+ * @param fallback               what to do when no server is available (default: 503)
  */
 public record Pool(
         String name,
@@ -19,7 +26,12 @@ public record Pool(
         List<Server> servers,
         Long connectTimeoutMs,
         Integer maxConnectionsPerServer,
-        Affinity affinity) {
+        Affinity affinity,
+        HealthCheck healthCheck,
+        OutlierDetection outlierDetection,
+        Long slowStartMs,
+        Integer panicThresholdPercent,
+        Fallback fallback) {
 
     public static final String ROUND_ROBIN = "round-robin";
     public static final String WEIGHTED_ROUND_ROBIN = "weighted-round-robin";
@@ -31,14 +43,29 @@ public record Pool(
         servers = Lists.copy(servers);
         maxConnectionsPerServer = maxConnectionsPerServer == null
                 ? DEFAULT_MAX_CONNECTIONS_PER_SERVER : maxConnectionsPerServer;
+        slowStartMs = slowStartMs == null ? 0L : slowStartMs;
+        panicThresholdPercent = panicThresholdPercent == null ? 0 : panicThresholdPercent;
+    }
+
+    public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
+                Integer maxConnectionsPerServer) {
+        this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, null);
+    }
+
+    public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
+                Integer maxConnectionsPerServer, Affinity affinity) {
+        this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, null, null, null, null,
+                null);
     }
 
     public Pool(String name, String balancer, List<Server> servers) {
         this(name, balancer, servers, null, null, null);
     }
 
-    public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
-                Integer maxConnectionsPerServer) {
-        this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, null);
+    /** This pool with other health settings (null keeps nothing: each argument replaces the field). */
+    public Pool withHealth(HealthCheck healthCheck, OutlierDetection outlierDetection, Long slowStartMs,
+                           Integer panicThresholdPercent, Fallback fallback) {
+        return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback);
     }
 }

@@ -423,6 +423,70 @@ class ConfigValidatorTest {
                 .containsExactly(tuple("$.pools[4]", "DUET-CONFIG-0072", "pool 'unused' is not used by any route"));
     }
 
+    // Health settings: checks, outlier detection, slow start, panic, fallback and admin states (0130..0140).
+    @Test
+    void healthRules() {
+        String doc = LISTENER + """
+                virtualHosts:
+                  - {name: v, defaultHost: true, routes: [{name: r, pool: a}]}
+                pools:
+                  - name: a
+                    servers:
+                      - {address: 10.0.0.1, port: 80, state: paused}
+                      - {address: 10.0.0.2, port: 80, state: drain, drainUntil: tomorrow}
+                      - {address: 10.0.0.3, port: 80, drainUntil: "2030-01-01T12:00:00Z"}
+                    healthCheck: {type: udp, method: get, path: health, host: "a b", expectStatus: ["2xx", "200-199", "204"],
+                                  bodyRegex: "(", intervalMs: 5, timeoutMs: 0, rise: 0, fall: 101, jitterPercent: 60,
+                                  verifyTls: true}
+                    outlierDetection: {consecutiveFailures: 0, baseEjectionMs: 30000, maxEjectionMs: 1000, maxEjectionPercent: 101}
+                    slowStartMs: -1
+                    panicThresholdPercent: 101
+                    fallback: {pool: a}
+                  - name: b
+                    servers: [{address: 10.0.0.4, port: 80, state: maintenance}]
+                    healthCheck: {type: tcp, bodyRegex: ok, timeoutMs: 3000}
+                    fallback: {pool: c}
+                  - name: c
+                    servers: [{address: 10.0.0.5, port: 80}]
+                    fallback: {pool: nope}
+                  - name: d
+                    servers: [{address: 10.0.0.6, port: 80}]
+                    fallback: {}
+                """;
+        assertThat(errors(doc)).extracting(Violation::path, Violation::id).containsExactly(
+                e("$.pools[0].servers[0].state", 14),
+                e("$.pools[0].servers[1].drainUntil", 132),
+                e("$.pools[0].healthCheck.type", 14),
+                e("$.pools[0].healthCheck.intervalMs", 12),
+                e("$.pools[0].healthCheck.timeoutMs", 12),
+                e("$.pools[0].healthCheck.rise", 12),
+                e("$.pools[0].healthCheck.fall", 12),
+                e("$.pools[0].healthCheck.jitterPercent", 12),
+                e("$.pools[0].healthCheck.method", 62),
+                e("$.pools[0].healthCheck.path", 61),
+                e("$.pools[0].healthCheck.host", 138),
+                e("$.pools[0].healthCheck.expectStatus[0]", 130),
+                e("$.pools[0].healthCheck.expectStatus[1]", 130),
+                e("$.pools[0].healthCheck.bodyRegex", 19),
+                e("$.pools[0].outlierDetection.consecutiveFailures", 12),
+                e("$.pools[0].outlierDetection.maxEjectionMs", 139),
+                e("$.pools[0].outlierDetection.maxEjectionPercent", 12),
+                e("$.pools[0].slowStartMs", 12),
+                e("$.pools[0].panicThresholdPercent", 12),
+                e("$.pools[0].fallback.pool", 131),
+                e("$.pools[2].fallback.pool", 60),
+                e("$.pools[3].fallback", 15));
+        assertThat(warnings(doc)).extracting(Violation::path, Violation::id).containsExactly(
+                e("$.pools[0].servers[2].drainUntil", 133),
+                e("$.pools[0].healthCheck.verifyTls", 140),
+                e("$.pools[1]", 72),
+                e("$.pools[1].healthCheck.timeoutMs", 134),
+                e("$.pools[1].healthCheck.bodyRegex", 135),
+                e("$.pools[1].fallback.pool", 137),
+                e("$.pools[1].servers", 136),
+                e("$.pools[3]", 72));
+    }
+
     // A document with problems everywhere reports all of them, errors before warnings.
     @Test
     void reportsEveryProblemAtOnce() {

@@ -7,6 +7,7 @@ import io.duet.config.AccessLog;
 import io.duet.config.Limits;
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.edge.EdgeListener;
+import io.duet.proxy.health.HealthRegistry;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.pool.BackendPool;
@@ -58,6 +59,7 @@ public final class DataPlane implements AutoCloseable {
     private final XnioWorker worker;
     private final ByteBufferPool buffers;
     private final ConnectionPools connectionPools;
+    private final HealthRegistry health = new HealthRegistry();
     private final ProxyMetrics metrics;
     private final SnapshotCompiler compiler;
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
@@ -86,7 +88,7 @@ public final class DataPlane implements AutoCloseable {
         this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, MAX_POOLED_BUFFERS, 0);
         this.connectionPools = new ConnectionPools(io);
         this.metrics = new ProxyMetrics(options.metrics());
-        this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName());
+        this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName(), health);
     }
 
     /** Starts listeners for a valid document. Blocks until every listener is bound. */
@@ -138,6 +140,7 @@ public final class DataPlane implements AutoCloseable {
             connectionPools.retain(current.get() == null ? List.of() : current.get().pools().values());
             throw e;
         }
+        health.update(next.pools().values(), config); // before publishing: new servers start in their admin state
         RuntimeSnapshot previous = current.getAndSet(next);
         accessLog = newLog;
         accessLogSpec = config.accessLog();
@@ -234,6 +237,11 @@ public final class DataPlane implements AutoCloseable {
         return options.metrics();
     }
 
+    /** Every server's health: state, reason, last checks, active requests (for the admin UI). Any thread. */
+    public HealthRegistry health() {
+        return health;
+    }
+
     /** Stops the listeners, lets in-flight requests finish for a short grace time, closes backend connections. */
     @Override
     public synchronized void close() {
@@ -245,6 +253,7 @@ public final class DataPlane implements AutoCloseable {
             l.edge().close();
         }
         listeners.clear();
+        health.close();
         connectionPools.close();
         if (accessLog != null) {
             accessLog.close();

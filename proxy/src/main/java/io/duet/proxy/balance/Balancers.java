@@ -2,6 +2,7 @@ package io.duet.proxy.balance;
 
 import io.duet.config.Pool;
 import io.duet.proxy.pool.BackendServer;
+import io.duet.proxy.pool.PoolState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,11 @@ public final class Balancers {
      * primary is available. Called when a snapshot is built (not on an I/O thread).
      */
     public static LoadBalancer of(String algorithm, List<BackendServer> servers) {
+        return of(algorithm, servers, new PoolState());
+    }
+
+    /** As {@link #of(String, List)}, reading the pool's live panic flag. */
+    public static LoadBalancer of(String algorithm, List<BackendServer> servers, PoolState pool) {
         List<BackendServer> primaries = new ArrayList<>();
         List<BackendServer> backups = new ArrayList<>();
         for (BackendServer s : servers) {
@@ -24,7 +30,7 @@ public final class Balancers {
         List<BackendServer> active = primaries.isEmpty() ? backups : primaries;
         switch (algorithm) {
             case Pool.ROUND_ROBIN:
-                return new RoundRobin(active);
+                return new RoundRobin(active, pool);
             case Pool.WEIGHTED_ROUND_ROBIN:
                 return new SmoothWeightedRoundRobin(active);
             default:

@@ -225,6 +225,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         }
         failure = timedOut ? Failure.CONNECT_TIMEOUT : Failure.CONNECT_FAILED;
         server.metrics().connectErrors().inc();
+        route.outcomes().onConnectFailure(server);
         if (LOG.isDebugEnabled()) {
             LOG.debug("DUET-PROXY-0502 connect to {} failed: {}", server, timedOut ? "timeout" : cause);
         }
@@ -953,6 +954,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             countedActive = false;
             server.state().active().decrementAndGet();
             server.metrics().requestFinished(status, nanos);
+            route.outcomes().onResponse(server, status); // connect failures were reported when they happened
         }
     }
 

@@ -1,6 +1,7 @@
 package io.duet.proxy.forward;
 
 import io.duet.proxy.affinity.RouteAffinity;
+import io.duet.proxy.health.ServerOutcomes;
 import io.duet.proxy.pool.BackendPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -19,19 +20,27 @@ public final class Forwarder implements HttpHandler {
     private final long responseTimeoutMs;
     private final ForwardingHeaders forwarding;
     private final RouteAffinity affinity;
+    private final ServerOutcomes outcomes;
 
     /**
      * @param retries           further attempts on other servers after a failed connect (idempotent requests only)
      * @param responseTimeoutMs time from the request being sent to the response head; 0 for none
      * @param affinity          the route's session affinity, or {@code null} when its pool has none
+     * @param outcomes          where each request's outcome per server is reported (passive health)
      */
     public Forwarder(BackendPool pool, int retries, long responseTimeoutMs, ForwardingHeaders forwarding,
-                     RouteAffinity affinity) {
+                     RouteAffinity affinity, ServerOutcomes outcomes) {
         this.pool = pool;
         this.retries = retries;
         this.responseTimeoutMs = responseTimeoutMs;
         this.forwarding = forwarding;
         this.affinity = affinity;
+        this.outcomes = outcomes;
+    }
+
+    /** Where each request's outcome per server goes (passive health). */
+    ServerOutcomes outcomes() {
+        return outcomes;
     }
 
     /** The route's session affinity, or {@code null}. */

@@ -2,6 +2,7 @@ package io.duet.proxy.metrics;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.SettableGauge;
 
 /**
  * The metrics of one pool, labelled {@code pool="..."}. Obtain with {@link ProxyMetrics#forPool}; see
@@ -9,10 +10,31 @@ import com.codahale.metrics.MetricRegistry;
  */
 public final class PoolMetrics extends TrafficMetrics {
     private final Counter noServerAvailable;
+    private final SettableGauge<Integer> availableServers;
+    private final SettableGauge<Integer> panic;
+    private final Counter fallbacks;
 
     PoolMetrics(MetricRegistry registry, String pool) {
         super(registry, "pool", "pool", pool);
         noServerAvailable = registry.counter(register("duet_pool_no_server_available_total", "pool", pool));
+        availableServers = ServerMetrics.settableGauge(registry, register("duet_pool_available_servers", "pool", pool), 0);
+        panic = ServerMetrics.settableGauge(registry, register("duet_pool_panic", "pool", pool), 0);
+        fallbacks = registry.counter(register("duet_pool_fallbacks_total", "pool", pool));
+    }
+
+    /** Servers of the pool that take new requests ({@code duet_pool_available_servers}). Set by the health package. */
+    public SettableGauge<Integer> availableServers() {
+        return availableServers;
+    }
+
+    /** 1 while the pool is in panic ({@code duet_pool_panic}). Set by the health package. */
+    public SettableGauge<Integer> panic() {
+        return panic;
+    }
+
+    /** Requests sent to the pool's fallback because no server was available ({@code duet_pool_fallbacks_total}). */
+    public Counter fallbacks() {
+        return fallbacks;
     }
 
     /**

@@ -59,8 +59,9 @@ public final class ConnectionPools implements AutoCloseable {
                     k -> new ServerState()), metrics.forServer(spec.name(), s.id())));
         }
         long connectTimeout = spec.connectTimeoutMs() != null ? spec.connectTimeoutMs() : defaultConnectTimeoutMs;
-        return new BackendPool(spec.name(), servers, Balancers.of(spec.balancer(), servers), connectTimeout,
-                metrics.forPool(spec.name()), poolStates.computeIfAbsent(spec.name(), k -> new PoolState()));
+        PoolState poolState = poolStates.computeIfAbsent(spec.name(), k -> new PoolState());
+        return new BackendPool(spec.name(), servers, Balancers.of(spec.balancer(), servers, poolState), connectTimeout,
+                metrics.forPool(spec.name()), poolState);
     }
 
     /** Closes the connection pools no pool in {@code inUse} refers to. */

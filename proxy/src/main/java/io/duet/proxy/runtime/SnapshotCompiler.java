@@ -10,6 +10,8 @@ import io.duet.proxy.affinity.PoolAffinity;
 import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.forward.ForwardingHeaders;
 import io.duet.proxy.forward.Forwarder;
+import io.duet.proxy.health.PoolFallback;
+import io.duet.proxy.health.ServerOutcomes;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.metrics.RouteMetrics;
@@ -33,11 +35,15 @@ public final class SnapshotCompiler {
     private final ProxyMetrics metrics;
     private final String nodeName;
     private final AffinityTables affinityTables = new AffinityTables();
+    private final ServerOutcomes outcomes;
 
-    public SnapshotCompiler(ConnectionPools connectionPools, ProxyMetrics metrics, String nodeName) {
+    /** @param outcomes where forwarders report each request's outcome per server (passive health) */
+    public SnapshotCompiler(ConnectionPools connectionPools, ProxyMetrics metrics, String nodeName,
+                            ServerOutcomes outcomes) {
         this.connectionPools = connectionPools;
         this.metrics = metrics;
         this.nodeName = nodeName;
+        this.outcomes = outcomes;
     }
 
     /**
@@ -73,8 +79,8 @@ public final class SnapshotCompiler {
         return affinityTables;
     }
 
-    private static HttpHandler forwarder(DuetConfig config, Route route, Map<String, BackendPool> pools,
-                                         Map<String, PoolAffinity> affinities, ForwardingHeaders forwarding) {
+    private HttpHandler forwarder(DuetConfig config, Route route, Map<String, BackendPool> pools,
+                                  Map<String, PoolAffinity> affinities, ForwardingHeaders forwarding) {
         if (route.pool() == null) {
             return null;
         }
@@ -82,9 +88,17 @@ public final class SnapshotCompiler {
         if (pool == null) {
             throw new IllegalArgumentException("route '" + route.name() + "': unknown pool '" + route.pool() + "'");
         }
+        // Health: the pool's fallback (another pool or a fixed page) when none of its servers is available.
+        return PoolFallback.wrap(pool, config.pool(route.pool()).fallback(),
+                forwarder(config, route, pool, affinities.get(pool.name()), forwarding),
+                name -> forwarder(config, route, pools.get(name), affinities.get(name), forwarding));
+    }
+
+    private HttpHandler forwarder(DuetConfig config, Route route, BackendPool pool, PoolAffinity affinity,
+                                  ForwardingHeaders forwarding) {
         long responseTimeout = route.responseTimeoutMs() != null
                 ? route.responseTimeoutMs() : config.limits().backendResponseTimeoutMs();
-        return new Forwarder(pool, route.retries(), responseTimeout, forwarding,
-                RouteAffinity.of(route, affinities.get(route.pool())));
+        return new Forwarder(pool, route.retries(), responseTimeout, forwarding, RouteAffinity.of(route, affinity),
+                outcomes);
     }
 }

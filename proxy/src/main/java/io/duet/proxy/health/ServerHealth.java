@@ -1,0 +1,303 @@
+package io.duet.proxy.health;
+
+import io.duet.config.HealthCheck;
+import io.duet.config.OutlierDetection;
+import io.duet.config.Server;
+import io.duet.proxy.pool.BackendServer;
+import io.duet.proxy.pool.ServerState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The health state machine of one server. Inputs: active check results ({@link #onProbe}), passive ejections
+ * ({@link #eject}, {@link #restore}) and the administrative state ({@link #admin}). Output: the summary
+ * {@link HealthState}, written to the server's {@link ServerState} (available, acceptsSticky, weightFactor) and
+ * metrics, and logged with a stable id, its reason and the last check results on every change.
+ *
+ * <p>Rise/fall as HAProxy counts them: a counter from 0 to rise+fall-1; up at rise or more. A passing check raises it
+ * (a down server reaching rise goes up and jumps to the top); a failing one lowers it while above rise, and at rise
+ * the server goes down and the counter drops to 0. So an up server needs {@code fall} failures in a row to go down,
+ * a down one {@code rise} passes in a row to come up, and a new server starts up at rise: its first failed check
+ * marks it down.
+ *
+ * <p>Threads: every method except the passive counter is called with the monitor of {@link #pool} held (health
+ * threads and the reload thread); nothing here blocks or does I/O. {@link #consecutiveFailures} is counted on I/O
+ * threads.
+ */
+final class ServerHealth {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerHealth.class);
+    /** Check results kept for the status and the transition logs. */
+    static final int HISTORY = 10;
+    /** Weight share a server starts its slow start with. */
+    static final double SLOW_START_FLOOR = 0.1;
+
+    final PoolHealth pool;
+    final ServerState state;
+    /** The server as compiled by the latest snapshot (address, metrics). */
+    volatile BackendServer server;
+    /** Consecutive 5xx / connect failures seen by the forwarder; I/O threads. */
+    final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+    // Everything below is guarded by the monitor of pool.
+    private boolean checked;
+    private int rise = 2;
+    private int fall = 3;
+    private int health = 2;
+    private boolean checkUp = true;
+    private boolean ejected;
+    private int ejectionMultiplier;
+    private long restoredAtNanos;
+    private long ejectionsTotal;
+    private String admin = Server.ENABLED;
+    private Instant drainUntil;
+    private HealthState current;
+    private boolean stickyNow;
+    private String reason = "in the configuration";
+    private Instant since = Instant.now();
+    private final ArrayDeque<ProbeResult> history = new ArrayDeque<>(HISTORY);
+    private long rampStartNanos;
+    int checkGeneration;
+    boolean removed;
+    ScheduledFuture<?> restoreTask;
+    ScheduledFuture<?> drainTask;
+    ScheduledFuture<?> rampTask;
+
+    ServerHealth(PoolHealth pool, BackendServer server) {
+        this.pool = pool;
+        this.server = server;
+        this.state = server.state();
+    }
+
+    /** Sets the active check settings; a server that gains checks starts at rise (one failure marks it down). */
+    void configureChecks(HealthCheck check) {
+        if (check == null) {
+            checked = false;
+            history.clear();
+            if (!checkUp) {
+                checkUp = true;
+                refresh("active checks removed from the configuration");
+            }
+            return;
+        }
+        rise = check.rise();
+        fall = check.fall();
+        if (!checked) {
+            checked = true;
+            health = checkUp ? rise : 0;
+        } else {
+            health = Math.min(health, rise + fall - 1);
+        }
+    }
+
+    /** Applies a check result. Returns true when availability changed. */
+    boolean onProbe(ProbeResult r) {
+        if (history.size() == HISTORY) {
+            history.removeFirst();
+        }
+        history.addLast(r);
+        if (!checked) {
+            return false;
+        }
+        int max = rise + fall - 1;
+        if (r.ok()) {
+            if (health < max) {
+                health++;
+            }
+            if (!checkUp && health >= rise) {
+                checkUp = true;
+                health = max;
+                return refresh(rise + " check(s) passed: " + r.detail());
+            }
+        } else {
+            server.metrics().checkFailures().inc();
+            if (checkUp) {
+                if (health > rise) {
+                    health--;
+                } else {
+                    checkUp = false;
+                    health = 0;
+                    return refresh(fallReason(r));
+                }
+            } else {
+                health = 0;
+            }
+        }
+        return false;
+    }
+
+    private String fallReason(ProbeResult r) {
+        int failed = 0;
+        for (ProbeResult p : history) {
+            failed = p.ok() ? 0 : failed + 1;
+        }
+        return failed + " check(s) failed: " + r.detail();
+    }
+
+    /**
+     * Ejects the server after {@code failures} consecutive failures and returns the ejection time in ms: the base
+     * time times its ejection multiplier, at most the max; the multiplier first drops by one for every base time
+     * the server stayed in service since its last ejection.
+     */
+    long eject(OutlierDetection od, int failures, long nowNanos) {
+        if (ejectionMultiplier > 0) {
+            long inServiceMs = (nowNanos - restoredAtNanos) / 1_000_000L;
+            ejectionMultiplier = (int) Math.max(0, ejectionMultiplier - inServiceMs / od.baseEjectionMs());
+        }
+        ejectionMultiplier++;
+        long ms = Math.min(od.maxEjectionMs(), od.baseEjectionMs() * ejectionMultiplier);
+        ejected = true;
+        ejectionsTotal++;
+        server.metrics().ejections().inc();
+        refresh(failures + " consecutive failed requests (5xx or connect failure); ejected for " + ms + " ms "
+                + "(ejection x" + ejectionMultiplier + ")");
+        return ms;
+    }
+
+    /** Ends an ejection. Returns true when availability changed. */
+    boolean restore(long nowNanos) {
+        if (!ejected) {
+            return false;
+        }
+        ejected = false;
+        restoredAtNanos = nowNanos;
+        consecutiveFailures.set(0);
+        return refresh("ejection time over");
+    }
+
+    boolean ejected() {
+        return ejected;
+    }
+
+    boolean enabled() {
+        return Server.ENABLED.equals(admin);
+    }
+
+    Instant drainUntil() {
+        return drainUntil;
+    }
+
+    /** Sets the administrative state from the document. Returns true when availability changed. */
+    boolean admin(String state, Instant until) {
+        boolean same = state.equals(admin) && java.util.Objects.equals(until, drainUntil);
+        admin = state;
+        drainUntil = until;
+        if (same && current != null) {
+            return false;
+        }
+        return refresh(switch (state) {
+            case Server.DRAIN -> "drain set in the configuration" + (until == null ? "" : " until " + until);
+            case Server.MAINTENANCE -> "maintenance set in the configuration";
+            default -> current == null ? "in the configuration" : "enabled in the configuration";
+        });
+    }
+
+    /**
+     * Recomputes the summary state and writes it to the live state, logging and counting a change. Returns true
+     * when availability changed. Also called when the drain deadline passes.
+     */
+    boolean refresh(String why) {
+        HealthState next;
+        if (Server.MAINTENANCE.equals(admin)) {
+            next = HealthState.MAINTENANCE;
+        } else if (!checkUp) {
+            next = HealthState.DOWN;
+        } else if (ejected) {
+            next = HealthState.EJECTED;
+        } else if (Server.DRAIN.equals(admin)) {
+            next = HealthState.DRAINING;
+        } else {
+            next = HealthState.UP;
+        }
+        boolean sticky = next == HealthState.UP
+                || (next == HealthState.DRAINING && (drainUntil == null || Instant.now().isBefore(drainUntil)));
+        boolean wasAvailable = state.available();
+        boolean available = next == HealthState.UP;
+        boolean initial = current == null;
+        state.setAvailable(available);
+        state.setAcceptsSticky(sticky);
+        // Slow start when a server comes back, and for a server a reload adds (not for those of the first document).
+        boolean comesIn = initial ? pool.registry.applied() : !wasAvailable;
+        if (available && comesIn && pool.slowStartMs() > 0) {
+            rampStartNanos = System.nanoTime();
+            state.setWeightFactor(SLOW_START_FLOOR);
+            pool.registry.startRamp(this, pool.slowStartMs());
+        }
+        if (next != current) {
+            HealthState previous = current;
+            current = next;
+            reason = why;
+            since = Instant.now();
+            server.metrics().healthState().setValue(next.code());
+            if (!initial) {
+                server.metrics().healthTransitions().inc();
+            }
+            if (!initial || next != HealthState.UP) {
+                log(previous, next, why);
+            }
+        } else if (sticky != stickyNow && next == HealthState.DRAINING) {
+            reason = why;
+            LOG.info("DUET-HEALTH-0007 pool '{}' server '{}' ({}): drain deadline {} passed; its sticky clients "
+                            + "now go to other servers ({} requests still active); it can be removed when none remain",
+                    pool.name, server.id(), address(), drainUntil, state.active().get());
+        }
+        stickyNow = sticky;
+        return available != wasAvailable || initial;
+    }
+
+    private void log(HealthState from, HealthState to, String why) {
+        String who = "pool '" + pool.name + "' server '" + server.id() + "' (" + address() + ")";
+        String checks = history.isEmpty() ? "none" : history.toString();
+        String was = from == null ? "new" : from.name();
+        switch (to) {
+            case UP -> LOG.info("DUET-HEALTH-0001 {} is UP (was {}): {}; last checks: {}", who, was, why, checks);
+            case DOWN -> LOG.warn("DUET-HEALTH-0002 {} is DOWN (was {}): {}; last checks: {}; it gets no new requests "
+                    + "until {} check(s) pass: check the server", who, was, why, checks, rise);
+            case EJECTED -> LOG.warn("DUET-HEALTH-0003 {} is EJECTED (was {}): {}; last checks: {}; check the server's "
+                    + "logs for the errors", who, was, why, checks);
+            case DRAINING -> LOG.info("DUET-HEALTH-0004 {} is DRAINING (was {}): {}; {} requests active; remove it when "
+                    + "the status shows it drained", who, was, why, state.active().get());
+            case MAINTENANCE -> LOG.info("DUET-HEALTH-0005 {} is in MAINTENANCE (was {}): {}; {} requests still active",
+                    who, was, why, state.active().get());
+        }
+    }
+
+    /** Advances slow start; returns true when the ramp is complete. */
+    boolean ramp(long window, long nowNanos) {
+        if (!state.available()) {
+            return true;
+        }
+        double f = SLOW_START_FLOOR + (1 - SLOW_START_FLOOR) * (nowNanos - rampStartNanos) / (window * 1e6);
+        if (f >= 1) {
+            state.setWeightFactor(1.0);
+            return true;
+        }
+        state.setWeightFactor(f);
+        return false;
+    }
+
+    private String address() {
+        return server.host() + ":" + server.port();
+    }
+
+    HealthState current() {
+        return current;
+    }
+
+    ServerHealthStatus status(StickyClients sticky) {
+        BackendServer s = server;
+        return new ServerHealthStatus(pool.name, s.id(), s.host(), s.port(), current, state.available(),
+                state.acceptsSticky(), state.weightFactor(), reason, since, new ArrayList<>(history),
+                state.active().get(), sticky.count(pool.name, s.id()), ejectionsTotal);
+    }
+
+    List<ProbeResult> history() {
+        return List.copyOf(history);
+    }
+}

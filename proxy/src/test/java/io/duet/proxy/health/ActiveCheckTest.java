@@ -1,0 +1,138 @@
+package io.duet.proxy.health;
+
+import io.duet.config.HealthCheck;
+import io.duet.proxy.testing.ProxyFixture;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.duet.proxy.health.HealthDocs.doc;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ActiveCheckTest {
+
+    private static HealthCheck fast(HealthCheck c) {
+        return c.withTiming(100, 80, 2, 3);
+    }
+
+    private static ServerHealthStatus status(ProxyFixture proxy, String server) {
+        return proxy.dataPlane().health().status("p").server(server);
+    }
+
+    // Rise/fall: an up server goes down after exactly `fall` failed checks in a row and comes back after `rise` passes.
+    @Test
+    void riseAndFall() throws Exception {
+        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+             ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(fast(HealthCheck.http("/health")),
+                     null, null, null, null), a, b))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").lastProbes().size() >= 3);
+            a.mode(FlakyBackend.Mode.ERROR);
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.DOWN);
+            ServerHealthStatus down = status(proxy, "a");
+            List<ProbeResult> probes = down.lastProbes();
+            // The 3 last results failed, the one before passed: exactly `fall` failures took it down.
+            assertThat(probes.subList(probes.size() - 3, probes.size())).allMatch(r -> !r.ok());
+            assertThat(probes.get(probes.size() - 4).ok()).isTrue();
+            assertThat(down.reason()).contains("3 check(s) failed").contains("HTTP 500 not in [200-399]");
+            assertThat(down.available()).isFalse();
+            // Traffic goes to b only while a is down.
+            for (int i = 0; i < 6; i++) {
+                assertThat(HealthDocs.get(proxy.port(), "/x").backend()).isEqualTo("b");
+            }
+            a.mode(FlakyBackend.Mode.OK);
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.UP);
+            List<ProbeResult> up = status(proxy, "a").lastProbes();
+            assertThat(up.subList(up.size() - 2, up.size())).allMatch(ProbeResult::ok);
+            assertThat(up.get(up.size() - 3).ok()).isFalse();
+            assertThat(proxy.dataPlane().metrics().getCounters().get(
+                    "duet_server_health_transitions_total{pool=\"p\",server=\"a\"}").getCount()).isEqualTo(2);
+            assertThat(proxy.dataPlane().metrics().getCounters().get(
+                    "duet_server_health_check_failures_total{pool=\"p\",server=\"a\"}").getCount()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    // A new server starts up but on its last fall step (as HAProxy): its first failed check marks it down.
+    @Test
+    void startsUpAndOneFailureTakesItDown() throws Exception {
+        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b")) {
+            a.stop();
+            HealthCheck slow = HealthCheck.tcp().withTiming(60_000, 500, 2, 3);
+            try (ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(slow, null, null, null, null), a, b))) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.DOWN);
+                assertThat(status(proxy, "a").lastProbes()).hasSize(1);
+                assertThat(status(proxy, "a").lastProbes().get(0).detail()).isEqualTo("connection refused");
+                assertThat(status(proxy, "b").state()).isEqualTo(HealthState.UP);
+            }
+        }
+    }
+
+    // TCP check: a server that stops listening goes down; when it listens again it comes back.
+    @Test
+    void tcpCheckFollowsTheListener() throws Exception {
+        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+             ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(fast(HealthCheck.tcp()), null, null, null,
+                     null), a, b))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").lastProbes().size() >= 2);
+            assertThat(status(proxy, "a").state()).isEqualTo(HealthState.UP);
+            a.stop();
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.DOWN);
+            a.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.UP);
+            // A TCP check sends no request.
+            assertThat(a.requests()).isZero();
+        }
+    }
+
+    // A server that answers slower than the check timeout is down; the check gives up at its timeout.
+    @Test
+    void slowServerFailsByTimeout() throws Exception {
+        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+             ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(fast(HealthCheck.http("/health")), null,
+                     null, null, null), a, b))) {
+            a.healthMode(FlakyBackend.Mode.SLOW).slowMs(1000);
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.DOWN);
+            ProbeResult last = status(proxy, "a").lastProbes().get(status(proxy, "a").lastProbes().size() - 1);
+            assertThat(last.detail()).isEqualTo("timeout after 80 ms");
+            assertThat(last.latencyMs()).isLessThan(500);
+        }
+    }
+
+    // Jitter: every delay lies within +-jitter of the interval, and the draws spread over that band.
+    @Test
+    void jitterStaysInItsBounds() {
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 10_000; i++) {
+            long d = HealthRegistry.jitteredDelayMs(2000, 15, random.nextDouble());
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+        }
+        assertThat(min).isGreaterThanOrEqualTo(1700).isLessThan(1720);
+        assertThat(max).isLessThanOrEqualTo(2300).isGreaterThan(2280);
+        assertThat(HealthRegistry.jitteredDelayMs(2000, 0, 0.99)).isEqualTo(2000);
+        assertThat(HealthRegistry.jitteredDelayMs(2000, 15, 0.0)).isEqualTo(1700);
+    }
+
+    // Jittered checks of two servers do not run in lockstep: their check times drift apart.
+    @Test
+    void checksOfServersDoNotRunInLockstep() throws Exception {
+        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+             ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(
+                     new HealthCheck(null, null, "/health", null, null, null, null, null, null, 100L, 80L, null, null,
+                             20), null, null, null, null), a, b))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(proxy, "a").lastProbes().size() >= 10
+                    && status(proxy, "b").lastProbes().size() >= 10);
+            List<ProbeResult> pa = status(proxy, "a").lastProbes();
+            java.util.Set<Long> gaps = new java.util.HashSet<>();
+            for (int i = 1; i < pa.size(); i++) {
+                long gap = Duration.between(pa.get(i - 1).at(), pa.get(i).at()).toMillis();
+                assertThat(gap).isBetween(70L, 200L); // 100 ms +-20% plus check time and scheduling slack
+                gaps.add(gap / 5);
+            }
+            assertThat(gaps.size()).as("intervals vary").isGreaterThan(2);
+        }
+    }
+}
