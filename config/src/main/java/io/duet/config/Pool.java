@@ -6,22 +6,24 @@ import java.util.List;
  * A backend pool.
  *
  * @param name                   unique name
- * @param balancer               {@code round-robin} (default) or {@code weighted-round-robin} (smooth, as
- *                               NGINX does it); the balancing issue adds the rest
+ * @param balancer               one of {@link #BALANCERS} ({@link BalancerAlgorithm}); default {@code round-robin}
  * @param servers                at least one; backup servers are used only when no primary server is up
  * @param connectTimeoutMs       overrides {@link Limits#backendConnectTimeoutMs()}
  * @param maxConnectionsPerServer pooled keep-alive connections per server and I/O thread (default 64)
+ * @param hashKey                the request key of {@code hash} (required), {@code lblc} and {@code lblcr}
+ *                               (default: the uri); no default object: null means not set
  */
 public record Pool(
         String name,
         String balancer,
         List<Server> servers,
         Long connectTimeoutMs,
-        Integer maxConnectionsPerServer) {
+        Integer maxConnectionsPerServer,
+        HashKey hashKey) {
 
     public static final String ROUND_ROBIN = "round-robin";
     public static final String WEIGHTED_ROUND_ROBIN = "weighted-round-robin";
-    public static final List<String> BALANCERS = List.of(ROUND_ROBIN, WEIGHTED_ROUND_ROBIN);
+    public static final List<String> BALANCERS = BalancerAlgorithm.ids();
     public static final int DEFAULT_MAX_CONNECTIONS_PER_SERVER = 64;
 
     public Pool {
@@ -32,6 +34,6 @@ public record Pool(
     }
 
     public Pool(String name, String balancer, List<Server> servers) {
-        this(name, balancer, servers, null, null);
+        this(name, balancer, servers, null, null, null);
     }
 }
