@@ -36,4 +36,9 @@ public record Pool(
     public Pool(String name, String balancer, List<Server> servers) {
         this(name, balancer, servers, null, null, null);
     }
+
+    public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
+                Integer maxConnectionsPerServer) {
+        this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, null);
+    }
 }

@@ -1,32 +1,31 @@
 package io.duet.proxy.balance;
 
 import io.duet.proxy.pool.BackendServer;
+import io.duet.proxy.pool.PoolState;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Each server in turn, ignoring weights except that a server of weight 0 takes no new requests. Lock-free. */
+/**
+ * Each candidate in turn, in document order, ignoring weights (a server of weight 0 takes no new requests).
+ * While a server ramps up (slow start) the turn order becomes a smooth weighted schedule of the ramp factors.
+ * Lock-free: one volatile generation check and one atomic increment per pick.
+ */
 final class RoundRobin implements LoadBalancer {
-    private final BackendServer[] servers;
+    private final Candidates<BackendServer[]> candidates;
     private final AtomicInteger next = new AtomicInteger();
 
-    RoundRobin(List<BackendServer> servers) {
-        this.servers = servers.stream().filter(s -> s.weight() > 0).toArray(BackendServer[]::new);
+    RoundRobin(List<BackendServer> servers, PoolState pool) {
+        this.candidates = new Candidates<>(servers, pool, false, SmoothWeightedRoundRobin::schedule);
     }
 
     @Override
     public BackendServer pick(RequestView request, long excluded) {
-        int n = servers.length;
+        BackendServer[] schedule = candidates.view().derived;
+        int n = schedule.length;
         if (n == 0) {
             return null;
         }
-        int start = Math.floorMod(next.getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            BackendServer s = servers[(start + i) % n];
-            if (!LoadBalancer.isExcluded(s, excluded)) {
-                return s;
-            }
-        }
-        return null;
+        return Loads.firstFrom(schedule, Math.floorMod(next.getAndIncrement(), n), excluded);
     }
 }

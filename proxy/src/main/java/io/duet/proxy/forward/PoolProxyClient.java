@@ -1,6 +1,6 @@
 package io.duet.proxy.forward;
 
-import io.duet.proxy.balance.RequestView;
+import io.duet.proxy.balance.ResponseLatency;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.undertow.server.ExchangeCompletionListener;
@@ -13,8 +13,6 @@ import io.undertow.util.WorkerUtils;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,7 +79,7 @@ public final class PoolProxyClient implements ProxyClient {
                 return;
             }
         }
-        BackendServer server = pool.balancer().pick(new ExchangeView(exchange), st.excluded);
+        BackendServer server = pool.balancer().pick(new ExchangeRequestView(exchange), st.excluded);
         if (server == null) {
             if (st.attempts == 0) {
                 st.failure = ForwardState.Failure.NO_SERVER;
@@ -164,6 +162,7 @@ public final class PoolProxyClient implements ProxyClient {
             server.state().active().incrementAndGet();
             server.metrics().requestStarted();
             st.countedActive = true;
+            ex.addResponseCommitListener(RECORD_LATENCY);
             if (responseTimeoutMs > 0) {
                 st.responseTimer = WorkerUtils.executeAfter(ex.getIoThread(), new ResponseTimeout(ex, st),
                         responseTimeoutMs, TimeUnit.MILLISECONDS);
@@ -239,6 +238,14 @@ public final class PoolProxyClient implements ProxyClient {
         }
     };
 
+    /** Least-response-time's sample: time from the start of forwarding to the response head. */
+    private static final ResponseCommitListener RECORD_LATENCY = exchange -> {
+        ForwardState st = exchange.getAttachment(ForwardState.KEY);
+        if (st != null && st.server != null) {
+            ResponseLatency.record(st.server, st.startNanos);
+        }
+    };
+
     private static final ExchangeCompletionListener COMPLETION = (exchange, nextListener) -> {
         ForwardState st = exchange.getAttachment(ForwardState.KEY);
         if (st != null) {
@@ -259,31 +266,6 @@ public final class PoolProxyClient implements ProxyClient {
             st.countedActive = false;
             st.server.state().active().decrementAndGet();
             st.server.metrics().requestFinished(status, System.nanoTime() - st.startNanos);
-        }
-    }
-
-    /** The exchange as balancers see it. */
-    private static final class ExchangeView implements RequestView {
-        private final HttpServerExchange exchange;
-
-        ExchangeView(HttpServerExchange exchange) {
-            this.exchange = exchange;
-        }
-
-        @Override
-        public InetAddress clientAddress() {
-            InetSocketAddress a = exchange.getSourceAddress();
-            return a == null ? null : a.getAddress();
-        }
-
-        @Override
-        public String header(String name) {
-            return exchange.getRequestHeaders().getFirst(name);
-        }
-
-        @Override
-        public String path() {
-            return exchange.getRelativePath();
         }
     }
 }
