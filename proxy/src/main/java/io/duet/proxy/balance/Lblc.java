@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  */
 final class Lblc implements LoadBalancer {
     static final int SLOTS = 1 << 14;
-    static final long IDLE_NANOS = 60_000_000_000L;
+    static final long IDLE_NANOS = 300_000_000_000L;
 
     /** Where one key goes. */
     private static final class Placement {

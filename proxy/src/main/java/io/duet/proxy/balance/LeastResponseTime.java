@@ -33,11 +33,10 @@ final class LeastResponseTime implements LoadBalancer {
             return null;
         }
         long now = System.nanoTime();
-        int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
         BackendServer best = null;
         double bestCost = Double.MAX_VALUE;
-        for (int k = 0; k < n; k++) {
-            int i = start + k < n ? start + k : start + k - n;
+        int ties = 0;
+        for (int i = 0; i < n; i++) {
             BackendServer s = v.servers[i];
             if (LoadBalancer.isExcluded(s, excluded)) {
                 continue;
@@ -46,6 +45,9 @@ final class LeastResponseTime implements LoadBalancer {
             if (c < bestCost) {
                 best = s;
                 bestCost = c;
+                ties = 1;
+            } else if (c == bestCost && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                best = s;
             }
         }
         return best;

@@ -30,19 +30,14 @@ final class Loads {
     }
 
     /**
-     * The candidate with the least load with this request, not excluded, or -1. Scans from a random start so that
-     * ties (an idle pool) spread rather than always favour the first server.
+     * The candidate with the least load with this request, not excluded, or -1. Ties (an idle pool) go to one of
+     * the tied candidates chosen uniformly at random, so they spread rather than favour the first server.
      */
     static int leastLoaded(Candidates.View<?> v, long excluded) {
-        int n = v.servers.length;
-        if (n == 0) {
-            return -1;
-        }
-        int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
         int best = -1;
+        int ties = 0;
         double bestLoad = Double.MAX_VALUE;
-        for (int k = 0; k < n; k++) {
-            int i = start + k < n ? start + k : start + k - n;
+        for (int i = 0; i < v.servers.length; i++) {
             if (LoadBalancer.isExcluded(v.servers[i], excluded)) {
                 continue;
             }
@@ -50,6 +45,9 @@ final class Loads {
             if (l < bestLoad) {
                 best = i;
                 bestLoad = l;
+                ties = 1;
+            } else if (l == bestLoad && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                best = i;
             }
         }
         return best;
