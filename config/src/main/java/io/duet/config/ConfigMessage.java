@@ -58,6 +58,15 @@ public enum ConfigMessage {
     POOL_ONLY_BACKUP(71, "pool '%s' has only backup servers (expected: at least one server with backup: false)"),
     UNUSED_POOL(72, Severity.WARNING, "pool '%s' is not used by any route"),
 
+    // Balancing algorithms (0110-0129).
+    HASH_KEY_REQUIRED(110, "pool '%s': balancer 'hash' needs hashKey (expected: hashKey: {source: uri, path, header, "
+            + "cookie or query, name: the header, cookie or parameter name})"),
+    HASH_KEY_IGNORED(111, Severity.WARNING, "hashKey: balancer '%s' reads no request key, so hashKey has no effect "
+            + "(remove it, or use hash, lblc or lblcr)"),
+    HASH_KEY_NAME_REQUIRED(112, "name: missing for source '%s' (expected: the %s name whose value is hashed)"),
+    HASH_KEY_NAME_IGNORED(113, Severity.WARNING, "name: '%s' has no effect with source '%s' (remove it)"),
+    WEIGHT_IGNORED(114, Severity.WARNING, "weight: %d has no effect with balancer '%s', which ignores weights "
+            + "(use a weighted balancer such as %s, or remove the weight)"),
     // Session affinity.
     AFFINITY_KEY_MISSING(150, "signingKey: missing; mode 'cookie' signs its cookie with it (expected: base64 of at "
             + "least 32 random bytes, e.g. from: openssl rand -base64 32)"),

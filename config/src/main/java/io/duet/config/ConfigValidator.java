@@ -504,6 +504,7 @@ public final class ConfigValidator {
                     add(ConfigMessage.NOT_ONE_OF.at(p + ".balancer", "balancer", pool.balancer(),
                             String.join(", ", Pool.BALANCERS)));
                 }
+                balancerNeeds(p, pool);
                 if (pool.servers().isEmpty()) {
                     add(ConfigMessage.POOL_NO_SERVER.at(p + ".servers", poolName));
                 }
@@ -803,6 +804,50 @@ public final class ConfigValidator {
                 } else if (!ids.contains(r.server())) {
                     add(ConfigMessage.AFFINITY_UNKNOWN_SERVER.at(rp + ".server", r.server(),
                             String.valueOf(pool.name()), String.join(", ", new java.util.TreeSet<>(ids))));
+                }
+            }
+        }
+
+        /** What the pool's balancer needs from the request and the servers (DUET-CONFIG-0110..0114). */
+        void balancerNeeds(String p, Pool pool) {
+            BalancerAlgorithm algorithm = BalancerAlgorithm.byId(pool.balancer());
+            if (algorithm == null) {
+                return;
+            }
+            HashKey key = pool.hashKey();
+            String kp = p + ".hashKey";
+            if (key == null && algorithm.key() == BalancerAlgorithm.Key.REQUIRED) {
+                add(ConfigMessage.HASH_KEY_REQUIRED.at(kp, String.valueOf(pool.name())));
+            } else if (key != null && algorithm.key() == BalancerAlgorithm.Key.NONE) {
+                add(ConfigMessage.HASH_KEY_IGNORED.at(kp, algorithm.id()));
+            } else if (key != null) {
+                if (key.source() == null) {
+                    add(ConfigMessage.MISSING.at(kp + ".source", "source", String.join(", ", HashKey.SOURCES)));
+                } else if (!HashKey.SOURCES.contains(key.source())) {
+                    add(ConfigMessage.NOT_ONE_OF.at(kp + ".source", "source", key.source(),
+                            String.join(", ", HashKey.SOURCES)));
+                } else if (HashKey.named(key.source())) {
+                    if (key.name() == null || key.name().isBlank()) {
+                        add(ConfigMessage.HASH_KEY_NAME_REQUIRED.at(kp + ".name", key.source(), key.source()));
+                    } else if (!HashKey.QUERY.equals(key.source()) && !isToken(key.name())) {
+                        add(ConfigMessage.INVALID_TOKEN.at(kp + ".name", "name", key.name(),
+                                "a " + key.source() + " name such as X-User or session"));
+                    } else if (hasControl(key.name())) {
+                        add(ConfigMessage.CONTROL_CHARACTER.at(kp + ".name", "name"));
+                    }
+                } else if (key.name() != null) {
+                    add(ConfigMessage.HASH_KEY_NAME_IGNORED.at(kp + ".name", key.name(), key.source()));
+                }
+            }
+            if (!algorithm.weighted()) {
+                for (int j = 0; j < pool.servers().size(); j++) {
+                    Server s = pool.servers().get(j);
+                    if (s != null && s.weight() > 1 && s.weight() <= 256) {
+                        add(ConfigMessage.WEIGHT_IGNORED.at(p + ".servers[" + j + "].weight", s.weight(),
+                                algorithm.id(), algorithm == BalancerAlgorithm.LEAST_CONNECTIONS
+                                        ? "weighted-least-connections" : "weighted-round-robin"));
+                        break;
+                    }
                 }
             }
         }

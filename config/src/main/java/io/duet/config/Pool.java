@@ -6,8 +6,7 @@ import java.util.List;
  * A backend pool.
  *
  * @param name                   unique name
- * @param balancer               {@code round-robin} (default) or {@code weighted-round-robin} (smooth, as
- *                               NGINX does it); the balancing issue adds the rest
+ * @param balancer               one of {@link #BALANCERS} ({@link BalancerAlgorithm}); default {@code round-robin}
  * @param servers                at least one; backup servers are used only when no primary server is up
  * @param connectTimeoutMs       overrides {@link Limits#backendConnectTimeoutMs()}
  * @param maxConnectionsPerServer pooled keep-alive connections per server and I/O thread (default 64)
@@ -19,6 +18,8 @@ import java.util.List;
  * @param panicThresholdPercent  when fewer than this share of the servers is available, balance over all of them
  *                               (default 0: off)
  * @param fallback               what to do when no server is available (default: 503)
+ * @param hashKey                the request key of {@code hash} (required), {@code lblc} and {@code lblcr}
+ *                               (default: the uri); no default object: null means not set
  */
 public record Pool(
         String name,
@@ -31,11 +32,12 @@ public record Pool(
         OutlierDetection outlierDetection,
         Long slowStartMs,
         Integer panicThresholdPercent,
-        Fallback fallback) {
+        Fallback fallback,
+        HashKey hashKey) {
 
     public static final String ROUND_ROBIN = "round-robin";
     public static final String WEIGHTED_ROUND_ROBIN = "weighted-round-robin";
-    public static final List<String> BALANCERS = List.of(ROUND_ROBIN, WEIGHTED_ROUND_ROBIN);
+    public static final List<String> BALANCERS = BalancerAlgorithm.ids();
     public static final int DEFAULT_MAX_CONNECTIONS_PER_SERVER = 64;
 
     public Pool {
@@ -55,17 +57,23 @@ public record Pool(
     public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
                 Integer maxConnectionsPerServer, Affinity affinity) {
         this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, null, null, null, null,
-                null);
+                null, null);
     }
 
     public Pool(String name, String balancer, List<Server> servers) {
         this(name, balancer, servers, null, null, null);
     }
 
+    /** This pool with another balancing key. */
+    public Pool withHashKey(HashKey key) {
+        return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, key);
+    }
+
     /** This pool with other health settings (null keeps nothing: each argument replaces the field). */
     public Pool withHealth(HealthCheck healthCheck, OutlierDetection outlierDetection, Long slowStartMs,
                            Integer panicThresholdPercent, Fallback fallback) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey);
     }
 }

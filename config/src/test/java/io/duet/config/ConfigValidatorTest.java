@@ -414,7 +414,7 @@ class ConfigValidatorTest {
                 e("$.pools[3].name", 11),
                 e("$.pools[5]", 10));
         assertThat(errors(doc)).extracting(Violation::message).contains(
-                "balancer: 'random' (expected one of: round-robin, weighted-round-robin)",
+                "balancer: 'random' (expected one of: " + String.join(", ", Pool.BALANCERS) + ")",
                 "pool 'a' has no server (expected: at least one)",
                 "pool 'b' has only backup servers (expected: at least one server with backup: false)",
                 "port: 70000 (expected: 1-65535)",
@@ -485,6 +485,76 @@ class ConfigValidatorTest {
                 e("$.pools[1].fallback.pool", 137),
                 e("$.pools[1].servers", 136),
                 e("$.pools[3]", 72));
+    }
+
+    // Balancer needs: hash without a key, unnamed header/cookie/query keys, bad sources and names are errors.
+    @Test
+    void balancerKeyErrors() {
+        String doc = LISTENER + """
+                virtualHosts:
+                  - {name: v, defaultHost: true, routes: [{name: r1, match: {path: {prefix: /1}}, pool: p1}, {name: r2, match: {path: {prefix: /2}}, pool: p2}, {name: r3, match: {path: {prefix: /3}}, pool: p3}, {name: r4, match: {path: {prefix: /4}}, pool: p4}, {name: r5, match: {path: {prefix: /5}}, pool: p5}, {name: r, pool: p0}]}
+                pools:
+                  - {name: p0, balancer: hash, servers: [{address: 10.0.0.1, port: 80}]}
+                  - {name: p1, balancer: hash, hashKey: {source: header}, servers: [{address: 10.0.0.1, port: 80}]}
+                  - {name: p2, balancer: lblc, hashKey: {source: cookie, name: " "}, servers: [{address: 10.0.0.1, port: 80}]}
+                  - {name: p3, balancer: lblcr, hashKey: {source: body}, servers: [{address: 10.0.0.1, port: 80}]}
+                  - {name: p4, balancer: hash, hashKey: {name: x}, servers: [{address: 10.0.0.1, port: 80}]}
+                  - {name: p5, balancer: hash, hashKey: {source: header, name: "X User"}, servers: [{address: 10.0.0.1, port: 80}]}
+                """;
+        assertThat(errors(doc)).extracting(Violation::path, Violation::id, Violation::message).containsExactly(
+                tuple("$.pools[0].hashKey", "DUET-CONFIG-0110", "pool 'p0': balancer 'hash' needs hashKey (expected: "
+                        + "hashKey: {source: uri, path, header, cookie or query, name: the header, cookie or parameter name})"),
+                tuple("$.pools[1].hashKey.name", "DUET-CONFIG-0112",
+                        "name: missing for source 'header' (expected: the header name whose value is hashed)"),
+                tuple("$.pools[2].hashKey.name", "DUET-CONFIG-0112",
+                        "name: missing for source 'cookie' (expected: the cookie name whose value is hashed)"),
+                tuple("$.pools[3].hashKey.source", "DUET-CONFIG-0014",
+                        "source: 'body' (expected one of: uri, path, header, cookie, query)"),
+                tuple("$.pools[4].hashKey.source", "DUET-CONFIG-0011",
+                        "source: missing (expected: uri, path, header, cookie, query)"),
+                tuple("$.pools[5].hashKey.name", "DUET-CONFIG-0018",
+                        "name: 'X User' (expected: a header name such as X-User or session)"));
+        assertThat(warnings(doc)).isEmpty();
+    }
+
+    // Settings a balancer ignores warn: hashKey on a keyless balancer, a name on uri/path, weights on unweighted ones.
+    @Test
+    void balancerIgnoredSettingsWarn() {
+        String doc = LISTENER + """
+                virtualHosts:
+                  - {name: v, defaultHost: true, routes: [{name: r1, match: {path: {prefix: /1}}, pool: p1}, {name: r2, match: {path: {prefix: /2}}, pool: p2}, {name: r3, match: {path: {prefix: /3}}, pool: p3}, {name: r4, match: {path: {prefix: /4}}, pool: p4}, {name: r, pool: p0}]}
+                pools:
+                  - {name: p0, balancer: round-robin, hashKey: {source: uri}, servers: [{address: 10.0.0.1, port: 80}]}
+                  - {name: p1, balancer: hash, hashKey: {source: path, name: x}, servers: [{address: 10.0.0.1, port: 80}]}
+                  - {name: p2, servers: [{address: 10.0.0.1, port: 80, weight: 0}, {address: 10.0.0.2, port: 80, weight: 3}, {address: 10.0.0.3, port: 80, weight: 2}]}
+                  - {name: p3, balancer: least-connections, servers: [{address: 10.0.0.1, port: 80}, {address: 10.0.0.2, port: 80, weight: 5}]}
+                  - {name: p4, balancer: weighted-least-connections, servers: [{address: 10.0.0.1, port: 80}, {address: 10.0.0.2, port: 80, weight: 5}]}
+                """;
+        assertThat(errors(doc)).isEmpty();
+        assertThat(warnings(doc)).extracting(Violation::path, Violation::id, Violation::message).containsExactly(
+                tuple("$.pools[0].hashKey", "DUET-CONFIG-0111", "hashKey: balancer 'round-robin' reads no request key, "
+                        + "so hashKey has no effect (remove it, or use hash, lblc or lblcr)"),
+                tuple("$.pools[1].hashKey.name", "DUET-CONFIG-0113", "name: 'x' has no effect with source 'path' (remove it)"),
+                tuple("$.pools[2].servers[1].weight", "DUET-CONFIG-0114", "weight: 3 has no effect with balancer "
+                        + "'round-robin', which ignores weights (use a weighted balancer such as weighted-round-robin, or "
+                        + "remove the weight)"),
+                tuple("$.pools[3].servers[1].weight", "DUET-CONFIG-0114", "weight: 5 has no effect with balancer "
+                        + "'least-connections', which ignores weights (use a weighted balancer such as "
+                        + "weighted-least-connections, or remove the weight)"));
+    }
+
+    // Every balancer name is accepted; lblc and lblcr work without a hashKey (they default to the uri).
+    @Test
+    void everyBalancerAccepted() {
+        for (String b : Pool.BALANCERS) {
+            String pool = b.equals("hash")
+                    ? "pools: [{name: p, balancer: hash, hashKey: {source: query, name: user}, servers: [{address: 10.0.0.1, port: 80}]}]\n"
+                    : "pools: [{name: p, balancer: " + b + ", servers: [{address: 10.0.0.1, port: 80}]}]\n";
+            assertThat(ConfigValidator.validate(yaml(LISTENER + HOST + pool))).as(b).isEmpty();
+        }
+        assertThat(Pool.BALANCERS).containsExactly("round-robin", "weighted-round-robin", "least-connections",
+                "weighted-least-connections", "random-two-choices", "least-response-time", "source-hash", "hash",
+                "lblc", "lblcr", "first-available");
     }
 
     // A document with problems everywhere reports all of them, errors before warnings.

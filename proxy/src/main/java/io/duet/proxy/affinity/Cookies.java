@@ -8,12 +8,12 @@ import io.undertow.util.Headers;
  * The few cookie operations affinity needs, without Undertow's full cookie parsing (which builds a map of every
  * cookie and fails a request that carries more than 200 of them). Pure; any thread.
  */
-final class Cookies {
+public final class Cookies {
     private Cookies() {
     }
 
     /** The value of the first cookie named {@code name} in the request's Cookie headers, unquoted; or {@code null}. */
-    static String requestValue(HeaderMap headers, String name) {
+    public static String requestValue(HeaderMap headers, String name) {
         HeaderValues values = headers.get(Headers.COOKIE);
         if (values == null) {
             return null;

@@ -4,7 +4,9 @@ import io.duet.proxy.pool.BackendServer;
 
 /**
  * Chooses a server of a pool for one request. One small final class per algorithm; {@link Balancers#of} builds
- * them from a pool's settings and its servers. Implementations are immutable apart from lock-free counters.
+ * them from a pool's settings and its servers. Each picks among the live candidates of {@link Candidates}
+ * (available servers, backups only without an available primary, everyone in panic, slow-start weights), rebuilt
+ * lock-free when server state changes; otherwise state is limited to atomic counters and lblc/lblcr's atomic tables.
  */
 public interface LoadBalancer {
 

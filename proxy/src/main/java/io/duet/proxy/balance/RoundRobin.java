@@ -7,33 +7,25 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Each server in turn, ignoring weights except that a server of weight 0 takes no new requests; servers that are not
- * available (health) are skipped unless the pool is in panic. Lock-free.
+ * Each candidate in turn, in document order, ignoring weights (a server of weight 0 takes no new requests).
+ * While a server ramps up (slow start) the turn order becomes a smooth weighted schedule of the ramp factors.
+ * Lock-free: one volatile generation check and one atomic increment per pick.
  */
 final class RoundRobin implements LoadBalancer {
-    private final BackendServer[] servers;
+    private final Candidates<BackendServer[]> candidates;
     private final AtomicInteger next = new AtomicInteger();
-    private final PoolState pool;
 
     RoundRobin(List<BackendServer> servers, PoolState pool) {
-        this.servers = servers.stream().filter(s -> s.weight() > 0).toArray(BackendServer[]::new);
-        this.pool = pool;
+        this.candidates = new Candidates<>(servers, pool, false, SmoothWeightedRoundRobin::schedule);
     }
 
     @Override
     public BackendServer pick(RequestView request, long excluded) {
-        int n = servers.length;
+        BackendServer[] schedule = candidates.view().derived;
+        int n = schedule.length;
         if (n == 0) {
             return null;
         }
-        int start = Math.floorMod(next.getAndIncrement(), n);
-        boolean panic = pool.panic();
-        for (int i = 0; i < n; i++) {
-            BackendServer s = servers[(start + i) % n];
-            if (!LoadBalancer.isExcluded(s, excluded) && (panic || s.state().available())) {
-                return s;
-            }
-        }
-        return null;
+        return Loads.firstFrom(schedule, Math.floorMod(next.getAndIncrement(), n), excluded);
     }
 }

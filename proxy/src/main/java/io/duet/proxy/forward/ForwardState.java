@@ -2,6 +2,8 @@ package io.duet.proxy.forward;
 
 import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.balance.RequestView;
+import io.duet.proxy.balance.ResponseLatency;
+import io.duet.proxy.edge.CanonicalPath;
 import io.duet.proxy.pool.BackendConnection;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
@@ -572,9 +574,8 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     }
 
     private void responseHeadArrived() {
-        long now = System.nanoTime();
         cancelResponseTimer();
-        server.state().recordLatency(now - sentNanos, now, LATENCY_DECAY_NANOS);
+        ResponseLatency.record(server, sentNanos);
         exchange.setStatusCode(head.status);
         if (head.status == 101) {
             tunnel();
@@ -604,9 +605,6 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             clientSink = exchange.getResponseChannel();
         }
     }
-
-    /** Decay of the peak-EWMA latency that least-response-time balancing reads. */
-    static final long LATENCY_DECAY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Streams body bytes in {@link #in} to the client. False when reading must pause. */
     private boolean body() {
@@ -962,8 +960,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
 
     @Override
     public InetAddress clientAddress() {
-        InetSocketAddress a = exchange.getSourceAddress();
-        return a == null ? null : a.getAddress();
+        return ExchangeRequestView.clientAddress(exchange);
     }
 
     @Override
@@ -973,7 +970,22 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
 
     @Override
     public String path() {
-        return exchange.getRelativePath();
+        return CanonicalPath.canonicalPath(exchange);
+    }
+
+    @Override
+    public String uri() {
+        return ExchangeRequestView.uri(exchange);
+    }
+
+    @Override
+    public String queryParameter(String name) {
+        return ExchangeRequestView.queryParameter(exchange, name);
+    }
+
+    @Override
+    public String cookie(String name) {
+        return ExchangeRequestView.cookie(exchange, name);
     }
 
     /** Thrown out of the body loop when the client went away (already handled). */

@@ -49,6 +49,7 @@ public final class ConnectionPools implements AutoCloseable {
 
     /** Compiles a pool from the document, reusing the connection pools of unchanged servers. */
     public BackendPool build(Pool spec, long defaultConnectTimeoutMs, ProxyMetrics metrics) {
+        PoolState poolState = poolStates.computeIfAbsent(spec.name(), k -> new PoolState());
         List<BackendServer> servers = new ArrayList<>(spec.servers().size());
         int index = 0;
         for (Server s : spec.servers()) {
@@ -56,11 +57,10 @@ public final class ConnectionPools implements AutoCloseable {
             Entry e = entries.computeIfAbsent(key, this::open);
             servers.add(new BackendServer(spec.name(), s.id(), index++, s.address(), s.port(), s.weight(), s.backup(),
                     e.pool(), serverStates.computeIfAbsent(new StateKey(spec.name(), s.id(), s.address(), s.port()),
-                    k -> new ServerState()), metrics.forServer(spec.name(), s.id())));
+                    k -> new ServerState(poolState)), metrics.forServer(spec.name(), s.id())));
         }
         long connectTimeout = spec.connectTimeoutMs() != null ? spec.connectTimeoutMs() : defaultConnectTimeoutMs;
-        PoolState poolState = poolStates.computeIfAbsent(spec.name(), k -> new PoolState());
-        return new BackendPool(spec.name(), servers, Balancers.of(spec.balancer(), servers, poolState), connectTimeout,
+        return new BackendPool(spec.name(), servers, Balancers.of(spec, servers, poolState), connectTimeout,
                 metrics.forPool(spec.name()), poolState);
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * field is lock-free; a balancer never blocks on it.
  */
 public final class ServerState {
+    /** The pool whose balancers rebuild when availability or weight factor change. */
+    private final PoolState pool;
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean available = true;
     private volatile boolean acceptsSticky = true;
@@ -20,6 +22,16 @@ public final class ServerState {
     /** Peak-EWMA of response latency in nanoseconds; 0 until the first sample. Written racily on I/O threads. */
     private volatile long latencyEwmaNanos;
     private volatile long latencyStampNanos;
+
+    /** A server of {@code pool}: changes of availability and weight factor bump the pool's generation. */
+    public ServerState(PoolState pool) {
+        this.pool = pool;
+    }
+
+    /** A server outside any pool (tests). */
+    public ServerState() {
+        this(new PoolState());
+    }
 
     /** Requests in flight on this server. */
     public AtomicInteger active() {
@@ -36,7 +48,10 @@ public final class ServerState {
 
     /** Health package only. */
     public void setAvailable(boolean available) {
-        this.available = available;
+        if (this.available != available) {
+            this.available = available;
+            pool.changed();
+        }
     }
 
     /**
@@ -63,7 +78,10 @@ public final class ServerState {
 
     /** Health package only. */
     public void setWeightFactor(double factor) {
-        this.weightFactor = factor;
+        if (this.weightFactor != factor) {
+            this.weightFactor = factor;
+            pool.changed();
+        }
     }
 
     /**
@@ -85,5 +103,10 @@ public final class ServerState {
     /** The peak-EWMA latency in nanoseconds, 0 before the first response. */
     public long latencyEwmaNanos() {
         return latencyEwmaNanos;
+    }
+
+    /** {@link System#nanoTime()} of the last latency sample, for decaying the average when it is read. */
+    public long latencyStampNanos() {
+        return latencyStampNanos;
     }
 }

@@ -1,6 +1,7 @@
 package io.duet.proxy.balance;
 
 import com.codahale.metrics.MetricRegistry;
+import io.duet.config.HashKey;
 import io.duet.config.Pool;
 import io.duet.config.Server;
 import io.duet.proxy.metrics.ProxyMetrics;
@@ -37,7 +38,8 @@ class BalancerTest {
 
     /** Builds a pool the way a snapshot does; nothing connects until a request is forwarded. */
     private BackendPool pool(String balancer, Server... servers) {
-        return connectionPools.build(new Pool("p", balancer, List.of(servers)), 1_000, metrics);
+        HashKey key = balancer.equals("hash") ? new HashKey(HashKey.PATH, null) : null;
+        return connectionPools.build(new Pool("p", balancer, List.of(servers)).withHashKey(key), 1_000, metrics);
     }
 
     private static Server server(String id, int port, int weight, boolean backup) {
@@ -106,13 +108,17 @@ class BalancerTest {
         assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("a", 1_428 * 5 + 3, "b", 1_428 + 1, "c", 1_428));
     }
 
-    // A server of weight 0 takes no new requests, with either balancer.
+    // A server of weight 0 takes no new requests, whatever the balancer.
     @Test
     void weightZeroNeverPicked() {
         for (String balancer : Pool.BALANCERS) {
             BackendPool p = pool(balancer, server("a", 1001, 2, false), server("zero", 1002, 0, false),
                     server("c", 1003, 1, false));
-            assertThat(picks(p.balancer(), 1_000)).as(balancer).doesNotContain("zero").contains("a", "c");
+            List<String> seen = picks(p.balancer(), 1_000);
+            assertThat(seen).as(balancer).doesNotContain("zero");
+            if (balancer.endsWith("round-robin")) {
+                assertThat(seen).as(balancer).contains("a", "c");
+            }
         }
     }
 
@@ -160,12 +166,12 @@ class BalancerTest {
         for (String balancer : Pool.BALANCERS) {
             BackendPool mixed = pool(balancer, server("a", 1001, 1, false), server("spare", 1002, 1, true),
                     server("b", 1003, 1, false));
-            assertThat(picks(mixed.balancer(), 100)).as(balancer).doesNotContain("spare").contains("a", "b");
+            assertThat(picks(mixed.balancer(), 100)).as(balancer).doesNotContain("spare");
             assertThat(mixed.balancer().pick(RequestView.NONE, mask(mixed.servers().get(0), mixed.servers().get(2))))
                     .as(balancer + ": excluding every primary does not fall through to a backup").isNull();
 
             BackendPool onlyBackups = pool(balancer, server("s1", 1004, 1, true), server("s2", 1005, 1, true));
-            assertThat(picks(onlyBackups.balancer(), 10)).as(balancer).contains("s1", "s2");
+            assertThat(picks(onlyBackups.balancer(), 10)).as(balancer).isSubsetOf("s1", "s2");
         }
     }
 
