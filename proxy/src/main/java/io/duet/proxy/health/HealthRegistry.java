@@ -222,8 +222,25 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
 
     private void failure(ServerHealth h, OutlierDetection od) {
         if (h.consecutiveFailures.incrementAndGet() == od.consecutiveFailures()) {
+            // Out of the balancer's candidates at once (one volatile write, no lock): requests racing the health
+            // thread's decision must not keep failing. The health thread then ejects, or, when the pool may not
+            // eject more servers, puts the server back.
+            if (mayTakeOut(h, od)) {
+                h.pendingOut = true;
+                h.server.state().setAvailable(false);
+            }
             schedule(() -> tryEject(h), 0);
         }
+    }
+
+    /** True when taking {@code h} out keeps the pool within maxEjectionPercent. I/O thread; reads volatiles only. */
+    private static boolean mayTakeOut(ServerHealth h, OutlierDetection od) {
+        List<ServerHealth> members = h.pool.members;
+        int out = 0;
+        for (ServerHealth m : members) {
+            out += m.pendingOut ? 1 : 0;
+        }
+        return (out + 1) * 100L <= (long) od.maxEjectionPercent() * members.size();
     }
 
     private void tryEject(ServerHealth h) {
@@ -232,6 +249,10 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
         synchronized (ph) {
             int failures = h.consecutiveFailures.getAndSet(0);
             if (h.removed || od == null || h.ejected()) {
+                if (!h.ejected() && h.pendingOut) {
+                    h.pendingOut = false;
+                    h.refresh("not ejected");
+                }
                 return;
             }
             List<ServerHealth> members = ph.members;
@@ -243,8 +264,13 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
                 LOG.warn("DUET-HEALTH-0006 pool '{}' server '{}' failed {} requests in a row but is not ejected: {} of "
                                 + "{} servers are ejected already and maxEjectionPercent is {}; check the servers",
                         ph.name, h.server.id(), failures, ejectedNow, members.size(), od.maxEjectionPercent());
+                if (h.pendingOut) {
+                    h.pendingOut = false;
+                    h.refresh("not ejected: maxEjectionPercent " + od.maxEjectionPercent() + " reached");
+                }
                 return;
             }
+            h.pendingOut = true;
             long ms = h.eject(od, failures, System.nanoTime());
             h.restoreTask = schedule(() -> restore(h), ms);
         }
@@ -258,6 +284,7 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
                 return;
             }
             changed = h.restore(System.nanoTime());
+            h.pendingOut = false;
         }
         if (changed) {
             h.pool.recompute();

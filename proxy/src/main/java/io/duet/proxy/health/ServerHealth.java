@@ -44,6 +44,8 @@ final class ServerHealth {
     volatile BackendServer server;
     /** Consecutive 5xx / connect failures seen by the forwarder; I/O threads. */
     final AtomicInteger consecutiveFailures = new AtomicInteger();
+    /** Ejected, or taken out by an I/O thread at the failure threshold while the health thread decides. */
+    volatile boolean pendingOut;
 
     // Everything below is guarded by the monitor of pool.
     private boolean checked;
