@@ -25,7 +25,6 @@ import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
-import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
@@ -95,7 +94,11 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
 
     private int phase = START;
     private BackendConnection connection;
-    private XnioExecutor.Key responseTimer;
+    // Response deadline, linked into the I/O thread's ResponseDeadlines while armed.
+    long deadlineNanos;
+    ResponseDeadlines deadlines;
+    ForwardState prevDeadline;
+    ForwardState nextDeadline;
     private long sentNanos;
     private boolean staleRetried;
 
@@ -154,13 +157,11 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
 
     // ------------------------------------------------------------------ choosing a server and a connection
 
-    /** First call: start forwarding (dispatched right after the handler returns). Later calls: response timeout. */
+    /** Starts forwarding (dispatched right after the handler returns). */
     @Override
     public void run() {
         if (phase == START) {
             attempt();
-        } else {
-            responseTimedOut();
         }
     }
 
@@ -214,8 +215,9 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         }
         phase = HEAD;
         sentNanos = System.nanoTime();
-        if (route.responseTimeoutMs() > 0 && responseTimer == null) {
-            responseTimer = exchange.getIoThread().executeAfter(this, route.responseTimeoutMs(), TimeUnit.MILLISECONDS);
+        if (route.responseTimeoutMs() > 0 && deadlines == null) {
+            ResponseDeadlines.of(exchange.getIoThread()).arm(this,
+                    sentNanos + TimeUnit.MILLISECONDS.toNanos(route.responseTimeoutMs()));
         }
         writeHead();
     }
@@ -804,9 +806,10 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         fail();
     }
 
-    private void responseTimedOut() {
-        responseTimer = null;
-        if (phase != HEAD || exchange.isResponseStarted()) {
+    /** The response deadline passed (called by {@link ResponseDeadlines}). */
+    void responseTimedOut() {
+        boolean waiting = phase == HEAD || (phase == CONNECTING && staleRetried);
+        if (!waiting || exchange.isResponseStarted()) {
             return;
         }
         failure = Failure.RESPONSE_TIMEOUT;
@@ -821,9 +824,8 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     }
 
     private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.remove();
-            responseTimer = null;
+        if (deadlines != null) {
+            deadlines.disarm(this);
         }
     }
 

@@ -49,17 +49,31 @@ final class ResponseHead {
      * complete yet.
      */
     static int end(ByteBuffer buf, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (buf.get(i) == '\n') {
-                if (i + 1 < to && buf.get(i + 1) == '\n') {
-                    return i + 2;
+        int n = to - from;
+        if (n <= 0) {
+            return -1;
+        }
+        byte[] b = scratch(n);
+        buf.get(from, b, 0, n); // one bulk copy: scanning a direct buffer byte by byte costs a bounds check each
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '\n') {
+                if (i + 1 < n && b[i + 1] == '\n') {
+                    return from + i + 2;
                 }
-                if (i + 2 < to && buf.get(i + 1) == '\r' && buf.get(i + 2) == '\n') {
-                    return i + 3;
+                if (i + 2 < n && b[i + 1] == '\r' && b[i + 2] == '\n') {
+                    return from + i + 3;
                 }
             }
         }
         return -1;
+    }
+
+    private static byte[] scratch(int n) {
+        byte[][] holder = SCRATCH.get();
+        if (holder[0].length < n) {
+            holder[0] = new byte[Math.max(n, holder[0].length * 2)];
+        }
+        return holder[0];
     }
 
     /**
@@ -70,11 +84,7 @@ final class ResponseHead {
      */
     String parse(ByteBuffer buf, int from, int end, HeaderMap out) {
         int n = end - from;
-        byte[][] holder = SCRATCH.get();
-        if (holder[0].length < n) {
-            holder[0] = new byte[Math.max(n, holder[0].length * 2)];
-        }
-        byte[] b = holder[0];
+        byte[] b = scratch(n);
         buf.get(from, b, 0, n);
         status = 0;
         contentLength = -1;
