@@ -68,6 +68,9 @@ public final class EdgeListener implements AutoCloseable {
                 .set(UndertowOptions.MAX_HEADER_SIZE, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 4096)
                 .set(UndertowOptions.MAX_HEADERS, limits.maxHeaderCount() + 16)
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, limits.idleTimeoutMs()))
+                // Body size is the edge's (BodyGuard: limits.maxBodyBytes, a route's own maxBodyBytes) with its own
+                // 413; Undertow's default 2 MiB entity limit would cut larger allowed bodies with a bare error.
+                .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .set(UndertowOptions.ENABLE_HTTP2, false)
                 .getMap();
         HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);

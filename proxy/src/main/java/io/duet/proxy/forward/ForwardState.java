@@ -101,6 +101,8 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     ForwardState nextDeadline;
     private long sentNanos;
     private boolean staleRetried;
+    /** The server whose failed connect was already reported to passive health for this request. */
+    private BackendServer failureReportedFor;
 
     // Request side.
     private PooledByteBuffer outPooled;
@@ -230,6 +232,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         failure = timedOut ? Failure.CONNECT_TIMEOUT : Failure.CONNECT_FAILED;
         server.metrics().connectErrors().inc();
         route.outcomes().onConnectFailure(server);
+        failureReportedFor = server;
         if (LOG.isDebugEnabled()) {
             LOG.debug("DUET-PROXY-0502 connect to {} failed: {}", server, timedOut ? "timeout" : cause);
         }
@@ -954,7 +957,9 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             countedActive = false;
             server.state().active().decrementAndGet();
             server.metrics().requestFinished(status, nanos);
-            route.outcomes().onResponse(server, status); // connect failures were reported when they happened
+            if (failureReportedFor != server) {
+                route.outcomes().onResponse(server, status); // a failed connect was reported when it happened
+            }
         }
     }
 
