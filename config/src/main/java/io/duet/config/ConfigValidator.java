@@ -636,6 +636,17 @@ public final class ConfigValidator {
                 }
                 range(op + ".maxEjectionPercent", "maxEjectionPercent", od.maxEjectionPercent(), 0, 100, "0-100");
             }
+            ServerLimit sl = pool.serverLimit();
+            if (sl != null) {
+                String lp = p + ".serverLimit";
+                if (sl.maxRequests() == null) {
+                    add(ConfigMessage.MISSING.at(lp + ".maxRequests", "maxRequests", "concurrent requests per server, 1-1000000"));
+                } else {
+                    range(lp + ".maxRequests", "maxRequests", sl.maxRequests(), 1, 1_000_000, "1-1000000");
+                }
+                range(lp + ".maxQueued", "maxQueued", sl.maxQueued(), 0, 1_000_000, "0-1000000");
+                timeout(lp + ".queueTimeoutMs", "queueTimeoutMs", sl.queueTimeoutMs());
+            }
             range(p + ".slowStartMs", "slowStartMs", pool.slowStartMs(), 0, ONE_DAY_MS, "0-86400000 ms (1 day)");
             range(p + ".panicThresholdPercent", "panicThresholdPercent", pool.panicThresholdPercent(), 0, 100, "0-100");
             Fallback fb = pool.fallback();

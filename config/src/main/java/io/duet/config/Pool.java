@@ -20,6 +20,7 @@ import java.util.List;
  * @param fallback               what to do when no server is available (default: 503)
  * @param hashKey                the request key of {@code hash} (required), {@code lblc} and {@code lblcr}
  *                               (default: the uri); no default object: null means not set
+ * @param serverLimit            concurrent requests per server with a queue and its timeout (absent: unlimited)
  */
 public record Pool(
         String name,
@@ -33,7 +34,8 @@ public record Pool(
         Long slowStartMs,
         Integer panicThresholdPercent,
         Fallback fallback,
-        HashKey hashKey) {
+        HashKey hashKey,
+        ServerLimit serverLimit) {
 
     public static final String ROUND_ROBIN = "round-robin";
     public static final String WEIGHTED_ROUND_ROBIN = "weighted-round-robin";
@@ -57,23 +59,29 @@ public record Pool(
     public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
                 Integer maxConnectionsPerServer, Affinity affinity) {
         this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     public Pool(String name, String balancer, List<Server> servers) {
         this(name, balancer, servers, null, null, null);
     }
 
+    /** This pool with another per-server request limit. */
+    public Pool withServerLimit(ServerLimit limit) {
+        return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, limit);
+    }
+
     /** This pool with another balancing key. */
     public Pool withHashKey(HashKey key) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, key);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, key, serverLimit);
     }
 
     /** This pool with other health settings (null keeps nothing: each argument replaces the field). */
     public Pool withHealth(HealthCheck healthCheck, OutlierDetection outlierDetection, Long slowStartMs,
                            Integer panicThresholdPercent, Fallback fallback) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit);
     }
 }

@@ -423,6 +423,26 @@ class ConfigValidatorTest {
                 .containsExactly(tuple("$.pools[4]", "DUET-CONFIG-0072", "pool 'unused' is not used by any route"));
     }
 
+    // serverLimit: maxRequests is required and bounded; the queue size and timeout are bounded.
+    @Test
+    void serverLimitRules() {
+        String doc = LISTENER + """
+                virtualHosts:
+                  - {name: v, defaultHost: true, routes: [{name: r1, match: {path: {prefix: /1}}, pool: a}, {name: r2, pool: b}]}
+                pools:
+                  - {name: a, servers: [{address: 10.0.0.1, port: 80}], serverLimit: {maxQueued: -1, queueTimeoutMs: 0}}
+                  - {name: b, servers: [{address: 10.0.0.2, port: 80}], serverLimit: {maxRequests: 0}}
+                """;
+        assertThat(errors(doc)).extracting(Violation::path, Violation::id).containsExactly(
+                e("$.pools[0].serverLimit.maxRequests", 11),
+                e("$.pools[0].serverLimit.maxQueued", 12),
+                e("$.pools[0].serverLimit.queueTimeoutMs", 12),
+                e("$.pools[1].serverLimit.maxRequests", 12));
+        assertThat(ConfigValidator.validate(yaml(LISTENER + HOST
+                + "pools: [{name: p, servers: [{address: 10.0.0.1, port: 80}], serverLimit: {maxRequests: 100}}]\n")))
+                .isEmpty();
+    }
+
     // Health settings: checks, outlier detection, slow start, panic, fallback and admin states (0130..0140).
     @Test
     void healthRules() {

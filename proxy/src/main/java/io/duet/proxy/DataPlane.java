@@ -89,6 +89,9 @@ public final class DataPlane implements AutoCloseable {
         this.connectionPools = new ConnectionPools(io);
         this.metrics = new ProxyMetrics(options.metrics());
         this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName(), health);
+        // Drain reports count the clients affinity still binds to a server (0 for pools without affinity).
+        health.stickyClients((pool, serverId) -> compiler.affinityTables().stickyClients(pool)
+                .map(counts -> counts.getOrDefault(serverId, 0)).orElse(0));
     }
 
     /** Starts listeners for a valid document. Blocks until every listener is bound. */
@@ -231,6 +234,13 @@ public final class DataPlane implements AutoCloseable {
             return Optional.empty();
         }
         return p.servers().stream().filter(b -> b.id().equals(serverId)).map(BackendServer::state).findFirst();
+    }
+
+    /** Requests of a pool waiting for a server slot now ({@code serverLimit}), or empty for an unknown pool. */
+    public Optional<Integer> queuedRequests(String pool) {
+        RuntimeSnapshot s = current.get();
+        BackendPool p = s == null ? null : s.pools().get(pool);
+        return p == null ? Optional.empty() : Optional.of(p.state().queued());
     }
 
     public MetricRegistry metrics() {

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * gzips responses that were sent uncompressed. The decision is taken when the response starts, on the response
- * headers as they are then (the backend's, copied by Undertow's ProxyHandler, or a local response's):
+ * headers as they are then (the backend's, copied by Duet's forwarder, or a local response's):
  * <ul>
  *   <li>the response is eligible when it has no Content-Encoding and no Content-Range, its status allows a body
  *       (not 1xx, 204, 206, 304), its Content-Type (without parameters) is one of the configured types (an entry

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Applies a route's response header rules to whatever response the exchange ends with (the backend's, as copied
- * by Undertow's ProxyHandler, a redirect, a fixed response or an error page), just before the response headers
+ * by Duet's forwarder, a redirect, a fixed response or an error page), just before the response headers
  * are written. Uses {@link HttpServerExchange#addResponseCommitListener}, which fires when the response channel is
  * created; wrappers added later (compression) see the response first, so these rules have the last word.
  *

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
  * prefix ending in {@code /} applies to anything below it. Otherwise the request passes unchanged. The result
  * always begins with {@code /} and never gains a doubled slash at the join.
  *
- * <p>How the new path reaches the backend: Undertow's ProxyHandler builds the backend request line from
- * {@link HttpServerExchange#getRequestURI()} (minus the resolved path, if any) plus {@code ?} and the raw query
+ * <p>How the new path reaches the backend: Duet's forwarder (ForwardState) builds the backend request line from
+ * {@link HttpServerExchange#getRequestURI()} plus {@code ?} and the raw query
  * string. So this handler rewrites the raw, still percent-encoded request URI: the part after the prefix is kept
  * byte for byte as the client (or the edge canonicaliser) encoded it, and the replacement is percent-encoded once
  * at compile time. It also sets the decoded request and relative paths to the new path and clears the resolved

@@ -19,7 +19,7 @@ public final class RouteActions {
      * The handler that runs {@code route}'s actions.
      *
      * @param route   a valid route (exactly one of pool, redirect, respond)
-     * @param forward the handler that forwards to the route's pool (Undertow's ProxyHandler with our ProxyClient);
+     * @param forward the handler that forwards to the route's pool (the Forwarder);
      *                used only when the route has a pool; may be null otherwise
      * @throws IllegalArgumentException when a part of the route cannot be compiled; the message names the field
      */

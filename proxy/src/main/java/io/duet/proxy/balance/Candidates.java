@@ -18,9 +18,10 @@ import java.util.List;
  * <ol>
  *   <li>servers of weight 0 are never candidates;</li>
  *   <li>the available primary servers; when the pool is in panic and at least one primary is available, every
- *       primary instead, up or not (Envoy's panic threshold: spread rather than bury the survivors);</li>
+ *       primary in service instead, up or not (Envoy's panic threshold: spread rather than bury the survivors);</li>
  *   <li>else the available backup servers;</li>
- *   <li>else, in panic, every primary (or every backup if all primaries have weight 0); else none (503).</li>
+ *   <li>else, in panic, every primary in service (or every backup if all primaries have weight 0); else none (503).
+ *       "In service": not in drain or maintenance; panic never overrides an operator.</li>
  * </ol>
  * Effective weight of a candidate: its configured weight (1 for unweighted algorithms) times its slow-start
  * {@link io.duet.proxy.pool.ServerState#weightFactor()}, clamped to [0.01, 1].
@@ -108,11 +109,11 @@ final class Candidates<T> {
         boolean panic = pool.panic();
         BackendServer[] chosen = available(primaries);
         if (chosen.length > 0) {
-            chosen = panic ? primaries : chosen;
+            chosen = panic ? inService(primaries) : chosen;
         } else {
             chosen = available(backups);
             if (chosen.length == 0 && panic) {
-                chosen = primaries.length > 0 ? primaries : backups;
+                chosen = inService(primaries.length > 0 ? primaries : backups);
             }
         }
         double[] weights = new double[chosen.length];
@@ -125,6 +126,27 @@ final class Candidates<T> {
             position[s.index()] = i;
         }
         return new View<>(generation, chosen, weights, position, deriver.derive(chosen, weights));
+    }
+
+    /** The servers not in drain or maintenance (panic never overrides an operator). */
+    private static BackendServer[] inService(BackendServer[] servers) {
+        int n = 0;
+        for (BackendServer s : servers) {
+            if (s.state().inService()) {
+                n++;
+            }
+        }
+        if (n == servers.length) {
+            return servers;
+        }
+        BackendServer[] out = new BackendServer[n];
+        int i = 0;
+        for (BackendServer s : servers) {
+            if (s.state().inService()) {
+                out[i++] = s;
+            }
+        }
+        return out;
     }
 
     private static BackendServer[] available(BackendServer[] servers) {

@@ -18,7 +18,7 @@ public final class ErrorPages {
         }
         ForwardState st = exchange.getAttachment(ForwardState.KEY);
         if (st != null && exchange.getStatusCode() == 503 && st.failure() != ForwardState.Failure.NO_SERVER
-                && st.failure() != ForwardState.Failure.QUEUE_FULL) {
+                && st.failure() != ForwardState.Failure.QUEUE_FULL && st.failure() != ForwardState.Failure.QUEUE_TIMEOUT) {
             // Undertow's proxy answers a bare 503 when a backend fails; say what really happened.
             exchange.setStatusCode(statusOf(st));
         }
@@ -46,6 +46,7 @@ public final class ErrorPages {
         switch (st.failure()) {
             case NO_SERVER:
             case QUEUE_FULL:
+            case QUEUE_TIMEOUT:
                 return 503;
             case CONNECT_TIMEOUT:
             case RESPONSE_TIMEOUT:
@@ -64,7 +65,9 @@ public final class ErrorPages {
             case NO_SERVER:
                 return "pool '" + st.pool() + "': no server is up";
             case QUEUE_FULL:
-                return "pool '" + st.pool() + "': every connection is busy and the queue is full";
+                return "pool '" + st.pool() + "': every server is at its request limit and the queue is full";
+            case QUEUE_TIMEOUT:
+                return "pool '" + st.pool() + "': every server stayed at its request limit for the whole queue timeout";
             case CONNECT_TIMEOUT:
                 return "pool '" + st.pool() + "': connecting to the server timed out" + server;
             case RESPONSE_TIMEOUT:

@@ -5,7 +5,9 @@ import io.duet.proxy.balance.RequestView;
 import io.duet.proxy.balance.ResponseLatency;
 import io.duet.proxy.edge.CanonicalPath;
 import io.duet.proxy.pool.BackendConnection;
+import io.duet.config.ServerLimit;
 import io.duet.proxy.pool.BackendPool;
+import io.duet.proxy.pool.PoolState;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ServerConnections;
 import io.undertow.connector.PooledByteBuffer;
@@ -25,6 +27,7 @@ import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
@@ -33,6 +36,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Forwards one exchange to a server of a pool over HTTP/1.1 and streams the answer back: the per-request state
@@ -53,13 +57,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: every method runs on the exchange's I/O thread and never blocks.
  */
 public final class ForwardState implements Runnable, RequestView, BackendConnection.User,
-        ServerConnections.ConnectCallback {
+        ServerConnections.ConnectCallback, PoolState.Waiter {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardState.class);
     public static final AttachmentKey<ForwardState> KEY = AttachmentKey.create(ForwardState.class);
 
     /** Why forwarding failed, which decides the status and error id the client gets. */
     public enum Failure {
-        NONE, NO_SERVER, CONNECT_FAILED, CONNECT_TIMEOUT, QUEUE_FULL, RESPONSE_TIMEOUT, NOT_RETRIED
+        NONE, NO_SERVER, CONNECT_FAILED, CONNECT_TIMEOUT, QUEUE_FULL, QUEUE_TIMEOUT, RESPONSE_TIMEOUT, NOT_RETRIED
     }
 
     private static final int START = 0;
@@ -69,6 +73,14 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     private static final int BODY_CHUNKED = 4;
     private static final int BODY_UNTIL_CLOSE = 5;
     private static final int DONE = 6;
+    private static final int QUEUED_PHASE = 7;
+
+    private static final int NOT_QUEUED = 0;
+    private static final int QUEUED = 1;
+    private static final int GRANTED = 2;
+    private static final int GAVE_UP = 3;
+    private static final AtomicIntegerFieldUpdater<ForwardState> QUEUE =
+            AtomicIntegerFieldUpdater.newUpdater(ForwardState.class, "queueState");
 
     /** Room before the data of a request body chunk for its size line. */
     private static final int CHUNK_HEADER = 18;
@@ -93,6 +105,10 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     boolean countedActive;
 
     private int phase = START;
+    /** The server whose in-flight count (and serverLimit slot) this request holds, or {@code null}. */
+    private BackendServer slot;
+    private volatile int queueState;
+    private XnioExecutor.Key queueTimer;
     private BackendConnection connection;
     // Response deadline, linked into the I/O thread's ResponseDeadlines while armed.
     long deadlineNanos;
@@ -184,14 +200,51 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             fail();
             return;
         }
+        ServerLimit limit = backendPool.serverLimit();
+        if (limit == null) {
+            s.state().active().incrementAndGet();
+        } else if (!PoolState.tryAcquire(s, limit.maxRequests())) {
+            s = acquireAny(s, limit.maxRequests());
+            if (s == null) {
+                waitForSlot(limit);
+                return;
+            }
+        }
+        slot = s;
+        proceed(s);
+    }
+
+    /**
+     * Another candidate with a free slot when {@code full} is at its limit, or {@code null}. Asks the balancer again
+     * with the full servers excluded, so the choice keeps the algorithm's order.
+     */
+    private BackendServer acquireAny(BackendServer full, int max) {
+        long mask = excluded | bit(full);
+        for (int i = 0; i < backendPool.servers().size(); i++) {
+            BackendServer c = backendPool.balancer().pick(this, mask);
+            if (c == null) {
+                return null;
+            }
+            if (PoolState.tryAcquire(c, max)) {
+                return c;
+            }
+            mask |= bit(c);
+        }
+        return null;
+    }
+
+    private static long bit(BackendServer s) {
+        return s.index() < 64 ? 1L << s.index() : 0;
+    }
+
+    /** Sends the request to {@code s}, whose slot this request holds. */
+    private void proceed(BackendServer s) {
         if (attempts > 0) {
             s.metrics().retries().inc();
         }
         attempts++;
         server = s;
-        if (s.index() < 64) {
-            excluded |= 1L << s.index();
-        }
+        excluded |= bit(s);
         failure = Failure.NONE;
         phase = CONNECTING;
         BackendConnection c = s.connections().acquire(exchange.getIoThread());
@@ -200,6 +253,85 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         } else {
             s.connections().connect(exchange.getIoThread(), this, backendPool.connectTimeoutMs());
         }
+    }
+
+    /** Lets go of this request's slot on its server: to the first queued request, else released. */
+    private void releaseSlot() {
+        BackendServer s = slot;
+        if (s == null) {
+            return;
+        }
+        slot = null;
+        ServerLimit limit = backendPool.serverLimit();
+        if (limit == null) {
+            s.state().active().decrementAndGet();
+        } else {
+            backendPool.state().slotFreed(s, limit.maxRequests());
+        }
+    }
+
+    // ---- waiting for a slot (every candidate at serverLimit.maxRequests); the rare path, so it may allocate
+
+    private void waitForSlot(ServerLimit limit) {
+        PoolState pool = backendPool.state();
+        QUEUE.set(this, QUEUED);
+        if (!pool.enqueue(this, limit.maxQueued())) {
+            QUEUE.set(this, NOT_QUEUED);
+            failure = Failure.QUEUE_FULL;
+            backendPool.metrics().noServerAvailable().inc();
+            fail();
+            return;
+        }
+        phase = QUEUED_PHASE;
+        queueTimer = exchange.getIoThread().executeAfter(this::queueTimedOut, limit.queueTimeoutMs(),
+                TimeUnit.MILLISECONDS);
+        // A slot may have been freed between the full check and the enqueue: try once more.
+        BackendServer s = backendPool.balancer().pick(this, excluded);
+        if (s != null && PoolState.tryAcquire(s, limit.maxRequests())) {
+            if (grant(s)) {
+                pool.leave(this);
+            } else {
+                pool.slotFreed(s, limit.maxRequests());
+            }
+        }
+    }
+
+    /** Any thread: the pool hands this waiting request a slot on {@code s}. */
+    @Override
+    public boolean grant(BackendServer s) {
+        if (!QUEUE.compareAndSet(this, QUEUED, GRANTED)) {
+            return false;
+        }
+        if (exchange.isInIoThread()) {
+            slotGranted(s);
+        } else {
+            exchange.getIoThread().execute(() -> slotGranted(s));
+        }
+        return true;
+    }
+
+    private void slotGranted(BackendServer s) {
+        if (queueTimer != null) {
+            queueTimer.remove();
+            queueTimer = null;
+        }
+        slot = s;
+        if (exchange.isComplete() || phase != QUEUED_PHASE) {
+            releaseSlot();
+            return;
+        }
+        proceed(s);
+    }
+
+    private void queueTimedOut() {
+        queueTimer = null;
+        if (!QUEUE.compareAndSet(this, QUEUED, GAVE_UP)) {
+            return; // granted at the same moment: the grant task runs next
+        }
+        backendPool.state().leave(this);
+        failure = Failure.QUEUE_TIMEOUT;
+        backendPool.metrics().noServerAvailable().inc();
+        fail();
     }
 
     @Override
@@ -212,7 +344,6 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         c.attach(this);
         if (!countedActive) {
             countedActive = true;
-            server.state().active().incrementAndGet();
             server.metrics().requestStarted();
         }
         phase = HEAD;
@@ -234,9 +365,14 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         route.outcomes().onConnectFailure(server);
         failureReportedFor = server;
         if (LOG.isDebugEnabled()) {
-            LOG.debug("DUET-PROXY-0502 connect to {} failed: {}", server, timedOut ? "timeout" : cause);
+            LOG.debug("DUET-PROXY-0111 connect to {} failed: {}", server, timedOut ? "timeout" : cause);
         }
         if (attempts <= route.retries() && Idempotent.method(exchange.getRequestMethod()) && !exchange.isComplete()) {
+            if (countedActive) {
+                countedActive = false; // a stale keep-alive retry counted the first connection
+                server.metrics().requestFinished(0, System.nanoTime() - startNanos);
+            }
+            releaseSlot();
             attempt();
         } else {
             fail();
@@ -405,7 +541,15 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             clientBroken(new IOException("the request body was already consumed"));
             return;
         }
-        requestChannel.getReadSetter().set((ChannelListener<StreamSourceChannel>) ch -> pumpBody());
+        requestChannel.getReadSetter().set((ChannelListener<StreamSourceChannel>) ch -> {
+            if (out != null && out.hasRemaining()) {
+                // A read event queued before reads were suspended (Undertow wakes readers up through a task when it
+                // holds buffered bytes): the buffer still holds bytes for the server, so wait for its write event.
+                ch.suspendReads();
+                return;
+            }
+            pumpBody();
+        });
         pumpBody();
     }
 
@@ -663,7 +807,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         } catch (IOException e) {
             // A malformed chunked body from the server: the client gets a truncated response.
             if (LOG.isDebugEnabled()) {
-                LOG.debug("DUET-PROXY-0502 {} sent a malformed body: {}", server, e.getMessage());
+                LOG.debug("DUET-PROXY-0113 {} sent a malformed chunked body: {}", server, e.getMessage());
             }
             abortBoth();
             return false;
@@ -778,7 +922,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             cancelResponseTimer();
             failure = Failure.NOT_RETRIED;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("DUET-PROXY-0502 {} closed the connection before answering: {}", server, cause);
+                LOG.debug("DUET-PROXY-0112 {} closed the connection before answering: {}", server, cause);
             }
             releaseInBuffer();
             fail();
@@ -796,7 +940,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     }
 
     private void badResponse(String why) {
-        LOG.warn("DUET-PROXY-0503 invalid response from server {} of pool '{}': {}; answering 502",
+        LOG.warn("DUET-PROXY-0110 invalid response head from server '{}' of pool '{}': {}; answered 502, connection closed",
                 server.id(), backendPool.name(), why);
         BackendConnection c = connection;
         connection = null;
@@ -953,9 +1097,16 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
         long nanos = System.nanoTime() - startNanos;
         backendPool.metrics().requestFinished(status, nanos);
+        if (QUEUE.get(this) == QUEUED && QUEUE.compareAndSet(this, QUEUED, GAVE_UP)) {
+            backendPool.state().leave(this); // the client left while its request waited for a slot
+        }
+        if (queueTimer != null) {
+            queueTimer.remove();
+            queueTimer = null;
+        }
+        releaseSlot();
         if (countedActive) {
             countedActive = false;
-            server.state().active().decrementAndGet();
             server.metrics().requestFinished(status, nanos);
             if (failureReportedFor != server) {
                 route.outcomes().onResponse(server, status); // a failed connect was reported when it happened

@@ -26,8 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * X-Real-IP and Forwarded are replaced by Duet's own values and the request id is generated; from a trusted proxy
  * they are extended (X-Forwarded-For and Forwarded get the peer appended) or kept.
  *
- * <p>Undertow's ProxyHandler then sets X-Forwarded-For/-Proto/-Port/-Server itself (configured to reuse what is
- * present), so untrusted values never survive because they are removed here first.
+ * <p>The forwarder ({@link ForwardState}) then writes X-Forwarded-For (a trusted list gets {@code ", "} and the peer
+ * appended), and X-Forwarded-Proto/-Port when absent, so untrusted values never survive: they are removed here.
  *
  * <p>I/O thread; allocation is a few strings per request.
  */

@@ -224,6 +224,7 @@ final class ServerHealth {
         boolean initial = current == null;
         state.setAvailable(available);
         state.setAcceptsSticky(sticky);
+        state.setInService(!Server.MAINTENANCE.equals(admin) && !Server.DRAIN.equals(admin));
         // Slow start when a server comes back, and for a server a reload adds (not for those of the first document).
         boolean comesIn = initial ? pool.registry.applied() : !wasAvailable;
         if (available && comesIn && pool.slowStartMs() > 0) {

@@ -13,10 +13,11 @@ import java.util.List;
  * @param balancer         picks among the servers that may take traffic
  * @param connectTimeoutMs connect timeout to a server
  * @param metrics          metrics of the pool
- * @param state            live state of the pool (panic), kept across reloads
+ * @param state            live state of the pool (panic, queue), kept across reloads
+ * @param serverLimit      concurrent requests per server and the queue, or {@code null} when unlimited
  */
 public record BackendPool(String name, List<BackendServer> servers, LoadBalancer balancer, long connectTimeoutMs,
-                          PoolMetrics metrics, PoolState state) {
+                          PoolMetrics metrics, PoolState state, io.duet.config.ServerLimit serverLimit) {
     public BackendPool {
         servers = List.copyOf(servers);
     }

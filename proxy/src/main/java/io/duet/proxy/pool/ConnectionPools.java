@@ -61,7 +61,7 @@ public final class ConnectionPools implements AutoCloseable {
         }
         long connectTimeout = spec.connectTimeoutMs() != null ? spec.connectTimeoutMs() : defaultConnectTimeoutMs;
         return new BackendPool(spec.name(), servers, Balancers.of(spec, servers, poolState), connectTimeout,
-                metrics.forPool(spec.name()), poolState);
+                metrics.forPool(spec.name()), poolState, spec.serverLimit());
     }
 
     /** Closes the connection pools no pool in {@code inUse} refers to. */

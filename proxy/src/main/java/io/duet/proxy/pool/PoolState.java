@@ -1,5 +1,7 @@
 package io.duet.proxy.pool;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +35,79 @@ public final class PoolState {
      */
     public long generation() {
         return generation.get();
+    }
+
+    // ---- the queue of requests waiting for a server slot (serverLimit), shared by every I/O thread
+
+    /** A request waiting for a slot on any server of the pool. */
+    public interface Waiter {
+        /**
+         * Gives the waiter a slot on {@code server}, already counted in its active requests. False when the waiter
+         * stopped waiting (timed out, or its client left): the caller passes the slot on. Any thread; must not block.
+         */
+        boolean grant(BackendServer server);
+    }
+
+    private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+
+    /** Requests waiting now. */
+    public int queued() {
+        return queued.get();
+    }
+
+    /** Queues {@code w} unless {@code max} requests already wait. Any thread; lock-free. */
+    public boolean enqueue(Waiter w, int max) {
+        if (queued.incrementAndGet() > max) {
+            queued.decrementAndGet();
+            return false;
+        }
+        queue.add(w);
+        return true;
+    }
+
+    /** Takes {@code w} out of the queue (it stopped waiting). Any thread. */
+    public void leave(Waiter w) {
+        if (queue.remove(w)) {
+            queued.decrementAndGet();
+        }
+    }
+
+    /**
+     * Takes a slot on {@code server} when it has fewer than {@code max} requests in flight. Any thread; lock-free.
+     */
+    public static boolean tryAcquire(BackendServer server, int max) {
+        AtomicInteger active = server.state().active();
+        while (true) {
+            int n = active.get();
+            if (n >= max) {
+                return false;
+            }
+            if (active.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * A request let go of its slot on {@code server}: the slot goes to the first request still waiting (queued
+     * requests go first, as in HAProxy), else it is released. Any thread; lock-free.
+     */
+    public void slotFreed(BackendServer server, int max) {
+        while (true) {
+            Waiter w;
+            while ((w = queue.poll()) != null) {
+                queued.decrementAndGet();
+                if (w.grant(server)) {
+                    return;
+                }
+            }
+            server.state().active().decrementAndGet();
+            // A request may have queued between the poll and the release: if the slot is still free, hand it over.
+            if (queue.isEmpty() || !tryAcquire(server, max)) {
+                return;
+            }
+        }
     }
 
     /** Tells the balancers of this pool to rebuild their candidate set. Called after the change is written. */

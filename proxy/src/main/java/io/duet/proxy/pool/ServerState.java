@@ -17,6 +17,7 @@ public final class ServerState {
     private final PoolState pool;
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean available = true;
+    private volatile boolean inService = true;
     private volatile boolean acceptsSticky = true;
     private volatile double weightFactor = 1.0;
     /** Peak-EWMA of response latency in nanoseconds; 0 until the first sample. Written racily on I/O threads. */
@@ -50,6 +51,23 @@ public final class ServerState {
     public void setAvailable(boolean available) {
         if (this.available != available) {
             this.available = available;
+            pool.changed();
+        }
+    }
+
+    /**
+     * False while an operator has the server in drain or maintenance. Such a server is never a candidate, not even
+     * when the pool panics (panic spreads over servers that are down by health, not over servers taken out on
+     * purpose).
+     */
+    public boolean inService() {
+        return inService;
+    }
+
+    /** Health package only. */
+    public void setInService(boolean inService) {
+        if (this.inService != inService) {
+            this.inService = inService;
             pool.changed();
         }
     }

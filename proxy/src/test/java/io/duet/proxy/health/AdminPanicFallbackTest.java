@@ -35,7 +35,8 @@ class AdminPanicFallbackTest {
             servers.add(s.id().equals(server) ? s.withState(state, until) : s);
         }
         return new Pool(p.name(), p.balancer(), servers, p.connectTimeoutMs(), p.maxConnectionsPerServer(),
-                p.affinity(), p.healthCheck(), p.outlierDetection(), p.slowStartMs(), p.panicThresholdPercent(), p.fallback(), p.hashKey());
+                p.affinity(), p.healthCheck(), p.outlierDetection(), p.slowStartMs(), p.panicThresholdPercent(), p.fallback(), p.hashKey(),
+                p.serverLimit());
     }
 
     // Drain: no new requests, sticky clients until the deadline, in-flight requests reported until they end;
@@ -175,7 +176,7 @@ class AdminPanicFallbackTest {
             // Another weight for b and another balancer: a new snapshot, a unchanged.
             proxy.dataPlane().apply(doc(2, 1, p -> new Pool("p", Pool.WEIGHTED_ROUND_ROBIN, List.of(
                     p.servers().get(0), new Server("b", "127.0.0.1", b.port(), 3, null)), null, null,
-                    null, check, null, null, null, null, null), List.of(), a, b));
+                    null, check, null, null, null, null, null, null), List.of(), a, b));
             ServerHealthStatus after = status(proxy, "a");
             assertThat(after.state()).isEqualTo(HealthState.DOWN);
             assertThat(after.since()).isEqualTo(before.since());
