@@ -498,6 +498,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
 
     /** Everything in {@link #out} reached the socket: send more body, or the request is complete. */
     private void requestPartWritten() {
+        out = null; // flushed whole
         if (!hasBody() || requestWritten) {
             requestComplete();
             return;
@@ -613,6 +614,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             if (!flushOut()) {
                 return; // backendWritable resumes the pump
             }
+            out = null; // nothing pending: a read event may pump again
         }
     }
 
