@@ -130,29 +130,18 @@ final class Candidates<T> {
 
     /** The servers not in drain or maintenance (panic never overrides an operator). */
     private static BackendServer[] inService(BackendServer[] servers) {
-        int n = 0;
-        for (BackendServer s : servers) {
-            if (s.state().inService()) {
-                n++;
-            }
-        }
-        if (n == servers.length) {
-            return servers;
-        }
-        BackendServer[] out = new BackendServer[n];
-        int i = 0;
-        for (BackendServer s : servers) {
-            if (s.state().inService()) {
-                out[i++] = s;
-            }
-        }
-        return out;
+        return only(servers, s -> s.state().inService());
     }
 
     private static BackendServer[] available(BackendServer[] servers) {
+        return only(servers, s -> s.state().available());
+    }
+
+    /** The servers that pass {@code test}; the same array when all do (the common case allocates nothing). */
+    private static BackendServer[] only(BackendServer[] servers, java.util.function.Predicate<BackendServer> test) {
         int n = 0;
         for (BackendServer s : servers) {
-            if (s.state().available()) {
+            if (test.test(s)) {
                 n++;
             }
         }
@@ -162,7 +151,7 @@ final class Candidates<T> {
         BackendServer[] out = new BackendServer[n];
         int i = 0;
         for (BackendServer s : servers) {
-            if (s.state().available()) {
+            if (test.test(s)) {
                 out[i++] = s;
             }
         }

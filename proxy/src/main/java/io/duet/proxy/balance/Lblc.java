@@ -51,16 +51,26 @@ final class Lblc implements LoadBalancer {
         this.clock = clock;
     }
 
+    /** The hash of the request's key (a missing key hashes as the empty string). */
+    static long keyHash(RequestKey key, RequestView request) {
+        String k = key.read(request);
+        return Hash64.of(k == null ? "" : k);
+    }
+
+    /** The placement-table slot of a key hash. */
+    static int slot(long h) {
+        return (int) (h ^ (h >>> 32)) & (SLOTS - 1);
+    }
+
     @Override
     public BackendServer pick(RequestView request, long excluded) {
         Candidates.View<HashRing> v = candidates.view();
         if (v.servers.length == 0) {
             return null;
         }
-        String k = key.read(request);
-        long h = Hash64.of(k == null ? "" : k);
+        long h = keyHash(key, request);
         long now = clock.getAsLong();
-        int slot = (int) (h ^ (h >>> 32)) & (SLOTS - 1);
+        int slot = slot(h);
         Placement p = table.get(slot);
         boolean mine = p != null && p.key == h && now - p.usedNanos < IDLE_NANOS;
         int at = mine ? v.positionOf(p.server) : -1;

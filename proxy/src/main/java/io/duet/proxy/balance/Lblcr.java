@@ -58,10 +58,9 @@ final class Lblcr implements LoadBalancer {
         if (v.servers.length == 0) {
             return null;
         }
-        String k = key.read(request);
-        long h = Hash64.of(k == null ? "" : k);
+        long h = Lblc.keyHash(key, request);
         long now = clock.getAsLong();
-        int slot = (int) (h ^ (h >>> 32)) & (Lblc.SLOTS - 1);
+        int slot = Lblc.slot(h);
         ServerSet set = table.get(slot);
         boolean mine = set != null && set.key == h && now - set.usedNanos < Lblc.IDLE_NANOS;
         BackendServer[] members = mine ? set.members : new BackendServer[0];
@@ -146,9 +145,8 @@ final class Lblcr implements LoadBalancer {
 
     /** The members of the set of this request's key, for tests; empty when it has none. */
     List<BackendServer> members(RequestView request) {
-        String k = key.read(request);
-        long h = Hash64.of(k == null ? "" : k);
-        ServerSet set = table.get((int) (h ^ (h >>> 32)) & (Lblc.SLOTS - 1));
+        long h = Lblc.keyHash(key, request);
+        ServerSet set = table.get(Lblc.slot(h));
         return set == null || set.key != h ? List.of() : List.of(set.members);
     }
 }
