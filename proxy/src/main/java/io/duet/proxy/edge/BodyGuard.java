@@ -44,6 +44,11 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
     private volatile boolean finished;
     private XnioExecutor.Key timer;
 
+    /** True when the edge rejected the connection (it now answers and drains on its own). */
+    boolean headRejected() {
+        return head.rejected();
+    }
+
     BodyGuard(HttpServerExchange exchange, HeadGuardConduit head, EdgeSettings settings) {
         this.exchange = exchange;
         this.head = head;

@@ -33,6 +33,16 @@ public final class EdgeLimits {
         return true;
     }
 
+    /**
+     * True when the edge has taken this exchange's connection over (it answered 400/408/413 on its own and drains
+     * the client before closing). The caller must then leave the client connection alone: closing it now would
+     * reset it and lose the edge's answer. Thread of the exchange.
+     */
+    public static boolean connectionTakenOver(HttpServerExchange exchange) {
+        BodyGuard guard = exchange.getAttachment(BodyGuard.KEY);
+        return guard != null && guard.headRejected();
+    }
+
     /** The body limit in force for this exchange, or -1 when the exchange has no body guard. */
     public static long maxBody(HttpServerExchange exchange) {
         BodyGuard guard = exchange.getAttachment(BodyGuard.KEY);

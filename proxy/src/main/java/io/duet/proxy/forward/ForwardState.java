@@ -4,6 +4,7 @@ import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.balance.RequestView;
 import io.duet.proxy.balance.ResponseLatency;
 import io.duet.proxy.edge.CanonicalPath;
+import io.duet.proxy.edge.EdgeLimits;
 import io.duet.proxy.pool.BackendConnection;
 import io.duet.config.ServerLimit;
 import io.duet.proxy.pool.BackendPool;
@@ -992,6 +993,19 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     private void clientBroken(IOException e) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("client {} failed while sending the request body: {}", exchange.getSourceAddress(), e.toString());
+        }
+        if (EdgeLimits.connectionTakenOver(exchange)) {
+            // The edge answered (400 bad chunking, 408 slow body, 413 too large) and drains the client before it
+            // closes; closing here would reset the connection and lose that answer.
+            phase = DONE;
+            BackendConnection c = connection;
+            connection = null;
+            if (c != null) {
+                c.abort();
+            }
+            releaseInBuffer();
+            releaseOutBuffer();
+            return;
         }
         abortBoth();
     }
