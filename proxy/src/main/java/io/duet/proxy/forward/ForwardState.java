@@ -279,11 +279,12 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         if (!pool.enqueue(this, limit.maxQueued())) {
             QUEUE.set(this, NOT_QUEUED);
             failure = Failure.QUEUE_FULL;
-            backendPool.metrics().noServerAvailable().inc();
+            backendPool.metrics().queueFull().inc();
             fail();
             return;
         }
         phase = QUEUED_PHASE;
+        backendPool.metrics().queued().inc();
         queueTimer = exchange.getIoThread().executeAfter(this::queueTimedOut, limit.queueTimeoutMs(),
                 TimeUnit.MILLISECONDS);
         // A slot may have been freed between the full check and the enqueue: try once more.
@@ -331,7 +332,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         }
         backendPool.state().leave(this);
         failure = Failure.QUEUE_TIMEOUT;
-        backendPool.metrics().noServerAvailable().inc();
+        backendPool.metrics().queueTimeouts().inc();
         fail();
     }
 

@@ -49,6 +49,10 @@ class ServerLimitTest {
                 c.accessLog(), c.virtualHosts(), List.of(p))));
     }
 
+    private static long counter(ProxyFixture proxy, String family) {
+        return proxy.dataPlane().metrics().getCounters().get(family + "{pool=\"p\"}").getCount();
+    }
+
     private static CompletableFuture<HttpResponse<String>> send(ProxyFixture proxy, String path) {
         return proxy.client().sendAsync(HttpRequest.newBuilder(proxy.uri(path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -77,6 +81,8 @@ class ServerLimitTest {
         }
         assertThat(a.requests() + b.requests()).isEqualTo(3);
         assertThat(proxy.dataPlane().queuedRequests("p")).hasValue(0);
+        assertThat(counter(proxy, "duet_pool_queued_total")).isEqualTo(1);
+        assertThat(counter(proxy, "duet_pool_queue_full_total")).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> proxy.dataPlane().serverState("p", "a").orElseThrow()
                 .active().get() == 0 && proxy.dataPlane().serverState("p", "b").orElseThrow().active().get() == 0);
     }
@@ -96,6 +102,7 @@ class ServerLimitTest {
         assertThat(waitedMs).isGreaterThanOrEqualTo(250);
         assertThat(proxy.dataPlane().queuedRequests("p")).hasValue(0);
         assertThat(a.requests()).isEqualTo(1);
+        assertThat(counter(proxy, "duet_pool_queue_timeouts_total")).isEqualTo(1);
         release.countDown();
         assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
