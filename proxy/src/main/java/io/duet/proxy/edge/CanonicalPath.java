@@ -63,6 +63,9 @@ public final class CanonicalPath {
         if (raw.isEmpty() || raw.charAt(0) != '/') {
             throw new BadPathException("path must start with /");
         }
+        if (alreadyCanonical(raw)) {
+            return raw; // the common case: nothing to decode, merge or resolve, and nothing allocated
+        }
         // Pass 1: decode unreserved escapes, normalise the others, reject dangerous ones.
         StringBuilder norm = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
@@ -148,6 +151,22 @@ public final class CanonicalPath {
     }
 
     /** Decodes a canonical path (escapes are UTF-8). */
+    /**
+     * True when both passes below would return {@code raw} unchanged: printable ASCII only, no escape, no backslash,
+     * no empty segment and no segment starting with a dot (conservative: {@code /.well-known} takes the full path).
+     */
+    private static boolean alreadyCanonical(String raw) {
+        char prev = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '%' || c == '\\' || (prev == '/' && (c == '/' || c == '.'))) {
+                return false;
+            }
+            prev = c;
+        }
+        return true;
+    }
+
     static String decode(String canonical) throws BadPathException {
         if (canonical.indexOf('%') < 0) {
             return canonical;
