@@ -10,6 +10,7 @@ import org.xnio.conduits.AbstractStreamSinkConduit;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.Conduits;
+import io.duet.proxy.http1.ChunkedDecoder;
 import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.StreamSourceConduit;
@@ -87,6 +88,24 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     private int generation;
     private XnioExecutor.Key deadline;
 
+    // Transfer-Encoding: chunked in the current head, matched while the header lines stream by (see matchTe).
+    private static final byte[] TE_NAME = "transfer-encoding:".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] CHUNKED = "chunked".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final int TE_NAME_MATCH = 0;
+    private static final int TE_OTHER = 1;
+    private static final int TE_VALUE_WS = 2;
+    private static final int TE_VALUE = 3;
+    private static final int TE_TRAILING_WS = 4;
+    private int teState;
+    private int teIndex;
+    private boolean chunkedHead;
+    /** Index just after the head in the buffer of the scan that ended it. */
+    private int headEnd;
+    /** While a chunked request body streams through: its strict validator (null otherwise). */
+    private ChunkedDecoder chunkedBody;
+    /** Status code the scanner uses for a malformed chunked body (answered 400 DUET-EDGE-0401). */
+    private static final int BAD_CHUNKING = 491;
+
     HeadGuardConduit(StreamConnection connection, EdgeSettings settings) {
         super(connection.getSourceChannel().getConduit());
         this.connection = connection;
@@ -145,7 +164,17 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     public int read(ByteBuffer dst) throws IOException {
         int p = phase;
         if (p == PASS) {
-            return next.read(dst);
+            if (chunkedBody == null) {
+                return next.read(dst);
+            }
+            int pos = dst.position();
+            int n = next.read(dst);
+            if (n > 0 && validateBody(dst, pos, pos + n) >= 400) {
+                dst.position(pos);
+                reject(responseFor(BAD_CHUNKING));
+                return 0;
+            }
+            return n;
         }
         if (p == REJECTED) {
             throw new IOException("DUET-EDGE-0001 connection rejected by the edge");
@@ -156,6 +185,9 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
             return n;
         }
         int r = scan(dst, pos, pos + n);
+        if (r == DONE && chunkedBody != null) {
+            r = validateBody(dst, headEnd, pos + n);
+        }
         if (r >= 400) {
             // Undertow must not parse what we refused: hand it nothing and take the connection over.
             dst.position(pos);
@@ -170,7 +202,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
 
     @Override
     public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
-        if (phase == PASS) {
+        if (phase == PASS && chunkedBody == null) {
             return next.read(dsts, offs, len);
         }
         for (int i = offs; i < offs + len; i++) {
@@ -183,7 +215,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
 
     @Override
     public long transferTo(long position, long count, FileChannel target) throws IOException {
-        if (phase == PASS) {
+        if (phase == PASS && chunkedBody == null) {
             return next.transferTo(position, count, target);
         }
         return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
@@ -191,7 +223,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
 
     @Override
     public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-        if (phase == PASS) {
+        if (phase == PASS && chunkedBody == null) {
             return next.transferTo(count, throughBuffer, target);
         }
         return Conduits.transfer(this, count, throughBuffer, target);
@@ -329,9 +361,85 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
             case 490:
                 settings.events().proxyProtocolRejected();
                 return EdgeResponses.PROXY_REJECTED;
+            case BAD_CHUNKING:
+                settings.events().badRequest();
+                return EdgeResponses.BAD_FRAMING;
             default:
                 settings.events().badRequest();
                 return EdgeResponses.BAD_REQUEST;
+        }
+    }
+
+    /**
+     * Follows one byte of a header line against {@code Transfer-Encoding: chunked} (name case-insensitive, value
+     * exactly chunked with optional whitespace around it). The edge handler refuses any other Transfer-Encoding;
+     * this only decides whether the body that follows the head is validated as chunked.
+     */
+    private void matchTe(byte c) {
+        int lower = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        switch (teState) {
+            case TE_NAME_MATCH:
+                if (lower == TE_NAME[teIndex]) {
+                    if (++teIndex == TE_NAME.length) {
+                        teState = TE_VALUE_WS;
+                        teIndex = 0;
+                    }
+                } else {
+                    teState = TE_OTHER;
+                }
+                return;
+            case TE_VALUE_WS:
+                if (c == ' ' || c == '\t') {
+                    return;
+                }
+                teState = TE_VALUE;
+                // fall through to the value
+            case TE_VALUE:
+                if (teIndex < CHUNKED.length && lower == CHUNKED[teIndex]) {
+                    teIndex++;
+                } else if (teIndex == CHUNKED.length && (c == ' ' || c == '\t')) {
+                    teState = TE_TRAILING_WS;
+                } else {
+                    teState = TE_OTHER;
+                }
+                return;
+            case TE_TRAILING_WS:
+                if (c != ' ' && c != '\t') {
+                    teState = TE_OTHER;
+                }
+                return;
+            default:
+        }
+    }
+
+    /**
+     * Validates raw chunked body bytes {@code b[from, to)} strictly (sizes in hex, CRLF after each chunk's data,
+     * bounded extensions and trailers): Undertow's own decoder tolerates some malformed framing, and a proxy in
+     * front of Duet that reads the boundaries differently must never see two requests where Duet sees one.
+     *
+     * @return CONTINUE (more body to come), DONE (the body ended; what follows is the next request) or
+     *         {@link #BAD_CHUNKING}
+     */
+    private int validateBody(ByteBuffer b, int from, int to) {
+        ByteBuffer v = b.duplicate();
+        v.limit(to).position(from);
+        try {
+            while (true) {
+                long avail = chunkedBody.next(v);
+                if (avail == ChunkedDecoder.DONE) {
+                    chunkedBody = null;
+                    return DONE;
+                }
+                int skip = (int) Math.min(avail, v.remaining());
+                if (skip == 0) {
+                    return CONTINUE;
+                }
+                v.position(v.position() + skip);
+                chunkedBody.consumed(skip);
+            }
+        } catch (IOException e) {
+            chunkedBody = null;
+            return BAD_CHUNKING;
         }
     }
 
@@ -348,6 +456,10 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
         lineBytes = 0;
         headerBytes = 0;
         headerCount = 0;
+        teState = TE_NAME_MATCH;
+        teIndex = 0;
+        chunkedHead = false;
+        chunkedBody = null;
     }
 
     /**
@@ -400,8 +512,17 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
                 if (c == '\n') {
                     if (lineBytes == 0) {
                         headEnded();
+                        headEnd = i + 1;
+                        if (chunkedHead) {
+                            chunkedBody = new ChunkedDecoder();
+                        }
                         return DONE;
                     }
+                    if ((teState == TE_VALUE && teIndex == CHUNKED.length) || teState == TE_TRAILING_WS) {
+                        chunkedHead = true;
+                    }
+                    teState = TE_NAME_MATCH;
+                    teIndex = 0;
                     if (++headerCount > settings.maxHeaderCount()) {
                         settings.events().tooManyHeaders();
                         return 431;
@@ -412,6 +533,9 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
                         return 400; // obs-fold (or whitespace before the first field): RFC 9112 5.2, 2.2
                     }
                     lineBytes++;
+                    if (teState != TE_OTHER) {
+                        matchTe(c);
+                    }
                 }
                 if (++headerBytes > settings.maxHeaderBytes()) {
                     settings.events().headersTooLarge();

@@ -2,6 +2,7 @@ package io.duet.proxy.forward;
 
 import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.balance.RequestView;
+import io.duet.proxy.http1.ChunkedDecoder;
 import io.duet.proxy.balance.ResponseLatency;
 import io.duet.proxy.edge.CanonicalPath;
 import io.duet.proxy.edge.EdgeLimits;

@@ -60,12 +60,16 @@ class EdgeFramingTest {
         }
     }
 
-    // A malformed chunk size never reaches the handler as a body: Undertow's chunked decoder closes the connection.
+    // A malformed chunk size never reaches the handler as a body: the edge's strict chunk check answers 400
+    // DUET-EDGE-0401 and closes the connection.
     @Test
     void malformedChunkSizeClosesTheConnection() {
         server.start(EdgeServer.limits(null, null, null, null, null, null, null, null, null));
         try (RawHttp c = RawHttp.connect(server.address())) {
             c.send("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
+            RawHttp.Response r = c.readResponse();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.body()).contains("DUET-EDGE-0401").doesNotContain("method=");
             c.assertClosedWithin(Duration.ofSeconds(3));
         }
     }

@@ -1,5 +1,7 @@
 package io.duet.proxy.forward;
 
+import io.duet.proxy.http1.ChunkedDecoder;
+
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import org.junit.jupiter.api.Test;
@@ -148,7 +150,7 @@ class ResponseFramingTest {
     // Malformed chunked framing is an error, never guessed: bad size, missing CRLF after data, oversized size.
     @ParameterizedTest
     @ValueSource(strings = {"zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n", "12345678901234567\r\n", "\r\n",
-            "5\r\nhello\r\n0\r\n\rX"})
+            "5\r\nhello\r\n0\r\n\rX", "5 x\r\nhello\r\n0\r\n\r\n"})
     void malformedChunkedIsAnError(String wire) {
         ChunkedDecoder d = new ChunkedDecoder();
         ByteBuffer buf = ByteBuffer.wrap(wire.getBytes(StandardCharsets.ISO_8859_1));

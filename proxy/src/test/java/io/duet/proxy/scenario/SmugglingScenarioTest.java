@@ -77,6 +77,46 @@ class SmugglingScenarioTest {
         assertThat(backend.requests().size() - requestsBefore).as("requests the backend saw").isZero();
     }
 
+    // Malformed chunked framing (sizes that are not hex, data not followed by CRLF, sizes that overflow, chunk lines
+    // split by a bare LF inside the size) is refused at the edge with 400 DUET-EDGE-0401 and a closed connection,
+    // whatever Undertow's own decoder would have tolerated; the backend never receives a complete request.
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "zz\r\nhello\r\n0\r\n\r\n",
+            "5\r\nhelloXX0\r\n\r\n",
+            "5\r\nhello0\r\n\r\n",
+            "fffffffffffffffff\r\nx\r\n0\r\n\r\n",
+            "-5\r\nhello\r\n0\r\n\r\n",
+            "5 x\r\nhello\r\n0\r\n\r\n",
+    })
+    void malformedChunkedBodyRefused(String body) {
+        String head = "POST /upload HTTP/1.1\r\nHost: x.test\r\nTransfer-Encoding: chunked\r\n\r\n";
+        try (RawHttp c = RawHttp.connect(address(proxy.port()))) {
+            RawHttp.Response r = c.send(head + body + "GET /smuggled HTTP/1.1\r\nHost: x.test\r\n\r\n").readResponse();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.body()).contains("DUET-EDGE-0401");
+            c.assertClosedWithin(Duration.ofSeconds(3));
+        }
+        assertThat(backend.requests().size() - requestsBefore).as("complete requests the backend saw").isZero();
+    }
+
+    // A well-formed chunked body (extensions, trailers, split anywhere) passes the edge's strict check, and the
+    // request pipelined behind it is answered on the same connection.
+    @Test
+    void wellFormedChunkedBodyAndPipelinedRequestPass() {
+        String head = "POST /upload HTTP/1.1\r\nHost: x.test\r\nTransfer-Encoding: Chunked \r\n\r\n";
+        String body = "3;ext=\"v\"\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: 1\r\n\r\n";
+        try (RawHttp c = RawHttp.connect(address(proxy.port()))) {
+            c.sendSlowly(head + body.substring(0, 9), 4, Duration.ofMillis(5));
+            c.send(body.substring(9) + "GET /next HTTP/1.1\r\nHost: x.test\r\n\r\n");
+            RawHttp.Response first = c.readResponse();
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.body()).isEqualTo("okabcde");
+            RawHttp.Response second = c.readResponse();
+            assertThat(second.status()).isEqualTo(200);
+        }
+    }
+
     // Transfer-Encoding in an HTTP/1.0 request is refused the same way.
     @Test
     void chunkedInHttp10Refused() {

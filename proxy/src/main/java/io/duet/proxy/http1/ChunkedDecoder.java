@@ -1,4 +1,4 @@
-package io.duet.proxy.forward;
+package io.duet.proxy.http1;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
  * data, or an oversized line is an {@link IOException}: the connection cannot be trusted after it.
  * One decoder per response; I/O thread.
  */
-final class ChunkedDecoder {
-    static final long DONE = -1;
+public final class ChunkedDecoder {
+    public static final long DONE = -1;
     static final int MAX_LINE = 4096;
     static final int MAX_TRAILERS = 16 * 1024;
 
@@ -25,6 +25,7 @@ final class ChunkedDecoder {
     private static final int TRAILER_LINE = 7;
     private static final int FINAL_LF = 8;
     private static final int FINISHED = 9;
+    private static final int SIZE_BWS = 10;
 
     private int state = SIZE;
     private long remaining;
@@ -39,7 +40,7 @@ final class ChunkedDecoder {
      * starts at the buffer's position), 0 when more input is needed, or {@link #DONE} after the last chunk and its
      * trailers (the position is then just after the body)
      */
-    long next(ByteBuffer buf) throws IOException {
+    public long next(ByteBuffer buf) throws IOException {
         while (true) {
             if (state == DATA) {
                 return remaining;
@@ -61,8 +62,11 @@ final class ChunkedDecoder {
                         remaining = remaining << 4 | v;
                     } else if (digits == 0) {
                         throw new IOException("chunk size is not hexadecimal");
-                    } else if (c == ';' || c == ' ' || c == '\t') {
+                    } else if (c == ';') {
                         state = EXTENSION;
+                        lineBytes = 0;
+                    } else if (c == ' ' || c == '\t') {
+                        state = SIZE_BWS; // only whitespace before a ';' may follow (RFC 9112 7.1.1 BWS)
                         lineBytes = 0;
                     } else if (c == '\r') {
                         state = SIZE_LF;
@@ -73,6 +77,17 @@ final class ChunkedDecoder {
                     }
                     break;
                 }
+                case SIZE_BWS:
+                    if (c == ';') {
+                        state = EXTENSION;
+                    } else if (c == '\r') {
+                        state = SIZE_LF;
+                    } else if (c == '\n') {
+                        endSizeLine();
+                    } else if ((c != ' ' && c != '\t') || ++lineBytes > MAX_LINE) {
+                        throw new IOException("chunk size followed by something other than an extension");
+                    }
+                    break;
                 case EXTENSION:
                     if (c == '\n') {
                         endSizeLine();
@@ -132,7 +147,7 @@ final class ChunkedDecoder {
     }
 
     /** The caller passed on {@code n} data bytes of the current chunk. */
-    void consumed(long n) {
+    public void consumed(long n) {
         remaining -= n;
         if (remaining == 0) {
             state = DATA_CR;
