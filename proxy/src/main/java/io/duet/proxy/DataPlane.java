@@ -236,6 +236,16 @@ public final class DataPlane implements AutoCloseable {
         return p.servers().stream().filter(b -> b.id().equals(serverId)).map(BackendServer::state).findFirst();
     }
 
+    /** Connections open now from this node to a server of the current snapshot (busy and idle), or empty. */
+    public Optional<Integer> openConnections(String pool, String serverId) {
+        RuntimeSnapshot s = current.get();
+        BackendPool p = s == null ? null : s.pools().get(pool);
+        if (p == null) {
+            return Optional.empty();
+        }
+        return p.servers().stream().filter(b -> b.id().equals(serverId)).map(b -> b.connections().open()).findFirst();
+    }
+
     /** Requests of a pool waiting for a server slot now ({@code serverLimit}), or empty for an unknown pool. */
     public Optional<Integer> queuedRequests(String pool) {
         RuntimeSnapshot s = current.get();

@@ -26,6 +26,7 @@ import static io.duet.proxy.scenario.Scenarios.get;
 import static io.duet.proxy.scenario.Scenarios.pool;
 import static io.duet.proxy.scenario.Scenarios.server;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Duet's own HTTP/1.1 forwarder on the wire: response framings (Content-Length, chunked with extensions and trailers,
@@ -64,6 +65,31 @@ class ForwarderWireTest {
             }
         }
         assertThat(b.connections()).isEqualTo(1);
+    }
+
+    // A server that closes its idle keep-alive connections: the pool notices the close (idle connections keep
+    // reading) and drops the connection, so the next request and a POST after it open new ones and succeed.
+    @Test
+    void idleConnectionClosedByTheServerIsDropped() throws Exception {
+        RawBackend b = track(RawBackend.start("b", (req, ex) -> {
+            ex.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            ex.close(); // keep-alive announced, closed right after: the connection dies idle in Duet's pool
+        }));
+        ProxyFixture proxy = proxy(pool("p", server("b", b.port())));
+        try (RawHttp c = RawHttp.connect(address(proxy.port()))) {
+            assertThat(c.send(get("/1")).readResponse().body()).isEqualTo("ok");
+            // The pool saw the server's close and dropped the idle connection.
+            await().atMost(java.time.Duration.ofSeconds(5)).until(() -> proxy.dataPlane().openConnections("p", "b")
+                    .orElseThrow() == 0);
+            c.send("POST /2 HTTP/1.1\r\nHost: " + Scenarios.HOST + "\r\nContent-Length: 2\r\n\r\nhi");
+            RawHttp.Response post = c.readResponse();
+            assertThat(post.status()).isEqualTo(200);
+            await().atMost(java.time.Duration.ofSeconds(5)).until(() -> proxy.dataPlane().openConnections("p", "b")
+                    .orElseThrow() == 0);
+            assertThat(c.send(get("/3")).readResponse().body()).isEqualTo("ok");
+        }
+        assertThat(b.connections()).isEqualTo(3);
+        assertThat(b.requests()).hasSize(3);
     }
 
     // A chunked response with chunk extensions and trailers reaches the client whole; the connection is reused.
