@@ -648,7 +648,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             return;
         }
         if (in == null) {
-            inPooled = exchange.getConnection().getByteBufferPool().allocate();
+            inPooled = server.connections().readBuffers().allocate();
             in = inPooled.getBuffer();
             in.clear();
         }

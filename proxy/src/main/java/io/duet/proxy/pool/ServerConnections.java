@@ -1,5 +1,6 @@
 package io.duet.proxy.pool;
 
+import io.undertow.connector.ByteBufferPool;
 import org.xnio.IoFuture;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -35,6 +36,7 @@ public final class ServerConnections {
     }
 
     private final InetSocketAddress address;
+    private final ByteBufferPool readBuffers;
     private final int maxIdlePerThread;
     private final OptionMap options;
     private final ArrayDeque<BackendConnection>[] idle;
@@ -43,8 +45,10 @@ public final class ServerConnections {
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
-    ServerConnections(InetSocketAddress address, int maxIdlePerThread, int ioThreads, OptionMap options) {
+    ServerConnections(InetSocketAddress address, int maxIdlePerThread, ByteBufferPool readBuffers, int ioThreads,
+                      OptionMap options) {
         this.address = address;
+        this.readBuffers = readBuffers;
         this.maxIdlePerThread = maxIdlePerThread;
         this.options = options;
         this.idle = new ArrayDeque[ioThreads];
@@ -76,6 +80,11 @@ public final class ServerConnections {
             return;
         }
         new Connect(thread, callback, timeoutMs).start();
+    }
+
+    /** Where responses from this server are read into (large buffers; see ConnectionPools#readBuffers). */
+    public ByteBufferPool readBuffers() {
+        return readBuffers;
     }
 
     /** Connections open to this server now, busy and idle, on every thread. */
