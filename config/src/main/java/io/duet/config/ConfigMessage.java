@@ -29,6 +29,7 @@ public enum ConfigMessage {
     // Listeners.
     NO_LISTENER(30, "listeners: none (expected: at least one listener)"),
     LISTENER_CONFLICT(31, "listener '%s' binds %s port %d, already bound by listener '%s' (expected: another address or port)"),
+    /** Retired: https listeners are supported since the TLS listener work; never emitted any more. */
     TLS_NOT_INSTALLED(32, "protocol: 'https' needs the TLS module, which is not installed yet (expected: http)"),
     PROXY_PROTOCOL_UNTRUSTED(33, "proxyProtocol: enabled with no trusted address (expected: the addresses of the "
             + "L4 balancers in front of Duet, e.g. 10.0.0.0/8)"),
@@ -104,6 +105,21 @@ public enum ConfigMessage {
     EJECTION_ORDER(139, "maxEjectionMs: %d is smaller than baseEjectionMs: %d (expected: maxEjectionMs >= "
             + "baseEjectionMs)"),
     VERIFY_WITHOUT_HTTPS(140, Severity.WARNING, "verifyTls: has no effect without https: true (remove it)"),
+
+    // TLS: certificates and https listeners (0170-0189).
+    TLS_NO_CERTIFICATE(170, "listener '%s' has protocol https but no certificate (expected: tls.certificates naming "
+            + "entries of the top-level certificates list)"),
+    UNKNOWN_CERTIFICATE(171, "%s: unknown certificate '%s' (known: %s)"),
+    DEFAULT_CERTIFICATE_NOT_LISTED(172, "defaultCertificate: '%s' is not one of this listener's certificates "
+            + "(expected one of: %s)"),
+    TLS_ON_HTTP(173, Severity.WARNING, "tls: has no effect on an http listener (use protocol: https, or remove it)"),
+    NOT_PEM_CERTIFICATE(174, "certificateChain: not a PEM certificate chain (expected: one or more -----BEGIN "
+            + "CERTIFICATE----- blocks, the leaf first)"),
+    NOT_PEM_KEY(175, "privateKey: not an unencrypted PKCS#8 PEM key (expected: -----BEGIN PRIVATE KEY-----; convert "
+            + "with: openssl pkcs8 -topk8 -nocrypt -in key.pem)"),
+    HSTS_PRELOAD(176, "preload: needs includeSubDomains: true and maxAgeSeconds of at least 31536000 (expected: "
+            + "both, or preload: false)"),
+    UNUSED_CERTIFICATE(177, Severity.WARNING, "certificate '%s' is not used by any https listener"),
 
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),

@@ -71,7 +71,9 @@ public final class ConfigValidator {
             if (d.revision() < 0) {
                 add(ConfigMessage.OUT_OF_RANGE.at("$.revision", "revision", d.revision(), ">= 0"));
             }
-            listeners(d.listeners());
+            Set<String> usedCertificates = new HashSet<>();
+            listeners(d, usedCertificates);
+            certificates(d.certificates(), usedCertificates);
             limits("$.limits", d.limits());
             forwarding("$.forwarding", d.forwarding());
             accessLog("$.accessLog", d.accessLog());
@@ -82,7 +84,8 @@ public final class ConfigValidator {
 
         // ---- listeners
 
-        void listeners(List<Listener> listeners) {
+        void listeners(DuetConfig d, Set<String> usedCertificates) {
+            List<Listener> listeners = d.listeners();
             if (listeners.isEmpty()) {
                 add(ConfigMessage.NO_LISTENER.at("$.listeners"));
             }
@@ -115,14 +118,90 @@ public final class ConfigValidator {
                     }
                 }
                 if ("https".equals(l.protocol())) {
-                    add(ConfigMessage.TLS_NOT_INSTALLED.at(p + ".protocol"));
+                    listenerTls(p, l, d, usedCertificates);
                 } else if (!"http".equals(l.protocol())) {
-                    add(ConfigMessage.NOT_ONE_OF.at(p + ".protocol", "protocol", l.protocol(), "http"));
+                    add(ConfigMessage.NOT_ONE_OF.at(p + ".protocol", "protocol", l.protocol(), "http, https"));
+                } else if (l.tls() != null) {
+                    add(ConfigMessage.TLS_ON_HTTP.at(p + ".tls"));
                 }
                 ProxyProtocol pp = l.proxyProtocol();
                 cidrs(p + ".proxyProtocol.trustedAddresses", "trustedAddresses", pp.trustedAddresses());
                 if (pp.enabled() && pp.trustedAddresses().stream().noneMatch(Objects::nonNull)) {
                     add(ConfigMessage.PROXY_PROTOCOL_UNTRUSTED.at(p + ".proxyProtocol.trustedAddresses"));
+                }
+            }
+        }
+
+        void listenerTls(String p, Listener l, DuetConfig d, Set<String> usedCertificates) {
+            ListenerTls tls = l.tls();
+            if (tls == null || tls.certificates().isEmpty()) {
+                add(ConfigMessage.TLS_NO_CERTIFICATE.at(tls == null ? p + ".tls" : p + ".tls.certificates",
+                        String.valueOf(l.name())));
+                return;
+            }
+            String tp = p + ".tls";
+            List<String> known = d.certificates().stream().filter(Objects::nonNull).map(TlsCertificate::name)
+                    .filter(Objects::nonNull).collect(Collectors.toList());
+            Map<String, String> seen = new HashMap<>();
+            for (int j = 0; j < tls.certificates().size(); j++) {
+                String cp = tp + ".certificates[" + j + "]";
+                String n = tls.certificates().get(j);
+                if (n == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(cp, "certificates[" + j + "]", "a certificate name"));
+                    continue;
+                }
+                String other = seen.putIfAbsent(n, cp);
+                if (other != null) {
+                    add(ConfigMessage.DUPLICATE_NAME.at(cp, "certificates[" + j + "]", n, other,
+                            "certificate names within a listener"));
+                } else if (!known.contains(n)) {
+                    add(ConfigMessage.UNKNOWN_CERTIFICATE.at(cp, "certificates[" + j + "]", n,
+                            known.isEmpty() ? "none" : String.join(", ", known)));
+                }
+                usedCertificates.add(n);
+            }
+            if (tls.defaultCertificate() != null && !tls.certificates().contains(tls.defaultCertificate())) {
+                add(ConfigMessage.DEFAULT_CERTIFICATE_NOT_LISTED.at(tp + ".defaultCertificate",
+                        tls.defaultCertificate(), tls.certificates().stream().filter(Objects::nonNull)
+                                .collect(Collectors.joining(", "))));
+            }
+            if (!ListenerTls.PROFILES.contains(tls.profile())) {
+                add(ConfigMessage.NOT_ONE_OF.at(tp + ".profile", "profile", tls.profile(),
+                        String.join(", ", ListenerTls.PROFILES)));
+            }
+            Hsts h = tls.hsts();
+            range(tp + ".hsts.maxAgeSeconds", "maxAgeSeconds", h.maxAgeSeconds(), 0, Hsts.MAX_MAX_AGE_SECONDS,
+                    "0-63072000 (2 years)");
+            if (h.preload() && (!h.includeSubDomains() || h.maxAgeSeconds() < Hsts.DEFAULT_MAX_AGE_SECONDS)) {
+                add(ConfigMessage.HSTS_PRELOAD.at(tp + ".hsts.preload"));
+            }
+        }
+
+        void certificates(List<TlsCertificate> certificates, Set<String> used) {
+            Map<String, String> names = new HashMap<>();
+            for (int i = 0; i < certificates.size(); i++) {
+                String p = "$.certificates[" + i + "]";
+                TlsCertificate c = certificates.get(i);
+                if (c == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(p, "certificates[" + i + "]", "a certificate"));
+                    continue;
+                }
+                uniqueName(p, c.name(), names, "certificate names");
+                if (c.certificateChain() == null || c.certificateChain().isBlank()) {
+                    add(ConfigMessage.MISSING.at(p + ".certificateChain", "certificateChain",
+                            "the PEM certificate chain, leaf first"));
+                } else if (!c.certificateChain().contains("-----BEGIN CERTIFICATE-----")
+                        || !c.certificateChain().contains("-----END CERTIFICATE-----")) {
+                    add(ConfigMessage.NOT_PEM_CERTIFICATE.at(p + ".certificateChain"));
+                }
+                if (c.privateKey() == null || c.privateKey().isBlank()) {
+                    add(ConfigMessage.MISSING.at(p + ".privateKey", "privateKey", "the PEM private key"));
+                } else if (!c.privateKey().contains("-----BEGIN PRIVATE KEY-----")
+                        || !c.privateKey().contains("-----END PRIVATE KEY-----")) {
+                    add(ConfigMessage.NOT_PEM_KEY.at(p + ".privateKey"));
+                }
+                if (c.name() != null && !c.name().isBlank() && !used.contains(c.name())) {
+                    add(ConfigMessage.UNUSED_CERTIFICATE.at(p, c.name()));
                 }
             }
         }

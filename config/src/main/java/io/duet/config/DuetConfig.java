@@ -17,7 +17,8 @@ public record DuetConfig(
         Forwarding forwarding,
         AccessLog accessLog,
         List<VirtualHost> virtualHosts,
-        List<Pool> pools) {
+        List<Pool> pools,
+        List<TlsCertificate> certificates) {
 
     public DuetConfig {
         revision = revision == null ? 0L : revision;
@@ -27,11 +28,27 @@ public record DuetConfig(
         accessLog = accessLog == null ? AccessLog.defaults() : accessLog;
         virtualHosts = Lists.copy(virtualHosts);
         pools = Lists.copy(pools);
+        certificates = Lists.copy(certificates);
+    }
+
+    public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
+                      AccessLog accessLog, List<VirtualHost> virtualHosts, List<Pool> pools) {
+        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, null);
     }
 
     /** The same document with another revision. */
     public DuetConfig withRevision(long newRevision) {
-        return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools);
+        return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates);
+    }
+
+    /** The certificate with this name, or {@code null}. Skips null list elements. */
+    public TlsCertificate certificate(String name) {
+        for (TlsCertificate c : certificates) {
+            if (c != null && Objects.equals(c.name(), name)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The pool with this name, or {@code null}. Skips null list elements (an unvalidated document may have them). */

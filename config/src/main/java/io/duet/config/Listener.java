@@ -6,10 +6,12 @@ package io.duet.config;
  * @param name          unique name, used in metrics and logs
  * @param address       bind address (default {@code 0.0.0.0})
  * @param port          1-65535; 0 only in tests (an ephemeral port)
- * @param protocol      {@code http} (HTTPS arrives with the TLS module)
- * @param proxyProtocol accept the PROXY protocol (v1 and v2) from these peers
+ * @param protocol      {@code http} (default) or {@code https}
+ * @param proxyProtocol accept the PROXY protocol (v1 and v2) from these peers (before the TLS handshake)
+ * @param tls           certificates and protocol settings; required for {@code https}, null for {@code http}
  */
-public record Listener(String name, String address, Integer port, String protocol, ProxyProtocol proxyProtocol) {
+public record Listener(String name, String address, Integer port, String protocol, ProxyProtocol proxyProtocol,
+                       ListenerTls tls) {
     public Listener {
         address = address == null ? "0.0.0.0" : address;
         protocol = protocol == null ? "http" : protocol;
@@ -17,6 +19,15 @@ public record Listener(String name, String address, Integer port, String protoco
     }
 
     public Listener(String name, String address, int port) {
-        this(name, address, port, null, null);
+        this(name, address, port, null, null, null);
+    }
+
+    public Listener(String name, String address, Integer port, String protocol, ProxyProtocol proxyProtocol) {
+        this(name, address, port, protocol, proxyProtocol, null);
+    }
+
+    /** True for {@code protocol: https}. */
+    public boolean https() {
+        return "https".equals(protocol);
     }
 }

@@ -72,7 +72,7 @@ class ConfigValidatorTest {
                 e("$.listeners[0].port", 12),
                 e("$.listeners[1].name", 13),
                 e("$.listeners[1].address", 16),
-                e("$.listeners[1].protocol", 32),
+                e("$.listeners[1].tls", 170),
                 e("$.listeners[2].name", 11),
                 e("$.listeners[2].address", 16),
                 e("$.listeners[2].protocol", 14),
@@ -87,8 +87,8 @@ class ConfigValidatorTest {
         assertThat(v).extracting(Violation::message).contains(
                 "revision: -1 (expected: >= 0)",
                 "port: 70000 (expected: 0-65535)",
-                "protocol: 'https' needs the TLS module, which is not installed yet (expected: http)",
-                "protocol: 'ftp' (expected one of: http)",
+                "listener 'a' has protocol https but no certificate (expected: tls.certificates naming entries of the top-level certificates list)",
+                "protocol: 'ftp' (expected one of: http, https)",
                 "listener 'd' binds 127.0.0.1 port 9000, already bound by listener 'c' (expected: another address or port)",
                 "trustedAddresses[0]: '10.0.0.0/33' (expected: an IP address or a CIDR block such as 10.0.0.0/8 or fd00::/8)",
                 "name: 'a' is already used at $.listeners[0] (expected: unique listener names)");
@@ -601,7 +601,7 @@ class ConfigValidatorTest {
         assertThat(all).extracting(Violation::path, Violation::id).containsExactly(
                 e("$.revision", 12),
                 e("$.listeners[0].port", 12),
-                e("$.listeners[0].protocol", 32),
+                e("$.listeners[0].tls", 170),
                 e("$.limits.maxHeaderCount", 12),
                 e("$.forwarding.trustedProxies[0]", 17),
                 e("$.accessLog.format", 14),

@@ -6,7 +6,11 @@ import io.duet.config.Listener;
 import io.duet.config.AccessLog;
 import io.duet.config.Limits;
 import io.duet.proxy.accesslog.AccessLogWriter;
+import io.duet.config.TlsCertificate;
 import io.duet.proxy.edge.EdgeListener;
+import io.duet.proxy.tls.JdkPemReader;
+import io.duet.proxy.tls.LoadedCertificate;
+import io.duet.proxy.tls.TlsEndpoint;
 import io.duet.proxy.health.HealthRegistry;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.ProxyMetrics;
@@ -15,6 +19,7 @@ import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
 import io.duet.proxy.pool.ServerState;
 import io.duet.proxy.runtime.EdgeMetricsEvents;
+import io.duet.proxy.runtime.RequestGate;
 import io.duet.proxy.runtime.RootHandler;
 import io.duet.proxy.runtime.RuntimeSnapshot;
 import io.duet.proxy.runtime.SnapshotCompiler;
@@ -31,6 +36,8 @@ import org.xnio.XnioWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,8 +74,13 @@ public final class DataPlane implements AutoCloseable {
     private AccessLogWriter accessLog;
     private AccessLog accessLogSpec;
     private boolean closed;
+    /** Parsed certificates of the revision in force, by their document form (an unchanged one is not re-parsed). */
+    private Map<TlsCertificate, LoadedCertificate> certificateCache = Map.of();
+    /** Days before expiry at which apply logs DUET-PROXY-0131. */
+    private static final int[] EXPIRY_WARNING_DAYS = {7, 14, 30};
 
-    private record BoundListener(Listener spec, Limits limits, EdgeListener edge) {
+    /** A bound listener; {@code tls} is null for plain HTTP. */
+    private record BoundListener(Listener spec, Limits limits, EdgeListener edge, TlsEndpoint tls) {
     }
 
     private DataPlane(DataPlaneOptions options) throws IOException {
@@ -123,6 +135,9 @@ public final class DataPlane implements AutoCloseable {
         AccessLogWriter newLog = accessLog;
         Map<String, BoundListener> added = new LinkedHashMap<>();
         RuntimeSnapshot next;
+        Map<TlsCertificate, LoadedCertificate> parsed = loadCertificates(config);
+        Map<String, LoadedCertificate> loaded = new HashMap<>();
+        parsed.forEach((spec, c) -> loaded.put(spec.name(), c));
         try {
             if (!Objects.equals(config.accessLog(), accessLogSpec)) {
                 newLog = config.accessLog().enabled()
@@ -132,7 +147,7 @@ public final class DataPlane implements AutoCloseable {
             // New listener names are bound before anything changes: a port in use rejects the whole revision.
             for (Listener l : config.listeners()) {
                 if (!listeners.containsKey(l.name())) {
-                    added.put(l.name(), bind(l, config.limits()));
+                    added.put(l.name(), bind(l, config.limits(), loaded));
                 }
             }
         } catch (RuntimeException e) {
@@ -151,11 +166,17 @@ public final class DataPlane implements AutoCloseable {
             oldLog.close(); // requests still on the old snapshot drop their line; close() drains what was queued
         }
         connectionPools.retain(next.pools().values());
-        replaceChangedListeners(config);
+        replaceChangedListeners(config, loaded);
         listeners.putAll(added);
+        certificateCache = parsed;
         List<MetricBundle> keep = new ArrayList<>(next.metrics());
         for (BoundListener l : listeners.values()) {
             keep.add(metrics.forListener(l.spec().name()));
+        }
+        for (LoadedCertificate c : loaded.values()) {
+            var m = metrics.forCertificate(c.name());
+            m.notAfter(c.notAfter());
+            keep.add(m);
         }
         metrics.retainOnly(keep);
         if (previous != null) {
@@ -168,7 +189,7 @@ public final class DataPlane implements AutoCloseable {
      * limits changed (the same port cannot be bound twice, so the old one closes first; should the new bind fail,
      * the old settings are bound again and the failure is logged).
      */
-    private void replaceChangedListeners(DuetConfig config) {
+    private void replaceChangedListeners(DuetConfig config, Map<String, LoadedCertificate> loaded) {
         Map<String, Listener> wanted = new HashMap<>();
         for (Listener l : config.listeners()) {
             wanted.put(l.name(), l);
@@ -176,7 +197,11 @@ public final class DataPlane implements AutoCloseable {
         for (String name : new ArrayList<>(listeners.keySet())) {
             BoundListener old = listeners.get(name);
             Listener w = wanted.get(name);
-            if (w != null && w.equals(old.spec()) && config.limits().equals(old.limits())) {
+            if (w != null && sameSocket(old, w, config.limits())) {
+                if (old.tls() != null) {
+                    old.tls().update(w.tls(), loaded); // certificate rotation: new handshakes only, no rebind
+                }
+                listeners.put(name, new BoundListener(w, old.limits(), old.edge(), old.tls()));
                 continue;
             }
             old.edge().close();
@@ -187,20 +212,73 @@ public final class DataPlane implements AutoCloseable {
                 continue;
             }
             try {
-                listeners.put(name, bind(w, config.limits()));
+                listeners.put(name, bind(w, config.limits(), loaded));
             } catch (RuntimeException e) {
                 LOG.error("DUET-PROXY-0006 listener '{}' could not be rebound with its new settings ({}); "
                         + "keeping its previous settings", name, e.getMessage());
-                listeners.put(name, bind(old.spec(), old.limits()));
+                Map<String, LoadedCertificate> previous = new HashMap<>();
+                certificateCache.values().forEach(c -> previous.put(c.name(), c));
+                listeners.put(name, bind(old.spec(), old.limits(), previous));
             }
         }
     }
 
-    private BoundListener bind(Listener l, Limits limits) {
+    /** True when a listener keeps its socket: only its certificates or HSTS (or nothing) changed. */
+    private static boolean sameSocket(BoundListener old, Listener w, Limits limits) {
+        Listener o = old.spec();
+        return o.address().equals(w.address()) && Objects.equals(o.port(), w.port())
+                && o.protocol().equals(w.protocol()) && o.proxyProtocol().equals(w.proxyProtocol())
+                && limits.equals(old.limits())
+                && (!w.https() || !TlsEndpoint.needsRebind(o.tls(), w.tls()));
+    }
+
+    private BoundListener bind(Listener l, Limits limits, Map<String, LoadedCertificate> loaded) {
+        TlsEndpoint tls = l.https() ? TlsEndpoint.create(worker.getXnio(), l.tls(), loaded) : null;
+        RootHandler root = new RootHandler(current::get, l.name(), tls == null ? RequestGate.OPEN : tls.gate());
         EdgeListener edge = EdgeListener.bind(worker, buffers, l, limits,
-                new EdgeMetricsEvents(metrics.forListener(l.name())), new RootHandler(current::get, l.name()));
-        LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}", l.name(), edge.address());
-        return new BoundListener(l, limits, edge);
+                new EdgeMetricsEvents(metrics.forListener(l.name())), root, tls == null ? null : tls.edgeTls());
+        LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}{}", l.name(), edge.address(),
+                tls == null ? "" : " (TLS, profile " + l.tls().profile() + (l.tls().http2() ? ", h2" : "") + ")");
+        return new BoundListener(l, limits, edge, tls);
+    }
+
+    /**
+     * Parses every certificate an https listener names (unchanged ones come from the cache), before anything of
+     * the revision takes effect; logs DUET-PROXY-0131 for one that expires within 30 days.
+     *
+     * @throws IllegalArgumentException (DUET-PROXY-0130) when one does not load; the revision is not applied
+     */
+    private Map<TlsCertificate, LoadedCertificate> loadCertificates(DuetConfig config) {
+        Map<TlsCertificate, LoadedCertificate> out = new HashMap<>();
+        for (Listener l : config.listeners()) {
+            if (!l.https() || l.tls() == null) {
+                continue;
+            }
+            for (String name : l.tls().certificates()) {
+                TlsCertificate spec = config.certificate(name);
+                if (spec == null || out.containsKey(spec)) {
+                    continue;
+                }
+                LoadedCertificate c = certificateCache.get(spec);
+                if (c == null) {
+                    c = JdkPemReader.read(spec);
+                    warnIfExpiring(c);
+                }
+                out.put(spec, c);
+            }
+        }
+        return out;
+    }
+
+    private static void warnIfExpiring(LoadedCertificate c) {
+        long days = Duration.between(Instant.now(), c.notAfter()).toDays();
+        for (int limit : EXPIRY_WARNING_DAYS) {
+            if (days < limit) {
+                LOG.warn("DUET-PROXY-0131 certificate '{}' ({}) expires {} ({} days); upload a renewed certificate",
+                        c.name(), String.join(", ", c.dnsNames()), c.notAfter(), days);
+                return;
+            }
+        }
     }
 
     /** The bound address of a listener (its real port when the document said 0). */

@@ -136,7 +136,7 @@ class FileConfigStoreTest {
             assertThat(event.getFormattedMessage())
                     .startsWith("DUET-CONFIG-0100 config file " + file + " rejected, still running revision 5:")
                     .contains("$.pools[0].servers[0].port: port: 70000 (expected: 1-65535)")
-                    .contains("$.listeners[0].protocol");
+                    .contains("$.listeners[0].tls");
         }));
         assertThat(store.current()).isEqualTo(doc(5, 9000));
         assertThat(seen).isEmpty();

@@ -4,6 +4,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
 import io.undertow.server.protocol.http.HttpServerConnection;
+import io.undertow.server.protocol.http2.Http2ServerConnection;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -36,6 +37,10 @@ final class EdgeHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.getConnection() instanceof Http2ServerConnection) {
+            handleHttp2(exchange);
+            return;
+        }
         HeadGuardConduit head = guardOf(exchange.getConnection());
         if (head == null) {
             // Not accepted by EdgeListener (cannot happen in production): no edge checks possible.
@@ -136,6 +141,72 @@ final class EdgeHandler implements HttpHandler {
         }
 
         next.handleRequest(exchange);
+    }
+
+    /**
+     * The edge for an HTTP/2 stream. Undertow's HTTP/2 parser has already refused connection-specific headers,
+     * a TE other than trailers, and missing or repeated pseudo-headers (stream reset), and put {@code :authority}
+     * into Host. Here: Host well-formed, Content-Length valid and under the limit (413), the path canonicalised
+     * like HTTP/1's. A rejection answers this stream only; the connection and its other streams go on. A body
+     * without Content-Length gets {@code Transfer-Encoding: chunked} so the HTTP/1.1 forwarder streams it chunked
+     * (the header never leaves as such: framing towards the server is the forwarder's). The listener's body limit
+     * is Undertow's per-stream limit ({@code setMaxEntitySize}); a route's own limit is set by BodyLimitHandler.
+     * HTTP/2 has no head trickling to time out: Undertow's idle timeout and the RST/stream limits apply.
+     */
+    private void handleHttp2(HttpServerExchange exchange) throws Exception {
+        HeaderMap headers = exchange.getRequestHeaders();
+        HeaderValues host = headers.get(Headers.HOST);
+        if (host == null || host.size() != 1 || host.getFirst() == null || !validHost(host.getFirst())) {
+            rejectStream(exchange, 400, "DUET-EDGE-0402 missing, duplicate or malformed Host");
+            return;
+        }
+        HeaderValues cl = headers.get(Headers.CONTENT_LENGTH);
+        long declared = -1;
+        if (cl != null) {
+            for (int i = 0; i < cl.size(); i++) {
+                long v = parseLength(cl.get(i));
+                if (v < 0 || (declared >= 0 && v != declared)) {
+                    rejectStream(exchange, 400, "DUET-EDGE-0401 ambiguous or invalid message framing");
+                    return;
+                }
+                declared = v;
+            }
+        }
+        String rawPath = exchange.getRequestURI();
+        if (!(rawPath.equals("*") && exchange.getRequestMethod().equals(Methods.OPTIONS))) {
+            try {
+                String canonical = CanonicalPath.canonicalize(rawPath);
+                String decoded = CanonicalPath.decode(canonical);
+                exchange.setRequestURI(canonical, false);
+                exchange.setRequestPath(decoded);
+                exchange.setRelativePath(decoded);
+                exchange.setResolvedPath("");
+                exchange.putAttachment(CanonicalPath.DECODED, decoded);
+            } catch (CanonicalPath.BadPathException e) {
+                rejectStream(exchange, 400, "DUET-EDGE-0403 path cannot be canonicalised");
+                return;
+            }
+        }
+        if (declared > settings.maxBodyBytes()) {
+            settings.events().bodyTooLarge();
+            rejectStream(exchange, 413, "DUET-EDGE-0413 request body over the limit");
+            return;
+        }
+        exchange.setMaxEntitySize(settings.maxBodyBytes());
+        headers.remove(Headers.TRANSFER_ENCODING);
+        if (declared < 0 && !exchange.isRequestComplete()) {
+            headers.put(Headers.TRANSFER_ENCODING, "chunked");
+        }
+        next.handleRequest(exchange);
+    }
+
+    private void rejectStream(HttpServerExchange exchange, int status, String text) {
+        if (status == 400) {
+            settings.events().badRequest();
+        }
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseSender().send(text + "\n");
     }
 
     /** Answers 413 for a declared length over the limit. Thread handling the exchange. */

@@ -6,7 +6,10 @@ import io.duet.config.Listener;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.OpenListener;
+import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -36,6 +39,11 @@ import java.util.List;
  * any thread.
  */
 public final class EdgeListener implements AutoCloseable {
+    /** HTTP/2 streams a client may open at once (edge-hardening.md). */
+    static final int MAX_CONCURRENT_STREAMS = 100;
+    /** Rapid reset: more RST_STREAM frames than this from a client within the window end the connection. */
+    static final int MAX_RST_FRAMES_PER_WINDOW = 200;
+    static final int RST_FRAMES_WINDOW_MS = 30_000;
 
     private final String name;
     private final AcceptingChannel<StreamConnection> server;
@@ -63,6 +71,17 @@ public final class EdgeListener implements AutoCloseable {
      */
     public static EdgeListener bind(XnioWorker worker, ByteBufferPool buffers, Listener spec, Limits limits,
                                     EdgeEvents events, HttpHandler next) {
+        return bind(worker, buffers, spec, limits, events, next, null);
+    }
+
+    /**
+     * Binds a listener, with TLS when {@code tls} is not null (see {@link EdgeOpenListener} for the layering).
+     * HTTP/2 (when offered) gets the edge-hardening limits: 100 concurrent streams, the header list capped like
+     * HTTP/1's header block, at most 200 RST_STREAM frames received per 30 s (rapid reset: GOAWAY beyond), no
+     * server push.
+     */
+    public static EdgeListener bind(XnioWorker worker, ByteBufferPool buffers, Listener spec, Limits limits,
+                                    EdgeEvents events, HttpHandler next, EdgeTls tls) {
         EdgeSettings settings = EdgeSettings.of(limits, events);
         OptionMap undertowOptions = OptionMap.builder()
                 .set(UndertowOptions.MAX_HEADER_SIZE, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 4096)
@@ -82,6 +101,28 @@ public final class EdgeListener implements AutoCloseable {
                 : List.of();
         int maxConnections = limits.maxConnectionsPerListener();
         EdgeOpenListener open = new EdgeOpenListener(http, buffers, settings, proxyPeers, maxConnections);
+        if (tls != null) {
+            OpenListener entry = open;
+            if (tls.http2()) {
+                OptionMap h2Options = OptionMap.builder()
+                        .addAll(undertowOptions)
+                        .set(UndertowOptions.ENABLE_HTTP2, true)
+                        .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, MAX_CONCURRENT_STREAMS)
+                        .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
+                                limits.maxRequestLineBytes() + limits.maxHeaderBytes())
+                        .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
+                        .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, MAX_RST_FRAMES_PER_WINDOW)
+                        .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, RST_FRAMES_WINDOW_MS)
+                        .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodyBytes())
+                        .getMap();
+                Http2OpenListener h2 = new Http2OpenListener(buffers, h2Options);
+                h2.setRootHandler(edge);
+                AlpnOpenListener alpn = new AlpnOpenListener(buffers, undertowOptions, open);
+                alpn.addProtocol(Http2OpenListener.HTTP2, h2, 10);
+                entry = alpn;
+            }
+            open.tls(tls, entry);
+        }
         ChannelListener<AcceptingChannel<StreamConnection>> accept = ChannelListeners.openListenerAdapter(open);
         OptionMap socketOptions = OptionMap.builder()
                 .set(Options.TCP_NODELAY, true)

@@ -30,6 +30,7 @@ public final class ProxyMetrics {
     private final Map<String, PoolMetrics> pools = new HashMap<>();
     private final Map<ServerKey, ServerMetrics> servers = new HashMap<>();
     private final Map<String, EdgeMetrics> listeners = new HashMap<>();
+    private final Map<String, CertificateMetrics> certificates = new HashMap<>();
 
     private record RouteKey(String vhost, String route) {
     }
@@ -66,6 +67,11 @@ public final class ProxyMetrics {
         return listeners.computeIfAbsent(listener, k -> new EdgeMetrics(registry, listener));
     }
 
+    /** The bundle of a TLS certificate, labelled {@code certificate}; created and registered on first use. */
+    public synchronized CertificateMetrics forCertificate(String certificate) {
+        return certificates.computeIfAbsent(certificate, k -> new CertificateMetrics(registry, certificate));
+    }
+
     /**
      * Keeps the bundles given and removes every other bundle handed out so far, with its metrics, from the
      * registry (and so from JMX and the exposition). Pass every bundle the new snapshot holds. Idempotent.
@@ -77,6 +83,7 @@ public final class ProxyMetrics {
         removeAllBut(pools, kept);
         removeAllBut(servers, kept);
         removeAllBut(listeners, kept);
+        removeAllBut(certificates, kept);
     }
 
     private void removeAllBut(Map<?, ? extends MetricBundle> bundles, Set<MetricBundle> kept) {

@@ -28,10 +28,16 @@ import java.util.function.Supplier;
 public final class RootHandler implements HttpHandler {
     private final Supplier<RuntimeSnapshot> snapshots;
     private final String listener;
+    private final RequestGate gate;
 
     public RootHandler(Supplier<RuntimeSnapshot> snapshots, String listener) {
+        this(snapshots, listener, RequestGate.OPEN);
+    }
+
+    public RootHandler(Supplier<RuntimeSnapshot> snapshots, String listener, RequestGate gate) {
         this.snapshots = snapshots;
         this.listener = listener;
+        this.gate = gate;
     }
 
     @Override
@@ -47,6 +53,10 @@ public final class RootHandler implements HttpHandler {
         exchange.addDefaultResponseListener(ErrorPages.DEFAULT_RESPONSE);
         exchange.addResponseCommitListener(RESPONSE_HEADERS);
         snapshot.forwarding().requestId(exchange);
+        if (!gate.admit(exchange)) {
+            ErrorResponses.send(exchange, ErrorId.MISDIRECTED);
+            return;
+        }
         Router.route(exchange, snapshot.hosts(), CanonicalPath.canonicalPath(exchange), NOT_FOUND);
     }
 

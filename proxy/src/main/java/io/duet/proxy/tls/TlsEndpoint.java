@@ -1,0 +1,145 @@
+package io.duet.proxy.tls;
+
+import io.duet.config.ListenerTls;
+import io.duet.proxy.edge.EdgeTls;
+import io.duet.proxy.runtime.RequestGate;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ResponseCommitListener;
+import io.undertow.server.SSLSessionInfo;
+import io.undertow.util.Headers;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Sequence;
+import org.xnio.Xnio;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The TLS side of one {@code https} listener: one SSLContext for the listener's life whose key manager picks the
+ * certificate by SNI, the profile's protocols and suites, and the request gate (SNI/Host check, HSTS).
+ *
+ * <p>Rotation: {@link #update} swaps the certificate set inside the key manager; new handshakes use it at once,
+ * established connections keep theirs, the socket is never rebound. A change of profile or HTTP/2 needs a rebind
+ * ({@link #needsRebind}). Renegotiation: TLS 1.3 has none; for TLS 1.2 this class sets the JDK's
+ * {@code jdk.tls.rejectClientInitiatedRenegotiation} (read once, when the JDK's TLS server classes load), so
+ * the appliance must not start a TLS server before this class is loaded (the data plane is the only one).
+ *
+ * <p>Thread-safety: {@link #update} from the configuration thread; the gate on I/O threads.
+ */
+public final class TlsEndpoint {
+    static {
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
+    private static final AtomicLong GENERATIONS = new AtomicLong();
+
+    private final SniKeyManager keys;
+    private final EdgeTls edgeTls;
+    private volatile ResponseCommitListener hsts;
+    private final RequestGate gate = this::admit;
+
+    private TlsEndpoint(SniKeyManager keys, EdgeTls edgeTls, ListenerTls spec) {
+        this.keys = keys;
+        this.edgeTls = edgeTls;
+        this.hsts = hstsListener(spec);
+    }
+
+    /**
+     * Builds the endpoint of a valid {@code https} listener.
+     *
+     * @param loaded every certificate the listener names, parsed
+     */
+    public static TlsEndpoint create(Xnio xnio, ListenerTls spec, Map<String, LoadedCertificate> loaded) {
+        SniKeyManager keys = new SniKeyManager(set(spec, loaded));
+        SSLContext context;
+        try {
+            context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[]{keys}, null, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("DUET-PROXY-0132 the JDK offers no TLS implementation: " + e.getMessage(), e);
+        }
+        // Resumption: JSSE caches sessions (TLS 1.2 ids) and issues stateless tickets (TLS 1.2 and 1.3) by default.
+        context.getServerSessionContext().setSessionTimeout(24 * 3600);
+        TlsProfile profile = TlsProfile.of(spec.profile());
+        OptionMap sslOptions = OptionMap.builder()
+                .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(profile.protocols()))
+                .set(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(profile.cipherSuites()))
+                .getMap();
+        UndertowXnioSsl ssl = new UndertowXnioSsl(xnio, OptionMap.create(Options.USE_DIRECT_BUFFERS, true), context);
+        return new TlsEndpoint(keys, new EdgeTls(ssl, sslOptions, spec.http2()), spec);
+    }
+
+    /** True when going from {@code before} to {@code after} needs a new socket (profile or HTTP/2 changed). */
+    public static boolean needsRebind(ListenerTls before, ListenerTls after) {
+        return before == null || after == null || !before.profile().equals(after.profile())
+                || !before.http2().equals(after.http2());
+    }
+
+    /** New certificates (and HSTS) for new handshakes and requests; nothing is rebound. Configuration thread. */
+    public void update(ListenerTls spec, Map<String, LoadedCertificate> loaded) {
+        keys.swap(set(spec, loaded));
+        hsts = hstsListener(spec);
+    }
+
+    public EdgeTls edgeTls() {
+        return edgeTls;
+    }
+
+    public RequestGate gate() {
+        return gate;
+    }
+
+    /** The certificate a new handshake with this SNI name gets now (null: no SNI). Any thread. */
+    public LoadedCertificate select(String serverName) {
+        return keys.current().select(serverName);
+    }
+
+    private static CertificateSet set(ListenerTls spec, Map<String, LoadedCertificate> loaded) {
+        List<LoadedCertificate> list = new ArrayList<>();
+        for (String name : spec.certificates()) {
+            LoadedCertificate c = loaded.get(name);
+            if (c == null) {
+                throw new IllegalArgumentException("certificate '" + name + "' was not loaded (validate the document "
+                        + "before applying it)");
+            }
+            list.add(c);
+        }
+        return new CertificateSet(list, loaded.get(spec.effectiveDefault()), GENERATIONS.incrementAndGet());
+    }
+
+    private static ResponseCommitListener hstsListener(ListenerTls spec) {
+        if (!spec.hsts().enabled()) {
+            return null;
+        }
+        String value = spec.hsts().headerValue();
+        return exchange -> exchange.getResponseHeaders().put(Headers.STRICT_TRANSPORT_SECURITY, value);
+    }
+
+    /**
+     * 421 when the certificate a handshake for the request's Host would get differs from the one this connection's
+     * SNI name got: the client reused a connection for a host it does not serve. I/O thread.
+     */
+    private boolean admit(HttpServerExchange exchange) {
+        ResponseCommitListener h = hsts;
+        if (h != null) {
+            exchange.addResponseCommitListener(h);
+        }
+        SSLSessionInfo info = exchange.getConnection().getSslSessionInfo();
+        SSLSession session = info == null ? null : info.getSSLSession();
+        if (session == null) {
+            return true;
+        }
+        CertificateSet set = keys.current();
+        return set.select(SniKeyManager.sniName(session)) == set.select(exchange.getHostName());
+    }
+}
