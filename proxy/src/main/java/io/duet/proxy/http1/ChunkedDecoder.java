@@ -175,15 +175,6 @@ public final class ChunkedDecoder {
     }
 
     private static int hex(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return Character.digit((char) (c & 0xff), 16); // Latin-1 holds no other digits than 0-9
     }
 }
