@@ -107,19 +107,23 @@ public enum ConfigMessage {
     VERIFY_WITHOUT_HTTPS(140, Severity.WARNING, "verifyTls: has no effect without https: true (remove it)"),
 
     // TLS: certificates and https listeners (0170-0189).
-    TLS_NO_CERTIFICATE(170, "listener '%s' has protocol https but no certificate (expected: tls.certificates naming "
-            + "entries of the top-level certificates list)"),
+    TLS_NO_CERTIFICATE(170, Severity.WARNING, "listener '%s' has no certificate: it serves this node's self-signed "
+            + "certificate, which browsers warn about (expected: tls.certificates naming entries of the top-level "
+            + "certificates list)"),
     UNKNOWN_CERTIFICATE(171, "%s: unknown certificate '%s' (known: %s)"),
     DEFAULT_CERTIFICATE_NOT_LISTED(172, "defaultCertificate: '%s' is not one of this listener's certificates "
             + "(expected one of: %s)"),
     TLS_ON_HTTP(173, Severity.WARNING, "tls: has no effect on an http listener (use protocol: https, or remove it)"),
     NOT_PEM_CERTIFICATE(174, "certificateChain: not a PEM certificate chain (expected: one or more -----BEGIN "
             + "CERTIFICATE----- blocks, the leaf first)"),
-    NOT_PEM_KEY(175, "privateKey: not an unencrypted PKCS#8 PEM key (expected: -----BEGIN PRIVATE KEY-----; convert "
-            + "with: openssl pkcs8 -topk8 -nocrypt -in key.pem)"),
+    NOT_PEM_KEY(175, "privateKey: neither a PEM private key nor a sealed key (expected: a -----BEGIN ... PRIVATE "
+            + "KEY----- block: PKCS#8, encrypted PKCS#8, RSA (PKCS#1) or EC (SEC1); or duet-sealed:v1:...)"),
     HSTS_PRELOAD(176, "preload: needs includeSubDomains: true and maxAgeSeconds of at least 31536000 (expected: "
             + "both, or preload: false)"),
     UNUSED_CERTIFICATE(177, Severity.WARNING, "certificate '%s' is not used by any https listener"),
+    KEY_NEEDS_PASSPHRASE(178, "privateKey: the key is encrypted and no passphrase is given (expected: passphrase, "
+            + "used once: the node seals the key and drops the passphrase)"),
+    PKCS12_CONFLICT(179, "%s (expected: either pkcs12 with its passphrase, or certificateChain with privateKey)"),
 
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * as violations. The rules and their ids are listed in config/README.md; the ids live in {@link ConfigMessage}.
  */
 public final class ConfigValidator {
+    private static final java.util.regex.Pattern PEM_KEY = java.util.regex.Pattern.compile(
+            "-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\\s\\S]+-----END (RSA |EC |ENCRYPTED )?PRIVATE KEY-----");
     static final long ONE_DAY_MS = 24L * 60 * 60 * 1000;
     static final long ONE_TIB = 1L << 40;
     static final int ONE_MIB = 1 << 20;
@@ -134,12 +136,13 @@ public final class ConfigValidator {
 
         void listenerTls(String p, Listener l, DuetConfig d, Set<String> usedCertificates) {
             ListenerTls tls = l.tls();
-            if (tls == null || tls.certificates().isEmpty()) {
-                add(ConfigMessage.TLS_NO_CERTIFICATE.at(tls == null ? p + ".tls" : p + ".tls.certificates",
-                        String.valueOf(l.name())));
-                return;
+            if (tls == null) {
+                return; // not reachable: https listeners always have tls (defaults)
             }
             String tp = p + ".tls";
+            if (tls.certificates().isEmpty()) {
+                add(ConfigMessage.TLS_NO_CERTIFICATE.at(tp + ".certificates", String.valueOf(l.name())));
+            }
             List<String> known = d.certificates().stream().filter(Objects::nonNull).map(TlsCertificate::name)
                     .filter(Objects::nonNull).collect(Collectors.toList());
             Map<String, String> seen = new HashMap<>();
@@ -187,22 +190,46 @@ public final class ConfigValidator {
                     continue;
                 }
                 uniqueName(p, c.name(), names, "certificate names");
-                if (c.certificateChain() == null || c.certificateChain().isBlank()) {
-                    add(ConfigMessage.MISSING.at(p + ".certificateChain", "certificateChain",
-                            "the PEM certificate chain, leaf first"));
-                } else if (!c.certificateChain().contains("-----BEGIN CERTIFICATE-----")
-                        || !c.certificateChain().contains("-----END CERTIFICATE-----")) {
-                    add(ConfigMessage.NOT_PEM_CERTIFICATE.at(p + ".certificateChain"));
-                }
-                if (c.privateKey() == null || c.privateKey().isBlank()) {
-                    add(ConfigMessage.MISSING.at(p + ".privateKey", "privateKey", "the PEM private key"));
-                } else if (!c.privateKey().contains("-----BEGIN PRIVATE KEY-----")
-                        || !c.privateKey().contains("-----END PRIVATE KEY-----")) {
-                    add(ConfigMessage.NOT_PEM_KEY.at(p + ".privateKey"));
+                if (c.pkcs12() != null) {
+                    if (c.certificateChain() != null || c.privateKey() != null) {
+                        add(ConfigMessage.PKCS12_CONFLICT.at(p + ".pkcs12", "pkcs12: given together with "
+                                + (c.certificateChain() != null ? "certificateChain" : "privateKey")));
+                    } else if (!base64(c.pkcs12())) {
+                        add(ConfigMessage.PKCS12_CONFLICT.at(p + ".pkcs12", "pkcs12: not base64"));
+                    }
+                } else {
+                    certificateAndKey(p, c);
                 }
                 if (c.name() != null && !c.name().isBlank() && !used.contains(c.name())) {
                     add(ConfigMessage.UNUSED_CERTIFICATE.at(p, c.name()));
                 }
+            }
+        }
+
+        private void certificateAndKey(String p, TlsCertificate c) {
+            if (c.certificateChain() == null || c.certificateChain().isBlank()) {
+                add(ConfigMessage.MISSING.at(p + ".certificateChain", "certificateChain",
+                        "the PEM certificate chain, leaf first"));
+            } else if (!c.certificateChain().contains("-----BEGIN CERTIFICATE-----")
+                    || !c.certificateChain().contains("-----END CERTIFICATE-----")) {
+                add(ConfigMessage.NOT_PEM_CERTIFICATE.at(p + ".certificateChain"));
+            }
+            String key = c.privateKey();
+            if (key == null || key.isBlank()) {
+                add(ConfigMessage.MISSING.at(p + ".privateKey", "privateKey", "the PEM private key"));
+            } else if (!key.startsWith("duet-sealed:v1:") && !PEM_KEY.matcher(key).find()) {
+                add(ConfigMessage.NOT_PEM_KEY.at(p + ".privateKey"));
+            } else if ((key.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || key.contains("Proc-Type: 4,ENCRYPTED"))
+                    && (c.passphrase() == null || c.passphrase().isEmpty())) {
+                add(ConfigMessage.KEY_NEEDS_PASSPHRASE.at(p + ".passphrase"));
+            }
+        }
+
+        private static boolean base64(String s) {
+            try {
+                return java.util.Base64.getMimeDecoder().decode(s).length > 0;
+            } catch (IllegalArgumentException e) {
+                return false;
             }
         }
 

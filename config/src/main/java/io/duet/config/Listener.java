@@ -8,7 +8,8 @@ package io.duet.config;
  * @param port          1-65535; 0 only in tests (an ephemeral port)
  * @param protocol      {@code http} (default) or {@code https}
  * @param proxyProtocol accept the PROXY protocol (v1 and v2) from these peers (before the TLS handshake)
- * @param tls           certificates and protocol settings; required for {@code https}, null for {@code http}
+ * @param tls           certificates and protocol settings of {@code https} (default: none named, so the node's
+ *                      self-signed certificate, and the defaults of {@link ListenerTls}); null for {@code http}
  */
 public record Listener(String name, String address, Integer port, String protocol, ProxyProtocol proxyProtocol,
                        ListenerTls tls) {
@@ -16,6 +17,9 @@ public record Listener(String name, String address, Integer port, String protoco
         address = address == null ? "0.0.0.0" : address;
         protocol = protocol == null ? "http" : protocol;
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.disabled() : proxyProtocol;
+        if (tls == null && "https".equals(protocol)) {
+            tls = new ListenerTls(null, null, null, null, null); // no certificate: the node's self-signed one
+        }
     }
 
     public Listener(String name, String address, int port) {

@@ -3,16 +3,32 @@ package io.duet.config;
 /**
  * A certificate with its private key, referenced by name from {@code https} listeners.
  *
- * <p>The config module does not parse either value (it stays free of cryptography): the validator only checks the
- * PEM framing; the data plane parses them and rejects a revision whose certificate or key does not load.
+ * <p>The config module does not parse either value (it stays free of cryptography): the validator checks the PEM
+ * framing; the data plane parses them (the tls module) and rejects a revision whose certificate or key does not load.
+ *
+ * <p>At rest the document holds the key only sealed ({@code duet-sealed:v1:...}, AES-256-GCM under the node's data
+ * key, which is not in the document). A key given in clear (any PEM form, encrypted with {@code passphrase} or not)
+ * or a {@code pkcs12} file is accepted once: the node that commits it replaces it with the sealed form, the chain in
+ * PEM, and drops the passphrase and the PKCS#12 file.
  *
  * @param name             unique name, referenced by {@code listeners[].tls.certificates}, used in metrics
- * @param certificateChain PEM: the leaf certificate first, then its intermediates
- * @param privateKey       the leaf's private key. For now the PEM text of an unencrypted PKCS#8 key
- *                         ({@code -----BEGIN PRIVATE KEY-----}), stored in clear in the document; the TLS module
- *                         replaces this with a key encrypted at rest (an envelope under a node-local data key)
+ * @param certificateChain PEM: the leaf certificate and its intermediates, in any order (served leaf first)
+ * @param privateKey       the leaf's private key: sealed, or PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1)
+ * @param passphrase       of an encrypted {@code privateKey} or of {@code pkcs12}; dropped when the key is sealed
+ * @param pkcs12           base64 of a PKCS#12 (.p12/.pfx) file instead of {@code certificateChain} and
+ *                         {@code privateKey}; replaced by them when the key is sealed
  */
-public record TlsCertificate(String name, String certificateChain, String privateKey) {
+public record TlsCertificate(String name, String certificateChain, String privateKey, String passphrase,
+                             String pkcs12) {
+    public TlsCertificate(String name, String certificateChain, String privateKey) {
+        this(name, certificateChain, privateKey, null, null);
+    }
+
+    /** True when the key is in the sealed form and nothing in the entry is secret in clear. */
+    public boolean sealed() {
+        return privateKey != null && privateKey.startsWith("duet-sealed:") && passphrase == null && pkcs12 == null;
+    }
+
     @Override
     public String toString() {
         // Never print key material (logs, exception messages).

@@ -78,13 +78,16 @@ class TlsValidationTest {
                       hsts: {enabled: true, maxAgeSeconds: 99999999, preload: true}
                 certificates:
                 """ + cert("www") + cert("www") + """
-                  - {name: bad, certificateChain: "hello", privateKey: "-----BEGIN RSA PRIVATE KEY-----\\nx\\n-----END RSA PRIVATE KEY-----"}
+                  - {name: bad, certificateChain: "hello", privateKey: "hello"}
                   - {name: empty}
                   - null
+                """ + "  - {name: enc, certificateChain: " + CERT
+                + ", privateKey: \"-----BEGIN ENCRYPTED PRIVATE KEY-----\\nx\\n-----END ENCRYPTED PRIVATE KEY-----\"}\n"
+                + """
+                  - {name: both, pkcs12: "MIIB", privateKey: "x"}
+                  - {name: p12, pkcs12: "@@not base64@@"}
                 """ + REST);
         assertThat(v).extracting(Violation::path, Violation::id).containsExactly(
-                e("$.listeners[0].tls", 170),
-                e("$.listeners[1].tls.certificates", 170),
                 e("$.listeners[2].tls.certificates[1]", 171),
                 e("$.listeners[2].tls.certificates[2]", 13),
                 e("$.listeners[2].tls.certificates[3]", 10),
@@ -97,11 +100,38 @@ class TlsValidationTest {
                 e("$.certificates[2].privateKey", 175),
                 e("$.certificates[3].certificateChain", 11),
                 e("$.certificates[3].privateKey", 11),
-                e("$.certificates[4]", 10));
+                e("$.certificates[4]", 10),
+                e("$.certificates[5].passphrase", 178),
+                e("$.certificates[6].pkcs12", 179),
+                e("$.certificates[7].pkcs12", 179));
         assertThat(v).extracting(Violation::message).contains(
-                "certificates[1]: unknown certificate 'nope' (known: www, www, bad, empty)",
+                "certificates[1]: unknown certificate 'nope' (known: www, www, bad, empty, enc, both, p12)",
                 "defaultCertificate: 'other' is not one of this listener's certificates (expected one of: www, nope, www)",
                 "profile: 'old' (expected one of: intermediate, modern)");
+    }
+
+    // An https listener without certificates serves the node's self-signed one: a warning, not an error.
+    @Test
+    void httpsWithoutCertificateIsAWarning() {
+        String doc = "listeners: [{name: a, port: 1, protocol: https}, {name: b, port: 2, protocol: https, "
+                + "tls: {certificates: []}}]\n" + REST;
+        assertThat(errors(doc)).isEmpty();
+        assertThat(warnings(doc)).extracting(Violation::path, Violation::id).containsExactly(
+                e("$.listeners[0].tls.certificates", 170), e("$.listeners[1].tls.certificates", 170));
+        assertThat(warnings(doc).get(0).message()).contains("serves this node's self-signed certificate");
+    }
+
+    // Keys in every PEM form and sealed keys pass the framing check; a PKCS#12 entry alone is complete.
+    @Test
+    void keyFormsAccepted() {
+        String doc = "listeners: [{name: web, port: 8443, protocol: https, tls: {certificates: [a, b, c, d, e]}}]\n"
+                + "certificates:\n"
+                + "  - {name: a, certificateChain: " + CERT + ", privateKey: \"-----BEGIN RSA PRIVATE KEY-----\\nx\\n-----END RSA PRIVATE KEY-----\"}\n"
+                + "  - {name: b, certificateChain: " + CERT + ", privateKey: \"-----BEGIN EC PRIVATE KEY-----\\nx\\n-----END EC PRIVATE KEY-----\"}\n"
+                + "  - {name: c, certificateChain: " + CERT + ", privateKey: \"-----BEGIN ENCRYPTED PRIVATE KEY-----\\nx\\n-----END ENCRYPTED PRIVATE KEY-----\", passphrase: pw}\n"
+                + "  - {name: d, certificateChain: " + CERT + ", privateKey: \"duet-sealed:v1:0011223344556677:AAAA\"}\n"
+                + "  - {name: e, pkcs12: \"MIIKAA==\", passphrase: pw}\n" + REST;
+        assertThat(errors(doc)).isEmpty();
     }
 
     // tls on an http listener and a certificate no listener uses are warnings, not errors.

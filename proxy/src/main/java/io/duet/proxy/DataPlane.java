@@ -8,7 +8,8 @@ import io.duet.config.Limits;
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.config.TlsCertificate;
 import io.duet.proxy.edge.EdgeListener;
-import io.duet.proxy.tls.JdkPemReader;
+import io.duet.proxy.tls.CertificateLoader;
+import io.duet.proxy.tls.CertificateExpiry;
 import io.duet.proxy.tls.LoadedCertificate;
 import io.duet.proxy.tls.TlsEndpoint;
 import io.duet.proxy.health.HealthRegistry;
@@ -36,8 +37,10 @@ import org.xnio.XnioWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
+import io.duet.tls.CertifiedKey;
+import io.duet.tls.NodeCertificate;
+import io.duet.tls.SelfSigned;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,8 +79,10 @@ public final class DataPlane implements AutoCloseable {
     private boolean closed;
     /** Parsed certificates of the revision in force, by their document form (an unchanged one is not re-parsed). */
     private Map<TlsCertificate, LoadedCertificate> certificateCache = Map.of();
-    /** Days before expiry at which apply logs DUET-PROXY-0131. */
-    private static final int[] EXPIRY_WARNING_DAYS = {7, 14, 30};
+    /** The node's self-signed certificate, once needed. */
+    private LoadedCertificate nodeCertificate;
+    /** Warns at 30, 14 and 7 days before a served certificate expires (DUET-PROXY-0131). */
+    private final CertificateExpiry expiry = new CertificateExpiry(Clock.systemUTC());
 
     /** A bound listener; {@code tls} is null for plain HTTP. */
     private record BoundListener(Listener spec, Limits limits, EdgeListener edge, TlsEndpoint tls) {
@@ -138,6 +143,9 @@ public final class DataPlane implements AutoCloseable {
         Map<TlsCertificate, LoadedCertificate> parsed = loadCertificates(config);
         Map<String, LoadedCertificate> loaded = new HashMap<>();
         parsed.forEach((spec, c) -> loaded.put(spec.name(), c));
+        if (needsNodeCertificate(config)) {
+            loaded.put(CertificateLoader.SELF_SIGNED, nodeCertificate());
+        }
         try {
             if (!Objects.equals(config.accessLog(), accessLogSpec)) {
                 newLog = config.accessLog().enabled()
@@ -169,6 +177,7 @@ public final class DataPlane implements AutoCloseable {
         replaceChangedListeners(config, loaded);
         listeners.putAll(added);
         certificateCache = parsed;
+        expiry.watch(loaded.values());
         List<MetricBundle> keep = new ArrayList<>(next.metrics());
         for (BoundListener l : listeners.values()) {
             keep.add(metrics.forListener(l.spec().name()));
@@ -261,8 +270,7 @@ public final class DataPlane implements AutoCloseable {
                 }
                 LoadedCertificate c = certificateCache.get(spec);
                 if (c == null) {
-                    c = JdkPemReader.read(spec);
-                    warnIfExpiring(c);
+                    c = CertificateLoader.load(spec, options.keys(), Clock.systemUTC());
                 }
                 out.put(spec, c);
             }
@@ -270,15 +278,28 @@ public final class DataPlane implements AutoCloseable {
         return out;
     }
 
-    private static void warnIfExpiring(LoadedCertificate c) {
-        long days = Duration.between(Instant.now(), c.notAfter()).toDays();
-        for (int limit : EXPIRY_WARNING_DAYS) {
-            if (days < limit) {
-                LOG.warn("DUET-PROXY-0131 certificate '{}' ({}) expires {} ({} days); upload a renewed certificate",
-                        c.name(), String.join(", ", c.dnsNames()), c.notAfter(), days);
-                return;
+    private static boolean needsNodeCertificate(DuetConfig config) {
+        for (Listener l : config.listeners()) {
+            if (l.https() && l.tls() != null && l.tls().certificates().isEmpty()) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /** The node's self-signed certificate: the one the appliance passed, else one issued in memory once. */
+    private LoadedCertificate nodeCertificate() {
+        if (nodeCertificate == null) {
+            CertifiedKey c = options.nodeCertificate();
+            if (c == null) {
+                c = SelfSigned.issue(List.of(options.nodeName(), "localhost", "127.0.0.1", "::1"),
+                        NodeCertificate.VALIDITY, Clock.systemUTC());
+                LOG.info("DUET-PROXY-0150 issued an in-memory self-signed certificate for {} (no node certificate "
+                        + "was configured)", options.nodeName());
+            }
+            nodeCertificate = CertificateLoader.of(CertificateLoader.SELF_SIGNED, c);
+        }
+        return nodeCertificate;
     }
 
     /** The bound address of a listener (its real port when the document said 0). */
@@ -352,6 +373,7 @@ public final class DataPlane implements AutoCloseable {
         }
         listeners.clear();
         health.close();
+        expiry.close();
         connectionPools.close();
         if (accessLog != null) {
             accessLog.close();

@@ -105,6 +105,13 @@ public final class TlsEndpoint {
     }
 
     private static CertificateSet set(ListenerTls spec, Map<String, LoadedCertificate> loaded) {
+        if (spec.certificates().isEmpty()) {
+            LoadedCertificate own = loaded.get(CertificateLoader.SELF_SIGNED);
+            if (own == null) {
+                throw new IllegalArgumentException("the node's self-signed certificate was not loaded");
+            }
+            return new CertificateSet(List.of(own), own, GENERATIONS.incrementAndGet());
+        }
         List<LoadedCertificate> list = new ArrayList<>();
         for (String name : spec.certificates()) {
             LoadedCertificate c = loaded.get(name);

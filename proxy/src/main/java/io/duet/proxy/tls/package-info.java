@@ -1,6 +1,7 @@
 /**
- * TLS termination on {@code https} listeners: certificates loaded from the document ({@link JdkPemReader}, to be
- * replaced by the tls module's Bouncy Castle import), SNI certificate selection ({@link SniKeyManager}), the
+ * TLS termination on {@code https} listeners: certificates loaded from the document with the tls module
+ * ({@link CertificateLoader}: PEM or PKCS#12, keys sealed or in clear; the node's self-signed certificate for
+ * listeners that name none), expiry warnings ({@link CertificateExpiry}), SNI certificate selection ({@link SniKeyManager}), the
  * Mozilla profiles ({@link TlsProfile}), the 421 and HSTS request gate, and rotation without rebinding
  * ({@link TlsEndpoint#update}).
  */

@@ -330,11 +330,11 @@ class TlsListenerTest {
             int port = dp.address("web").getPort();
             TlsCertificate mismatched = new TlsCertificate("www", www.certificateChain(), wild.privateKey());
             assertThatThrownBy(() -> dp.apply(config(2, tls("intermediate", true, "www", "fallback"), mismatched,
-                    fallback))).hasMessageContaining("DUET-PROXY-0130 certificate 'www': privateKey does not belong");
+                    fallback))).hasMessageContaining("DUET-PROXY-0130 certificate 'www': DUET-TLS-0006 the private key belongs to none");
             TlsCertificate garbage = new TlsCertificate("www", "-----BEGIN CERTIFICATE-----\nAAAA\n"
                     + "-----END CERTIFICATE-----\n", www.privateKey());
             assertThatThrownBy(() -> dp.apply(config(3, tls("intermediate", true, "www", "fallback"), garbage,
-                    fallback))).hasMessageContaining("DUET-PROXY-0130 certificate 'www': certificateChain");
+                    fallback))).hasMessageContaining("DUET-PROXY-0130 certificate 'www': DUET-TLS-0002");
             assertThat(dp.revision()).isEqualTo(1);
             assertThat(cn(leaf(port, "www.a.test"))).isEqualTo("CN=www");
         }
