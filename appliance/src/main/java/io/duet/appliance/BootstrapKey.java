@@ -13,6 +13,7 @@ enum BootstrapKey {
     CONFIG_FILE("config.file", "config.json"),
     PROXY_ADDRESS("proxy.address", "0.0.0.0"),
     PROXY_PORT("proxy.port", "8080"),
+    PROXY_TLS_PORT("proxy.tls.port", "8443"),
     MANAGEMENT_ADDRESS("management.address", "127.0.0.1"),
     MANAGEMENT_PORT("management.port", "9901"),
     IO_THREADS("io.threads", "0"),

@@ -140,6 +140,7 @@ final class BootstrapReader {
         }
         String proxyAddress = address(BootstrapKey.PROXY_ADDRESS);
         int proxyPort = integer(BootstrapKey.PROXY_PORT, 0, 65535);
+        int proxyTlsPort = integer(BootstrapKey.PROXY_TLS_PORT, 0, 65535);
         String managementAddress = address(BootstrapKey.MANAGEMENT_ADDRESS);
         int managementPort = integer(BootstrapKey.MANAGEMENT_PORT, 0, 65535);
         int ioThreads = integer(BootstrapKey.IO_THREADS, 0, 1024);
@@ -151,7 +152,7 @@ final class BootstrapReader {
         if (!problems.isEmpty()) {
             throw new StartupException(INVALID_VALUE, ExitCodes.USAGE, problems);
         }
-        return new NodeBootstrap(nodeId, dataDir, configFile, proxyAddress, proxyPort, managementAddress,
+        return new NodeBootstrap(nodeId, dataDir, configFile, proxyAddress, proxyPort, proxyTlsPort, managementAddress,
                 managementPort, ioThreads, logLevel, source);
     }
 

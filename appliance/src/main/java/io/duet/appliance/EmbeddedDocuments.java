@@ -20,12 +20,13 @@ import java.util.List;
 /** The configuration documents Duet generates itself: the first-start welcome document and the demo document. */
 final class EmbeddedDocuments {
     static final String LISTENER = "http";
+    static final String TLS_LISTENER = "https";
 
     private EmbeddedDocuments() {
     }
 
     /**
-     * Written to {@code config.file} when it does not exist: one listener on the bootstrap's proxy address and port,
+     * Written to {@code config.file} when it does not exist: {@code http} and {@code https} listeners (see below),
      * and a default virtual host that answers every request with a short page saying what to do next.
      */
     static DuetConfig welcome(NodeBootstrap b) {
@@ -35,12 +36,11 @@ final class EmbeddedDocuments {
         Route welcome = new Route("welcome", RouteMatch.any(), null, null, new FixedResponse(200, body, null),
                 null, null, null, null, null, null, null);
         VirtualHost host = new VirtualHost("default", List.of("localhost"), true, List.of(welcome));
-        return new DuetConfig(1L, List.of(new Listener(LISTENER, b.proxyAddress(), b.proxyPort())),
-                null, null, null, List.of(host), List.of());
+        return new DuetConfig(1L, listeners(b), null, null, null, List.of(host), List.of());
     }
 
     /**
-     * The demo: listener {@code http} on the bootstrap's proxy port, virtual host {@code demo} (demo.local, and the
+     * The demo: the {@code http} and {@code https} listeners, virtual host {@code demo} (demo.local, and the
      * default host) whose route {@code all} forwards to pool {@code demo}, round-robin over backends b1 and b2.
      */
     static DuetConfig demo(NodeBootstrap b, InetSocketAddress b1, InetSocketAddress b2) {
@@ -49,8 +49,16 @@ final class EmbeddedDocuments {
                 new Server("b2", b2.getHostString(), b2.getPort(), null, null)));
         VirtualHost host = new VirtualHost("demo", List.of("demo.local"), true,
                 List.of(Route.forward("all", RouteMatch.any(), "demo")));
-        return new DuetConfig(1L, List.of(new Listener(LISTENER, b.proxyAddress(), b.proxyPort())),
-                null, null, null, List.of(host), List.of(pool));
+        return new DuetConfig(1L, listeners(b), null, null, null, List.of(host), List.of(pool));
+    }
+
+    /**
+     * {@code http} on the proxy port and {@code https} on the proxy TLS port; the latter names no certificate, so
+     * it serves the node's self-signed one until the operator configures a certificate.
+     */
+    private static List<Listener> listeners(NodeBootstrap b) {
+        return List.of(new Listener(LISTENER, b.proxyAddress(), b.proxyPort()),
+                new Listener(TLS_LISTENER, b.proxyAddress(), b.proxyTlsPort(), "https", null, null));
     }
 
     /** Writes {@code config} as JSON, atomically (a reader never sees half a file). May block. */

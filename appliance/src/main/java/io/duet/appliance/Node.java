@@ -7,6 +7,10 @@ import io.duet.config.Listener;
 import io.duet.config.Violation;
 import io.duet.config.store.ConfigStore;
 import io.duet.config.store.FileConfigStore;
+import io.duet.config.store.RevisionConflictException;
+import io.duet.tls.CertifiedKey;
+import io.duet.tls.KeyVault;
+import io.duet.tls.NodeCertificate;
 import io.duet.proxy.metrics.JmxExposure;
 import io.duet.proxy.metrics.ManagementServer;
 import io.duet.proxy.DataPlane;
@@ -19,6 +23,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +44,9 @@ final class Node implements AutoCloseable {
     static final String APPLY_FAILED = "DUET-NODE-0008";
     static final String DATA_PLANE_FAILED = "DUET-NODE-0010";
     static final String DEMO_FAILED = "DUET-NODE-0011";
+    static final String KEYS_SEALED = "DUET-NODE-0012";
+    static final String SEAL_FAILED = "DUET-NODE-0013";
+    static final String TLS_MATERIAL = "DUET-NODE-0014";
 
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
@@ -48,12 +56,14 @@ final class Node implements AutoCloseable {
     private final ConfigStore store;
     private final DataPlane dataPlane;
     private final ManagementServer management;
+    private final KeyVault vault;
     private final Object applyLock = new Object();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Node(NodeBootstrap bootstrap, Path configFile, DemoBackends demo, ConfigStore store, DataPlane dataPlane,
-                 ManagementServer management) {
+                 ManagementServer management, KeyVault vault) {
+        this.vault = vault;
         this.bootstrap = bootstrap;
         this.configFile = configFile;
         this.demo = demo;
@@ -101,13 +111,15 @@ final class Node implements AutoCloseable {
         ConfigStore store = openStore(file);
         started.add(store);
         log.info("config store opened: {} (revision {})", file, store.current().revision());
+        KeyVault vault = openVault(b);
+        CertifiedKey nodeCertificate = nodeCertificate(b, vault);
 
         MetricRegistry registry = new MetricRegistry();
         io.duet.proxy.metrics.JvmMetrics.registerInto(registry);
         JmxExposure jmx = JmxExposure.start(registry);
         started.add(jmx);
         DataPlane dataPlane = startDataPlane(store.current(), new DataPlaneOptions(b.dataDir(), b.ioThreads(),
-                registry, b.nodeId()), file, demoMode);
+                registry, b.nodeId(), vault, nodeCertificate), file, demoMode);
         started.add(dataPlane);
         log.info("data plane started (revision {})", dataPlane.revision());
 
@@ -115,9 +127,10 @@ final class Node implements AutoCloseable {
         started.add(management);
         log.info("management server listening on {}", management.address());
 
-        Node node = new Node(b, file, demo, store, dataPlane, management);
+        Node node = new Node(b, file, demo, store, dataPlane, management, vault);
         store.subscribe(node::onCommit);
         node.catchUp();
+        node.sealKeys(store.current());
         log.info("node {} started in {} ms", b.nodeId(), (System.nanoTime() - t0) / 1_000_000);
         return node;
     }
@@ -203,6 +216,67 @@ final class Node implements AutoCloseable {
                 return;
             }
             apply(config);
+        }
+        sealKeys(config);
+    }
+
+    /**
+     * Commits a revision with every private key given in clear sealed under the data key (the document on disk and
+     * in the cluster then holds no usable key). Store thread or start; a concurrent edit wins (its own commit comes
+     * back here and is sealed then).
+     */
+    private void sealKeys(DuetConfig config) {
+        if (closing.get()) {
+            return;
+        }
+        KeySealer.Result r = KeySealer.seal(config, vault, Clock.systemUTC());
+        if (!r.failed().isEmpty()) {
+            log.warn("{} certificates {} of revision {} stay as given: their keys do not load (the data plane says "
+                    + "why)", SEAL_FAILED, r.failed(), config.revision());
+        }
+        if (!r.changed()) {
+            return;
+        }
+        try {
+            DuetConfig committed = store.propose(r.config(), config.revision());
+            log.info("{} sealed the private keys of certificates {} with data key {} ({}): revision {} holds no key "
+                    + "in clear", KEYS_SEALED, r.sealed(), vault.keyId(), vault.file(), committed.revision());
+        } catch (RevisionConflictException e) {
+            log.info("{} revision {} was superseded before its keys were sealed; sealing the newer one", KEYS_SEALED,
+                    config.revision());
+        } catch (InvalidConfigException | RuntimeException e) {
+            log.error("{} sealing the private keys of certificates {} failed: {}", SEAL_FAILED, r.sealed(),
+                    e.toString(), e);
+        }
+    }
+
+    private static KeyVault openVault(NodeBootstrap b) throws StartupException {
+        try {
+            return KeyVault.open(b.dataDir().resolve("keys"));
+        } catch (RuntimeException e) {
+            throw new StartupException(TLS_MATERIAL, ExitCodes.STARTUP, e.getMessage() + "; the data key must be a "
+                    + "file written by Duet (restore it from a backup, or move it away to start without the keys "
+                    + "sealed under it)", e);
+        }
+    }
+
+    /** The node's self-signed certificate for its names: node id, host name, loopback, the proxy address. */
+    private static CertifiedKey nodeCertificate(NodeBootstrap b, KeyVault vault) throws StartupException {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        names.add(b.nodeId().toLowerCase(java.util.Locale.ROOT));
+        names.add("localhost");
+        names.add("127.0.0.1");
+        names.add("::1");
+        String a = b.proxyAddress();
+        if (!a.equals("0.0.0.0") && !a.equals("::") && !a.equals("0:0:0:0:0:0:0:0")) {
+            names.add(a);
+        }
+        try {
+            return NodeCertificate.loadOrIssue(b.dataDir().resolve("tls"), vault, new ArrayList<>(names),
+                    Clock.systemUTC());
+        } catch (RuntimeException e) {
+            throw new StartupException(TLS_MATERIAL, ExitCodes.STARTUP, "the node's self-signed certificate could "
+                    + "not be loaded or issued: " + rootMessage(e), e);
         }
     }
 

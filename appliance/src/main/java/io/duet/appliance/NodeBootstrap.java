@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param configFile        absolute path of the appliance configuration document
  * @param proxyAddress      bind address of the {@code http} listener in a generated document
  * @param proxyPort         port of that listener (0: any free port, for tests)
+ * @param proxyTlsPort      port of the {@code https} listener in a generated document (0: any free port)
  * @param managementAddress bind address of the management (metrics) server
  * @param managementPort    its port (0: any free port, for tests)
  * @param ioThreads         Undertow I/O threads; 0 is one per core
@@ -24,6 +25,7 @@ record NodeBootstrap(
         Path configFile,
         String proxyAddress,
         int proxyPort,
+        int proxyTlsPort,
         String managementAddress,
         int managementPort,
         int ioThreads,

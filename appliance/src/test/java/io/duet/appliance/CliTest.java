@@ -47,16 +47,66 @@ class CliTest {
 
     // Every command has --help (with the exit code table) and --version (with the build's version).
     @ParameterizedTest
-    @ValueSource(strings = {"run", "check", "example"})
+    @ValueSource(strings = {"run", "check", "example", "tls", "tls check"})
     void everyCommandHasHelpAndVersion(String command) {
-        Result help = run(command, "--help");
-        Result version = run(command, "--version");
+        String[] words = command.split(" ");
+        Result help = run(append(words, "--help"));
+        Result version = run(append(words, "--version"));
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: duet " + command, "--help", "--version", "Exit codes:");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("Duet " + Version.current());
         assertThat(Version.current()).isNotEqualTo("unknown").doesNotContain("${");
+    }
+
+    private static String[] append(String[] words, String last) {
+        String[] out = java.util.Arrays.copyOf(words, words.length + 1);
+        out[words.length] = last;
+        return out;
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static String pkcs8(java.security.PrivateKey key) {
+        return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'})
+                .encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    // duet tls check: the chain, names, key and validity of a good certificate, whether hosts are covered (exit 0
+    // or 1); a key of another certificate is refused with its DUET-TLS id (exit 1).
+    @Test
+    void tlsCheck() throws Exception {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        io.duet.tls.CertifiedKey a = io.duet.tls.SelfSigned.issue(java.util.List.of("www.a.test", "*.a.test"),
+                java.time.Duration.ofDays(90), clock);
+        io.duet.tls.CertifiedKey b = io.duet.tls.SelfSigned.issue(java.util.List.of("b.test"),
+                java.time.Duration.ofDays(90), clock);
+        Path cert = write("a.pem", io.duet.tls.Pem.certificates(a.chain()));
+        Path key = write("a.key", pkcs8(a.key()));
+        Path other = write("b.key", pkcs8(b.key()));
+
+        Result ok = run("tls", "check", "--cert", cert.toString(), "--key", key.toString(), "--host", "api.a.test");
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.out()).contains("names    www.a.test, *.a.test", "key      EC P-256", "days left",
+                "host     api.a.test: covered", "ok: Duet would import this certificate");
+
+        Result uncovered = run("tls", "check", "--cert", cert.toString(), "--key", key.toString(), "--host",
+                "a.test");
+        assertThat(uncovered.exitCode()).isEqualTo(1);
+        assertThat(uncovered.out()).contains("host     a.test: NOT covered");
+
+        Result wrong = run("tls", "check", "--cert", cert.toString(), "--key", other.toString());
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.out()).contains("error    DUET-TLS-0006", "refused");
+
+        Result missing = run("tls", "check", "--cert", dir.resolve("nope.pem").toString(), "--key", key.toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("DUET-CLI-0003", "no such file");
     }
 
     // run --help names its options and the environment override rule.

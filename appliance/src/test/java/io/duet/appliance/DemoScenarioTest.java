@@ -52,6 +52,7 @@ class DemoScenarioTest {
                 "DUET_DATA_DIR", dataDir.toString(),
                 "DUET_PROXY_ADDRESS", "127.0.0.1",
                 "DUET_PROXY_PORT", "0",
+                "DUET_PROXY_TLS_PORT", "0",
                 "DUET_MANAGEMENT_PORT", "0",
                 "DUET_IO_THREADS", "1"));
         env.putAll(extra);

@@ -16,20 +16,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EmbeddedDocumentsTest {
     private static NodeBootstrap bootstrap() throws StartupException {
         return BootstrapReader.read(null, Path.of("/nonexistent/duet.properties"),
-                Map.of("DUET_PROXY_PORT", "18080", "DUET_PROXY_ADDRESS", "127.0.0.1", "DUET_NODE_ID", "n1"));
+                Map.of("DUET_PROXY_PORT", "18080", "DUET_PROXY_TLS_PORT", "18443", "DUET_PROXY_ADDRESS", "127.0.0.1",
+                        "DUET_NODE_ID", "n1"));
     }
 
-    // The demo: listener http on the bootstrap's proxy port, host demo (demo.local, default), route all -> pool demo.
+    // The demo: listener http on the bootstrap's proxy port and https (the node's self-signed certificate) on its
+    // TLS port, host demo (demo.local, default), route all -> pool demo.
     @Test
     void demoDocument() throws Exception {
         DuetConfig doc = EmbeddedDocuments.demo(bootstrap(), new InetSocketAddress("127.0.0.1", 4001),
                 new InetSocketAddress("127.0.0.1", 4002));
 
-        assertThat(doc.listeners()).singleElement().satisfies(l -> {
-            assertThat(l.name()).isEqualTo("http");
-            assertThat(l.address()).isEqualTo("127.0.0.1");
-            assertThat(l.port()).isEqualTo(18080);
-        });
+        assertListeners(doc);
         VirtualHost host = doc.virtualHosts().get(0);
         assertThat(host.name()).isEqualTo("demo");
         assertThat(host.hostnames()).containsExactly("demo.local");
@@ -45,13 +43,20 @@ class EmbeddedDocumentsTest {
                         org.assertj.core.groups.Tuple.tuple("b2", "127.0.0.1", 4002));
     }
 
-    // The first-start document: one listener on the proxy port and a default host answering with a welcome page.
+    private static void assertListeners(DuetConfig doc) {
+        assertThat(doc.listeners()).extracting(l -> l.name(), l -> l.address(), l -> l.port(), l -> l.protocol())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("http", "127.0.0.1", 18080, "http"),
+                        org.assertj.core.groups.Tuple.tuple("https", "127.0.0.1", 18443, "https"));
+        assertThat(doc.listeners().get(1).tls().certificates()).isEmpty(); // the node's self-signed certificate
+    }
+
+    // The first-start document: http and https listeners and a default host answering with a welcome page.
     @Test
     void welcomeDocument() throws Exception {
         DuetConfig doc = EmbeddedDocuments.welcome(bootstrap());
 
         assertThat(doc.revision()).isEqualTo(1L);
-        assertThat(doc.listeners()).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(18080));
+        assertListeners(doc);
         assertThat(doc.virtualHosts()).singleElement().satisfies(h -> {
             assertThat(h.defaultHost()).isTrue();
             assertThat(h.routes().get(0).respond().status()).isEqualTo(200);

@@ -41,6 +41,11 @@ public record DuetConfig(
         return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates);
     }
 
+    /** The same document with other certificates. */
+    public DuetConfig withCertificates(List<TlsCertificate> newCertificates) {
+        return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, newCertificates);
+    }
+
     /** The certificate with this name, or {@code null}. Skips null list elements. */
     public TlsCertificate certificate(String name) {
         for (TlsCertificate c : certificates) {
