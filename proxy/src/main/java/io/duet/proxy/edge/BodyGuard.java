@@ -44,11 +44,21 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
     private volatile boolean finished;
     private XnioExecutor.Key timer;
 
-    /** True when the edge rejected the connection (it now answers and drains on its own). */
+    /** Set when this guard answered an HTTP/2 stream itself (HTTP/1.1: the head guard's state). */
+    private volatile boolean streamRejected;
+
+    /**
+     * True when the edge rejected the connection (HTTP/1.1: it now answers and drains on its own) or, for an
+     * HTTP/2 stream ({@code head} null), took the stream over to answer it.
+     */
     boolean headRejected() {
-        return head.rejected();
+        return head != null ? head.rejected() : streamRejected;
     }
 
+    /**
+     * @param head the connection's head guard (HTTP/1.1), or null for an HTTP/2 stream: then a rejection answers
+     *             the stream itself (or resets it when its response has started) and the connection goes on
+     */
     BodyGuard(HttpServerExchange exchange, HeadGuardConduit head, EdgeSettings settings) {
         this.exchange = exchange;
         this.head = head;
@@ -119,7 +129,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         if (tooSlow) {
             finished = true;
             settings.events().slowBody();
-            head.reject(exchange.isResponseStarted() ? null : EdgeResponses.REQUEST_TIMEOUT);
+            reject(EdgeResponses.REQUEST_TIMEOUT, 408, "DUET-EDGE-0408 request not received in time");
             return;
         }
         schedule();
@@ -130,18 +140,48 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
      * a client still listening learns it sent a bad body (400), a gone one costs a failed write.
      */
     private IOException badBody(IOException e) {
-        if (!finished && !head.rejected()) {
+        if (!finished && !headRejected()) {
             finished = true;
             settings.events().badRequest();
-            head.reject(exchange.isResponseStarted() ? null : EdgeResponses.BAD_FRAMING);
+            reject(EdgeResponses.BAD_FRAMING, 400, "DUET-EDGE-0401 ambiguous or invalid message framing");
         }
         return e;
+    }
+
+    /**
+     * HTTP/1.1: the head guard answers (unless the response started) and closes after draining. HTTP/2: the stream
+     * is answered from a task on its I/O thread (never from inside a read of the forwarder, which then sees
+     * {@link #headRejected} and lets go of the exchange), or reset when its response has started.
+     */
+    private void reject(byte[] http1Response, int status, String text) {
+        if (head != null) {
+            head.reject(exchange.isResponseStarted() ? null : http1Response);
+            return;
+        }
+        rejectStream(status, text);
+    }
+
+    /** HTTP/2: answers the stream with this status from a task on its I/O thread (see {@link #reject}). */
+    void rejectStream(int status, String text) {
+        streamRejected = true;
+        exchange.getIoThread().execute(() -> {
+            if (exchange.isComplete()) {
+                return;
+            }
+            if (exchange.isResponseStarted()) {
+                org.xnio.IoUtils.safeClose(exchange.getConnection()); // RST_STREAM for this stream only
+                return;
+            }
+            exchange.setStatusCode(status);
+            exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+            exchange.getResponseSender().send(text + "\n");
+        });
     }
 
     private void overLimit() throws IOException {
         finished = true;
         settings.events().bodyTooLarge();
-        head.reject(exchange.isResponseStarted() ? null : EdgeResponses.TOO_LARGE);
+        reject(EdgeResponses.TOO_LARGE, 413, "DUET-EDGE-0413 request body over the limit");
         throw new IOException("DUET-EDGE-0413 request body over the limit of " + maxBytes + " bytes");
     }
 

@@ -49,6 +49,14 @@ public interface EdgeEvents {
     default void connectionLimitReached() {
     }
 
+    /** An HTTP/2 stream beyond the concurrent-stream limit was refused (RST_STREAM REFUSED_STREAM). */
+    default void http2StreamRefused() {
+    }
+
+    /** An HTTP/2 connection reset or overran too many streams and was closed with GOAWAY (rapid reset). */
+    default void http2ConnectionAbused() {
+    }
+
     /** A connection was accepted. */
     default void connectionOpened() {
     }

@@ -149,9 +149,10 @@ final class EdgeHandler implements HttpHandler {
      * into Host. Here: Host well-formed, Content-Length valid and under the limit (413), the path canonicalised
      * like HTTP/1's. A rejection answers this stream only; the connection and its other streams go on. A body
      * without Content-Length gets {@code Transfer-Encoding: chunked} so the HTTP/1.1 forwarder streams it chunked
-     * (the header never leaves as such: framing towards the server is the forwarder's). The listener's body limit
-     * is Undertow's per-stream limit ({@code setMaxEntitySize}); a route's own limit is set by BodyLimitHandler.
-     * HTTP/2 has no head trickling to time out: Undertow's idle timeout and the RST/stream limits apply.
+     * (the header never leaves as such: framing towards the server is the forwarder's). A body gets the same
+     * {@link BodyGuard} as HTTP/1.1 (limit, pause and rate deadlines, a route's own limit), answering this stream
+     * 413/408 itself. HTTP/2 has no head trickling to time out: Undertow's idle timeout and {@link Http2Guard}'s
+     * stream and reset limits apply.
      */
     private void handleHttp2(HttpServerExchange exchange) throws Exception {
         HeaderMap headers = exchange.getRequestHeaders();
@@ -192,10 +193,21 @@ final class EdgeHandler implements HttpHandler {
             rejectStream(exchange, 413, "DUET-EDGE-0413 request body over the limit");
             return;
         }
-        exchange.setMaxEntitySize(settings.maxBodyBytes());
         headers.remove(Headers.TRANSFER_ENCODING);
         if (declared < 0 && !exchange.isRequestComplete()) {
             headers.put(Headers.TRANSFER_ENCODING, "chunked");
+        }
+        if (!exchange.isRequestComplete()) {
+            // The same body guard as HTTP/1.1: the limit (a route may change it), the pause and rate deadlines;
+            // a rejection answers this stream (408/413) and the connection goes on.
+            BodyGuard body = new BodyGuard(exchange, null, settings);
+            exchange.putAttachment(BodyGuard.KEY, body);
+            exchange.addRequestWrapper(body);
+            exchange.addExchangeCompleteListener((ex, nextListener) -> {
+                body.stop();
+                nextListener.proceed();
+            });
+            body.start();
         }
         next.handleRequest(exchange);
     }
@@ -216,6 +228,8 @@ final class EdgeHandler implements HttpHandler {
         body.settings().events().bodyTooLarge();
         if (head != null) {
             head.reject(EdgeResponses.TOO_LARGE);
+        } else {
+            body.rejectStream(413, "DUET-EDGE-0413 request body over the limit"); // HTTP/2: this stream only
         }
         holdExchange(exchange);
     }

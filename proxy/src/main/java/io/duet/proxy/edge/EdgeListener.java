@@ -113,10 +113,12 @@ public final class EdgeListener implements AutoCloseable {
                         .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
                         .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, MAX_RST_FRAMES_PER_WINDOW)
                         .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, RST_FRAMES_WINDOW_MS)
-                        .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodyBytes())
+                        .set(UndertowOptions.MAX_ENTITY_SIZE, -1L) // the edge's BodyGuard decides, with its 413
                         .getMap();
-                Http2OpenListener h2 = new Http2OpenListener(buffers, h2Options);
-                h2.setRootHandler(edge);
+                io.undertow.server.DelegateOpenListener h2 = Http2Guard.openListener(buffers, h2Options);
+                Http2Guard.limits(h2, MAX_RST_FRAMES_PER_WINDOW, RST_FRAMES_WINDOW_MS, events);
+                h2.setRootHandler(Http2Guard.handler(edge, MAX_CONCURRENT_STREAMS, MAX_RST_FRAMES_PER_WINDOW,
+                        RST_FRAMES_WINDOW_MS, events));
                 AlpnOpenListener alpn = new AlpnOpenListener(buffers, undertowOptions, open);
                 alpn.addProtocol(Http2OpenListener.HTTP2, h2, 10);
                 entry = alpn;

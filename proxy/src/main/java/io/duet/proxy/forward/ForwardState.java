@@ -99,6 +99,8 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     private final boolean requestChunked;
     /** The client's Content-Length, -1 when absent. */
     private final long requestLength;
+    /** Request body bytes read from the client so far (checked against requestLength at its end). */
+    private long requestBodySent;
 
     int attempts;
     long excluded;
@@ -583,6 +585,13 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
                 return;
             }
             if (r < 0) {
+                if (!requestChunked && requestLength >= 0 && requestBodySent != requestLength) {
+                    // The client's stream ended before its Content-Length (an HTTP/2 connection closed under
+                    // the stream reads as end of stream): the server must not wait for the rest.
+                    clientBroken(new IOException("the request body ended after " + requestBodySent + " of "
+                            + requestLength + " bytes"));
+                    return;
+                }
                 requestChannel.suspendReads();
                 requestWritten = true;
                 if (requestChunked) {
@@ -597,6 +606,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
                 }
                 return;
             }
+            requestBodySent += r;
             if (requestChunked) {
                 int dataEnd = b.position();
                 b.limit(dataEnd + 2);

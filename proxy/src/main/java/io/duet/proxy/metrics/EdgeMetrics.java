@@ -17,7 +17,7 @@ import java.util.List;
  * refusals are {@code duet_listener_connections_rejected_total{listener,reason}}.
  */
 public final class EdgeMetrics implements MetricBundle {
-    private final List<String> names = new ArrayList<>(14);
+    private final List<String> names = new ArrayList<>(16);
     private final Counter requestLineTooLong;
     private final Counter headersTooLarge;
     private final Counter tooManyHeaders;
@@ -27,6 +27,8 @@ public final class EdgeMetrics implements MetricBundle {
     private final Counter badRequest;
     private final Counter proxyProtocolRejected;
     private final Counter connectionsRejected;
+    private final Counter http2StreamsRefused;
+    private final Counter http2Abused;
     private final Counter connectionsAccepted;
     private final Counter connectionsOpen;
 
@@ -42,6 +44,10 @@ public final class EdgeMetrics implements MetricBundle {
                 "listener", listener, "reason", "proxy_protocol");
         connectionsRejected = counter(registry, "duet_listener_connections_rejected_total",
                 "listener", listener, "reason", "max_connections");
+        http2StreamsRefused = counter(registry, "duet_listener_rejections_total",
+                "listener", listener, "reason", "h2_too_many_streams", "status", "refused_stream");
+        http2Abused = counter(registry, "duet_listener_connections_rejected_total",
+                "listener", listener, "reason", "h2_rapid_reset");
         connectionsAccepted = counter(registry, "duet_listener_connections_accepted_total", "listener", listener);
         connectionsOpen = counter(registry, "duet_listener_connections_open", "listener", listener);
     }
@@ -104,6 +110,14 @@ public final class EdgeMetrics implements MetricBundle {
     }
 
     /** A connection closed because its PROXY protocol header was missing, malformed or from an untrusted peer. */
+    public Counter http2StreamsRefused() {
+        return http2StreamsRefused;
+    }
+
+    public Counter http2Abused() {
+        return http2Abused;
+    }
+
     public Counter proxyProtocolRejected() {
         return proxyProtocolRejected;
     }

@@ -47,6 +47,16 @@ public final class EdgeMetricsEvents implements EdgeEvents {
     }
 
     @Override
+    public void http2StreamRefused() {
+        m.http2StreamsRefused().inc();
+    }
+
+    @Override
+    public void http2ConnectionAbused() {
+        m.http2Abused().inc();
+    }
+
+    @Override
     public void proxyProtocolRejected() {
         m.proxyProtocolRejected().inc();
     }

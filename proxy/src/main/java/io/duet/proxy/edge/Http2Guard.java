@@ -1,0 +1,280 @@
+package io.duet.proxy.edge;
+
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.protocols.http2.Http2Channel;
+import io.undertow.server.ConnectorStatistics;
+import io.undertow.server.DelegateOpenListener;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.server.protocol.http2.Http2ReceiveListener;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Protocols;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.StreamConnection;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * HTTP/2 connections with the limits Undertow advertises but does not enforce (measured with a misbehaving client
+ * in Http2AbuseTest against Undertow 2.4.4):
+ * <ul>
+ *   <li><b>Concurrent streams</b>: Undertow sends SETTINGS_MAX_CONCURRENT_STREAMS but accepts any number of open
+ *       streams. Here a stream beyond {@code maxStreams} gets RST_STREAM(REFUSED_STREAM) before any work is done.</li>
+ *   <li><b>Rapid reset</b> (CVE-2023-44487): Undertow's RST_STREAM budget does not count the classic pattern
+ *       (HEADERS with END_STREAM, then RST_STREAM), because the response channel already exists. Here every stream
+ *       that ends without a complete response, and every refused stream, is a "glitch"; more than
+ *       {@code maxGlitches} within {@code windowMs} end the connection with GOAWAY(ENHANCE_YOUR_CALM), like
+ *       HAProxy's glitch counter.</li>
+ * </ul>
+ * The connection is created here (as {@link Http2OpenListener} does, which is final) so that the channel is
+ * attached to itself and the request handler can reach it (an exchange only sees a per-stream connection view,
+ * whose attachments are the channel's).
+ *
+ * <p>Thread-safety: a connection's streams are handled on its I/O thread; the counters are atomic anyway because a
+ * stream can complete from another thread.
+ */
+final class Http2Guard {
+    private static final Logger LOG = LoggerFactory.getLogger(Http2Guard.class);
+    private static final AttachmentKey<Http2Channel> CHANNEL = AttachmentKey.create(Http2Channel.class);
+    private static final AttachmentKey<Counters> COUNTERS = AttachmentKey.create(Counters.class);
+
+    private Http2Guard() {
+    }
+
+    /** The open listener for ALPN {@code h2}: Undertow's, with the channel attached to itself. */
+    static DelegateOpenListener openListener(ByteBufferPool buffers, OptionMap options) {
+        return new OpenListener(buffers, options);
+    }
+
+    /** Wraps the request handler of HTTP/2 connections made by {@link #openListener}. */
+    static HttpHandler handler(HttpHandler next, int maxStreams, int maxGlitches, long windowMs, EdgeEvents events) {
+        return exchange -> {
+            // HTTP/2 exchanges only (HTTP/1.1 through the same edge passes straight on).
+            Http2Channel channel = exchange.getProtocol() == Protocols.HTTP_2_0
+                    ? exchange.getConnection().getAttachment(CHANNEL) : null;
+            if (channel == null) {
+                next.handleRequest(exchange);
+                return;
+            }
+            Counters c = exchange.getConnection().getAttachment(COUNTERS);
+            if (c.open.incrementAndGet() > maxStreams) {
+                c.open.decrementAndGet();
+                events.http2StreamRefused();
+                refuse(exchange, channel);
+                c.glitch(channel, maxGlitches, windowMs, events);
+                return;
+            }
+            c.started(exchange);
+            exchange.addExchangeCompleteListener(c);
+            next.handleRequest(exchange);
+        };
+    }
+
+    /**
+     * The stream id of an HTTP/2 exchange: Undertow keeps it in a private field of its per-stream connection view
+     * (nothing public exposes it), read once by reflection; null when that is not possible.
+     */
+    private static final java.lang.reflect.Field REQUEST_CHANNEL = requestChannelField();
+
+    private static java.lang.reflect.Field requestChannelField() {
+        try {
+            java.lang.reflect.Field f = io.undertow.server.protocol.http2.Http2ServerConnection.class
+                    .getDeclaredField("requestChannel");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("DUET-EDGE-0421 HTTP/2 streams over the limit are cancelled instead of refused: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** RST_STREAM(REFUSED_STREAM): the client may retry it safely; CANCEL when the stream id is out of reach. */
+    private static void refuse(HttpServerExchange exchange, Http2Channel channel) throws java.io.IOException {
+        if (REQUEST_CHANNEL != null) {
+            try {
+                Object source = REQUEST_CHANNEL.get(exchange.getConnection());
+                if (source instanceof io.undertow.protocols.http2.Http2StreamSourceChannel s) {
+                    channel.sendRstStream(s.getStreamId(), Http2Channel.ERROR_REFUSED_STREAM);
+                    return;
+                }
+            } catch (IllegalAccessException | IllegalArgumentException e) {
+                // fall through
+            }
+        }
+        exchange.getConnection().close();
+    }
+
+    /** Per connection: open streams and the glitch window. */
+    private static final class Counters implements ExchangeCompletionListener {
+        final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        private final Http2Channel channel;
+        private final int maxGlitches;
+        private final long windowMs;
+        private final EdgeEvents events;
+        private long windowStart;
+        private int glitches;
+
+        Counters(Http2Channel channel, int maxGlitches, long windowMs, EdgeEvents events) {
+            this.channel = channel;
+            this.maxGlitches = maxGlitches;
+            this.windowMs = windowMs;
+            this.events = events;
+        }
+
+        /** Exchanges of this connection not complete yet; ended when the connection closes. */
+        private final Set<HttpServerExchange> inFlight = new java.util.HashSet<>();
+
+        synchronized void started(HttpServerExchange exchange) {
+            inFlight.add(exchange);
+        }
+
+        /**
+         * The connection closed: ends every exchange still open on it, so what they hold (a backend connection in
+         * the middle of an upload) is released. Undertow marks the streams broken but a reader waiting for more
+         * request body is not woken (measured: Http2ClientAbortScenarioTest).
+         */
+        void connectionClosed() {
+            List<HttpServerExchange> open;
+            synchronized (this) {
+                open = new ArrayList<>(inFlight);
+                inFlight.clear();
+            }
+            for (HttpServerExchange e : open) {
+                if (!e.isComplete()) {
+                    e.endExchange();
+                }
+            }
+        }
+
+        @Override
+        public void exchangeEvent(HttpServerExchange exchange, NextListener next) {
+            synchronized (this) {
+                inFlight.remove(exchange);
+            }
+            open.decrementAndGet();
+            if (!exchange.isResponseComplete()) {
+                glitch(channel, maxGlitches, windowMs, events); // reset by the client (or the connection died)
+            }
+            next.proceed();
+        }
+
+        synchronized void glitch(Http2Channel ch, int max, long window, EdgeEvents ev) {
+            long now = System.nanoTime() / 1_000_000;
+            if (glitches == 0 || now - windowStart >= window) {
+                windowStart = now;
+                glitches = 0;
+            }
+            if (++glitches == max + 1 && ch.isOpen()) {
+                ev.http2ConnectionAbused();
+                LOG.warn("DUET-EDGE-0420 HTTP/2 connection from {} closed with GOAWAY(ENHANCE_YOUR_CALM): more than "
+                        + "{} streams reset or refused within {} s (rapid reset?)", ch.getPeerAddress(), max,
+                        window / 1000);
+                ch.sendGoAway(Http2Channel.ERROR_ENHANCE_YOUR_CALM);
+            }
+        }
+    }
+
+    /** Undertow's HTTP/2 open listener, building the channel itself (see the class comment). */
+    private static final class OpenListener implements DelegateOpenListener {
+        private final ByteBufferPool buffers;
+        private volatile OptionMap options;
+        private volatile HttpHandler rootHandler;
+        private final int bufferSize;
+        private final Set<Http2Channel> connections = Collections.newSetFromMap(new ConcurrentHashMap<>());
+        private volatile int maxGlitches;
+        private volatile long windowMs;
+        private volatile EdgeEvents events = EdgeEvents.NOOP;
+
+        OpenListener(ByteBufferPool buffers, OptionMap options) {
+            this.options = options;
+            this.buffers = buffers;
+            try (PooledByteBuffer b = buffers.allocate()) {
+                this.bufferSize = b.getBuffer().remaining();
+            }
+        }
+
+        void limits(int maxGlitches, long windowMs, EdgeEvents events) {
+            this.maxGlitches = maxGlitches;
+            this.windowMs = windowMs;
+            this.events = events;
+        }
+
+        @Override
+        public void handleEvent(StreamConnection connection) {
+            handleEvent(connection, null);
+        }
+
+        @Override
+        public void handleEvent(StreamConnection connection, PooledByteBuffer buffer) {
+            OptionMap options = getUndertowOptions();
+            Http2Channel channel = new Http2Channel(connection, Http2OpenListener.HTTP2, buffers, buffer, false, false,
+                    options);
+            Integer idle = options.get(io.undertow.UndertowOptions.IDLE_TIMEOUT);
+            if (idle != null && idle > 0) {
+                channel.setIdleTimeout(idle);
+            }
+            channel.putAttachment(CHANNEL, channel);
+            Counters counters = new Counters(channel, maxGlitches, windowMs, events);
+            channel.putAttachment(COUNTERS, counters);
+            connections.add(channel);
+            channel.addCloseTask(ch -> {
+                connections.remove(ch);
+                counters.connectionClosed();
+            });
+            channel.getReceiveSetter().set(new Http2ReceiveListener(getRootHandler(), options, bufferSize, null));
+            channel.resumeReceives();
+        }
+
+        @Override
+        public ConnectorStatistics getConnectorStatistics() {
+            return null;
+        }
+
+        @Override
+        public HttpHandler getRootHandler() {
+            return rootHandler;
+        }
+
+        @Override
+        public void setRootHandler(HttpHandler handler) {
+            this.rootHandler = handler;
+        }
+
+        @Override
+        public OptionMap getUndertowOptions() {
+            return options;
+        }
+
+        @Override
+        public void setUndertowOptions(OptionMap undertowOptions) {
+            this.options = undertowOptions;
+        }
+
+        @Override
+        public ByteBufferPool getBufferPool() {
+            return buffers;
+        }
+
+        @Override
+        public void closeConnections() {
+            for (Http2Channel c : connections) {
+                IoUtils.safeClose(c);
+            }
+        }
+    }
+
+    /** Sets the glitch budget of connections the listener opens from now on. */
+    static void limits(DelegateOpenListener listener, int maxGlitches, long windowMs, EdgeEvents events) {
+        ((OpenListener) listener).limits(maxGlitches, windowMs, events);
+    }
+}
