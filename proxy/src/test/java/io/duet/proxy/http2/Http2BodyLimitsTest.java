@@ -14,19 +14,17 @@ import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import io.duet.proxy.testing.RawH2;
 import io.duet.proxy.testing.StubBackend;
+import io.duet.proxy.testing.TrustAll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 
@@ -51,21 +49,7 @@ class Http2BodyLimitsTest {
                 List.of());
         dataPlane = DataPlane.start(c, new DataPlaneOptions(Path.of("target/duet-test-data"), 1,
                 new MetricRegistry(), "h2-limits"));
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[]{new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        SSLContext ctx = TrustAll.context();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(ctx)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         uri = URI.create("https://localhost:" + dataPlane.address("web").getPort() + "/upload");

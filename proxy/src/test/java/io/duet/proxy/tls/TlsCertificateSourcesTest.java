@@ -232,22 +232,7 @@ class TlsCertificateSourcesTest {
     }
 
     private static X509Certificate leafTrustingAnything(int port) throws Exception {
-        javax.net.ssl.TrustManager all = new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new javax.net.ssl.TrustManager[]{all}, null);
+        SSLContext ctx = io.duet.proxy.testing.TrustAll.context();
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             s.startHandshake();
