@@ -1,0 +1,163 @@
+package io.duet.cluster.vip;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * VIPs with iproute2 and iputils, as ha.md describes (the service needs CAP_NET_ADMIN and CAP_NET_RAW only):
+ * <pre>
+ * claim:    ip -4 addr replace VIP/32 dev IFACE label IFACE:duet      (IPv6: ip -6 addr replace VIP/128 ... nodad)
+ * announce: arping -U -c 3 -I IFACE VIP                                (IPv6: ndsend VIP IFACE, from ndisc6)
+ * release:  ip -4 addr del VIP/32 dev IFACE
+ * present:  ip -o addr show dev IFACE
+ * </pre>
+ * An optional command prefix runs everything elsewhere (tests: {@code ip netns exec NS}). Every command has a
+ * timeout of 5 s. Thread-safe (stateless apart from a once-only warning).
+ */
+public final class IpCommandActuator implements VipActuator {
+    private static final Logger LOG = LoggerFactory.getLogger(IpCommandActuator.class);
+    private static final long TIMEOUT_MS = 5_000;
+
+    private final String iface;
+    private final List<String> prefix;
+    private volatile boolean ndsendMissingReported;
+
+    /**
+     * @param iface  the interface the VIPs live on (the one facing the clients)
+     * @param prefix prepended to every command (empty in production)
+     */
+    public IpCommandActuator(String iface, List<String> prefix) {
+        this.iface = iface;
+        this.prefix = List.copyOf(prefix);
+    }
+
+    /** The IPv4 label that marks Duet's addresses (at most 15 characters, as the kernel requires). */
+    String label() {
+        String l = iface + ":duet";
+        return l.length() <= 15 ? l : iface.substring(0, Math.min(iface.length(), 13)) + ":d";
+    }
+
+    @Override
+    public void claim(String address) throws VipException {
+        if (isV6(address)) {
+            run(List.of("ip", "-6", "addr", "replace", address + "/128", "dev", iface, "nodad"), false);
+        } else {
+            run(List.of("ip", "-4", "addr", "replace", address + "/32", "dev", iface, "label", label()), false);
+        }
+    }
+
+    @Override
+    public void announce(String address) throws VipException {
+        if (isV6(address)) {
+            try {
+                run(List.of("ndsend", address, iface), false);
+            } catch (VipException e) {
+                if (!ndsendMissingReported) {
+                    ndsendMissingReported = true;
+                    LOG.warn("DUET-CLUSTER-0041 cannot send an unsolicited neighbour advertisement for {} ({}); "
+                            + "install ndisc6 for IPv6 VIPs to move without waiting for neighbour caches",
+                            address, e.getMessage());
+                }
+            }
+            return;
+        }
+        // arping exits 1 when nobody answers, which is normal for a gratuitous request.
+        run(List.of("arping", "-U", "-c", "3", "-w", "3", "-I", iface, address), true);
+    }
+
+    @Override
+    public void release(String address) throws VipException {
+        String v = isV6(address) ? "-6" : "-4";
+        String len = isV6(address) ? "/128" : "/32";
+        if (!present(Set.of(address)).isEmpty()) {
+            run(List.of("ip", v, "addr", "del", address + len, "dev", iface), false);
+        }
+    }
+
+    @Override
+    public Set<String> present(Set<String> candidates) throws VipException {
+        String out = run(List.of("ip", "-o", "addr", "show", "dev", iface), false);
+        Set<String> on = new HashSet<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            for (int i = 0; i + 1 < f.length; i++) {
+                if (f[i].equals("inet") || f[i].equals("inet6")) {
+                    String a = f[i + 1];
+                    int slash = a.indexOf('/');
+                    on.add(normalize(slash < 0 ? a : a.substring(0, slash)));
+                }
+            }
+        }
+        Set<String> found = new HashSet<>();
+        for (String c : candidates) {
+            if (on.contains(normalize(c))) {
+                found.add(c);
+            }
+        }
+        return found;
+    }
+
+    private static boolean isV6(String address) {
+        return address.indexOf(':') >= 0;
+    }
+
+    private static String normalize(String literal) {
+        try {
+            return InetAddress.getByName(literal).getHostAddress(); // a literal: no name lookup
+        } catch (UnknownHostException e) {
+            return literal;
+        }
+    }
+
+    private String run(List<String> command, boolean exitOneIsFine) throws VipException {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(command);
+        try {
+            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new VipException("DUET-CLUSTER-0040 `" + String.join(" ", command) + "` did not finish within "
+                        + TIMEOUT_MS + " ms");
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            int exit = p.exitValue();
+            if (exit != 0 && !(exitOneIsFine && exit == 1)) {
+                throw new VipException("DUET-CLUSTER-0040 `" + String.join(" ", command) + "` failed (exit " + exit
+                        + "): " + text.trim());
+            }
+            return text;
+        } catch (IOException e) {
+            throw new VipException("DUET-CLUSTER-0040 `" + String.join(" ", command) + "` could not run: "
+                    + e.getMessage() + " (is " + command.get(0) + " installed?)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VipException("DUET-CLUSTER-0040 interrupted while running `" + String.join(" ", command) + "`");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IpCommandActuator[" + iface + "]";
+    }
+
+    static boolean isV6Literal(String a) {
+        try {
+            return InetAddress.getByName(a) instanceof Inet6Address;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.duet.cluster.vip;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Who holds each VIP, as decided by {@link VipScheduler}, plus what the decision needs to remember: since when each
+ * node has been alive without interruption (for delayed failback). Immutable; part of the replicated state machine's
+ * state, so every member computes the same table from the same committed entries.
+ *
+ * @param owners      VIP address -> node id; a VIP without an owner is absent
+ * @param aliveSince  node id -> leader-stamped time its current run of heartbeats started
+ * @param drained     nodes handed off ({@code duet cluster handoff}): they hold nothing until re-enabled
+ */
+public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained) {
+    public static final Ownership EMPTY = new Ownership(Map.of(), Map.of(), Set.of());
+
+    public Ownership {
+        owners = Collections.unmodifiableMap(new TreeMap<>(owners));
+        aliveSince = Collections.unmodifiableMap(new TreeMap<>(aliveSince));
+        drained = Set.copyOf(drained);
+    }
+
+    /** The holder of a VIP, or null. */
+    public String owner(String address) {
+        return owners.get(address);
+    }
+
+    /** The VIPs a node holds, sorted. */
+    public List<String> heldBy(String node) {
+        return owners.entrySet().stream().filter(e -> e.getValue().equals(node)).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
+    /** This table with a node drained (true) or back in service (false). */
+    public Ownership withDrained(String node, boolean drain) {
+        java.util.HashSet<String> d = new java.util.HashSet<>(drained);
+        if (drain) {
+            d.add(node);
+        } else {
+            d.remove(node);
+        }
+        return new Ownership(owners, aliveSince, d);
+    }
+
+    static Map<String, String> mutableOwners(Ownership o) {
+        return new HashMap<>(o.owners);
+    }
+}

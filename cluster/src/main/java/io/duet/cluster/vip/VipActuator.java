@@ -1,0 +1,31 @@
+package io.duet.cluster.vip;
+
+import java.util.Set;
+
+/**
+ * What a node does to hold or drop a floating IP on its interface. The real one runs {@code ip} and {@code arping}
+ * ({@link IpCommandActuator}). Every method blocks (it runs commands): call from the VIP agent's own thread, never
+ * an I/O thread. Each is idempotent.
+ */
+public interface VipActuator {
+    /** Adds the VIP to the interface (no error when it is there already). */
+    void claim(String address) throws VipException;
+
+    /** Tells the network the VIP moved here: gratuitous ARP (IPv4) or an unsolicited neighbour advertisement (IPv6). */
+    void announce(String address) throws VipException;
+
+    /** Removes the VIP from the interface (no error when it is not there). */
+    void release(String address) throws VipException;
+
+    /** The VIPs among {@code candidates} that are on the interface now. */
+    Set<String> present(Set<String> candidates) throws VipException;
+
+    /** A command failed; the message says which and what it printed. */
+    final class VipException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public VipException(String message) {
+            super(message);
+        }
+    }
+}

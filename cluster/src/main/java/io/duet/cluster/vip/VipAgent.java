@@ -1,0 +1,281 @@
+package io.duet.cluster.vip;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One node's side of VIP ownership: makes the interface match the replicated {@link Ownership} table, and fences
+ * itself. Everything runs on one thread ({@code duet-vip}), so commands never overlap:
+ * <ul>
+ *   <li>At start it removes every configured VIP left on the interface (a node that crashed while holding one must
+ *       not take traffic back before the cluster says so).</li>
+ *   <li>It holds a VIP only while the table names this node <em>and</em> its own heartbeat was committed within the
+ *       lease (measured on this node's monotonic clock from the moment it saw the commit). Past the lease it drops
+ *       every VIP at once (self-fencing): a partitioned or paused node stops answering before the others, who wait
+ *       lease + margin, claim.</li>
+ *   <li>On a claim it announces (gratuitous ARP / unsolicited NA) and announces again 5 s later, as keepalived does
+ *       for switches that miss the first burst.</li>
+ *   <li>Every second it compares the interface with what it should hold and repairs drift: an address removed by
+ *       hand is added back, one that should not be there is removed.</li>
+ * </ul>
+ * The Raft term is logged with every claim and release. Thread-safety: the public methods may be called from any
+ * thread (the state machine's apply thread); they hand work to the agent's thread and never block on commands.
+ */
+public final class VipAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VipAgent.class);
+    static final long TICK_MS = 50;
+    static final long DRIFT_CHECK_MS = 1_000;
+    static final long REANNOUNCE_MS = 5_000;
+
+    private final String node;
+    private final VipActuator actuator;
+    private final long leaseNanos;
+    private final LongSupplier nanoTime;
+    private final ScheduledExecutorService thread;
+    /** Announcements take seconds (arping sends 3 requests 1 s apart): never on the agent's thread, which fences. */
+    private final java.util.concurrent.ExecutorService announcer;
+
+    // Agent thread only.
+    private Set<String> configured = Set.of();
+    private Ownership table = Ownership.EMPTY;
+    private long term;
+    private final Set<String> held = new TreeSet<>();
+    private final Map<String, Long> claimedAt = new HashMap<>();
+    private long lastDriftCheck;
+    private boolean fenced = true;
+    // Any thread.
+    private volatile long ownHeartbeatNanos; // 0: never seen
+    private volatile Set<String> heldView = Set.of();
+
+    /**
+     * @param leaseMs the lease of the {@link VipScheduler}: past it without a committed heartbeat of its own, this
+     *                node drops its VIPs
+     */
+    public VipAgent(String node, VipActuator actuator, long leaseMs, LongSupplier nanoTime) {
+        this.node = node;
+        this.actuator = actuator;
+        this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs);
+        this.nanoTime = nanoTime;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "duet-vip");
+            t.setDaemon(true);
+            return t;
+        });
+        this.announcer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "duet-vip-announce");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Removes leftovers of the configured VIPs, then starts the fencing and drift checks. */
+    public void start(Set<String> vips) {
+        thread.execute(() -> {
+            configured = Set.copyOf(vips);
+            try {
+                Set<String> stale = actuator.present(configured);
+                for (String a : new TreeSet<>(stale)) {
+                    actuator.release(a);
+                    LOG.info("DUET-CLUSTER-0046 removed VIP {} left on {} from before this start (the cluster "
+                            + "decides who holds it now)", a, actuator);
+                }
+            } catch (VipActuator.VipException e) {
+                LOG.error("{}", e.getMessage());
+            }
+        });
+        thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The configured VIPs changed (a new revision). */
+    public void vips(Set<String> vips) {
+        thread.execute(() -> {
+            configured = Set.copyOf(vips);
+            reconcile("configuration changed");
+        });
+    }
+
+    /** A new table was applied (state machine thread). */
+    public void ownership(Ownership next, long raftTerm) {
+        thread.execute(() -> {
+            table = next;
+            term = raftTerm;
+            reconcile("ownership changed");
+        });
+    }
+
+    /** This node's own heartbeat was committed and applied: its lease is renewed from now. */
+    public void ownHeartbeatCommitted() {
+        ownHeartbeatNanos = nanoTime.getAsLong();
+    }
+
+    /** The VIPs this node holds now (a snapshot). */
+    public Set<String> held() {
+        return heldView;
+    }
+
+    /** True while this node's lease has run out (it holds nothing). */
+    public boolean fenced() {
+        long hb = ownHeartbeatNanos;
+        return hb == 0 || nanoTime.getAsLong() - hb > leaseNanos;
+    }
+
+    /** Releases every VIP it holds now and stops (a planned stop after a handoff, or shutdown). Blocks briefly. */
+    @Override
+    public void close() {
+        thread.execute(() -> {
+            for (String a : new TreeSet<>(held)) {
+                release(a, "node stopping");
+            }
+        });
+        thread.shutdown();
+        announcer.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void tick() {
+        try {
+            boolean nowFenced = fenced();
+            if (nowFenced != fenced) {
+                fenced = nowFenced;
+                if (nowFenced && !held.isEmpty()) {
+                    LOG.warn("DUET-CLUSTER-0044 node {} fenced itself: its last heartbeat was committed more than "
+                            + "{} ms ago (no quorum, partitioned or paused); dropping VIPs {} (term {})", node,
+                            TimeUnit.NANOSECONDS.toMillis(leaseNanos), held, term);
+                }
+                reconcile(nowFenced ? "lease expired" : "lease renewed");
+            }
+            long now = nanoTime.getAsLong();
+            for (Map.Entry<String, Long> e : new HashMap<>(claimedAt).entrySet()) {
+                if (now - e.getValue() >= TimeUnit.MILLISECONDS.toNanos(REANNOUNCE_MS)) {
+                    claimedAt.remove(e.getKey());
+                    if (held.contains(e.getKey())) {
+                        announce(e.getKey());
+                    }
+                }
+            }
+            if (now - lastDriftCheck >= TimeUnit.MILLISECONDS.toNanos(DRIFT_CHECK_MS)) {
+                lastDriftCheck = now;
+                repairDrift();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("DUET-CLUSTER-0047 VIP agent check failed: {}", e.toString(), e);
+        }
+    }
+
+    private Set<String> desired() {
+        Set<String> want = new TreeSet<>();
+        if (!fenced) {
+            for (String a : table.heldBy(node)) {
+                if (configured.contains(a)) {
+                    want.add(a);
+                }
+            }
+        }
+        return want;
+    }
+
+    private void reconcile(String why) {
+        Set<String> want = desired();
+        for (String a : new TreeSet<>(held)) {
+            if (!want.contains(a)) {
+                release(a, why);
+            }
+        }
+        for (String a : want) {
+            if (!held.contains(a)) {
+                claim(a, why);
+            }
+        }
+    }
+
+    private void claim(String a, String why) {
+        try {
+            actuator.claim(a);
+            held.add(a);
+            heldView = Set.copyOf(held);
+            claimedAt.put(a, nanoTime.getAsLong());
+            LOG.info("DUET-CLUSTER-0042 node {} claimed VIP {} (term {}; {})", node, a, term, why);
+            announce(a);
+        } catch (VipActuator.VipException e) {
+            LOG.error("{} (claiming VIP {}; retried at the next drift check)", e.getMessage(), a);
+        }
+    }
+
+    private void release(String a, String why) {
+        try {
+            actuator.release(a);
+            LOG.info("DUET-CLUSTER-0043 node {} released VIP {} (term {}; {})", node, a, term, why);
+        } catch (VipActuator.VipException e) {
+            LOG.error("{} (releasing VIP {}; retried at the next drift check)", e.getMessage(), a);
+        }
+        held.remove(a);
+        claimedAt.remove(a);
+        heldView = Set.copyOf(held);
+    }
+
+    private void announce(String a) {
+        try {
+            announcer.execute(() -> {
+                try {
+                    actuator.announce(a);
+                } catch (VipActuator.VipException e) {
+                    LOG.warn("{} (announcing VIP {})", e.getMessage(), a);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void repairDrift() {
+        Set<String> want = desired();
+        Set<String> actual;
+        try {
+            Set<String> candidates = new HashSet<>(configured);
+            candidates.addAll(held);
+            actual = actuator.present(candidates);
+        } catch (VipActuator.VipException e) {
+            LOG.error("{} (drift check)", e.getMessage());
+            return;
+        }
+        for (String a : want) {
+            if (!actual.contains(a)) {
+                LOG.warn("DUET-CLUSTER-0045 VIP {} should be on node {} but is not (removed by hand?): adding it "
+                        + "back", a, node);
+                held.remove(a);
+                claim(a, "drift repaired");
+            }
+        }
+        for (String a : actual) {
+            if (!want.contains(a)) {
+                LOG.warn("DUET-CLUSTER-0045 VIP {} is on node {} but should not be: removing it", a, node);
+                held.add(a);
+                release(a, "drift repaired");
+            }
+        }
+    }
+
+    /** For tests and status: the table the agent works from. */
+    Ownership table() {
+        return table;
+    }
+
+    static List<String> sorted(Set<String> s) {
+        return List.copyOf(new TreeSet<>(s));
+    }
+}

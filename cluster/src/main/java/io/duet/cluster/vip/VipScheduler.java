@@ -1,0 +1,193 @@
+package io.duet.cluster.vip;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Decides VIP owners from committed heartbeats: a pure, deterministic function of its arguments, applied by every
+ * member of the Raft group to the same entries, so all members agree without talking (Ratis has no lock or election
+ * primitive of its own for this).
+ *
+ * <p>Rules, for each VIP in address order:
+ * <ol>
+ *   <li>A node is <em>alive</em> when its last heartbeat is at most {@code leaseMs} old (times are stamped by the
+ *       Raft leader, never by the node's own clock) and it is not drained.</li>
+ *   <li>The holder keeps the VIP while its last heartbeat is at most {@code leaseMs + marginMs} old. Past
+ *       {@code leaseMs} it has already dropped the VIP itself (self-fencing, {@link VipAgent}); the margin is the
+ *       time its drop may take before anyone else claims.</li>
+ *   <li>An alive holder gives the VIP back to its preferred node when that node is alive and the failback policy
+ *       allows it (immediate; after the preferred node has been alive for the delay; never).</li>
+ *   <li>A VIP without a holder (or whose holder is past its lease and margin, or drained) goes to its preferred
+ *       node if alive, else to the alive node holding the fewest VIPs (ties: the smallest node id), else nobody.</li>
+ *   <li><b>Never two holders</b>: a VIP is given to a node only when no other node whose heartbeat is within lease
+ *       and margin still reports holding it. A planned move (failback, handoff) therefore passes through "no
+ *       holder" until the old holder's next heartbeat says it let go; a crashed holder's reports stop counting once
+ *       it is past lease and margin.</li>
+ * </ol>
+ * Thread-safe (stateless).
+ */
+public final class VipScheduler {
+    /** A change of holder, for the log (with the Raft term) and the agents. */
+    public record Change(String address, String from, String to, String reason) {
+    }
+
+    /** The new table and what changed. */
+    public record Decision(Ownership ownership, List<Change> changes) {
+    }
+
+    private final long leaseMs;
+    private final long marginMs;
+
+    /**
+     * @param leaseMs  a node whose heartbeat is older is not alive (and fences itself)
+     * @param marginMs how long after the lease others wait before claiming its VIPs
+     */
+    public VipScheduler(long leaseMs, long marginMs) {
+        if (leaseMs <= 0 || marginMs < 0) {
+            throw new IllegalArgumentException("leaseMs > 0 and marginMs >= 0 expected: " + leaseMs + ", " + marginMs);
+        }
+        this.leaseMs = leaseMs;
+        this.marginMs = marginMs;
+    }
+
+    public long leaseMs() {
+        return leaseMs;
+    }
+
+    public long marginMs() {
+        return marginMs;
+    }
+
+    /**
+     * The table after time {@code now}.
+     *
+     * @param vips       the configured VIPs
+     * @param heartbeats node id -> its last committed heartbeat
+     * @param current    the table before
+     * @param now        leader-stamped time of the entry being applied
+     */
+    public Decision decide(List<VipSpec> vips, Map<String, Heartbeat> heartbeats, Ownership current, long now) {
+        Map<String, Long> aliveSince = new TreeMap<>();
+        for (Map.Entry<String, Heartbeat> e : heartbeats.entrySet()) {
+            if (alive(e.getKey(), heartbeats, current, now)) {
+                Long since = current.aliveSince().get(e.getKey());
+                aliveSince.put(e.getKey(), since != null ? since : e.getValue().time());
+            }
+        }
+        List<VipSpec> sorted = new ArrayList<>(vips);
+        sorted.sort(Comparator.comparing(VipSpec::address));
+        Map<String, String> owners = new TreeMap<>();
+        Map<String, Integer> load = new HashMap<>();
+        List<Change> changes = new ArrayList<>();
+        // First pass: holders that keep their VIP, so the spread of the second pass sees the real load.
+        List<VipSpec> open = new ArrayList<>();
+        for (VipSpec v : sorted) {
+            String holder = current.owner(v.address());
+            if (holder != null && withinGrace(holder, heartbeats, current, now)) {
+                String pref = v.preferred();
+                if (pref != null && !pref.equals(holder) && alive(holder, heartbeats, current, now)
+                        && alive(pref, heartbeats, current, now) && failbackAllowed(v, aliveSince.get(pref), now)) {
+                    open.add(v); // handed back to its preferred node below (through "no holder")
+                    continue;
+                }
+                owners.put(v.address(), holder);
+                load.merge(holder, 1, Integer::sum);
+            } else {
+                open.add(v);
+            }
+        }
+        for (VipSpec v : open) {
+            String holder = current.owner(v.address());
+            String target;
+            String reason;
+            if (v.preferred() != null && alive(v.preferred(), heartbeats, current, now)) {
+                target = v.preferred();
+                reason = holder == null ? "preferred node alive"
+                        : holderGone(holder, heartbeats, current, now)
+                        ? "holder " + holder + " " + why(holder, heartbeats, current, now) + "; preferred node alive"
+                        : "failback to the preferred node";
+            } else {
+                target = leastLoaded(heartbeats, current, now, load);
+                reason = holder == null ? "no holder" : "holder " + holder + " " + why(holder, heartbeats, current, now);
+            }
+            String still = target == null ? null : stillHeldElsewhere(v.address(), target, heartbeats, current, now);
+            String next = still == null ? target : null;
+            if (next != null) {
+                owners.put(v.address(), next);
+            }
+            if (target != null) {
+                load.merge(target, 1, Integer::sum);
+            }
+            if (!Objects.equals(holder, next)) {
+                String r = next == null && target != null
+                        ? reason + "; waiting for " + still + " to report it let go before " + target + " claims"
+                        : next == null ? reason + "; no node alive" : reason;
+                changes.add(new Change(v.address(), holder, next, r));
+            }
+        }
+        return new Decision(new Ownership(owners, aliveSince, current.drained()), changes);
+    }
+
+    /** A node other than {@code target} whose heartbeat is within lease and margin and reports holding the VIP. */
+    private String stillHeldElsewhere(String address, String target, Map<String, Heartbeat> heartbeats, Ownership o,
+                                      long now) {
+        for (Map.Entry<String, Heartbeat> e : new TreeMap<>(heartbeats).entrySet()) {
+            if (!e.getKey().equals(target) && e.getValue().held().contains(address)
+                    && now - e.getValue().time() <= leaseMs + marginMs) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    private boolean alive(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {
+        Heartbeat hb = heartbeats.get(node);
+        return hb != null && now - hb.time() <= leaseMs && !o.drained().contains(node);
+    }
+
+    private boolean withinGrace(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {
+        Heartbeat hb = heartbeats.get(node);
+        return hb != null && now - hb.time() <= leaseMs + marginMs && !o.drained().contains(node);
+    }
+
+    private boolean holderGone(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {
+        return !withinGrace(node, heartbeats, o, now);
+    }
+
+    private String why(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {
+        if (o.drained().contains(node)) {
+            return "handed off";
+        }
+        Heartbeat hb = heartbeats.get(node);
+        return hb == null ? "never sent a heartbeat" : "silent for " + (now - hb.time()) + " ms";
+    }
+
+    private static boolean failbackAllowed(VipSpec v, Long preferredAliveSince, long now) {
+        return switch (v.failback().mode()) {
+            case IMMEDIATE -> true;
+            case NEVER -> false;
+            case DELAYED -> preferredAliveSince != null && now - preferredAliveSince >= v.failback().delayMs();
+        };
+    }
+
+    private String leastLoaded(Map<String, Heartbeat> heartbeats, Ownership o, long now, Map<String, Integer> load) {
+        String best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (String node : new java.util.TreeSet<>(heartbeats.keySet())) {
+            if (!alive(node, heartbeats, o, now)) {
+                continue;
+            }
+            int l = load.getOrDefault(node, 0);
+            if (l < bestLoad) {
+                best = node;
+                bestLoad = l;
+            }
+        }
+        return best;
+    }
+}

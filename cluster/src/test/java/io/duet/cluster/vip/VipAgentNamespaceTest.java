@@ -1,0 +1,127 @@
+package io.duet.cluster.vip;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The VIP agent with the real `ip` and `arping` inside a network namespace the test builds (node and client joined
+ * by a veth pair, 192.0.2.0/24): start-up cleanup, claim with gratuitous ARP seen by the client, drift repair both
+ * ways, self-fencing when its heartbeats stop, release when the table moves the VIP away.
+ */
+class VipAgentNamespaceTest {
+    static final String VIP = "192.0.2.50";
+    static final String OTHER = "192.0.2.51";
+    NetNamespaces net;
+    String node;
+    String client;
+    VipAgent agent;
+    ScheduledExecutorService heart;
+    final AtomicBoolean beating = new AtomicBoolean(true);
+
+    @BeforeEach
+    void lab() throws Exception {
+        net = new NetNamespaces();
+        node = net.add("node");
+        client = net.add("client");
+        net.link(node, "192.0.2.11/24", client, "192.0.2.100/24");
+        // The client learns addresses from gratuitous ARP (arp_accept), so the test can see the announcement.
+        NetNamespaces.sh("ip", "netns", "exec", client, "sysctl", "-qw", "net.ipv4.conf.all.arp_accept=1");
+        NetNamespaces.sh("ip", "netns", "exec", client, "sysctl", "-qw", "net.ipv4.conf.eth0.arp_accept=1");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (heart != null) {
+            heart.shutdownNow();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private Set<String> onNode() throws Exception {
+        String out = NetNamespaces.sh("ip", "-n", node, "-o", "-4", "addr", "show", "dev", "eth0");
+        java.util.Set<String> s = new java.util.TreeSet<>();
+        for (String a : List.of(VIP, OTHER)) {
+            if (out.contains(" " + a + "/32")) {
+                s.add(a);
+            }
+        }
+        return s;
+    }
+
+    private String nodeMac() throws Exception {
+        String out = NetNamespaces.sh("ip", "-n", node, "-o", "link", "show", "eth0");
+        int i = out.indexOf("link/ether ") + "link/ether ".length();
+        return out.substring(i, i + 17);
+    }
+
+    // The whole life of a VIP on one node, with real commands.
+    @Test
+    void claimAnnounceRepairFenceRelease() throws Exception {
+        // A VIP left over from a previous run (crash while holding it) is removed at start.
+        NetNamespaces.sh("ip", "-n", node, "addr", "add", VIP + "/32", "dev", "eth0");
+        agent = new VipAgent("a", new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node)), 1000,
+                System::nanoTime);
+        agent.start(Set.of(VIP, OTHER));
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty());
+
+        // Not holding anything before its own heartbeat is committed, even when the table names it.
+        agent.ownership(new Ownership(Map.of(VIP, "a"), Map.of(), Set.of()), 3);
+        assertThat(agent.fenced()).isTrue();
+        heart = Executors.newSingleThreadScheduledExecutor();
+        heart.scheduleAtFixedRate(() -> {
+            if (beating.get()) {
+                agent.ownHeartbeatCommitted();
+            }
+        }, 0, 200, TimeUnit.MILLISECONDS);
+
+        // Claimed and announced: the client's neighbour table has the node's MAC for the VIP.
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().equals(Set.of(VIP)));
+        String mac = nodeMac();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                NetNamespaces.sh("ip", "-n", client, "neigh", "show", VIP)).contains(mac));
+        // The node answers ARP for the VIP (arping exits 0 on a reply).
+        assertThat(NetNamespaces.exec("ip", "netns", "exec", client, "arping", "-c", "1", "-w", "3", "-I", "eth0",
+                VIP).exit()).isZero();
+        assertThat(agent.held()).containsExactly(VIP);
+
+        // Drift: removed by hand -> added back; a configured VIP it does not own added by hand -> removed.
+        NetNamespaces.sh("ip", "-n", node, "addr", "del", VIP + "/32", "dev", "eth0");
+        NetNamespaces.sh("ip", "-n", node, "addr", "add", OTHER + "/32", "dev", "eth0");
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().equals(Set.of(VIP)));
+
+        // Heartbeats stop (no quorum, partition, pause): past the lease the node drops the VIP by itself.
+        long stopped = System.nanoTime();
+        beating.set(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+        assertThat(ms).as("dropped after the lease, not before").isGreaterThanOrEqualTo(800);
+        assertThat(agent.fenced()).isTrue();
+
+        // Heartbeats back: holds it again.
+        beating.set(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().equals(Set.of(VIP)));
+
+        // The table moves it to another node: released.
+        agent.ownership(new Ownership(Map.of(VIP, "b"), Map.of(), Set.of()), 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty());
+        assertThat(agent.held()).isEmpty();
+    }
+}
