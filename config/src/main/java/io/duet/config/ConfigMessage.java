@@ -123,6 +123,8 @@ public enum ConfigMessage {
     UNUSED_CERTIFICATE(177, Severity.WARNING, "certificate '%s' is not used by any https listener"),
     KEY_NEEDS_PASSPHRASE(178, "privateKey: the key is encrypted and no passphrase is given (expected: passphrase, "
             + "used once: the node seals the key and drops the passphrase)"),
+    CLIENT_CA_MISSING(180, "caBundle: %s (expected: the PEM CA certificates client certificates must chain to, "
+            + "-----BEGIN CERTIFICATE----- blocks; or mode: none)"),
     PKCS12_CONFLICT(179, "%s (expected: either pkcs12 with its passphrase, or certificateChain with privateKey)"),
 
     // Config stores (log messages; not violations of a document).

@@ -172,6 +172,21 @@ public final class ConfigValidator {
                 add(ConfigMessage.NOT_ONE_OF.at(tp + ".profile", "profile", tls.profile(),
                         String.join(", ", ListenerTls.PROFILES)));
             }
+            ClientAuth ca = tls.clientAuth();
+            if (!ClientAuth.MODES.contains(ca.mode())) {
+                add(ConfigMessage.NOT_ONE_OF.at(tp + ".clientAuth.mode", "mode", ca.mode(),
+                        String.join(", ", ClientAuth.MODES)));
+            } else if (ca.enabled()) {
+                if (ca.caBundle() == null || ca.caBundle().isBlank()) {
+                    add(ConfigMessage.CLIENT_CA_MISSING.at(tp + ".clientAuth.caBundle", "missing"));
+                } else if (!ca.caBundle().contains("-----BEGIN CERTIFICATE-----")) {
+                    add(ConfigMessage.CLIENT_CA_MISSING.at(tp + ".clientAuth.caBundle", "not PEM certificates"));
+                }
+            }
+            if (!isToken(ca.subjectHeader())) {
+                add(ConfigMessage.INVALID_TOKEN.at(tp + ".clientAuth.subjectHeader", "subjectHeader",
+                        ca.subjectHeader(), "a header name such as X-Client-Cert-Subject"));
+            }
             Hsts h = tls.hsts();
             range(tp + ".hsts.maxAgeSeconds", "maxAgeSeconds", h.maxAgeSeconds(), 0, Hsts.MAX_MAX_AGE_SECONDS,
                     "0-63072000 (2 years)");

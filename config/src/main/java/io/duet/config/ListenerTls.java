@@ -14,9 +14,10 @@ import java.util.List;
  *                           forward secrecy) or {@code modern} (TLS 1.3 only)
  * @param http2              offer HTTP/2 by ALPN (default true); HTTP/1.1 is always offered
  * @param hsts               the Strict-Transport-Security header on every response (default: off)
+ * @param clientAuth         client certificates (mutual TLS; default: not asked for)
  */
 public record ListenerTls(List<String> certificates, String defaultCertificate, String profile, Boolean http2,
-                          Hsts hsts) {
+                          Hsts hsts, ClientAuth clientAuth) {
     public static final String INTERMEDIATE = "intermediate";
     public static final String MODERN = "modern";
     public static final List<String> PROFILES = List.of(INTERMEDIATE, MODERN);
@@ -26,6 +27,12 @@ public record ListenerTls(List<String> certificates, String defaultCertificate, 
         profile = profile == null ? INTERMEDIATE : profile;
         http2 = http2 == null || http2;
         hsts = hsts == null ? Hsts.disabled() : hsts;
+        clientAuth = clientAuth == null ? ClientAuth.none() : clientAuth;
+    }
+
+    public ListenerTls(List<String> certificates, String defaultCertificate, String profile, Boolean http2,
+                       Hsts hsts) {
+        this(certificates, defaultCertificate, profile, http2, hsts, null);
     }
 
     /** The name of the certificate served without a matching SNI name: the default, else the first listed. */

@@ -134,6 +134,27 @@ class TlsValidationTest {
         assertThat(errors(doc)).isEmpty();
     }
 
+    // clientAuth: a mode from the list, a PEM CA bundle unless none, a header name.
+    @Test
+    void clientAuthRules() {
+        String base = "listeners:\n";
+        List<Violation> v = errors(base
+                + "  - {name: a, port: 1, protocol: https, tls: {clientAuth: {mode: sometimes}}}\n"
+                + "  - {name: b, port: 2, protocol: https, tls: {clientAuth: {mode: required}}}\n"
+                + "  - {name: c, port: 3, protocol: https, tls: {clientAuth: {mode: optional, caBundle: nope, "
+                + "subjectHeader: \"bad header\"}}}\n"
+                + "  - {name: d, port: 4, protocol: https, tls: {clientAuth: {mode: required, caBundle: " + CERT
+                + "}}}\n" + REST);
+        assertThat(v).extracting(Violation::path, Violation::id).containsExactly(
+                e("$.listeners[0].tls.clientAuth.mode", 14),
+                e("$.listeners[1].tls.clientAuth.caBundle", 180),
+                e("$.listeners[2].tls.clientAuth.caBundle", 180),
+                e("$.listeners[2].tls.clientAuth.subjectHeader", 18));
+        DuetConfig d = yaml(base + "  - {name: d, port: 4, protocol: https}\n" + REST);
+        assertThat(d.listeners().get(0).tls().clientAuth().mode()).isEqualTo("none");
+        assertThat(d.listeners().get(0).tls().clientAuth().subjectHeader()).isEqualTo("X-Client-Cert-Subject");
+    }
+
     // tls on an http listener and a certificate no listener uses are warnings, not errors.
     @Test
     void warningsForUnusedTls() {

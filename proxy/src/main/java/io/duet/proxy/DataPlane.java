@@ -20,7 +20,6 @@ import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
 import io.duet.proxy.pool.ServerState;
 import io.duet.proxy.runtime.EdgeMetricsEvents;
-import io.duet.proxy.runtime.RequestGate;
 import io.duet.proxy.runtime.RootHandler;
 import io.duet.proxy.runtime.RuntimeSnapshot;
 import io.duet.proxy.runtime.SnapshotCompiler;
@@ -243,7 +242,7 @@ public final class DataPlane implements AutoCloseable {
 
     private BoundListener bind(Listener l, Limits limits, Map<String, LoadedCertificate> loaded) {
         TlsEndpoint tls = l.https() ? TlsEndpoint.create(worker.getXnio(), l.tls(), loaded) : null;
-        RootHandler root = new RootHandler(current::get, l.name(), tls == null ? RequestGate.OPEN : tls.gate());
+        RootHandler root = new RootHandler(current::get, l.name(), tls == null ? TlsEndpoint.PLAIN_GATE : tls.gate());
         EdgeListener edge = EdgeListener.bind(worker, buffers, l, limits,
                 new EdgeMetricsEvents(metrics.forListener(l.name())), root, tls == null ? null : tls.edgeTls());
         LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}{}", l.name(), edge.address(),

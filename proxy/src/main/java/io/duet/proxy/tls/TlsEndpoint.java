@@ -1,5 +1,6 @@
 package io.duet.proxy.tls;
 
+import io.duet.config.ClientAuth;
 import io.duet.config.ListenerTls;
 import io.duet.proxy.edge.EdgeTls;
 import io.duet.proxy.runtime.RequestGate;
@@ -8,6 +9,8 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ResponseCommitListener;
 import io.undertow.server.SSLSessionInfo;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import org.xnio.SslClientAuthMode;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Sequence;
@@ -16,6 +19,7 @@ import org.xnio.Xnio;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,14 +48,25 @@ public final class TlsEndpoint {
     private static final AtomicLong GENERATIONS = new AtomicLong();
 
     private final SniKeyManager keys;
+    private final ClientTrust clients;
     private final EdgeTls edgeTls;
     private volatile ResponseCommitListener hsts;
+    /** The header carrying the verified client subject; removed from every request first. */
+    private volatile HttpString subjectHeader;
+    private volatile boolean clientCertificates;
     private final RequestGate gate = this::admit;
 
-    private TlsEndpoint(SniKeyManager keys, EdgeTls edgeTls, ListenerTls spec) {
+    private TlsEndpoint(SniKeyManager keys, ClientTrust clients, EdgeTls edgeTls, ListenerTls spec) {
         this.keys = keys;
+        this.clients = clients;
         this.edgeTls = edgeTls;
         this.hsts = hstsListener(spec);
+        clientAuth(spec.clientAuth());
+    }
+
+    private void clientAuth(ClientAuth ca) {
+        this.subjectHeader = HttpString.tryFromString(ca.subjectHeader());
+        this.clientCertificates = ca.enabled();
     }
 
     /**
@@ -61,10 +76,11 @@ public final class TlsEndpoint {
      */
     public static TlsEndpoint create(Xnio xnio, ListenerTls spec, Map<String, LoadedCertificate> loaded) {
         SniKeyManager keys = new SniKeyManager(set(spec, loaded));
+        ClientTrust clients = new ClientTrust(spec.clientAuth().enabled() ? spec.clientAuth().caBundle() : null);
         SSLContext context;
         try {
             context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[]{keys}, null, null);
+            context.init(new KeyManager[]{keys}, new TrustManager[]{clients}, null);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("DUET-PROXY-0132 the JDK offers no TLS implementation: " + e.getMessage(), e);
         }
@@ -74,21 +90,33 @@ public final class TlsEndpoint {
         OptionMap sslOptions = OptionMap.builder()
                 .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(profile.protocols()))
                 .set(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(profile.cipherSuites()))
+                .set(Options.SSL_CLIENT_AUTH_MODE, switch (spec.clientAuth().mode()) {
+                    case ClientAuth.REQUIRED -> SslClientAuthMode.REQUIRED;
+                    case ClientAuth.OPTIONAL -> SslClientAuthMode.REQUESTED;
+                    default -> SslClientAuthMode.NOT_REQUESTED;
+                })
                 .getMap();
         UndertowXnioSsl ssl = new UndertowXnioSsl(xnio, OptionMap.create(Options.USE_DIRECT_BUFFERS, true), context);
-        return new TlsEndpoint(keys, new EdgeTls(ssl, sslOptions, spec.http2()), spec);
+        return new TlsEndpoint(keys, clients, new EdgeTls(ssl, sslOptions, spec.http2()), spec);
     }
 
-    /** True when going from {@code before} to {@code after} needs a new socket (profile or HTTP/2 changed). */
+    /**
+     * True when going from {@code before} to {@code after} needs a new socket (profile, HTTP/2 or the client
+     * certificate mode changed; a new CA bundle or subject header does not).
+     */
     public static boolean needsRebind(ListenerTls before, ListenerTls after) {
         return before == null || after == null || !before.profile().equals(after.profile())
-                || !before.http2().equals(after.http2());
+                || !before.http2().equals(after.http2())
+                || !before.clientAuth().mode().equals(after.clientAuth().mode());
     }
 
     /** New certificates (and HSTS) for new handshakes and requests; nothing is rebound. Configuration thread. */
     public void update(ListenerTls spec, Map<String, LoadedCertificate> loaded) {
+        ClientTrust.build(spec.clientAuth().enabled() ? spec.clientAuth().caBundle() : null); // fails before any swap
         keys.swap(set(spec, loaded));
+        clients.swap(spec.clientAuth().enabled() ? spec.clientAuth().caBundle() : null);
         hsts = hstsListener(spec);
+        clientAuth(spec.clientAuth());
     }
 
     public EdgeTls edgeTls() {
@@ -98,6 +126,17 @@ public final class TlsEndpoint {
     public RequestGate gate() {
         return gate;
     }
+
+    private static final HttpString DEFAULT_SUBJECT = HttpString.tryFromString(ClientAuth.DEFAULT_SUBJECT_HEADER);
+
+    /**
+     * The gate of plain HTTP listeners: removes the default client-subject header, so no client on any listener can
+     * pose as a verified client certificate to the servers.
+     */
+    public static final RequestGate PLAIN_GATE = exchange -> {
+        exchange.getRequestHeaders().remove(DEFAULT_SUBJECT);
+        return true;
+    };
 
     /** The certificate a new handshake with this SNI name gets now (null: no SNI). Any thread. */
     public LoadedCertificate select(String serverName) {
@@ -141,10 +180,18 @@ public final class TlsEndpoint {
         if (h != null) {
             exchange.addResponseCommitListener(h);
         }
+        HttpString subject = subjectHeader;
+        exchange.getRequestHeaders().remove(subject); // never what the client claims
         SSLSessionInfo info = exchange.getConnection().getSslSessionInfo();
         SSLSession session = info == null ? null : info.getSSLSession();
         if (session == null) {
             return true;
+        }
+        if (clientCertificates) {
+            String dn = ClientSubject.of(session);
+            if (dn != null) {
+                exchange.getRequestHeaders().put(subject, dn);
+            }
         }
         CertificateSet set = keys.current();
         return set.select(SniKeyManager.sniName(session)) == set.select(exchange.getHostName());
