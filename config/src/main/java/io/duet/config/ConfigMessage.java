@@ -125,6 +125,8 @@ public enum ConfigMessage {
             + "used once: the node seals the key and drops the passphrase)"),
     CLIENT_CA_MISSING(180, "caBundle: %s (expected: the PEM CA certificates client certificates must chain to, "
             + "-----BEGIN CERTIFICATE----- blocks; or mode: none)"),
+    REDIRECT_WITHOUT_HTTPS(181, Severity.WARNING, "httpsRedirect: no https listener in this document (expected: an "
+            + "https listener, or Duet behind another TLS terminator on the redirect's port)"),
     PKCS12_CONFLICT(179, "%s (expected: either pkcs12 with its passphrase, or certificateChain with privateKey)"),
 
     // Config stores (log messages; not violations of a document).

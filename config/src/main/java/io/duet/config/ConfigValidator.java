@@ -352,6 +352,15 @@ public final class ConfigValidator {
                 if (h.routes().isEmpty()) {
                     add(ConfigMessage.NO_ROUTE.at(p + ".routes", hostName));
                 }
+                HttpsRedirect hr = h.httpsRedirect();
+                range(p + ".httpsRedirect.port", "port", hr.port(), 1, 65535, "1-65535");
+                if (!HttpsRedirect.STATUSES.contains(hr.status())) {
+                    add(ConfigMessage.NOT_ONE_OF.at(p + ".httpsRedirect.status", "status", hr.status(),
+                            "301, 302, 303, 307, 308"));
+                }
+                if (hr.enabled() && d.listeners().stream().noneMatch(l -> l != null && l.https())) {
+                    add(ConfigMessage.REDIRECT_WITHOUT_HTTPS.at(p + ".httpsRedirect"));
+                }
                 routes(d, p, h.routes(), usedPools);
             }
         }

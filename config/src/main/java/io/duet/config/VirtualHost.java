@@ -13,11 +13,18 @@ import java.util.List;
  * @param hostnames   exact names and {@code *.}-wildcards, compared case-insensitively, without port
  * @param defaultHost at most one host is the default
  * @param routes      tried in order; the first whose every condition matches wins
+ * @param httpsRedirect plain-HTTP requests for this host are redirected to HTTPS instead of routed (default off)
  */
-public record VirtualHost(String name, List<String> hostnames, Boolean defaultHost, List<Route> routes) {
+public record VirtualHost(String name, List<String> hostnames, Boolean defaultHost, List<Route> routes,
+                          HttpsRedirect httpsRedirect) {
     public VirtualHost {
         hostnames = Lists.copy(hostnames);
         defaultHost = defaultHost != null && defaultHost;
         routes = Lists.copy(routes);
+        httpsRedirect = httpsRedirect == null ? HttpsRedirect.disabled() : httpsRedirect;
+    }
+
+    public VirtualHost(String name, List<String> hostnames, Boolean defaultHost, List<Route> routes) {
+        this(name, hostnames, defaultHost, routes, null);
     }
 }

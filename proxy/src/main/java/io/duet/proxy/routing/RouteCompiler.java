@@ -32,7 +32,8 @@ public final class RouteCompiler {
                         body == null ? 0 : body.maxBytes(), actions.apply(vh.name(), r), r.pool(),
                         metrics.apply(vh.name(), r.name())));
             }
-            VirtualHostRoutes compiled = new VirtualHostRoutes(vh.name(), routes);
+            VirtualHostRoutes compiled = new VirtualHostRoutes(vh.name(), routes, vh.httpsRedirect().enabled()
+                    ? new HttpsRedirector(vh.httpsRedirect(), vh.hostnames()) : null);
             for (String h : vh.hostnames()) {
                 table.add(h, compiled);
             }

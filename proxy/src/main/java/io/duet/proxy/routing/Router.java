@@ -35,6 +35,10 @@ public final class Router {
             notFound.handleRequest(exchange);
             return;
         }
+        HttpsRedirector https = vh.httpsRedirect();
+        if (https != null && exchange.getConnection().getSslSessionInfo() == null && https.send(exchange)) {
+            return;
+        }
         route(exchange, vh.routes(), 0, path, notFound);
     }
 
