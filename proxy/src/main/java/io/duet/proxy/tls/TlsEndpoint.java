@@ -43,6 +43,19 @@ public final class TlsEndpoint {
         if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
             System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         }
+        // OCSP stapling: the JDK server answers status_request by fetching the leaf's OCSP response from the
+        // responder in its AIA (on a handshake task thread, bounded by responseTimeout) and caches it for
+        // cacheLifetime seconds or until the response's nextUpdate, whichever comes first, so a stapled response is
+        // refreshed an hour at most after it was fetched, long before it expires. Needs the issuer in the chain.
+        setDefault("jdk.tls.server.enableStatusRequestExtension", "true");
+        setDefault("jdk.tls.stapling.responseTimeout", "2000");
+        setDefault("jdk.tls.stapling.cacheLifetime", "3600");
+    }
+
+    private static void setDefault(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     private static final AtomicLong GENERATIONS = new AtomicLong();
