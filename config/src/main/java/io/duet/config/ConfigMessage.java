@@ -127,6 +127,10 @@ public enum ConfigMessage {
             + "-----BEGIN CERTIFICATE----- blocks; or mode: none)"),
     REDIRECT_WITHOUT_HTTPS(181, Severity.WARNING, "httpsRedirect: no https listener in this document (expected: an "
             + "https listener, or Duet behind another TLS terminator on the redirect's port)"),
+    BACKEND_CA_NOT_PEM(190, "caBundle: not PEM certificates (expected: -----BEGIN CERTIFICATE----- blocks of the CAs "
+            + "the servers' certificates chain to, or no caBundle for the system's trust store)"),
+    BACKEND_TLS_UNVERIFIED(191, Severity.WARNING, "pool '%s' accepts any server certificate (verify: false): "
+            + "anyone on the path can read and change its traffic; use it for self-signed test servers only"),
     PKCS12_CONFLICT(179, "%s (expected: either pkcs12 with its passphrase, or certificateChain with privateKey)"),
 
     // Config stores (log messages; not violations of a document).

@@ -777,6 +777,19 @@ public final class ConfigValidator {
                 range(lp + ".maxQueued", "maxQueued", sl.maxQueued(), 0, 1_000_000, "0-1000000");
                 timeout(lp + ".queueTimeoutMs", "queueTimeoutMs", sl.queueTimeoutMs());
             }
+            BackendTls bt = pool.tls();
+            if (bt.enabled()) {
+                if (bt.caBundle() != null && !bt.caBundle().contains("-----BEGIN CERTIFICATE-----")) {
+                    add(ConfigMessage.BACKEND_CA_NOT_PEM.at(p + ".tls.caBundle"));
+                }
+                if (bt.serverName() != null && HostName.virtualHostProblem(bt.serverName()) != null) {
+                    add(ConfigMessage.INVALID_HOSTNAME.at(p + ".tls.serverName", "serverName", bt.serverName(),
+                            HostName.virtualHostProblem(bt.serverName())));
+                }
+                if (!bt.verify()) {
+                    add(ConfigMessage.BACKEND_TLS_UNVERIFIED.at(p + ".tls.verify", String.valueOf(pool.name())));
+                }
+            }
             range(p + ".slowStartMs", "slowStartMs", pool.slowStartMs(), 0, ONE_DAY_MS, "0-86400000 ms (1 day)");
             range(p + ".panicThresholdPercent", "panicThresholdPercent", pool.panicThresholdPercent(), 0, 100, "0-100");
             Fallback fb = pool.fallback();

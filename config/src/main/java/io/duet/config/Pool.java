@@ -21,6 +21,7 @@ import java.util.List;
  * @param hashKey                the request key of {@code hash} (required), {@code lblc} and {@code lblcr}
  *                               (default: the uri); no default object: null means not set
  * @param serverLimit            concurrent requests per server with a queue and its timeout (absent: unlimited)
+ * @param tls                    TLS to the servers (default: plain HTTP)
  */
 public record Pool(
         String name,
@@ -35,7 +36,8 @@ public record Pool(
         Integer panicThresholdPercent,
         Fallback fallback,
         HashKey hashKey,
-        ServerLimit serverLimit) {
+        ServerLimit serverLimit,
+        BackendTls tls) {
 
     public static final String ROUND_ROBIN = "round-robin";
     public static final String WEIGHTED_ROUND_ROBIN = "weighted-round-robin";
@@ -49,6 +51,21 @@ public record Pool(
                 ? DEFAULT_MAX_CONNECTIONS_PER_SERVER : maxConnectionsPerServer;
         slowStartMs = slowStartMs == null ? 0L : slowStartMs;
         panicThresholdPercent = panicThresholdPercent == null ? 0 : panicThresholdPercent;
+        tls = tls == null ? BackendTls.disabled() : tls;
+    }
+
+    public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
+                Integer maxConnectionsPerServer, Affinity affinity, HealthCheck healthCheck,
+                OutlierDetection outlierDetection, Long slowStartMs, Integer panicThresholdPercent, Fallback fallback,
+                HashKey hashKey, ServerLimit serverLimit) {
+        this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, null);
+    }
+
+    /** This pool with TLS to its servers. */
+    public Pool withTls(BackendTls backendTls) {
+        return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, backendTls);
     }
 
     public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
@@ -69,19 +86,19 @@ public record Pool(
     /** This pool with another per-server request limit. */
     public Pool withServerLimit(ServerLimit limit) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, limit);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, limit, tls);
     }
 
     /** This pool with another balancing key. */
     public Pool withHashKey(HashKey key) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, key, serverLimit);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, key, serverLimit, tls);
     }
 
     /** This pool with other health settings (null keeps nothing: each argument replaces the field). */
     public Pool withHealth(HealthCheck healthCheck, OutlierDetection outlierDetection, Long slowStartMs,
                            Integer panicThresholdPercent, Fallback fallback) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls);
     }
 }

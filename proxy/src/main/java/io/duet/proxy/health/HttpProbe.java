@@ -44,8 +44,18 @@ final class HttpProbe implements Probe {
     private final int[][] statuses;
     private final Pattern body;
     private final SSLSocketFactory tls;
+    private final boolean verify;
+    private final String serverName;
 
+    /**
+     * @param poolTls the pool's TLS to its servers: when enabled the check uses it (its trust, verification and
+     *                server name) whatever {@code https} says; else {@code https}/{@code verifyTls} decide
+     */
     HttpProbe(HealthCheck spec) {
+        this(spec, null);
+    }
+
+    HttpProbe(HealthCheck spec, io.duet.config.BackendTls poolTls) {
         this.spec = spec;
         List<String> expect = spec.expectStatus();
         this.statuses = new int[expect.size()][];
@@ -57,7 +67,15 @@ final class HttpProbe implements Probe {
             statuses[i] = r;
         }
         this.body = spec.bodyRegex() == null ? null : Pattern.compile(spec.bodyRegex());
-        this.tls = spec.https() ? tlsFactory(spec.verifyTls()) : null;
+        if (poolTls != null && poolTls.enabled()) {
+            this.tls = io.duet.proxy.pool.BackendTlsContext.context(poolTls).getSocketFactory();
+            this.verify = poolTls.verify();
+            this.serverName = poolTls.serverName();
+        } else {
+            this.tls = spec.https() ? tlsFactory(spec.verifyTls()) : null;
+            this.verify = spec.verifyTls();
+            this.serverName = null;
+        }
     }
 
     @Override
@@ -65,18 +83,19 @@ final class HttpProbe implements Probe {
         int p = spec.port() != null ? spec.port() : port;
         long start = System.nanoTime();
         long deadline = start + spec.timeoutMs() * 1_000_000L;
-        String hostHeader = spec.host() != null ? spec.host() : hostHeader(host, p, spec.https());
+        String hostHeader = spec.host() != null ? spec.host() : hostHeader(host, p, tls != null);
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(host, p), remainingMs(deadline));
             Socket s = plain;
             if (tls != null) {
-                SSLSocket ssl = (SSLSocket) tls.createSocket(plain, host, p, true);
+                String peer = serverName != null ? serverName : host;
+                SSLSocket ssl = (SSLSocket) tls.createSocket(plain, peer, p, true);
                 SSLParameters params = ssl.getSSLParameters();
-                String sni = hostHeader.replaceFirst(":[0-9]+$", "");
+                String sni = serverName != null ? serverName : hostHeader.replaceFirst(":[0-9]+$", "");
                 if (!sni.isEmpty() && !Character.isDigit(sni.charAt(sni.length() - 1)) && !sni.startsWith("[")) {
                     params.setServerNames(List.of(new SNIHostName(sni)));
                 }
-                if (spec.verifyTls()) {
+                if (verify) {
                     params.setEndpointIdentificationAlgorithm("HTTPS");
                 }
                 ssl.setSSLParameters(params);

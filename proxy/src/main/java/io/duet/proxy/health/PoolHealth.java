@@ -34,6 +34,8 @@ final class PoolHealth {
     private boolean panic;
     private int lastAvailable = -1;
 
+    private io.duet.config.BackendTls tls;
+
     PoolHealth(String name, HealthRegistry registry) {
         this.name = name;
         this.registry = registry;
@@ -48,10 +50,11 @@ final class PoolHealth {
         this.slowStartMs = spec.slowStartMs();
         this.panicThresholdPercent = spec.panicThresholdPercent();
         this.fallback = spec.fallback();
-        boolean changed = !Objects.equals(check, spec.healthCheck());
+        boolean changed = !Objects.equals(check, spec.healthCheck()) || !Objects.equals(tls, spec.tls());
         if (changed) {
             check = spec.healthCheck();
-            probe = check == null ? null : Probe.of(check);
+            tls = spec.tls();
+            probe = check == null ? null : Probe.of(check, tls);
         }
         return changed;
     }

@@ -11,8 +11,8 @@ interface Probe {
     /** Checks {@code host:port} once; bounded by the check's timeout. */
     ProbeResult check(String host, int port);
 
-    /** The probe a pool's check settings describe. */
-    static Probe of(HealthCheck spec) {
-        return HealthCheck.TCP.equals(spec.type()) ? new TcpProbe(spec) : new HttpProbe(spec);
+    /** The probe a pool's check settings describe; HTTP checks of a TLS pool use the pool's TLS setting. */
+    static Probe of(HealthCheck spec, io.duet.config.BackendTls poolTls) {
+        return HealthCheck.TCP.equals(spec.type()) ? new TcpProbe(spec) : new HttpProbe(spec, poolTls);
     }
 }

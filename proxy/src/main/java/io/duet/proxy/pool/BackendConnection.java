@@ -128,9 +128,12 @@ public final class BackendConnection implements ChannelListener<ConduitStreamSou
             u.backendReadable(this);
             return;
         }
-        // Idle: the server closed the connection or sent something unasked; either way it is unusable.
+        // Idle: the server closed the connection or sent something unasked; either way it is unusable. Over TLS a
+        // read event may carry only TLS records (a TLS 1.3 session ticket): nothing to read, the connection stays.
         try {
-            source.read(ByteBuffer.allocate(1));
+            if (source.read(ByteBuffer.allocate(1)) == 0) {
+                return;
+            }
         } catch (IOException ignored) {
             // closing anyway
         }

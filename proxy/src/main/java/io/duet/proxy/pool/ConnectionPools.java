@@ -1,5 +1,8 @@
 package io.duet.proxy.pool;
 
+import io.duet.config.BackendTls;
+import javax.net.ssl.SSLContext;
+
 import io.duet.config.Pool;
 import io.duet.config.Server;
 import io.duet.proxy.balance.Balancers;
@@ -29,7 +32,7 @@ import java.util.Set;
 public final class ConnectionPools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPools.class);
 
-    private record Key(String host, int port, int maxConnections) {
+    private record Key(String host, int port, int maxConnections, BackendTls tls) {
     }
 
     private record Entry(ServerConnections pool) {
@@ -63,11 +66,14 @@ public final class ConnectionPools implements AutoCloseable {
 
     /** Compiles a pool from the document, reusing the connection pools of unchanged servers. */
     public BackendPool build(Pool spec, long defaultConnectTimeoutMs, ProxyMetrics metrics) {
+        if (spec.tls().enabled() && !spec.tls().verify()) {
+            BackendTlsContext.warnUnverified(spec.name());
+        }
         PoolState poolState = poolStates.computeIfAbsent(spec.name(), k -> new PoolState());
         List<BackendServer> servers = new ArrayList<>(spec.servers().size());
         int index = 0;
         for (Server s : spec.servers()) {
-            Key key = new Key(s.address(), s.port(), spec.maxConnectionsPerServer());
+            Key key = new Key(s.address(), s.port(), spec.maxConnectionsPerServer(), spec.tls());
             Entry e = entries.computeIfAbsent(key, this::open);
             servers.add(new BackendServer(spec.name(), s.id(), index++, s.address(), s.port(), s.weight(), s.backup(),
                     e.pool(), serverStates.computeIfAbsent(new StateKey(spec.name(), s.id(), s.address(), s.port()),
@@ -91,6 +97,13 @@ public final class ConnectionPools implements AutoCloseable {
             }
         }
         serverStates.values().retainAll(keepStates);
+        Set<BackendTls> keepTls = new HashSet<>();
+        entries.forEach((k, e) -> {
+            if (keep.contains(e.pool())) {
+                keepTls.add(k.tls());
+            }
+        });
+        tlsContexts.keySet().retainAll(keepTls);
         poolStates.keySet().retainAll(keepPools);
         entries.entrySet().removeIf(e -> {
             if (keep.contains(e.getValue().pool())) {
@@ -113,9 +126,17 @@ public final class ConnectionPools implements AutoCloseable {
                 .set(Options.TCP_NODELAY, true)
                 .set(Options.KEEP_ALIVE, true)
                 .getMap();
+        BackendTlsContext tls = null;
+        if (key.tls().enabled()) {
+            SSLContext context = tlsContexts.computeIfAbsent(key.tls(), BackendTlsContext::context);
+            tls = BackendTlsContext.of(context, key.tls(), key.host(), key.port());
+        }
         return new Entry(new ServerConnections(new InetSocketAddress(key.host(), key.port()), key.maxConnections(), readBuffers,
-                ioThreads, options));
+                ioThreads, options, tls));
     }
+
+    /** One SSLContext (and client session cache) per distinct pool TLS setting, kept while a pool uses it. */
+    private final Map<BackendTls, SSLContext> tlsContexts = new HashMap<>();
 
     @Override
     public void close() {

@@ -39,15 +39,28 @@ public final class ServerConnections {
     private final ByteBufferPool readBuffers;
     private final int maxIdlePerThread;
     private final OptionMap options;
+    /** TLS to this server, or null for plain HTTP. */
+    private final BackendTlsContext tls;
     private final ArrayDeque<BackendConnection>[] idle;
     private final boolean[] purgeScheduled;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
+    private volatile long lastTlsWarnNanos;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerConnections.class);
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
 
     @SuppressWarnings("unchecked")
     ServerConnections(InetSocketAddress address, int maxIdlePerThread, ByteBufferPool readBuffers, int ioThreads,
-                      OptionMap options) {
+                      OptionMap options, BackendTlsContext tls) {
         this.address = address;
+        this.tls = tls;
         this.readBuffers = readBuffers;
         this.maxIdlePerThread = maxIdlePerThread;
         this.options = options;
@@ -185,6 +198,7 @@ public final class ServerConnections {
         private final ConnectCallback callback;
         private final long timeoutMs;
         private IoFuture<StreamConnection> future;
+        private org.xnio.ssl.SslConnection tlsConnection; // while the TLS handshake runs
         private XnioExecutor.Key timer;
         private boolean done;
 
@@ -210,6 +224,9 @@ public final class ServerConnections {
             }
             done = true;
             future.cancel();
+            if (tlsConnection != null) {
+                IoUtils.safeClose(tlsConnection); // the TLS handshake did not finish in time
+            }
             callback.connectFailed(true, null);
         }
 
@@ -231,6 +248,10 @@ public final class ServerConnections {
                     }
                     return;
                 }
+                if (tls != null) {
+                    handshake(channel);
+                    return;
+                }
                 finish();
                 open.incrementAndGet();
                 callback.connected(new BackendConnection(channel, ServerConnections.this));
@@ -239,6 +260,81 @@ public final class ServerConnections {
             } else if (!done) {
                 fail(new IOException("connect cancelled"));
             }
+        }
+
+        /**
+         * TLS: the handshake is part of connecting (the connect timeout covers it, and a failed handshake is a failed
+         * connect: retried elsewhere for idempotent requests and counted by passive health). Driven by reading and
+         * flushing until the connection's handshake listener reports it complete.
+         */
+        private void handshake(StreamConnection plain) {
+            org.xnio.ssl.SslConnection ssl;
+            try {
+                ssl = tls.wrap(plain);
+            } catch (RuntimeException e) {
+                IoUtils.safeClose(plain);
+                tlsFailed(new IOException("TLS setup failed: " + e.getMessage(), e));
+                return;
+            }
+            tlsConnection = ssl;
+            java.nio.ByteBuffer scratch = java.nio.ByteBuffer.allocate(1);
+            ssl.getHandshakeSetter().set(c -> {
+                if (done) {
+                    return;
+                }
+                finish();
+                c.getSourceChannel().getReadSetter().set(null);
+                c.getSinkChannel().getWriteSetter().set(null);
+                c.getSinkChannel().suspendWrites();
+                open.incrementAndGet();
+                callback.connected(new BackendConnection(c, ServerConnections.this));
+            });
+            ssl.getSourceChannel().getReadSetter().set(source -> {
+                try {
+                    scratch.clear();
+                    if (source.read(scratch) < 0) {
+                        throw new IOException("the server closed the connection during the TLS handshake");
+                    }
+                } catch (IOException e) {
+                    IoUtils.safeClose(ssl);
+                    tlsFailed(e);
+                }
+            });
+            ssl.getSinkChannel().getWriteSetter().set(sink -> {
+                try {
+                    if (sink.flush()) {
+                        sink.suspendWrites();
+                    }
+                } catch (IOException e) {
+                    IoUtils.safeClose(ssl);
+                    tlsFailed(e);
+                }
+            });
+            try {
+                ssl.startHandshake();
+                ssl.getSourceChannel().resumeReads();
+                ssl.getSinkChannel().resumeWrites();
+            } catch (IOException e) {
+                IoUtils.safeClose(ssl);
+                tlsFailed(e);
+            }
+        }
+
+        /** A failed TLS handshake: a failed connect, logged with its reason (at most every 10 s per server). */
+        private void tlsFailed(IOException e) {
+            if (done) {
+                return;
+            }
+            long now = System.nanoTime();
+            long last = lastTlsWarnNanos;
+            if (last == 0 || now - last > TimeUnit.SECONDS.toNanos(10)) {
+                lastTlsWarnNanos = now;
+                String refusal = tlsConnection == null ? null
+                        : BackendTlsContext.refusal(io.undertow.protocols.ssl.UndertowXnioSsl.getSslEngine(tlsConnection));
+                LOG.warn("DUET-PROXY-0140 TLS handshake with {} ({}) failed: {}", address, tls,
+                        refusal != null ? refusal : rootMessage(e));
+            }
+            fail(e);
         }
 
         private void fail(IOException e) {
