@@ -16,6 +16,11 @@
 #   --configs LIST       configs to run, in this order, comma separated, from
 #                        direct,haproxy1,haproxy2,nginx1,nginx2,duet (default direct,haproxy1,nginx1,duet)
 #   --paths LIST         paths measured over plain HTTP/1.1 keep-alive (default /small,/16k)
+#   --tls                add two TLS phases on /small: keep-alive over TLS ("tls") and a new connection with a
+#                        full handshake per request ("tlsnew", wrk with Connection: close); every proxy gets
+#                        the same certificate on its own port (haproxy 8101/8102, nginx 8111/8112, Duet 8131)
+#   --tls-only           only the TLS phases
+#   --tls-key TYPE       ec (default: ECDSA P-256, what Duet issues) or rsa (RSA 2048)
 #   --duration S         seconds per measured run (default 10)
 #   --warmup S           one unrecorded run per config before each phase (default 5)
 #   --jvm-warmup S       unrecorded load on Duet before the first phase (default 30); a cold JVM runs at
@@ -59,7 +64,7 @@ CONFIGS="direct,haproxy1,nginx1,duet" PATHS="/small,/16k"
 DURATION=10 WARMUP=5 JVM_WARMUP=30 REPS=3 THREADS=2 CONNS=50 PIN=split
 QUIET_WAIT=8 QUIET_PCT=25 MAX_TIME="" STRICT=0 INSTALL=0
 JAR="$REPO_DIR/appliance/target/duet.jar" BUILD=0 XMX=64m JAVA_OPTS_SET=0 DUET_JAVA_OPTS=()
-DUET_PORT=8031 DUET_MGMT_PORT=8098 LEAN_FORWARDING=0
+DUET_PORT=8031 DUET_MGMT_PORT=8098 LEAN_FORWARDING=0 TLS=0 TLS_ONLY=0 TLS_KEY=ec
 CAND_PORT="" CAND_PID="" DUET_NAME=duet
 WORKDIR="/tmp/duet-bench/compare-$(date +%Y%m%d-%H%M%S)"
 
@@ -83,6 +88,9 @@ while [[ $# -gt 0 ]]; do
     --xmx) need_arg "$@"; XMX=$2; shift 2 ;;
     --java-opts) need_arg "$@"; read -r -a DUET_JAVA_OPTS <<<"$2"; JAVA_OPTS_SET=1; shift 2 ;;
     --duet-port) need_arg "$@"; DUET_PORT=$2; shift 2 ;;
+    --tls) TLS=1; shift ;;
+    --tls-only) TLS=1; TLS_ONLY=1; shift ;;
+    --tls-key) need_arg "$@"; TLS_KEY=$2; shift 2 ;;
     --lean-forwarding) LEAN_FORWARDING=1; shift ;;
     --candidate-port) need_arg "$@"; CAND_PORT=$2; shift 2 ;;
     --candidate-pid) need_arg "$@"; CAND_PID=$2; shift 2 ;;
@@ -115,6 +123,11 @@ case "$PIN" in none|split|split-b0) ;; *) die "--pin must be split, split-b0 or 
 
 # ---- configs ---------------------------------------------------------------------------------
 declare -A HTTP_PORT=([direct]=9001 [haproxy1]=8001 [haproxy2]=8002 [nginx1]=8011 [nginx2]=8012 [duet]=$DUET_PORT)
+declare -A TLS_PORT=()
+if (( TLS )); then
+  [[ "$TLS_KEY" == ec || "$TLS_KEY" == rsa ]] || die "--tls-key: ec or rsa"
+  TLS_PORT=([haproxy1]=8101 [haproxy2]=8102 [nginx1]=8111 [nginx2]=8112 [duet]=8131)
+fi
 # Ports of a future --tls phase go here (TLS_PORT[...]); the TLS module does not exist yet.
 [[ -n "$CAND_PORT" ]] && HTTP_PORT[duet]=$CAND_PORT
 declare -A MAIN_PID=() WANT=()
@@ -214,6 +227,7 @@ wait_port() { # port seconds [pid that must stay alive]
 ours=(9001 9002)
 for c in haproxy1 haproxy2 nginx1 nginx2; do [[ -n "${WANT[$c]:-}" ]] && ours+=("${HTTP_PORT[$c]}"); done
 (( START_DUET )) && ours+=("$DUET_PORT" "$DUET_MGMT_PORT")
+for c in "${!TLS_PORT[@]}"; do [[ -n "${WANT[$c]:-}" ]] && ours+=("${TLS_PORT[$c]}"); done
 for p in "${ours[@]}"; do port_busy "$p" && die "port $p is already in use (a previous run still alive?)"; done
 if [[ -n "$CAND_PORT" ]]; then port_busy "$CAND_PORT" || die "nothing listens on candidate port $CAND_PORT"; fi
 
@@ -293,6 +307,7 @@ for w in 1 2; do
   }
   server {
     listen 127.0.0.1:${HTTP_PORT[$name]} backlog=4096;
+$( [[ -n "${TLS_PORT[$name]:-}" ]] && printf '    listen 127.0.0.1:%s ssl backlog=4096;\n    ssl_certificate %s;\n    ssl_certificate_key %s;\n    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_session_cache shared:bench:10m;\n' "${TLS_PORT[$name]}" "$WORKDIR/tls/cert.pem" "$WORKDIR/tls/key.pem")
     location / {
       proxy_pass http://pool;
       proxy_http_version 1.1;
@@ -320,6 +335,7 @@ defaults
   option http-keep-alive
 frontend fe
   bind 127.0.0.1:${HTTP_PORT[$name]}
+$( [[ -n "${TLS_PORT[$name]:-}" ]] && echo "  bind 127.0.0.1:${TLS_PORT[$name]} ssl crt $WORKDIR/tls/haproxy.pem ssl-min-ver TLSv1.2")
   default_backend pool
 backend pool
   balance roundrobin
@@ -333,17 +349,39 @@ EOF
   STARTED+=("$!")
 done
 
+# ---- TLS certificate (--tls): one self-signed certificate for every proxy -------------------------
+if (( TLS )); then
+  command -v openssl >/dev/null 2>&1 || die "--tls needs openssl"
+  mkdir -p "$WORKDIR/tls"
+  if [[ "$TLS_KEY" == ec ]]; then newkey=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); else newkey=(-newkey rsa:2048); fi
+  openssl req -x509 "${newkey[@]}" -nodes -keyout "$WORKDIR/tls/key.pem" -out "$WORKDIR/tls/cert.pem" -days 2 \
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >"$WORKDIR/logs/openssl.log" 2>&1 \
+    || die "openssl could not make the test certificate: $(cat "$WORKDIR/logs/openssl.log")"
+  cat "$WORKDIR/tls/cert.pem" "$WORKDIR/tls/key.pem" >"$WORKDIR/tls/haproxy.pem"
+fi
+
 # ---- Duet ------------------------------------------------------------------------------------
 # The configuration document (config/src/main/java/io/duet/config/*.java): one plain listener, one
 # default virtual host whose only route forwards everything to a 2-server round-robin pool.
+json_text() { # file -> its content as a JSON string (quotes included)
+  awk 'BEGIN { printf "\"" } { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "%s\\n", $0 } END { printf "\"" }' "$1"
+}
 write_duet_config() { # file
-  local fwd=""
+  local fwd="" tls_listener="" tls_cert=""
+  if [[ -n "${TLS_PORT[duet]:-}" ]]; then
+    tls_listener=",
+    { \"name\": \"bench-tls\", \"address\": \"127.0.0.1\", \"port\": ${TLS_PORT[duet]}, \"protocol\": \"https\",
+      \"tls\": { \"certificates\": [ \"bench\" ] } }"
+    tls_cert="
+  \"certificates\": [ { \"name\": \"bench\", \"certificateChain\": $(json_text "$WORKDIR/tls/cert.pem"),
+                      \"privateKey\": $(json_text "$WORKDIR/tls/key.pem") } ],"
+  fi
   (( LEAN_FORWARDING )) && fwd='
   "forwarding": { "requestIdHeader": "", "xForwarded": false, "forwarded": false, "xRealIp": false, "via": false },'
   cat >"$1" <<EOF
 {
   "revision": 1,
-  "listeners": [ { "name": "bench", "address": "127.0.0.1", "port": $DUET_PORT, "protocol": "http" } ],$fwd
+  "listeners": [ { "name": "bench", "address": "127.0.0.1", "port": $DUET_PORT, "protocol": "http" }$tls_listener ],$fwd$tls_cert
   "accessLog": { "enabled": false },
   "virtualHosts": [
     { "name": "bench", "hostnames": [ "localhost" ], "defaultHost": true,
@@ -395,6 +433,9 @@ for c in haproxy1 haproxy2 nginx1 nginx2 duet; do
   [[ -n "${WANT[$c]:-}" && -n "${MAIN_PID[$c]:-}" ]] || continue
   wait_port "${HTTP_PORT[$c]}" 60 "${MAIN_PID[$c]}" \
     || die "$c did not come up on port ${HTTP_PORT[$c]}: $(tail -n 5 "$WORKDIR/logs/$c"*.log 2>/dev/null | tr '\n' ' ')"
+  if [[ -n "${TLS_PORT[$c]:-}" ]]; then
+    wait_port "${TLS_PORT[$c]}" 60 "${MAIN_PID[$c]}" || die "$c did not come up on TLS port ${TLS_PORT[$c]}"
+  fi
 done
 
 if [[ -n "$CAND_PORT" ]]; then
@@ -410,12 +451,13 @@ fi
 # ---- every target answers 200 with the right size ----------------------------------------------
 check_url() { # config url expected_size
   local r
-  r=$(curl -s -o /dev/null -m 5 -w '%{http_code} %{size_download}' "$2") \
+  r=$(curl -sk -o /dev/null -m 5 -w '%{http_code} %{size_download}' "$2") \
     || die "$1: curl $2 failed$([[ $1 == duet && -n "${MAIN_PID[duet]:-}" && -z $CAND_PORT ]] && echo "; Duet log: $(tail -n 5 "$WORKDIR/logs/duet.log" | tr '\n' ' ')")"
   [[ "$r" == "200 $3" ]] || die "$1: $2 answered '$r', expected '200 $3'"
 }
 for c in "${CFG[@]}"; do
   for p in "${PL[@]}"; do check_url "$c" "http://127.0.0.1:${HTTP_PORT[$c]}$p" "${SIZE[$p]}"; done
+  if [[ -n "${TLS_PORT[$c]:-}" ]]; then check_url "$c" "https://127.0.0.1:${TLS_PORT[$c]}/small" "${SIZE[/small]}"; fi
 done
 
 # ---- pinning ---------------------------------------------------------------------------------
@@ -504,7 +546,7 @@ parse_wrk() { # file -> "rps p50_ms p99_ms non2xx sock_err requests"
 url_for() { # phase config -> URL (empty when the config has no port for this phase)
   case "$1" in
     h1:*) [[ -n "${HTTP_PORT[$2]:-}" ]] && echo "http://127.0.0.1:${HTTP_PORT[$2]}${1#h1:}" ;;
-    # tls:*) a TLS keep-alive phase will map to TLS_PORT[...] here once the TLS module exists.
+    tls:*|tlsnew:*) [[ -n "${TLS_PORT[$2]:-}" ]] && echo "https://127.0.0.1:${TLS_PORT[$2]}${1#*:}" ;;
   esac
 }
 
@@ -529,7 +571,9 @@ run_one() { # phase config round duration   (round 0 = warm-up, not recorded)
     t0=$(cpu_ticks "${pids[@]}")
   fi
   # In the background and waited for, so that INT/TERM stop the run at once (cleanup stops wrk too).
-  timeout -k 5 $((d + 30)) "${WRK_PREFIX[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --timeout 5s --latency "$url" >"$out" 2>&1 &
+  local extra=()
+  [[ "$phase" == tlsnew:* ]] && extra=(-H "Connection: close")   # every request a new connection: a full handshake
+  timeout -k 5 $((d + 30)) "${WRK_PREFIX[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --timeout 5s --latency "${extra[@]}" "$url" >"$out" 2>&1 &
   WRK_PID=$!
   wait "$WRK_PID"
   wrc=$?
@@ -564,8 +608,8 @@ run_one() { # phase config round duration   (round 0 = warm-up, not recorded)
 }
 
 PHASES=()
-for p in "${PL[@]}"; do PHASES+=("h1:$p"); done
-# A --tls phase will append "tls:/small" here.
+(( TLS_ONLY )) || for p in "${PL[@]}"; do PHASES+=("h1:$p"); done
+(( TLS )) && PHASES+=("tls:/small" "tlsnew:/small")
 
 est=$(( ${#PHASES[@]} * ${#CFG[@]} * (REPS * (DURATION + 4) + WARMUP + 3) + 15 ))
 [[ -n "${WANT[duet]:-}" ]] && est=$(( est + JVM_WARMUP + 2 ))
@@ -620,7 +664,8 @@ VERDICT="$WORKDIR/verdict"
       nc = split(order, cf, ",")
       for (i = 1; i <= np; i++) {
         P = phs[i]; split(P, pp, ":")
-        printf "\n### %s %s (HTTP/1.1 keep-alive)\n\n", pp[1], pp[2]
+        how = pp[1] == "tls" ? "TLS keep-alive" : pp[1] == "tlsnew" ? "TLS, a new connection and full handshake per request" : "HTTP/1.1 keep-alive"
+        printf "\n### %s %s (%s)\n\n", pp[1], pp[2], how
         print "| config | req/s (median) | spread | p50 ms | p99 ms | CPU us/req | RSS MiB | errors | max bg% |"
         print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
         for (j = 1; j <= nc; j++) {
