@@ -231,6 +231,17 @@ for c in "${!TLS_PORT[@]}"; do [[ -n "${WANT[$c]:-}" ]] && ours+=("${TLS_PORT[$c
 for p in "${ours[@]}"; do port_busy "$p" && die "port $p is already in use (a previous run still alive?)"; done
 if [[ -n "$CAND_PORT" ]]; then port_busy "$CAND_PORT" || die "nothing listens on candidate port $CAND_PORT"; fi
 
+# ---- TLS certificate (--tls): one self-signed certificate for every proxy -------------------------
+if (( TLS )); then
+  command -v openssl >/dev/null 2>&1 || die "--tls needs openssl"
+  mkdir -p "$WORKDIR/tls"
+  if [[ "$TLS_KEY" == ec ]]; then newkey=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); else newkey=(-newkey rsa:2048); fi
+  openssl req -x509 "${newkey[@]}" -nodes -keyout "$WORKDIR/tls/key.pem" -out "$WORKDIR/tls/cert.pem" -days 2 \
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >"$WORKDIR/logs/openssl.log" 2>&1 \
+    || die "openssl could not make the test certificate: $(cat "$WORKDIR/logs/openssl.log")"
+  cat "$WORKDIR/tls/cert.pem" "$WORKDIR/tls/key.pem" >"$WORKDIR/tls/haproxy.pem"
+fi
+
 # ---- origin ----------------------------------------------------------------------------------
 head -c 100 /dev/zero | tr '\0' 'a' >"$WORKDIR/www/small"
 head -c 16384 /dev/zero | tr '\0' 'b' >"$WORKDIR/www/16k"
@@ -348,17 +359,6 @@ EOF
   MAIN_PID[$name]=$!
   STARTED+=("$!")
 done
-
-# ---- TLS certificate (--tls): one self-signed certificate for every proxy -------------------------
-if (( TLS )); then
-  command -v openssl >/dev/null 2>&1 || die "--tls needs openssl"
-  mkdir -p "$WORKDIR/tls"
-  if [[ "$TLS_KEY" == ec ]]; then newkey=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); else newkey=(-newkey rsa:2048); fi
-  openssl req -x509 "${newkey[@]}" -nodes -keyout "$WORKDIR/tls/key.pem" -out "$WORKDIR/tls/cert.pem" -days 2 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >"$WORKDIR/logs/openssl.log" 2>&1 \
-    || die "openssl could not make the test certificate: $(cat "$WORKDIR/logs/openssl.log")"
-  cat "$WORKDIR/tls/cert.pem" "$WORKDIR/tls/key.pem" >"$WORKDIR/tls/haproxy.pem"
-fi
 
 # ---- Duet ------------------------------------------------------------------------------------
 # The configuration document (config/src/main/java/io/duet/config/*.java): one plain listener, one

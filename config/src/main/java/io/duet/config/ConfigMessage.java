@@ -131,6 +131,8 @@ public enum ConfigMessage {
             + "the servers' certificates chain to, or no caBundle for the system's trust store)"),
     BACKEND_TLS_UNVERIFIED(191, Severity.WARNING, "pool '%s' accepts any server certificate (verify: false): "
             + "anyone on the path can read and change its traffic; use it for self-signed test servers only"),
+    OPENSSL_ONE_CERTIFICATE(182, "engine: openssl serves exactly one certificate, this listener names %d (expected: "
+            + "one certificate, or engine: jsse for SNI among several and the node's self-signed one)"),
     PKCS12_CONFLICT(179, "%s (expected: either pkcs12 with its passphrase, or certificateChain with privateKey)"),
 
     // Config stores (log messages; not violations of a document).

@@ -172,6 +172,12 @@ public final class ConfigValidator {
                 add(ConfigMessage.NOT_ONE_OF.at(tp + ".profile", "profile", tls.profile(),
                         String.join(", ", ListenerTls.PROFILES)));
             }
+            if (!ListenerTls.ENGINES.contains(tls.engine())) {
+                add(ConfigMessage.NOT_ONE_OF.at(tp + ".engine", "engine", tls.engine(),
+                        String.join(", ", ListenerTls.ENGINES)));
+            } else if (ListenerTls.OPENSSL.equals(tls.engine()) && tls.certificates().size() != 1) {
+                add(ConfigMessage.OPENSSL_ONE_CERTIFICATE.at(tp + ".engine", tls.certificates().size()));
+            }
             ClientAuth ca = tls.clientAuth();
             if (!ClientAuth.MODES.contains(ca.mode())) {
                 add(ConfigMessage.NOT_ONE_OF.at(tp + ".clientAuth.mode", "mode", ca.mode(),

@@ -155,6 +155,21 @@ class TlsValidationTest {
         assertThat(d.listeners().get(0).tls().clientAuth().subjectHeader()).isEqualTo("X-Client-Cert-Subject");
     }
 
+    // engine: jsse (default) or openssl; openssl serves exactly one certificate.
+    @Test
+    void engineRules() {
+        List<Violation> v = errors("listeners:\n"
+                + "  - {name: a, port: 1, protocol: https, tls: {certificates: [www], engine: boringssl}}\n"
+                + "  - {name: b, port: 2, protocol: https, tls: {certificates: [www, api], engine: openssl}}\n"
+                + "  - {name: c, port: 3, protocol: https, tls: {engine: openssl}}\n"
+                + "certificates:\n" + cert("www") + cert("api") + REST);
+        assertThat(v).extracting(Violation::path, Violation::id).containsExactly(
+                e("$.listeners[0].tls.engine", 14), e("$.listeners[1].tls.engine", 182),
+                e("$.listeners[2].tls.engine", 182));
+        assertThat(yaml("listeners: [{name: a, port: 1, protocol: https}]\n" + REST).listeners().get(0).tls()
+                .engine()).isEqualTo("jsse");
+    }
+
     // tls on an http listener and a certificate no listener uses are warnings, not errors.
     @Test
     void warningsForUnusedTls() {

@@ -91,11 +91,24 @@ public final class TlsEndpoint {
         SniKeyManager keys = new SniKeyManager(set(spec, loaded));
         ClientTrust clients = new ClientTrust(spec.clientAuth().enabled() ? spec.clientAuth().caBundle() : null);
         SSLContext context;
-        try {
-            context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[]{keys}, new TrustManager[]{clients}, null);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("DUET-PROXY-0132 the JDK offers no TLS implementation: " + e.getMessage(), e);
+        if (ListenerTls.OPENSSL.equals(spec.engine())) {
+            for (LoadedCertificate c : keys.current().all()) {
+                if (!"RSA".equals(c.keyType())) {
+                    throw new IllegalArgumentException("DUET-PROXY-0161 certificate '" + c.name() + "' has an "
+                            + c.keyType() + " key: engine openssl signs with RSA keys only here (wildfly-openssl "
+                            + "2.2.5 with OpenSSL 3 finds no signature algorithm for EC keys); use an RSA certificate "
+                            + "or engine: jsse");
+                }
+            }
+            context = OpenSslEngine.context(keys, clients);
+        } else {
+            try {
+                context = SSLContext.getInstance("TLS");
+                context.init(new KeyManager[]{keys}, new TrustManager[]{clients}, null);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("DUET-PROXY-0132 the JDK offers no TLS implementation: " + e.getMessage(),
+                        e);
+            }
         }
         // Resumption: JSSE caches sessions (TLS 1.2 ids) and issues stateless tickets (TLS 1.2 and 1.3) by default.
         context.getServerSessionContext().setSessionTimeout(24 * 3600);
@@ -120,7 +133,9 @@ public final class TlsEndpoint {
     public static boolean needsRebind(ListenerTls before, ListenerTls after) {
         return before == null || after == null || !before.profile().equals(after.profile())
                 || !before.http2().equals(after.http2())
-                || !before.clientAuth().mode().equals(after.clientAuth().mode());
+                || !before.clientAuth().mode().equals(after.clientAuth().mode())
+                || !before.engine().equals(after.engine())
+                || ListenerTls.OPENSSL.equals(after.engine()); // OpenSSL reads its certificate once: rebind
     }
 
     /** New certificates (and HSTS) for new handshakes and requests; nothing is rebound. Configuration thread. */
