@@ -21,6 +21,7 @@
 #                        the same certificate on its own port (haproxy 8101/8102, nginx 8111/8112, Duet 8131)
 #   --tls-only           only the TLS phases
 #   --tls-key TYPE       ec (default: ECDSA P-256, what Duet issues) or rsa (RSA 2048)
+#   --duet-tls-engine E  jsse (default) or openssl (Duet's listener engine; openssl needs --tls-key rsa)
 #   --duration S         seconds per measured run (default 10)
 #   --warmup S           one unrecorded run per config before each phase (default 5)
 #   --jvm-warmup S       unrecorded load on Duet before the first phase (default 30); a cold JVM runs at
@@ -64,7 +65,7 @@ CONFIGS="direct,haproxy1,nginx1,duet" PATHS="/small,/16k"
 DURATION=10 WARMUP=5 JVM_WARMUP=30 REPS=3 THREADS=2 CONNS=50 PIN=split
 QUIET_WAIT=8 QUIET_PCT=25 MAX_TIME="" STRICT=0 INSTALL=0
 JAR="$REPO_DIR/appliance/target/duet.jar" BUILD=0 XMX=64m JAVA_OPTS_SET=0 DUET_JAVA_OPTS=()
-DUET_PORT=8031 DUET_MGMT_PORT=8098 LEAN_FORWARDING=0 TLS=0 TLS_ONLY=0 TLS_KEY=ec
+DUET_PORT=8031 DUET_MGMT_PORT=8098 LEAN_FORWARDING=0 TLS=0 TLS_ONLY=0 TLS_KEY=ec DUET_TLS_ENGINE=jsse
 CAND_PORT="" CAND_PID="" DUET_NAME=duet
 WORKDIR="/tmp/duet-bench/compare-$(date +%Y%m%d-%H%M%S)"
 
@@ -91,6 +92,7 @@ while [[ $# -gt 0 ]]; do
     --tls) TLS=1; shift ;;
     --tls-only) TLS=1; TLS_ONLY=1; shift ;;
     --tls-key) need_arg "$@"; TLS_KEY=$2; shift 2 ;;
+    --duet-tls-engine) need_arg "$@"; DUET_TLS_ENGINE=$2; shift 2 ;;
     --lean-forwarding) LEAN_FORWARDING=1; shift ;;
     --candidate-port) need_arg "$@"; CAND_PORT=$2; shift 2 ;;
     --candidate-pid) need_arg "$@"; CAND_PID=$2; shift 2 ;;
@@ -371,7 +373,7 @@ write_duet_config() { # file
   if [[ -n "${TLS_PORT[duet]:-}" ]]; then
     tls_listener=",
     { \"name\": \"bench-tls\", \"address\": \"127.0.0.1\", \"port\": ${TLS_PORT[duet]}, \"protocol\": \"https\",
-      \"tls\": { \"certificates\": [ \"bench\" ] } }"
+      \"tls\": { \"certificates\": [ \"bench\" ], \"engine\": \"$DUET_TLS_ENGINE\" } }"
     tls_cert="
   \"certificates\": [ { \"name\": \"bench\", \"certificateChain\": $(json_text "$WORKDIR/tls/cert.pem"),
                       \"privateKey\": $(json_text "$WORKDIR/tls/key.pem") } ],"
@@ -622,6 +624,8 @@ log "pin=$PIN configs=${CFG[*]} phases=${PHASES[*]} reps=$REPS duration=${DURATI
 if (( JVM_WARMUP > 0 )) && [[ -n "${WANT[duet]:-}" ]]; then
   log "JVM warm-up: $DUET_NAME ${JVM_WARMUP}s (not recorded)"
   run_one "${PHASES[0]}" duet 0 "$JVM_WARMUP"
+  # Handshake code paths are compiled separately: warm them up too before measuring new connections.
+  (( TLS )) && run_one "tlsnew:/small" duet 0 "$JVM_WARMUP"
 fi
 for phase in "${PHASES[@]}"; do
   if (( WARMUP > 0 )); then for c in "${CFG[@]}"; do sleep 1; run_one "$phase" "$c" 0 "$WARMUP"; done; fi
