@@ -291,6 +291,37 @@ class BackendTlsTest {
         assertThat(b.sni).containsExactly("selfish.test");
     }
 
+    // A new connection to the same server resumes the TLS session (the pool's SSLContext keeps the client session
+    // cache): openssl s_server -www closes after each answer and says whether the session was new or reused.
+    @Test
+    void newConnectionsResumeTheSession() throws Exception {
+        java.nio.file.Path dir = tmp.resolve("s_server");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("cert.pem"), backendCert.certificateChain());
+        Files.writeString(dir.resolve("key.pem"), backendCert.privateKey());
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
+                "cert.pem", "-key", "key.pem", "-www", "-naccept", "10").directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("s_server.log").toFile()).start();
+        open.add(server::destroyForcibly);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        DataPlane dp = start(pool(port, new BackendTls(true, Files.readString(pki.caFile()), null, "backend.test")));
+        RawHttp.Response first = get(dp, "/");
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body()).contains("New, TLSv1.3");
+        RawHttp.Response second = get(dp, "/");
+        assertThat(second.body()).contains("Reused, TLSv1.3");
+    }
+
     // The pool's active health check speaks TLS with the pool's trust: up with the right CA, down with another.
     @Test
     void healthChecksUseThePoolsTls() throws Exception {
