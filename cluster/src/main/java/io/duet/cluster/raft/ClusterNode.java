@@ -1,0 +1,175 @@
+package io.duet.cluster.raft;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage.StartupOption;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A member of the Raft group that replicates the configuration document (Apache Ratis over gRPC). Start one per
+ * node; {@link #propose} from any member is routed to the leader; every member applies committed revisions and
+ * tells its subscribers. {@link #current} answers at once, also before any leader exists (the last revision this
+ * node applied, from its disk), so losing quorum never stops the data plane.
+ *
+ * <p>Thread-safe. {@link #propose} returns at once; its future completes when the revision is committed (or
+ * refused as stale, or fails when no quorum answers within the client's retries).
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** The group's id: the same on every member of every Duet cluster (one group per process). */
+    static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+            "duet-configuration".getBytes(StandardCharsets.US_ASCII)));
+
+    private final ClusterSettings settings;
+    private final DocumentStateMachine machine;
+    private final RaftServer server;
+    private final RaftClient client;
+
+    private ClusterNode(ClusterSettings settings, DocumentStateMachine machine, RaftServer server, RaftClient client) {
+        this.settings = settings;
+        this.machine = machine;
+        this.server = server;
+        this.client = client;
+    }
+
+    /** Starts this member (binding its Raft endpoint) and its client. Blocks briefly; never waits for a leader. */
+    public static ClusterNode start(ClusterSettings s) throws IOException {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Map.Entry<String, String> m : s.members().entrySet()) {
+            peers.add(RaftPeer.newBuilder().setId(m.getKey()).setAddress(m.getValue()).build());
+        }
+        RaftGroup group = RaftGroup.valueOf(GROUP, peers);
+        String self = s.members().get(s.nodeId());
+        int colon = self.lastIndexOf(':');
+        RaftProperties p = new RaftProperties();
+        java.nio.file.Path raftDir = s.dataDir().resolve("raft");
+        java.nio.file.Files.createDirectories(raftDir);
+        RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
+        GrpcConfigKeys.Server.setHost(p, self.substring(0, colon)); // the cluster address only
+        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(self.substring(colon + 1)));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p,
+                TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
+                TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        DocumentStateMachine machine = new DocumentStateMachine(s.dataDir(), s.historySize());
+        // TODO(cluster TLS): mutual TLS between members goes here (GrpcConfigKeys.TLS / GrpcTlsConfig with the
+        // cluster CA); until then the Raft port must only be reachable on the cluster network.
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(s.nodeId()))
+                .setGroup(group)
+                .setProperties(p)
+                .setStateMachine(machine)
+                .setOption(StartupOption.RECOVER)
+                .build();
+        server.start();
+        RaftProperties cp = new RaftProperties();
+        RaftClient client = RaftClient.newBuilder()
+                .setProperties(cp)
+                .setRaftGroup(group)
+                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), cp))
+                .build();
+        LOG.info("DUET-CLUSTER-0003 member {} started on {} (group of {}: {}); serving revision {} until the "
+                + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),
+                machine.current().revision());
+        return new ClusterNode(s, machine, server, client);
+    }
+
+    /** The last revision this member applied (possibly from disk, before any leader). Any thread; no I/O. */
+    public Revision current() {
+        return machine.current();
+    }
+
+    /** Committed revisions this member knows, newest first (bounded). */
+    public List<Revision> history() {
+        return machine.history();
+    }
+
+    /** Called with every revision this member applies from now on, in order, on one thread. */
+    public void subscribe(Consumer<Revision> listener) {
+        machine.subscribe(listener);
+    }
+
+    /**
+     * Proposes a new document based on {@code baseRevision}.
+     *
+     * @return completes with the committed revision; exceptionally with {@link StaleRevisionException} when another
+     *         revision was committed first, or with the client's failure when no quorum answered
+     */
+    public CompletableFuture<Revision> propose(long baseRevision, byte[] document, String author, String summary) {
+        Message m = Message.valueOf(ByteString.copyFrom(Codec.proposal(baseRevision, document, author, summary)));
+        return client.async().send(m).thenApply(reply -> {
+            if (!reply.isSuccess()) {
+                throw new IllegalStateException("DUET-CLUSTER-0020 the proposal failed: " + reply.getException());
+            }
+            Codec.Reply r = Codec.reply(reply.getMessage().getContent().toByteArray());
+            if (!r.ok()) {
+                throw new StaleRevisionException(baseRevision, r.revision());
+            }
+            return new Revision(r.revision(), document, author, 0, summary);
+        });
+    }
+
+    /** Members, this member's role, leader and term, commit and applied index, applied revision. */
+    public ClusterStatus status() {
+        try {
+            RaftServer.Division d = server.getDivision(GROUP);
+            var info = d.getInfo();
+            RaftPeerId leader = info.getLeaderId();
+            return new ClusterStatus(settings.nodeId(), info.getCurrentRole().name(),
+                    leader == null ? null : leader.toString(), info.getCurrentTerm(),
+                    d.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(), machine.current().revision(),
+                    settings.members().keySet().stream().sorted().toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Raft server of this member (for tests and the cluster status of the appliance). */
+    RaftServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debug("closing the Raft client: {}", e.toString());
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("DUET-CLUSTER-0004 closing member {}: {}", settings.nodeId(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.duet.cluster.raft;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One member's view of the group.
+ *
+ * @param nodeId            this member (a key of {@code members})
+ * @param members           node id -> "host:port" of its Raft endpoint, for every voter (1, 3 or 5); this node
+ *                          binds its own entry's host only, never the wildcard
+ * @param dataDir           the node's data directory (Raft log and snapshots in {@code raft/}, last-applied file)
+ * @param electionMin       election timeout range: a follower that hears nothing from a leader for a random time in
+ *                          it stands for election. Short (default 300-600 ms) because VIP failover has to finish in
+ *                          under 2 s, and on a LAN a round trip is well under a millisecond
+ * @param electionMax       see electionMin
+ * @param historySize       committed revisions kept for diff and rollback (default 100)
+ * @param snapshotThreshold log entries between snapshots (the log is purged behind a snapshot; default 1000)
+ */
+public record ClusterSettings(String nodeId, Map<String, String> members, Path dataDir, Duration electionMin,
+                              Duration electionMax, int historySize, long snapshotThreshold) {
+    public ClusterSettings {
+        members = Map.copyOf(new TreeMap<>(members));
+        electionMin = electionMin == null ? Duration.ofMillis(300) : electionMin;
+        electionMax = electionMax == null ? Duration.ofMillis(600) : electionMax;
+        historySize = historySize <= 0 ? 100 : historySize;
+        snapshotThreshold = snapshotThreshold <= 0 ? 1000 : snapshotThreshold;
+        int n = members.size();
+        if (n != 1 && n != 3 && n != 5) {
+            throw new IllegalArgumentException("DUET-CLUSTER-0001 a group has 1, 3 or 5 voters, not " + n
+                    + " (two proxies need a witness as the third: with two voters losing either stops all writes)");
+        }
+        if (!members.containsKey(nodeId)) {
+            throw new IllegalArgumentException("DUET-CLUSTER-0002 node '" + nodeId + "' is not one of the members "
+                    + members.keySet());
+        }
+    }
+
+    public ClusterSettings(String nodeId, Map<String, String> members, Path dataDir) {
+        this(nodeId, members, dataDir, null, null, 0, 0);
+    }
+}

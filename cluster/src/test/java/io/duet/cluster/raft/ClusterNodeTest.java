@@ -1,0 +1,190 @@
+package io.duet.cluster.raft;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Real Ratis members in one JVM on loopback: replication, stale proposals, leader loss, restart, local disk. */
+class ClusterNodeTest {
+    @TempDir
+    Path dir;
+    private final Map<String, ClusterNode> nodes = new HashMap<>();
+    private final Map<String, String> members = new HashMap<>();
+
+    @AfterEach
+    void stop() {
+        nodes.values().forEach(ClusterNode::close);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void group(String... ids) throws Exception {
+        for (String id : ids) {
+            members.put(id, "127.0.0.1:" + freePort());
+        }
+    }
+
+    private ClusterNode start(String id) throws Exception {
+        ClusterNode n = ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id)));
+        nodes.put(id, n);
+        return n;
+    }
+
+    private void stopNode(String id) {
+        nodes.remove(id).close();
+    }
+
+    private static byte[] doc(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Revision r) {
+        return new String(r.document(), StandardCharsets.UTF_8);
+    }
+
+    private static Revision commit(ClusterNode n, long base, String text) throws Exception {
+        return n.propose(base, doc(text), "test", "set " + text).get(20, TimeUnit.SECONDS);
+    }
+
+    // One voter: the embedded default commits alone.
+    @Test
+    void singleMemberCommits() throws Exception {
+        group("a");
+        ClusterNode a = start("a");
+        assertThat(commit(a, 0, "one").revision()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.current().revision() == 1);
+        assertThat(text(a.current())).isEqualTo("one");
+        assertThat(a.status().role()).isEqualTo("LEADER");
+    }
+
+    // Three voters: a proposal made on any member reaches all of them, with the leader's time and in order; a
+    // proposal on a stale base is refused on every member and changes nothing; history is newest first.
+    @Test
+    void replicatesAndRefusesStaleProposals() throws Exception {
+        group("a", "b", "w");
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        Revision r1 = commit(nodes.get("b"), 0, "first");
+        Revision r2 = commit(nodes.get("w"), r1.revision(), "second");
+        assertThat(r2.revision()).isEqualTo(2);
+        for (ClusterNode n : nodes.values()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == 2);
+            assertThat(text(n.current())).isEqualTo("second");
+            assertThat(n.current().time()).isPositive();
+            assertThat(n.history()).extracting(Revision::revision).containsExactly(2L, 1L);
+        }
+        assertThatThrownBy(() -> commit(nodes.get("a"), 1, "late"))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(StaleRevisionException.class)
+                .hasMessageContaining("DUET-CLUSTER-0010").hasMessageContaining("revision 2 is current");
+        assertThat(nodes.values()).allMatch(n -> n.current().revision() == 2);
+    }
+
+    // The leader goes away under a stream of writes: every acknowledged write is on both survivors, and on the old
+    // leader after it restarts from its own storage.
+    @Test
+    void leaderLossLosesNoAcknowledgedWrite() throws Exception {
+        group("a", "b", "w");
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        List<Long> acknowledged = new ArrayList<>();
+        long base = 0;
+        for (int i = 0; i < 5; i++) {
+            base = commit(nodes.get("a"), base, "v" + i).revision();
+            acknowledged.add(base);
+        }
+        String leader = nodes.get("a").status().leader();
+        assertThat(leader).isNotNull();
+        stopNode(leader);
+        String survivor = nodes.keySet().iterator().next();
+        long t0 = System.nanoTime();
+        for (int i = 5; i < 10; i++) {
+            long b = base;
+            String v = "v" + i;
+            base = await().atMost(Duration.ofSeconds(20)).until(() -> {
+                try {
+                    return commit(nodes.get(survivor), b, v).revision();
+                } catch (ExecutionException | CompletionException e) {
+                    if (e.getCause() instanceof StaleRevisionException s) {
+                        return s.current(); // the write went through before its reply was lost: it is committed
+                    }
+                    return -1L;
+                }
+            }, r -> r > b);
+            acknowledged.add(base);
+        }
+        System.out.printf("writes resumed %d ms after the leader stopped%n", (System.nanoTime() - t0) / 1_000_000);
+        long last = base;
+        for (ClusterNode n : nodes.values()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == last);
+        }
+        ClusterNode back = start(leader);
+        await().atMost(Duration.ofSeconds(20)).until(() -> back.current().revision() == last);
+        assertThat(back.history()).extracting(Revision::revision).containsAll(acknowledged);
+    }
+
+    // All members stop and start again: nothing acknowledged is lost; before the group has a leader, each member
+    // already serves the last revision it applied, from its disk.
+    @Test
+    void restartFromDiskAndServeBeforeQuorum() throws Exception {
+        group("a", "b", "w");
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        long base = 0;
+        for (int i = 0; i < 3; i++) {
+            base = commit(nodes.get("a"), base, "v" + i).revision();
+        }
+        long last = base;
+        for (ClusterNode n : nodes.values()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == last);
+        }
+        for (String id : List.of("a", "b", "w")) {
+            stopNode(id);
+        }
+        ClusterNode alone = start("a"); // no quorum: b and w are down
+        assertThat(alone.current().revision()).isEqualTo(last);
+        assertThat(text(alone.current())).isEqualTo("v2");
+        start("b");
+        start("w");
+        Revision next = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try {
+                return commit(nodes.get("b"), last, "after restart");
+            } catch (ExecutionException e) {
+                return null;
+            }
+        }, r -> r != null);
+        assertThat(next.revision()).isEqualTo(last + 1);
+    }
+
+    // Group sizes other than 1, 3 and 5 are refused with a clear message.
+    @Test
+    void groupSizes() {
+        assertThatThrownBy(() -> new ClusterSettings("a", Map.of("a", "127.0.0.1:1", "b", "127.0.0.1:2"),
+                dir)).hasMessageContaining("DUET-CLUSTER-0001").hasMessageContaining("witness");
+        assertThatThrownBy(() -> new ClusterSettings("x", Map.of("a", "127.0.0.1:1"), dir))
+                .hasMessageContaining("DUET-CLUSTER-0002");
+    }
+}
