@@ -179,6 +179,29 @@ class ClusterNodeTest {
         assertThat(next.revision()).isEqualTo(last + 1);
     }
 
+    // Snapshots keep the log bounded: with a snapshot every 5 entries, a member that was away catches up from the
+    // leader's snapshot, history included; its own snapshot files appear.
+    @Test
+    void snapshotsAndCatchUp() throws Exception {
+        group("a", "b", "w");
+        for (String id : List.of("a", "b", "w")) {
+            nodes.put(id, ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id), null, null, 10, 5)));
+        }
+        stopNode("w");
+        long base = 0;
+        for (int i = 0; i < 23; i++) {
+            base = commit(nodes.get("a"), base, "v" + i).revision();
+        }
+        long last = base;
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.walk(dir.resolve("a"))
+                .anyMatch(p -> p.getFileName().toString().startsWith("snapshot.")));
+        ClusterNode w = ClusterNode.start(new ClusterSettings("w", members, dir.resolve("w"), null, null, 10, 5));
+        nodes.put("w", w);
+        await().atMost(Duration.ofSeconds(20)).until(() -> w.current().revision() == last);
+        assertThat(text(w.current())).isEqualTo("v22");
+        assertThat(w.history()).hasSizeLessThanOrEqualTo(10).first().extracting(Revision::revision).isEqualTo(last);
+    }
+
     // Group sizes other than 1, 3 and 5 are refused with a clear message.
     @Test
     void groupSizes() {
