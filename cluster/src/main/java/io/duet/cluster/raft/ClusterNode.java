@@ -81,7 +81,8 @@ public final class ClusterNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-        DocumentStateMachine machine = new DocumentStateMachine(s.dataDir(), s.historySize());
+        DocumentStateMachine machine = new DocumentStateMachine(s.dataDir(), s.historySize(), s.nodeId(),
+                new io.duet.cluster.vip.VipScheduler(s.leaseMs(), s.marginMs()), s.vipsOf());
         // TODO(cluster TLS): mutual TLS between members goes here (GrpcConfigKeys.TLS / GrpcTlsConfig with the
         // cluster CA); until then the Raft port must only be reachable on the cluster network.
         RaftServer server = RaftServer.newBuilder()
@@ -137,6 +138,41 @@ public final class ClusterNode implements AutoCloseable {
             }
             return new Revision(r.revision(), document, author, 0, summary);
         });
+    }
+
+    /** Commits a heartbeat of this member reporting the VIPs it holds (every ~250 ms while it runs). */
+    public CompletableFuture<Void> heartbeat(java.util.Set<String> held) {
+        var applied = machine.getLastAppliedTermIndex();
+        return send(Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex()));
+    }
+
+    /** Planned failover: {@code node}'s VIPs move to the others ({@code drain}), or it takes VIPs again. */
+    public CompletableFuture<Void> handoff(String node, boolean drain) {
+        return send(Codec.handoff(node, drain));
+    }
+
+    private CompletableFuture<Void> send(byte[] entry) {
+        return client.async().send(Message.valueOf(ByteString.copyFrom(entry))).thenApply(reply -> {
+            if (!reply.isSuccess()) {
+                throw new IllegalStateException("DUET-CLUSTER-0020 " + reply.getException());
+            }
+            return null;
+        });
+    }
+
+    /** The VIP table as this member applied it last. */
+    public io.duet.cluster.vip.Ownership ownership() {
+        return machine.ownership();
+    }
+
+    /** Called (table, term) whenever an applied entry changes the VIP table; one thread, in order. */
+    public void subscribeOwnership(java.util.function.BiConsumer<io.duet.cluster.vip.Ownership, Long> listener) {
+        machine.subscribeOwnership(listener);
+    }
+
+    /** Called each time this member's own heartbeat is applied here (the VIP agent renews its lease). */
+    public void onOwnHeartbeat(Runnable listener) {
+        machine.onOwnHeartbeat(listener);
     }
 
     /** Members, this member's role, leader and term, commit and applied index, applied revision. */

@@ -18,15 +18,23 @@ import java.util.TreeMap;
  * @param electionMax       see electionMin
  * @param historySize       committed revisions kept for diff and rollback (default 100)
  * @param snapshotThreshold log entries between snapshots (the log is purged behind a snapshot; default 1000)
+ * @param leaseMs           a node whose heartbeat is older is not alive and fences itself (default 1000)
+ * @param marginMs          the others claim its VIPs only after lease + margin (default 500)
+ * @param vipsOf            the VIPs a document configures; a pure function (default: none)
  */
 public record ClusterSettings(String nodeId, Map<String, String> members, Path dataDir, Duration electionMin,
-                              Duration electionMax, int historySize, long snapshotThreshold) {
+                              Duration electionMax, int historySize, long snapshotThreshold, long leaseMs,
+                              long marginMs,
+                              java.util.function.Function<byte[], java.util.List<io.duet.cluster.vip.VipSpec>> vipsOf) {
     public ClusterSettings {
         members = Map.copyOf(new TreeMap<>(members));
         electionMin = electionMin == null ? Duration.ofMillis(300) : electionMin;
         electionMax = electionMax == null ? Duration.ofMillis(600) : electionMax;
         historySize = historySize <= 0 ? 100 : historySize;
         snapshotThreshold = snapshotThreshold <= 0 ? 1000 : snapshotThreshold;
+        leaseMs = leaseMs <= 0 ? 1000 : leaseMs;
+        marginMs = marginMs < 0 ? 500 : marginMs;
+        vipsOf = vipsOf == null ? doc -> java.util.List.of() : vipsOf;
         int n = members.size();
         if (n != 1 && n != 3 && n != 5) {
             throw new IllegalArgumentException("DUET-CLUSTER-0001 a group has 1, 3 or 5 voters, not " + n
@@ -39,6 +47,11 @@ public record ClusterSettings(String nodeId, Map<String, String> members, Path d
     }
 
     public ClusterSettings(String nodeId, Map<String, String> members, Path dataDir) {
-        this(nodeId, members, dataDir, null, null, 0, 0);
+        this(nodeId, members, dataDir, null, null, 0, 0, 0, -1, null);
+    }
+
+    public ClusterSettings(String nodeId, Map<String, String> members, Path dataDir, Duration electionMin,
+                           Duration electionMax, int historySize, long snapshotThreshold) {
+        this(nodeId, members, dataDir, electionMin, electionMax, historySize, snapshotThreshold, 0, -1, null);
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 /** The bytes of log entries, replies and snapshots. Versioned by a leading byte; pure. */
 final class Codec {
     static final byte PROPOSE = 1;
+    static final byte HEARTBEAT = 2;
+    static final byte HANDOFF = 3;
     static final byte REPLY_OK = 10;
     static final byte REPLY_STALE = 11;
     static final byte SNAPSHOT_V1 = 20;
@@ -41,24 +43,141 @@ final class Codec {
         });
     }
 
-    record Entry(long leaderTime, Proposal proposal) {
+    /** A node's heartbeat: it is alive and holds these VIPs. */
+    record Beat(String node, java.util.Set<String> held, long appliedIndex) {
+    }
+
+    /** A planned handoff: the node gives its VIPs away (drain true) or takes part again (false). */
+    record Handoff(String node, boolean drain) {
+    }
+
+    static byte[] heartbeat(String node, java.util.Set<String> held, long appliedIndex) {
+        return write(out -> {
+            out.writeByte(HEARTBEAT);
+            out.writeUTF(node);
+            out.writeLong(appliedIndex);
+            out.writeInt(held.size());
+            for (String h : new java.util.TreeSet<>(held)) {
+                out.writeUTF(h);
+            }
+        });
+    }
+
+    static byte[] handoff(String node, boolean drain) {
+        return write(out -> {
+            out.writeByte(HANDOFF);
+            out.writeUTF(node);
+            out.writeBoolean(drain);
+        });
+    }
+
+    /** One log entry: the leader's time and exactly one of proposal, beat, handoff. */
+    record Entry(long leaderTime, Proposal proposal, Beat beat, Handoff handoff) {
     }
 
     static Entry entry(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             long time = in.readLong();
             byte type = in.readByte();
-            if (type != PROPOSE) {
-                throw new IOException("unknown entry type " + type);
+            switch (type) {
+                case PROPOSE -> {
+                    long base = in.readLong();
+                    String author = in.readUTF();
+                    String summary = in.readUTF();
+                    byte[] doc = new byte[in.readInt()];
+                    in.readFully(doc);
+                    return new Entry(time, new Proposal(base, doc, author, summary), null, null);
+                }
+                case HEARTBEAT -> {
+                    String node = in.readUTF();
+                    long applied = in.readLong();
+                    int n = in.readInt();
+                    java.util.Set<String> held = new java.util.TreeSet<>();
+                    for (int i = 0; i < n; i++) {
+                        held.add(in.readUTF());
+                    }
+                    return new Entry(time, null, new Beat(node, held, applied), null);
+                }
+                case HANDOFF -> {
+                    return new Entry(time, null, null, new Handoff(in.readUTF(), in.readBoolean()));
+                }
+                default -> throw new IOException("unknown entry type " + type);
             }
-            long base = in.readLong();
-            String author = in.readUTF();
-            String summary = in.readUTF();
-            byte[] doc = new byte[in.readInt()];
-            in.readFully(doc);
-            return new Entry(time, new Proposal(base, doc, author, summary));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The VIP part of a snapshot: heartbeats and the ownership table (members replaying from it must agree). */
+    static byte[] vipState(java.util.Map<String, io.duet.cluster.vip.Heartbeat> beats,
+                           io.duet.cluster.vip.Ownership table) {
+        return write(out -> {
+            out.writeInt(beats.size());
+            for (var e : new java.util.TreeMap<>(beats).entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue().time());
+                out.writeLong(e.getValue().appliedIndex());
+                out.writeInt(e.getValue().held().size());
+                for (String h : new java.util.TreeSet<>(e.getValue().held())) {
+                    out.writeUTF(h);
+                }
+            }
+            out.writeInt(table.owners().size());
+            for (var e : table.owners().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
+            out.writeInt(table.aliveSince().size());
+            for (var e : table.aliveSince().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
+            out.writeInt(table.drained().size());
+            for (String d : new java.util.TreeSet<>(table.drained())) {
+                out.writeUTF(d);
+            }
+            out.writeInt(table.releases().size());
+            for (var e : table.releases().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue().node());
+                out.writeLong(e.getValue().index());
+            }
+        });
+    }
+
+    record VipState(java.util.Map<String, io.duet.cluster.vip.Heartbeat> beats, io.duet.cluster.vip.Ownership table) {
+    }
+
+    static VipState vipState(byte[] bytes) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            java.util.Map<String, io.duet.cluster.vip.Heartbeat> beats = new java.util.TreeMap<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                String node = in.readUTF();
+                long t = in.readLong();
+                long applied = in.readLong();
+                java.util.Set<String> held = new java.util.TreeSet<>();
+                for (int j = in.readInt(); j > 0; j--) {
+                    held.add(in.readUTF());
+                }
+                beats.put(node, new io.duet.cluster.vip.Heartbeat(t, held, applied));
+            }
+            java.util.Map<String, String> owners = new java.util.TreeMap<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                owners.put(in.readUTF(), in.readUTF());
+            }
+            java.util.Map<String, Long> since = new java.util.TreeMap<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                since.put(in.readUTF(), in.readLong());
+            }
+            java.util.Set<String> drained = new java.util.TreeSet<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                drained.add(in.readUTF());
+            }
+            java.util.Map<String, io.duet.cluster.vip.Ownership.Release> releases = new java.util.TreeMap<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                releases.put(in.readUTF(), new io.duet.cluster.vip.Ownership.Release(in.readUTF(), in.readLong()));
+            }
+            return new VipState(beats, new io.duet.cluster.vip.Ownership(owners, since, drained, releases));
         }
     }
 

@@ -60,10 +60,28 @@ final class DocumentStateMachine extends BaseStateMachine {
     // Guarded by lock.
     private Revision current;
     private final Deque<Revision> history = new ArrayDeque<>();
+    private final java.util.Map<String, io.duet.cluster.vip.Heartbeat> heartbeats = new java.util.TreeMap<>();
+    private io.duet.cluster.vip.Ownership table = io.duet.cluster.vip.Ownership.EMPTY;
 
-    DocumentStateMachine(Path nodeDir, int historySize) {
+    private final String self;
+    private final io.duet.cluster.vip.VipScheduler scheduler;
+    private final java.util.function.Function<byte[], List<io.duet.cluster.vip.VipSpec>> vipsOf;
+    private final List<java.util.function.BiConsumer<io.duet.cluster.vip.Ownership, Long>> ownershipListeners =
+            new CopyOnWriteArrayList<>();
+    private final List<Runnable> ownHeartbeatListeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param self      this member's id (its own heartbeats renew its lease)
+     * @param scheduler the VIP rules (lease, margin)
+     * @param vipsOf    the VIPs a document configures: a pure function, the same on every member
+     */
+    DocumentStateMachine(Path nodeDir, int historySize, String self, io.duet.cluster.vip.VipScheduler scheduler,
+                         java.util.function.Function<byte[], List<io.duet.cluster.vip.VipSpec>> vipsOf) {
         this.lastAppliedFile = nodeDir.resolve("last-applied.bin");
         this.historySize = historySize;
+        this.self = self;
+        this.scheduler = scheduler;
+        this.vipsOf = vipsOf;
         this.current = readLastApplied(lastAppliedFile);
         if (current.revision() > 0) {
             history.addFirst(current);
@@ -88,6 +106,30 @@ final class DocumentStateMachine extends BaseStateMachine {
         subscribers.add(listener);
     }
 
+    /** Called (table, Raft term) after every applied entry that changed the VIP table, on the notifier thread. */
+    void subscribeOwnership(java.util.function.BiConsumer<io.duet.cluster.vip.Ownership, Long> listener) {
+        ownershipListeners.add(listener);
+    }
+
+    /** Called when a heartbeat of this member is applied (its lease is renewed). On Ratis's apply thread. */
+    void onOwnHeartbeat(Runnable listener) {
+        ownHeartbeatListeners.add(listener);
+    }
+
+    /** The VIP table as of the last applied entry. */
+    io.duet.cluster.vip.Ownership ownership() {
+        synchronized (lock) {
+            return table;
+        }
+    }
+
+    /** The last applied heartbeat of every node. */
+    java.util.Map<String, io.duet.cluster.vip.Heartbeat> heartbeats() {
+        synchronized (lock) {
+            return java.util.Map.copyOf(heartbeats);
+        }
+    }
+
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
@@ -110,11 +152,21 @@ final class DocumentStateMachine extends BaseStateMachine {
         if (snapshot == null) {
             return;
         }
-        List<Revision> revs = Codec.revisions(Files.readAllBytes(snapshot.getFile().getPath()));
+        byte[] all = Files.readAllBytes(snapshot.getFile().getPath());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all);
+        byte[] revPart = new byte[b.getInt()];
+        b.get(revPart);
+        byte[] vipPart = new byte[b.remaining()];
+        b.get(vipPart);
+        List<Revision> revs = Codec.revisions(revPart);
+        Codec.VipState vip = Codec.vipState(vipPart);
         synchronized (lock) {
             history.clear();
             history.addAll(revs);
             current = revs.isEmpty() ? Revision.NONE : revs.get(0);
+            heartbeats.clear();
+            heartbeats.putAll(vip.beats());
+            table = vip.table();
         }
         setLastAppliedTermIndex(snapshot.getTermIndex());
         LOG.info("DUET-CLUSTER-0011 loaded snapshot at {} (revision {})", snapshot.getTermIndex(), current().revision());
@@ -128,7 +180,10 @@ final class DocumentStateMachine extends BaseStateMachine {
         }
         byte[] bytes;
         synchronized (lock) {
-            bytes = Codec.revisions(new ArrayList<>(history));
+            byte[] revs = Codec.revisions(new ArrayList<>(history));
+            byte[] vip = Codec.vipState(heartbeats, table);
+            bytes = java.nio.ByteBuffer.allocate(4 + revs.length + vip.length).putInt(revs.length).put(revs).put(vip)
+                    .array();
         }
         Path file = storage.getSnapshotFile(last.getTerm(), last.getIndex()).toPath();
         writeDurably(file, bytes);
@@ -151,6 +206,11 @@ final class DocumentStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         RaftProtos.LogEntryProto entry = trx.getLogEntry();
         Codec.Entry e = Codec.entry(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        if (e.proposal() == null) {
+            applyVipEntry(e, entry.getTerm(), entry.getIndex());
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(Codec.reply(true, 0))));
+        }
         Revision next;
         long currentRevision;
         synchronized (lock) {
@@ -179,6 +239,7 @@ final class DocumentStateMachine extends BaseStateMachine {
                     lastAppliedFile, ex.toString());
         }
         Revision applied = next;
+        decideVips(e.leaderTime(), entry.getTerm(), entry.getIndex()); // the document may configure other VIPs
         notifier.execute(() -> {
             for (Consumer<Revision> s : subscribers) {
                 try {
@@ -191,6 +252,44 @@ final class DocumentStateMachine extends BaseStateMachine {
         });
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
                 Codec.reply(true, applied.revision()))));
+    }
+
+    /** A heartbeat or a handoff: update the inputs, then decide. Ratis's apply thread. */
+    private void applyVipEntry(Codec.Entry e, long term, long index) {
+        synchronized (lock) {
+            if (e.beat() != null) {
+                heartbeats.put(e.beat().node(), new io.duet.cluster.vip.Heartbeat(e.leaderTime(), e.beat().held(),
+                        e.beat().appliedIndex()));
+            } else if (e.handoff() != null) {
+                table = table.withDrained(e.handoff().node(), e.handoff().drain());
+                LOG.info("DUET-CLUSTER-0031 node {} {} (term {})", e.handoff().node(),
+                        e.handoff().drain() ? "hands its VIPs off" : "takes VIPs again", term);
+            }
+        }
+        decideVips(e.leaderTime(), term, index);
+        if (e.beat() != null && e.beat().node().equals(self)) {
+            ownHeartbeatListeners.forEach(Runnable::run);
+        }
+    }
+
+    private void decideVips(long now, long term, long index) {
+        io.duet.cluster.vip.VipScheduler.Decision d;
+        io.duet.cluster.vip.Ownership before;
+        synchronized (lock) {
+            before = table;
+            List<io.duet.cluster.vip.VipSpec> vips = current.revision() == 0 ? List.of() : vipsOf.apply(current.document());
+            d = scheduler.decide(vips, heartbeats, table, now, index);
+            table = d.ownership();
+        }
+        for (io.duet.cluster.vip.VipScheduler.Change c : d.changes()) {
+            LOG.info("DUET-CLUSTER-0030 VIP {}: {} -> {} (term {}; {})", c.address(),
+                    c.from() == null ? "nobody" : c.from(), c.to() == null ? "nobody" : c.to(), term, c.reason());
+        }
+        if (!d.ownership().owners().equals(before.owners()) || !d.changes().isEmpty()
+                || !d.ownership().releases().equals(before.releases())) {
+            io.duet.cluster.vip.Ownership t = d.ownership();
+            notifier.execute(() -> ownershipListeners.forEach(l -> l.accept(t, term)));
+        }
     }
 
     @Override

@@ -15,14 +15,26 @@ import java.util.TreeMap;
  * @param owners      VIP address -> node id; a VIP without an owner is absent
  * @param aliveSince  node id -> leader-stamped time its current run of heartbeats started
  * @param drained     nodes handed off ({@code duet cluster handoff}): they hold nothing until re-enabled
+ * @param releases    VIPs taken from a live holder (a planned move), with that node and the log index of the
+ *                    decision: nobody gets them until the node reports, from a state after that index, that it let go
  */
-public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained) {
-    public static final Ownership EMPTY = new Ownership(Map.of(), Map.of(), Set.of());
+public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained,
+                        Map<String, Release> releases) {
+    public static final Ownership EMPTY = new Ownership(Map.of(), Map.of(), Set.of(), Map.of());
+
+    /** A VIP being let go by {@code node}, decided at log index {@code index}. */
+    public record Release(String node, long index) {
+    }
 
     public Ownership {
         owners = Collections.unmodifiableMap(new TreeMap<>(owners));
         aliveSince = Collections.unmodifiableMap(new TreeMap<>(aliveSince));
         drained = Set.copyOf(drained);
+        releases = Collections.unmodifiableMap(new TreeMap<>(releases == null ? Map.of() : releases));
+    }
+
+    public Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained) {
+        this(owners, aliveSince, drained, Map.of());
     }
 
     /** The holder of a VIP, or null. */
@@ -44,7 +56,7 @@ public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince
         } else {
             d.remove(node);
         }
-        return new Ownership(owners, aliveSince, d);
+        return new Ownership(owners, aliveSince, d, releases);
     }
 
     static Map<String, String> mutableOwners(Ownership o) {

@@ -24,10 +24,11 @@ import java.util.TreeMap;
  *       allows it (immediate; after the preferred node has been alive for the delay; never).</li>
  *   <li>A VIP without a holder (or whose holder is past its lease and margin, or drained) goes to its preferred
  *       node if alive, else to the alive node holding the fewest VIPs (ties: the smallest node id), else nobody.</li>
- *   <li><b>Never two holders</b>: a VIP is given to a node only when no other node whose heartbeat is within lease
- *       and margin still reports holding it. A planned move (failback, handoff) therefore passes through "no
- *       holder" until the old holder's next heartbeat says it let go; a crashed holder's reports stop counting once
- *       it is past lease and margin.</li>
+ *   <li><b>Never two holders</b>: a planned move (failback, handoff: the holder is still live) first takes the VIP
+ *       from its holder ("no holder", recorded as a release at the deciding entry's log index); the new holder gets
+ *       it only once the old one reports, in a heartbeat made after it applied that entry, that it let go. A VIP is
+ *       also never given to a node while another live node reports holding it. A crashed holder's reports stop
+ *       counting once it is past lease and margin.</li>
  * </ol>
  * Thread-safe (stateless).
  */
@@ -72,6 +73,14 @@ public final class VipScheduler {
      * @param now        leader-stamped time of the entry being applied
      */
     public Decision decide(List<VipSpec> vips, Map<String, Heartbeat> heartbeats, Ownership current, long now) {
+        return decide(vips, heartbeats, current, now, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param index the log index of the entry being applied (releases are tagged with it)
+     */
+    public Decision decide(List<VipSpec> vips, Map<String, Heartbeat> heartbeats, Ownership current, long now,
+                           long index) {
         Map<String, Long> aliveSince = new TreeMap<>();
         for (Map.Entry<String, Heartbeat> e : heartbeats.entrySet()) {
             if (alive(e.getKey(), heartbeats, current, now)) {
@@ -82,6 +91,7 @@ public final class VipScheduler {
         List<VipSpec> sorted = new ArrayList<>(vips);
         sorted.sort(Comparator.comparing(VipSpec::address));
         Map<String, String> owners = new TreeMap<>();
+        Map<String, Ownership.Release> releases = new TreeMap<>(current.releases());
         Map<String, Integer> load = new HashMap<>();
         List<Change> changes = new ArrayList<>();
         // First pass: holders that keep their VIP, so the spread of the second pass sees the real load.
@@ -115,22 +125,42 @@ public final class VipScheduler {
                 target = leastLoaded(heartbeats, current, now, load);
                 reason = holder == null ? "no holder" : "holder " + holder + " " + why(holder, heartbeats, current, now);
             }
-            String still = target == null ? null : stillHeldElsewhere(v.address(), target, heartbeats, current, now);
-            String next = still == null ? target : null;
+            if (target != null && holder != null && !holder.equals(target) && live(holder, heartbeats, now)) {
+                // A planned move: the live holder lets go first.
+                releases.put(v.address(), new Ownership.Release(holder, index));
+                load.merge(target, 1, Integer::sum);
+                changes.add(new Change(v.address(), holder, null, reason + "; " + holder + " lets go before "
+                        + target + " claims"));
+                continue;
+            }
+            Ownership.Release rel = releases.get(v.address());
+            String waitFor = null;
+            if (rel != null && live(rel.node(), heartbeats, now)) {
+                Heartbeat hb = heartbeats.get(rel.node());
+                if (hb.appliedIndex() < rel.index() || hb.held().contains(v.address())) {
+                    waitFor = rel.node();
+                }
+            }
+            if (waitFor == null && target != null) {
+                waitFor = stillHeldElsewhere(v.address(), target, heartbeats, current, now);
+            }
+            String next = waitFor == null ? target : null;
             if (next != null) {
                 owners.put(v.address(), next);
+                releases.remove(v.address());
             }
             if (target != null) {
                 load.merge(target, 1, Integer::sum);
             }
             if (!Objects.equals(holder, next)) {
                 String r = next == null && target != null
-                        ? reason + "; waiting for " + still + " to report it let go before " + target + " claims"
+                        ? reason + "; waiting for " + waitFor + " to report it let go before " + target + " claims"
                         : next == null ? reason + "; no node alive" : reason;
                 changes.add(new Change(v.address(), holder, next, r));
             }
         }
-        return new Decision(new Ownership(owners, aliveSince, current.drained()), changes);
+        releases.keySet().retainAll(vips.stream().map(VipSpec::address).toList());
+        return new Decision(new Ownership(owners, aliveSince, current.drained(), releases), changes);
     }
 
     /** A node other than {@code target} whose heartbeat is within lease and margin and reports holding the VIP. */
@@ -148,6 +178,12 @@ public final class VipScheduler {
     private boolean alive(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {
         Heartbeat hb = heartbeats.get(node);
         return hb != null && now - hb.time() <= leaseMs && !o.drained().contains(node);
+    }
+
+    /** Heartbeat within lease + margin, drained or not: it may still hold VIPs. */
+    private boolean live(String node, Map<String, Heartbeat> heartbeats, long now) {
+        Heartbeat hb = heartbeats.get(node);
+        return hb != null && now - hb.time() <= leaseMs + marginMs;
     }
 
     private boolean withinGrace(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {

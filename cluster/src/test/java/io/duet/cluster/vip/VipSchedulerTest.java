@@ -23,11 +23,11 @@ class VipSchedulerTest {
     }
 
     private void beat(String node, long time, String... held) {
-        hb.put(node, new Heartbeat(time, Set.of(held)));
+        hb.put(node, new Heartbeat(time, Set.of(held), time)); // sent after applying everything up to now
     }
 
     private VipScheduler.Decision step(List<VipSpec> vips, long now) {
-        VipScheduler.Decision d = scheduler.decide(vips, hb, table, now);
+        VipScheduler.Decision d = scheduler.decide(vips, hb, table, now, now); // log index: the time will do
         table = d.ownership();
         return d;
     }
@@ -78,7 +78,10 @@ class VipSchedulerTest {
         table = new Ownership(Map.of("192.0.2.50", "b"), Map.of("b", 0L), Set.of());
         beat("a", 100); // a restarted: holds nothing
         step(vips, 100);
-        assertThat(table.owner("192.0.2.50")).as("b still reports it").isNull();
+        assertThat(table.owner("192.0.2.50")).as("b lets go first").isNull();
+        beat("b", 200, "192.0.2.50"); // b still holds it
+        step(vips, 200);
+        assertThat(table.owner("192.0.2.50")).isNull();
         beat("b", 250); // b released it
         step(vips, 250);
         assertThat(table.owner("192.0.2.50")).isEqualTo("a");

@@ -1,0 +1,121 @@
+package io.duet.cluster.raft;
+
+import io.duet.cluster.vip.Ownership;
+import io.duet.cluster.vip.VipSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * VIP ownership through the replicated state machine: two proxies and a witness, heartbeats committed every 250 ms,
+ * every member computing the same table; a proxy that stops loses its VIP to the other after lease + margin; a
+ * handoff moves VIPs at once (through "no holder"); the table survives a restart of the whole group.
+ */
+class VipClusterTest {
+    static final String V50 = "192.0.2.50";
+    static final String V51 = "192.0.2.51";
+    static final List<VipSpec> VIPS = List.of(new VipSpec(V50, "a", null), new VipSpec(V51, "b", null));
+
+    @TempDir
+    Path dir;
+    private final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
+    private final Map<String, String> members = new HashMap<>();
+    /** What each proxy "holds": the table's answer for it (the real agent's held set, without interfaces). */
+    private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService beats = Executors.newScheduledThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        beats.shutdownNow();
+        nodes.values().forEach(ClusterNode::close);
+    }
+
+    private ClusterNode start(String id) throws Exception {
+        ClusterNode n = ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id), null, null, 0, 0, 1000,
+                500, doc -> VIPS));
+        n.subscribeOwnership((table, term) -> held.put(id, Set.copyOf(table.heldBy(id))));
+        nodes.put(id, n);
+        return n;
+    }
+
+    private void heartbeats(String id) {
+        beats.scheduleAtFixedRate(() -> {
+            ClusterNode n = nodes.get(id);
+            if (n != null) {
+                n.heartbeat(held.getOrDefault(id, Set.of()));
+            }
+        }, 0, 250, TimeUnit.MILLISECONDS);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    // Preferred owners while both proxies live; the survivor takes the stopped one's VIP after lease + margin,
+    // and every member's table agrees.
+    @Test
+    void failoverThroughTheStateMachine() throws Exception {
+        for (String id : List.of("a", "b", "w")) {
+            members.put(id, "127.0.0.1:" + freePort());
+        }
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+        heartbeats("a");
+        heartbeats("b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+                "a".equals(n.ownership().owner(V50)) && "b".equals(n.ownership().owner(V51))));
+
+        long t0 = System.nanoTime();
+        nodes.remove("a").close(); // a stops: no more heartbeats from it
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("b").ownership().owner(V50)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("VIP %s moved to b %d ms after a stopped%n", V50, ms);
+        assertThat(ms).as("not before lease + margin of a's last heartbeat").isGreaterThanOrEqualTo(1000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "b".equals(nodes.get("w").ownership().owner(V50)));
+        assertThat(nodes.get("w").ownership().owners()).isEqualTo(nodes.get("b").ownership().owners());
+    }
+
+    // Planned handoff: b's VIP passes through "no holder" until b reports it let go, then a holds both; taking
+    // part again gives it back (failback immediate).
+    @Test
+    void handoffMovesVipsWithoutOverlap() throws Exception {
+        for (String id : List.of("a", "b", "w")) {
+            members.put(id, "127.0.0.1:" + freePort());
+        }
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+        heartbeats("a");
+        heartbeats("b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
+        Set<Map<String, String>> seen = ConcurrentHashMap.newKeySet();
+        nodes.get("w").subscribeOwnership((t, term) -> seen.add(t.owners()));
+        nodes.get("b").handoff("b", true).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "a".equals(nodes.get("w").ownership().owner(V51)));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> // notified on the notifier thread
+                assertThat(seen).anyMatch(owners -> !owners.containsKey(V51))); // the "no holder" step
+        nodes.get("b").handoff("b", false).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
+    }
+}
