@@ -17,6 +17,8 @@ enum BootstrapKey {
     MANAGEMENT_ADDRESS("management.address", "127.0.0.1"),
     MANAGEMENT_PORT("management.port", "9901"),
     IO_THREADS("io.threads", "0"),
+    CLUSTER_MEMBERS("cluster.members", ""),
+    CLUSTER_INTERFACE("cluster.interface", ""),
     LOG_LEVEL("log.level", "INFO");
 
     private final String key;

@@ -149,11 +149,33 @@ final class BootstrapReader {
         if (logLevel == null || !LOG_LEVELS.contains(logLevel)) {
             problem(BootstrapKey.LOG_LEVEL, logLevel, "TRACE, DEBUG, INFO, WARN, ERROR or OFF");
         }
+        java.util.Map<String, String> members = new java.util.TreeMap<>();
+        String m = text(BootstrapKey.CLUSTER_MEMBERS);
+        if (m != null) {
+            for (String part : m.split(",")) {
+                String p = part.trim();
+                int eq = p.indexOf('=');
+                int colon = p.lastIndexOf(':');
+                if (eq <= 0 || colon < eq + 2 || !p.substring(colon + 1).matches("[0-9]{1,5}")) {
+                    problem(BootstrapKey.CLUSTER_MEMBERS, m, "id=host:port pairs separated by commas, e.g. "
+                            + "a=10.0.0.1:9700,b=10.0.0.2:9700,w=10.0.0.3:9700");
+                    break;
+                }
+                members.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
+            }
+            if (!members.isEmpty() && !members.containsKey(nodeId)) {
+                problem(BootstrapKey.CLUSTER_MEMBERS, m, "a list that names this node (node.id " + nodeId + ")");
+            }
+            if (!members.isEmpty() && members.size() != 1 && members.size() != 3 && members.size() != 5) {
+                problem(BootstrapKey.CLUSTER_MEMBERS, m, "1, 3 or 5 members (two proxies and a witness)");
+            }
+        }
+        String iface = text(BootstrapKey.CLUSTER_INTERFACE);
         if (!problems.isEmpty()) {
             throw new StartupException(INVALID_VALUE, ExitCodes.USAGE, problems);
         }
         return new NodeBootstrap(nodeId, dataDir, configFile, proxyAddress, proxyPort, proxyTlsPort, managementAddress,
-                managementPort, ioThreads, logLevel, source);
+                managementPort, ioThreads, logLevel, source, members, iface);
     }
 
     /** The trimmed value, or {@code null} when unset or blank. */

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         synopsisSubcommandLabel = "COMMAND",
         description = {"%nStart a node with `duet run`; try it with `duet run --demo`."},
         commandListHeading = "%nCommands:%n",
-        subcommands = {RunCommand.class, CheckCommand.class, ExampleCommand.class, TlsCommand.class,
+        subcommands = {RunCommand.class, WitnessCommand.class, CheckCommand.class, ExampleCommand.class, TlsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nRun `duet COMMAND --help` for a command's options."})
 final class DuetCommand implements Callable<Integer> {
@@ -54,6 +54,6 @@ final class DuetCommand implements Callable<Integer> {
     /** {@code duet} without a command: a usage error. */
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, check, example, tls or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, witness, check, example, tls or help");
     }
 }

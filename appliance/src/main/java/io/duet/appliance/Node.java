@@ -45,6 +45,7 @@ final class Node implements AutoCloseable {
     static final String DATA_PLANE_FAILED = "DUET-NODE-0010";
     static final String DEMO_FAILED = "DUET-NODE-0011";
     static final String KEYS_SEALED = "DUET-NODE-0012";
+    static final String CLUSTER_FAILED = "DUET-NODE-0015";
     static final String SEAL_FAILED = "DUET-NODE-0013";
     static final String TLS_MATERIAL = "DUET-NODE-0014";
 
@@ -57,6 +58,8 @@ final class Node implements AutoCloseable {
     private final DataPlane dataPlane;
     private final ManagementServer management;
     private final KeyVault vault;
+    /** Heartbeats and the VIP agent of a cluster member; null standalone. */
+    private volatile ClusterDuties duties;
     private final Object applyLock = new Object();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -103,14 +106,34 @@ final class Node implements AutoCloseable {
             writeDocument(EmbeddedDocuments.demo(b, demo.b1(), demo.b2()), file);
             log.info("demo backends b1 {} and b2 {}; demo document written to {}", hostPort(demo.b1()),
                     hostPort(demo.b2()), file);
-        } else if (!Files.exists(file)) {
+        } else if (!b.clustered() && !Files.exists(file)) {
             writeDocument(EmbeddedDocuments.welcome(b), file);
             log.info("no configuration document at {}: wrote the embedded default there", file);
         }
 
-        ConfigStore store = openStore(file);
-        started.add(store);
-        log.info("config store opened: {} (revision {})", file, store.current().revision());
+        ConfigStore store;
+        io.duet.cluster.raft.ClusterNode member = null;
+        if (b.clustered() && !demoMode) {
+            try {
+                member = ClusterDuties.startMember(b);
+            } catch (IOException | RuntimeException e) {
+                throw new StartupException(CLUSTER_FAILED, ExitCodes.STARTUP, "the cluster member could not start: "
+                        + rootMessage(e) + "; check cluster.members and that this node's Raft port is free", e);
+            }
+            DuetConfig initial = EmbeddedDocuments.welcome(b);
+            ClusterConfigStore cs = new ClusterConfigStore(member, initial, b.nodeId());
+            if (member.current().revision() == 0) {
+                cs.seed(initial);
+            }
+            store = cs;
+            started.add(store);
+            log.info("config store: the cluster {} (serving revision {} until the cluster answers)",
+                    b.clusterMembers().keySet(), store.current().revision());
+        } else {
+            store = openStore(file);
+            started.add(store);
+            log.info("config store opened: {} (revision {})", file, store.current().revision());
+        }
         KeyVault vault = openVault(b);
         CertifiedKey nodeCertificate = nodeCertificate(b, vault);
 
@@ -128,6 +151,9 @@ final class Node implements AutoCloseable {
         log.info("management server listening on {}", management.address());
 
         Node node = new Node(b, file, demo, store, dataPlane, management, vault);
+        if (member != null) {
+            node.duties = ClusterDuties.start(member, b, store.current());
+        }
         store.subscribe(node::onCommit);
         node.catchUp();
         node.sealKeys(store.current());
@@ -143,6 +169,11 @@ final class Node implements AutoCloseable {
     /** The bound address of the management server. */
     InetSocketAddress managementAddress() {
         return management.address();
+    }
+
+    /** The configuration store (the file store, or the cluster's). */
+    ConfigStore store() {
+        return store;
     }
 
     /** The file the store serves: {@code config.file}, or the demo document. */
@@ -197,6 +228,9 @@ final class Node implements AutoCloseable {
         }
         try {
             log.info("stopping node {}", bootstrap.nodeId());
+            if (duties != null) {
+                stop("cluster duties (heartbeats, VIPs)", duties);
+            }
             stop("management server", management);
             stop("data plane", dataPlane);
             stop("config store", store);
@@ -216,6 +250,10 @@ final class Node implements AutoCloseable {
                 return;
             }
             apply(config);
+        }
+        ClusterDuties d = duties;
+        if (d != null) {
+            d.configured(config);
         }
         sealKeys(config);
     }

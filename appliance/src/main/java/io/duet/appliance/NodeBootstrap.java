@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param managementPort    its port (0: any free port, for tests)
  * @param ioThreads         Undertow I/O threads; 0 is one per core
  * @param logLevel          level of Duet's own loggers: TRACE, DEBUG, INFO, WARN, ERROR or OFF
+ * @param clusterMembers    node id -> Raft endpoint host:port of every voter; empty: standalone (the file store)
+ * @param clusterInterface  the interface floating IPs live on; null: this node holds no VIPs (a witness)
  * @param source            where the values came from, for the startup banner
  */
 record NodeBootstrap(
@@ -30,7 +32,14 @@ record NodeBootstrap(
         int managementPort,
         int ioThreads,
         String logLevel,
-        String source) {
+        String source,
+        java.util.Map<String, String> clusterMembers,
+        String clusterInterface) {
+
+    /** True when the node is a member of a Raft group (cluster.members set). */
+    boolean clustered() {
+        return !clusterMembers.isEmpty();
+    }
 
     /** Where the demo document is generated on every {@code run --demo}. */
     Path demoConfigFile() {

@@ -75,6 +75,7 @@ public final class ConfigValidator {
             }
             Set<String> usedCertificates = new HashSet<>();
             listeners(d, usedCertificates);
+            vips(d.vips());
             certificates(d.certificates(), usedCertificates);
             limits("$.limits", d.limits());
             forwarding("$.forwarding", d.forwarding());
@@ -224,6 +225,35 @@ public final class ConfigValidator {
                 if (c.name() != null && !c.name().isBlank() && !used.contains(c.name())) {
                     add(ConfigMessage.UNUSED_CERTIFICATE.at(p, c.name()));
                 }
+            }
+        }
+
+        void vips(List<Vip> vips) {
+            Map<String, String> seen = new HashMap<>();
+            for (int i = 0; i < vips.size(); i++) {
+                String p = "$.vips[" + i + "]";
+                Vip v = vips.get(i);
+                if (v == null) {
+                    add(ConfigMessage.NULL_ELEMENT.at(p, "vips[" + i + "]", "a VIP"));
+                    continue;
+                }
+                Optional<InetAddress> ip = v.address() == null ? Optional.empty()
+                        : CidrBlock.parseIpLiteral(v.address());
+                if (ip.isEmpty()) {
+                    add(ConfigMessage.INVALID_TOKEN.at(p + ".address", "address", String.valueOf(v.address()),
+                            "an IPv4 or IPv6 address such as 192.0.2.50"));
+                } else {
+                    String other = seen.putIfAbsent(ip.get().getHostAddress(), p);
+                    if (other != null) {
+                        add(ConfigMessage.DUPLICATE_NAME.at(p + ".address", "address", v.address(), other, "VIPs"));
+                    }
+                }
+                if (!Vip.FAILBACKS.contains(v.failback())) {
+                    add(ConfigMessage.NOT_ONE_OF.at(p + ".failback", "failback", v.failback(),
+                            String.join(", ", Vip.FAILBACKS)));
+                }
+                range(p + ".failbackDelayMs", "failbackDelayMs", v.failbackDelayMs(), 0, ONE_DAY_MS,
+                        "0-86400000 ms (1 day)");
             }
         }
 

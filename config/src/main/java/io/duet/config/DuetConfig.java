@@ -18,7 +18,8 @@ public record DuetConfig(
         AccessLog accessLog,
         List<VirtualHost> virtualHosts,
         List<Pool> pools,
-        List<TlsCertificate> certificates) {
+        List<TlsCertificate> certificates,
+        List<Vip> vips) {
 
     public DuetConfig {
         revision = revision == null ? 0L : revision;
@@ -29,21 +30,30 @@ public record DuetConfig(
         virtualHosts = Lists.copy(virtualHosts);
         pools = Lists.copy(pools);
         certificates = Lists.copy(certificates);
+        vips = Lists.copy(vips);
+    }
+
+    public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
+                      AccessLog accessLog, List<VirtualHost> virtualHosts, List<Pool> pools,
+                      List<TlsCertificate> certificates) {
+        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates, null);
     }
 
     public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
                       AccessLog accessLog, List<VirtualHost> virtualHosts, List<Pool> pools) {
-        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, null);
+        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, null, null);
     }
 
     /** The same document with another revision. */
     public DuetConfig withRevision(long newRevision) {
-        return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates);
+        return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,
+                vips);
     }
 
     /** The same document with other certificates. */
     public DuetConfig withCertificates(List<TlsCertificate> newCertificates) {
-        return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, newCertificates);
+        return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, newCertificates,
+                vips);
     }
 
     /** The certificate with this name, or {@code null}. Skips null list elements. */

@@ -1,0 +1,135 @@
+package io.duet.appliance;
+
+import io.duet.cluster.raft.ClusterNode;
+import io.duet.cluster.raft.Revision;
+import io.duet.cluster.raft.StaleRevisionException;
+import io.duet.config.ConfigCodec;
+import io.duet.config.ConfigValidator;
+import io.duet.config.DuetConfig;
+import io.duet.config.InvalidConfigException;
+import io.duet.config.store.ConfigStore;
+import io.duet.config.store.RevisionConflictException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The configuration store of a cluster member: the document is the Raft-replicated one ({@link ClusterNode});
+ * the revision is the cluster's. Before the cluster has committed anything the node serves {@code initial} (the
+ * embedded default), and {@link #seed} proposes it as revision 1 (one member wins; the others' proposals are stale).
+ *
+ * <p>Thread-safe. {@link #propose} blocks up to 10 s for the commit: call it off I/O threads.
+ */
+final class ClusterConfigStore implements ConfigStore {
+    static final String COMMIT_FAILED = "DUET-NODE-0020";
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConfigStore.class);
+
+    private final ClusterNode node;
+    private final String author;
+    private final List<Consumer<DuetConfig>> subscribers = new CopyOnWriteArrayList<>();
+    private volatile DuetConfig current;
+
+    ClusterConfigStore(ClusterNode node, DuetConfig initial, String author) {
+        this.node = node;
+        this.author = author;
+        Revision r = node.current();
+        this.current = r.revision() == 0 ? initial.withRevision(0) : decode(r);
+        node.subscribe(rev -> {
+            DuetConfig c;
+            try {
+                c = decode(rev);
+            } catch (RuntimeException e) {
+                LOG.error("DUET-NODE-0021 revision {} from the cluster does not decode ({}); still serving revision "
+                        + "{}", rev.revision(), e.getMessage(), current.revision());
+                return;
+            }
+            current = c;
+            for (Consumer<DuetConfig> s : subscribers) {
+                try {
+                    s.accept(c);
+                } catch (RuntimeException e) {
+                    LOG.error("a configuration subscriber failed on revision {}: {}", c.revision(), e.toString(), e);
+                }
+            }
+        });
+    }
+
+    private static DuetConfig decode(Revision r) {
+        try {
+            return ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8), ConfigCodec.Format.JSON)
+                    .withRevision(r.revision());
+        } catch (InvalidConfigException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Proposes the initial document as revision 1 when the cluster has none (retried until a leader answers). */
+    void seed(DuetConfig initial) {
+        Thread t = new Thread(() -> {
+            for (int attempt = 0; attempt < 600 && node.current().revision() == 0; attempt++) {
+                try {
+                    node.propose(0, ConfigCodec.encode(initial, ConfigCodec.Format.JSON)
+                            .getBytes(StandardCharsets.UTF_8), author, "initial document").get(5, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof StaleRevisionException) {
+                        return; // another member seeded it
+                    }
+                } catch (TimeoutException e) {
+                    // no leader yet
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "duet-cluster-seed");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public DuetConfig current() {
+        return current;
+    }
+
+    @Override
+    public void subscribe(Consumer<DuetConfig> listener) {
+        subscribers.add(listener);
+    }
+
+    @Override
+    public DuetConfig propose(DuetConfig proposed, long baseRevision)
+            throws InvalidConfigException, RevisionConflictException {
+        ConfigValidator.requireValid(proposed);
+        byte[] bytes = ConfigCodec.encode(proposed.withRevision(baseRevision + 1), ConfigCodec.Format.JSON)
+                .getBytes(StandardCharsets.UTF_8);
+        try {
+            Revision r = node.propose(baseRevision, bytes, author, "revision " + (baseRevision + 1))
+                    .get(10, TimeUnit.SECONDS);
+            return proposed.withRevision(r.revision());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StaleRevisionException s) {
+                throw new RevisionConflictException(baseRevision, s.current());
+            }
+            throw new IllegalStateException(COMMIT_FAILED + " the cluster did not commit the revision: "
+                    + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(COMMIT_FAILED + " the cluster did not commit the revision within 10 s "
+                    + "(no quorum?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(COMMIT_FAILED + " interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}

@@ -1,0 +1,133 @@
+package io.duet.appliance;
+
+import io.duet.cluster.raft.ClusterNode;
+import io.duet.cluster.raft.ClusterSettings;
+import io.duet.cluster.vip.IpCommandActuator;
+import io.duet.cluster.vip.VipAgent;
+import io.duet.cluster.vip.VipSpec;
+import io.duet.config.ConfigCodec;
+import io.duet.config.DuetConfig;
+import io.duet.config.InvalidConfigException;
+import io.duet.config.Vip;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a cluster member does besides serving: commits a heartbeat every 250 ms (with the VIPs its agent holds),
+ * and, when it has an interface for floating IPs, runs the {@link VipAgent} that makes the interface match the
+ * replicated ownership table. Thread-safe; {@link #close} releases the VIPs and stops.
+ */
+final class ClusterDuties implements AutoCloseable {
+    static final long HEARTBEAT_MS = 250;
+    static final long LEASE_MS = 1000;
+    static final long MARGIN_MS = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDuties.class);
+
+    private final ClusterNode node;
+    private final VipAgent agent;
+    private final ScheduledExecutorService heart = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "duet-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private ClusterDuties(ClusterNode node, VipAgent agent) {
+        this.node = node;
+        this.agent = agent;
+    }
+
+    /** The member's settings from the bootstrap: its directory, timeouts, and how to read VIPs from a document. */
+    static ClusterSettings settings(NodeBootstrap b) {
+        return new ClusterSettings(b.nodeId(), b.clusterMembers(), b.dataDir().resolve("cluster"), null, null, 0, 0,
+                LEASE_MS, MARGIN_MS, ClusterDuties::vipsOf);
+    }
+
+    /** Starts the member's Raft side. */
+    static ClusterNode startMember(NodeBootstrap b) throws IOException {
+        return ClusterNode.start(settings(b));
+    }
+
+    /** The VIPs a replicated document configures: a pure function of its bytes (every member gets the same). */
+    static List<VipSpec> vipsOf(byte[] document) {
+        DuetConfig c;
+        try {
+            c = ConfigCodec.decode(new String(document, StandardCharsets.UTF_8), ConfigCodec.Format.JSON);
+        } catch (InvalidConfigException | RuntimeException e) {
+            return List.of();
+        }
+        List<VipSpec> out = new ArrayList<>();
+        for (Vip v : c.vips()) {
+            if (v == null || v.address() == null) {
+                continue;
+            }
+            VipSpec.Failback fb = switch (v.failback()) {
+                case "never" -> VipSpec.Failback.NEVER;
+                case "delayed" -> VipSpec.Failback.after(v.failbackDelayMs());
+                default -> VipSpec.Failback.IMMEDIATE;
+            };
+            out.add(new VipSpec(v.address(), v.preferredNode(), fb));
+        }
+        return out;
+    }
+
+    static Set<String> addresses(DuetConfig c) {
+        Set<String> s = new TreeSet<>();
+        for (Vip v : c.vips()) {
+            if (v != null && v.address() != null) {
+                s.add(v.address());
+            }
+        }
+        return s;
+    }
+
+    /** Starts heartbeats and, with an interface, the VIP agent (after removing leftover VIPs). */
+    static ClusterDuties start(ClusterNode node, NodeBootstrap b, DuetConfig current) {
+        VipAgent agent = null;
+        if (b.clusterInterface() != null) {
+            agent = new VipAgent(b.nodeId(), new IpCommandActuator(b.clusterInterface(), List.of()), LEASE_MS,
+                    System::nanoTime);
+            agent.start(addresses(current));
+            node.onOwnHeartbeat(agent::ownHeartbeatCommitted);
+            node.subscribeOwnership(agent::ownership);
+        }
+        ClusterDuties d = new ClusterDuties(node, agent);
+        d.heart.scheduleAtFixedRate(d::beat, 0, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+        LOG.info("DUET-NODE-0022 cluster member {}: heartbeats every {} ms, lease {} ms, margin {} ms, VIPs {}",
+                b.nodeId(), HEARTBEAT_MS, LEASE_MS, MARGIN_MS,
+                b.clusterInterface() == null ? "none (no cluster.interface)" : "on " + b.clusterInterface());
+        return d;
+    }
+
+    private void beat() {
+        try {
+            node.heartbeat(agent == null ? Set.of() : agent.held());
+        } catch (RuntimeException e) {
+            LOG.debug("heartbeat not sent: {}", e.toString());
+        }
+    }
+
+    /** A new revision: the agent learns the configured VIPs. */
+    void configured(DuetConfig c) {
+        if (agent != null) {
+            agent.vips(addresses(c));
+        }
+    }
+
+    @Override
+    public void close() {
+        heart.shutdownNow();
+        if (agent != null) {
+            agent.close();
+        }
+    }
+}

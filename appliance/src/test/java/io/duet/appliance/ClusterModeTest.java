@@ -1,0 +1,103 @@
+package io.duet.appliance;
+
+import io.duet.cluster.raft.ClusterNode;
+import io.duet.config.DuetConfig;
+import io.duet.config.FixedResponse;
+import io.duet.config.Route;
+import io.duet.config.RouteMatch;
+import io.duet.config.VirtualHost;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two full nodes and a witness in cluster mode (one JVM, loopback): the document is seeded once, a change made on
+ * one node is served by the other (the propagation time is printed), and a stale edit is refused.
+ */
+@Tag("needs-dataplane")
+class ClusterModeTest {
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private NodeBootstrap bootstrap(String id, String members) throws StartupException {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "DUET_NODE_ID", id,
+                "DUET_DATA_DIR", dir.resolve(id).toString(),
+                "DUET_PROXY_ADDRESS", "127.0.0.1",
+                "DUET_PROXY_PORT", "0",
+                "DUET_PROXY_TLS_PORT", "0",
+                "DUET_MANAGEMENT_PORT", "0",
+                "DUET_IO_THREADS", "1",
+                "DUET_CLUSTER_MEMBERS", members));
+        return BootstrapReader.read(null, dir.resolve("absent.properties"), env);
+    }
+
+    private static DuetConfig withBody(DuetConfig c, String body) {
+        Route r = new Route("welcome", RouteMatch.any(), null, null, new FixedResponse(200, body, null),
+                null, null, null, null, null, null, null);
+        return new DuetConfig(c.revision(), c.listeners(), c.limits(), c.forwarding(), c.accessLog(),
+                List.of(new VirtualHost("default", List.of("localhost"), true, List.of(r))), c.pools(),
+                c.certificates(), c.vips());
+    }
+
+    @Test
+    void changeOnOneNodeIsServedByTheOther() throws Exception {
+        String members = "a=127.0.0.1:" + freePort() + ",b=127.0.0.1:" + freePort() + ",w=127.0.0.1:" + freePort();
+        ClusterNode witness = ClusterDuties.startMember(bootstrap("w", members));
+        open.add(witness);
+        Node a = Node.start(bootstrap("a", members), false);
+        open.add(a);
+        Node b = Node.start(bootstrap("b", members), false);
+        open.add(b);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.store().current().revision() >= 1
+                && b.store().current().revision() >= 1);
+        InetSocketAddress bHttp = b.listenerAddress(EmbeddedDocuments.LISTENER);
+        assertThat(RawHttp.get(bHttp, "localhost", "/").body()).contains("Duet is running on node");
+
+        List<Long> delays = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            DuetConfig cur = a.store().current();
+            String body = "change " + i + "\n";
+            long t0 = System.nanoTime();
+            a.store().propose(withBody(cur, body), cur.revision());
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> RawHttp.get(bHttp, "localhost", "/").body().equals(body));
+            delays.add((System.nanoTime() - t0) / 1_000_000);
+        }
+        System.out.println("a change made on node a served by node b after (ms): " + delays);
+        assertThat(delays).allMatch(ms -> ms < 1000);
+
+        DuetConfig stale = a.store().current();
+        a.store().propose(withBody(stale, "winner\n"), stale.revision());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.store().propose(withBody(stale, "loser\n"),
+                stale.revision())).isInstanceOf(io.duet.config.store.RevisionConflictException.class);
+    }
+}
