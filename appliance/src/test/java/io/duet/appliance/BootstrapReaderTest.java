@@ -166,7 +166,7 @@ class BootstrapReaderTest {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         Map<String, String> documented = new HashMap<>();
-        Matcher m = Pattern.compile("(?m)^#([a-z]+(?:\\.[a-z]+)+) = (.*)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^#([a-z]+(?:\\.[a-z]+)+) =(.*)$").matcher(text);
         while (m.find()) {
             documented.put(m.group(1), m.group(2).trim());
         }
