@@ -30,7 +30,11 @@ final class EmbeddedDocuments {
      * and a default virtual host that answers every request with a short page saying what to do next.
      */
     static DuetConfig welcome(NodeBootstrap b) {
-        String body = "Duet is running on node " + b.nodeId() + ".\n"
+        String body = b.clustered()
+                ? "Duet is running on node " + b.nodeId() + ", a member of the cluster " + b.clusterMembers().keySet()
+                        + ".\nThe configuration document is replicated by the cluster (this is its first revision);\n"
+                        + "`duet example` prints an example document, `duet check FILE` validates one.\n"
+                : "Duet is running on node " + b.nodeId() + ".\n"
                 + "Edit " + b.configFile() + " to route traffic (the node reloads it);\n"
                 + "`duet example` prints an example document, `duet check FILE` validates one.\n";
         Route welcome = new Route("welcome", RouteMatch.any(), null, null, new FixedResponse(200, body, null),
