@@ -47,7 +47,8 @@ class CliTest {
 
     // Every command has --help (with the exit code table) and --version (with the build's version).
     @ParameterizedTest
-    @ValueSource(strings = {"run", "witness", "check", "example", "tls", "tls check"})
+    @ValueSource(strings = {"run", "witness", "check", "example", "tls", "tls check", "config", "config export",
+            "config import"})
     void everyCommandHasHelpAndVersion(String command) {
         String[] words = command.split(" ");
         Result help = run(append(words, "--help"));

@@ -95,6 +95,27 @@ class ClusterModeTest {
         System.out.println("a change made on node a served by node b after (ms): " + delays);
         assertThat(delays).allMatch(ms -> ms < 1000);
 
+        // The CLI of an operator on node a: export, edit, import; node b serves the imported revision.
+        Map<String, String> env = new HashMap<>(Map.of("DUET_NODE_ID", "a", "DUET_DATA_DIR",
+                dir.resolve("a").toString(), "DUET_CLUSTER_MEMBERS", members));
+        java.io.StringWriter exported = new java.io.StringWriter();
+        picocli.CommandLine cli = Main.commandLine(env, dir.resolve("absent.properties"));
+        cli.setOut(new java.io.PrintWriter(exported, true));
+        assertThat(cli.execute("config", "export")).isZero();
+        DuetConfig fromCluster = io.duet.config.ConfigCodec.decode(exported.toString(),
+                io.duet.config.ConfigCodec.Format.JSON);
+        assertThat(fromCluster.revision()).isEqualTo(a.store().current().revision());
+        Path edited = dir.resolve("edited.json");
+        java.nio.file.Files.writeString(edited, io.duet.config.ConfigCodec.encode(withBody(fromCluster, "imported\n"),
+                io.duet.config.ConfigCodec.Format.JSON));
+        java.io.StringWriter imported = new java.io.StringWriter();
+        picocli.CommandLine cli2 = Main.commandLine(env, dir.resolve("absent.properties"));
+        cli2.setOut(new java.io.PrintWriter(imported, true));
+        assertThat(cli2.execute("config", "import", edited.toString())).isZero();
+        assertThat(imported.toString()).contains("imported as revision " + (fromCluster.revision() + 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> RawHttp.get(bHttp, "localhost", "/").body()
+                .equals("imported\n"));
+
         DuetConfig stale = a.store().current();
         a.store().propose(withBody(stale, "winner\n"), stale.revision());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.store().propose(withBody(stale, "loser\n"),

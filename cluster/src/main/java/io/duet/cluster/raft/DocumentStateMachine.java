@@ -191,6 +191,13 @@ final class DocumentStateMachine extends BaseStateMachine {
         return last.getIndex();
     }
 
+    /** A read (linearizable when sent with sendReadOnly): the current revision with its document. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
+                Codec.revisions(List.of(current())))));
+    }
+
     /** Leader only: stamps the leader's clock in front of the client's proposal. */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {

@@ -1,0 +1,177 @@
+package io.duet.appliance;
+
+import io.duet.cluster.raft.ClusterClient;
+import io.duet.cluster.raft.Revision;
+import io.duet.cluster.raft.StaleRevisionException;
+import io.duet.config.ConfigCodec;
+import io.duet.config.ConfigValidator;
+import io.duet.config.DuetConfig;
+import io.duet.config.InvalidConfigException;
+import io.duet.config.Violation;
+import io.duet.config.store.FileConfigStore;
+import io.duet.config.store.RevisionConflictException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code duet config}: the configuration document of this node or of its cluster. */
+@Command(name = "config",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        header = "Export or import the configuration document (of the cluster in cluster mode).",
+        synopsisSubcommandLabel = "COMMAND",
+        commandListHeading = "%nCommands:%n",
+        subcommands = {ConfigCommand.Export.class, ConfigCommand.Import.class, CommandLine.HelpCommand.class})
+final class ConfigCommand implements Callable<Integer> {
+    static final String CLUSTER_UNREACHABLE = "DUET-CLI-0004";
+    static final String CONFLICT = "DUET-CLI-0005";
+
+    @ParentCommand
+    DuetCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: export or import");
+    }
+
+    NodeBootstrap bootstrap(Path config) throws StartupException {
+        return BootstrapReader.read(config, parent.defaultBootstrapFile(), parent.environment());
+    }
+
+    /** {@code duet config export}: the document in force, as JSON (or YAML with -o file.yaml). */
+    @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Print the configuration document in force (JSON), or write it to a file.",
+            description = {"%nStandalone: the document in config.file. Cluster mode (cluster.members set): the "
+                    + "revision the cluster committed last, read through its leader."})
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
+        Path config;
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+                description = "Write here (format by extension: .json, .yaml/.yml) instead of standard output.")
+        Path output;
+        @ParentCommand
+        ConfigCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            NodeBootstrap b = parent.bootstrap(config);
+            DuetConfig doc;
+            if (b.clustered()) {
+                try (ClusterClient c = ClusterClient.connect(b.clusterMembers())) {
+                    Revision r = c.current();
+                    doc = ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8),
+                            ConfigCodec.Format.JSON).withRevision(r.revision());
+                } catch (IOException | InvalidConfigException | RuntimeException e) {
+                    throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
+                            + b.clusterMembers().keySet() + " did not answer: " + e.getMessage(), e);
+                }
+            } else {
+                try {
+                    doc = ConfigCodec.decode(Files.readString(b.configFile()),
+                            ConfigCodec.Format.ofFileName(b.configFile().toString()));
+                } catch (IOException | InvalidConfigException e) {
+                    throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot read "
+                            + b.configFile() + ": " + e.getMessage(), e);
+                }
+            }
+            ConfigCodec.Format f = output == null ? ConfigCodec.Format.JSON
+                    : ConfigCodec.Format.ofFileName(output.toString());
+            String text = ConfigCodec.encode(doc, f);
+            if (output == null) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(text);
+                out.flush();
+            } else {
+                try {
+                    Files.writeString(output, text);
+                } catch (IOException e) {
+                    throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot write " + output
+                            + ": " + e.getMessage(), e);
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code duet config import FILE}: validate, then commit as the next revision. */
+    @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Validate a document and make it the next revision (of the cluster in cluster mode).",
+            description = {"%nEvery violation is printed and nothing changes when the document is invalid. The "
+                    + "revision is based on the one in force when the command reads it; if another change is "
+                    + "committed in between, the import is refused (exit 1) and can simply be repeated."})
+    static final class Import implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The document (JSON, or YAML for .yaml/.yml).")
+        Path file;
+        @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
+        Path config;
+        @ParentCommand
+        ConfigCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            PrintWriter out = spec.commandLine().getOut();
+            DuetConfig doc;
+            try {
+                doc = ConfigCodec.decode(Files.readString(file), ConfigCodec.Format.ofFileName(file.toString()));
+                ConfigValidator.requireValid(doc);
+            } catch (NoSuchFileException e) {
+                throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot read " + file
+                        + ": no such file");
+            } catch (IOException e) {
+                throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot read " + file + ": "
+                        + e.getMessage(), e);
+            } catch (InvalidConfigException e) {
+                e.violations().forEach(out::println);
+                out.println(file + ": invalid, nothing imported ("
+                        + e.violations().stream().filter(Violation::isError).count() + " error(s))");
+                out.flush();
+                return ExitCodes.INVALID_DOCUMENT;
+            }
+            NodeBootstrap b = parent.bootstrap(config);
+            long committed;
+            if (b.clustered()) {
+                try (ClusterClient c = ClusterClient.connect(b.clusterMembers())) {
+                    long base = c.current().revision();
+                    committed = c.propose(base, ConfigCodec.encode(doc.withRevision(base + 1), ConfigCodec.Format.JSON)
+                            .getBytes(StandardCharsets.UTF_8), "cli@" + b.nodeId(), "imported " + file.getFileName());
+                } catch (StaleRevisionException e) {
+                    throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage(), e);
+                } catch (IOException | RuntimeException e) {
+                    throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
+                            + b.clusterMembers().keySet() + " did not commit it: " + e.getMessage(), e);
+                }
+            } else {
+                try (FileConfigStore store = FileConfigStore.open(b.configFile())) {
+                    committed = store.propose(doc, store.current().revision()).revision();
+                } catch (RevisionConflictException e) {
+                    throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage(), e);
+                } catch (IOException | InvalidConfigException e) {
+                    throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot update "
+                            + b.configFile() + ": " + e.getMessage(), e);
+                }
+            }
+            out.println(file + ": imported as revision " + committed);
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+}
