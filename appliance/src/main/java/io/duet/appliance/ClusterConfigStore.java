@@ -115,6 +115,10 @@ final class ClusterConfigStore implements ConfigStore {
             return proposed.withRevision(r.revision());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StaleRevisionException s) {
+                DuetConfig ours = ownRetry(bytes, baseRevision, s.current(), proposed);
+                if (ours != null) {
+                    return ours;
+                }
                 throw new RevisionConflictException(baseRevision, s.current());
             }
             throw new IllegalStateException(COMMIT_FAILED + " the cluster did not commit the revision: "
@@ -126,6 +130,35 @@ final class ClusterConfigStore implements ConfigStore {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(COMMIT_FAILED + " interrupted", e);
         }
+    }
+
+    /**
+     * A stale answer can be about our own proposal: the client retried a request whose first attempt was committed
+     * (its reply lost), and the retry, applied as a new entry, found its own revision in place. When revision
+     * {@code base + 1} carries exactly our bytes, the proposal was committed. Waits up to 2 s for this member to
+     * apply it.
+     */
+    private DuetConfig ownRetry(byte[] bytes, long base, long clusterCurrent, DuetConfig proposed) {
+        if (clusterCurrent < base + 1) {
+            return null;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (node.current().revision() < base + 1 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // waiting for this member's apply; bounded
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        for (Revision r : node.history()) {
+            if (r.revision() == base + 1 && java.util.Arrays.equals(r.document(), bytes)) {
+                LOG.info("DUET-NODE-0023 revision {} is this proposal (committed once, its retry refused)",
+                        r.revision());
+                return proposed.withRevision(r.revision());
+            }
+        }
+        return null;
     }
 
     @Override
