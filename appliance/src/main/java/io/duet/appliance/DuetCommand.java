@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         synopsisSubcommandLabel = "COMMAND",
         description = {"%nStart a node with `duet run`; try it with `duet run --demo`."},
         commandListHeading = "%nCommands:%n",
-        subcommands = {RunCommand.class, WitnessCommand.class, CheckCommand.class, ExampleCommand.class, ConfigCommand.class,
+        subcommands = {RunCommand.class, WitnessCommand.class, ClusterCommand.class, CheckCommand.class, ExampleCommand.class,
+                ConfigCommand.class,
                 TlsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nRun `duet COMMAND --help` for a command's options."})

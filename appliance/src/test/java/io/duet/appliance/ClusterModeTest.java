@@ -126,6 +126,16 @@ class ClusterModeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> RawHttp.get(bHttp, "localhost", "/").body()
                 .equals("imported\n"));
 
+        // duet cluster status on node a: three members, one leader, the revision, heartbeats of both proxies.
+        java.io.StringWriter status = new java.io.StringWriter();
+        picocli.CommandLine cli3 = Main.commandLine(env, dir.resolve("absent.properties"));
+        cli3.setOut(new java.io.PrintWriter(status, true));
+        assertThat(cli3.execute("cluster", "status")).isZero();
+        System.out.println(status);
+        assertThat(status.toString()).contains("cluster of 3 voters", "LEADER", "FOLLOWER",
+                "revision " + a.store().current().revision()).containsPattern("heartbeat a +\\d+ ms ago")
+                .containsPattern("heartbeat b +\\d+ ms ago");
+
         DuetConfig stale = a.store().current();
         a.store().propose(withBody(stale, "winner\n"), stale.revision());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.store().propose(withBody(stale, "loser\n"),

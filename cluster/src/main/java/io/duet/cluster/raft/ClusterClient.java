@@ -68,6 +68,57 @@ public final class ClusterClient implements AutoCloseable {
         return reply.revision();
     }
 
+    /** One member as it answers for itself, or unreachable. */
+    public record Member(String id, String role, long term, long commitIndex, long appliedIndex, boolean reachable,
+                         String problem) {
+    }
+
+    /**
+     * The group: every member's role, term, commit and applied index (asked one by one), and, through the leader,
+     * the committed revision, VIP owners and the age of each node's last heartbeat (against the leader's clock).
+     */
+    public record View(List<Member> members, String leader, long revision, Map<String, String> vipOwners,
+                       Map<String, Long> heartbeatAgeMs, Map<String, java.util.Set<String>> heldVips) {
+    }
+
+    public View status(Map<String, String> members) throws IOException {
+        List<Member> out = new ArrayList<>();
+        String leader = null;
+        for (String id : new java.util.TreeSet<>(members.keySet())) {
+            try {
+                org.apache.ratis.protocol.GroupInfoReply info = client.getGroupManagementApi(
+                        org.apache.ratis.protocol.RaftPeerId.valueOf(id)).info(ClusterNode.GROUP);
+                var role = info.getRoleInfoProto().getRole().name();
+                var log = info.getLogInfoProto();
+                out.add(new Member(id, role, log.getLastEntry().getTerm(), log.getCommitted().getIndex(),
+                        log.getApplied().getIndex(), true, null));
+                if ("LEADER".equals(role)) {
+                    leader = id;
+                }
+            } catch (IOException | RuntimeException e) {
+                out.add(new Member(id, "UNREACHABLE", -1, -1, -1, false, e.getMessage()));
+            }
+        }
+        RaftClientReply r = client.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(
+                new byte[]{Codec.STATUS_QUERY})));
+        if (!r.isSuccess()) {
+            throw new IOException("DUET-CLUSTER-0021 the cluster did not answer: " + r.getException());
+        }
+        java.nio.ByteBuffer b = r.getMessage().getContent().asReadOnlyByteBuffer();
+        long revision = b.getLong();
+        long now = b.getLong();
+        byte[] vip = new byte[b.remaining()];
+        b.get(vip);
+        Codec.VipState state = Codec.vipState(vip);
+        Map<String, Long> ages = new java.util.TreeMap<>();
+        Map<String, java.util.Set<String>> held = new java.util.TreeMap<>();
+        state.beats().forEach((node, hb) -> {
+            ages.put(node, now - hb.time());
+            held.put(node, hb.held());
+        });
+        return new View(out, leader, revision, state.table().owners(), ages, held);
+    }
+
     @Override
     public void close() {
         try {

@@ -17,6 +17,7 @@ final class Codec {
     static final byte REPLY_OK = 10;
     static final byte REPLY_STALE = 11;
     static final byte SNAPSHOT_V1 = 20;
+    static final byte STATUS_QUERY = 30;
 
     private Codec() {
     }

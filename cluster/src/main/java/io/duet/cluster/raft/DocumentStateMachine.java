@@ -194,6 +194,17 @@ final class DocumentStateMachine extends BaseStateMachine {
     /** A read (linearizable when sent with sendReadOnly): the current revision with its document. */
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (request.getContent().size() == 1 && request.getContent().byteAt(0) == Codec.STATUS_QUERY) {
+            byte[] vip;
+            long revision;
+            synchronized (lock) {
+                vip = Codec.vipState(heartbeats, table);
+                revision = current.revision();
+            }
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
+                    java.nio.ByteBuffer.allocate(16 + vip.length).putLong(revision)
+                            .putLong(System.currentTimeMillis()).put(vip).array())));
+        }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
                 Codec.revisions(List.of(current())))));
     }

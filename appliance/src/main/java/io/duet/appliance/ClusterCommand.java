@@ -1,0 +1,91 @@
+package io.duet.appliance;
+
+import io.duet.cluster.raft.ClusterClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code duet cluster}: the Raft group of this node. */
+@Command(name = "cluster",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        header = "Inspect the cluster (the Raft group of this node's cluster.members).",
+        synopsisSubcommandLabel = "COMMAND",
+        commandListHeading = "%nCommands:%n",
+        subcommands = {ClusterCommand.Status.class, CommandLine.HelpCommand.class})
+final class ClusterCommand implements Callable<Integer> {
+    @ParentCommand
+    DuetCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: status");
+    }
+
+    /** {@code duet cluster status}. */
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Show members, roles, leader, term, commit and applied index, revision, VIP owners, heartbeats.",
+            description = {"%nAsks every member for its own view, and the leader for the replicated state. Exit 0 "
+                    + "when the group has a leader, 3 when it has none or cannot be reached."})
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
+        Path config;
+        @ParentCommand
+        ClusterCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
+                    parent.parent.environment());
+            if (!b.clustered()) {
+                throw new StartupException("DUET-CLI-0006", ExitCodes.USAGE, "this node is standalone: set "
+                        + "cluster.members (or DUET_CLUSTER_MEMBERS) to see a cluster");
+            }
+            ClusterClient.View v;
+            try (ClusterClient c = ClusterClient.connect(b.clusterMembers())) {
+                v = c.status(b.clusterMembers());
+            } catch (IOException | RuntimeException e) {
+                throw new StartupException(ConfigCommand.CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
+                        + b.clusterMembers().keySet() + " did not answer: " + e.getMessage(), e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("cluster of %d voters; leader %s; revision %d%n", v.members().size(),
+                    v.leader() == null ? "none" : v.leader(), v.revision());
+            out.printf("%-16s %-11s %6s %8s %8s%n", "member", "role", "term", "commit", "applied");
+            for (ClusterClient.Member m : v.members()) {
+                if (m.reachable()) {
+                    out.printf("%-16s %-11s %6d %8d %8d%n", m.id(), m.role(), m.term(), m.commitIndex(),
+                            m.appliedIndex());
+                } else {
+                    out.printf("%-16s %-11s %s%n", m.id(), m.role(), m.problem());
+                }
+            }
+            if (v.vipOwners().isEmpty()) {
+                out.println("VIPs: none held");
+            }
+            for (Map.Entry<String, String> e : v.vipOwners().entrySet()) {
+                out.printf("VIP %-15s held by %s%n", e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, Long> e : v.heartbeatAgeMs().entrySet()) {
+                out.printf("heartbeat %-16s %6d ms ago, holds %s%n", e.getKey(), e.getValue(),
+                        v.heldVips().getOrDefault(e.getKey(), java.util.Set.of()));
+            }
+            out.flush();
+            return v.leader() == null ? ExitCodes.STARTUP : ExitCodes.OK;
+        }
+    }
+}
