@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         header = "Inspect the cluster (the Raft group of this node's cluster.members).",
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
-        subcommands = {ClusterCommand.Status.class, CommandLine.HelpCommand.class})
+        subcommands = {ClusterCommand.Status.class, ClusterCommand.Handoff.class, CommandLine.HelpCommand.class})
 final class ClusterCommand implements Callable<Integer> {
     @ParentCommand
     DuetCommand parent;
@@ -31,7 +31,53 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: status");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: status or handoff");
+    }
+
+    /** {@code duet cluster handoff}: planned failover before an upgrade. */
+    @Command(name = "handoff", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Move this node's VIPs to the other proxy (before an upgrade), or take them back with --undo.",
+            description = {"%nCommits a handoff: the node's VIPs pass through \"no holder\" until it reports it let "
+                    + "go, then the other proxy claims them and announces them (gratuitous ARP), so no two nodes "
+                    + "hold one. Then drain and stop the node, upgrade it, start it, and run `duet cluster handoff "
+                    + "--undo` to let it hold VIPs again. `duet cluster status` shows the holders."})
+    static final class Handoff implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
+        Path config;
+        @Option(names = "--node", paramLabel = "ID", description = "The node to hand off (default: this node).")
+        String node;
+        @Option(names = "--undo", description = "Let the node hold VIPs again.")
+        boolean undo;
+        @ParentCommand
+        ClusterCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
+                    parent.parent.environment());
+            if (!b.clustered()) {
+                throw new StartupException("DUET-CLI-0006", ExitCodes.USAGE, "this node is standalone: set "
+                        + "cluster.members (or DUET_CLUSTER_MEMBERS)");
+            }
+            String target = node != null ? node : b.nodeId();
+            if (!b.clusterMembers().containsKey(target)) {
+                throw new StartupException("DUET-CLI-0007", ExitCodes.USAGE, "'" + target + "' is not a member of "
+                        + b.clusterMembers().keySet());
+            }
+            try (ClusterClient c = ClusterClient.connect(b.clusterMembers())) {
+                c.handoff(target, !undo);
+            } catch (IOException | RuntimeException e) {
+                throw new StartupException(ConfigCommand.CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
+                        + b.clusterMembers().keySet() + " did not commit the handoff: " + e.getMessage(), e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(undo ? "node " + target + " may hold VIPs again (failback rules apply)"
+                    : "node " + target + " hands its VIPs off; watch them move with: duet cluster status");
+            out.flush();
+            return ExitCodes.OK;
+        }
     }
 
     /** {@code duet cluster status}. */
@@ -79,6 +125,9 @@ final class ClusterCommand implements Callable<Integer> {
             }
             for (Map.Entry<String, String> e : v.vipOwners().entrySet()) {
                 out.printf("VIP %-15s held by %s%n", e.getKey(), e.getValue());
+            }
+            if (!v.handedOff().isEmpty()) {
+                out.println("handed off (holding no VIPs): " + v.handedOff());
             }
             for (Map.Entry<String, Long> e : v.heartbeatAgeMs().entrySet()) {
                 out.printf("heartbeat %-16s %6d ms ago, holds %s%n", e.getKey(), e.getValue(),

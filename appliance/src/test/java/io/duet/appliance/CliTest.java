@@ -47,7 +47,7 @@ class CliTest {
 
     // Every command has --help (with the exit code table) and --version (with the build's version).
     @ParameterizedTest
-    @ValueSource(strings = {"run", "witness", "cluster", "cluster status", "check", "example", "tls", "tls check", "config", "config export",
+    @ValueSource(strings = {"run", "witness", "cluster", "cluster status", "cluster handoff", "check", "example", "tls", "tls check", "config", "config export",
             "config import"})
     void everyCommandHasHelpAndVersion(String command) {
         String[] words = command.split(" ");

@@ -136,6 +136,18 @@ class ClusterModeTest {
                 "revision " + a.store().current().revision()).containsPattern("heartbeat a +\\d+ ms ago")
                 .containsPattern("heartbeat b +\\d+ ms ago");
 
+        // duet cluster handoff (and --undo): committed; status lists the handed-off node in between.
+        picocli.CommandLine cli4 = Main.commandLine(env, dir.resolve("absent.properties"));
+        cli4.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        assertThat(cli4.execute("cluster", "handoff")).isZero();
+        java.io.StringWriter during = new java.io.StringWriter();
+        picocli.CommandLine cli5 = Main.commandLine(env, dir.resolve("absent.properties"));
+        cli5.setOut(new java.io.PrintWriter(during, true));
+        assertThat(cli5.execute("cluster", "status")).isZero();
+        assertThat(during.toString()).contains("handed off (holding no VIPs): [a]");
+        assertThat(Main.commandLine(env, dir.resolve("absent.properties")).execute("cluster", "handoff", "--undo"))
+                .isZero();
+
         DuetConfig stale = a.store().current();
         a.store().propose(withBody(stale, "winner\n"), stale.revision());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.store().propose(withBody(stale, "loser\n"),

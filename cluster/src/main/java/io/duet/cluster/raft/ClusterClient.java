@@ -78,7 +78,19 @@ public final class ClusterClient implements AutoCloseable {
      * the committed revision, VIP owners and the age of each node's last heartbeat (against the leader's clock).
      */
     public record View(List<Member> members, String leader, long revision, Map<String, String> vipOwners,
-                       Map<String, Long> heartbeatAgeMs, Map<String, java.util.Set<String>> heldVips) {
+                       Map<String, Long> heartbeatAgeMs, Map<String, java.util.Set<String>> heldVips,
+                       java.util.Set<String> handedOff) {
+    }
+
+    /**
+     * Planned failover: {@code node}'s VIPs move to the other proxies (through "no holder" until it reports it let
+     * go), or, with {@code drain} false, it takes VIPs again (failback rules apply).
+     */
+    public void handoff(String node, boolean drain) throws IOException {
+        RaftClientReply r = client.io().send(Message.valueOf(ByteString.copyFrom(Codec.handoff(node, drain))));
+        if (!r.isSuccess()) {
+            throw new IOException("DUET-CLUSTER-0020 the handoff was not committed: " + r.getException());
+        }
     }
 
     public View status(Map<String, String> members) throws IOException {
@@ -116,7 +128,7 @@ public final class ClusterClient implements AutoCloseable {
             ages.put(node, now - hb.time());
             held.put(node, hb.held());
         });
-        return new View(out, leader, revision, state.table().owners(), ages, held);
+        return new View(out, leader, revision, state.table().owners(), ages, held, state.table().drained());
     }
 
     @Override
