@@ -326,7 +326,8 @@ class BackendTlsTest {
     @Test
     void healthChecksUseThePoolsTls() throws Exception {
         TlsServer b = new TlsServer(backendCert);
-        HealthCheck check = HealthCheck.http("/health").withTiming(100, 80, 1, 1);
+        // A generous timeout: a TLS handshake on a loaded 2-core machine can take hundreds of milliseconds.
+        HealthCheck check = HealthCheck.http("/health").withTiming(1000, 900, 1, 1);
         DataPlane ok = start(pool(b.port(), new BackendTls(true, Files.readString(pki.caFile()), null,
                 "backend.test")).withHealth(check, null, null, null, null));
         await().atMost(Duration.ofSeconds(10)).until(() -> ok.health().status("p").server("b1").lastProbes().size() >= 2
