@@ -57,8 +57,28 @@ public final class ClusterNode implements AutoCloseable {
         this.client = client;
     }
 
+    private static boolean exitDisarmed;
+
+    /**
+     * Ratis calls System.exit when its server fails to start (a Raft port in use), and its exit utilities install a
+     * JVM-wide default uncaught-exception handler that exits the process: either would take the data plane down with
+     * it. Turned off once per JVM; the previous default handler is put back. (Found by the cluster helper's
+     * port-in-use test.)
+     */
+    private static synchronized void disarmProcessExit() {
+        if (exitDisarmed) {
+            return;
+        }
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        org.apache.ratis.util.ExitUtils.disableSystemExit();
+        org.apache.ratis.util.ExitUtils.setTerminateOnUncaughtException(false);
+        Thread.setDefaultUncaughtExceptionHandler(previous);
+        exitDisarmed = true;
+    }
+
     /** Starts this member (binding its Raft endpoint) and its client. Blocks briefly; never waits for a leader. */
     public static ClusterNode start(ClusterSettings s) throws IOException {
+        disarmProcessExit();
         List<RaftPeer> peers = new ArrayList<>();
         for (Map.Entry<String, String> m : s.members().entrySet()) {
             peers.add(RaftPeer.newBuilder().setId(m.getKey()).setAddress(m.getValue()).build());
@@ -92,7 +112,17 @@ public final class ClusterNode implements AutoCloseable {
                 .setStateMachine(machine)
                 .setOption(StartupOption.RECOVER)
                 .build();
-        server.start();
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException ignored) {
+                // already failing
+            }
+            throw new IOException("DUET-CLUSTER-0005 the Raft member " + s.nodeId() + " could not start on " + self
+                    + " (port in use?): " + e.getMessage(), e);
+        }
         RaftProperties cp = new RaftProperties();
         RaftClient client = RaftClient.newBuilder()
                 .setProperties(cp)

@@ -202,6 +202,20 @@ class ClusterNodeTest {
         assertThat(w.history()).hasSizeLessThanOrEqualTo(10).first().extracting(Revision::revision).isEqualTo(last);
     }
 
+    // A Raft port already in use fails the start with an exception; Ratis's System.exit is disarmed, so the JVM (and
+    // with it the data plane) lives on.
+    @Test
+    void portInUseFailsWithoutExitingTheJvm() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            members.put("a", "127.0.0.1:" + taken.getLocalPort());
+            assertThatThrownBy(() -> start("a")).satisfies(e -> assertThat(e.toString() + e.getCause())
+                    .containsAnyOf("DUET-CLUSTER-0005", "Address already in use", "bind"));
+        }
+        members.clear();
+        group("b");
+        assertThat(commit(start("b"), 0, "still alive").revision()).isEqualTo(1);
+    }
+
     // Group sizes other than 1, 3 and 5 are refused with a clear message.
     @Test
     void groupSizes() {
