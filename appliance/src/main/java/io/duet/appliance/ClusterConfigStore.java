@@ -41,24 +41,32 @@ final class ClusterConfigStore implements ConfigStore {
         this.author = author;
         Revision r = node.current();
         this.current = r.revision() == 0 ? initial.withRevision(0) : decode(r);
-        node.subscribe(rev -> {
-            DuetConfig c;
+        node.subscribe(this::applied);
+        // A revision applied between reading current() and subscribing would otherwise be missed.
+        applied(node.current());
+    }
+
+    /** A revision the member applied: served when newer than the current one. Notifier thread (or the constructor). */
+    private synchronized void applied(Revision rev) {
+        if (rev.revision() <= current.revision()) {
+            return;
+        }
+        DuetConfig c;
+        try {
+            c = decode(rev);
+        } catch (RuntimeException e) {
+            LOG.error("DUET-NODE-0021 revision {} from the cluster does not decode ({}); still serving revision "
+                    + "{}", rev.revision(), e.getMessage(), current.revision());
+            return;
+        }
+        current = c;
+        for (Consumer<DuetConfig> s : subscribers) {
             try {
-                c = decode(rev);
+                s.accept(c);
             } catch (RuntimeException e) {
-                LOG.error("DUET-NODE-0021 revision {} from the cluster does not decode ({}); still serving revision "
-                        + "{}", rev.revision(), e.getMessage(), current.revision());
-                return;
+                LOG.error("a configuration subscriber failed on revision {}: {}", c.revision(), e.toString(), e);
             }
-            current = c;
-            for (Consumer<DuetConfig> s : subscribers) {
-                try {
-                    s.accept(c);
-                } catch (RuntimeException e) {
-                    LOG.error("a configuration subscriber failed on revision {}: {}", c.revision(), e.toString(), e);
-                }
-            }
-        });
+        }
     }
 
     private static DuetConfig decode(Revision r) {

@@ -78,6 +78,14 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Starts this member (binding its Raft endpoint) and its client. Blocks briefly; never waits for a leader. */
     public static ClusterNode start(ClusterSettings s) throws IOException {
+        return start(s, null);
+    }
+
+    /**
+     * Starts this member with a subscriber in place before the log replays (see {@link #subscribe}); it hears no
+     * revision older than the one this member serves from disk at start.
+     */
+    public static ClusterNode start(ClusterSettings s, Consumer<Revision> subscriber) throws IOException {
         disarmProcessExit();
         List<RaftPeer> peers = new ArrayList<>();
         for (Map.Entry<String, String> m : s.members().entrySet()) {
@@ -103,6 +111,9 @@ public final class ClusterNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         DocumentStateMachine machine = new DocumentStateMachine(s.dataDir(), s.historySize(), s.nodeId(),
                 new io.duet.cluster.vip.VipScheduler(s.leaseMs(), s.marginMs()), s.vipsOf());
+        if (subscriber != null) {
+            machine.subscribe(subscriber);
+        }
         // TODO(cluster TLS): mutual TLS between members goes here (GrpcConfigKeys.TLS / GrpcTlsConfig with the
         // cluster CA); until then the Raft port must only be reachable on the cluster network.
         RaftServer server = RaftServer.newBuilder()
@@ -173,7 +184,8 @@ public final class ClusterNode implements AutoCloseable {
     /** Commits a heartbeat of this member reporting the VIPs it holds (every ~250 ms while it runs). */
     public CompletableFuture<Void> heartbeat(java.util.Set<String> held) {
         var applied = machine.getLastAppliedTermIndex();
-        return send(Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex()));
+        return send(Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex(),
+                machine.lifetime(), System.nanoTime()));
     }
 
     /** Planned failover: {@code node}'s VIPs move to the others ({@code drain}), or it takes VIPs again. */
@@ -200,8 +212,12 @@ public final class ClusterNode implements AutoCloseable {
         machine.subscribeOwnership(listener);
     }
 
-    /** Called each time this member's own heartbeat is applied here (the VIP agent renews its lease). */
-    public void onOwnHeartbeat(Runnable listener) {
+    /**
+     * Called with the send time ({@link System#nanoTime}) of each heartbeat this process sent, once it is committed
+     * and applied here (the VIP agent renews its lease from the send time); in order with the ownership tables.
+     * Heartbeats of an earlier life of this node, replayed from the log after a restart, are not reported.
+     */
+    public void onOwnHeartbeat(java.util.function.LongConsumer listener) {
         machine.onOwnHeartbeat(listener);
     }
 

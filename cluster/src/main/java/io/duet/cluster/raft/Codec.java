@@ -44,15 +44,21 @@ final class Codec {
         });
     }
 
-    /** A node's heartbeat: it is alive and holds these VIPs. */
-    record Beat(String node, java.util.Set<String> held, long appliedIndex) {
+    /**
+     * A node's heartbeat: it is alive and holds these VIPs. {@code lifetime} is a random number drawn once per start
+     * of the sending process and {@code sentNanos} its monotonic clock when it sent the beat: only the process that
+     * sent a beat may renew its lease from it, measured from the send time (a restarted node replaying its old
+     * heartbeats from the log must not think it is alive).
+     */
+    record Beat(String node, java.util.Set<String> held, long appliedIndex, long lifetime, long sentNanos) {
     }
 
     /** A planned handoff: the node gives its VIPs away (drain true) or takes part again (false). */
     record Handoff(String node, boolean drain) {
     }
 
-    static byte[] heartbeat(String node, java.util.Set<String> held, long appliedIndex) {
+    static byte[] heartbeat(String node, java.util.Set<String> held, long appliedIndex, long lifetime,
+                            long sentNanos) {
         return write(out -> {
             out.writeByte(HEARTBEAT);
             out.writeUTF(node);
@@ -61,6 +67,8 @@ final class Codec {
             for (String h : new java.util.TreeSet<>(held)) {
                 out.writeUTF(h);
             }
+            out.writeLong(lifetime);
+            out.writeLong(sentNanos);
         });
     }
 
@@ -97,7 +105,9 @@ final class Codec {
                     for (int i = 0; i < n; i++) {
                         held.add(in.readUTF());
                     }
-                    return new Entry(time, null, new Beat(node, held, applied), null);
+                    long lifetime = in.readLong();
+                    long sent = in.readLong();
+                    return new Entry(time, null, new Beat(node, held, applied, lifetime, sent), null);
                 }
                 case HANDOFF -> {
                     return new Entry(time, null, null, new Handoff(in.readUTF(), in.readBoolean()));

@@ -42,6 +42,15 @@ import java.util.function.Consumer;
  * applied revision it writes {@code last-applied.bin} in the node's directory (temp file, fsync, rename), which the
  * node serves at start before any leader exists.
  *
+ * <p>Restart: the state machine starts empty (or from its latest snapshot) and Ratis replays the log after it, so
+ * replayed proposals are judged exactly as they were the first time and the history is rebuilt. Until the replay
+ * passes the revision found on disk, {@link #current} answers with the disk revision, the disk file is not rewritten
+ * with older ones, and subscribers hear nothing older than what they were already given (no flip-back of the data
+ * plane while the log replays).
+ *
+ * <p>Snapshot installation (a member behind the leader's purged log): Ratis calls {@link #pause}, installs the
+ * leader's snapshot file, then {@link #reinitialize}, which loads it and tells subscribers about the new revision.
+ *
  * <p>Threads: Ratis applies entries one at a time; subscribers are called in order on one notifier thread.
  */
 final class DocumentStateMachine extends BaseStateMachine {
@@ -58,8 +67,14 @@ final class DocumentStateMachine extends BaseStateMachine {
     });
     private final Object lock = new Object();
     // Guarded by lock.
-    private Revision current;
+    private Revision current = Revision.NONE; // as applied from the snapshot and log
     private final Deque<Revision> history = new ArrayDeque<>();
+    /** The revision in the last-applied file at start: served until the replay passes it. */
+    private final Revision disk;
+    /** The newest revision subscribers were given (or the disk revision, which the node serves at start). */
+    private long notified;
+    /** A random number for this process's life: only heartbeats carrying it renew this node's lease. */
+    private final long lifetime = new java.security.SecureRandom().nextLong();
     private final java.util.Map<String, io.duet.cluster.vip.Heartbeat> heartbeats = new java.util.TreeMap<>();
     private io.duet.cluster.vip.Ownership table = io.duet.cluster.vip.Ownership.EMPTY;
 
@@ -68,7 +83,7 @@ final class DocumentStateMachine extends BaseStateMachine {
     private final java.util.function.Function<byte[], List<io.duet.cluster.vip.VipSpec>> vipsOf;
     private final List<java.util.function.BiConsumer<io.duet.cluster.vip.Ownership, Long>> ownershipListeners =
             new CopyOnWriteArrayList<>();
-    private final List<Runnable> ownHeartbeatListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.LongConsumer> ownHeartbeatListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param self      this member's id (its own heartbeats renew its lease)
@@ -82,22 +97,35 @@ final class DocumentStateMachine extends BaseStateMachine {
         this.self = self;
         this.scheduler = scheduler;
         this.vipsOf = vipsOf;
-        this.current = readLastApplied(lastAppliedFile);
-        if (current.revision() > 0) {
-            history.addFirst(current);
+        this.disk = readLastApplied(lastAppliedFile);
+        this.notified = disk.revision();
+    }
+
+    /** This process's heartbeat lifetime number (see {@link Codec.Beat}). */
+    long lifetime() {
+        return lifetime;
+    }
+
+    /** The last applied revision (at start: the one on local disk, until the log replay passes it). */
+    Revision current() {
+        synchronized (lock) {
+            return current.revision() >= disk.revision() ? current : disk;
         }
     }
 
-    /** The last applied revision (at start: the one on local disk, before any leader exists). */
-    Revision current() {
+    /** The revision the replicated state reached by applying the log (NONE before the replay of a restart). */
+    Revision applied() {
         synchronized (lock) {
             return current;
         }
     }
 
-    /** Newest first, at most the history size. */
+    /** Newest first, at most the history size (while a restart replays: the disk revision alone). */
     List<Revision> history() {
         synchronized (lock) {
+            if (current.revision() < disk.revision()) {
+                return List.of(disk);
+            }
             return List.copyOf(history);
         }
     }
@@ -111,8 +139,11 @@ final class DocumentStateMachine extends BaseStateMachine {
         ownershipListeners.add(listener);
     }
 
-    /** Called when a heartbeat of this member is applied (its lease is renewed). On Ratis's apply thread. */
-    void onOwnHeartbeat(Runnable listener) {
+    /**
+     * Called with the send time ({@link System#nanoTime}) of each heartbeat this process sent, when it is applied
+     * here: the lease runs from the send time. On the notifier thread, after the ownership tables of earlier entries.
+     */
+    void onOwnHeartbeat(java.util.function.LongConsumer listener) {
         ownHeartbeatListeners.add(listener);
     }
 
@@ -137,9 +168,22 @@ final class DocumentStateMachine extends BaseStateMachine {
         loadSnapshot();
     }
 
+    /** Ratis is about to install a snapshot from the leader; {@link #reinitialize} follows. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
+        getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
+    }
+
+    /** A snapshot was installed from the leader (this member had fallen behind the purged log): load it. */
     @Override
     public void reinitialize() throws IOException {
+        storage.loadLatestSnapshot();
         loadSnapshot();
+        if (getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+            getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+        }
     }
 
     @Override
@@ -160,16 +204,58 @@ final class DocumentStateMachine extends BaseStateMachine {
         b.get(vipPart);
         List<Revision> revs = Codec.revisions(revPart);
         Codec.VipState vip = Codec.vipState(vipPart);
+        Revision newest;
+        io.duet.cluster.vip.Ownership t;
         synchronized (lock) {
             history.clear();
-            history.addAll(revs);
+            for (Revision r : revs) {
+                if (history.size() < historySize) {
+                    history.addLast(r);
+                }
+            }
             current = revs.isEmpty() ? Revision.NONE : revs.get(0);
+            newest = current;
             heartbeats.clear();
             heartbeats.putAll(vip.beats());
             table = vip.table();
+            t = table;
         }
         setLastAppliedTermIndex(snapshot.getTermIndex());
-        LOG.info("DUET-CLUSTER-0011 loaded snapshot at {} (revision {})", snapshot.getTermIndex(), current().revision());
+        LOG.info("DUET-CLUSTER-0011 loaded snapshot at {} (revision {})", snapshot.getTermIndex(), newest.revision());
+        if (newest.revision() > 0) {
+            published(newest);
+        }
+        long term = snapshot.getTerm();
+        notifier.execute(() -> ownershipListeners.forEach(l -> l.accept(t, term)));
+    }
+
+    /**
+     * A revision became current here: persist it and tell the subscribers, unless they already have it or a newer one
+     * (log replay after a restart). Ratis's apply thread.
+     */
+    private void published(Revision applied) {
+        synchronized (lock) {
+            if (applied.revision() <= notified) {
+                return;
+            }
+            notified = applied.revision();
+        }
+        try {
+            writeDurably(lastAppliedFile, Codec.revisions(List.of(applied)));
+        } catch (IOException ex) {
+            LOG.error("DUET-CLUSTER-0012 cannot write {}: {} (the revision is committed in the Raft log anyway)",
+                    lastAppliedFile, ex.toString());
+        }
+        notifier.execute(() -> {
+            for (Consumer<Revision> s : subscribers) {
+                try {
+                    s.accept(applied);
+                } catch (RuntimeException ex) {
+                    LOG.error("DUET-CLUSTER-0013 a subscriber failed on revision {}: {}", applied.revision(),
+                            ex.toString(), ex);
+                }
+            }
+        });
     }
 
     @Override
@@ -250,24 +336,9 @@ final class DocumentStateMachine extends BaseStateMachine {
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
                     Codec.reply(false, currentRevision))));
         }
-        try {
-            writeDurably(lastAppliedFile, Codec.revisions(List.of(next)));
-        } catch (IOException ex) {
-            LOG.error("DUET-CLUSTER-0012 cannot write {}: {} (the revision is committed in the Raft log anyway)",
-                    lastAppliedFile, ex.toString());
-        }
         Revision applied = next;
+        published(applied);
         decideVips(e.leaderTime(), entry.getTerm(), entry.getIndex()); // the document may configure other VIPs
-        notifier.execute(() -> {
-            for (Consumer<Revision> s : subscribers) {
-                try {
-                    s.accept(applied);
-                } catch (RuntimeException ex) {
-                    LOG.error("DUET-CLUSTER-0013 a subscriber failed on revision {}: {}", applied.revision(),
-                            ex.toString(), ex);
-                }
-            }
-        });
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
                 Codec.reply(true, applied.revision()))));
     }
@@ -285,8 +356,9 @@ final class DocumentStateMachine extends BaseStateMachine {
             }
         }
         decideVips(e.leaderTime(), term, index);
-        if (e.beat() != null && e.beat().node().equals(self)) {
-            ownHeartbeatListeners.forEach(Runnable::run);
+        if (e.beat() != null && e.beat().node().equals(self) && e.beat().lifetime() == lifetime) {
+            long sent = e.beat().sentNanos();
+            notifier.execute(() -> ownHeartbeatListeners.forEach(l -> l.accept(sent)));
         }
     }
 

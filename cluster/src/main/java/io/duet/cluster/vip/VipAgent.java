@@ -116,7 +116,20 @@ public final class VipAgent implements AutoCloseable {
 
     /** This node's own heartbeat was committed and applied: its lease is renewed from now. */
     public void ownHeartbeatCommitted() {
-        ownHeartbeatNanos = nanoTime.getAsLong();
+        ownHeartbeatCommitted(nanoTime.getAsLong());
+    }
+
+    /**
+     * A heartbeat this node sent at {@code sentNanos} (its {@link System#nanoTime}) was committed and applied: the
+     * lease runs from the send time, which is before the leader accepted it, so this node always fences before the
+     * others' lease + margin runs out. Queued behind the ownership tables handed over before it.
+     */
+    public void ownHeartbeatCommitted(long sentNanos) {
+        thread.execute(() -> {
+            if (sentNanos - ownHeartbeatNanos > 0 || ownHeartbeatNanos == 0) {
+                ownHeartbeatNanos = sentNanos;
+            }
+        });
     }
 
     /** The VIPs this node holds now (a snapshot). */

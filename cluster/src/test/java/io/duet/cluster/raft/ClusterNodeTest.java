@@ -179,6 +179,51 @@ class ClusterNodeTest {
         assertThat(next.revision()).isEqualTo(last + 1);
     }
 
+    // A restart replays the log: every member rebuilds the full history (each revision judged as the first time),
+    // and a subscriber in place before the replay never hears a revision older than the one served from disk.
+    @Test
+    void restartReplaysTheLogWithoutFlippingBack() throws Exception {
+        group("a", "b", "w");
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        long base = 0;
+        for (int i = 0; i < 6; i++) {
+            base = commit(nodes.get("a"), base, "v" + i).revision();
+        }
+        long last = base;
+        for (ClusterNode n : nodes.values()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == last);
+        }
+        for (String id : List.of("a", "b", "w")) {
+            stopNode(id);
+        }
+        Map<String, List<Long>> seen = new HashMap<>();
+        for (String id : List.of("a", "b", "w")) {
+            List<Long> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+            seen.put(id, heard);
+            nodes.put(id, ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id)),
+                    r -> heard.add(r.revision())));
+        }
+        Revision next = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try {
+                return commit(nodes.get("b"), last, "after restart");
+            } catch (ExecutionException e) {
+                return null;
+            }
+        }, r -> r != null);
+        assertThat(next.revision()).isEqualTo(last + 1);
+        for (String id : List.of("a", "b", "w")) {
+            ClusterNode n = nodes.get(id);
+            await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == last + 1);
+            assertThat(n.history()).extracting(Revision::revision)
+                    .containsExactly(last + 1, last, last - 1, last - 2, last - 3, last - 4, last - 5);
+            assertThat(n.history()).extracting(ClusterNodeTest::text).startsWith("after restart", "v5", "v4");
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.get(id).contains(last + 1));
+            assertThat(seen.get(id)).as("revisions heard by %s", id).containsExactly(last + 1);
+        }
+    }
+
     // Snapshots keep the log bounded: with a snapshot every 5 entries, a member that was away catches up from the
     // leader's snapshot, history included; its own snapshot files appear.
     @Test
