@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         header = "Inspect the cluster (the Raft group of this node's cluster.members).",
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
-        subcommands = {ClusterCommand.Status.class, ClusterCommand.Handoff.class, CommandLine.HelpCommand.class})
+        subcommands = {ClusterCommand.Status.class, ClusterCommand.Handoff.class, ClusterCommand.ReleaseVips.class,
+                CommandLine.HelpCommand.class})
 final class ClusterCommand implements Callable<Integer> {
     @ParentCommand
     DuetCommand parent;
@@ -75,6 +76,58 @@ final class ClusterCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println(undo ? "node " + target + " may hold VIPs again (failback rules apply)"
                     : "node " + target + " hands its VIPs off; watch them move with: duet cluster status");
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code duet cluster release-vips}: the clean-up after the node's process ended, however it ended. */
+    @Command(name = "release-vips", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Remove this node's floating IPs from its interface (run after the node stopped or crashed).",
+            description = {"%nThe systemd unit runs this as ExecStopPost, so a node whose process was killed (kill -9, "
+                    + "out of memory) does not leave its VIPs on the interface, where the kernel would keep answering "
+                    + "ARP for them while the other proxy has taken them over. Removes every VIP of the last applied "
+                    + "document found on cluster.interface; needs CAP_NET_ADMIN. Do not run it while the node runs."})
+    static final class ReleaseVips implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
+        Path config;
+        @ParentCommand
+        ClusterCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
+                    parent.parent.environment());
+            PrintWriter out = spec.commandLine().getOut();
+            if (!b.clustered() || b.clusterInterface() == null) {
+                out.println("no cluster.interface: this node holds no VIPs");
+                out.flush();
+                return ExitCodes.OK;
+            }
+            io.duet.cluster.raft.Revision last = io.duet.cluster.raft.ClusterNode.lastApplied(
+                    ClusterDuties.settings(b).dataDir());
+            java.util.Set<String> configured = new java.util.TreeSet<>();
+            if (last.revision() > 0) {
+                for (io.duet.cluster.vip.VipSpec v : ClusterDuties.vipsOf(last.document())) {
+                    configured.add(v.address());
+                }
+            }
+            io.duet.cluster.vip.IpCommandActuator ip = new io.duet.cluster.vip.IpCommandActuator(
+                    b.clusterInterface(), java.util.List.of());
+            try {
+                java.util.Set<String> present = ip.present(configured);
+                for (String a : new java.util.TreeSet<>(present)) {
+                    ip.release(a);
+                    out.println("DUET-CLUSTER-0048 removed VIP " + a + " from " + b.clusterInterface());
+                }
+                if (present.isEmpty()) {
+                    out.println("no VIP of revision " + last.revision() + " on " + b.clusterInterface());
+                }
+            } catch (io.duet.cluster.vip.VipActuator.VipException e) {
+                throw new StartupException("DUET-CLI-0008", ExitCodes.STARTUP, e.getMessage(), e);
+            }
             out.flush();
             return ExitCodes.OK;
         }

@@ -102,10 +102,14 @@ public final class ClusterNode implements AutoCloseable {
         GrpcConfigKeys.Server.setPort(p, Integer.parseInt(self.substring(colon + 1)));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p,
-                TimeDuration.valueOf(s.electionMin().toMillis(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
-                TimeDuration.valueOf(s.electionMax().toMillis(), TimeUnit.MILLISECONDS));
+        // The first election after a start waits longer (1-2 s): members booting together on cold JVMs answer slowly,
+        // and short first timeouts made them depose each other in a storm of terms; one such storm left a member
+        // whose log Ratis then refused to repair (its leader kept sending "inconsistency" forever). Elections after a
+        // leader is lost keep the short range above.
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(
+                Math.max(1000, s.electionMin().toMillis()), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(
+                Math.max(2000, s.electionMax().toMillis()), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
@@ -144,6 +148,14 @@ public final class ClusterNode implements AutoCloseable {
                 + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),
                 machine.current().revision());
         return new ClusterNode(s, machine, server, client);
+    }
+
+    /**
+     * The last revision a member with this data directory applied, read from its disk without starting anything
+     * (for clean-up after a crash); {@link Revision#NONE} when there is none.
+     */
+    public static Revision lastApplied(java.nio.file.Path dataDir) {
+        return DocumentStateMachine.readLastApplied(dataDir.resolve("last-applied.bin"));
     }
 
     /** The last revision this member applied (possibly from disk, before any leader). Any thread; no I/O. */

@@ -128,6 +128,9 @@ final class Codec {
                 out.writeUTF(e.getKey());
                 out.writeLong(e.getValue().time());
                 out.writeLong(e.getValue().appliedIndex());
+                out.writeLong(e.getValue().lifetime());
+                out.writeLong(e.getValue().index());
+                out.writeBoolean(e.getValue().ready());
                 out.writeInt(e.getValue().held().size());
                 for (String h : new java.util.TreeSet<>(e.getValue().held())) {
                     out.writeUTF(h);
@@ -166,11 +169,14 @@ final class Codec {
                 String node = in.readUTF();
                 long t = in.readLong();
                 long applied = in.readLong();
+                long lifetime = in.readLong();
+                long index = in.readLong();
+                boolean ready = in.readBoolean();
                 java.util.Set<String> held = new java.util.TreeSet<>();
                 for (int j = in.readInt(); j > 0; j--) {
                     held.add(in.readUTF());
                 }
-                beats.put(node, new io.duet.cluster.vip.Heartbeat(t, held, applied));
+                beats.put(node, new io.duet.cluster.vip.Heartbeat(t, held, applied, lifetime, index, ready));
             }
             java.util.Map<String, String> owners = new java.util.TreeMap<>();
             for (int i = in.readInt(); i > 0; i--) {

@@ -347,8 +347,11 @@ final class DocumentStateMachine extends BaseStateMachine {
     private void applyVipEntry(Codec.Entry e, long term, long index) {
         synchronized (lock) {
             if (e.beat() != null) {
+                io.duet.cluster.vip.Heartbeat previous = heartbeats.get(e.beat().node());
+                boolean ready = previous != null && previous.lifetime() == e.beat().lifetime()
+                        && e.beat().appliedIndex() >= previous.index();
                 heartbeats.put(e.beat().node(), new io.duet.cluster.vip.Heartbeat(e.leaderTime(), e.beat().held(),
-                        e.beat().appliedIndex()));
+                        e.beat().appliedIndex(), e.beat().lifetime(), index, ready));
             } else if (e.handoff() != null) {
                 table = table.withDrained(e.handoff().node(), e.handoff().drain());
                 LOG.info("DUET-CLUSTER-0031 node {} {} (term {})", e.handoff().node(),
@@ -388,7 +391,7 @@ final class DocumentStateMachine extends BaseStateMachine {
         super.close();
     }
 
-    private static Revision readLastApplied(Path file) {
+    static Revision readLastApplied(Path file) {
         try {
             if (Files.exists(file)) {
                 List<Revision> r = Codec.revisions(Files.readAllBytes(file));

@@ -32,6 +32,8 @@ public final class IpCommandActuator implements VipActuator {
     private final String iface;
     private final List<String> prefix;
     private volatile boolean ndsendMissingReported;
+    private Process guardian; // guarded by this
+    private java.io.Writer guardianInput; // guarded by this
 
     /**
      * @param iface  the interface the VIPs live on (the one facing the clients)
@@ -72,8 +74,10 @@ public final class IpCommandActuator implements VipActuator {
             }
             return;
         }
-        // arping exits 1 when nobody answers, which is normal for a gratuitous request.
-        run(List.of("arping", "-U", "-c", "3", "-w", "3", "-I", iface, address), true);
+        // One gratuitous request (sent at once; arping then waits a second for replies nobody sends). The agent
+        // repeats it, checking before each that it still holds the VIP: a burst left running after a release would
+        // point the neighbours back at this node while the peer holds the VIP. Exit 1 (no reply) is normal.
+        run(List.of("arping", "-U", "-c", "1", "-w", "1", "-I", iface, address), true);
     }
 
     @Override
@@ -82,6 +86,34 @@ public final class IpCommandActuator implements VipActuator {
         String len = isV6(address) ? "/128" : "/32";
         if (!present(Set.of(address)).isEmpty()) {
             run(List.of("ip", v, "addr", "del", address + len, "dev", iface), false);
+        }
+    }
+
+    /**
+     * A guardian: a small shell child whose standard input is a pipe from this JVM. It remembers the last line it was
+     * sent (the configured VIPs); when the pipe closes, which the kernel does the instant this JVM ends, however it
+     * ends, it deletes those addresses from the interface. So a killed node stops answering ARP for its VIPs within
+     * milliseconds, long before its peer claims them (lease + margin).
+     */
+    @Override
+    public synchronized void guard(Set<String> addresses) {
+        try {
+            if (guardian == null || !guardian.isAlive()) {
+                String script = "last=; while IFS= read -r line; do last=$line; done; for a in $last; do "
+                        + "case $a in *:*) ip -6 addr del \"$a/128\" dev \"$1\" >/dev/null 2>&1 ;; "
+                        + "*) ip -4 addr del \"$a/32\" dev \"$1\" >/dev/null 2>&1 ;; esac; done";
+                List<String> cmd = new ArrayList<>(prefix);
+                cmd.addAll(List.of("sh", "-c", script, "duet-vip-guard", iface));
+                guardian = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                guardianInput = new java.io.OutputStreamWriter(guardian.getOutputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            guardianInput.write(String.join(" ", new java.util.TreeSet<>(addresses)) + "\n");
+            guardianInput.flush();
+        } catch (IOException e) {
+            LOG.warn("DUET-CLUSTER-0049 cannot start the VIP guardian ({}): if this process is killed, its VIPs stay "
+                    + "on {} until the next start or `duet cluster release-vips`", e.toString(), iface);
         }
     }
 

@@ -17,6 +17,14 @@ public interface VipActuator {
     /** Removes the VIP from the interface (no error when it is not there). */
     void release(String address) throws VipException;
 
+    /**
+     * Makes sure these VIPs leave the interface when this process ends in any way, kill -9 included (the kernel would
+     * otherwise keep answering ARP for them after the peer took them over). Called with every change of the
+     * configured set. Default: nothing.
+     */
+    default void guard(Set<String> addresses) {
+    }
+
     /** The VIPs among {@code candidates} that are on the interface now. */
     Set<String> present(Set<String> candidates) throws VipException;
 

@@ -37,6 +37,8 @@ public final class VipAgent implements AutoCloseable {
     static final long TICK_MS = 50;
     static final long DRIFT_CHECK_MS = 1_000;
     static final long REANNOUNCE_MS = 5_000;
+    /** Gratuitous ARP / unsolicited NA after a claim: a burst of three a second apart, and again 5 s later. */
+    static final long[] ANNOUNCE_AT_MS = {0, 1_000, 2_000, REANNOUNCE_MS};
 
     private final String node;
     private final VipActuator actuator;
@@ -57,6 +59,7 @@ public final class VipAgent implements AutoCloseable {
     // Any thread.
     private volatile long ownHeartbeatNanos; // 0: never seen
     private volatile Set<String> heldView = Set.of();
+    private volatile Runnable heldChanged = () -> { };
 
     /**
      * @param leaseMs the lease of the {@link VipScheduler}: past it without a committed heartbeat of its own, this
@@ -72,7 +75,9 @@ public final class VipAgent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.announcer = Executors.newSingleThreadExecutor(r -> {
+        // One thread per announcement (as many as VIPs at most): a claim's first gratuitous ARP must never wait
+        // behind another VIP's announcement, which takes seconds.
+        this.announcer = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "duet-vip-announce");
             t.setDaemon(true);
             return t;
@@ -83,6 +88,7 @@ public final class VipAgent implements AutoCloseable {
     public void start(Set<String> vips) {
         thread.execute(() -> {
             configured = Set.copyOf(vips);
+            actuator.guard(configured);
             try {
                 Set<String> stale = actuator.present(configured);
                 for (String a : new TreeSet<>(stale)) {
@@ -101,6 +107,7 @@ public final class VipAgent implements AutoCloseable {
     public void vips(Set<String> vips) {
         thread.execute(() -> {
             configured = Set.copyOf(vips);
+            actuator.guard(configured);
             reconcile("configuration changed");
         });
     }
@@ -130,6 +137,14 @@ public final class VipAgent implements AutoCloseable {
                 ownHeartbeatNanos = sentNanos;
             }
         });
+    }
+
+    /**
+     * Called on the agent's thread after each claim or release, so the node can report what it holds at once (the
+     * next holder of a released VIP waits for that report). Must not block.
+     */
+    public void onHeldChanged(Runnable listener) {
+        this.heldChanged = listener;
     }
 
     /** The VIPs this node holds now (a snapshot). */
@@ -173,14 +188,6 @@ public final class VipAgent implements AutoCloseable {
                 reconcile(nowFenced ? "lease expired" : "lease renewed");
             }
             long now = nanoTime.getAsLong();
-            for (Map.Entry<String, Long> e : new HashMap<>(claimedAt).entrySet()) {
-                if (now - e.getValue() >= TimeUnit.MILLISECONDS.toNanos(REANNOUNCE_MS)) {
-                    claimedAt.remove(e.getKey());
-                    if (held.contains(e.getKey())) {
-                        announce(e.getKey());
-                    }
-                }
-            }
             if (now - lastDriftCheck >= TimeUnit.MILLISECONDS.toNanos(DRIFT_CHECK_MS)) {
                 lastDriftCheck = now;
                 repairDrift();
@@ -223,7 +230,17 @@ public final class VipAgent implements AutoCloseable {
             heldView = Set.copyOf(held);
             claimedAt.put(a, nanoTime.getAsLong());
             LOG.info("DUET-CLUSTER-0042 node {} claimed VIP {} (term {}; {})", node, a, term, why);
-            announce(a);
+            long claim = claimedAt.get(a);
+            for (long delay : ANNOUNCE_AT_MS) {
+                // Each announcement only while this claim still stands (not after a release, nor a later claim's).
+                thread.schedule(() -> {
+                    Long c = claimedAt.get(a);
+                    if (c != null && c == claim && held.contains(a)) {
+                        announce(a);
+                    }
+                }, delay, TimeUnit.MILLISECONDS);
+            }
+            heldChanged.run();
         } catch (VipActuator.VipException e) {
             LOG.error("{} (claiming VIP {}; retried at the next drift check)", e.getMessage(), a);
         }
@@ -239,11 +256,15 @@ public final class VipAgent implements AutoCloseable {
         held.remove(a);
         claimedAt.remove(a);
         heldView = Set.copyOf(held);
+        heldChanged.run();
     }
 
     private void announce(String a) {
         try {
             announcer.execute(() -> {
+                if (!heldView.contains(a)) {
+                    return; // released meanwhile: announcing would fail and mislead
+                }
                 try {
                     actuator.announce(a);
                 } catch (VipActuator.VipException e) {

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * <p>Rules, for each VIP in address order:
  * <ol>
  *   <li>A node is <em>alive</em> when its last heartbeat is at most {@code leaseMs} old (times are stamped by the
- *       Raft leader, never by the node's own clock) and it is not drained.</li>
+ *       Raft leader, never by the node's own clock) and it is not drained. Only an alive node that is also caught up
+ *       ({@link Heartbeat#ready}) is given a VIP.</li>
  *   <li>The holder keeps the VIP while its last heartbeat is at most {@code leaseMs + marginMs} old. Past
  *       {@code leaseMs} it has already dropped the VIP itself (self-fencing, {@link VipAgent}); the margin is the
  *       time its drop may take before anyone else claims.</li>
@@ -101,7 +102,7 @@ public final class VipScheduler {
             if (holder != null && withinGrace(holder, heartbeats, current, now)) {
                 String pref = v.preferred();
                 if (pref != null && !pref.equals(holder) && alive(holder, heartbeats, current, now)
-                        && alive(pref, heartbeats, current, now) && failbackAllowed(v, aliveSince.get(pref), now)) {
+                        && eligible(pref, heartbeats, current, now) && failbackAllowed(v, aliveSince.get(pref), now)) {
                     open.add(v); // handed back to its preferred node below (through "no holder")
                     continue;
                 }
@@ -115,7 +116,7 @@ public final class VipScheduler {
             String holder = current.owner(v.address());
             String target;
             String reason;
-            if (v.preferred() != null && alive(v.preferred(), heartbeats, current, now)) {
+            if (v.preferred() != null && eligible(v.preferred(), heartbeats, current, now)) {
                 target = v.preferred();
                 reason = holder == null ? "preferred node alive"
                         : holderGone(holder, heartbeats, current, now)
@@ -180,6 +181,11 @@ public final class VipScheduler {
         return hb != null && now - hb.time() <= leaseMs && !o.drained().contains(node);
     }
 
+    /** Alive and caught up ({@link Heartbeat#ready}): may be given a VIP. */
+    private boolean eligible(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {
+        return alive(node, heartbeats, o, now) && heartbeats.get(node).ready();
+    }
+
     /** Heartbeat within lease + margin, drained or not: it may still hold VIPs. */
     private boolean live(String node, Map<String, Heartbeat> heartbeats, long now) {
         Heartbeat hb = heartbeats.get(node);
@@ -215,7 +221,7 @@ public final class VipScheduler {
         String best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (String node : new java.util.TreeSet<>(heartbeats.keySet())) {
-            if (!alive(node, heartbeats, o, now)) {
+            if (!eligible(node, heartbeats, o, now)) {
                 continue;
             }
             int l = load.getOrDefault(node, 0);

@@ -1,0 +1,367 @@
+package io.duet.appliance.lab;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The pair end to end, in network namespaces this test builds: two Duet nodes (real {@code duet run} JVMs with
+ * {@code cluster.interface eth0}) and a witness on a bridge, a backend, and a client probing each VIP every 50 ms on a
+ * new connection through the proxy to the backend (the backend names the node that forwarded the request). Kill -9
+ * of an owner (5 runs, the takeover distribution printed), restart with failback, a partition (the isolated node
+ * drops its VIP before the other claims it) and a planned handoff; the kernel's address events of both nodes are
+ * recorded throughout and no VIP is ever on both nodes at once.
+ */
+@Tag("needs-root")
+@EnabledIf("io.duet.appliance.lab.Lab#available")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PairFailoverLabTest {
+    static final String VIP_A = Lab.NET + "100";
+    static final String VIP_B = Lab.NET + "101";
+    static final int PROBE_TIMEOUT_MS = 2000;
+    private static final List<String> NODE_JVM = List.of("-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    /** One probe of the client: started at {@code startMs}, took {@code ms}; {@code via} the node that forwarded. */
+    record Probe(long startMs, String vip, boolean ok, String via, long ms) {
+        long endMs() {
+            return startMs + ms;
+        }
+    }
+
+    private Lab lab;
+    private Path logs;
+    private Path data;
+    private AddressLog addresses;
+    private LabProcess backend;
+    private LabProcess witness;
+    private LabProcess prober;
+    private LabProcess neighbours;
+    private final Map<String, LabProcess> nodes = new HashMap<>();
+    private final Map<String, Integer> starts = new HashMap<>();
+    private final List<Probe> probes = new CopyOnWriteArrayList<>();
+    private String members;
+
+    @BeforeAll
+    void buildLab() throws Exception {
+        Map<String, Integer> hosts = new LinkedHashMap<>();
+        hosts.put("a", 11);
+        hosts.put("b", 12);
+        hosts.put("w", 13);
+        hosts.put("c", 20);
+        hosts.put("be", 30);
+        lab = Lab.build(hosts);
+        logs = Path.of("target", "lab-logs", lab.ns("run")).toAbsolutePath();
+        data = Files.createTempDirectory("duet-lab-");
+        System.out.println("lab namespaces " + lab.ns("*") + ", logs in " + logs);
+        addresses = AddressLog.start(lab, List.of("a", "b"), Set.of(VIP_A, VIP_B), logs);
+        // The client's neighbour table (which MAC it sends each VIP to), for the logs.
+        neighbours = LabProcess.wrap("neigh", new ProcessBuilder("ip", "-n", lab.ns("c"), "-ts", "monitor", "neigh")
+                .redirectErrorStream(true).start(), logs.resolve("neigh-c.log"), line -> { });
+        Lab.sh("ip", "-n", lab.ns("c"), "link", "show", "eth0");
+        for (String h : List.of("a", "b")) {
+            System.out.println("MAC of " + h + ": " + Lab.sh("ip", "-n", lab.ns(h), "-br", "link", "show", "eth0"));
+        }
+        backend = LabProcess.start("be", lab.in("be"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                LabBackend.class.getName(), List.of(lab.address("be"), "8081"), Map.of(), logs.resolve("be.log"),
+                null);
+        members = "a=" + lab.address("a") + ":9700,b=" + lab.address("b") + ":9700,w=" + lab.address("w") + ":9700";
+        witness = LabProcess.start("w", lab.in("w"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                "io.duet.appliance.Main", List.of("witness"), env("w"), logs.resolve("w.log"), null);
+        startNode("a");
+        startNode("b");
+        await().atMost(Duration.ofSeconds(60)).until(() -> nodes.get("a").printed("node a started")
+                && nodes.get("b").printed("node b started") && backend.printed("LISTENING"));
+        Path doc = Lab.write(data.resolve("lab.yaml"), """
+                listeners:
+                  - { name: http, address: 0.0.0.0, port: 8080 }
+                  - { name: https, address: 0.0.0.0, port: 8443, protocol: https }
+                virtualHosts:
+                  - name: lab
+                    hostnames: [lab]
+                    defaultHost: true
+                    routes:
+                      - { name: all, match: {}, pool: backend }
+                pools:
+                  - name: backend
+                    servers: [{ id: be, address: %s, port: 8081 }]
+                vips:
+                  - { address: %s, preferredNode: a }
+                  - { address: %s, preferredNode: b }
+                """.formatted(lab.address("be"), VIP_A, VIP_B));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                cli("a", "config", "import", doc.toString()).contains("imported as revision"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> lab.vipsOn("a", List.of(VIP_A, VIP_B)).equals(List.of(VIP_A))
+                && lab.vipsOn("b", List.of(VIP_A, VIP_B)).equals(List.of(VIP_B)));
+        prober = LabProcess.start("c", lab.in("c"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                LabProber.class.getName(), List.of("8080", "50", Integer.toString(PROBE_TIMEOUT_MS), "900", VIP_A,
+                        VIP_B), Map.of(), logs.resolve("c.log"), this::probeLine);
+        long t = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(30)).until(() -> servedBy(VIP_A, "a", t) != null
+                && servedBy(VIP_B, "b", t) != null);
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        List<AutoCloseable> all = new ArrayList<>(nodes.values());
+        all.add(witness);
+        all.add(prober);
+        all.add(backend);
+        all.add(addresses);
+        all.add(neighbours);
+        for (AutoCloseable c : all) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // keep closing
+                }
+            }
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private Map<String, String> env(String id) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DUET_NODE_ID", id);
+        env.put("DUET_DATA_DIR", data.resolve(id).toString());
+        env.put("DUET_PROXY_ADDRESS", "0.0.0.0");
+        env.put("DUET_PROXY_PORT", "8080");
+        env.put("DUET_PROXY_TLS_PORT", "8443");
+        env.put("DUET_CLUSTER_MEMBERS", members);
+        env.put("DUET_CLUSTER_INTERFACE", "eth0");
+        env.put("DUET_IO_THREADS", "2");
+        return env;
+    }
+
+    private LabProcess startNode(String id) throws IOException {
+        int n = starts.merge(id, 1, Integer::sum);
+        LabProcess p = LabProcess.start(id, lab.in(id), NODE_JVM, "io.duet.appliance.Main", List.of("run"), env(id),
+                logs.resolve(id + "-" + n + ".log"), null);
+        nodes.put(id, p);
+        return p;
+    }
+
+    /** Runs the CLI inside a node's namespace (bounded) and returns its output. */
+    private String cli(String id, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(lab.in(id));
+        cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx96m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.duet.appliance.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env(id));
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new String(p.getInputStream().readAllBytes());
+    }
+
+    private void probeLine(String line) {
+        String[] f = line.split(" ");
+        if (f.length == 6 && f[0].equals("PROBE")) {
+            boolean ok = f[3].equals("ok");
+            String via = ok ? (f[4].equals(lab.address("a")) ? "a" : f[4].equals(lab.address("b")) ? "b" : f[4])
+                    : f[4];
+            probes.add(new Probe(Long.parseLong(f[1]), f[2], ok, via, Long.parseLong(f[5])));
+        }
+    }
+
+    /** The first successful probe of {@code vip} forwarded by {@code node} that started at or after {@code fromMs}. */
+    private Probe servedBy(String vip, String node, long fromMs) {
+        return probes.stream().filter(p -> p.vip().equals(vip) && p.ok() && p.via().equals(node)
+                && p.startMs() >= fromMs).findFirst().orElse(null);
+    }
+
+    private List<Probe> failed(String vip, long fromMs, long toMs) {
+        return probes.stream().filter(p -> p.vip().equals(vip) && !p.ok() && p.endMs() >= fromMs
+                && p.startMs() <= toMs).toList();
+    }
+
+    /** Every probe of the last probe timeout (and since {@code from}) succeeded: nothing earlier still in flight. */
+    private void awaitQuiet() {
+        long from = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            long now = System.currentTimeMillis();
+            return now - from > PROBE_TIMEOUT_MS
+                    && probes.stream().filter(p -> p.endMs() >= now - PROBE_TIMEOUT_MS).allMatch(Probe::ok);
+        });
+    }
+
+    /** Probes that failed before a connection was established (the VIP had nobody, or the wrong node, answering). */
+    private static List<Probe> connectFailures(List<Probe> failed) {
+        return failed.stream().filter(p -> p.via().startsWith("connect")).toList();
+    }
+
+    private static String owner(String vip) {
+        return vip.equals(VIP_A) ? "a" : "b";
+    }
+
+    private static String peer(String node) {
+        return node.equals("a") ? "b" : "a";
+    }
+
+    /**
+     * Both VIPs on their preferred nodes and answered through them (the steady state of failback immediate), and
+     * every probe started in the last probe timeout succeeded (nothing from an earlier scenario still in flight).
+     */
+    private void awaitHome() {
+        long t = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(60)).until(() -> lab.vipsOn("a", List.of(VIP_A, VIP_B)).equals(List.of(VIP_A))
+                && lab.vipsOn("b", List.of(VIP_A, VIP_B)).equals(List.of(VIP_B)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> servedBy(VIP_A, "a", t) != null
+                && servedBy(VIP_B, "b", t) != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            long now = System.currentTimeMillis();
+            return probes.stream().filter(p -> p.endMs() >= now - PROBE_TIMEOUT_MS).allMatch(Probe::ok)
+                    && servedBy(VIP_A, "a", now - PROBE_TIMEOUT_MS) != null
+                    && probes.stream().filter(p -> p.startMs() >= now - PROBE_TIMEOUT_MS)
+                    .allMatch(p -> p.via().equals(owner(p.vip())));
+        });
+    }
+
+    // Kill -9 of the owner, 5 runs alternating the nodes: the survivor claims the VIP and serves it within 2 s; the
+    // other VIP never fails; the restarted node does not announce the VIP before the survivor let it go, and takes it
+    // back (failback immediate) with zero failed probes.
+    @Test
+    @Order(1)
+    void killNineOfTheOwner() throws Exception {
+        List<Long> served = new ArrayList<>();
+        List<Long> claimed = new ArrayList<>();
+        List<Integer> failedProbes = new ArrayList<>();
+        List<Long> failbackMaxProbeMs = new ArrayList<>();
+        List<Long> cleanups = new ArrayList<>();
+        List<Integer> inFlightLost = new ArrayList<>();
+        for (int run = 0; run < 5; run++) {
+            awaitHome();
+            String victim = run % 2 == 0 ? "a" : "b";
+            String survivor = peer(victim);
+            String vip = victim.equals("a") ? VIP_A : VIP_B;
+            String other = victim.equals("a") ? VIP_B : VIP_A;
+            long t0 = System.currentTimeMillis();
+            nodes.get(victim).kill9();
+            Probe first = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(vip, survivor, t0),
+                    p -> p != null);
+            AddressLog.Event claim = addresses.first(survivor, vip, true, t0);
+            served.add(first.endMs() - t0);
+            claimed.add(claim.atMs() - t0);
+            failedProbes.add(failed(vip, t0, first.endMs()).size());
+            assertThat(failed(other, t0, first.endMs())).as("probes of the VIP nobody touched").isEmpty();
+            // The killed node's guardian took the address off its interface (the kernel no longer answers ARP
+            // for it there) before the survivor claimed it.
+            AddressLog.Event gone = addresses.first(victim, vip, false, t0);
+            assertThat(gone).as("the killed node's VIP removed by its guardian").isNotNull();
+            assertThat(gone.atMs()).isLessThan(claim.atMs());
+            cleanups.add(gone.atMs() - t0);
+
+            awaitQuiet(); // the probes lost to the kill are over before the restart is judged
+            long restart = System.currentTimeMillis();
+            startNode(victim);
+            AddressLog.Event back = await().atMost(Duration.ofSeconds(60)).until(
+                    () -> addresses.first(victim, vip, true, restart), e -> e != null);
+            Probe home = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(vip, victim, back.atMs()),
+                    p -> p != null);
+            long settle = home.endMs() + PROBE_TIMEOUT_MS;
+            await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > settle + 100);
+            assertThat(connectFailures(failed(vip, restart, settle))).as("new connections that failed while %s "
+                    + "came back and took %s back", victim, vip).isEmpty();
+            inFlightLost.add(failed(vip, restart, settle).size());
+            assertThat(failed(other, restart, settle)).isEmpty();
+            failbackMaxProbeMs.add(probes.stream().filter(p -> p.vip().equals(vip) && p.startMs() >= restart
+                    && p.startMs() <= home.startMs()).mapToLong(Probe::ms).max().orElse(0));
+        }
+        System.out.println("LAB kill -9 of the owner, 5 runs: VIP claimed by the survivor after (ms) " + claimed
+                + "; first request served through it after (ms) " + served + "; the killed node's guardian removed its VIP after (ms) " + cleanups + "; failed probes (of 20/s) "
+                + failedProbes + "; failback: 0 failed new connections, requests in flight at the release lost " + inFlightLost
+                + ", slowest probe during it (ms) " + failbackMaxProbeMs);
+        assertThat(served).allMatch(ms -> ms < 2000);
+        assertThat(addresses.overlaps()).as("a VIP on both nodes at once").isEmpty();
+    }
+
+    // A partition: node a's cable is cut. Its lease runs out and it drops VIP_A before b (waiting lease + margin)
+    // claims it; b serves it. Healed, a takes its VIP back.
+    @Test
+    @Order(2)
+    void partitionedNodeFencesBeforeThePeerClaims() throws Exception {
+        awaitHome();
+        long t0 = System.currentTimeMillis();
+        lab.cable("a", false);
+        AddressLog.Event drop;
+        AddressLog.Event claim;
+        Probe first;
+        try {
+            drop = await().atMost(Duration.ofSeconds(10)).until(() -> addresses.first("a", VIP_A, false, t0),
+                    e -> e != null);
+            claim = await().atMost(Duration.ofSeconds(10)).until(() -> addresses.first("b", VIP_A, true, t0),
+                    e -> e != null);
+            first = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(VIP_A, "b", t0), p -> p != null);
+        } finally {
+            lab.cable("a", true);
+        }
+        System.out.println("LAB partition of node a: a dropped " + VIP_A + " after " + (drop.atMs() - t0)
+                + " ms, b claimed it after " + (claim.atMs() - t0) + " ms, served through b after "
+                + (first.endMs() - t0) + " ms; failed probes " + failed(VIP_A, t0, first.endMs()).size());
+        assertThat(drop.atMs()).isLessThan(claim.atMs());
+        assertThat(failed(VIP_B, t0, first.endMs())).isEmpty();
+        awaitHome();
+        assertThat(addresses.overlaps()).isEmpty();
+    }
+
+    // Planned failover: duet cluster handoff moves a's VIP to b with zero failed probes; --undo brings it back, also
+    // with zero failed probes.
+    @Test
+    @Order(3)
+    void handoffWithZeroFailedProbes() throws Exception {
+        awaitHome();
+        long t0 = System.currentTimeMillis();
+        assertThat(cli("b", "cluster", "handoff", "--node", "a")).doesNotContain("ERROR");
+        Probe viaB = await().atMost(Duration.ofSeconds(15)).until(() -> servedBy(VIP_A, "b", t0), p -> p != null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lab.vipsOn("a", List.of(VIP_A, VIP_B)).isEmpty());
+        long settle = viaB.endMs() + PROBE_TIMEOUT_MS;
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > settle + 100);
+        List<Probe> failedOut = failed(VIP_A, t0, settle);
+        long slowOut = probes.stream().filter(p -> p.startMs() >= t0 && p.startMs() <= viaB.startMs())
+                .mapToLong(Probe::ms).max().orElse(0);
+
+        long t1 = System.currentTimeMillis();
+        assertThat(cli("b", "cluster", "handoff", "--node", "a", "--undo")).doesNotContain("ERROR");
+        Probe viaA = await().atMost(Duration.ofSeconds(15)).until(() -> servedBy(VIP_A, "a", t1), p -> p != null);
+        long settle2 = viaA.endMs() + PROBE_TIMEOUT_MS;
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > settle2 + 100);
+        List<Probe> failedBack = failed(VIP_A, t1, settle2);
+        long slowBack = probes.stream().filter(p -> p.startMs() >= t1 && p.startMs() <= viaA.startMs())
+                .mapToLong(Probe::ms).max().orElse(0);
+        System.out.println("LAB handoff of node a: served through b after " + (viaB.endMs() - t0) + " ms, failed "
+                + failedOut.size() + ", slowest probe " + slowOut + " ms; undo: served through a after "
+                + (viaA.endMs() - t1) + " ms, failed " + failedBack.size() + ", slowest probe " + slowBack + " ms");
+        assertThat(connectFailures(failedOut)).isEmpty();
+        assertThat(connectFailures(failedBack)).isEmpty();
+        assertThat(failedOut.size() + failedBack.size()).as("requests in flight at the releases").isLessThanOrEqualTo(4);
+        assertThat(failed(VIP_B, t0, settle2)).isEmpty();
+        assertThat(addresses.overlaps()).isEmpty();
+    }
+}
