@@ -99,6 +99,11 @@ public final class LabProcess implements AutoCloseable {
         return lines.stream().anyMatch(l -> l.contains(text));
     }
 
+    /** Closes the process's standard input (end of input tells lab mains to finish). */
+    public void closeInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
     /** SIGKILL, then waits (bounded) until the process is gone. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

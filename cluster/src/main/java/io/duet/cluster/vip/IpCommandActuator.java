@@ -34,6 +34,8 @@ public final class IpCommandActuator implements VipActuator {
     private volatile boolean ndsendMissingReported;
     private Process guardian; // guarded by this
     private java.io.Writer guardianInput; // guarded by this
+    private String lastVips; // guarded by this
+    private boolean guardianFailureReported; // guarded by this
 
     /**
      * @param iface  the interface the VIPs live on (the one facing the clients)
@@ -89,31 +91,65 @@ public final class IpCommandActuator implements VipActuator {
         }
     }
 
+    /** How long the guardian waits for a sign of life before it removes the VIPs itself (see {@link #guard}). */
+    static final String GUARDIAN_SILENCE_S = "0.5";
+
     /**
-     * A guardian: a small shell child whose standard input is a pipe from this JVM. It remembers the last line it was
-     * sent (the configured VIPs); when the pipe closes, which the kernel does the instant this JVM ends, however it
-     * ends, it deletes those addresses from the interface. So a killed node stops answering ARP for its VIPs within
-     * milliseconds, long before its peer claims them (lease + margin).
+     * A guardian: a small bash child whose standard input is a pipe from this JVM. It remembers the VIPs it was last
+     * told about ({@code vips ...} lines) and removes them from the interface when
+     * <ul>
+     *   <li>the pipe closes, which the kernel does the instant this JVM ends, however it ends (kill -9, OOM killer);
+     *   <li>or no line arrived for {@value #GUARDIAN_SILENCE_S} s: the agent sends {@link #alive} every tick while
+     *       its lease runs, so a JVM that is stopped (SIGSTOP), frozen or starved loses its VIPs before its peer's
+     *       lease + margin runs out, although it cannot act itself.</li>
+     * </ul>
+     * Without it, the kernel of a dead or frozen node keeps answering ARP for VIPs its peer has taken over.
      */
     @Override
     public synchronized void guard(Set<String> addresses) {
+        send("vips " + String.join(" ", new java.util.TreeSet<>(addresses)));
+    }
+
+    /** The agent's sign of life (its lease runs): keeps the guardian from removing the VIPs. */
+    @Override
+    public synchronized void alive() {
+        if (guardian != null) {
+            send("ok");
+        }
+    }
+
+    private void send(String line) {
         try {
             if (guardian == null || !guardian.isAlive()) {
-                String script = "last=; while IFS= read -r line; do last=$line; done; for a in $last; do "
-                        + "case $a in *:*) ip -6 addr del \"$a/128\" dev \"$1\" >/dev/null 2>&1 ;; "
-                        + "*) ip -4 addr del \"$a/32\" dev \"$1\" >/dev/null 2>&1 ;; esac; done";
+                String script = "dev=$1; last=; drop() { for a in $last; do case $a in "
+                        + "*:*) ip -6 addr del \"$a/128\" dev \"$dev\" >/dev/null 2>&1 ;; "
+                        + "*) ip -4 addr del \"$a/32\" dev \"$dev\" >/dev/null 2>&1 ;; esac; done; }; "
+                        + "while :; do if IFS= read -r -t " + GUARDIAN_SILENCE_S + " line; then "
+                        + "case $line in vips*) last=${line#vips} ;; esac; "
+                        + "else rc=$?; drop; if [ $rc -le 128 ]; then exit 0; fi; fi; done";
                 List<String> cmd = new ArrayList<>(prefix);
-                cmd.addAll(List.of("sh", "-c", script, "duet-vip-guard", iface));
+                cmd.addAll(List.of("bash", "-c", script, "duet-vip-guard", iface));
                 guardian = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 guardianInput = new java.io.OutputStreamWriter(guardian.getOutputStream(),
                         java.nio.charset.StandardCharsets.US_ASCII);
+                if (!line.startsWith("vips") && lastVips != null) {
+                    guardianInput.write(lastVips + "\n");
+                }
             }
-            guardianInput.write(String.join(" ", new java.util.TreeSet<>(addresses)) + "\n");
+            if (line.startsWith("vips")) {
+                lastVips = line;
+            }
+            guardianInput.write(line + "\n");
             guardianInput.flush();
         } catch (IOException e) {
-            LOG.warn("DUET-CLUSTER-0049 cannot start the VIP guardian ({}): if this process is killed, its VIPs stay "
-                    + "on {} until the next start or `duet cluster release-vips`", e.toString(), iface);
+            if (!guardianFailureReported) {
+                guardianFailureReported = true;
+                LOG.warn("DUET-CLUSTER-0049 cannot run the VIP guardian ({}; needs bash): if this process is killed or "
+                        + "frozen, its VIPs stay on {} until the next start or `duet cluster release-vips`",
+                        e.toString(), iface);
+            }
+            guardian = null;
         }
     }
 

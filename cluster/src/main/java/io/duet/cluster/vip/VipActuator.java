@@ -25,6 +25,10 @@ public interface VipActuator {
     default void guard(Set<String> addresses) {
     }
 
+    /** The agent's lease runs (called every tick while it does); see {@link IpCommandActuator#guard}. */
+    default void alive() {
+    }
+
     /** The VIPs among {@code candidates} that are on the interface now. */
     Set<String> present(Set<String> candidates) throws VipException;
 

@@ -187,6 +187,9 @@ public final class VipAgent implements AutoCloseable {
                 }
                 reconcile(nowFenced ? "lease expired" : "lease renewed");
             }
+            if (!nowFenced) {
+                actuator.alive();
+            }
             long now = nanoTime.getAsLong();
             if (now - lastDriftCheck >= TimeUnit.MILLISECONDS.toNanos(DRIFT_CHECK_MS)) {
                 lastDriftCheck = now;
