@@ -426,6 +426,8 @@ class PairFailoverLabTest {
                         witness = LabProcess.start("w", lab.in("w"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
                                 "io.duet.appliance.Main", List.of("witness"), env("w"),
                                 logs.resolve("w-" + t0 + ".log"), null);
+                        LabProcess w = witness;
+                        await().atMost(Duration.ofSeconds(60)).until(() -> w.printed("change Leader from null to"));
                     }
                     case 2 -> { // SIGSTOP of the holder past its lease, then SIGCONT
                         counts.merge("SIGSTOP proxy", 1, Integer::sum);
