@@ -50,7 +50,11 @@ public final class ClusterNode implements AutoCloseable {
     private final RaftServer server;
     private final RaftClient client;
 
-    private ClusterNode(ClusterSettings settings, DocumentStateMachine machine, RaftServer server, RaftClient client) {
+    private final RaftClient beats;
+
+    private ClusterNode(ClusterSettings settings, DocumentStateMachine machine, RaftServer server, RaftClient client,
+                        RaftClient beats) {
+        this.beats = beats;
         this.settings = settings;
         this.machine = machine;
         this.server = server;
@@ -144,15 +148,32 @@ public final class ClusterNode implements AutoCloseable {
                     + " (port in use?): " + e.getMessage(), e);
         }
         RaftProperties cp = new RaftProperties();
+        // A request to a leader that just vanished (cable cut, kill -9) waits this long before the client tries
+        // another member. Ratis's default (3 s) left heartbeats uncommitted for 3 s after a leader loss, past the
+        // 1 s lease, so both proxies fenced (seen in the randomized fault run). Retries keep their call id: the
+        // leader's retry cache makes them idempotent.
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(cp,
+                TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftClient client = RaftClient.newBuilder()
                 .setProperties(cp)
                 .setRaftGroup(group)
                 .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), cp))
                 .build();
+        // Heartbeats get their own client: its requests are ordered among themselves only (a configuration write
+        // stuck on a vanished leader does not hold them up), and it gives up on a silent leader after 250 ms, one
+        // heartbeat interval, so a surviving proxy finds the new leader well within its 1 s lease.
+        RaftProperties hp = new RaftProperties();
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(hp,
+                TimeDuration.valueOf(250, TimeUnit.MILLISECONDS));
+        RaftClient beats = RaftClient.newBuilder()
+                .setProperties(hp)
+                .setRaftGroup(group)
+                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), hp))
+                .build();
         LOG.info("DUET-CLUSTER-0003 member {} started on {} (group of {}: {}); serving revision {} until the "
                 + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),
                 machine.current().revision());
-        return new ClusterNode(s, machine, server, client);
+        return new ClusterNode(s, machine, server, client, beats);
     }
 
     /**
@@ -201,16 +222,16 @@ public final class ClusterNode implements AutoCloseable {
     /** Commits a heartbeat of this member reporting the VIPs it holds (every ~250 ms while it runs). */
     public CompletableFuture<Void> heartbeat(java.util.Set<String> held) {
         var applied = machine.getLastAppliedTermIndex();
-        return send(Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex(),
+        return send(beats, Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex(),
                 machine.lifetime(), System.nanoTime()));
     }
 
     /** Planned failover: {@code node}'s VIPs move to the others ({@code drain}), or it takes VIPs again. */
     public CompletableFuture<Void> handoff(String node, boolean drain) {
-        return send(Codec.handoff(node, drain));
+        return send(client, Codec.handoff(node, drain));
     }
 
-    private CompletableFuture<Void> send(byte[] entry) {
+    private static CompletableFuture<Void> send(RaftClient client, byte[] entry) {
         return client.async().send(Message.valueOf(ByteString.copyFrom(entry))).thenApply(reply -> {
             if (!reply.isSuccess()) {
                 throw new IllegalStateException("DUET-CLUSTER-0020 " + reply.getException());
@@ -262,6 +283,7 @@ public final class ClusterNode implements AutoCloseable {
     public void close() {
         try {
             client.close();
+            beats.close();
         } catch (IOException e) {
             LOG.debug("closing the Raft client: {}", e.toString());
         }

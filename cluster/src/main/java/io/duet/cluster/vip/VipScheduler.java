@@ -22,7 +22,8 @@ import java.util.TreeMap;
  *       {@code leaseMs} it has already dropped the VIP itself (self-fencing, {@link VipAgent}); the margin is the
  *       time its drop may take before anyone else claims.</li>
  *   <li>An alive holder gives the VIP back to its preferred node when that node is alive and the failback policy
- *       allows it (immediate; after the preferred node has been alive for the delay; never).</li>
+ *       allows it (immediate: once it has been alive for two leases; after the preferred node has been alive for
+ *       the delay; never).</li>
  *   <li>A VIP without a holder (or whose holder is past its lease and margin, or drained) goes to its preferred
  *       node if alive, else to the alive node holding the fewest VIPs (ties: the smallest node id), else nobody.</li>
  *   <li><b>Never two holders</b>: a planned move (failback, handoff: the holder is still live) first takes the VIP
@@ -209,9 +210,12 @@ public final class VipScheduler {
         return hb == null ? "never sent a heartbeat" : "silent for " + (now - hb.time()) + " ms";
     }
 
-    private static boolean failbackAllowed(VipSpec v, Long preferredAliveSince, long now) {
+    private boolean failbackAllowed(VipSpec v, Long preferredAliveSince, long now) {
         return switch (v.failback().mode()) {
-            case IMMEDIATE -> true;
+            // "Immediate" once the node has been alive for two leases: a node that just restarted is often still
+            // settling (catching up, its first elections), and a VIP handed to it then had no holder for a second
+            // in the lab. A failover to a live node never waits.
+            case IMMEDIATE -> preferredAliveSince != null && now - preferredAliveSince >= 2 * leaseMs;
             case NEVER -> false;
             case DELAYED -> preferredAliveSince != null && now - preferredAliveSince >= v.failback().delayMs();
         };

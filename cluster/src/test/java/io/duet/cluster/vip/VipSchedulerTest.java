@@ -78,12 +78,18 @@ class VipSchedulerTest {
         table = new Ownership(Map.of("192.0.2.50", "b"), Map.of("b", 0L), Set.of());
         beat("a", 100); // a restarted: holds nothing
         step(vips, 100);
+        assertThat(table.owner("192.0.2.50")).as("a has not been alive for two leases yet").isEqualTo("b");
+        for (long t = 350; t <= 2100; t += 250) {
+            beat("a", t);
+            beat("b", t, "192.0.2.50");
+            step(vips, t);
+        }
         assertThat(table.owner("192.0.2.50")).as("b lets go first").isNull();
-        beat("b", 200, "192.0.2.50"); // b still holds it
-        step(vips, 200);
+        beat("b", 2200, "192.0.2.50"); // b still holds it
+        step(vips, 2200);
         assertThat(table.owner("192.0.2.50")).isNull();
-        beat("b", 250); // b released it
-        step(vips, 250);
+        beat("b", 2250); // b released it
+        step(vips, 2250);
         assertThat(table.owner("192.0.2.50")).isEqualTo("a");
     }
 
