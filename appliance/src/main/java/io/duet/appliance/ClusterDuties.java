@@ -130,6 +130,72 @@ final class ClusterDuties implements AutoCloseable {
         if (agent != null) {
             agent.vips(addresses(c));
         }
+        vipMetrics(addresses(c));
+    }
+
+    private volatile com.codahale.metrics.MetricRegistry registry;
+    private final java.util.Set<String> vipMetricNames = new java.util.HashSet<>(); // guarded by itself
+
+    /**
+     * Registers the cluster's gauges (Prometheus text and JMX): this member's role, term, commit and applied index
+     * and revision, the voters, each node's heartbeat age (leader clock against this node's; -1 before the first),
+     * the VIPs this node holds, whether it is fenced, and for each configured VIP which node holds it. Every gauge
+     * reads state already in memory: a scrape costs no Raft round trip.
+     */
+    void registerMetrics(com.codahale.metrics.MetricRegistry r, DuetConfig current) {
+        registry = r;
+        r.register("duet_cluster_leader", (com.codahale.metrics.Gauge<Integer>) () ->
+                "LEADER".equals(status().role()) ? 1 : 0);
+        r.register("duet_cluster_term", (com.codahale.metrics.Gauge<Long>) () -> status().term());
+        r.register("duet_cluster_commit_index", (com.codahale.metrics.Gauge<Long>) () -> status().commitIndex());
+        r.register("duet_cluster_applied_index", (com.codahale.metrics.Gauge<Long>) () -> status().appliedIndex());
+        r.register("duet_cluster_revision", (com.codahale.metrics.Gauge<Long>) () -> node.current().revision());
+        r.register("duet_cluster_voters", (com.codahale.metrics.Gauge<Integer>) () -> status().members().size());
+        for (String m : status().members()) {
+            r.register(io.duet.proxy.metrics.MetricName.encode("duet_cluster_heartbeat_age_seconds", "node", m),
+                    (com.codahale.metrics.Gauge<Double>) () -> {
+                        io.duet.cluster.vip.Heartbeat hb = node.heartbeats().get(m);
+                        return hb == null ? -1.0 : Math.max(0, System.currentTimeMillis() - hb.time()) / 1000.0;
+                    });
+        }
+        r.register("duet_cluster_vips_held", (com.codahale.metrics.Gauge<Integer>) () ->
+                agent == null ? 0 : agent.held().size());
+        r.register("duet_cluster_fenced", (com.codahale.metrics.Gauge<Integer>) () ->
+                agent != null && agent.fenced() ? 1 : 0);
+        vipMetrics(addresses(current));
+    }
+
+    private io.duet.cluster.raft.ClusterStatus status() {
+        return node.status();
+    }
+
+    /** One gauge per configured VIP and voter: 1 when that node holds the VIP in the replicated table. */
+    private void vipMetrics(Set<String> vips) {
+        com.codahale.metrics.MetricRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        synchronized (vipMetricNames) {
+            java.util.Set<String> wanted = new java.util.HashSet<>();
+            for (String vip : vips) {
+                for (String m : status().members()) {
+                    String name = io.duet.proxy.metrics.MetricName.encode("duet_cluster_vip_owned", "vip", vip,
+                            "node", m);
+                    wanted.add(name);
+                    if (vipMetricNames.add(name)) {
+                        r.register(name, (com.codahale.metrics.Gauge<Integer>) () ->
+                                m.equals(node.ownership().owner(vip)) ? 1 : 0);
+                    }
+                }
+            }
+            for (java.util.Iterator<String> it = vipMetricNames.iterator(); it.hasNext(); ) {
+                String name = it.next();
+                if (!wanted.contains(name)) {
+                    r.remove(name);
+                    it.remove();
+                }
+            }
+        }
     }
 
     @Override

@@ -153,6 +153,7 @@ final class Node implements AutoCloseable {
         Node node = new Node(b, file, demo, store, dataPlane, management, vault);
         if (member != null) {
             node.duties = ClusterDuties.start(member, b, store.current());
+            node.duties.registerMetrics(registry, store.current());
         }
         store.subscribe(node::onCommit);
         node.catchUp();

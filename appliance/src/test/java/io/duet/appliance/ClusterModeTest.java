@@ -148,6 +148,22 @@ class ClusterModeTest {
         assertThat(Main.commandLine(env, dir.resolve("absent.properties")).execute("cluster", "handoff", "--undo"))
                 .isZero();
 
+        // Cluster metrics on the management endpoint: one leader among the two proxies (or the witness), the same
+        // revision on both, heartbeat ages of both proxies, nothing held without an interface.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String ma = RawHttp.get(a.managementAddress(), "localhost", "/metrics").body();
+            String mb = RawHttp.get(b.managementAddress(), "localhost", "/metrics").body();
+            long revision = a.store().current().revision();
+            for (String m : List.of(ma, mb)) {
+                assertThat(m).contains("duet_cluster_revision " + revision, "duet_cluster_voters 3",
+                        "duet_cluster_vips_held 0", "duet_cluster_fenced 0")
+                        .containsPattern("duet_cluster_term \\d+").containsPattern("duet_cluster_applied_index \\d+")
+                        .containsPattern("duet_cluster_heartbeat_age_seconds\\{node=\"a\"\\} 0\\.\\d+")
+                        .containsPattern("duet_cluster_heartbeat_age_seconds\\{node=\"b\"\\} 0\\.\\d+");
+            }
+            assertThat(ma.contains("duet_cluster_leader 1") && mb.contains("duet_cluster_leader 1")).isFalse();
+        });
+
         DuetConfig stale = a.store().current();
         a.store().propose(withBody(stale, "winner\n"), stale.revision());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.store().propose(withBody(stale, "loser\n"),

@@ -240,6 +240,11 @@ public final class ClusterNode implements AutoCloseable {
         });
     }
 
+    /** The last committed heartbeat of every node, as this member applied them (times are the leader's clock). */
+    public Map<String, io.duet.cluster.vip.Heartbeat> heartbeats() {
+        return machine.heartbeats();
+    }
+
     /** The VIP table as this member applied it last. */
     public io.duet.cluster.vip.Ownership ownership() {
         return machine.ownership();
