@@ -64,22 +64,46 @@ public final class IpCommandActuator implements VipActuator {
     @Override
     public void announce(String address) throws VipException {
         if (isV6(address)) {
-            try {
-                run(List.of("ndsend", address, iface), false);
-            } catch (VipException e) {
-                if (!ndsendMissingReported) {
-                    ndsendMissingReported = true;
-                    LOG.warn("DUET-CLUSTER-0041 cannot send an unsolicited neighbour advertisement for {} ({}); "
-                            + "install ndisc6 for IPv6 VIPs to move without waiting for neighbour caches",
-                            address, e.getMessage());
-                }
-            }
+            announceV6(address);
             return;
         }
         // One gratuitous request (sent at once; arping then waits a second for replies nobody sends). The agent
         // repeats it, checking before each that it still holds the VIP: a burst left running after a release would
         // point the neighbours back at this node while the peer holds the VIP. Exit 1 (no reply) is normal.
         run(List.of("arping", "-U", "-c", "1", "-w", "1", "-I", iface, address), true);
+    }
+
+    /**
+     * An unsolicited neighbour advertisement for an IPv6 VIP. Debian's and Fedora's ndisc6 packages have no
+     * {@code ndsend}, so the portable way is the kernel's own: with {@code net.ipv6.conf.IFACE.ndisc_notify=1}, setting
+     * the interface's (unchanged) hardware address makes the kernel advertise every address of the interface, the VIP
+     * included. {@code ndsend} is used when installed. Without either, neighbours learn the move only when their
+     * cache entry expires (warned once, DUET-CLUSTER-0041).
+     */
+    private void announceV6(String address) throws VipException {
+        try {
+            run(List.of("ndsend", address, iface), false);
+            return;
+        } catch (VipException e) {
+            // not installed (usual): the kernel below
+        }
+        String notify = run(List.of("cat", "/proc/sys/net/ipv6/conf/" + iface + "/ndisc_notify"), false).trim();
+        if (!"1".equals(notify)) {
+            if (!ndsendMissingReported) {
+                ndsendMissingReported = true;
+                LOG.warn("DUET-CLUSTER-0041 cannot announce IPv6 VIP {}: set net.ipv6.conf.{}.ndisc_notify=1 (the "
+                        + "package does this in /etc/sysctl.d) or install ndsend; until then neighbours learn the "
+                        + "move only when their cache entry expires", address, iface);
+            }
+            return;
+        }
+        String link = run(List.of("ip", "-o", "link", "show", "dev", iface), false);
+        int i = link.indexOf("link/ether ");
+        if (i < 0) {
+            throw new VipException("DUET-CLUSTER-0040 no hardware address on " + iface + " to announce " + address);
+        }
+        String mac = link.substring(i + "link/ether ".length()).trim().split("\\s+")[0];
+        run(List.of("ip", "link", "set", "dev", iface, "address", mac), false);
     }
 
     @Override

@@ -124,4 +124,40 @@ class VipAgentNamespaceTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty());
         assertThat(agent.held()).isEmpty();
     }
+
+    // An IPv6 VIP: claimed without duplicate address detection, announced by an unsolicited neighbour advertisement
+    // (the client's stale entry for the VIP is overwritten with the node's MAC), repaired when removed by hand,
+    // released when the table moves it away.
+    @Test
+    void ipv6Vip() throws Exception {
+        String vip6 = "2001:db8::50";
+        NetNamespaces.sh("ip", "-n", node, "addr", "add", "2001:db8::11/64", "dev", "eth0", "nodad");
+        NetNamespaces.sh("ip", "-n", client, "addr", "add", "2001:db8::100/64", "dev", "eth0", "nodad");
+        NetNamespaces.sh("ip", "netns", "exec", node, "sysctl", "-qw", "net.ipv6.conf.eth0.ndisc_notify=1");
+        // The client believes the VIP is elsewhere: only an advertisement from the node can correct that.
+        NetNamespaces.sh("ip", "-n", client, "neigh", "replace", vip6, "lladdr", "02:00:00:00:00:99", "dev", "eth0",
+                "nud", "stale");
+        agent = new VipAgent("a", new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node)), 1000,
+                System::nanoTime);
+        agent.start(Set.of(vip6));
+        agent.ownership(new Ownership(Map.of(vip6, "a"), Map.of(), Set.of()), 3);
+        heart = Executors.newSingleThreadScheduledExecutor();
+        heart.scheduleAtFixedRate(agent::ownHeartbeatCommitted, 0, 200, TimeUnit.MILLISECONDS);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> NetNamespaces.sh("ip", "-n", node, "-o", "-6", "addr",
+                "show", "dev", "eth0").contains(" " + vip6 + "/128 "));
+        String mac = nodeMac();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                NetNamespaces.sh("ip", "-n", client, "neigh", "show", vip6)).contains(mac));
+        assertThat(agent.held()).containsExactly(vip6);
+
+        NetNamespaces.sh("ip", "-n", node, "addr", "del", vip6 + "/128", "dev", "eth0");
+        await().atMost(Duration.ofSeconds(5)).until(() -> NetNamespaces.sh("ip", "-n", node, "-o", "-6", "addr",
+                "show", "dev", "eth0").contains(" " + vip6 + "/128 "));
+
+        agent.ownership(new Ownership(Map.of(vip6, "b"), Map.of(), Set.of()), 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !NetNamespaces.sh("ip", "-n", node, "-o", "-6", "addr",
+                "show", "dev", "eth0").contains(vip6 + "/128"));
+        assertThat(agent.held()).isEmpty();
+    }
 }
