@@ -80,6 +80,23 @@ public final class ClusterNode implements AutoCloseable {
         exitDisarmed = true;
     }
 
+    /**
+     * gRPC parameters: with TLS material, mutual TLS on the member-to-member, client and admin channels, trusting
+     * only the cluster CA; without, plain (the Raft port must then be reachable on a private network only).
+     */
+    static Parameters tlsParameters(ClusterSettings.Tls tls) {
+        Parameters p = new Parameters();
+        if (tls != null) {
+            org.apache.ratis.grpc.GrpcTlsConfig c = new org.apache.ratis.grpc.GrpcTlsConfig(tls.key(),
+                    tls.certificate(), List.of(tls.ca()), true);
+            GrpcConfigKeys.TLS.setConf(p, c);
+            GrpcConfigKeys.Server.setTlsConf(p, c);
+            GrpcConfigKeys.Client.setTlsConf(p, c);
+            GrpcConfigKeys.Admin.setTlsConf(p, c);
+        }
+        return p;
+    }
+
     /** Starts this member (binding its Raft endpoint) and its client. Blocks briefly; never waits for a leader. */
     public static ClusterNode start(ClusterSettings s) throws IOException {
         return start(s, null);
@@ -127,9 +144,9 @@ public final class ClusterNode implements AutoCloseable {
         if (subscriber != null) {
             machine.subscribe(subscriber);
         }
-        // TODO(cluster TLS): mutual TLS between members goes here (GrpcConfigKeys.TLS / GrpcTlsConfig with the
-        // cluster CA); until then the Raft port must only be reachable on the cluster network.
+        Parameters params = tlsParameters(s.tls());
         RaftServer server = RaftServer.newBuilder()
+                .setParameters(params)
                 .setServerId(RaftPeerId.valueOf(s.nodeId()))
                 .setGroup(group)
                 .setProperties(p)
@@ -157,7 +174,7 @@ public final class ClusterNode implements AutoCloseable {
         RaftClient client = RaftClient.newBuilder()
                 .setProperties(cp)
                 .setRaftGroup(group)
-                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), cp))
+                .setClientRpc(new GrpcFactory(tlsParameters(s.tls())).newRaftClientRpc(ClientId.randomId(), cp))
                 .build();
         // Heartbeats get their own client: its requests are ordered among themselves only (a configuration write
         // stuck on a vanished leader does not hold them up), and it gives up on a silent leader after 250 ms, one
@@ -168,7 +185,7 @@ public final class ClusterNode implements AutoCloseable {
         RaftClient beats = RaftClient.newBuilder()
                 .setProperties(hp)
                 .setRaftGroup(group)
-                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), hp))
+                .setClientRpc(new GrpcFactory(tlsParameters(s.tls())).newRaftClientRpc(ClientId.randomId(), hp))
                 .build();
         LOG.info("DUET-CLUSTER-0003 member {} started on {} (group of {}: {}); serving revision {} until the "
                 + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),

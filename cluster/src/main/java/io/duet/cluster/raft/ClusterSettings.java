@@ -21,11 +21,34 @@ import java.util.TreeMap;
  * @param leaseMs           a node whose heartbeat is older is not alive and fences itself (default 1000)
  * @param marginMs          the others claim its VIPs only after lease + margin (default 500)
  * @param vipsOf            the VIPs a document configures; a pure function (default: none)
+ * @param tls               mutual TLS between members (null: plain gRPC, only for a private cluster network)
  */
 public record ClusterSettings(String nodeId, Map<String, String> members, Path dataDir, Duration electionMin,
                               Duration electionMax, int historySize, long snapshotThreshold, long leaseMs,
                               long marginMs,
-                              java.util.function.Function<byte[], java.util.List<io.duet.cluster.vip.VipSpec>> vipsOf) {
+                              java.util.function.Function<byte[], java.util.List<io.duet.cluster.vip.VipSpec>> vipsOf,
+                              Tls tls) {
+    /**
+     * A member's TLS material: its key and certificate, and the cluster CA, the only one it trusts. Peers must
+     * present a certificate the CA issued (mutual TLS); server names are checked against the member addresses.
+     */
+    public record Tls(java.security.PrivateKey key, java.security.cert.X509Certificate certificate,
+                      java.security.cert.X509Certificate ca) {
+    }
+
+    public ClusterSettings(String nodeId, Map<String, String> members, Path dataDir, Duration electionMin,
+                           Duration electionMax, int historySize, long snapshotThreshold, long leaseMs, long marginMs,
+                           java.util.function.Function<byte[], java.util.List<io.duet.cluster.vip.VipSpec>> vipsOf) {
+        this(nodeId, members, dataDir, electionMin, electionMax, historySize, snapshotThreshold, leaseMs, marginMs,
+                vipsOf, null);
+    }
+
+    /** The same settings with mutual TLS. */
+    public ClusterSettings withTls(Tls t) {
+        return new ClusterSettings(nodeId, members, dataDir, electionMin, electionMax, historySize, snapshotThreshold,
+                leaseMs, marginMs, vipsOf, t);
+    }
+
     public ClusterSettings {
         members = Map.copyOf(new TreeMap<>(members));
         electionMin = electionMin == null ? Duration.ofMillis(300) : electionMin;
