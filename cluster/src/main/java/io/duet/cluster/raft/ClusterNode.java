@@ -97,6 +97,18 @@ public final class ClusterNode implements AutoCloseable {
         return p;
     }
 
+    /** A client of the group whose requests to a silent member time out after {@code timeoutMs}. */
+    private static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls) {
+        RaftProperties p = new RaftProperties();
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p,
+                TimeDuration.valueOf(timeoutMs, TimeUnit.MILLISECONDS));
+        return RaftClient.newBuilder()
+                .setProperties(p)
+                .setRaftGroup(group)
+                .setClientRpc(new GrpcFactory(tlsParameters(tls)).newRaftClientRpc(ClientId.randomId(), p))
+                .build();
+    }
+
     /** Starts this member (binding its Raft endpoint) and its client. Blocks briefly; never waits for a leader. */
     public static ClusterNode start(ClusterSettings s) throws IOException {
         return start(s, null);
@@ -164,29 +176,15 @@ public final class ClusterNode implements AutoCloseable {
             throw new IOException("DUET-CLUSTER-0005 the Raft member " + s.nodeId() + " could not start on " + self
                     + " (port in use?): " + e.getMessage(), e);
         }
-        RaftProperties cp = new RaftProperties();
         // A request to a leader that just vanished (cable cut, kill -9) waits this long before the client tries
         // another member. Ratis's default (3 s) left heartbeats uncommitted for 3 s after a leader loss, past the
         // 1 s lease, so both proxies fenced (seen in the randomized fault run). Retries keep their call id: the
         // leader's retry cache makes them idempotent.
-        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(cp,
-                TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
-        RaftClient client = RaftClient.newBuilder()
-                .setProperties(cp)
-                .setRaftGroup(group)
-                .setClientRpc(new GrpcFactory(tlsParameters(s.tls())).newRaftClientRpc(ClientId.randomId(), cp))
-                .build();
+        RaftClient client = newClient(group, 500, s.tls());
         // Heartbeats get their own client: its requests are ordered among themselves only (a configuration write
         // stuck on a vanished leader does not hold them up), and it gives up on a silent leader after 250 ms, one
         // heartbeat interval, so a surviving proxy finds the new leader well within its 1 s lease.
-        RaftProperties hp = new RaftProperties();
-        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(hp,
-                TimeDuration.valueOf(250, TimeUnit.MILLISECONDS));
-        RaftClient beats = RaftClient.newBuilder()
-                .setProperties(hp)
-                .setRaftGroup(group)
-                .setClientRpc(new GrpcFactory(tlsParameters(s.tls())).newRaftClientRpc(ClientId.randomId(), hp))
-                .build();
+        RaftClient beats = newClient(group, 250, s.tls());
         LOG.info("DUET-CLUSTER-0003 member {} started on {} (group of {}: {}); serving revision {} until the "
                 + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),
                 machine.current().revision());
