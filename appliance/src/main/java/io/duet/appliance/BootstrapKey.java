@@ -19,6 +19,7 @@ enum BootstrapKey {
     IO_THREADS("io.threads", "0"),
     CLUSTER_MEMBERS("cluster.members", ""),
     CLUSTER_INTERFACE("cluster.interface", ""),
+    CLUSTER_JOIN_PORT("cluster.join.port", "9701"),
     LOG_LEVEL("log.level", "INFO");
 
     private final String key;

@@ -171,11 +171,12 @@ final class BootstrapReader {
             }
         }
         String iface = text(BootstrapKey.CLUSTER_INTERFACE);
+        int joinPort = integer(BootstrapKey.CLUSTER_JOIN_PORT, 1, 65535);
         if (!problems.isEmpty()) {
             throw new StartupException(INVALID_VALUE, ExitCodes.USAGE, problems);
         }
         return new NodeBootstrap(nodeId, dataDir, configFile, proxyAddress, proxyPort, proxyTlsPort, managementAddress,
-                managementPort, ioThreads, logLevel, source, members, iface);
+                managementPort, ioThreads, logLevel, source, members, iface, joinPort);
     }
 
     /** The trimmed value, or {@code null} when unset or blank. */

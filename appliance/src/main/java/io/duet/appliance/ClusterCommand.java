@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -18,10 +19,11 @@ import java.util.concurrent.Callable;
 @Command(name = "cluster",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        header = "Inspect the cluster (the Raft group of this node's cluster.members).",
+        header = "Set up and inspect the cluster (the Raft group of this node's cluster.members).",
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
-        subcommands = {ClusterCommand.Status.class, ClusterCommand.Handoff.class, ClusterCommand.ReleaseVips.class,
+        subcommands = {ClusterCommand.Init.class, ClusterCommand.Token.class, ClusterCommand.Join.class,
+                ClusterCommand.Status.class, ClusterCommand.Handoff.class, ClusterCommand.ReleaseVips.class,
                 CommandLine.HelpCommand.class})
 final class ClusterCommand implements Callable<Integer> {
     @ParentCommand
@@ -32,7 +34,171 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: status or handoff");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: init, join, token, status, "
+                + "handoff or release-vips");
+    }
+
+    /** Parses 90s, 30m, 1h, 2d (or ISO-8601 such as PT1H). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            String t = v.trim().toLowerCase(java.util.Locale.ROOT);
+            try {
+                if (t.startsWith("p")) {
+                    return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+                }
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                Duration d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> null;
+                };
+                if (d != null && !d.isNegative() && !d.isZero()) {
+                    return d;
+                }
+            } catch (RuntimeException e) {
+                // reported below
+            }
+            throw new CommandLine.TypeConversionException("'" + v + "' is not a duration such as 90s, 30m, 1h or 2d");
+        }
+    }
+
+    /** {@code duet cluster init}: the first node creates the cluster CA and join tokens for the others. */
+    @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Create the cluster: its private CA, this node's certificate, and a join token per other member.",
+            description = {"%nRun once, on the first proxy node, before its first `duet run` in cluster mode. Creates "
+                    + "a private certificate authority (ECDSA P-256) whose certificates the members use for mutual "
+                    + "TLS; they trust nothing else. Writes <data.dir>/cluster/tls (keys sealed under the data key, "
+                    + "mode 0600) and prints one single-use join token per other member of cluster.members. Start "
+                    + "this node, then run each printed `duet cluster join` command on its machine (add --witness on "
+                    + "the witness). `duet cluster token` makes new tokens later."})
+    static final class Init implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
+        Path config;
+        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
+                description = "How long the tokens stay valid (90s, 30m, 1h, 2d). Default: ${DEFAULT-VALUE}.")
+        Duration ttl;
+        @ParentCommand
+        ClusterCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
+                    parent.parent.environment());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("creating the cluster CA and the member certificate of " + b.nodeId() + " ...");
+            out.flush();
+            ClusterSetup.Initialised r = ClusterSetup.init(b, ttl, java.time.Clock.systemUTC());
+            out.println("DUET-CLUSTER-0052 cluster created: CA " + r.pin());
+            out.println("  node " + b.nodeId() + ": member certificate for " + b.clusterHost() + ", valid until "
+                    + r.certificate().getNotAfter().toInstant());
+            out.println("  written to " + ClusterIdentity.dir(b) + " (keys sealed under the data key in "
+                    + b.dataDir().resolve("keys") + ")");
+            out.println();
+            out.println("Next:");
+            out.println("  1. start this node: systemctl start duet   (or: duet run)");
+            if (!r.tokens().isEmpty()) {
+                out.println("  2. run each line on its machine; add --witness on the witness. Each token works once, "
+                        + "until " + java.time.Instant.now().plus(r.ttl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + ":");
+                ClusterSetup.tokenLines(r.tokens()).forEach(out::println);
+                out.println("  3. start them (systemctl start duet, or duet-witness), then: duet cluster status");
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code duet cluster token}: a new join token (a replaced machine, an expired token). */
+    @Command(name = "token", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Make a single-use join token for a member (on a proxy node; it may be running).",
+            description = {"%nFor a member that has not joined yet, whose token expired, or whose machine was "
+                    + "replaced. The token is valid at this node's join endpoint (cluster.join.port) and names the "
+                    + "cluster CA by its SHA-256 pin, so the joining node cannot be fooled by another endpoint."})
+    static final class Token implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
+        Path config;
+        @Option(names = "--node", paramLabel = "ID", required = true,
+                description = "The member that will join with it (one of cluster.members).")
+        String node;
+        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
+                description = "How long the token stays valid (90s, 30m, 1h, 2d). Default: ${DEFAULT-VALUE}.")
+        Duration ttl;
+        @ParentCommand
+        ClusterCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
+                    parent.parent.environment());
+            JoinToken t = ClusterSetup.token(b, node, ttl, java.time.Clock.systemUTC());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("join token " + t.id() + " for " + node + ", single use, valid until "
+                    + java.time.Instant.now().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + "; on " + node + " run (add --witness on the witness):");
+            out.println(ClusterSetup.tokenLines(Map.of(node, t)).get(0));
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code duet cluster join}: a new member fetches its certificate with a token. */
+    @Command(name = "join", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Join the cluster with a token from `duet cluster init` or `duet cluster token`.",
+            description = {"%nRun on the joining machine before its first start in cluster mode; its "
+                    + "cluster.members must list the same voters as the cluster's. Generates this member's key "
+                    + "(it never leaves the machine), trusts the join endpoint only if it shows the CA the token "
+                    + "pins, and stores the member certificate in <data.dir>/cluster/tls. A proxy also receives the "
+                    + "cluster's data key (so it opens the private keys sealed in the replicated configuration) and "
+                    + "the CA key; a witness (--witness) receives neither."})
+    static final class Join implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
+        Path config;
+        @Option(names = "--token", paramLabel = "TOKEN", required = true,
+                description = "The duet-join-v1.… token printed for this node.")
+        String token;
+        @Option(names = "--witness", description = "This node is the witness: it gets no data key and no CA key.")
+        boolean witness;
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+                description = "How long to wait for the join endpoint. Default: ${DEFAULT-VALUE}.")
+        Duration timeout;
+        @ParentCommand
+        ClusterCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
+                    parent.parent.environment());
+            JoinToken t;
+            try {
+                t = JoinToken.parse(token);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(JoinToken.MALFORMED, ExitCodes.USAGE,
+                        e.getMessage().substring(JoinToken.MALFORMED.length() + 1));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("joining through " + t.endpoint() + " (CA " + t.pin() + ") as " + b.nodeId()
+                    + (witness ? ", witness" : ", proxy") + " ...");
+            out.flush();
+            ClusterSetup.Joined j = ClusterSetup.join(b, t, witness, timeout, java.time.Clock.systemUTC());
+            out.println("DUET-CLUSTER-0053 node " + b.nodeId() + " joined the cluster " + j.pin() + " as "
+                    + (j.witness() ? "witness" : "proxy") + "; member certificate valid until "
+                    + j.certificate().getNotAfter().toInstant());
+            out.println(j.witness() ? "  no data key was sent: this witness can open no private key"
+                    : "  this node now uses the cluster's data key " + j.dataKeyId());
+            out.println("  start it: " + (j.witness() ? "systemctl start duet-witness   (or: duet witness)"
+                    : "systemctl start duet   (or: duet run)") + "; then: duet cluster status");
+            out.flush();
+            return ExitCodes.OK;
+        }
     }
 
     /** {@code duet cluster handoff}: planned failover before an upgrade. */
@@ -67,7 +233,8 @@ final class ClusterCommand implements Callable<Integer> {
                 throw new StartupException("DUET-CLI-0007", ExitCodes.USAGE, "'" + target + "' is not a member of "
                         + b.clusterMembers().keySet());
             }
-            try (ClusterClient c = ClusterClient.connect(b.clusterMembers())) {
+            try (ClusterClient c = ClusterClient.connect(b.clusterMembers(),
+                    ClusterIdentity.forTools(b))) {
                 c.handoff(target, !undo);
             } catch (IOException | RuntimeException e) {
                 throw new StartupException(ConfigCommand.CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
@@ -155,7 +322,8 @@ final class ClusterCommand implements Callable<Integer> {
                         + "cluster.members (or DUET_CLUSTER_MEMBERS) to see a cluster");
             }
             ClusterClient.View v;
-            try (ClusterClient c = ClusterClient.connect(b.clusterMembers())) {
+            try (ClusterClient c = ClusterClient.connect(b.clusterMembers(),
+                    ClusterIdentity.forTools(b))) {
                 v = c.status(b.clusterMembers());
             } catch (IOException | RuntimeException e) {
                 throw new StartupException(ConfigCommand.CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "

@@ -52,9 +52,9 @@ final class ClusterDuties implements AutoCloseable {
                 LEASE_MS, MARGIN_MS, ClusterDuties::vipsOf);
     }
 
-    /** Starts the member's Raft side. */
-    static ClusterNode startMember(NodeBootstrap b) throws IOException {
-        return ClusterNode.start(settings(b));
+    /** Starts the member's Raft side over mutual TLS with the member's identity. */
+    static ClusterNode startMember(NodeBootstrap b, ClusterIdentity identity) throws IOException {
+        return ClusterNode.start(settings(b).withTls(identity.tls()));
     }
 
     /** The VIPs a replicated document configures: a pure function of its bytes (every member gets the same). */

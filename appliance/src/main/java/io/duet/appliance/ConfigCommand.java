@@ -74,7 +74,8 @@ final class ConfigCommand implements Callable<Integer> {
             NodeBootstrap b = parent.bootstrap(config);
             DuetConfig doc;
             if (b.clustered()) {
-                try (ClusterClient c = ClusterClient.connect(b.clusterMembers())) {
+                try (ClusterClient c = ClusterClient.connect(b.clusterMembers(),
+                    ClusterIdentity.forTools(b))) {
                     Revision r = c.current();
                     doc = ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8),
                             ConfigCodec.Format.JSON).withRevision(r.revision());
@@ -149,7 +150,8 @@ final class ConfigCommand implements Callable<Integer> {
             NodeBootstrap b = parent.bootstrap(config);
             long committed;
             if (b.clustered()) {
-                try (ClusterClient c = ClusterClient.connect(b.clusterMembers())) {
+                try (ClusterClient c = ClusterClient.connect(b.clusterMembers(),
+                    ClusterIdentity.forTools(b))) {
                     long base = c.current().revision();
                     committed = c.propose(base, ConfigCodec.encode(doc.withRevision(base + 1), ConfigCodec.Format.JSON)
                             .getBytes(StandardCharsets.UTF_8), "cli@" + b.nodeId(), "imported " + file.getFileName());

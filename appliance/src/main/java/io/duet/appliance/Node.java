@@ -58,6 +58,8 @@ final class Node implements AutoCloseable {
     private final DataPlane dataPlane;
     private final ManagementServer management;
     private final KeyVault vault;
+    /** The join endpoint of a proxy holding the cluster CA key; null standalone. */
+    private final JoinService join;
     /** Heartbeats and the VIP agent of a cluster member; null standalone. */
     private volatile ClusterDuties duties;
     private final Object applyLock = new Object();
@@ -65,7 +67,8 @@ final class Node implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Node(NodeBootstrap bootstrap, Path configFile, DemoBackends demo, ConfigStore store, DataPlane dataPlane,
-                 ManagementServer management, KeyVault vault) {
+                 ManagementServer management, KeyVault vault, JoinService join) {
+        this.join = join;
         this.vault = vault;
         this.bootstrap = bootstrap;
         this.configFile = configFile;
@@ -111,11 +114,26 @@ final class Node implements AutoCloseable {
             log.info("no configuration document at {}: wrote the embedded default there", file);
         }
 
+        KeyVault vault = openVault(b);
         ConfigStore store;
         io.duet.cluster.raft.ClusterNode member = null;
+        JoinService join = null;
         if (b.clustered() && !demoMode) {
+            ClusterIdentity identity = ClusterIdentity.load(b, vault);
+            if (identity.witness()) {
+                throw new StartupException(ClusterIdentity.UNUSABLE, ExitCodes.USAGE, "node " + b.nodeId() + " joined "
+                        + "the cluster as a witness: it holds no data key and cannot serve traffic. Run `duet "
+                        + "witness` here, or move " + ClusterIdentity.dir(b).getParent() + " away and join as a "
+                        + "proxy with a new token");
+            }
+            if (identity.sealedCaKey() != null) {
+                join = JoinService.start(b, identity, vault, Clock.systemUTC());
+                started.add(join);
+                log.info("join endpoint listening on https://{} (tokens: duet cluster token --node ID)",
+                        JoinToken.endpoint(b.clusterHost(), join.address().getPort()));
+            }
             try {
-                member = ClusterDuties.startMember(b);
+                member = ClusterDuties.startMember(b, identity);
             } catch (IOException | RuntimeException e) {
                 throw new StartupException(CLUSTER_FAILED, ExitCodes.STARTUP, "the cluster member could not start: "
                         + rootMessage(e) + "; check cluster.members and that this node's Raft port is free", e);
@@ -134,7 +152,6 @@ final class Node implements AutoCloseable {
             started.add(store);
             log.info("config store opened: {} (revision {})", file, store.current().revision());
         }
-        KeyVault vault = openVault(b);
         CertifiedKey nodeCertificate = nodeCertificate(b, vault);
 
         MetricRegistry registry = new MetricRegistry();
@@ -150,7 +167,7 @@ final class Node implements AutoCloseable {
         started.add(management);
         log.info("management server listening on {}", management.address());
 
-        Node node = new Node(b, file, demo, store, dataPlane, management, vault);
+        Node node = new Node(b, file, demo, store, dataPlane, management, vault, join);
         if (member != null) {
             node.duties = ClusterDuties.start(member, b, store.current());
             node.duties.registerMetrics(registry, store.current());
@@ -231,6 +248,9 @@ final class Node implements AutoCloseable {
             log.info("stopping node {}", bootstrap.nodeId());
             if (duties != null) {
                 stop("cluster duties (heartbeats, VIPs)", duties);
+            }
+            if (join != null) {
+                stop("join endpoint", join);
             }
             stop("management server", management);
             stop("data plane", dataPlane);
@@ -442,7 +462,7 @@ final class Node implements AutoCloseable {
         return false;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

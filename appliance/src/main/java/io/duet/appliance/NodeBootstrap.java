@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * @param logLevel          level of Duet's own loggers: TRACE, DEBUG, INFO, WARN, ERROR or OFF
  * @param clusterMembers    node id -> Raft endpoint host:port of every voter; empty: standalone (the file store)
  * @param clusterInterface  the interface floating IPs live on; null: this node holds no VIPs (a witness)
+ * @param clusterJoinPort   port of this node's join endpoint (HTTPS, on its cluster.members host)
  * @param source            where the values came from, for the startup banner
  */
 record NodeBootstrap(
@@ -34,11 +35,19 @@ record NodeBootstrap(
         String logLevel,
         String source,
         java.util.Map<String, String> clusterMembers,
-        String clusterInterface) {
+        String clusterInterface,
+        int clusterJoinPort) {
 
     /** True when the node is a member of a Raft group (cluster.members set). */
     boolean clustered() {
         return !clusterMembers.isEmpty();
+    }
+
+    /** This node's Raft endpoint host (from cluster.members): the Raft and join endpoints bind it only. */
+    String clusterHost() {
+        String hostPort = clusterMembers.get(nodeId);
+        String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** Where the demo document is generated on every {@code run --demo}. */

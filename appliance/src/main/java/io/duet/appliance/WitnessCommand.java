@@ -43,9 +43,10 @@ final class WitnessCommand implements Callable<Integer> {
             throw new StartupException("DUET-NODE-0016", ExitCodes.USAGE, "a witness needs cluster.members (or "
                     + "DUET_CLUSTER_MEMBERS) naming this node.id and the two proxies");
         }
+        ClusterIdentity identity = ClusterIdentity.load(b, ClusterIdentity.vault(b));
         ClusterNode member;
         try {
-            member = ClusterDuties.startMember(b);
+            member = ClusterDuties.startMember(b, identity);
         } catch (IOException | RuntimeException e) {
             throw new StartupException(Node.CLUSTER_FAILED, ExitCodes.STARTUP, "the witness could not start: "
                     + e.getMessage(), e);

@@ -3,7 +3,6 @@ package io.duet.appliance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -46,9 +45,9 @@ class CliTest {
     }
 
     // Every command has --help (with the exit code table) and --version (with the build's version).
+    // The list is read from the command tree, so a new command cannot miss it.
     @ParameterizedTest
-    @ValueSource(strings = {"run", "witness", "cluster", "cluster status", "cluster handoff", "check", "example", "tls", "tls check", "config", "config export",
-            "config import"})
+    @org.junit.jupiter.params.provider.MethodSource("allCommands")
     void everyCommandHasHelpAndVersion(String command) {
         String[] words = command.split(" ");
         Result help = run(append(words, "--help"));
@@ -59,6 +58,24 @@ class CliTest {
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("Duet " + Version.current());
         assertThat(Version.current()).isNotEqualTo("unknown").doesNotContain("${");
+    }
+
+    static java.util.List<String> allCommands() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        collect(Main.commandLine(Map.of(), Path.of("/nonexistent/duet.properties")), "", out);
+        assertThat(out).contains("run", "witness", "cluster init", "cluster join", "cluster token", "cluster status",
+                "cluster handoff", "cluster release-vips", "config export", "tls check");
+        return out;
+    }
+
+    private static void collect(picocli.CommandLine c, String prefix, java.util.List<String> out) {
+        c.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                String full = prefix.isEmpty() ? name : prefix + " " + name;
+                out.add(full);
+                collect(sub, full, out);
+            }
+        });
     }
 
     private static String[] append(String[] words, String last) {

@@ -47,7 +47,9 @@ class ClusterModeTest {
         }
     }
 
-    private NodeBootstrap bootstrap(String id, String members) throws StartupException {
+    private final Map<String, String> joinPorts = new HashMap<>();
+
+    private Map<String, String> env(String id, String members) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "DUET_NODE_ID", id,
                 "DUET_DATA_DIR", dir.resolve(id).toString(),
@@ -57,8 +59,34 @@ class ClusterModeTest {
                 "DUET_MANAGEMENT_PORT", "0",
                 "DUET_IO_THREADS", "1",
                 "DUET_CLUSTER_MEMBERS", members));
-        return BootstrapReader.read(null, dir.resolve("absent.properties"), env);
+        env.put("DUET_CLUSTER_JOIN_PORT", joinPorts.computeIfAbsent(id, k -> {
+            try {
+                return String.valueOf(freePort());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        return env;
     }
+
+    private NodeBootstrap bootstrap(String id, String members) throws Exception {
+        return BootstrapReader.read(null, dir.resolve("absent.properties"), env(id, members));
+    }
+
+    /** Runs a CLI command as node {@code id}; its exit code and output. */
+    private Cli cli(String id, String members, String... args) throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine c = Main.commandLine(env(id, members), dir.resolve("absent.properties"));
+        c.setOut(new java.io.PrintWriter(out, true));
+        c.setErr(new java.io.PrintWriter(err, true));
+        int code = c.execute(args);
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    record Cli(int code, String out, String err) {
+    }
+
 
     private static DuetConfig withBody(DuetConfig c, String body) {
         Route r = new Route("welcome", RouteMatch.any(), null, null, new FixedResponse(200, body, null),
@@ -71,10 +99,19 @@ class ClusterModeTest {
     @Test
     void changeOnOneNodeIsServedByTheOther() throws Exception {
         String members = "a=127.0.0.1:" + freePort() + ",b=127.0.0.1:" + freePort() + ",w=127.0.0.1:" + freePort();
-        ClusterNode witness = ClusterDuties.startMember(bootstrap("w", members));
-        open.add(witness);
+        // Set up as an operator does: init on a, start a, join b and the witness with the printed tokens.
+        Cli init = cli("a", members, "cluster", "init");
+        assertThat(init.code()).as(init.err()).isZero();
         Node a = Node.start(bootstrap("a", members), false);
         open.add(a);
+        Cli joinB = cli("b", members, "cluster", "join", "--token", InitOutput.tokenFor(init.out(), "b"));
+        assertThat(joinB.code()).as(joinB.err()).isZero();
+        Cli joinW = cli("w", members, "cluster", "join", "--witness", "--token",
+                InitOutput.tokenFor(init.out(), "w"));
+        assertThat(joinW.code()).as(joinW.err()).isZero();
+        NodeBootstrap wb = bootstrap("w", members);
+        ClusterNode witness = ClusterDuties.startMember(wb, ClusterIdentity.load(wb, ClusterIdentity.vault(wb)));
+        open.add(witness);
         Node b = Node.start(bootstrap("b", members), false);
         open.add(b);
         await().atMost(Duration.ofSeconds(30)).until(() -> a.store().current().revision() >= 1
@@ -163,6 +200,26 @@ class ClusterModeTest {
             }
             assertThat(ma.contains("duet_cluster_leader 1") && mb.contains("duet_cluster_leader 1")).isFalse();
         });
+
+        // A certificate whose key is given in clear on node a: the cluster commits it sealed under the data key
+        // both proxies share since b joined, and node b serves it.
+        io.duet.tls.CertifiedKey site = io.duet.tls.SelfSigned.issue(List.of("www.site.test"), Duration.ofDays(30),
+                java.time.Clock.systemUTC());
+        String clearKey = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'})
+                .encodeToString(site.key().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        DuetConfig base = a.store().current();
+        List<io.duet.config.Listener> listeners = new ArrayList<>(base.listeners());
+        listeners.add(new io.duet.config.Listener("site", "127.0.0.1", 0, "https", null,
+                new io.duet.config.ListenerTls(List.of("site"), null, null, null, null)));
+        a.store().propose(new DuetConfig(base.revision(), listeners, base.limits(), base.forwarding(),
+                base.accessLog(), base.virtualHosts(), base.pools(),
+                List.of(new io.duet.config.TlsCertificate("site", io.duet.tls.Pem.certificates(site.chain()),
+                        clearKey)), base.vips()), base.revision());
+        await().atMost(Duration.ofSeconds(15)).until(() -> !b.store().current().certificates().isEmpty()
+                && io.duet.tls.KeyVault.isSealed(b.store().current().certificates().get(0).privateKey()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(NodeTlsTest.get(
+                b.listenerAddress("site"), "www.site.test", NodeTlsTest.trusting(site.leaf())).leaf())
+                .isEqualTo(site.leaf()));
 
         DuetConfig stale = a.store().current();
         a.store().propose(withBody(stale, "winner\n"), stale.revision());

@@ -131,10 +131,10 @@ class NodeTlsTest {
                 .isEqualTo(site.leaf());
     }
 
-    private record Exchange(X509Certificate leaf, String response) {
+    record Exchange(X509Certificate leaf, String response) {
     }
 
-    private static SSLContext trusting(X509Certificate cert) throws Exception {
+    static SSLContext trusting(X509Certificate cert) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setCertificateEntry("trusted", cert);
@@ -146,7 +146,7 @@ class NodeTlsTest {
     }
 
     /** One HTTP/1.1 GET over TLS with SNI {@code host}; the served leaf and the whole response. */
-    private static Exchange get(InetSocketAddress a, String host, SSLContext ctx) throws Exception {
+    static Exchange get(InetSocketAddress a, String host, SSLContext ctx) throws Exception {
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(a.getAddress(), a.getPort())) {
             s.setSoTimeout(10_000);
             SSLParameters p = s.getSSLParameters();

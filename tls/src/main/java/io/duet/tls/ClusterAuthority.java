@@ -97,8 +97,22 @@ public final class ClusterAuthority {
      * node id (DNS) and every given host (IP literal or DNS name: the address peers dial, which TLS checks).
      */
     public Member issue(String nodeId, List<String> hosts, Clock clock) {
+        KeyPair pair;
         try {
-            KeyPair pair = newPair();
+            pair = newPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("DUET-TLS-0041 issuing the member certificate of " + nodeId + " failed: "
+                    + e.getMessage(), e);
+        }
+        return new Member(pair.getPrivate(), issue(nodeId, pair.getPublic(), hosts, clock), certificate);
+    }
+
+    /**
+     * Issues a member certificate for a public key the member generated itself (a joining node: its private key
+     * never leaves it). Same names and usages as {@link #issue(String, List, Clock)}.
+     */
+    public X509Certificate issue(String nodeId, PublicKey publicKey, List<String> hosts, Clock clock) {
+        try {
             X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Duet")
                     .addRDN(BCStyle.CN, nodeId).build();
             Instant now = clock.instant();
@@ -106,7 +120,7 @@ public final class ClusterAuthority {
                     org.bouncycastle.asn1.x500.X500Name.getInstance(
                             certificate.getSubjectX500Principal().getEncoded()), serial(),
                     Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(MEMBER_VALIDITY)), subject,
-                    pair.getPublic());
+                    publicKey);
             List<GeneralName> sans = new ArrayList<>();
             sans.add(new GeneralName(GeneralName.dNSName, nodeId));
             for (String h : hosts) {
@@ -119,13 +133,35 @@ public final class ClusterAuthority {
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                     new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));
             b.addExtension(Extension.authorityKeyIdentifier, false,
                     ext.createAuthorityKeyIdentifier(certificate));
-            return new Member(pair.getPrivate(), sign(b, key), certificate);
+            return sign(b, key);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("DUET-TLS-0041 issuing the member certificate of " + nodeId + " failed: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** A member key pair of the kind the CA issues for (ECDSA P-256). */
+    public static KeyPair newMemberKeyPair() {
+        try {
+            return newPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("DUET-TLS-0041 generating a member key failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The pin of a CA certificate: {@code sha256:} and the hex SHA-256 of its DER encoding. A join token carries it,
+     * so the joining node trusts the cluster it talks to without trusting anything else first.
+     */
+    public static String pin(X509Certificate ca) {
+        try {
+            return "sha256:" + java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(ca.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

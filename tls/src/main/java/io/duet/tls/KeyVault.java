@@ -86,11 +86,56 @@ public final class KeyVault {
         }
     }
 
+    /**
+     * Installs a cluster's data key (received when this node joined) as this node's: every node of a cluster must
+     * open the keys sealed in the replicated document. A different key already there is kept aside as
+     * {@code data.key.<its id>.replaced} (its sealed values stay recoverable), never deleted.
+     *
+     * @throws TlsMaterialException DUET-TLS-0022 when the key is not 32 bytes or cannot be written
+     */
+    public static KeyVault install(Path dir, byte[] raw) {
+        Path file = dir.resolve(FILE_NAME);
+        if (raw.length != 32) {
+            throw TlsMessage.DATA_KEY_UNUSABLE.exception(file, "the key to install holds " + raw.length
+                    + " bytes, not 32");
+        }
+        try {
+            if (Files.exists(file)) {
+                KeyVault old = open(dir);
+                if (old.keyId.equals(keyId(raw))) {
+                    return old;
+                }
+                Path aside = dir.resolve(FILE_NAME + "." + old.keyId + ".replaced");
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                LOG.info(TlsMessage.DATA_KEY_REPLACED.format(old.keyId, aside, keyId(raw)));
+            }
+            write(dir, file, raw);
+            return open(dir);
+        } catch (IOException e) {
+            throw TlsMessage.DATA_KEY_UNUSABLE.exception(e, file, CertificateImport.rootMessage(e));
+        }
+    }
+
+    /**
+     * The raw data key, for handing it to a node that joins the cluster (over the join channel only). The caller
+     * should overwrite the array once sent.
+     */
+    public byte[] exportKey() {
+        return key.getEncoded();
+    }
+
     private static void create(Path dir, Path file) throws IOException {
-        Files.createDirectories(dir);
-        trySetMode(dir, "rwx------");
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
+        if (write(dir, file, raw)) {
+            LOG.info(TlsMessage.DATA_KEY_CREATED.format(file, keyId(raw)));
+        }
+    }
+
+    /** Writes a key file atomically (0600 before the key is in it); false when another process was first. */
+    private static boolean write(Path dir, Path file, byte[] raw) throws IOException {
+        Files.createDirectories(dir);
+        trySetMode(dir, "rwx------");
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp);
@@ -101,9 +146,9 @@ public final class KeyVault {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException e) {
             Files.deleteIfExists(tmp); // another process created it first: use theirs
-            return;
+            return false;
         }
-        LOG.info(TlsMessage.DATA_KEY_CREATED.format(file, keyId(raw)));
+        return true;
     }
 
     private static void narrowMode(Path file) throws IOException {

@@ -54,6 +54,8 @@ public enum TlsMessage {
                     + "cannot read the private keys in the document"),
     DATA_KEY_MODE_FIXED("DUET-TLS-0024", Severity.WARNING,
             "the data key file %s was readable by others (%s); its mode is now 0600"),
+    DATA_KEY_REPLACED("DUET-TLS-0025", Severity.INFO,
+            "data key %s kept aside as %s: this node now uses the cluster's data key %s (received when it joined)"),
     SELF_SIGNED_ISSUED("DUET-TLS-0030", Severity.INFO,
             "issued a self-signed ECDSA P-256 certificate for %s, valid until %s (%s): HTTPS works now; "
                     + "browsers warn until a real certificate is configured"),

@@ -36,4 +36,19 @@ class ClusterAuthorityTest {
         assertThat(other.issued(m.certificate())).isFalse();
         assertThat(ca.issued(other.issue("x", List.of("127.0.0.1"), Clock.systemUTC()).certificate())).isFalse();
     }
+
+    // A joining member sends only its public key; the certificate is for that key. The pin is the SHA-256 of the CA
+    // certificate, stable for one CA and different for another.
+    @Test
+    void issuesForAGivenPublicKeyAndPinsTheCa() throws Exception {
+        ClusterAuthority ca = ClusterAuthority.create("c1", Clock.systemUTC());
+        java.security.KeyPair own = ClusterAuthority.newMemberKeyPair();
+        X509Certificate c = ca.issue("b", own.getPublic(), List.of("192.0.2.2"), Clock.systemUTC());
+        assertThat(c.getPublicKey()).isEqualTo(own.getPublic());
+        assertThat(ca.issued(c)).isTrue();
+        String pin = ClusterAuthority.pin(ca.certificate());
+        assertThat(pin).matches("sha256:[0-9a-f]{64}").isEqualTo(ClusterAuthority.pin(ca.certificate()));
+        assertThat(ClusterAuthority.pin(ClusterAuthority.create("c1", Clock.systemUTC()).certificate()))
+                .isNotEqualTo(pin);
+    }
 }

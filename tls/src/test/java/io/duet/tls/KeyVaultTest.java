@@ -107,4 +107,27 @@ class KeyVaultTest {
         CertifiedKey renewed = NodeCertificate.loadOrIssue(tls, v, List.of("node-b", "localhost"), nearExpiry);
         assertThat(renewed.notAfter()).isAfter(renamed.notAfter());
     }
+
+    // A joining node installs the cluster's data key: what the cluster sealed opens here; the node's own earlier key
+    // is kept aside (not deleted), so what it sealed stays recoverable; installing the same key again changes nothing.
+    @Test
+    void installsTheClusterDataKeyAndKeepsTheOldOneAside() throws Exception {
+        KeyVault cluster = KeyVault.open(dir.resolve("cluster-node"));
+        PrivateKey k = SelfSigned.issue(List.of("x.test"), Duration.ofDays(1), Clock.systemUTC()).key();
+        String sealed = cluster.seal(k);
+        Path keys = dir.resolve("joining");
+        KeyVault own = KeyVault.open(keys);
+        byte[] raw = cluster.exportKey();
+        KeyVault installed = KeyVault.install(keys, raw);
+        assertThat(installed.keyId()).isEqualTo(cluster.keyId());
+        assertThat(installed.open(sealed).getEncoded()).isEqualTo(k.getEncoded());
+        assertThat(KeyVault.open(keys).keyId()).isEqualTo(cluster.keyId());
+        Path aside = keys.resolve("data.key." + own.keyId() + ".replaced");
+        assertThat(aside).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(installed.file())))
+                .isEqualTo("rw-------");
+        assertThat(KeyVault.install(keys, raw).keyId()).isEqualTo(cluster.keyId());
+        assertThatThrownBy(() -> KeyVault.install(keys, new byte[16])).isInstanceOf(TlsMaterialException.class)
+                .hasMessageContaining("DUET-TLS-0022");
+    }
 }

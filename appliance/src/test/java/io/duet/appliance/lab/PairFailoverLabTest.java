@@ -88,12 +88,21 @@ class PairFailoverLabTest {
                 LabBackend.class.getName(), List.of(lab.address("be"), "8081"), Map.of(), logs.resolve("be.log"),
                 null);
         members = "a=" + lab.address("a") + ":9700,b=" + lab.address("b") + ":9700,w=" + lab.address("w") + ":9700";
+        // As an operator sets up a pair: init on a, start a, join b and the witness with the printed tokens
+        // (through a's join endpoint, across the lab network), start them; members then talk over mutual TLS.
+        String init = cli("a", "cluster", "init");
+        assertThat(init).contains("DUET-CLUSTER-0052");
+        startNode("a");
+        await().atMost(Duration.ofSeconds(60)).until(() -> nodes.get("a").printed("node a started"));
+        assertThat(cli("b", "cluster", "join", "--token", io.duet.appliance.InitOutput.tokenFor(init,
+                "b"))).contains("DUET-CLUSTER-0053 node b joined");
+        assertThat(cli("w", "cluster", "join", "--witness", "--token",
+                io.duet.appliance.InitOutput.tokenFor(init, "w"))).contains("DUET-CLUSTER-0053 node w joined");
         witness = LabProcess.start("w", lab.in("w"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
                 "io.duet.appliance.Main", List.of("witness"), env("w"), logs.resolve("w.log"), null);
-        startNode("a");
         startNode("b");
-        await().atMost(Duration.ofSeconds(60)).until(() -> nodes.get("a").printed("node a started")
-                && nodes.get("b").printed("node b started") && backend.printed("LISTENING"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> nodes.get("b").printed("node b started")
+                && backend.printed("LISTENING"));
         Path doc = Lab.write(data.resolve("lab.yaml"), """
                 listeners:
                   - { name: http, address: 0.0.0.0, port: 8080 }

@@ -1,7 +1,6 @@
 package io.duet.cluster.raft;
 
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.protocol.ClientId;
@@ -27,15 +26,23 @@ public final class ClusterClient implements AutoCloseable {
         this.client = client;
     }
 
-    /** A client of the group whose voters are {@code members} (id -> host:port). */
+    /** A client of the group whose voters are {@code members} (id -> host:port), over plain gRPC. */
     public static ClusterClient connect(Map<String, String> members) {
+        return connect(members, null);
+    }
+
+    /**
+     * A client of the group whose voters are {@code members} (id -> host:port); with {@code tls}, over mutual TLS
+     * with that member identity (a member's tools use the member's own certificate).
+     */
+    public static ClusterClient connect(Map<String, String> members, ClusterSettings.Tls tls) {
         List<RaftPeer> peers = new ArrayList<>();
         members.forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
         RaftProperties p = new RaftProperties();
         RaftClient c = RaftClient.newBuilder()
                 .setProperties(p)
                 .setRaftGroup(RaftGroup.valueOf(ClusterNode.GROUP, peers))
-                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), p))
+                .setClientRpc(new GrpcFactory(ClusterNode.tlsParameters(tls)).newRaftClientRpc(ClientId.randomId(), p))
                 .build();
         return new ClusterClient(c);
     }

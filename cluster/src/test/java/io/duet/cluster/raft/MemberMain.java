@@ -38,9 +38,10 @@ public final class MemberMain {
             members.put(kv[0], kv[1]);
         }
         List<Long> heard = new CopyOnWriteArrayList<>();
+        // What the node serves at start: the disk revision (read before the start: the replay may pass it at once).
+        long servedAtStart = ClusterNode.lastApplied(Path.of(args[1])).revision();
         ClusterNode node = ClusterNode.start(new ClusterSettings(args[0], members, Path.of(args[1])),
                 r -> heard.add(r.revision()));
-        long servedAtStart = node.current().revision();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         ExecutorService workers = Executors.newCachedThreadPool();
         out.println("@@ ready " + args[0]);
