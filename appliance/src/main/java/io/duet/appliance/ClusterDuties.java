@@ -91,11 +91,12 @@ final class ClusterDuties implements AutoCloseable {
     }
 
     /** Starts heartbeats and, with an interface, the VIP agent (after removing leftover VIPs). */
-    static ClusterDuties start(ClusterNode node, NodeBootstrap b, DuetConfig current) {
+    static ClusterDuties start(ClusterNode node, NodeBootstrap b, DuetConfig current, VipAgent.Drainer drainer) {
         VipAgent agent = null;
         if (b.clusterInterface() != null) {
             agent = new VipAgent(b.nodeId(), new IpCommandActuator(b.clusterInterface(), List.of()), LEASE_MS,
                     System::nanoTime);
+            agent.drainer(drainer);
             agent.start(addresses(current));
             node.onOwnHeartbeat(agent::ownHeartbeatCommitted);
             node.subscribeOwnership(agent::ownership);

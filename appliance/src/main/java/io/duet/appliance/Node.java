@@ -169,7 +169,18 @@ final class Node implements AutoCloseable {
 
         Node node = new Node(b, file, demo, store, dataPlane, management, vault, join);
         if (member != null) {
-            node.duties = ClusterDuties.start(member, b, store.current());
+            node.duties = ClusterDuties.start(member, b, store.current(), new io.duet.cluster.vip.VipAgent.Drainer() {
+                @Override
+                public java.util.concurrent.CompletionStage<String> drain(String address, long maxMs) {
+                    return dataPlane.drain(address, maxMs).thenApply(r -> r.connections() + " connection(s) ended in "
+                            + r.millis() + " ms" + (r.cut() > 0 ? ", " + r.cut() + " cut at the deadline" : ""));
+                }
+
+                @Override
+                public void undrain(String address) {
+                    dataPlane.undrain(address);
+                }
+            });
             node.duties.registerMetrics(registry, store.current());
         }
         store.subscribe(node::onCommit);
@@ -218,6 +229,9 @@ final class Node implements AutoCloseable {
         InetSocketAddress m = management.address();
         b.append("  metrics      http://").append(m.getHostString()).append(':').append(m.getPort())
                 .append("/metrics\n")
+                .append(bootstrap.clustered() ? "  cluster      " + bootstrap.clusterMembers() + "\n" : "")
+                .append(join == null ? "" : "  join         https://" + JoinToken.endpoint(bootstrap.clusterHost(),
+                        join.address().getPort()) + "  (new tokens: duet cluster token --node ID)\n")
                 .append("  data dir     ").append(bootstrap.dataDir()).append('\n')
                 .append("  config file  ").append(configFile).append('\n')
                 .append("  bootstrap    ").append(bootstrap.source()).append('\n');

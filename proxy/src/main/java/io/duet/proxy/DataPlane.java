@@ -69,6 +69,8 @@ public final class DataPlane implements AutoCloseable {
     private final ByteBufferPool buffers;
     private final ConnectionPools connectionPools;
     private final HealthRegistry health = new HealthRegistry();
+    /** Connections to the document's VIPs, drained before a planned move of one. */
+    private final io.duet.proxy.edge.AddressDrains drains = new io.duet.proxy.edge.AddressDrains();
     private final ProxyMetrics metrics;
     private final SnapshotCompiler compiler;
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
@@ -135,6 +137,7 @@ public final class DataPlane implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("data plane is closed");
         }
+        drains.track(vipAddresses(config));
         AccessLogWriter oldLog = accessLog;
         AccessLogWriter newLog = accessLog;
         Map<String, BoundListener> added = new LinkedHashMap<>();
@@ -244,7 +247,8 @@ public final class DataPlane implements AutoCloseable {
         TlsEndpoint tls = l.https() ? TlsEndpoint.create(worker.getXnio(), l.tls(), loaded) : null;
         RootHandler root = new RootHandler(current::get, l.name(), tls == null ? TlsEndpoint.PLAIN_GATE : tls.gate());
         EdgeListener edge = EdgeListener.bind(worker, buffers, l, limits,
-                new EdgeMetricsEvents(metrics.forListener(l.name())), root, tls == null ? null : tls.edgeTls());
+                new EdgeMetricsEvents(metrics.forListener(l.name())), root, tls == null ? null : tls.edgeTls(),
+                drains);
         LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}{}", l.name(), edge.address(),
                 tls == null ? "" : " (TLS, profile " + l.tls().profile() + (l.tls().http2() ? ", h2" : "") + ")");
         return new BoundListener(l, limits, edge, tls);
@@ -360,6 +364,40 @@ public final class DataPlane implements AutoCloseable {
         return health;
     }
 
+    /**
+     * Drains the connections to a VIP before it moves to another node: responses on it close their connections,
+     * idle keep-alive connections are closed, and the future completes when none is left or after {@code maxMs}
+     * (the rest cut). The caller holds back new connections to the address meanwhile. Any thread.
+     */
+    public java.util.concurrent.CompletableFuture<io.duet.proxy.edge.AddressDrains.Result> drain(String address,
+                                                                                             long maxMs) {
+        return drains.drain(address, maxMs);
+    }
+
+    /** Ends a drain when the VIP stays after all (connections keep alive again). */
+    public void undrain(String address) {
+        drains.undrain(address);
+    }
+
+    /** Connections open now to a VIP of the document. */
+    public int vipConnections(String address) {
+        return drains.connections(address);
+    }
+
+    private static java.util.Set<java.net.InetAddress> vipAddresses(DuetConfig config) {
+        java.util.Set<java.net.InetAddress> out = new java.util.HashSet<>();
+        for (io.duet.config.Vip v : config.vips()) {
+            if (v != null && v.address() != null) {
+                try {
+                    out.add(java.net.InetAddress.getByName(v.address())); // validated IP literals: no lookup
+                } catch (java.net.UnknownHostException e) {
+                    LOG.debug("VIP {} is not an address; not tracked for draining", v.address());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Stops the listeners, lets in-flight requests finish for a short grace time, closes backend connections. */
     @Override
     public synchronized void close() {
@@ -367,6 +405,7 @@ public final class DataPlane implements AutoCloseable {
             return;
         }
         closed = true;
+        drains.close();
         for (BoundListener l : listeners.values()) {
             l.edge().close();
         }

@@ -26,7 +26,22 @@ public final class LabWriter {
     private LabWriter() {
     }
 
-    /** Arguments: members (id=host:port,...) maxSeconds. */
+    /**
+     * The member identity of the node whose data directory is given (an operator's tool on that node uses it):
+     * the cluster accepts only clients with a certificate of its CA.
+     */
+    static io.duet.cluster.raft.ClusterSettings.Tls identity(java.nio.file.Path dataDir) throws IOException {
+        java.nio.file.Path tls = dataDir.resolve("cluster").resolve("tls");
+        io.duet.tls.KeyVault vault = io.duet.tls.KeyVault.open(dataDir.resolve("keys"));
+        return new io.duet.cluster.raft.ClusterSettings.Tls(
+                vault.open(java.nio.file.Files.readString(tls.resolve("member.key")).trim()),
+                io.duet.tls.CertificateImport.readCertificates(java.nio.file.Files.readString(
+                        tls.resolve("member.pem"))).get(0),
+                io.duet.tls.CertificateImport.readCertificates(java.nio.file.Files.readString(
+                        tls.resolve("ca.pem"))).get(0));
+    }
+
+    /** Arguments: members (id=host:port,...) maxSeconds dataDirOfAMember. */
     public static void main(String[] args) throws Exception {
         Map<String, String> members = new LinkedHashMap<>();
         for (String m : args[0].split(",")) {
@@ -46,7 +61,7 @@ public final class LabWriter {
         stopper.start();
         long maxAcked = 0;
         int n = 0;
-        try (ClusterClient c = ClusterClient.connect(members)) {
+        try (ClusterClient c = ClusterClient.connect(members, identity(java.nio.file.Path.of(args[2])))) {
             Revision cur = current(c, deadline);
             out.println("START " + cur.revision());
             while (stopper.isAlive() && System.nanoTime() < deadline) {

@@ -221,11 +221,6 @@ class PairFailoverLabTest {
         });
     }
 
-    /** Probes that failed before a connection was established (the VIP had nobody, or the wrong node, answering). */
-    private static List<Probe> connectFailures(List<Probe> failed) {
-        return failed.stream().filter(p -> p.via().startsWith("connect")).toList();
-    }
-
     private static String owner(String vip) {
         return vip.equals(VIP_A) ? "a" : "b";
     }
@@ -296,16 +291,16 @@ class PairFailoverLabTest {
                     p -> p != null);
             long settle = home.endMs() + PROBE_TIMEOUT_MS;
             await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > settle + 100);
-            assertThat(connectFailures(failed(vip, restart, settle))).as("new connections that failed while %s "
-                    + "came back and took %s back", victim, vip).isEmpty();
             inFlightLost.add(failed(vip, restart, settle).size());
+            assertThat(failed(vip, restart, settle)).as("probes that failed while %s came back and took %s back "
+                    + "(the holder drains the VIP first: nothing in flight is lost)", victim, vip).isEmpty();
             assertThat(failed(other, restart, settle)).isEmpty();
             failbackMaxProbeMs.add(probes.stream().filter(p -> p.vip().equals(vip) && p.startMs() >= restart
                     && p.startMs() <= home.startMs()).mapToLong(Probe::ms).max().orElse(0));
         }
         System.out.println("LAB kill -9 of the owner, 5 runs: VIP claimed by the survivor after (ms) " + claimed
                 + "; first request served through it after (ms) " + served + "; the killed node's guardian removed its VIP after (ms) " + cleanups + "; failed probes (of 20/s) "
-                + failedProbes + "; failback: 0 failed new connections, requests in flight at the release lost " + inFlightLost
+                + failedProbes + "; failback: failed probes " + inFlightLost
                 + ", slowest probe during it (ms) " + failbackMaxProbeMs);
         assertThat(served).allMatch(ms -> ms < 2000);
         assertThat(addresses.overlaps()).as("a VIP on both nodes at once").isEmpty();
@@ -367,9 +362,8 @@ class PairFailoverLabTest {
         System.out.println("LAB handoff of node a: served through b after " + (viaB.endMs() - t0) + " ms, failed "
                 + failedOut.size() + ", slowest probe " + slowOut + " ms; undo: served through a after "
                 + (viaA.endMs() - t1) + " ms, failed " + failedBack.size() + ", slowest probe " + slowBack + " ms");
-        assertThat(connectFailures(failedOut)).isEmpty();
-        assertThat(connectFailures(failedBack)).isEmpty();
-        assertThat(failedOut.size() + failedBack.size()).as("requests in flight at the releases").isLessThanOrEqualTo(4);
+        assertThat(failedOut).as("probes failed during the handoff").isEmpty();
+        assertThat(failedBack).as("probes failed during the undo").isEmpty();
         assertThat(failed(VIP_B, t0, settle2)).isEmpty();
         assertThat(addresses.overlaps()).isEmpty();
     }
@@ -399,7 +393,7 @@ class PairFailoverLabTest {
         java.util.Random rnd = new java.util.Random(seed);
         List<String> writes = new CopyOnWriteArrayList<>();
         LabProcess writer = LabProcess.start("writer", lab.in("c"), List.of("-Xmx96m", "-XX:+UseSerialGC"),
-                LabWriter.class.getName(), List.of(members, "400"), Map.of(), logs.resolve("writer.log"),
+                LabWriter.class.getName(), List.of(members, "400", data.resolve("a").toString()), Map.of(), logs.resolve("writer.log"),
                 writes::add);
         Map<String, Integer> counts = new java.util.TreeMap<>();
         List<Long> recoveries = new ArrayList<>();
@@ -413,13 +407,13 @@ class PairFailoverLabTest {
                 awaitHome();
                 awaitRaftCaughtUp();
                 String proxy = rnd.nextBoolean() ? "a" : "b";
-                String vip = VIP_A;
-                String holder = lab.vipsOn("a", List.of(VIP_A)).isEmpty() ? "b" : "a";
+                String vip = rnd.nextBoolean() ? VIP_A : VIP_B; // its holder is the victim: a or b
+                String holder = lab.vipsOn("a", List.of(vip)).isEmpty() ? "b" : "a";
                 int kind = rnd.nextInt(5);
                 long t0 = System.currentTimeMillis();
                 long heal;
                 switch (kind) {
-                    case 0 -> { // kill -9 of the proxy holding VIP_A, restarted once the other serves it
+                    case 0 -> { // kill -9 of the proxy holding the VIP, restarted once the other serves it
                         counts.merge("kill -9 proxy", 1, Integer::sum);
                         nodes.get(holder).kill9();
                         String other = peer(holder);

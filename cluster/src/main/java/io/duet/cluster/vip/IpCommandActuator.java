@@ -115,6 +115,80 @@ public final class IpCommandActuator implements VipActuator {
         }
     }
 
+    /** The nftables table of the hold-backs: Duet's own, removed at start, by the guardian and by release-vips. */
+    static final String NFT_TABLE = "duet_vips";
+    private volatile boolean nftReady;
+    private volatile boolean nftMissingReported;
+
+    /**
+     * Drops new TCP connections (SYN without ACK) to the VIP with an nftables set element; established connections
+     * pass. The table ({@value #NFT_TABLE}: two sets and one input chain) is created at the first use.
+     */
+    @Override
+    public boolean holdBackNew(String address) {
+        return holdBackNew(address, true);
+    }
+
+    private boolean holdBackNew(String address, boolean mayRetry) {
+        try {
+            if (!nftReady) {
+                admitAll();
+                run(List.of("nft", "add table inet " + NFT_TABLE + "; "
+                        + "add set inet " + NFT_TABLE + " hold4 { type ipv4_addr; }; "
+                        + "add set inet " + NFT_TABLE + " hold6 { type ipv6_addr; }; "
+                        + "add chain inet " + NFT_TABLE + " input { type filter hook input priority -10; "
+                        + "policy accept; }; "
+                        + "add rule inet " + NFT_TABLE + " input ip daddr @hold4 tcp flags & (syn | ack) == syn drop; "
+                        + "add rule inet " + NFT_TABLE + " input ip6 daddr @hold6 tcp flags & (syn | ack) == syn drop"),
+                        false);
+                nftReady = true;
+            }
+            List<String> add = List.of("nft", "add element inet " + NFT_TABLE + " " + (isV6(address) ? "hold6"
+                    : "hold4") + " { " + address + " }");
+            try {
+                run(add, false);
+            } catch (VipException gone) {
+                if (!mayRetry) {
+                    throw gone;
+                }
+                nftReady = false; // the table was removed meanwhile (the guardian, after a stall): make it again
+                return holdBackNew(address, false);
+            }
+            return true;
+        } catch (VipException e) {
+            if (!nftMissingReported) {
+                nftMissingReported = true;
+                LOG.warn("DUET-CLUSTER-0054 cannot hold back new connections to VIP {} before a planned move ({}): "
+                        + "install nftables; until then planned moves do not drain, and requests in flight at the "
+                        + "move can be lost", address, e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public void admitNew(String address) {
+        if (!nftReady) {
+            return;
+        }
+        try {
+            run(List.of("nft", "delete element inet " + NFT_TABLE + " " + (isV6(address) ? "hold6" : "hold4")
+                    + " { " + address + " }"), true); // 1: not held back (any more)
+        } catch (VipException e) {
+            LOG.warn("{} (letting new connections to VIP {} in again)", e.getMessage(), address);
+        }
+    }
+
+    @Override
+    public void admitAll() {
+        try {
+            run(List.of("nft", "delete table inet " + NFT_TABLE), true); // 1: no such table
+        } catch (VipException e) {
+            // nft not installed: nothing can be held back either
+        }
+        nftReady = false;
+    }
+
     /** How long the guardian waits for a sign of life before it removes the VIPs itself (see {@link #guard}). */
     static final String GUARDIAN_SILENCE_S = "0.5";
 
@@ -147,7 +221,8 @@ public final class IpCommandActuator implements VipActuator {
             if (guardian == null || !guardian.isAlive()) {
                 String script = "dev=$1; last=; drop() { for a in $last; do case $a in "
                         + "*:*) ip -6 addr del \"$a/128\" dev \"$dev\" >/dev/null 2>&1 ;; "
-                        + "*) ip -4 addr del \"$a/32\" dev \"$dev\" >/dev/null 2>&1 ;; esac; done; }; "
+                        + "*) ip -4 addr del \"$a/32\" dev \"$dev\" >/dev/null 2>&1 ;; esac; done; "
+                        + "nft delete table inet " + NFT_TABLE + " >/dev/null 2>&1; }; "
                         + "while :; do if IFS= read -r -t " + GUARDIAN_SILENCE_S + " line; then "
                         + "case $line in vips*) last=${line#vips} ;; esac; "
                         + "else rc=$?; drop; if [ $rc -le 128 ]; then exit 0; fi; fi; done";

@@ -29,6 +29,24 @@ public interface VipActuator {
     default void alive() {
     }
 
+    /**
+     * Holds back new TCP connections to the VIP (their SYNs are dropped, so clients retransmit them a second later,
+     * by when the VIP has moved), while established connections go on: the VIP drains before a planned move.
+     *
+     * @return false when this node cannot (no nftables): the move then does not wait for a drain
+     */
+    default boolean holdBackNew(String address) {
+        return false;
+    }
+
+    /** Lets new connections to the VIP in again (after its release, or when it stays after all). */
+    default void admitNew(String address) {
+    }
+
+    /** Removes every hold-back (at start: leftovers of a previous process). */
+    default void admitAll() {
+    }
+
     /** The VIPs among {@code candidates} that are on the interface now. */
     Set<String> present(Set<String> candidates) throws VipException;
 

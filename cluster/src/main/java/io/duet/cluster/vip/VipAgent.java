@@ -28,6 +28,11 @@ import java.util.function.LongSupplier;
  *       for switches that miss the first burst.</li>
  *   <li>Every second it compares the interface with what it should hold and repairs drift: an address removed by
  *       hand is added back, one that should not be there is removed.</li>
+ *   <li>A planned move away (handoff, failback, a VIP removed from the document) while the lease runs first
+ *       <em>drains</em> the VIP: new connections to it are held back (their SYNs dropped: clients retransmit them a
+ *       second later, when the peer holds the VIP), the data plane ends the connections on it after their current
+ *       response, and the VIP is released when none is left or after {@link #DRAIN_MAX_MS}. The VIP stays held
+ *       (and reported) meanwhile, so the peer cannot claim it early. Fencing never waits.</li>
  * </ul>
  * The Raft term is logged with every claim and release. Thread-safety: the public methods may be called from any
  * thread (the state machine's apply thread); they hand work to the agent's thread and never block on commands.
@@ -39,6 +44,24 @@ public final class VipAgent implements AutoCloseable {
     static final long REANNOUNCE_MS = 5_000;
     /** Gratuitous ARP / unsolicited NA after a claim: a burst of three a second apart, and again 5 s later. */
     static final long[] ANNOUNCE_AT_MS = {0, 1_000, 2_000, REANNOUNCE_MS};
+    /**
+     * The longest drain before a planned move. Short, because new connections wait meanwhile: with 0.5 s of drain
+     * plus the peer's claim, a client's first SYN retransmission (after 1 s) finds the VIP on the peer. Requests
+     * still running after it are cut, as any move without a drain would.
+     */
+    public static final long DRAIN_MAX_MS = 500;
+
+    /** The data plane's side of a drain (see the class comment). */
+    public interface Drainer {
+        /**
+         * Ends the connections to {@code address} after their current response; completes, with a description
+         * for the log, when none is left or after {@code maxMs}. Must not block.
+         */
+        java.util.concurrent.CompletionStage<String> drain(String address, long maxMs);
+
+        /** The address stays (or left): its connections keep alive again. */
+        void undrain(String address);
+    }
 
     private final String node;
     private final VipActuator actuator;
@@ -54,12 +77,15 @@ public final class VipAgent implements AutoCloseable {
     private long term;
     private final Set<String> held = new TreeSet<>();
     private final Map<String, Long> claimedAt = new HashMap<>();
+    /** VIPs draining before their planned release, and when each drain began. */
+    private final Map<String, Long> draining = new HashMap<>();
     private long lastDriftCheck;
     private boolean fenced = true;
     // Any thread.
     private volatile long ownHeartbeatNanos; // 0: never seen
     private volatile Set<String> heldView = Set.of();
     private volatile Runnable heldChanged = () -> { };
+    private volatile Drainer drainer;
 
     /**
      * @param leaseMs the lease of the {@link VipScheduler}: past it without a committed heartbeat of its own, this
@@ -89,6 +115,7 @@ public final class VipAgent implements AutoCloseable {
         thread.execute(() -> {
             configured = Set.copyOf(vips);
             actuator.guard(configured);
+            actuator.admitAll(); // hold-backs left by a previous process
             try {
                 Set<String> stale = actuator.present(configured);
                 for (String a : new TreeSet<>(stale)) {
@@ -145,6 +172,11 @@ public final class VipAgent implements AutoCloseable {
      */
     public void onHeldChanged(Runnable listener) {
         this.heldChanged = listener;
+    }
+
+    /** Drains VIPs before planned moves (none: planned moves release at once). Set before {@link #start}. */
+    public void drainer(Drainer d) {
+        this.drainer = d;
     }
 
     /** The VIPs this node holds now (a snapshot). */
@@ -216,13 +248,60 @@ public final class VipAgent implements AutoCloseable {
         Set<String> want = desired();
         for (String a : new TreeSet<>(held)) {
             if (!want.contains(a)) {
-                release(a, why);
+                if (fenced) {
+                    release(a, why); // never wait: the peer claims after lease + margin
+                } else if (!draining.containsKey(a)) {
+                    startDrain(a, why);
+                }
             }
         }
         for (String a : want) {
+            if (draining.remove(a) != null) {
+                stopHoldingBack(a);
+                LOG.info("DUET-CLUSTER-0055 node {} keeps VIP {}: the move was undone while it drained (term {})",
+                        node, a, term);
+            }
             if (!held.contains(a)) {
                 claim(a, why);
             }
+        }
+    }
+
+    /** A planned move away: hold back new connections, drain, then release (or release now when it cannot). */
+    private void startDrain(String a, String why) {
+        Drainer d = drainer;
+        if (d == null || !actuator.holdBackNew(a)) {
+            release(a, why);
+            return;
+        }
+        long started = nanoTime.getAsLong();
+        draining.put(a, started);
+        LOG.info("DUET-CLUSTER-0056 node {} drains VIP {} before releasing it (term {}; {}): new connections held "
+                + "back, open ones end after their response, at most {} ms", node, a, term, why, DRAIN_MAX_MS);
+        java.util.concurrent.CompletionStage<String> done;
+        try {
+            done = d.drain(a, DRAIN_MAX_MS);
+        } catch (RuntimeException e) {
+            done = java.util.concurrent.CompletableFuture.completedFuture("drain failed: " + e);
+        }
+        done.whenComplete((desc, err) -> thread.execute(() -> {
+            Long s = draining.get(a);
+            if (s == null || s != started) {
+                return; // undone, fenced or stopped meanwhile
+            }
+            draining.remove(a);
+            if (held.contains(a) && !desired().contains(a)) {
+                release(a, why + "; drained: " + (err != null ? "failed: " + err : desc));
+            }
+            stopHoldingBack(a);
+        }));
+    }
+
+    private void stopHoldingBack(String a) {
+        actuator.admitNew(a);
+        Drainer d = drainer;
+        if (d != null) {
+            d.undrain(a);
         }
     }
 
@@ -250,6 +329,8 @@ public final class VipAgent implements AutoCloseable {
     }
 
     private void release(String a, String why) {
+        // Fenced or stopping during a drain: release now; new connections are let in again once the VIP is gone.
+        boolean wasDraining = draining.remove(a) != null;
         try {
             actuator.release(a);
             LOG.info("DUET-CLUSTER-0043 node {} released VIP {} (term {}; {})", node, a, term, why);
@@ -260,6 +341,9 @@ public final class VipAgent implements AutoCloseable {
         claimedAt.remove(a);
         heldView = Set.copyOf(held);
         heldChanged.run();
+        if (wasDraining) {
+            stopHoldingBack(a);
+        }
     }
 
     private void announce(String a) {
@@ -299,7 +383,7 @@ public final class VipAgent implements AutoCloseable {
             }
         }
         for (String a : actual) {
-            if (!want.contains(a)) {
+            if (!want.contains(a) && !draining.containsKey(a)) {
                 LOG.warn("DUET-CLUSTER-0045 VIP {} is on node {} but should not be: removing it", a, node);
                 held.add(a);
                 release(a, "drift repaired");

@@ -160,4 +160,81 @@ class VipAgentNamespaceTest {
                 "show", "dev", "eth0").contains(vip6 + "/128"));
         assertThat(agent.held()).isEmpty();
     }
+
+    /** A drainer the test completes by hand, recording what the agent asked. */
+    static final class HandDrainer implements VipAgent.Drainer {
+        final java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile java.util.concurrent.CompletableFuture<String> pending;
+
+        @Override
+        public java.util.concurrent.CompletionStage<String> drain(String address, long maxMs) {
+            calls.add("drain " + address + " " + maxMs);
+            pending = new java.util.concurrent.CompletableFuture<>();
+            return pending;
+        }
+
+        @Override
+        public void undrain(String address) {
+            calls.add("undrain " + address);
+        }
+    }
+
+    private boolean heldBack(String vip) throws Exception {
+        NetNamespaces.Result r = NetNamespaces.exec("ip", "netns", "exec", node, "nft", "list", "set", "inet",
+                IpCommandActuator.NFT_TABLE, "hold4");
+        return r.exit() == 0 && r.output().contains(vip);
+    }
+
+    // A planned move away (the table names another node while this one's lease runs) drains first: the VIP stays on
+    // the interface and held while new connections to it are held back (real nftables) and the data plane drains;
+    // then it is released and new connections are let in again. Undone during the drain: it simply stays. Fenced
+    // during the drain: released at once, without waiting for the drain.
+    @Test
+    void plannedMoveDrainsBeforeTheRelease() throws Exception {
+        HandDrainer drainer = new HandDrainer();
+        agent = new VipAgent("a", new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node)), 1000,
+                System::nanoTime);
+        agent.drainer(drainer);
+        agent.start(Set.of(VIP));
+        heart = Executors.newSingleThreadScheduledExecutor();
+        heart.scheduleAtFixedRate(() -> {
+            if (beating.get()) {
+                agent.ownHeartbeatCommitted();
+            }
+        }, 0, 200, TimeUnit.MILLISECONDS);
+        agent.ownership(new Ownership(Map.of(VIP, "a"), Map.of(), Set.of()), 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().equals(Set.of(VIP)));
+
+        // Handoff: drained first, released after.
+        agent.ownership(new Ownership(Map.of(VIP, "b"), Map.of(), Set.of()), 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> drainer.pending != null);
+        assertThat(drainer.calls).containsExactly("drain " + VIP + " " + VipAgent.DRAIN_MAX_MS);
+        assertThat(heldBack(VIP)).isTrue();
+        assertThat(onNode()).containsExactly(VIP);
+        assertThat(agent.held()).containsExactly(VIP);
+        drainer.pending.complete("1 connection drained in 12 ms, 0 cut");
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty() && !heldBack(VIP));
+        assertThat(agent.held()).isEmpty();
+        assertThat(drainer.calls).endsWith("undrain " + VIP);
+
+        // Undone while draining: stays, new connections let in again, nothing released.
+        agent.ownership(new Ownership(Map.of(VIP, "a"), Map.of(), Set.of()), 5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().equals(Set.of(VIP)));
+        drainer.pending = null;
+        agent.ownership(new Ownership(Map.of(VIP, "b"), Map.of(), Set.of()), 6);
+        await().atMost(Duration.ofSeconds(5)).until(() -> drainer.pending != null && heldBack(VIP));
+        agent.ownership(new Ownership(Map.of(VIP, "a"), Map.of(), Set.of()), 7);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !heldBack(VIP));
+        drainer.pending.complete("late");
+        assertThat(onNode()).containsExactly(VIP);
+        assertThat(agent.held()).containsExactly(VIP);
+
+        // Fenced while draining: released at once (the peer claims after lease + margin whatever the drain does).
+        drainer.pending = null;
+        agent.ownership(new Ownership(Map.of(VIP, "b"), Map.of(), Set.of()), 8);
+        await().atMost(Duration.ofSeconds(5)).until(() -> drainer.pending != null);
+        beating.set(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty() && !heldBack(VIP));
+        assertThat(drainer.pending).isNotDone();
+    }
 }

@@ -63,6 +63,25 @@ final class EdgeHandler implements HttpHandler {
             nextListener.proceed();
         });
 
+        AddressDrains.Entry drain = head.drainEntry;
+        if (drain != null) { // a connection to a VIP: when the VIP drains, it ends with its current response
+            if (drain.draining()) {
+                exchange.setPersistent(false);
+            } else {
+                exchange.addResponseCommitListener(ex -> {
+                    if (drain.draining()) {
+                        ex.setPersistent(false); // Connection: close
+                    }
+                });
+                exchange.addExchangeCompleteListener((ex, nextListener) -> {
+                    if (drain.draining()) {
+                        ex.setPersistent(false); // response already sent: just close after it
+                    }
+                    nextListener.proceed();
+                });
+            }
+        }
+
         HeaderMap headers = exchange.getRequestHeaders();
         boolean http11 = exchange.getProtocol().equals(Protocols.HTTP_1_1);
         if (!http11 && !exchange.getProtocol().equals(Protocols.HTTP_1_0)) {

@@ -82,7 +82,13 @@ public final class EdgeListener implements AutoCloseable {
      */
     public static EdgeListener bind(XnioWorker worker, ByteBufferPool buffers, Listener spec, Limits limits,
                                     EdgeEvents events, HttpHandler next, EdgeTls tls) {
-        EdgeSettings settings = EdgeSettings.of(limits, events);
+        return bind(worker, buffers, spec, limits, events, next, tls, null);
+    }
+
+    /** As above; connections to addresses {@code drains} tracks (the VIPs) are registered there for draining. */
+    public static EdgeListener bind(XnioWorker worker, ByteBufferPool buffers, Listener spec, Limits limits,
+                                    EdgeEvents events, HttpHandler next, EdgeTls tls, AddressDrains drains) {
+        EdgeSettings settings = EdgeSettings.of(limits, events, drains);
         OptionMap undertowOptions = OptionMap.builder()
                 .set(UndertowOptions.MAX_HEADER_SIZE, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 4096)
                 .set(UndertowOptions.MAX_HEADERS, limits.maxHeaderCount() + 16)

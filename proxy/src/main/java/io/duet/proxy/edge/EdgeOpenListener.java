@@ -83,10 +83,15 @@ final class EdgeOpenListener implements DelegateOpenListener {
         if (open.incrementAndGet() >= maxConnections) {
             settings.events().connectionLimitReached();
         }
+        AddressDrains drains = settings.drains();
+        AddressDrains.Entry drain = drains == null ? null : drains.opened(connection);
         ConduitStreamSourceChannel source = connection.getSourceChannel();
         source.getCloseSetter().set(ch -> {
             open.decrementAndGet();
             settings.events().connectionClosed();
+            if (drain != null) {
+                drains.closed(drain);
+            }
         });
         boolean fromProxy = proxy != null && trusted(connection.getPeerAddress());
         if (tls != null) {
@@ -95,6 +100,9 @@ final class EdgeOpenListener implements DelegateOpenListener {
                 return;
             }
             SslConnection ssl = tls.ssl().wrapExistingConnection(connection, tls.sslOptions(), false);
+            if (drain != null) {
+                drains.wrapped(drain, ssl);
+            }
             handshakeDeadline(ssl);
             if (tlsEntry == this) {
                 handleEvent(ssl, null);
@@ -128,6 +136,12 @@ final class EdgeOpenListener implements DelegateOpenListener {
     @Override
     public void handleEvent(StreamConnection connection, PooledByteBuffer pending) {
         HeadGuardConduit guard = new HeadGuardConduit(connection, settings);
+        AddressDrains drains = settings.drains();
+        AddressDrains.Entry drain = drains == null ? null : drains.entryOf(connection);
+        if (drain != null) {
+            drain.guard = guard;
+            guard.drainEntry = drain;
+        }
         connection.getSourceChannel().setConduit(guard);
         connection.getSinkChannel().setConduit(guard.sinkGuard());
         if (pending != null && !guard.rearm(pending)) {

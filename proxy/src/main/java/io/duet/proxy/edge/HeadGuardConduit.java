@@ -122,6 +122,17 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
         return phase == REJECTED;
     }
 
+    /** The drain registration of this connection (its local address is a VIP), or null. */
+    volatile AddressDrains.Entry drainEntry;
+
+    /**
+     * True for a keep-alive connection waiting for its next request (at least one served, no byte of the next
+     * one seen). A fresh connection is not idle: its first request is on its way. The reading I/O thread only.
+     */
+    boolean idleAfterARequest() {
+        return phase == HEAD && !started && !firstRequest;
+    }
+
     /** The connection this guard protects. */
     StreamConnection connection() {
         return connection;
