@@ -16,6 +16,8 @@ enum BootstrapKey {
     PROXY_TLS_PORT("proxy.tls.port", "8443"),
     MANAGEMENT_ADDRESS("management.address", "127.0.0.1"),
     MANAGEMENT_PORT("management.port", "9901"),
+    ADMIN_ADDRESS("admin.address", "0.0.0.0"),
+    ADMIN_PORT("admin.port", "9443"),
     IO_THREADS("io.threads", "0"),
     CLUSTER_MEMBERS("cluster.members", ""),
     CLUSTER_INTERFACE("cluster.interface", ""),

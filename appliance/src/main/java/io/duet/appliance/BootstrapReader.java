@@ -144,6 +144,8 @@ final class BootstrapReader {
         String managementAddress = address(BootstrapKey.MANAGEMENT_ADDRESS);
         int managementPort = integer(BootstrapKey.MANAGEMENT_PORT, 0, 65535);
         int ioThreads = integer(BootstrapKey.IO_THREADS, 0, 1024);
+        String adminAddress = address(BootstrapKey.ADMIN_ADDRESS);
+        int adminPort = integer(BootstrapKey.ADMIN_PORT, 0, 65535);
         String logLevel = text(BootstrapKey.LOG_LEVEL);
         logLevel = logLevel == null ? null : logLevel.toUpperCase(Locale.ROOT);
         if (logLevel == null || !LOG_LEVELS.contains(logLevel)) {
@@ -176,7 +178,7 @@ final class BootstrapReader {
             throw new StartupException(INVALID_VALUE, ExitCodes.USAGE, problems);
         }
         return new NodeBootstrap(nodeId, dataDir, configFile, proxyAddress, proxyPort, proxyTlsPort, managementAddress,
-                managementPort, ioThreads, logLevel, source, members, iface, joinPort);
+                managementPort, ioThreads, logLevel, source, members, iface, joinPort, adminAddress, adminPort);
     }
 
     /** The trimmed value, or {@code null} when unset or blank. */

@@ -114,12 +114,33 @@ final class ClusterConfigStore implements ConfigStore {
     @Override
     public DuetConfig propose(DuetConfig proposed, long baseRevision)
             throws InvalidConfigException, RevisionConflictException {
+        return propose(proposed, baseRevision, null, null);
+    }
+
+    /** The committed revisions the cluster keeps (100 by default), newest first, with author, time and summary. */
+    @Override
+    public java.util.List<Commit> commits() {
+        java.util.List<Commit> out = new java.util.ArrayList<>();
+        for (Revision r : node.history()) {
+            try {
+                out.add(new Commit(ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8),
+                        ConfigCodec.Format.JSON).withRevision(r.revision()), r.author(), r.time(), r.summary()));
+            } catch (InvalidConfigException | RuntimeException e) {
+                LOG.debug("revision {} in the history does not decode: {}", r.revision(), e.toString());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public DuetConfig propose(DuetConfig proposed, long baseRevision, String by, String summary)
+            throws InvalidConfigException, RevisionConflictException {
         ConfigValidator.requireValid(proposed);
         byte[] bytes = ConfigCodec.encode(proposed.withRevision(baseRevision + 1), ConfigCodec.Format.JSON)
                 .getBytes(StandardCharsets.UTF_8);
         try {
-            Revision r = node.propose(baseRevision, bytes, author, "revision " + (baseRevision + 1))
-                    .get(10, TimeUnit.SECONDS);
+            Revision r = node.propose(baseRevision, bytes, by == null ? author : by + "@" + author,
+                    summary == null ? "revision " + (baseRevision + 1) : summary).get(10, TimeUnit.SECONDS);
             return proposed.withRevision(r.revision());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StaleRevisionException s) {

@@ -48,6 +48,8 @@ final class Node implements AutoCloseable {
     static final String CLUSTER_FAILED = "DUET-NODE-0015";
     static final String SEAL_FAILED = "DUET-NODE-0013";
     static final String TLS_MATERIAL = "DUET-NODE-0014";
+    static final String ADMIN_BIND = "DUET-NODE-0024";
+    static final String FIRST_ADMIN = "DUET-NODE-0025";
 
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
@@ -58,6 +60,14 @@ final class Node implements AutoCloseable {
     private final DataPlane dataPlane;
     private final ManagementServer management;
     private final KeyVault vault;
+    private final io.duet.admin.AdminServer admin;
+    /** Creates the first admin user once the store can commit (at once standalone, after quorum in a cluster). */
+    private final java.util.concurrent.ScheduledExecutorService firstAdmin =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "duet-first-admin");
+                t.setDaemon(true);
+                return t;
+            });
     /** The join endpoint of a proxy holding the cluster CA key; null standalone. */
     private final JoinService join;
     /** Heartbeats and the VIP agent of a cluster member; null standalone. */
@@ -67,8 +77,9 @@ final class Node implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Node(NodeBootstrap bootstrap, Path configFile, DemoBackends demo, ConfigStore store, DataPlane dataPlane,
-                 ManagementServer management, KeyVault vault, JoinService join) {
+                 ManagementServer management, KeyVault vault, JoinService join, io.duet.admin.AdminServer admin) {
         this.join = join;
+        this.admin = admin;
         this.vault = vault;
         this.bootstrap = bootstrap;
         this.configFile = configFile;
@@ -167,7 +178,18 @@ final class Node implements AutoCloseable {
         started.add(management);
         log.info("management server listening on {}", management.address());
 
-        Node node = new Node(b, file, demo, store, dataPlane, management, vault, join);
+        io.duet.admin.AdminServer admin;
+        try {
+            admin = io.duet.admin.AdminServer.start(b.adminAddress(), b.adminPort(), nodeCertificate.key(),
+                    nodeCertificate.chain(), store, b.dataDir().resolve("audit.log"), b.nodeId(), Clock.systemUTC());
+        } catch (IllegalStateException e) {
+            throw new StartupException(ADMIN_BIND, ExitCodes.STARTUP, e.getMessage(), e);
+        }
+        started.add(admin);
+        log.info("admin listener (REST API) on https://{}:{}/api/v1", admin.address().getHostString(),
+                admin.address().getPort());
+
+        Node node = new Node(b, file, demo, store, dataPlane, management, vault, join, admin);
         if (member != null) {
             node.duties = ClusterDuties.start(member, b, store.current(), new io.duet.cluster.vip.VipAgent.Drainer() {
                 @Override
@@ -185,6 +207,7 @@ final class Node implements AutoCloseable {
         }
         store.subscribe(node::onCommit);
         node.catchUp();
+        node.firstAdmin.scheduleWithFixedDelay(node::ensureFirstAdmin, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
         node.sealKeys(store.current());
         log.info("node {} started in {} ms", b.nodeId(), (System.nanoTime() - t0) / 1_000_000);
         return node;
@@ -193,6 +216,36 @@ final class Node implements AutoCloseable {
     /** The bound address of a listener of the document in force (its real port when the document said 0). */
     InetSocketAddress listenerAddress(String listenerName) {
         return dataPlane.address(listenerName);
+    }
+
+    /**
+     * Creates user 'admin' with a random password when the document has no user (first start), then stops trying.
+     * The password is printed once on standard output and written to {@code <data.dir>/admin-password} (0600).
+     */
+    private void ensureFirstAdmin() {
+        if (!store.current().admin().users().isEmpty()) {
+            firstAdmin.shutdown();
+            return;
+        }
+        try {
+            io.duet.admin.FirstAdmin.Created c = io.duet.admin.FirstAdmin.ensure(store,
+                    bootstrap.dataDir().resolve("admin-password"));
+            if (c != null) {
+                log.warn("{} created the admin user 'admin' (revision {}); its first password is printed once on "
+                        + "standard output and is in {} (readable by this user only): log in at https://<this "
+                        + "node>:{}/ and change it", FIRST_ADMIN, c.revision(), c.file(), bootstrap.adminPort());
+                System.out.println("Admin user 'admin', first password (change it at the first login): "
+                        + c.password());
+                System.out.flush();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("first admin user not created yet: {}", e.toString()); // no quorum yet: tried again in 1 s
+        }
+    }
+
+    /** The admin listener's bound address. */
+    InetSocketAddress adminAddress() {
+        return admin.address();
     }
 
     /** The bound address of the management server. */
@@ -266,6 +319,8 @@ final class Node implements AutoCloseable {
             if (join != null) {
                 stop("join endpoint", join);
             }
+            firstAdmin.shutdownNow();
+            stop("admin listener", admin);
             stop("management server", management);
             stop("data plane", dataPlane);
             stop("config store", store);

@@ -20,6 +20,8 @@ import java.nio.file.Path;
  * @param clusterMembers    node id -> Raft endpoint host:port of every voter; empty: standalone (the file store)
  * @param clusterInterface  the interface floating IPs live on; null: this node holds no VIPs (a witness)
  * @param clusterJoinPort   port of this node's join endpoint (HTTPS, on its cluster.members host)
+ * @param adminAddress      bind address of the admin listener (web UI and REST API, HTTPS)
+ * @param adminPort         its port (0: any free port, for tests)
  * @param source            where the values came from, for the startup banner
  */
 record NodeBootstrap(
@@ -36,7 +38,9 @@ record NodeBootstrap(
         String source,
         java.util.Map<String, String> clusterMembers,
         String clusterInterface,
-        int clusterJoinPort) {
+        int clusterJoinPort,
+        String adminAddress,
+        int adminPort) {
 
     /** True when the node is a member of a Raft group (cluster.members set). */
     boolean clustered() {

@@ -93,6 +93,7 @@ class ClusterJoinTest {
         env.put("DUET_PROXY_PORT", "0");
         env.put("DUET_PROXY_TLS_PORT", "0");
         env.put("DUET_MANAGEMENT_PORT", "0");
+        env.put("DUET_ADMIN_PORT", "0");
         if (!joinPorts.containsKey(id)) {
             joinPorts.put(id, freePort());
         }

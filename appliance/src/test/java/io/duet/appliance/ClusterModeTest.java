@@ -59,6 +59,7 @@ class ClusterModeTest {
                 "DUET_MANAGEMENT_PORT", "0",
                 "DUET_IO_THREADS", "1",
                 "DUET_CLUSTER_MEMBERS", members));
+        env.put("DUET_ADMIN_PORT", "0");
         env.put("DUET_CLUSTER_JOIN_PORT", joinPorts.computeIfAbsent(id, k -> {
             try {
                 return String.valueOf(freePort());

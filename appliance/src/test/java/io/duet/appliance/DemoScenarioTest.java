@@ -54,6 +54,7 @@ class DemoScenarioTest {
                 "DUET_PROXY_PORT", "0",
                 "DUET_PROXY_TLS_PORT", "0",
                 "DUET_MANAGEMENT_PORT", "0",
+                "DUET_ADMIN_PORT", "0",
                 "DUET_IO_THREADS", "1"));
         env.putAll(extra);
         return BootstrapReader.read(null, dataDir.resolve("absent-duet.properties"), env);

@@ -63,6 +63,7 @@ class NodeTlsTest {
                 "DUET_PROXY_PORT", "0",
                 "DUET_PROXY_TLS_PORT", "0",
                 "DUET_MANAGEMENT_PORT", "0",
+                "DUET_ADMIN_PORT", "0",
                 "DUET_IO_THREADS", "1"));
         Node node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env), false);
         nodes.add(node);

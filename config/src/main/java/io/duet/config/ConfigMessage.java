@@ -135,6 +135,12 @@ public enum ConfigMessage {
             + "one certificate, or engine: jsse for SNI among several and the node's self-signed one)"),
     PKCS12_CONFLICT(179, "%s (expected: either pkcs12 with its passphrase, or certificateChain with privateKey)"),
 
+    // Admin users and API tokens (0200-0209).
+    NO_ADMIN_USER(200, "users: nobody has the role admin (expected: at least one admin, or nobody could change users "
+            + "and the configuration any more)"),
+    NOT_ARGON2ID(201, "passwordHash: not an Argon2id hash (expected: $argon2id$v=19$m=..,t=..,p=..$salt$hash; set "
+            + "passwords through the admin API, which hashes them)"),
+
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
     FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),

@@ -19,7 +19,8 @@ public record DuetConfig(
         List<VirtualHost> virtualHosts,
         List<Pool> pools,
         List<TlsCertificate> certificates,
-        List<Vip> vips) {
+        List<Vip> vips,
+        Admin admin) {
 
     public DuetConfig {
         revision = revision == null ? 0L : revision;
@@ -31,29 +32,42 @@ public record DuetConfig(
         pools = Lists.copy(pools);
         certificates = Lists.copy(certificates);
         vips = Lists.copy(vips);
+        admin = admin == null ? Admin.empty() : admin;
+    }
+
+    public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
+                      AccessLog accessLog, List<VirtualHost> virtualHosts, List<Pool> pools,
+                      List<TlsCertificate> certificates, List<Vip> vips) {
+        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates, vips, null);
     }
 
     public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
                       AccessLog accessLog, List<VirtualHost> virtualHosts, List<Pool> pools,
                       List<TlsCertificate> certificates) {
-        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates, null);
+        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates, null, null);
     }
 
     public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
                       AccessLog accessLog, List<VirtualHost> virtualHosts, List<Pool> pools) {
-        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, null, null);
+        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, null, null, null);
     }
 
     /** The same document with another revision. */
     public DuetConfig withRevision(long newRevision) {
         return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,
-                vips);
+                vips, admin);
     }
 
     /** The same document with other certificates. */
     public DuetConfig withCertificates(List<TlsCertificate> newCertificates) {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, newCertificates,
-                vips);
+                vips, admin);
+    }
+
+    /** The same document with other admin users and tokens. */
+    public DuetConfig withAdmin(Admin newAdmin) {
+        return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,
+                vips, newAdmin);
     }
 
     /** The certificate with this name, or {@code null}. Skips null list elements. */

@@ -30,6 +30,24 @@ public interface ConfigStore extends AutoCloseable {
     DuetConfig propose(DuetConfig proposed, long baseRevision)
             throws InvalidConfigException, RevisionConflictException;
 
+    /**
+     * As {@link #propose(DuetConfig, long)}, recording who made the change and why (in the history; the cluster
+     * store replicates both). Stores without attribution ignore them.
+     */
+    default DuetConfig propose(DuetConfig proposed, long baseRevision, String author, String summary)
+            throws InvalidConfigException, RevisionConflictException {
+        return propose(proposed, baseRevision);
+    }
+
+    /** One committed revision: the document, who committed it, when (epoch ms, 0 unknown) and the summary. */
+    record Commit(DuetConfig config, String author, long timeMs, String summary) {
+    }
+
+    /** The committed revisions this store keeps, newest first (at least the current one). */
+    default java.util.List<Commit> commits() {
+        return java.util.List.of(new Commit(current(), null, 0, null));
+    }
+
     @Override
     void close();
 }

@@ -73,7 +73,7 @@ public final class FileConfigStore implements ConfigStore {
 
     // Guarded by lock.
     private DuetConfig current;
-    private final Deque<DuetConfig> history = new ArrayDeque<>();
+    private final Deque<Commit> history = new ArrayDeque<>();
     private final List<Consumer<DuetConfig>> subscribers = new ArrayList<>();
     private byte[] lastBytes;
     private FileStamp lastStamp;
@@ -86,7 +86,7 @@ public final class FileConfigStore implements ConfigStore {
         this.file = file;
         this.format = format;
         this.current = initial;
-        this.history.addFirst(initial);
+        this.history.addFirst(new Commit(initial, null, 0, "opened"));
         this.lastBytes = bytes;
         this.lastStamp = stamp;
         this.watchService = file.getFileSystem().newWatchService();
@@ -134,6 +134,13 @@ public final class FileConfigStore implements ConfigStore {
     /** The last {@value #HISTORY_SIZE} committed documents, newest (the current one) first. */
     public List<DuetConfig> history() {
         synchronized (lock) {
+            return history.stream().map(Commit::config).toList();
+        }
+    }
+
+    @Override
+    public List<Commit> commits() {
+        synchronized (lock) {
             return List.copyOf(history);
         }
     }
@@ -163,6 +170,12 @@ public final class FileConfigStore implements ConfigStore {
     @Override
     public DuetConfig propose(DuetConfig proposed, long baseRevision)
             throws InvalidConfigException, RevisionConflictException {
+        return propose(proposed, baseRevision, null, null);
+    }
+
+    @Override
+    public DuetConfig propose(DuetConfig proposed, long baseRevision, String author, String summary)
+            throws InvalidConfigException, RevisionConflictException {
         Objects.requireNonNull(proposed, "proposed");
         synchronized (lock) {
             if (closed) {
@@ -186,7 +199,7 @@ public final class FileConfigStore implements ConfigStore {
             lastBytes = bytes;
             missingReported = false;
             logWarnings(next, file);
-            commitLocked(next, "proposal");
+            commitLocked(next, "proposal", author, summary);
             return next;
         }
     }
@@ -292,12 +305,13 @@ public final class FileConfigStore implements ConfigStore {
             return;
         }
         logWarnings(edited, file);
-        commitLocked(edited.withRevision(Math.max(running + 1, edited.revision())), "file edit");
+        commitLocked(edited.withRevision(Math.max(running + 1, edited.revision())), "file edit", "file", "edit of "
+                + file.getFileName());
     }
 
-    private void commitLocked(DuetConfig next, String source) {
+    private void commitLocked(DuetConfig next, String source, String author, String summary) {
         current = next;
-        history.addFirst(next);
+        history.addFirst(new Commit(next, author, System.currentTimeMillis(), summary));
         while (history.size() > HISTORY_SIZE) {
             history.removeLast();
         }

@@ -1,0 +1,603 @@
+package io.duet.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.duet.config.Admin;
+import io.duet.config.AdminUser;
+import io.duet.config.ApiToken;
+import io.duet.config.ConfigCodec;
+import io.duet.config.ConfigValidator;
+import io.duet.config.DuetConfig;
+import io.duet.config.InvalidConfigException;
+import io.duet.config.Violation;
+import io.duet.config.store.ConfigStore;
+import io.duet.config.store.RevisionConflictException;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.Cookie;
+import io.undertow.server.handlers.CookieImpl;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The REST API under {@code /api/v1} (documented by {@code /api/v1/openapi.json}). JSON in and out; every error has
+ * the shape {@code {"id", "message", "violations"?}}. Authentication by the session cookie (plus the
+ * {@code X-CSRF-Token} header on every state change) or an API token ({@code Authorization: Bearer}); roles
+ * checked on every call; audit records for logins, failures, denials and commits.
+ *
+ * <p>Runs on Undertow worker threads (requests are dispatched off the I/O threads: Argon2id and commits block).
+ */
+public final class AdminApi implements HttpHandler {
+    static final String PREFIX = "/api/v1";
+    static final int MAX_BODY = 4 * 1024 * 1024;
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REDACTED = "(hidden)";
+
+    /** The roles, weakest first. */
+    enum Role {
+        VIEWER, OPERATOR, ADMIN;
+
+        static Role of(String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** Who is calling: a user with a session, or an API token. */
+    record Caller(String name, Role role, Sessions.Session session, boolean token, boolean mustChangePassword) {
+    }
+
+    /** An error answer. */
+    static final class ApiError extends Exception {
+        final int status;
+        final String id;
+        final List<Violation> violations;
+
+        ApiError(int status, String id, String message) {
+            this(status, id, message, List.of());
+        }
+
+        ApiError(int status, String id, String message, List<Violation> violations) {
+            super(message);
+            this.status = status;
+            this.id = id;
+            this.violations = violations;
+        }
+    }
+
+    private final ConfigStore store;
+    private final Sessions sessions;
+    private final LoginThrottle throttle;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public AdminApi(ConfigStore store, Sessions sessions, LoginThrottle throttle, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange ex) throws Exception {
+        if (ex.isInIoThread()) {
+            ex.dispatch(this);
+            return;
+        }
+        ex.startBlocking();
+        SecurityHeaders.apply(ex);
+        ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        try {
+            route(ex);
+        } catch (ApiError e) {
+            error(ex, e);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(AdminApi.class).error("DUET-ADMIN-0199 {} {} failed: {}",
+                    ex.getRequestMethod(), ex.getRequestPath(), e.toString(), e);
+            error(ex, new ApiError(500, "DUET-ADMIN-0199", "internal error (a bug): the node's log has the details"));
+        }
+    }
+
+    private void route(HttpServerExchange ex) throws Exception {
+        String path = ex.getRequestPath().substring(PREFIX.length());
+        HttpString m = ex.getRequestMethod();
+        if (path.equals("/openapi.json") && m.equals(Methods.GET)) {
+            sendRaw(ex, 200, OpenApi.document());
+            return;
+        }
+        if (path.equals("/session")) {
+            if (m.equals(Methods.POST)) {
+                login(ex);
+                return;
+            }
+            Caller c = authenticate(ex, true);
+            if (m.equals(Methods.GET)) {
+                send(ex, 200, whoami(c));
+            } else if (m.equals(Methods.DELETE)) {
+                csrf(ex, c);
+                if (c.session() != null) {
+                    sessions.remove(c.session().id);
+                }
+                expireCookie(ex);
+                audit.record(c.name(), address(ex), "logout", "ok", null, null);
+                ex.setStatusCode(204);
+            } else {
+                throw methodNotAllowed("GET, POST, DELETE");
+            }
+            return;
+        }
+        if (path.equals("/session/password")) {
+            Caller c = authenticate(ex, true);
+            if (!m.equals(Methods.PUT)) {
+                throw methodNotAllowed("PUT");
+            }
+            csrf(ex, c);
+            changePassword(ex, c);
+            return;
+        }
+        Caller c = authenticate(ex, false);
+        switch (path) {
+            case "/config" -> {
+                if (m.equals(Methods.GET)) {
+                    require(ex, c, Role.VIEWER, "read the configuration");
+                    DuetConfig cur = store.current();
+                    ex.getResponseHeaders().put(Headers.ETAG, etag(cur.revision()));
+                    send(ex, 200, redacted(cur));
+                } else if (m.equals(Methods.PUT)) {
+                    require(ex, c, Role.ADMIN, "change the configuration");
+                    csrf(ex, c);
+                    apply(ex, c);
+                } else {
+                    throw methodNotAllowed("GET, PUT");
+                }
+            }
+            case "/config/validate" -> {
+                if (!m.equals(Methods.POST)) {
+                    throw methodNotAllowed("POST");
+                }
+                require(ex, c, Role.VIEWER, "validate a document");
+                csrf(ex, c);
+                validate(ex);
+            }
+            case "/config/history" -> {
+                require(ex, c, Role.VIEWER, "read the history");
+                if (!m.equals(Methods.GET)) {
+                    throw methodNotAllowed("GET");
+                }
+                ArrayNode out = JSON.createArrayNode();
+                for (ConfigStore.Commit k : store.commits()) {
+                    ObjectNode o = out.addObject();
+                    o.put("revision", k.config().revision());
+                    o.put("author", k.author());
+                    o.put("timeMs", k.timeMs());
+                    o.put("summary", k.summary());
+                }
+                send(ex, 200, out);
+            }
+            case "/config/diff" -> {
+                require(ex, c, Role.VIEWER, "read the history");
+                long from = longParam(ex, "from");
+                long to = longParam(ex, "to");
+                send(ex, 200, JSON.valueToTree(JsonDiff.diff(redacted(revision(from)), redacted(revision(to)))));
+            }
+            case "/config/rollback" -> {
+                if (!m.equals(Methods.POST)) {
+                    throw methodNotAllowed("POST");
+                }
+                require(ex, c, Role.ADMIN, "roll the configuration back");
+                csrf(ex, c);
+                rollback(ex, c);
+            }
+            case "/audit" -> {
+                require(ex, c, Role.ADMIN, "read the audit log");
+                send(ex, 200, JSON.valueToTree(audit.recent(500)));
+            }
+            default -> {
+                if (path.startsWith("/config/history/") && m.equals(Methods.GET)) {
+                    require(ex, c, Role.VIEWER, "read the history");
+                    long r;
+                    try {
+                        r = Long.parseLong(path.substring("/config/history/".length()));
+                    } catch (NumberFormatException e) {
+                        throw new ApiError(404, "DUET-ADMIN-0140", "no such revision");
+                    }
+                    send(ex, 200, redacted(revision(r)));
+                    return;
+                }
+                throw new ApiError(404, "DUET-ADMIN-0140", "no such resource: " + PREFIX + path
+                        + " (the resources are listed in " + PREFIX + "/openapi.json)");
+            }
+        }
+    }
+
+    // ---- authentication
+
+    private void login(HttpServerExchange ex) throws Exception {
+        JsonNode body = body(ex);
+        String name = text(body, "name");
+        String password = text(body, "password");
+        String from = address(ex);
+        long wait = throttle.waitMs(name, from);
+        if (wait > 0) {
+            audit.record(name, from, "login", "throttled", null, null);
+            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString((wait + 999) / 1000));
+            throw new ApiError(429, "DUET-ADMIN-0102", "too many failed logins: try again in " + ((wait + 999) / 1000)
+                    + " s");
+        }
+        AdminUser u = store.current().admin().user(name);
+        boolean ok;
+        if (u == null) {
+            Passwords.verifyNobody(password);
+            ok = false;
+        } else {
+            ok = Passwords.verify(password, u.passwordHash());
+        }
+        if (!ok) {
+            throttle.failed(name, from);
+            audit.record(name, from, "login", "failed", null, u == null ? "unknown user" : "wrong password");
+            throw new ApiError(401, "DUET-ADMIN-0101", "wrong user name or password");
+        }
+        throttle.succeeded(name);
+        String old = cookie(ex);
+        sessions.remove(old);
+        Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(u.role(), u.passwordHash()));
+        setCookie(ex, s.id);
+        audit.record(u.name(), from, "login", "ok", null, u.mustChangePassword() ? "must change password" : null);
+        send(ex, 200, whoami(new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword())));
+    }
+
+    private Caller authenticate(HttpServerExchange ex, boolean passwordChangeAllowed) throws ApiError {
+        DuetConfig cur = store.current();
+        String auth = ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = auth.substring(7).trim();
+            String h = sha256(token);
+            for (ApiToken t : cur.admin().apiTokens()) {
+                if (t != null && t.sha256() != null && MessageDigest.isEqual(t.sha256().getBytes(StandardCharsets.US_ASCII),
+                        h.getBytes(StandardCharsets.US_ASCII))) {
+                    return new Caller("token:" + t.id(), Role.of(t.role()), null, true, false);
+                }
+            }
+            audit.record(null, address(ex), "token", "failed", null, "unknown API token");
+            throw new ApiError(401, "DUET-ADMIN-0103", "not logged in: the API token is not valid");
+        }
+        Sessions.Session s = sessions.find(cookie(ex), user -> {
+            AdminUser u = cur.admin().user(user);
+            return u == null ? null : Sessions.fingerprint(u.role(), u.passwordHash());
+        });
+        if (s == null) {
+            throw new ApiError(401, "DUET-ADMIN-0103", "not logged in (or the session expired): POST " + PREFIX
+                    + "/session with name and password");
+        }
+        AdminUser u = cur.admin().user(s.user);
+        Caller c = new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword());
+        if (c.mustChangePassword() && !passwordChangeAllowed) {
+            throw new ApiError(403, "DUET-ADMIN-0105", "change your password first: PUT " + PREFIX
+                    + "/session/password with current and new");
+        }
+        return c;
+    }
+
+    private void require(HttpServerExchange ex, Caller c, Role needed, String what) throws ApiError {
+        if (c.role().compareTo(needed) < 0) {
+            audit.record(c.name(), address(ex), ex.getRequestMethod() + " " + ex.getRequestPath(), "denied", null,
+                    "role " + c.role().name().toLowerCase(Locale.ROOT));
+            throw new ApiError(403, "DUET-ADMIN-0106", "your role (" + c.role().name().toLowerCase(Locale.ROOT)
+                    + ") may not " + what + "; it needs " + needed.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** A state change with a session must carry the session's CSRF token (API tokens are not sent by browsers). */
+    private void csrf(HttpServerExchange ex, Caller c) throws ApiError {
+        if (c.token()) {
+            return;
+        }
+        String given = ex.getRequestHeaders().getFirst(CSRF_HEADER);
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.US_ASCII),
+                c.session().csrf.getBytes(StandardCharsets.US_ASCII))) {
+            audit.record(c.name(), address(ex), ex.getRequestMethod() + " " + ex.getRequestPath(), "denied", null,
+                    "missing or wrong CSRF token");
+            throw new ApiError(403, "DUET-ADMIN-0104", "missing or wrong " + CSRF_HEADER + " header (its value is the "
+                    + "csrfToken of GET " + PREFIX + "/session)");
+        }
+    }
+
+    private void changePassword(HttpServerExchange ex, Caller c) throws Exception {
+        JsonNode body = body(ex);
+        String current = text(body, "current");
+        String next = text(body, "new");
+        DuetConfig cur = store.current();
+        AdminUser u = cur.admin().user(c.name());
+        if (u == null || !Passwords.verify(current, u.passwordHash())) {
+            throttle.failed(c.name(), address(ex));
+            audit.record(c.name(), address(ex), "password change", "failed", null, "wrong current password");
+            throw new ApiError(403, "DUET-ADMIN-0107", "the current password is wrong");
+        }
+        String weak = Passwords.weakness(u.name(), next, current);
+        if (weak != null) {
+            throw new ApiError(422, "DUET-ADMIN-0108", "the new password is too weak (expected: " + weak + ")",
+                    List.of(Violation.error("$.new", "DUET-ADMIN-0108", "new: expected " + weak)));
+        }
+        List<AdminUser> users = new ArrayList<>();
+        for (AdminUser x : cur.admin().users()) {
+            users.add(x == u ? new AdminUser(u.name(), u.role(), Passwords.hash(next), false) : x);
+        }
+        DuetConfig committed = commit(cur.withAdmin(new Admin(users, cur.admin().apiTokens())), cur.revision(), c,
+                "password of " + u.name() + " changed");
+        // Every session of the user (on every node) is now dead: its fingerprint changed. A new one for this caller.
+        sessions.remove(c.session().id);
+        AdminUser changed = committed.admin().user(u.name());
+        Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(changed.role(), changed.passwordHash()));
+        setCookie(ex, s.id);
+        send(ex, 200, whoami(new Caller(u.name(), c.role(), s, false, false)));
+    }
+
+    private ObjectNode whoami(Caller c) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", c.name());
+        o.put("role", c.role().name().toLowerCase(Locale.ROOT));
+        o.put("mustChangePassword", c.mustChangePassword());
+        if (c.session() != null) {
+            o.put("csrfToken", c.session().csrf);
+        }
+        return o;
+    }
+
+    // ---- the configuration
+
+    private void apply(HttpServerExchange ex, Caller c) throws Exception {
+        String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
+        if (ifMatch == null) {
+            throw new ApiError(428, "DUET-ADMIN-0120", "If-Match is required: send the ETag of the revision you "
+                    + "edited (GET " + PREFIX + "/config), so a concurrent edit is never overwritten");
+        }
+        long base = revisionOf(ifMatch);
+        DuetConfig proposed = decode(ex);
+        DuetConfig cur = store.current();
+        String summary = summary(ex, "edited through the API");
+        DuetConfig committed = commit(proposed.withAdmin(cur.admin()), base, c, summary);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("revision", committed.revision());
+        ex.getResponseHeaders().put(Headers.ETAG, etag(committed.revision()));
+        send(ex, 200, o);
+    }
+
+    private void validate(HttpServerExchange ex) throws Exception {
+        DuetConfig proposed = decode(ex).withAdmin(store.current().admin());
+        List<Violation> v = ConfigValidator.validate(proposed);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("valid", v.stream().noneMatch(Violation::isError));
+        o.set("violations", JSON.valueToTree(v));
+        o.set("diff", JSON.valueToTree(JsonDiff.diff(redacted(store.current()),
+                redacted(proposed.withRevision(store.current().revision())))));
+        send(ex, 200, o);
+    }
+
+    private void rollback(HttpServerExchange ex, Caller c) throws Exception {
+        JsonNode body = body(ex);
+        if (body.get("revision") == null || !body.get("revision").canConvertToLong()) {
+            throw new ApiError(400, "DUET-ADMIN-0110", "expected {\"revision\": N}");
+        }
+        long to = body.get("revision").asLong();
+        DuetConfig target = revision(to);
+        DuetConfig cur = store.current();
+        String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
+        long base = ifMatch == null ? cur.revision() : revisionOf(ifMatch);
+        // The users and tokens stay as they are now: a rollback is about the traffic configuration.
+        DuetConfig committed = commit(target.withAdmin(cur.admin()), base, c, "rollback to revision " + to);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("revision", committed.revision());
+        o.put("rolledBackTo", to);
+        ex.getResponseHeaders().put(Headers.ETAG, etag(committed.revision()));
+        send(ex, 200, o);
+    }
+
+    private DuetConfig commit(DuetConfig proposed, long base, Caller c, String summary) throws ApiError {
+        try {
+            DuetConfig committed = store.propose(proposed, base, c.name(), summary);
+            audit.record(c.name(), null, "commit", "ok", committed.revision(), summary);
+            return committed;
+        } catch (InvalidConfigException e) {
+            throw new ApiError(422, "DUET-ADMIN-0121", "the document is invalid: nothing was changed",
+                    e.violations());
+        } catch (RevisionConflictException e) {
+            throw new ApiError(409, "DUET-ADMIN-0122", "revision " + base + " is no longer current (now "
+                    + store.current().revision() + "): someone else committed first; reload, reapply your edit, and "
+                    + "send it with the new ETag");
+        } catch (IllegalStateException e) {
+            throw new ApiError(503, "DUET-ADMIN-0123", "the change was not committed: " + e.getMessage());
+        }
+    }
+
+    private DuetConfig revision(long r) throws ApiError {
+        for (ConfigStore.Commit k : store.commits()) {
+            if (k.config().revision() == r) {
+                return k.config();
+            }
+        }
+        throw new ApiError(404, "DUET-ADMIN-0140", "revision " + r + " is not in the history (it keeps the last "
+                + store.commits().size() + ")");
+    }
+
+    private static DuetConfig decode(HttpServerExchange ex) throws ApiError {
+        String text = new String(bytes(ex), StandardCharsets.UTF_8);
+        try {
+            return ConfigCodec.decode(text, ConfigCodec.Format.JSON);
+        } catch (InvalidConfigException e) {
+            throw new ApiError(422, "DUET-ADMIN-0121", "the document does not read: nothing was changed",
+                    e.violations());
+        }
+    }
+
+    /** The document as the API shows it: password and token hashes replaced. */
+    static JsonNode redacted(DuetConfig c) {
+        ObjectNode o;
+        try {
+            o = (ObjectNode) JSON.readTree(ConfigCodec.encode(c, ConfigCodec.Format.JSON));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        JsonNode admin = o.get("admin");
+        if (admin != null) {
+            for (JsonNode u : admin.path("users")) {
+                ((ObjectNode) u).put("passwordHash", REDACTED);
+            }
+            for (JsonNode t : admin.path("apiTokens")) {
+                ((ObjectNode) t).put("sha256", REDACTED);
+            }
+        }
+        return o;
+    }
+
+    // ---- HTTP helpers
+
+    static String etag(long revision) {
+        return "\"" + revision + "\"";
+    }
+
+    private static long revisionOf(String ifMatch) throws ApiError {
+        String t = ifMatch.trim();
+        if (t.startsWith("W/")) {
+            t = t.substring(2);
+        }
+        t = t.replace("\"", "");
+        try {
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "DUET-ADMIN-0120", "If-Match: '" + ifMatch + "' is not a revision ETag such as "
+                    + "\"12\"");
+        }
+    }
+
+    private static long longParam(HttpServerExchange ex, String name) throws ApiError {
+        var v = ex.getQueryParameters().get(name);
+        try {
+            return Long.parseLong(v == null ? "" : v.getFirst());
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "DUET-ADMIN-0110", "query parameter " + name + " must be a revision number");
+        }
+    }
+
+    private static String summary(HttpServerExchange ex, String fallback) {
+        String s = ex.getRequestHeaders().getFirst("X-Duet-Summary");
+        if (s == null || s.isBlank()) {
+            return fallback;
+        }
+        s = s.replaceAll("\\p{Cntrl}", " ").trim();
+        return s.length() > 200 ? s.substring(0, 200) : s;
+    }
+
+    private static byte[] bytes(HttpServerExchange ex) throws ApiError {
+        try (InputStream in = ex.getInputStream()) {
+            byte[] b = in.readNBytes(MAX_BODY + 1);
+            if (b.length > MAX_BODY) {
+                throw new ApiError(413, "DUET-ADMIN-0111", "the request body is larger than " + MAX_BODY + " bytes");
+            }
+            return b;
+        } catch (io.undertow.server.RequestTooBigException e) {
+            throw new ApiError(413, "DUET-ADMIN-0111", "the request body is larger than " + MAX_BODY + " bytes");
+        } catch (IOException e) {
+            throw new ApiError(400, "DUET-ADMIN-0110", "the request body could not be read");
+        }
+    }
+
+    private static JsonNode body(HttpServerExchange ex) throws ApiError {
+        try {
+            JsonNode n = JSON.readTree(bytes(ex));
+            if (n == null || !n.isObject()) {
+                throw new ApiError(400, "DUET-ADMIN-0110", "expected a JSON object");
+            }
+            return n;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiError(400, "DUET-ADMIN-0110", "the request body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiError(400, "DUET-ADMIN-0110", "the request body could not be read");
+        }
+    }
+
+    private static String text(JsonNode body, String field) throws ApiError {
+        JsonNode v = body.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new ApiError(400, "DUET-ADMIN-0110", "expected the string field '" + field + "'",
+                    List.of(Violation.error("$." + field, "DUET-ADMIN-0110", field + ": missing (expected: a "
+                            + "string)")));
+        }
+        return v.asText();
+    }
+
+    private static String cookie(HttpServerExchange ex) {
+        Cookie c = ex.getRequestCookie(Sessions.COOKIE);
+        return c == null ? null : c.getValue();
+    }
+
+    private static void setCookie(HttpServerExchange ex, String id) {
+        ex.setResponseCookie(new CookieImpl(Sessions.COOKIE, id).setPath("/").setSecure(true).setHttpOnly(true)
+                .setSameSiteMode("Strict"));
+    }
+
+    private static void expireCookie(HttpServerExchange ex) {
+        ex.setResponseCookie(new CookieImpl(Sessions.COOKIE, "").setPath("/").setSecure(true).setHttpOnly(true)
+                .setSameSiteMode("Strict").setMaxAge(0));
+    }
+
+    static String address(HttpServerExchange ex) {
+        var a = ex.getSourceAddress();
+        return a == null || a.getAddress() == null ? "?" : a.getAddress().getHostAddress();
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ApiError methodNotAllowed(String allowed) {
+        return new ApiError(405, "DUET-ADMIN-0109", "method not allowed here (allowed: " + allowed + ")");
+    }
+
+    static void send(HttpServerExchange ex, int status, Object body) throws IOException {
+        sendRaw(ex, status, JSON.writeValueAsBytes(body));
+    }
+
+    static void sendRaw(HttpServerExchange ex, int status, byte[] body) {
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        ex.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+
+    private static void error(HttpServerExchange ex, ApiError e) throws IOException {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", e.id);
+        o.put("message", e.getMessage());
+        if (!e.violations.isEmpty()) {
+            o.set("violations", JSON.valueToTree(e.violations));
+        }
+        if (e.status == 405) {
+            ex.getResponseHeaders().put(Headers.ALLOW, e.getMessage().replaceAll(".*allowed: (.*)\\)", "$1"));
+        }
+        send(ex, e.status, o);
+    }
+
+    Map<String, Object> status() {
+        return Map.of("sessions", sessions.size());
+    }
+}

@@ -1,0 +1,107 @@
+package io.duet.admin;
+
+import io.duet.config.store.ConfigStore;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The admin listener: HTTPS only (TLS 1.2 and 1.3), on its own address and port, serving the REST API under
+ * {@code /api/v1}. Requests run on a few worker threads (password hashing and commits block); bodies are capped
+ * ({@value AdminApi#MAX_BODY} bytes) and requests time out like the proxy's.
+ */
+public final class AdminServer implements AutoCloseable {
+    private final Undertow server;
+    private final Sessions sessions;
+
+    private AdminServer(Undertow server, Sessions sessions) {
+        this.server = server;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Starts the listener; blocks until bound.
+     *
+     * @param chain the certificate chain (leaf first) and {@code key} it presents: the node's certificate
+     * @param auditFile where audit records are appended (null: log only)
+     * @throws IllegalStateException the address cannot be bound (the message says which)
+     */
+    public static AdminServer start(String address, int port, PrivateKey key, List<X509Certificate> chain,
+                                    ConfigStore store, Path auditFile, String nodeId, Clock clock) {
+        Sessions sessions = new Sessions(clock);
+        AdminApi api = new AdminApi(store, sessions, new LoginThrottle(clock), new AuditLog(auditFile, nodeId, clock),
+                clock);
+        Undertow u;
+        try {
+            u = Undertow.builder()
+                    .setIoThreads(1)
+                    .setWorkerThreads(8)
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) AdminApi.MAX_BODY)
+                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+                    .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
+                    .addHttpsListener(port, address, sslContext(key, chain))
+                    .setHandler(ex -> {
+                        String p = ex.getRequestPath();
+                        if (p.equals(AdminApi.PREFIX) || p.startsWith(AdminApi.PREFIX + "/")) {
+                            api.handleRequest(ex);
+                        } else {
+                            notFound(ex);
+                        }
+                    })
+                    .build();
+            u.start();
+        } catch (RuntimeException | java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("DUET-ADMIN-0003 the admin listener could not listen on " + address + ":"
+                    + port + ": " + e.getMessage() + "; check admin.address and admin.port", e);
+        }
+        return new AdminServer(u, sessions);
+    }
+
+    private static void notFound(HttpServerExchange ex) {
+        SecurityHeaders.apply(ex);
+        ex.setStatusCode(404);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        ex.getResponseSender().send("{\"id\":\"DUET-ADMIN-0140\",\"message\":\"not found: the API is under "
+                + AdminApi.PREFIX + "\"}");
+    }
+
+    private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain)
+            throws java.security.GeneralSecurityException, java.io.IOException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] pass = "admin".toCharArray(); // in memory only
+        ks.setKeyEntry("admin", key, pass, chain.toArray(new X509Certificate[0]));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pass);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+    }
+
+    /** Live login sessions on this node. */
+    public int sessions() {
+        return sessions.size();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

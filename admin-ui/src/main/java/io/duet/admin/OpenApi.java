@@ -1,0 +1,29 @@
+package io.duet.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The OpenAPI description of the API, a resource of this module ({@code openapi.json}). */
+final class OpenApi {
+    private static volatile byte[] cached;
+
+    private OpenApi() {
+    }
+
+    static byte[] document() {
+        byte[] d = cached;
+        if (d == null) {
+            try (InputStream in = OpenApi.class.getResourceAsStream("openapi.json")) {
+                if (in == null) {
+                    throw new IllegalStateException("DUET-ADMIN-0198 this build has no openapi.json");
+                }
+                d = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            cached = d;
+        }
+        return d;
+    }
+}

@@ -1,0 +1,341 @@
+package io.duet.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.duet.config.Admin;
+import io.duet.config.AdminUser;
+import io.duet.config.ApiToken;
+import io.duet.config.ConfigCodec;
+import io.duet.config.DuetConfig;
+import io.duet.config.FixedResponse;
+import io.duet.config.Listener;
+import io.duet.config.Route;
+import io.duet.config.RouteMatch;
+import io.duet.config.VirtualHost;
+import io.duet.config.store.FileConfigStore;
+import io.duet.tls.CertifiedKey;
+import io.duet.tls.SelfSigned;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin REST API on a real HTTPS listener over a real file store: the first admin and the forced password change,
+ * sessions and their cookie, CSRF, roles, API tokens, throttling, the configuration edit cycle (validate, apply with
+ * If-Match, 409, 422 with paths, history, diff, rollback) and hostile requests.
+ */
+class AdminApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    private FileConfigStore store;
+    private AdminServer server;
+    private CertifiedKey cert;
+    private HttpClient http;
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        Route hello = new Route("hello", RouteMatch.any(), null, null, new FixedResponse(200, "hello\n", null),
+                null, null, null, null, null, null, null);
+        DuetConfig doc = new DuetConfig(1L, List.of(new Listener("http", "127.0.0.1", 8080)), null, null, null,
+                List.of(new VirtualHost("default", List.of("localhost"), true, List.of(hello))), List.of());
+        Files.writeString(dir.resolve("config.json"), ConfigCodec.encode(doc, ConfigCodec.Format.JSON));
+        store = FileConfigStore.open(dir.resolve("config.json"));
+        cert = SelfSigned.issue(List.of("localhost", "127.0.0.1"), Duration.ofDays(30), Clock.systemUTC());
+        server = AdminServer.start("127.0.0.1", 0, cert.key(), cert.chain(), store, dir.resolve("audit.log"), "n1",
+                Clock.systemUTC());
+        base = "https://127.0.0.1:" + server.address().getPort() + "/api/v1";
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("node", cert.leaf());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        http = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        store.close();
+    }
+
+    /** A browser-like client: keeps the session cookie and the CSRF token. */
+    private final class Client {
+        String cookie;
+        String csrf;
+
+        HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            if (cookie != null) {
+                b.header("Cookie", cookie);
+            }
+            if (csrf != null && !method.equals("GET")) {
+                b.header("X-CSRF-Token", csrf);
+            }
+            if (headers.length > 0) {
+                b.headers(headers);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            r.headers().firstValue("Set-Cookie").ifPresent(c -> cookie = c.substring(0, c.indexOf(';')));
+            if (r.statusCode() == 200 && r.body().startsWith("{") && JSON.readTree(r.body()).has("csrfToken")) {
+                csrf = JSON.readTree(r.body()).get("csrfToken").asText();
+            }
+            return r;
+        }
+
+        HttpResponse<String> login(String name, String password) throws Exception {
+            return call("POST", "/session", "{\"name\":\"" + name + "\",\"password\":\"" + password + "\"}");
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private static String id(HttpResponse<String> r) throws Exception {
+        return json(r).path("id").asText();
+    }
+
+    private String firstAdmin() throws Exception {
+        FirstAdmin.Created c = FirstAdmin.ensure(store, dir.resolve("admin-password"));
+        assertThat(c).isNotNull();
+        return c.password();
+    }
+
+    private Client loggedInAdmin(String newPassword) throws Exception {
+        Client a = new Client();
+        assertThat(a.login("admin", firstAdmin()).statusCode()).isEqualTo(200);
+        String old = Files.readAllLines(dir.resolve("admin-password")).get(1);
+        assertThat(a.call("PUT", "/session/password", "{\"current\":\"" + old + "\",\"new\":\"" + newPassword
+                + "\"}").statusCode()).isEqualTo(200);
+        return a;
+    }
+
+    private void addUser(String name, String role, String password) throws Exception {
+        DuetConfig cur = store.current();
+        List<AdminUser> users = new ArrayList<>(cur.admin().users());
+        users.add(new AdminUser(name, role, Passwords.hash(password), false));
+        store.propose(cur.withAdmin(new Admin(users, cur.admin().apiTokens())), cur.revision());
+    }
+
+    @Test
+    void theFirstAdminMustChangeTheGeneratedPassword() throws Exception {
+        String password = firstAdmin();
+        Path file = dir.resolve("admin-password");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.readString(file)).contains(password);
+        assertThat(FirstAdmin.ensure(store, file)).as("only once").isNull();
+        assertThat(store.current().admin().user("admin").passwordHash()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+
+        Client a = new Client();
+        HttpResponse<String> wrong = a.login("admin", "not-the-password");
+        HttpResponse<String> nobody = a.login("nobody", "not-the-password");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(nobody.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).isEqualTo(nobody.body()).contains("DUET-ADMIN-0101");
+
+        HttpResponse<String> in = a.login("admin", password);
+        assertThat(in.statusCode()).isEqualTo(200);
+        assertThat(json(in).get("mustChangePassword").asBoolean()).isTrue();
+        String setCookie = in.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("__Host-duet-session=").contains("Secure", "HttpOnly", "SameSite=Strict",
+                "Path=/").doesNotContain("Domain");
+        assertThat(in.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("frame-ancestors 'none'",
+                "default-src 'self'");
+        assertThat(in.headers().firstValue("Strict-Transport-Security")).isPresent();
+        assertThat(in.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+
+        HttpResponse<String> blocked = a.call("GET", "/config", null);
+        assertThat(blocked.statusCode()).isEqualTo(403);
+        assertThat(id(blocked)).isEqualTo("DUET-ADMIN-0105");
+
+        String csrf = a.csrf;
+        a.csrf = null;
+        HttpResponse<String> noCsrf = a.call("PUT", "/session/password", "{\"current\":\"" + password
+                + "\",\"new\":\"a-good-long-password\"}");
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(id(noCsrf)).isEqualTo("DUET-ADMIN-0104");
+        a.csrf = csrf;
+        HttpResponse<String> weak = a.call("PUT", "/session/password", "{\"current\":\"" + password
+                + "\",\"new\":\"short\"}");
+        assertThat(weak.statusCode()).isEqualTo(422);
+        assertThat(json(weak).get("violations").get(0).get("path").asText()).isEqualTo("$.new");
+
+        String oldCookie = a.cookie;
+        HttpResponse<String> changed = a.call("PUT", "/session/password", "{\"current\":\"" + password
+                + "\",\"new\":\"a-good-long-password\"}");
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(json(changed).get("mustChangePassword").asBoolean()).isFalse();
+        assertThat(a.cookie).isNotEqualTo(oldCookie);
+        HttpResponse<String> config = a.call("GET", "/config", null);
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(config.body()).contains("\"passwordHash\":\"(hidden)\"").doesNotContain("argon2id");
+
+        Client stale = new Client();
+        stale.cookie = oldCookie;
+        assertThat(stale.call("GET", "/session", null).statusCode()).as("the session from before the change").isEqualTo(401);
+
+        assertThat(a.call("DELETE", "/session", null).statusCode()).isEqualTo(204);
+        assertThat(a.call("GET", "/config", null).statusCode()).isEqualTo(401);
+        assertThat(Files.readString(dir.resolve("audit.log"))).contains("\"action\":\"login\",\"outcome\":\"failed\"",
+                "\"action\":\"login\",\"outcome\":\"ok\"", "\"action\":\"commit\"", "\"action\":\"logout\"");
+    }
+
+    @Test
+    void editCycleValidateApplyConflictHistoryDiffRollback() throws Exception {
+        Client a = loggedInAdmin("a-good-long-password");
+        HttpResponse<String> get = a.call("GET", "/config", null);
+        String etag = get.headers().firstValue("ETag").orElseThrow();
+        long rev = store.current().revision();
+        assertThat(etag).isEqualTo("\"" + rev + "\"");
+        ObjectNode doc = (ObjectNode) json(get);
+        ((ObjectNode) doc.get("virtualHosts").get(0).get("routes").get(0).get("respond")).put("body", "v2\n");
+
+        HttpResponse<String> dry = a.call("POST", "/config/validate", doc.toString());
+        assertThat(dry.statusCode()).isEqualTo(200);
+        assertThat(json(dry).get("valid").asBoolean()).isTrue();
+        assertThat(json(dry).get("diff").toString()).contains("$.virtualHosts[0].routes[0].respond.body",
+                "v2\\n");
+        assertThat(store.current().revision()).as("a dry run changes nothing").isEqualTo(rev);
+
+        HttpResponse<String> noIfMatch = a.call("PUT", "/config", doc.toString());
+        assertThat(noIfMatch.statusCode()).isEqualTo(428);
+        ObjectNode broken = doc.deepCopy();
+        ((ObjectNode) broken.get("listeners").get(0)).put("port", 70000);
+        HttpResponse<String> invalid = a.call("PUT", "/config", broken.toString(), "If-Match", etag);
+        assertThat(invalid.statusCode()).isEqualTo(422);
+        assertThat(json(invalid).get("violations").toString()).contains("$.listeners[0].port");
+        assertThat(store.current().revision()).isEqualTo(rev);
+
+        HttpResponse<String> ok = a.call("PUT", "/config", doc.toString(), "If-Match", etag, "X-Duet-Summary",
+                "body v2");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(json(ok).get("revision").asLong()).isEqualTo(rev + 1);
+        assertThat(store.current().admin().user("admin")).as("users survive a PUT").isNotNull();
+
+        HttpResponse<String> stale = a.call("PUT", "/config", doc.toString(), "If-Match", etag);
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(id(stale)).isEqualTo("DUET-ADMIN-0122");
+
+        JsonNode history = json(a.call("GET", "/config/history", null));
+        assertThat(history.get(0).get("revision").asLong()).isEqualTo(rev + 1);
+        assertThat(history.get(0).get("author").asText()).isEqualTo("admin");
+        assertThat(history.get(0).get("summary").asText()).isEqualTo("body v2");
+        JsonNode diff = json(a.call("GET", "/config/diff?from=" + rev + "&to=" + (rev + 1), null));
+        assertThat(diff.toString()).contains("replace", "respond.body");
+
+        HttpResponse<String> back = a.call("POST", "/config/rollback", "{\"revision\":" + rev + "}", "If-Match",
+                "\"" + (rev + 1) + "\"");
+        assertThat(back.statusCode()).isEqualTo(200);
+        assertThat(store.current().revision()).isEqualTo(rev + 2);
+        assertThat(store.current().virtualHosts().get(0).routes().get(0).respond().body()).isEqualTo("hello\n");
+        assertThat(store.current().admin().user("admin")).isNotNull();
+        assertThat(a.call("GET", "/config/history/" + (rev + 1), null).body()).contains("v2\\n");
+        assertThat(a.call("GET", "/config/history/99999", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void rolesAreEnforcedAndDenialsAudited() throws Exception {
+        Client a = loggedInAdmin("a-good-long-password");
+        addUser("vera", "viewer", "vera-password-123");
+        addUser("otto", "operator", "otto-password-123");
+        Client v = new Client();
+        assertThat(v.login("vera", "vera-password-123").statusCode()).isEqualTo(200);
+        HttpResponse<String> get = v.call("GET", "/config", null);
+        assertThat(get.statusCode()).isEqualTo(200);
+        String etag = get.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> put = v.call("PUT", "/config", get.body(), "If-Match", etag);
+        assertThat(put.statusCode()).isEqualTo(403);
+        assertThat(id(put)).isEqualTo("DUET-ADMIN-0106");
+        assertThat(v.call("POST", "/config/rollback", "{\"revision\":1}").statusCode()).isEqualTo(403);
+        assertThat(v.call("GET", "/audit", null).statusCode()).isEqualTo(403);
+        Client o = new Client();
+        assertThat(o.login("otto", "otto-password-123").statusCode()).isEqualTo(200);
+        assertThat(o.call("PUT", "/config", get.body(), "If-Match", etag).statusCode()).isEqualTo(403);
+        JsonNode audit = json(a.call("GET", "/audit", null));
+        assertThat(audit.toString()).contains("\"user\":\"vera\"", "\"outcome\":\"denied\"", "\"user\":\"otto\"");
+    }
+
+    @Test
+    void apiTokensAuthenticateWithoutCsrf() throws Exception {
+        firstAdmin();
+        String token = "duet_" + Sessions.token();
+        DuetConfig cur = store.current();
+        store.propose(cur.withAdmin(new Admin(cur.admin().users(), List.of(new ApiToken("0123456789abcdef", "ci",
+                "admin", AdminApi.sha256(token), 1L, "admin")))), cur.revision());
+        Client t = new Client();
+        HttpResponse<String> get = t.call("GET", "/config", null, "Authorization", "Bearer " + token);
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).contains("\"sha256\":\"(hidden)\"");
+        HttpResponse<String> put = t.call("PUT", "/config", get.body(), "Authorization", "Bearer " + token,
+                "If-Match", get.headers().firstValue("ETag").orElseThrow());
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(store.commits().get(0).author()).isEqualTo("token:0123456789abcdef");
+        HttpResponse<String> bad = t.call("GET", "/config", null, "Authorization", "Bearer duet_wrong");
+        assertThat(bad.statusCode()).isEqualTo(401);
+        assertThat(id(bad)).isEqualTo("DUET-ADMIN-0103");
+    }
+
+    // Failures for a name that does not exist count like any other: after the free attempts the caller waits, and
+    // the address is slowed down for every name (here all requests come from 127.0.0.1).
+    @Test
+    void failedLoginsAreThrottled() throws Exception {
+        String password = firstAdmin();
+        Client c = new Client();
+        for (int i = 0; i < LoginThrottle.FREE; i++) {
+            assertThat(c.login("ghost", "wrong-" + i).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> slowed = c.login("ghost", "wrong-again");
+        assertThat(slowed.statusCode()).isEqualTo(429);
+        assertThat(id(slowed)).isEqualTo("DUET-ADMIN-0102");
+        assertThat(slowed.headers().firstValue("Retry-After")).contains("1");
+        HttpResponse<String> admin = c.login("admin", password);
+        assertThat(admin.statusCode()).as("the same address, even with the right password").isEqualTo(429);
+        assertThat(Files.readString(dir.resolve("audit.log"))).contains("\"outcome\":\"throttled\"");
+    }
+
+    @Test
+    void hostileRequestsGetClearErrors() throws Exception {
+        Client a = loggedInAdmin("a-good-long-password");
+        assertThat(a.call("GET", "/nothing-here", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> method = a.call("PATCH", "/config", "{}");
+        assertThat(method.statusCode()).isEqualTo(405);
+        assertThat(id(method)).isEqualTo("DUET-ADMIN-0109");
+        HttpResponse<String> notJson = a.call("POST", "/config/validate", "{not json");
+        assertThat(notJson.statusCode()).isEqualTo(422);
+        assertThat(json(notJson).get("id").asText()).isEqualTo("DUET-ADMIN-0121");
+        HttpResponse<String> huge = a.call("POST", "/config/validate", "{\"x\":\"" + "a".repeat(5 * 1024 * 1024)
+                + "\"}");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(new Client().login("admin", "x").statusCode()).isEqualTo(401);
+        HttpResponse<String> badLogin = new Client().call("POST", "/session", "[]");
+        assertThat(badLogin.statusCode()).isEqualTo(400);
+        HttpResponse<String> openapi = new Client().call("GET", "/openapi.json", null);
+        assertThat(openapi.statusCode()).isEqualTo(200);
+        assertThat(json(openapi).get("paths").has("/config")).isTrue();
+    }
+}

@@ -1,0 +1,69 @@
+package io.duet.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The admin section: users with roles and Argon2id hashes, API tokens; every problem with its path. */
+class AdminValidationTest {
+    private static final String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+    private static final String REST = """
+            listeners: [{name: web, port: 8080}]
+            virtualHosts:
+              - name: v
+                defaultHost: true
+                routes: [{name: r, pool: p}]
+            pools: [{name: p, servers: [{address: 10.0.0.1, port: 80}]}]
+            """;
+
+    private static DuetConfig yaml(String text) {
+        try {
+            return ConfigCodec.decode(text, ConfigCodec.Format.YAML);
+        } catch (InvalidConfigException e) {
+            throw new AssertionError(e.violations().toString(), e);
+        }
+    }
+
+    @Test
+    void validUsersAndTokensAreClean() throws Exception {
+        DuetConfig d = yaml(REST + """
+                admin:
+                  users:
+                    - {name: alice, role: admin, passwordHash: '%s', mustChangePassword: true}
+                    - {name: bob, role: viewer, passwordHash: '%s'}
+                  apiTokens:
+                    - {id: 0123456789abcdef, name: ci, role: operator, sha256: %s, created: 1, owner: alice}
+                """.formatted(HASH, HASH, "a".repeat(64)));
+        assertThat(ConfigValidator.validate(d)).isEmpty();
+        assertThat(d.admin().user("alice").mustChangePassword()).isTrue();
+        assertThat(d.admin().user("bob").mustChangePassword()).isFalse();
+        assertThat(ConfigCodec.decode(ConfigCodec.encode(d, ConfigCodec.Format.JSON), ConfigCodec.Format.JSON))
+                .isEqualTo(d);
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsPath() {
+        DuetConfig d = yaml(REST + """
+                admin:
+                  users:
+                    - {name: 'bad name', role: root, passwordHash: 'secret'}
+                    - {name: Carol, role: viewer, passwordHash: '%s'}
+                    - {name: carol, role: operator, passwordHash: '%s'}
+                  apiTokens:
+                    - {id: xyz, name: ci, role: god, sha256: nope}
+                """.formatted(HASH, HASH));
+        List<String> found = ConfigValidator.validate(d).stream().map(v -> v.id() + " " + v.path()).toList();
+        assertThat(found).contains(
+                "DUET-CONFIG-0018 $.admin.users[0].name",
+                "DUET-CONFIG-0014 $.admin.users[0].role",
+                "DUET-CONFIG-0201 $.admin.users[0].passwordHash",
+                "DUET-CONFIG-0013 $.admin.users[2].name",
+                "DUET-CONFIG-0200 $.admin.users",
+                "DUET-CONFIG-0018 $.admin.apiTokens[0].id",
+                "DUET-CONFIG-0014 $.admin.apiTokens[0].role",
+                "DUET-CONFIG-0018 $.admin.apiTokens[0].sha256");
+        assertThat(ConfigValidator.validate(d).toString()).doesNotContain("nope");
+    }
+}
