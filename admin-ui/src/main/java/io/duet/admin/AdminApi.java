@@ -85,8 +85,11 @@ public final class AdminApi implements HttpHandler {
     private final LoginThrottle throttle;
     private final AuditLog audit;
     private final Clock clock;
+    private final NodeView node;
 
-    public AdminApi(ConfigStore store, Sessions sessions, LoginThrottle throttle, AuditLog audit, Clock clock) {
+    public AdminApi(ConfigStore store, Sessions sessions, LoginThrottle throttle, AuditLog audit, Clock clock,
+                    NodeView node) {
+        this.node = node;
         this.store = store;
         this.sessions = sessions;
         this.throttle = throttle;
@@ -204,11 +207,88 @@ public final class AdminApi implements HttpHandler {
                 csrf(ex, c);
                 rollback(ex, c);
             }
+            case "/users" -> {
+                require(ex, c, Role.ADMIN, "manage users");
+                if (m.equals(Methods.GET)) {
+                    ArrayNode out = JSON.createArrayNode();
+                    for (AdminUser u : store.current().admin().users()) {
+                        out.addObject().put("name", u.name()).put("role", u.role())
+                                .put("mustChangePassword", u.mustChangePassword());
+                    }
+                    send(ex, 200, out);
+                } else if (m.equals(Methods.POST)) {
+                    csrf(ex, c);
+                    createUser(ex, c);
+                } else {
+                    throw methodNotAllowed("GET, POST");
+                }
+            }
+            case "/tokens" -> {
+                require(ex, c, Role.ADMIN, "manage API tokens");
+                if (m.equals(Methods.GET)) {
+                    ArrayNode out = JSON.createArrayNode();
+                    for (ApiToken t : store.current().admin().apiTokens()) {
+                        out.addObject().put("id", t.id()).put("name", t.name()).put("role", t.role())
+                                .put("created", t.created() == null ? 0 : t.created()).put("owner", t.owner());
+                    }
+                    send(ex, 200, out);
+                } else if (m.equals(Methods.POST)) {
+                    csrf(ex, c);
+                    createToken(ex, c);
+                } else {
+                    throw methodNotAllowed("GET, POST");
+                }
+            }
+            case "/status/health" -> {
+                require(ex, c, Role.VIEWER, "read the status");
+                send(ex, 200, JSON.valueToTree(node.health()));
+            }
+            case "/status/cluster" -> {
+                require(ex, c, Role.VIEWER, "read the status");
+                send(ex, 200, JSON.valueToTree(node.cluster()));
+            }
+            case "/status/metrics" -> {
+                require(ex, c, Role.VIEWER, "read the status");
+                send(ex, 200, JSON.valueToTree(node.metrics()));
+            }
             case "/audit" -> {
                 require(ex, c, Role.ADMIN, "read the audit log");
                 send(ex, 200, JSON.valueToTree(audit.recent(500)));
             }
             default -> {
+                if (path.startsWith("/users/")) {
+                    require(ex, c, Role.ADMIN, "manage users");
+                    csrf(ex, c);
+                    changeUser(ex, c, path.substring("/users/".length()));
+                    return;
+                }
+                if (path.startsWith("/tokens/")) {
+                    require(ex, c, Role.ADMIN, "manage API tokens");
+                    if (!m.equals(Methods.DELETE)) {
+                        throw methodNotAllowed("DELETE");
+                    }
+                    csrf(ex, c);
+                    String id = path.substring("/tokens/".length());
+                    editAdmin(ex, c, "API token " + id + " revoked", a -> {
+                        List<ApiToken> tokens = new ArrayList<>(a.apiTokens());
+                        if (!tokens.removeIf(t -> t != null && id.equals(t.id()))) {
+                            throw new ApiError(404, "DUET-ADMIN-0140", "no API token " + id);
+                        }
+                        return new Admin(a.users(), tokens);
+                    });
+                    ex.setStatusCode(204);
+                    return;
+                }
+                java.util.regex.Matcher sm = SERVER_STATE.matcher(path);
+                if (sm.matches()) {
+                    if (!m.equals(Methods.PUT)) {
+                        throw methodNotAllowed("PUT");
+                    }
+                    require(ex, c, Role.OPERATOR, "change server states");
+                    csrf(ex, c);
+                    serverState(ex, c, sm.group(1), sm.group(2));
+                    return;
+                }
                 if (path.startsWith("/config/history/") && m.equals(Methods.GET)) {
                     require(ex, c, Role.VIEWER, "read the history");
                     long r;
@@ -346,6 +426,221 @@ public final class AdminApi implements HttpHandler {
         Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(changed.role(), changed.passwordHash()));
         setCookie(ex, s.id);
         send(ex, 200, whoami(new Caller(u.name(), c.role(), s, false, false)));
+    }
+
+    private static final java.util.regex.Pattern SERVER_STATE =
+            java.util.regex.Pattern.compile("/pools/([^/]+)/servers/([^/]+)/state");
+
+    /**
+     * Enable, drain (optionally until a deadline, after which sticky clients are not sent either) or put a server in
+     * maintenance: a committed change of the document, so every node does the same. Answers the server's live
+     * figures on this node (requests in flight, sticky clients), so the operator sees when it is empty.
+     */
+    private void serverState(HttpServerExchange ex, Caller c, String pool, String server) throws Exception {
+        JsonNode body = body(ex);
+        String state = text(body, "state");
+        if (!io.duet.config.Server.STATES.contains(state)) {
+            throw new ApiError(422, "DUET-ADMIN-0126", "state: '" + state + "' (expected one of: "
+                    + String.join(", ", io.duet.config.Server.STATES) + ")", List.of(Violation.error("$.state",
+                    "DUET-ADMIN-0126", "state: expected one of " + io.duet.config.Server.STATES)));
+        }
+        String until = null;
+        if (body.hasNonNull("drainSeconds")) {
+            if (!state.equals("drain") || !body.get("drainSeconds").canConvertToLong()
+                    || body.get("drainSeconds").asLong() <= 0) {
+                throw new ApiError(422, "DUET-ADMIN-0126", "drainSeconds: a positive number, with state drain only",
+                        List.of(Violation.error("$.drainSeconds", "DUET-ADMIN-0126", "drainSeconds: expected a "
+                                + "positive number of seconds with state drain")));
+            }
+            until = java.time.Instant.ofEpochMilli(clock.millis()).plusSeconds(body.get("drainSeconds").asLong())
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        }
+        String deadline = until;
+        String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
+        DuetConfig committed = null;
+        for (int attempt = 0; committed == null; attempt++) {
+            DuetConfig cur = store.current();
+            if (ifMatch != null && revisionOf(ifMatch) != cur.revision()) {
+                throw new ApiError(409, "DUET-ADMIN-0122", "revision " + revisionOf(ifMatch) + " is no longer current");
+            }
+            List<io.duet.config.Pool> pools = new ArrayList<>();
+            boolean found = false;
+            for (io.duet.config.Pool p : cur.pools()) {
+                if (p != null && pool.equals(p.name())) {
+                    List<io.duet.config.Server> servers = new ArrayList<>();
+                    for (io.duet.config.Server s : p.servers()) {
+                        if (s != null && server.equals(s.id())) {
+                            found = true;
+                            servers.add(new io.duet.config.Server(s.id(), s.address(), s.port(), s.weight(), s.backup(),
+                                    state, deadline));
+                        } else {
+                            servers.add(s);
+                        }
+                    }
+                    pools.add(p.withServers(servers));
+                } else {
+                    pools.add(p);
+                }
+            }
+            if (!found) {
+                throw new ApiError(404, "DUET-ADMIN-0140", "no server " + server + " in pool " + pool);
+            }
+            DuetConfig next = new DuetConfig(cur.revision(), cur.listeners(), cur.limits(), cur.forwarding(),
+                    cur.accessLog(), cur.virtualHosts(), pools, cur.certificates(), cur.vips(), cur.admin());
+            try {
+                committed = commit(next, cur.revision(), c, "server " + pool + "/" + server + " " + state
+                        + (deadline == null ? "" : " until " + deadline));
+            } catch (ApiError e) {
+                if (e.status != 409 || ifMatch != null || attempt > 0) {
+                    throw e;
+                }
+            }
+        }
+        ObjectNode o = JSON.createObjectNode().put("pool", pool).put("server", server).put("state", state)
+                .put("revision", committed.revision());
+        if (deadline != null) {
+            o.put("drainUntil", deadline);
+        }
+        for (Map<String, Object> p : node.health()) {
+            if (pool.equals(p.get("pool")) && p.get("servers") instanceof List<?> list) {
+                for (Object s : list) {
+                    if (s instanceof Map<?, ?> sm && server.equals(sm.get("server"))) {
+                        o.set("live", JSON.valueToTree(sm));
+                    }
+                }
+            }
+        }
+        ex.getResponseHeaders().put(Headers.ETAG, etag(committed.revision()));
+        send(ex, 200, o);
+    }
+
+    /** A change of the admin section of the current document. */
+    private interface AdminEdit {
+        Admin apply(Admin current) throws ApiError;
+    }
+
+    /**
+     * Applies an edit of users or tokens to the current document and commits it: with If-Match, against that
+     * revision (409 when stale); without, against the newest, retried once if another commit slipped in.
+     */
+    private DuetConfig editAdmin(HttpServerExchange ex, Caller c, String summary, AdminEdit edit) throws ApiError {
+        String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
+        for (int attempt = 0; ; attempt++) {
+            DuetConfig cur = store.current();
+            if (ifMatch != null && revisionOf(ifMatch) != cur.revision()) {
+                throw new ApiError(409, "DUET-ADMIN-0122", "revision " + revisionOf(ifMatch) + " is no longer current "
+                        + "(now " + cur.revision() + "): reload and repeat the change");
+            }
+            try {
+                return commit(cur.withAdmin(edit.apply(cur.admin())), cur.revision(), c, summary);
+            } catch (ApiError e) {
+                if (e.status != 409 || ifMatch != null || attempt > 0) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void createUser(HttpServerExchange ex, Caller c) throws Exception {
+        JsonNode body = body(ex);
+        String name = text(body, "name");
+        String role = text(body, "role");
+        String given = body.hasNonNull("password") ? body.get("password").asText() : null;
+        String password = given != null ? given : Passwords.generate();
+        if (given != null) {
+            String weak = Passwords.weakness(name, given, null);
+            if (weak != null) {
+                throw new ApiError(422, "DUET-ADMIN-0108", "the password is too weak (expected: " + weak + ")",
+                        List.of(Violation.error("$.password", "DUET-ADMIN-0108", "password: expected " + weak)));
+            }
+        }
+        String hash = Passwords.hash(password);
+        DuetConfig committed = editAdmin(ex, c, "user " + name + " added (" + role + ")", a -> {
+            if (a.user(name) != null) {
+                throw new ApiError(409, "DUET-ADMIN-0124", "user " + name + " exists already");
+            }
+            List<AdminUser> users = new ArrayList<>(a.users());
+            users.add(new AdminUser(name, role, hash, true));
+            return new Admin(users, a.apiTokens());
+        });
+        ObjectNode o = JSON.createObjectNode().put("name", name).put("role", role).put("mustChangePassword", true)
+                .put("revision", committed.revision());
+        if (given == null) {
+            o.put("password", password); // shown this once; the user must change it at the first login
+        }
+        send(ex, 201, o);
+    }
+
+    private void changeUser(HttpServerExchange ex, Caller c, String name) throws Exception {
+        HttpString m = ex.getRequestMethod();
+        if (m.equals(Methods.DELETE)) {
+            if (name.equals(c.name())) {
+                throw new ApiError(409, "DUET-ADMIN-0125", "you cannot delete yourself: another admin can");
+            }
+            editAdmin(ex, c, "user " + name + " deleted", a -> {
+                List<AdminUser> users = new ArrayList<>(a.users());
+                if (!users.removeIf(u -> u != null && name.equals(u.name()))) {
+                    throw new ApiError(404, "DUET-ADMIN-0140", "no user " + name);
+                }
+                return new Admin(users, a.apiTokens());
+            });
+            ex.setStatusCode(204);
+            return;
+        }
+        if (!m.equals(Methods.PUT)) {
+            throw methodNotAllowed("PUT, DELETE");
+        }
+        JsonNode body = body(ex);
+        String role = body.hasNonNull("role") ? body.get("role").asText() : null;
+        String password = body.hasNonNull("password") ? body.get("password").asText() : null;
+        if (password != null) {
+            String weak = Passwords.weakness(name, password, null);
+            if (weak != null) {
+                throw new ApiError(422, "DUET-ADMIN-0108", "the password is too weak (expected: " + weak + ")",
+                        List.of(Violation.error("$.password", "DUET-ADMIN-0108", "password: expected " + weak)));
+            }
+        }
+        String hash = password == null ? null : Passwords.hash(password);
+        DuetConfig committed = editAdmin(ex, c, "user " + name + " changed" + (role == null ? "" : " (role " + role
+                + ")") + (hash == null ? "" : " (password reset)"), a -> {
+            AdminUser u = a.user(name);
+            if (u == null) {
+                throw new ApiError(404, "DUET-ADMIN-0140", "no user " + name);
+            }
+            List<AdminUser> users = new ArrayList<>();
+            for (AdminUser x : a.users()) {
+                users.add(x != u ? x : new AdminUser(u.name(), role == null ? u.role() : role,
+                        hash == null ? u.passwordHash() : hash, hash != null || u.mustChangePassword()));
+            }
+            return new Admin(users, a.apiTokens());
+        });
+        AdminUser u = committed.admin().user(name);
+        send(ex, 200, JSON.createObjectNode().put("name", u.name()).put("role", u.role())
+                .put("mustChangePassword", u.mustChangePassword()).put("revision", committed.revision()));
+    }
+
+    private void createToken(HttpServerExchange ex, Caller c) throws Exception {
+        JsonNode body = body(ex);
+        String name = text(body, "name");
+        String role = text(body, "role");
+        String id = HexFormat.of().formatHex(randomBytes(8));
+        String token = "duet_" + id + "_" + Sessions.token();
+        String hash = sha256(token);
+        DuetConfig committed = editAdmin(ex, c, "API token " + id + " (" + name + ", " + role + ") created", a -> {
+            List<ApiToken> tokens = new ArrayList<>(a.apiTokens());
+            tokens.add(new ApiToken(id, name, role, hash, clock.millis(), c.name()));
+            return new Admin(a.users(), tokens);
+        });
+        send(ex, 201, JSON.createObjectNode().put("id", id).put("name", name).put("role", role)
+                .put("token", token).put("revision", committed.revision()));
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
     }
 
     private ObjectNode whoami(Caller c) {

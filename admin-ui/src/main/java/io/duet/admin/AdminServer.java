@@ -38,10 +38,10 @@ public final class AdminServer implements AutoCloseable {
      * @throws IllegalStateException the address cannot be bound (the message says which)
      */
     public static AdminServer start(String address, int port, PrivateKey key, List<X509Certificate> chain,
-                                    ConfigStore store, Path auditFile, String nodeId, Clock clock) {
+                                    ConfigStore store, Path auditFile, String nodeId, Clock clock, NodeView node) {
         Sessions sessions = new Sessions(clock);
         AdminApi api = new AdminApi(store, sessions, new LoginThrottle(clock), new AuditLog(auditFile, nodeId, clock),
-                clock);
+                clock, node);
         Undertow u;
         try {
             u = Undertow.builder()

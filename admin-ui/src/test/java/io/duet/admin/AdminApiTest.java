@@ -63,7 +63,7 @@ class AdminApiTest {
         store = FileConfigStore.open(dir.resolve("config.json"));
         cert = SelfSigned.issue(List.of("localhost", "127.0.0.1"), Duration.ofDays(30), Clock.systemUTC());
         server = AdminServer.start("127.0.0.1", 0, cert.key(), cert.chain(), store, dir.resolve("audit.log"), "n1",
-                Clock.systemUTC());
+                Clock.systemUTC(), NodeView.NONE);
         base = "https://127.0.0.1:" + server.address().getPort() + "/api/v1";
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -337,5 +337,43 @@ class AdminApiTest {
         HttpResponse<String> openapi = new Client().call("GET", "/openapi.json", null);
         assertThat(openapi.statusCode()).isEqualTo(200);
         assertThat(json(openapi).get("paths").has("/config")).isTrue();
+    }
+
+    // Users and API tokens through the API: a created user gets a one-time password and must change it; roles change;
+    // the last admin cannot go (422 with the path); a token is shown once, works, and stops working when revoked.
+    @Test
+    void usersAndTokens() throws Exception {
+        Client a = loggedInAdmin("a-good-long-password");
+        HttpResponse<String> created = a.call("POST", "/users", "{\"name\":\"vera\",\"role\":\"viewer\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String veraPassword = json(created).get("password").asText();
+        assertThat(a.call("POST", "/users", "{\"name\":\"vera\",\"role\":\"viewer\"}").statusCode())
+                .isEqualTo(409);
+        HttpResponse<String> badRole = a.call("POST", "/users", "{\"name\":\"x\",\"role\":\"root\"}");
+        assertThat(badRole.statusCode()).isEqualTo(422);
+        assertThat(json(badRole).get("violations").toString()).contains("$.admin.users[2].role");
+        Client v = new Client();
+        assertThat(json(v.login("vera", veraPassword)).get("mustChangePassword").asBoolean()).isTrue();
+        assertThat(a.call("GET", "/users", null).body()).contains("\"vera\"").doesNotContain("argon");
+
+        assertThat(a.call("PUT", "/users/vera", "{\"role\":\"operator\"}").statusCode()).isEqualTo(200);
+        assertThat(v.call("GET", "/session", null).statusCode()).as("a role change ends the sessions").isEqualTo(401);
+        HttpResponse<String> lastAdmin = a.call("PUT", "/users/admin", "{\"role\":\"viewer\"}");
+        assertThat(lastAdmin.statusCode()).isEqualTo(422);
+        assertThat(json(lastAdmin).get("violations").get(0).get("id").asText()).isEqualTo("DUET-CONFIG-0200");
+        assertThat(a.call("DELETE", "/users/admin", null).statusCode()).isEqualTo(409);
+        assertThat(a.call("DELETE", "/users/vera", null).statusCode()).isEqualTo(204);
+        assertThat(a.call("DELETE", "/users/vera", null).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> t = a.call("POST", "/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}");
+        assertThat(t.statusCode()).isEqualTo(201);
+        String token = json(t).get("token").asText();
+        String id = json(t).get("id").asText();
+        assertThat(a.call("GET", "/tokens", null).body()).contains(id).doesNotContain(token);
+        Client bot = new Client();
+        assertThat(bot.call("GET", "/config", null, "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        assertThat(bot.call("GET", "/users", null, "Authorization", "Bearer " + token).statusCode()).isEqualTo(403);
+        assertThat(a.call("DELETE", "/tokens/" + id, null).statusCode()).isEqualTo(204);
+        assertThat(bot.call("GET", "/config", null, "Authorization", "Bearer " + token).statusCode()).isEqualTo(401);
     }
 }

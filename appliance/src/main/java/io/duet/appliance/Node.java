@@ -181,7 +181,8 @@ final class Node implements AutoCloseable {
         io.duet.admin.AdminServer admin;
         try {
             admin = io.duet.admin.AdminServer.start(b.adminAddress(), b.adminPort(), nodeCertificate.key(),
-                    nodeCertificate.chain(), store, b.dataDir().resolve("audit.log"), b.nodeId(), Clock.systemUTC());
+                    nodeCertificate.chain(), store, b.dataDir().resolve("audit.log"), b.nodeId(), Clock.systemUTC(),
+                    new NodeStatusView(dataPlane, registry, member, b.nodeId()));
         } catch (IllegalStateException e) {
             throw new StartupException(ADMIN_BIND, ExitCodes.STARTUP, e.getMessage(), e);
         }

@@ -87,4 +87,99 @@ class AdminListenerTest {
         assertThat(again.store().current().revision()).as("no second admin at the next start").isEqualTo(revision);
         assertThat(again.store().current().admin().users()).hasSize(1);
     }
+
+    private static String session(HttpResponse<String> r) {
+        String c = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return c.substring(0, c.indexOf(';'));
+    }
+
+    // Through the real node: change the first password, add a pool of two real backends and a route with the API,
+    // see the proxy serve it, drain a server (the answer shows its live figures), read health, cluster and metrics.
+    @Test
+    void serverActionsAndLiveStatus() throws Exception {
+        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        backend.createContext("/", ex -> {
+            byte[] b = "from backend\n".getBytes();
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        backend.start();
+        try {
+            Node node = start();
+            Path file = dataDir.resolve("admin-password");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
+            X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
+                    Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("node", nodeCert);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            HttpClient http = HttpClient.newBuilder().sslContext(ctx).build();
+            String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\""
+                            + Files.readAllLines(file).get(1) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            String csrf = json.readTree(login.body()).get("csrfToken").asText();
+            HttpResponse<String> changed = http.send(HttpRequest.newBuilder(URI.create(base + "/session/password"))
+                    .header("Cookie", session(login)).header("X-CSRF-Token", csrf)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"current\":\"" + Files.readAllLines(file).get(1)
+                            + "\",\"new\":\"the-operators-own-password\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(changed.statusCode()).isEqualTo(200);
+            String cookie = session(changed);
+            csrf = json.readTree(changed.body()).get("csrfToken").asText();
+
+            HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base + "/config"))
+                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.node.ObjectNode doc =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(get.body());
+            int port = backend.getAddress().getPort();
+            doc.set("pools", json.readTree("[{\"name\":\"p\",\"servers\":[{\"id\":\"b1\",\"address\":"
+                    + "\"127.0.0.1\",\"port\":" + port + "},{\"id\":\"b2\",\"address\":\"127.0.0.1\",\"port\":"
+                    + port + "}]}]"));
+            com.fasterxml.jackson.databind.node.ObjectNode route = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    doc.get("virtualHosts").get(0).get("routes").get(0);
+            route.remove("respond");
+            route.put("pool", "p");
+            HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/config"))
+                    .header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                    .header("If-Match", get.headers().firstValue("ETag").orElseThrow())
+                    .PUT(HttpRequest.BodyPublishers.ofString(doc.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            java.net.InetSocketAddress proxy = node.listenerAddress(EmbeddedDocuments.LISTENER);
+            await().atMost(Duration.ofSeconds(10)).until(() -> RawHttp.get(proxy, "localhost", "/").body()
+                    .equals("from backend\n"));
+
+            HttpResponse<String> drain = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/pools/p/servers/b1/state")).header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"state\":\"drain\",\"drainSeconds\":60}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(drain.statusCode()).as(drain.body()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode d = json.readTree(drain.body());
+            assertThat(d.get("state").asText()).isEqualTo("drain");
+            assertThat(d.get("drainUntil").asText()).endsWith("Z");
+            assertThat(d.get("live").has("activeRequests")).isTrue();
+            assertThat(node.store().current().pool("p").servers().get(0).state()).isEqualTo("drain");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String health = http.send(HttpRequest.newBuilder(URI.create(base + "/status/health"))
+                        .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(json.readTree(health).get(0).get("servers").get(0).get("available").asBoolean()).isFalse();
+            });
+            String cluster = http.send(HttpRequest.newBuilder(URI.create(base + "/status/cluster"))
+                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(cluster).contains("\"mode\":\"standalone\"", "\"node\":\"admin-node\"");
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/status/metrics"))
+                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("rate1m");
+        } finally {
+            backend.stop(0);
+        }
+    }
 }

@@ -63,6 +63,12 @@ public record Pool(
     }
 
     /** This pool with TLS to its servers. */
+    /** The same pool with other servers. */
+    public Pool withServers(List<Server> newServers) {
+        return new Pool(name, balancer, newServers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls);
+    }
+
     public Pool withTls(BackendTls backendTls) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
                 outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, backendTls);
