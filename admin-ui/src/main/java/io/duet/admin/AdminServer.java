@@ -22,6 +22,8 @@ import java.util.List;
  * ({@value AdminApi#MAX_BODY} bytes) and requests time out like the proxy's.
  */
 public final class AdminServer implements AutoCloseable {
+    /** The web UI's files (plain ES modules, no build step), served from this module's resources. */
+    static final java.util.Set<String> UI_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/style.css");
     private final Undertow server;
     private final Sessions sessions;
 
@@ -40,6 +42,9 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(String address, int port, PrivateKey key, List<X509Certificate> chain,
                                     ConfigStore store, Path auditFile, String nodeId, Clock clock, NodeView node) {
         Sessions sessions = new Sessions(clock);
+        io.undertow.server.handlers.resource.ResourceHandler ui = new io.undertow.server.handlers.resource.ResourceHandler(
+                new io.undertow.server.handlers.resource.ClassPathResourceManager(AdminServer.class.getClassLoader(),
+                        "io/duet/admin/ui")).setWelcomeFiles("index.html").setDirectoryListingEnabled(false);
         AdminApi api = new AdminApi(store, sessions, new LoginThrottle(clock), new AuditLog(auditFile, nodeId, clock),
                 clock, node);
         Undertow u;
@@ -56,6 +61,11 @@ public final class AdminServer implements AutoCloseable {
                         String p = ex.getRequestPath();
                         if (p.equals(AdminApi.PREFIX) || p.startsWith(AdminApi.PREFIX + "/")) {
                             api.handleRequest(ex);
+                        } else if (UI_FILES.contains(p) && (ex.getRequestMethod().equals(io.undertow.util.Methods.GET)
+                                || ex.getRequestMethod().equals(io.undertow.util.Methods.HEAD))) {
+                            SecurityHeaders.apply(ex);
+                            ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+                            ui.handleRequest(ex);
                         } else {
                             notFound(ex);
                         }
@@ -73,8 +83,8 @@ public final class AdminServer implements AutoCloseable {
         SecurityHeaders.apply(ex);
         ex.setStatusCode(404);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send("{\"id\":\"DUET-ADMIN-0140\",\"message\":\"not found: the API is under "
-                + AdminApi.PREFIX + "\"}");
+        ex.getResponseSender().send("{\"id\":\"DUET-ADMIN-0140\",\"message\":\"not found: the web UI is at /, the "
+                + "API under " + AdminApi.PREFIX + "\"}");
     }
 
     private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain)

@@ -97,7 +97,9 @@ final class NodeStatusView implements NodeView {
         return out;
     }
 
-    /** Every timer (rates and latency percentiles in ms) and meter (rates) of the registry, by metric name. */
+    /**
+     * Every timer (rates and latency percentiles in ms), meter (rates) and counter of the registry, by metric name.
+     */
     @Override
     public Map<String, Object> metrics() {
         Map<String, Object> out = new TreeMap<>();
@@ -111,6 +113,9 @@ final class NodeStatusView implements NodeView {
             m.put("p95Ms", ms(s.get95thPercentile()));
             m.put("p99Ms", ms(s.get99thPercentile()));
             out.put(e.getKey(), m);
+        }
+        for (Map.Entry<String, com.codahale.metrics.Counter> e : registry.getCounters().entrySet()) {
+            out.put(e.getKey(), Map.of("count", e.getValue().getCount()));
         }
         for (Map.Entry<String, Meter> e : registry.getMeters().entrySet()) {
             out.put(e.getKey(), Map.of("count", e.getValue().getCount(), "rate1m", e.getValue().getOneMinuteRate()));

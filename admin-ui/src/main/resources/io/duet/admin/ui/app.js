@@ -1,0 +1,511 @@
+// Duet admin UI: a client of /api/v1 and nothing else. Plain ES module, no build step, no inline script (CSP).
+const API = '/api/v1';
+let session = null;          // {name, role, mustChangePassword, csrfToken}
+let timer = null;            // the dashboard's refresh
+const main = document.getElementById('main');
+
+// ---- helpers
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+function toast(message) {
+  const t = document.getElementById('toast');
+  t.textContent = message;
+  t.classList.add('show');
+  setTimeout(() => t.classList.remove('show'), 3000);
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.message ? body.message : 'HTTP ' + status);
+    this.status = status;
+    this.id = body && body.id;
+    this.violations = (body && body.violations) || [];
+  }
+}
+
+async function api(method, path, body, headers = {}) {
+  const h = { ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  if (method !== 'GET' && session && session.csrfToken) h['X-CSRF-Token'] = session.csrfToken;
+  const r = await fetch(API + path, { method, headers: h, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!r.ok) {
+    if (r.status === 401 && path !== '/session') { session = null; go('#/login'); }
+    throw new ApiError(r.status, data);
+  }
+  return { data, etag: r.headers.get('ETag') };
+}
+
+const canEdit = () => session && session.role === 'admin';
+const canOperate = () => session && (session.role === 'admin' || session.role === 'operator');
+
+function go(hash) {
+  if (location.hash === hash) render(); else location.hash = hash;
+}
+
+function errorList(err, prefix) {
+  const box = el('div', { class: 'error', 'data-error': prefix || '' });
+  if (err.violations && err.violations.length) {
+    for (const v of err.violations) box.append(el('div', { 'data-path': v.path, text: v.path + ': ' + v.message }));
+  } else {
+    box.append(el('div', { text: (err.id ? err.id + ' ' : '') + err.message }));
+  }
+  return box;
+}
+
+/** Shows each violation next to the field whose data-path is the longest prefix of its JSON path. */
+function showViolations(form, violations) {
+  form.querySelectorAll('.error.field').forEach(e => e.remove());
+  const fields = [...form.querySelectorAll('[data-path]')];
+  const rest = [];
+  for (const v of violations) {
+    const f = fields.filter(x => v.path.startsWith(x.dataset.path))
+      .sort((a, b) => b.dataset.path.length - a.dataset.path.length)[0];
+    const msg = el('div', { class: 'error field', text: v.message });
+    if (f) f.after(msg); else rest.push(v);
+  }
+  if (rest.length) form.append(errorList({ violations: rest }));
+}
+
+function diffView(diff) {
+  if (!diff.length) return el('div', { class: 'diff', text: 'no change' });
+  const lines = diff.map(c => (c.op === 'add' ? '+ ' : c.op === 'remove' ? '- ' : '~ ') + c.path
+    + (c.op === 'replace' ? ': ' + JSON.stringify(c.from) + ' → ' + JSON.stringify(c.to)
+      : c.op === 'add' ? ': ' + JSON.stringify(c.to) : ''));
+  return el('div', { class: 'diff', id: 'diff-preview', text: lines.join('\n') });
+}
+
+/**
+ * The edit cycle every editor uses: take the current document, change it, validate (violations next to the
+ * fields), show the diff, and apply it with If-Match on a second click.
+ */
+async function editDocument(form, change, summary, done) {
+  form.querySelectorAll('.error, .diff, .confirm').forEach(e => e.remove());
+  try {
+    const { data: doc, etag } = await api('GET', '/config');
+    const next = change(structuredClone(doc));
+    const { data: check } = await api('POST', '/config/validate', next);
+    const errors = check.violations.filter(v => v.severity === 'ERROR');
+    if (errors.length) { showViolations(form, errors); return; }
+    form.append(diffView(check.diff));
+    const apply = el('button', { type: 'button', class: 'confirm', id: 'apply', text: 'Apply',
+      onclick: async () => {
+        try {
+          const { data } = await api('PUT', '/config', next, { 'If-Match': etag, 'X-Duet-Summary': summary });
+          toast('Applied as revision ' + data.revision);
+          done && done();
+        } catch (e) {
+          form.append(errorList(e));
+        }
+      } });
+    form.append(apply);
+  } catch (e) {
+    if (e.violations && e.violations.length) showViolations(form, e.violations); else form.append(errorList(e));
+  }
+}
+
+// ---- pages
+
+function loginPage() {
+  const form = el('form', { id: 'login' },
+    el('h2', { text: 'Log in' }),
+    el('label', { for: 'name', text: 'User' }), el('input', { id: 'name', autocomplete: 'username', required: true }),
+    el('label', { for: 'password', text: 'Password' }),
+    el('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    el('button', { type: 'submit', id: 'login-submit', text: 'Log in' }));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    form.querySelectorAll('.error').forEach(e => e.remove());
+    try {
+      const { data } = await api('POST', '/session', { name: form.name.value, password: form.password.value });
+      session = data;
+      go(data.mustChangePassword ? '#/password' : '#/dashboard');
+    } catch (e) {
+      form.append(errorList(e));
+    }
+  });
+  return el('section', {}, form);
+}
+
+function passwordPage() {
+  const form = el('form', { id: 'password-form' },
+    el('h2', { text: session.mustChangePassword ? 'Choose your own password' : 'Change password' }),
+    el('p', { text: 'At least 12 characters, not your user name.' }),
+    el('label', { for: 'current', text: 'Current password' }),
+    el('input', { id: 'current', type: 'password', autocomplete: 'current-password', required: true }),
+    el('label', { for: 'new', text: 'New password' }),
+    el('input', { id: 'new', type: 'password', autocomplete: 'new-password', required: true, 'data-path': '$.new' }),
+    el('button', { type: 'submit', id: 'password-submit', text: 'Change password' }));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    form.querySelectorAll('.error').forEach(e => e.remove());
+    try {
+      const { data } = await api('PUT', '/session/password', { current: form.current.value, new: form.new.value });
+      session = data;
+      toast('Password changed');
+      go('#/dashboard');
+    } catch (e) {
+      if (e.violations.length) showViolations(form, e.violations); else form.append(errorList(e));
+    }
+  });
+  return el('section', {}, form);
+}
+
+const history = { t: [], rps: [], p95: [], err: [] };
+let lastCount = null;
+
+async function dashboardPage() {
+  const figures = el('div', { class: 'grid' });
+  const cluster = el('section', { id: 'cluster' }, el('h2', { text: 'Nodes and VIPs' }));
+  const health = el('section', { id: 'health' }, el('h2', { text: 'Servers' }));
+  const charts = el('section', { id: 'charts' }, el('h2', { text: 'Traffic (this node)' }), figures,
+    el('canvas', { id: 'chart-rps', width: 800, height: 140 }), el('canvas', { id: 'chart-p95', width: 800, height: 140 }));
+  const page = el('div', {}, charts, cluster, health);
+  async function refresh() {
+    try {
+      const [{ data: c }, { data: h }, { data: m }] = await Promise.all([
+        api('GET', '/status/cluster'), api('GET', '/status/health'), api('GET', '/status/metrics')]);
+      renderCluster(cluster, c);
+      renderHealth(health, h);
+      renderTraffic(figures, m);
+    } catch (e) { /* shown by the next refresh or the login redirect */ }
+  }
+  const mine = generation;
+  await refresh();
+  if (mine === generation) {
+    clearInterval(timer);
+    timer = setInterval(refresh, 2000);
+  }
+  return page;
+}
+
+function renderCluster(box, c) {
+  box.replaceChildren(el('h2', { text: 'Nodes and VIPs' }));
+  if (c.mode === 'standalone') {
+    box.append(el('p', { text: 'Node ' + c.node + ' runs standalone (no cluster).' }));
+    return;
+  }
+  const t = el('table', {}, el('tr', {}, el('th', { text: 'member' }), el('th', { text: 'heartbeat' }),
+    el('th', { text: 'holds' })));
+  for (const m of c.members || []) {
+    const hb = (c.heartbeats || {})[m];
+    t.append(el('tr', {}, el('td', { text: m + (m === c.leader ? ' (leader)' : '') }),
+      el('td', { text: hb ? hb.ageMs + ' ms ago' : '—' }), el('td', { text: hb ? hb.holds.join(', ') : '' })));
+  }
+  box.append(el('p', { text: 'This node: ' + c.node + ', ' + c.role + ', term ' + c.term + ', revision ' + c.revision }), t);
+  const v = el('table', {}, el('tr', {}, el('th', { text: 'VIP' }), el('th', { text: 'owner' })));
+  for (const [vip, owner] of Object.entries(c.vipOwners || {})) v.append(el('tr', {}, el('td', { text: vip }), el('td', { text: owner })));
+  box.append(v);
+}
+
+function renderHealth(box, pools) {
+  box.replaceChildren(el('h2', { text: 'Servers' }));
+  if (!pools.length) { box.append(el('p', { text: 'No pools yet.' })); return; }
+  const t = el('table', { id: 'health-table' }, el('tr', {}, ...['pool', 'server', 'state', 'reason', 'in flight', 'sticky']
+    .map(h => el('th', { text: h }))));
+  for (const p of pools) for (const s of p.servers || []) {
+    t.append(el('tr', { 'data-server': p.pool + '/' + s.server },
+      el('td', { text: p.pool }), el('td', { text: s.server + ' ' + s.address }),
+      el('td', { class: s.available ? 'ok' : 'bad', text: s.state }), el('td', { text: s.reason || '' }),
+      el('td', { text: String(s.activeRequests) }), el('td', { text: s.stickyClients < 0 ? '—' : String(s.stickyClients) })));
+  }
+  box.append(t);
+}
+
+function renderTraffic(figures, m) {
+  let count = 0, errors = 0, p95 = 0;
+  for (const [name, v] of Object.entries(m)) {
+    if (name.startsWith('duet_route_requests_total')) count += v.count;
+    if (name.startsWith('duet_route_request_duration_seconds')) p95 = Math.max(p95, v.p95Ms || 0);
+    if (name.startsWith('duet_route_responses_total') && name.includes('5xx')) errors += v.count;
+  }
+  const now = Date.now();
+  if (lastCount !== null) {
+    const dt = (now - lastCount.t) / 1000;
+    history.t.push(now);
+    history.rps.push(Math.max(0, (count - lastCount.count) / dt));
+    history.p95.push(p95);
+    history.err.push(Math.max(0, errors - lastCount.errors));
+    for (const k of Object.keys(history)) if (history[k].length > 90) history[k].shift();
+  }
+  lastCount = { t: now, count, errors };
+  const rps = history.rps.length ? history.rps[history.rps.length - 1] : 0;
+  figures.replaceChildren(
+    el('div', {}, el('div', { text: 'requests/s' }), el('div', { class: 'figure', id: 'fig-rps', text: rps.toFixed(1) })),
+    el('div', {}, el('div', { text: 'p95 latency' }), el('div', { class: 'figure', text: p95.toFixed(1) + ' ms' })),
+    el('div', {}, el('div', { text: '5xx since start' }), el('div', { class: 'figure ' + (errors ? 'bad' : ''), text: String(errors) })));
+  chart('chart-rps', history.rps, '#2557d6', 'requests/s');
+  chart('chart-p95', history.p95, '#b26a00', 'p95 ms');
+}
+
+function chart(id, values, color, label) {
+  const c = document.getElementById(id);
+  if (!c) return;
+  c.dataset.points = String(values.length);
+  const g = c.getContext('2d');
+  const w = c.width, h = c.height, top = 22, bottom = h - 18;
+  g.clearRect(0, 0, w, h);
+  const max = Math.max(1, ...values) * 1.15;
+  g.strokeStyle = '#d9dee7'; g.lineWidth = 1;
+  for (let k = 0; k <= 4; k++) {
+    const y = bottom - (k / 4) * (bottom - top);
+    g.beginPath(); g.moveTo(40, y); g.lineTo(w - 5, y); g.stroke();
+    g.fillStyle = '#5b6472'; g.font = '11px sans-serif';
+    g.fillText((max * k / 4).toFixed(max < 10 ? 1 : 0), 2, y + 4);
+  }
+  const n = Math.max(values.length - 1, 1);
+  g.strokeStyle = color; g.lineWidth = 2; g.beginPath();
+  values.forEach((v, i) => {
+    const x = 40 + (i / n) * (w - 45), y = bottom - (v / max) * (bottom - top);
+    i ? g.lineTo(x, y) : g.moveTo(x, y);
+  });
+  g.stroke();
+  g.fillStyle = '#1d2330'; g.font = '12px sans-serif';
+  g.fillText(label + ', last ' + (values.length * 2) + ' s', 44, 14);
+}
+
+async function poolsPage() {
+  const [{ data: doc }, { data: health }] = await Promise.all([api('GET', '/config'), api('GET', '/status/health')]);
+  const live = {};
+  for (const p of health) for (const s of p.servers) live[p.pool + '/' + s.server] = s;
+  doc.pools = doc.pools || [];
+  const list = el('section', { id: 'pools' }, el('h2', { text: 'Pools' }));
+  for (const p of doc.pools) {
+    const t = el('table', {}, el('tr', {}, ...['server', 'address', 'state', 'health', 'in flight', ''].map(h => el('th', { text: h }))));
+    for (const s of p.servers || []) {
+      const l = live[p.name + '/' + s.id] || {};
+      const actions = el('td', {});
+      if (canOperate()) {
+        for (const state of ['enabled', 'drain', 'maintenance']) {
+          actions.append(el('button', { type: 'button', class: 'small secondary', 'data-action': state,
+            'data-server': p.name + '/' + s.id, text: state === 'enabled' ? 'Enable' : state === 'drain' ? 'Drain' : 'Maintenance',
+            onclick: async () => {
+              try {
+                const { data } = await api('PUT', '/pools/' + encodeURIComponent(p.name) + '/servers/'
+                  + encodeURIComponent(s.id) + '/state', state === 'drain' ? { state, drainSeconds: 600 } : { state });
+                toast(p.name + '/' + s.id + ': ' + state + (data.live ? ', ' + data.live.activeRequests + ' in flight' : ''));
+                render();
+              } catch (e) { toast(e.message); }
+            } }));
+        }
+      }
+      t.append(el('tr', { 'data-server-row': p.name + '/' + s.id }, el('td', { text: s.id }),
+        el('td', { text: s.address + ':' + s.port }), el('td', { class: 'state', text: s.state }),
+        el('td', { class: l.available ? 'ok' : 'bad', text: l.state ? l.state + (l.reason ? ' (' + l.reason + ')' : '') : '—' }),
+        el('td', { text: l.activeRequests === undefined ? '—' : String(l.activeRequests) }), actions));
+    }
+    list.append(el('h3', { text: p.name + ' (' + p.balancer + ')' }), t);
+  }
+  if (!doc.pools.length) list.append(el('p', { text: 'No pools yet.' }));
+  const page = el('div', {}, list);
+  if (canEdit()) page.append(newPoolForm(doc));
+  return page;
+}
+
+function newPoolForm(doc) {
+  const i = doc.pools.length;
+  const form = el('form', { id: 'new-pool' }, el('h2', { text: 'New pool' }),
+    el('label', { for: 'pool-name', text: 'Name' }), el('input', { id: 'pool-name', 'data-path': '$.pools[' + i + '].name' }),
+    el('label', { for: 'pool-balancer', text: 'Balancer' }),
+    el('select', { id: 'pool-balancer', 'data-path': '$.pools[' + i + '].balancer' },
+      ...['round-robin', 'weighted-round-robin', 'least-connections', 'least-response-time', 'source-hash', 'hash']
+        .map(b => el('option', { value: b, text: b }))),
+    el('label', { for: 'pool-servers', text: 'Servers, one per line: id address:port' }),
+    el('textarea', { id: 'pool-servers', rows: 4, 'data-path': '$.pools[' + i + '].servers' }),
+    el('button', { type: 'submit', id: 'pool-check', text: 'Check and preview' }));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const servers = form.querySelector('#pool-servers').value.split('\n').map(l => l.trim()).filter(Boolean).map(l => {
+      const [id, hostPort] = l.split(/\s+/);
+      const at = (hostPort || id).lastIndexOf(':');
+      const hp = hostPort || id;
+      return { id: hostPort ? id : undefined, address: hp.slice(0, at), port: Number(hp.slice(at + 1)) };
+    });
+    const name = form.querySelector('#pool-name').value.trim();
+    editDocument(form, d => { d.pools = d.pools || []; d.pools.push({ name, balancer: form.querySelector('#pool-balancer').value, servers }); return d; },
+      'pool ' + name + ' added', () => go('#/pools'));
+  });
+  return el('section', {}, form);
+}
+
+async function routesPage() {
+  const { data: doc } = await api('GET', '/config');
+  doc.pools = doc.pools || [];
+  doc.virtualHosts = doc.virtualHosts || [];
+  const list = el('section', { id: 'routes' }, el('h2', { text: 'Virtual hosts and routes' }));
+  for (const vh of doc.virtualHosts) {
+    const t = el('table', {}, el('tr', {}, ...['route', 'match', 'action'].map(h => el('th', { text: h }))));
+    for (const r of vh.routes || []) {
+      t.append(el('tr', {}, el('td', { text: r.name }), el('td', { text: JSON.stringify(r.match || {}) }),
+        el('td', { text: r.pool ? 'pool ' + r.pool : r.redirect ? 'redirect' : r.respond ? 'respond ' + r.respond.status : '' })));
+    }
+    list.append(el('h3', { text: vh.name + ' — ' + (vh.hostnames || []).join(', ') + (vh.defaultHost ? ' (default)' : '') }), t);
+  }
+  const page = el('div', {}, list);
+  if (canEdit()) {
+    const form = el('form', { id: 'new-route' }, el('h2', { text: 'New route' }),
+      el('label', { for: 'route-host', text: 'Virtual host' }),
+      el('select', { id: 'route-host' }, ...doc.virtualHosts.map((v, i) => el('option', { value: i, text: v.name }))),
+      el('label', { for: 'route-name', text: 'Name' }), el('input', { id: 'route-name', 'data-path': '$.virtualHosts' }),
+      el('label', { for: 'route-prefix', text: 'Path prefix' }), el('input', { id: 'route-prefix', value: '/' }),
+      el('label', { for: 'route-pool', text: 'Pool' }),
+      el('select', { id: 'route-pool' }, ...doc.pools.map(p => el('option', { value: p.name, text: p.name }))),
+      el('label', { text: 'Position' }),
+      el('select', { id: 'route-position' }, el('option', { value: 'first', text: 'first (before the others)' }),
+        el('option', { value: 'last', text: 'last' })),
+      el('button', { type: 'submit', id: 'route-check', text: 'Check and preview' }));
+    form.addEventListener('submit', ev => {
+      ev.preventDefault();
+      const vh = Number(form.querySelector('#route-host').value);
+      const name = form.querySelector('#route-name').value.trim();
+      const route = { name, match: { path: { prefix: form.querySelector('#route-prefix').value } },
+        pool: form.querySelector('#route-pool').value };
+      editDocument(form, d => {
+        d.virtualHosts[vh].routes = d.virtualHosts[vh].routes || [];
+        if (form.querySelector('#route-position').value === 'first') d.virtualHosts[vh].routes.unshift(route);
+        else d.virtualHosts[vh].routes.push(route);
+        return d;
+      }, 'route ' + name + ' added', () => go('#/routes'));
+    });
+    page.append(el('section', {}, form));
+  }
+  return page;
+}
+
+async function configPage() {
+  const { data: doc } = await api('GET', '/config');
+  const area = el('textarea', { id: 'config-text', rows: 24, readonly: !canEdit() });
+  area.value = JSON.stringify(doc, null, 2);
+  const form = el('form', { id: 'config-form' }, el('h2', { text: 'Configuration (revision ' + doc.revision + ')' }), area);
+  if (canEdit()) {
+    form.append(el('button', { type: 'submit', id: 'config-check', text: 'Validate and preview' }));
+    form.addEventListener('submit', ev => {
+      ev.preventDefault();
+      let edited;
+      try { edited = JSON.parse(area.value); } catch (e) { form.append(el('div', { class: 'error', text: 'not JSON: ' + e.message })); return; }
+      editDocument(form, () => edited, 'edited in the configuration editor', () => go('#/config'));
+    });
+  }
+  return el('section', {}, form);
+}
+
+async function historyPage() {
+  const { data: h } = await api('GET', '/config/history');
+  const t = el('table', { id: 'history-table' }, el('tr', {}, ...['revision', 'when', 'who', 'what', ''].map(x => el('th', { text: x }))));
+  const current = h.length ? h[0].revision : 0;
+  for (const e of h) {
+    const actions = el('td', {});
+    if (e.revision > 1) {
+      actions.append(el('button', { type: 'button', class: 'small secondary', text: 'Diff', onclick: async () => {
+        const { data } = await api('GET', '/config/diff?from=' + (e.revision - 1) + '&to=' + e.revision);
+        actions.append(diffView(data));
+      } }));
+    }
+    if (canEdit() && e.revision !== current) {
+      actions.append(el('button', { type: 'button', class: 'small', 'data-rollback': e.revision, text: 'Roll back to this',
+        onclick: async () => {
+          try {
+            const { data } = await api('POST', '/config/rollback', { revision: e.revision }, { 'If-Match': '"' + current + '"' });
+            toast('Rolled back to ' + e.revision + ' as revision ' + data.revision);
+            render();
+          } catch (err) { toast(err.message); }
+        } }));
+    }
+    t.append(el('tr', {}, el('td', { text: String(e.revision) }), el('td', { text: e.timeMs ? new Date(e.timeMs).toLocaleString() : '' }),
+      el('td', { text: e.author || '' }), el('td', { text: e.summary || '' }), actions));
+  }
+  return el('section', {}, el('h2', { text: 'History' }), t);
+}
+
+async function usersPage() {
+  if (!canEdit()) return el('section', {}, el('p', { text: 'Only admins manage users.' }));
+  const { data: users } = await api('GET', '/users');
+  const t = el('table', {}, el('tr', {}, ...['user', 'role', ''].map(x => el('th', { text: x }))));
+  for (const u of users) {
+    t.append(el('tr', {}, el('td', { text: u.name + (u.mustChangePassword ? ' (must change password)' : '') }),
+      el('td', { text: u.role }), el('td', {}, u.name === session.name ? null : el('button', { type: 'button', class: 'small secondary',
+        text: 'Delete', onclick: async () => { try { await api('DELETE', '/users/' + encodeURIComponent(u.name)); render(); } catch (e) { toast(e.message); } } }))));
+  }
+  const form = el('form', { id: 'new-user' }, el('h2', { text: 'New user' }),
+    el('label', { for: 'user-name', text: 'Name' }), el('input', { id: 'user-name', 'data-path': '$.admin.users' }),
+    el('label', { for: 'user-role', text: 'Role' }),
+    el('select', { id: 'user-role' }, ...['viewer', 'operator', 'admin'].map(r => el('option', { value: r, text: r }))),
+    el('label', { for: 'user-password', text: 'Password (empty: generate one)' }),
+    el('input', { id: 'user-password', type: 'password', autocomplete: 'new-password', 'data-path': '$.password' }),
+    el('button', { type: 'submit', id: 'user-create', text: 'Add user' }));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    form.querySelectorAll('.error, .created').forEach(e => e.remove());
+    const body = { name: form.querySelector('#user-name').value.trim(), role: form.querySelector('#user-role').value };
+    const pw = form.querySelector('#user-password').value;
+    if (pw) body.password = pw;
+    try {
+      const { data } = await api('POST', '/users', body);
+      form.append(el('p', { class: 'created', id: 'created-password', text: data.password
+        ? 'Created. One-time password (shown once): ' + data.password : 'Created.' }));
+    } catch (e) {
+      if (e.violations.length) showViolations(form, e.violations); else form.append(errorList(e));
+    }
+  });
+  return el('div', {}, el('section', {}, el('h2', { text: 'Users' }), t), el('section', {}, form));
+}
+
+// ---- routing
+
+const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, config: configPage,
+  history: historyPage, users: usersPage };
+
+let generation = 0;
+
+async function render() {
+  clearInterval(timer);
+  const mine = ++generation;
+  const page = (location.hash.replace(/^#\//, '') || 'dashboard').split('?')[0];
+  if (!session) {
+    try { session = (await api('GET', '/session')).data; } catch (e) { session = null; }
+  }
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  const logout = document.getElementById('logout');
+  if (!session || page === 'login') {
+    nav.hidden = true; logout.hidden = true; who.textContent = '';
+    main.replaceChildren(loginPage());
+    return;
+  }
+  who.textContent = session.name + ' (' + session.role + ')';
+  logout.hidden = false;
+  if (session.mustChangePassword || page === 'password') {
+    nav.hidden = true;
+    main.replaceChildren(passwordPage());
+    return;
+  }
+  nav.hidden = false;
+  document.getElementById('nav-users').hidden = !canEdit();
+  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.id === 'nav-' + page);
+  try {
+    const content = await (pages[page] || dashboardPage)();
+    if (mine === generation) main.replaceChildren(content); // a later navigation wins
+  } catch (e) {
+    if (mine === generation) main.replaceChildren(el('section', {}, errorList(e)));
+  }
+}
+
+document.getElementById('logout').addEventListener('click', async () => {
+  try { await api('DELETE', '/session'); } catch (e) { /* gone anyway */ }
+  session = null;
+  go('#/login');
+});
+window.addEventListener('hashchange', render);
+render();
