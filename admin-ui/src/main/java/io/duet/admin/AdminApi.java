@@ -239,6 +239,18 @@ public final class AdminApi implements HttpHandler {
                     throw methodNotAllowed("GET, POST");
                 }
             }
+            case "/certificates" -> {
+                if (m.equals(Methods.GET)) {
+                    require(ex, c, Role.VIEWER, "read certificates");
+                    send(ex, 200, certificates());
+                } else if (m.equals(Methods.POST)) {
+                    require(ex, c, Role.ADMIN, "add certificates");
+                    csrf(ex, c);
+                    putCertificate(ex, c, null);
+                } else {
+                    throw methodNotAllowed("GET, POST");
+                }
+            }
             case "/status/health" -> {
                 require(ex, c, Role.VIEWER, "read the status");
                 send(ex, 200, JSON.valueToTree(node.health()));
@@ -260,6 +272,19 @@ public final class AdminApi implements HttpHandler {
                     require(ex, c, Role.ADMIN, "manage users");
                     csrf(ex, c);
                     changeUser(ex, c, path.substring("/users/".length()));
+                    return;
+                }
+                if (path.startsWith("/certificates/")) {
+                    String name = path.substring("/certificates/".length());
+                    require(ex, c, Role.ADMIN, "change certificates");
+                    csrf(ex, c);
+                    if (m.equals(Methods.PUT)) {
+                        putCertificate(ex, c, name);
+                    } else if (m.equals(Methods.DELETE)) {
+                        deleteCertificate(ex, c, name);
+                    } else {
+                        throw methodNotAllowed("PUT, DELETE");
+                    }
                     return;
                 }
                 if (path.startsWith("/tokens/")) {
@@ -514,6 +539,136 @@ public final class AdminApi implements HttpHandler {
         send(ex, 200, o);
     }
 
+    /** Certificates with what an operator needs (names, validity, days left); never a key. */
+    private ArrayNode certificates() {
+        ArrayNode out = JSON.createArrayNode();
+        long now = clock.millis();
+        for (io.duet.config.TlsCertificate t : store.current().certificates()) {
+            if (t == null) {
+                continue;
+            }
+            ObjectNode o = out.addObject().put("name", t.name()).put("sealed",
+                    t.privateKey() != null && t.privateKey().startsWith("duet-sealed:"));
+            try {
+                java.security.cert.X509Certificate leaf = io.duet.tls.CertificateImport.readCertificates(
+                        t.certificateChain()).get(0);
+                o.put("subject", leaf.getSubjectX500Principal().getName());
+                o.put("issuer", leaf.getIssuerX500Principal().getName());
+                o.put("notAfter", leaf.getNotAfter().toInstant().toString());
+                long days = (leaf.getNotAfter().getTime() - now) / 86_400_000L;
+                o.put("daysLeft", days);
+                o.put("status", days < 0 ? "expired" : days < 30 ? "expiring" : "ok");
+                ArrayNode names = o.putArray("names");
+                if (leaf.getSubjectAlternativeNames() != null) {
+                    for (List<?> san : leaf.getSubjectAlternativeNames()) {
+                        names.add(String.valueOf(san.get(1)));
+                    }
+                }
+            } catch (RuntimeException | java.security.cert.CertificateParsingException e) {
+                o.put("status", "unreadable");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adds ({@code name} null) or replaces a certificate from PEM (chain and key, with the passphrase of an
+     * encrypted key) or PKCS#12 (base64, with its passphrase). The material is checked first (key match, chain,
+     * validity, strength); every finding comes back with its field. The node seals the key when the revision is
+     * committed; no answer ever contains it.
+     */
+    private void putCertificate(HttpServerExchange ex, Caller c, String replace) throws Exception {
+        JsonNode body = body(ex);
+        String name = replace != null ? replace : text(body, "name");
+        String chain = body.hasNonNull("certificateChain") ? body.get("certificateChain").asText() : null;
+        String key = body.hasNonNull("privateKey") ? body.get("privateKey").asText() : null;
+        String pkcs12 = body.hasNonNull("pkcs12") ? body.get("pkcs12").asText() : null;
+        String pass = body.hasNonNull("passphrase") ? body.get("passphrase").asText() : null;
+        io.duet.tls.CertifiedKey checked;
+        try {
+            if (pkcs12 != null) {
+                checked = io.duet.tls.CertificateImport.fromPkcs12(java.util.Base64.getMimeDecoder().decode(pkcs12),
+                        pass == null ? null : pass.toCharArray(), clock, io.duet.tls.CertificateImport.Validity.ENFORCE);
+            } else if (chain != null && key != null) {
+                checked = io.duet.tls.CertificateImport.check(io.duet.tls.CertificateImport.readCertificates(chain),
+                        io.duet.tls.CertificateImport.readPrivateKey(key, pass == null ? null : pass.toCharArray()),
+                        clock, io.duet.tls.CertificateImport.Validity.ENFORCE);
+            } else {
+                throw new ApiError(422, "DUET-ADMIN-0127", "expected certificateChain and privateKey (PEM), or pkcs12 "
+                        + "(base64), each with passphrase when encrypted", List.of(Violation.error("$.certificateChain",
+                        "DUET-ADMIN-0127", "certificateChain: missing (or give pkcs12)")));
+            }
+        } catch (io.duet.tls.TlsMaterialException e) {
+            List<Violation> v = new ArrayList<>();
+            for (io.duet.tls.Finding f : e.findings()) {
+                if (f.isError()) {
+                    v.add(Violation.error(pkcs12 != null ? "$.pkcs12" : f.message().toLowerCase(Locale.ROOT)
+                            .contains("key") ? "$.privateKey" : "$.certificateChain", f.kind().id(), f.message()));
+                }
+            }
+            throw new ApiError(422, "DUET-ADMIN-0127", "the certificate material is not usable: " + e.getMessage(), v);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(422, "DUET-ADMIN-0127", "pkcs12: not base64", List.of(Violation.error("$.pkcs12",
+                    "DUET-ADMIN-0127", "pkcs12: not base64")));
+        }
+        // PKCS#12 is unpacked here (chain leaf first, key as PKCS#8), so the document holds one form only.
+        io.duet.config.TlsCertificate cert = pkcs12 != null
+                ? new io.duet.config.TlsCertificate(name, io.duet.tls.Pem.certificates(checked.chain()),
+                        "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'})
+                                .encodeToString(checked.key().getEncoded()) + "\n-----END PRIVATE KEY-----\n")
+                : new io.duet.config.TlsCertificate(name, chain, key, pass, null);
+        DuetConfig committed = null;
+        for (int attempt = 0; committed == null; attempt++) {
+            DuetConfig cur = store.current();
+            List<io.duet.config.TlsCertificate> certs = new ArrayList<>();
+            boolean found = false;
+            for (io.duet.config.TlsCertificate t : cur.certificates()) {
+                if (t != null && name.equals(t.name())) {
+                    found = true;
+                    certs.add(cert);
+                } else {
+                    certs.add(t);
+                }
+            }
+            if (replace == null && found) {
+                throw new ApiError(409, "DUET-ADMIN-0124", "certificate " + name + " exists already: PUT "
+                        + PREFIX + "/certificates/" + name + " replaces it");
+            }
+            if (replace != null && !found) {
+                throw new ApiError(404, "DUET-ADMIN-0140", "no certificate " + name);
+            }
+            if (!found) {
+                certs.add(cert);
+            }
+            try {
+                committed = commit(cur.withCertificates(certs), cur.revision(), c, "certificate " + name
+                        + (found ? " replaced" : " added") + " (" + checked.subject() + ", until " + checked.notAfter()
+                        + ")");
+            } catch (ApiError e) {
+                if (e.status != 409 || attempt > 0) {
+                    throw e;
+                }
+            }
+        }
+        send(ex, found(replace) ? 200 : 201, JSON.createObjectNode().put("name", name)
+                .put("subject", checked.subject()).put("notAfter", checked.notAfter().toString())
+                .put("revision", committed.revision()));
+    }
+
+    private static boolean found(String replace) {
+        return replace != null;
+    }
+
+    private void deleteCertificate(HttpServerExchange ex, Caller c, String name) throws Exception {
+        DuetConfig cur = store.current();
+        List<io.duet.config.TlsCertificate> certs = new ArrayList<>(cur.certificates());
+        if (!certs.removeIf(t -> t != null && name.equals(t.name()))) {
+            throw new ApiError(404, "DUET-ADMIN-0140", "no certificate " + name);
+        }
+        commit(cur.withCertificates(certs), cur.revision(), c, "certificate " + name + " removed");
+        ex.setStatusCode(204);
+    }
+
     /** A change of the admin section of the current document. */
     private interface AdminEdit {
         Admin apply(Admin current) throws ApiError;
@@ -663,7 +818,7 @@ public final class AdminApi implements HttpHandler {
                     + "edited (GET " + PREFIX + "/config), so a concurrent edit is never overwritten");
         }
         long base = revisionOf(ifMatch);
-        DuetConfig proposed = decode(ex);
+        DuetConfig proposed = withHiddenSecrets(decode(ex));
         DuetConfig cur = store.current();
         String summary = summary(ex, "edited through the API");
         DuetConfig committed = commit(proposed.withAdmin(cur.admin()), base, c, summary);
@@ -674,7 +829,7 @@ public final class AdminApi implements HttpHandler {
     }
 
     private void validate(HttpServerExchange ex) throws Exception {
-        DuetConfig proposed = decode(ex).withAdmin(store.current().admin());
+        DuetConfig proposed = withHiddenSecrets(decode(ex)).withAdmin(store.current().admin());
         List<Violation> v = ConfigValidator.validate(proposed);
         ObjectNode o = JSON.createObjectNode();
         o.put("valid", v.stream().noneMatch(Violation::isError));
@@ -740,13 +895,45 @@ public final class AdminApi implements HttpHandler {
         }
     }
 
-    /** The document as the API shows it: password and token hashes replaced. */
+    /**
+     * A document sent back with the keys it was shown with ({@code (hidden)}) gets the current document's secrets
+     * of the certificate of the same name back; a new certificate brings its own key.
+     */
+    private DuetConfig withHiddenSecrets(DuetConfig proposed) {
+        DuetConfig cur = store.current();
+        List<io.duet.config.TlsCertificate> out = new ArrayList<>();
+        boolean changed = false;
+        for (io.duet.config.TlsCertificate c : proposed.certificates()) {
+            io.duet.config.TlsCertificate known = c == null ? null : cur.certificate(c.name());
+            if (known != null && (REDACTED.equals(c.privateKey()) || REDACTED.equals(c.pkcs12())
+                    || REDACTED.equals(c.passphrase()))) {
+                out.add(new io.duet.config.TlsCertificate(c.name(), c.certificateChain() == null
+                        ? known.certificateChain() : c.certificateChain(),
+                        REDACTED.equals(c.privateKey()) ? known.privateKey() : c.privateKey(),
+                        REDACTED.equals(c.passphrase()) ? known.passphrase() : c.passphrase(),
+                        REDACTED.equals(c.pkcs12()) ? known.pkcs12() : c.pkcs12()));
+                changed = true;
+            } else {
+                out.add(c);
+            }
+        }
+        return changed ? proposed.withCertificates(out) : proposed;
+    }
+
+    /** The document as the API shows it: private keys, password and token hashes replaced. */
     static JsonNode redacted(DuetConfig c) {
         ObjectNode o;
         try {
             o = (ObjectNode) JSON.readTree(ConfigCodec.encode(c, ConfigCodec.Format.JSON));
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+        for (JsonNode cert : o.path("certificates")) {
+            for (String secret : new String[]{"privateKey", "passphrase", "pkcs12"}) {
+                if (cert.hasNonNull(secret)) {
+                    ((ObjectNode) cert).put(secret, REDACTED);
+                }
+            }
         }
         JsonNode admin = o.get("admin");
         if (admin != null) {

@@ -376,4 +376,60 @@ class AdminApiTest {
         assertThat(a.call("DELETE", "/tokens/" + id, null).statusCode()).isEqualTo(204);
         assertThat(bot.call("GET", "/config", null, "Authorization", "Bearer " + token).statusCode()).isEqualTo(401);
     }
+
+    private static String pemKey(java.security.PrivateKey k) {
+        return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'})
+                .encodeToString(k.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    private static String quoted(String s) throws Exception {
+        return JSON.writeValueAsString(s);
+    }
+
+    // Certificates: uploaded as PEM or PKCS#12, checked first (a key of another certificate: 422 with the field),
+    // listed with validity, never returned with their key; a document sent back as it was read keeps the keys.
+    @Test
+    void certificatesUploadListAndKeysNeverLeave() throws Exception {
+        Client a = loggedInAdmin("a-good-long-password");
+        CertifiedKey site = SelfSigned.issue(List.of("www.site.test"), Duration.ofDays(90), Clock.systemUTC());
+        CertifiedKey other = SelfSigned.issue(List.of("other.test"), Duration.ofDays(90), Clock.systemUTC());
+        String chain = io.duet.tls.Pem.certificates(site.chain());
+        HttpResponse<String> wrongKey = a.call("POST", "/certificates", "{\"name\":\"site\",\"certificateChain\":"
+                + quoted(chain) + ",\"privateKey\":" + quoted(pemKey(other.key())) + "}");
+        assertThat(wrongKey.statusCode()).isEqualTo(422);
+        assertThat(json(wrongKey).get("violations").get(0).get("id").asText()).startsWith("DUET-TLS-");
+        HttpResponse<String> added = a.call("POST", "/certificates", "{\"name\":\"site\",\"certificateChain\":"
+                + quoted(chain) + ",\"privateKey\":" + quoted(pemKey(site.key())) + "}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        assertThat(added.body()).doesNotContain("PRIVATE KEY");
+        assertThat(a.call("POST", "/certificates", "{\"name\":\"site\",\"certificateChain\":" + quoted(chain)
+                + ",\"privateKey\":" + quoted(pemKey(site.key())) + "}").statusCode()).isEqualTo(409);
+
+        KeyStore p12 = KeyStore.getInstance("PKCS12");
+        p12.load(null, null);
+        p12.setKeyEntry("o", other.key(), "pw-123456".toCharArray(), other.chain().toArray(new java.security.cert.Certificate[0]));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        p12.store(bytes, "pw-123456".toCharArray());
+        HttpResponse<String> fromP12 = a.call("POST", "/certificates", "{\"name\":\"other\",\"pkcs12\":\""
+                + java.util.Base64.getEncoder().encodeToString(bytes.toByteArray()) + "\",\"passphrase\":\"pw-123456\"}");
+        assertThat(fromP12.statusCode()).as(fromP12.body()).isEqualTo(201);
+
+        JsonNode list = json(a.call("GET", "/certificates", null));
+        assertThat(list.toString()).contains("www.site.test", "other.test", "\"status\":\"ok\"")
+                .doesNotContain("PRIVATE", "pw-123456");
+        assertThat(list.get(0).get("daysLeft").asLong()).isBetween(88L, 90L);
+
+        HttpResponse<String> get = a.call("GET", "/config", null);
+        assertThat(get.body()).doesNotContain("PRIVATE KEY", "pw-123456");
+        assertThat(get.body()).contains("\"privateKey\":\"(hidden)\"");
+        HttpResponse<String> same = a.call("PUT", "/config", get.body(), "If-Match",
+                get.headers().firstValue("ETag").orElseThrow());
+        assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+        assertThat(store.current().certificate("site").privateKey()).isEqualTo(pemKey(site.key()));
+        assertThat(store.current().certificate("other").privateKey()).isEqualTo(pemKey(other.key()));
+        assertThat(store.current().certificate("other").pkcs12()).as("unpacked at upload").isNull();
+
+        assertThat(a.call("DELETE", "/certificates/other", null).statusCode()).isEqualTo(204);
+        assertThat(store.current().certificate("other")).isNull();
+    }
 }

@@ -170,9 +170,10 @@ async function dashboardPage() {
   const figures = el('div', { class: 'grid' });
   const cluster = el('section', { id: 'cluster' }, el('h2', { text: 'Nodes and VIPs' }));
   const health = el('section', { id: 'health' }, el('h2', { text: 'Servers' }));
+  const certs = el('section', { id: 'cert-warnings' }, el('h2', { text: 'Certificates' }));
   const charts = el('section', { id: 'charts' }, el('h2', { text: 'Traffic (this node)' }), figures,
     el('canvas', { id: 'chart-rps', width: 800, height: 140 }), el('canvas', { id: 'chart-p95', width: 800, height: 140 }));
-  const page = el('div', {}, charts, cluster, health);
+  const page = el('div', {}, charts, cluster, health, certs);
   async function refresh() {
     try {
       const [{ data: c }, { data: h }, { data: m }] = await Promise.all([
@@ -180,6 +181,7 @@ async function dashboardPage() {
       renderCluster(cluster, c);
       renderHealth(health, h);
       renderTraffic(figures, m);
+      renderCertWarnings(certs, (await api('GET', '/certificates')).data);
     } catch (e) { /* shown by the next refresh or the login redirect */ }
   }
   const mine = generation;
@@ -208,6 +210,56 @@ function renderCluster(box, c) {
   const v = el('table', {}, el('tr', {}, el('th', { text: 'VIP' }), el('th', { text: 'owner' })));
   for (const [vip, owner] of Object.entries(c.vipOwners || {})) v.append(el('tr', {}, el('td', { text: vip }), el('td', { text: owner })));
   box.append(v);
+}
+
+function renderCertWarnings(box, certs) {
+  box.replaceChildren(el('h2', { text: 'Certificates' }));
+  const due = certs.filter(c => c.status !== 'ok');
+  if (!certs.length) box.append(el('p', { text: 'No certificates configured: https listeners serve the node\'s self-signed one.' }));
+  else if (!due.length) box.append(el('p', { class: 'ok', text: 'All ' + certs.length + ' certificates are valid for 30 days or more.' }));
+  for (const c of due) {
+    box.append(el('p', { class: c.status === 'expiring' ? 'warn' : 'bad', 'data-cert': c.name,
+      text: c.name + ': ' + (c.status === 'expired' ? 'expired on ' + c.notAfter : c.status === 'expiring'
+        ? 'expires in ' + c.daysLeft + ' days (' + c.notAfter + ')' : 'cannot be read') }));
+  }
+}
+
+async function certificatesPage() {
+  const { data: certs } = await api('GET', '/certificates');
+  const t = el('table', { id: 'cert-table' }, el('tr', {}, ...['name', 'names', 'valid until', 'days left', 'key', '']
+    .map(x => el('th', { text: x }))));
+  for (const c of certs) {
+    t.append(el('tr', {}, el('td', { text: c.name }), el('td', { text: (c.names || []).join(', ') }),
+      el('td', { text: c.notAfter || '' }),
+      el('td', { class: c.status === 'ok' ? 'ok' : c.status === 'expiring' ? 'warn' : 'bad', text: String(c.daysLeft ?? '—') }),
+      el('td', { text: c.sealed ? 'sealed' : 'sealing…' }),
+      el('td', {}, canEdit() ? el('button', { type: 'button', class: 'small secondary', text: 'Delete', onclick: async () => {
+        try { await api('DELETE', '/certificates/' + encodeURIComponent(c.name)); render(); } catch (e) { toast(e.message); } } }) : null)));
+  }
+  const page = el('div', {}, el('section', {}, el('h2', { text: 'Certificates' }), t));
+  if (canEdit()) {
+    const form = el('form', { id: 'new-cert' }, el('h2', { text: 'Upload a certificate (PEM)' }),
+      el('label', { for: 'cert-name', text: 'Name' }), el('input', { id: 'cert-name' }),
+      el('label', { for: 'cert-chain', text: 'Certificate chain (PEM, leaf first)' }),
+      el('textarea', { id: 'cert-chain', rows: 6, 'data-path': '$.certificateChain' }),
+      el('label', { for: 'cert-key', text: 'Private key (PEM; sealed on the node, never shown again)' }),
+      el('textarea', { id: 'cert-key', rows: 6, 'data-path': '$.privateKey' }),
+      el('label', { for: 'cert-pass', text: 'Passphrase of an encrypted key' }),
+      el('input', { id: 'cert-pass', type: 'password', autocomplete: 'off' }),
+      el('button', { type: 'submit', id: 'cert-upload', text: 'Upload' }));
+    form.addEventListener('submit', async ev => {
+      ev.preventDefault();
+      form.querySelectorAll('.error').forEach(e => e.remove());
+      const body = { name: form.querySelector('#cert-name').value.trim(), certificateChain: form.querySelector('#cert-chain').value,
+        privateKey: form.querySelector('#cert-key').value };
+      const pass = form.querySelector('#cert-pass').value;
+      if (pass) body.passphrase = pass;
+      try { await api('POST', '/certificates', body); toast('Certificate ' + body.name + ' added'); render(); }
+      catch (e) { if (e.violations.length) showViolations(form, e.violations); else form.append(errorList(e)); }
+    });
+    page.append(el('section', {}, form));
+  }
+  return page;
 }
 
 function renderHealth(box, pools) {
@@ -464,7 +516,7 @@ async function usersPage() {
 
 // ---- routing
 
-const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, config: configPage,
+const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, certificates: certificatesPage, config: configPage,
   history: historyPage, users: usersPage };
 
 let generation = 0;
