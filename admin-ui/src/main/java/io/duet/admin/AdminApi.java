@@ -314,6 +314,9 @@ public final class AdminApi implements HttpHandler {
                     serverState(ex, c, sm.group(1), sm.group(2));
                     return;
                 }
+                if (resource(ex, c, path)) {
+                    return;
+                }
                 if (path.startsWith("/config/history/") && m.equals(Methods.GET)) {
                     require(ex, c, Role.VIEWER, "read the history");
                     long r;
@@ -667,6 +670,175 @@ public final class AdminApi implements HttpHandler {
         }
         commit(cur.withCertificates(certs), cur.revision(), c, "certificate " + name + " removed");
         ex.setStatusCode(204);
+    }
+
+    /** Top-level lists of the document and the field that names their elements. */
+    private static final Map<String, String> COLLECTIONS = Map.of("listeners", "name", "virtualHosts", "name",
+            "pools", "name", "vips", "address");
+    /** Lists inside an element: virtualHosts/{vh}/routes/{name}, pools/{pool}/servers/{id}. */
+    private static final Map<String, String[]> NESTED = Map.of("virtualHosts", new String[]{"routes", "name"},
+            "pools", new String[]{"servers", "id"});
+    private static final java.util.Set<String> SINGLETONS = java.util.Set.of("limits", "forwarding", "accessLog");
+
+    /**
+     * The document's parts as resources: {@code GET/PUT/DELETE /listeners|virtualHosts|pools|vips/{name}},
+     * {@code .../virtualHosts/{vh}/routes/{name}}, {@code .../pools/{pool}/servers/{id}}, {@code GET/PUT
+     * /limits|forwarding|accessLog}, and {@code GET} of each list. A PUT creates or replaces (201/200), a DELETE
+     * removes (204); each is one committed revision, validated as a whole (a pool still used by a route: 422 with
+     * the route's path). With If-Match the edit applies to that revision only (409 when stale).
+     *
+     * @return false when the path is not such a resource
+     */
+    private boolean resource(HttpServerExchange ex, Caller c, String path) throws Exception {
+        String[] parts = path.substring(1).split("/", -1);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = java.net.URLDecoder.decode(parts[i], StandardCharsets.UTF_8);
+        }
+        boolean singleton = parts.length == 1 && SINGLETONS.contains(parts[0]);
+        boolean top = COLLECTIONS.containsKey(parts[0]) && (parts.length == 1 || parts.length == 2);
+        boolean nested = NESTED.containsKey(parts[0]) && (parts.length == 3 || parts.length == 4)
+                && parts[2].equals(NESTED.get(parts[0])[0]);
+        if (!singleton && !top && !nested) {
+            return false;
+        }
+        HttpString m = ex.getRequestMethod();
+        boolean collectionOnly = (top && parts.length == 1) || (nested && parts.length == 3);
+        if (m.equals(Methods.GET)) {
+            require(ex, c, Role.VIEWER, "read the configuration");
+            JsonNode doc = redacted(store.current());
+            JsonNode found = locate(doc, parts, singleton, nested, collectionOnly);
+            ex.getResponseHeaders().put(Headers.ETAG, etag(store.current().revision()));
+            send(ex, 200, found);
+            return true;
+        }
+        if (collectionOnly || !(m.equals(Methods.PUT) || m.equals(Methods.DELETE))
+                || (singleton && m.equals(Methods.DELETE))) {
+            throw methodNotAllowed(collectionOnly ? "GET" : singleton ? "GET, PUT" : "GET, PUT, DELETE");
+        }
+        require(ex, c, Role.ADMIN, "change the configuration");
+        csrf(ex, c);
+        JsonNode body = m.equals(Methods.PUT) ? body(ex) : null;
+        String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
+        boolean[] created = new boolean[1];
+        String what = String.join("/", parts);
+        DuetConfig committed = null;
+        for (int attempt = 0; committed == null; attempt++) {
+            DuetConfig cur = store.current();
+            if (ifMatch != null && revisionOf(ifMatch) != cur.revision()) {
+                throw new ApiError(409, "DUET-ADMIN-0122", "revision " + revisionOf(ifMatch) + " is no longer current "
+                        + "(now " + cur.revision() + "): reload and repeat the change");
+            }
+            ObjectNode doc = (ObjectNode) JSON.readTree(ConfigCodec.encode(cur, ConfigCodec.Format.JSON));
+            created[0] = change(doc, parts, singleton, nested, body);
+            DuetConfig next;
+            try {
+                next = ConfigCodec.decode(doc.toString(), ConfigCodec.Format.JSON);
+            } catch (InvalidConfigException e) {
+                throw new ApiError(422, "DUET-ADMIN-0121", "the document does not read: nothing was changed",
+                        e.violations());
+            }
+            try {
+                committed = commit(withHiddenSecrets(next).withAdmin(cur.admin()), cur.revision(), c,
+                        what + (body == null ? " removed" : created[0] ? " added" : " changed"));
+            } catch (ApiError e) {
+                if (e.status != 409 || ifMatch != null || attempt > 0) {
+                    throw e;
+                }
+            }
+        }
+        ex.getResponseHeaders().put(Headers.ETAG, etag(committed.revision()));
+        if (body == null) {
+            ex.setStatusCode(204);
+        } else {
+            send(ex, created[0] ? 201 : 200, locate(redacted(committed), parts, singleton, nested, false));
+        }
+        return true;
+    }
+
+    private static JsonNode locate(JsonNode doc, String[] parts, boolean singleton, boolean nested,
+                                   boolean collectionOnly) throws ApiError {
+        if (singleton) {
+            return doc.path(parts[0]);
+        }
+        JsonNode list = doc.path(parts[0]);
+        if (collectionOnly && !nested) {
+            return list.isMissingNode() ? JSON.createArrayNode() : list;
+        }
+        JsonNode element = find(list, COLLECTIONS.get(parts[0]), parts[1]);
+        if (element == null) {
+            throw new ApiError(404, "DUET-ADMIN-0140", "no " + parts[0] + " element '" + parts[1] + "'");
+        }
+        if (!nested) {
+            return element;
+        }
+        JsonNode inner = element.path(parts[2]);
+        if (collectionOnly) {
+            return inner.isMissingNode() ? JSON.createArrayNode() : inner;
+        }
+        JsonNode x = find(inner, NESTED.get(parts[0])[1], parts[3]);
+        if (x == null) {
+            throw new ApiError(404, "DUET-ADMIN-0140", "no " + parts[2] + " element '" + parts[3] + "' in "
+                    + parts[0] + "/" + parts[1]);
+        }
+        return x;
+    }
+
+    private static JsonNode find(JsonNode list, String key, String value) {
+        for (JsonNode e : list) {
+            if (value.equals(e.path(key).asText(null))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Applies a PUT ({@code body}) or DELETE (null) to the document tree; true when the PUT created. */
+    private static boolean change(ObjectNode doc, String[] parts, boolean singleton, boolean nested, JsonNode body)
+            throws ApiError {
+        if (body != null && !body.isObject()) {
+            throw new ApiError(400, "DUET-ADMIN-0110", "expected a JSON object");
+        }
+        if (singleton) {
+            doc.set(parts[0], body);
+            return false;
+        }
+        ArrayNode list = doc.has(parts[0]) ? (ArrayNode) doc.get(parts[0]) : doc.putArray(parts[0]);
+        String key = COLLECTIONS.get(parts[0]);
+        String name = parts[1];
+        if (nested) {
+            JsonNode outer = find(list, key, name);
+            if (outer == null) {
+                throw new ApiError(404, "DUET-ADMIN-0140", "no " + parts[0] + " element '" + name + "'");
+            }
+            ObjectNode o = (ObjectNode) outer;
+            list = o.has(parts[2]) ? (ArrayNode) o.get(parts[2]) : o.putArray(parts[2]);
+            key = NESTED.get(parts[0])[1];
+            name = parts[3];
+        }
+        if (body != null) {
+            JsonNode given = body.get(key);
+            if (given != null && !name.equals(given.asText())) {
+                throw new ApiError(422, "DUET-ADMIN-0128", key + ": '" + given.asText() + "' differs from the path's '"
+                        + name + "'", List.of(Violation.error("$." + key, "DUET-ADMIN-0128", key + ": expected '"
+                        + name + "' as in the path")));
+            }
+            ((ObjectNode) body).put(key, name);
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (name.equals(list.get(i).path(key).asText(null))) {
+                if (body == null) {
+                    list.remove(i);
+                } else {
+                    list.set(i, body);
+                }
+                return false;
+            }
+        }
+        if (body == null) {
+            throw new ApiError(404, "DUET-ADMIN-0140", "no element '" + name + "' to remove");
+        }
+        list.add(body);
+        return true;
     }
 
     /** A change of the admin section of the current document. */

@@ -432,4 +432,48 @@ class AdminApiTest {
         assertThat(a.call("DELETE", "/certificates/other", null).statusCode()).isEqualTo(204);
         assertThat(store.current().certificate("other")).isNull();
     }
+
+    // The document's parts as resources: a pool and a route added one by one, a pool still in use cannot go (422 with
+    // the route's path), a stale If-Match is refused, limits replaced, a name that contradicts the path refused.
+    @Test
+    void partsOfTheDocumentAsResources() throws Exception {
+        Client a = loggedInAdmin("a-good-long-password");
+        HttpResponse<String> pool = a.call("PUT", "/pools/api", "{\"servers\":[{\"id\":\"s1\",\"address\":"
+                + "\"127.0.0.1\",\"port\":9001}]}");
+        assertThat(pool.statusCode()).as(pool.body()).isEqualTo(201);
+        assertThat(json(pool).get("name").asText()).isEqualTo("api");
+        assertThat(a.call("GET", "/pools", null).body()).contains("\"api\"");
+        assertThat(json(a.call("GET", "/pools/api/servers/s1", null)).get("port").asInt()).isEqualTo(9001);
+        HttpResponse<String> route = a.call("PUT", "/virtualHosts/default/routes/api", "{\"match\":{\"path\":"
+                + "{\"prefix\":\"/api\"}},\"pool\":\"api\"}");
+        assertThat(route.statusCode()).as(route.body()).isEqualTo(201);
+        assertThat(store.current().virtualHosts().get(0).routes()).extracting(r -> r.name()).contains("api");
+        HttpResponse<String> server = a.call("PUT", "/pools/api/servers/s2", "{\"address\":\"127.0.0.1\","
+                + "\"port\":9002}");
+        assertThat(server.statusCode()).isEqualTo(201);
+        assertThat(store.current().pool("api").servers()).hasSize(2);
+
+        HttpResponse<String> inUse = a.call("DELETE", "/pools/api", null);
+        assertThat(inUse.statusCode()).isEqualTo(422);
+        assertThat(json(inUse).get("violations").toString()).contains("$.virtualHosts[0].routes");
+        String stale = "\"" + (store.current().revision() - 1) + "\"";
+        assertThat(a.call("DELETE", "/virtualHosts/default/routes/api", null, "If-Match", stale).statusCode())
+                .isEqualTo(409);
+        assertThat(a.call("DELETE", "/virtualHosts/default/routes/api", null).statusCode()).isEqualTo(204);
+        assertThat(a.call("DELETE", "/pools/api", null).statusCode()).isEqualTo(204);
+        assertThat(a.call("GET", "/pools/api", null).statusCode()).isEqualTo(404);
+
+        JsonNode limits = json(a.call("GET", "/limits", null));
+        ((ObjectNode) limits).put("maxHeaderCount", 50);
+        assertThat(a.call("PUT", "/limits", limits.toString()).statusCode()).isEqualTo(200);
+        assertThat(store.current().limits().maxHeaderCount()).isEqualTo(50);
+        ((ObjectNode) limits).put("maxHeaderCount", -1);
+        HttpResponse<String> bad = a.call("PUT", "/limits", limits.toString());
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(json(bad).get("violations").toString()).contains("$.limits.maxHeaderCount");
+        HttpResponse<String> mismatch = a.call("PUT", "/pools/x", "{\"name\":\"y\",\"servers\":[]}");
+        assertThat(mismatch.statusCode()).isEqualTo(422);
+        assertThat(id(mismatch)).isEqualTo("DUET-ADMIN-0128");
+        assertThat(a.call("DELETE", "/limits", null).statusCode()).isEqualTo(405);
+    }
 }
