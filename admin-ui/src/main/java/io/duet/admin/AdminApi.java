@@ -251,6 +251,58 @@ public final class AdminApi implements HttpHandler {
                     throw methodNotAllowed("GET, POST");
                 }
             }
+            case "/cluster/handoff" -> {
+                if (!m.equals(Methods.POST)) {
+                    throw methodNotAllowed("POST");
+                }
+                require(ex, c, Role.OPERATOR, "hand VIPs off");
+                csrf(ex, c);
+                JsonNode body = body(ex);
+                String target = text(body, "node");
+                boolean undo = body.path("undo").asBoolean(false);
+                try {
+                    node.handoff(target, undo);
+                } catch (IllegalStateException e) {
+                    throw new ApiError(409, "DUET-ADMIN-0129", e.getMessage());
+                }
+                audit.record(c.name(), address(ex), undo ? "handoff undo" : "handoff", "ok", null, "node " + target);
+                send(ex, 200, JSON.createObjectNode().put("node", target).put("handedOff", !undo));
+            }
+            case "/config/export" -> {
+                require(ex, c, Role.ADMIN, "export the configuration");
+                DuetConfig cur = store.current();
+                ex.getResponseHeaders().put(Headers.ETAG, etag(cur.revision()));
+                ex.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"duet-revision-"
+                        + cur.revision() + ".json\"");
+                // The whole document for a backup: private keys only in their sealed form (useless without the
+                // cluster's data key), user and token hashes hidden (users are restored by the admin, not imported).
+                ObjectNode doc = (ObjectNode) JSON.readTree(ConfigCodec.encode(cur, ConfigCodec.Format.JSON));
+                for (JsonNode cert : doc.path("certificates")) {
+                    JsonNode k = cert.get("privateKey");
+                    if (k != null && !k.asText().startsWith("duet-sealed:")) {
+                        ((ObjectNode) cert).put("privateKey", REDACTED);
+                    }
+                    if (cert.has("passphrase")) {
+                        ((ObjectNode) cert).put("passphrase", REDACTED);
+                    }
+                }
+                doc.remove("admin");
+                send(ex, 200, doc);
+            }
+            case "/config/import" -> {
+                if (!m.equals(Methods.POST)) {
+                    throw methodNotAllowed("POST");
+                }
+                require(ex, c, Role.ADMIN, "import a configuration");
+                csrf(ex, c);
+                DuetConfig proposed = withHiddenSecrets(decode(ex));
+                DuetConfig cur = store.current();
+                String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
+                DuetConfig committed = commit(proposed.withAdmin(cur.admin()), ifMatch == null ? cur.revision()
+                        : revisionOf(ifMatch), c, summary(ex, "imported"));
+                ex.getResponseHeaders().put(Headers.ETAG, etag(committed.revision()));
+                send(ex, 200, JSON.createObjectNode().put("revision", committed.revision()));
+            }
             case "/status/health" -> {
                 require(ex, c, Role.VIEWER, "read the status");
                 send(ex, 200, JSON.valueToTree(node.health()));

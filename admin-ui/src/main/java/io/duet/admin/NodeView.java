@@ -18,6 +18,16 @@ public interface NodeView {
     /** Traffic per route, pool and server: request rates, latency percentiles, errors. */
     Map<String, Object> metrics();
 
+    /**
+     * Planned failover: moves {@code node}'s VIPs to the other proxy, or with {@code undo} lets it hold VIPs again.
+     * Blocks until committed.
+     *
+     * @throws IllegalStateException standalone, or not committed (the message says why)
+     */
+    default void handoff(String node, boolean undo) {
+        throw new IllegalStateException("this node is standalone: there is nothing to hand off to");
+    }
+
     /** Nothing known (tests, or a node without a data plane). */
     NodeView NONE = new NodeView() {
         @Override

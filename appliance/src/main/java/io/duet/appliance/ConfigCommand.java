@@ -53,6 +53,15 @@ final class ConfigCommand implements Callable<Integer> {
         return BootstrapReader.read(config, parent.defaultBootstrapFile(), parent.environment());
     }
 
+    /**
+     * An imported document without admin users keeps the current ones: a document written by hand, or exported from
+     * an older release, must not lock everybody out of the admin UI. A document with users replaces them (a
+     * restore).
+     */
+    static io.duet.config.DuetConfig keepUsers(io.duet.config.DuetConfig imported, io.duet.config.DuetConfig current) {
+        return imported.admin().users().isEmpty() ? imported.withAdmin(current.admin()) : imported;
+    }
+
     /** {@code duet config export}: the document in force, as JSON (or YAML with -o file.yaml). */
     @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Version.class,
             header = "Print the configuration document in force (JSON), or write it to a file.",
@@ -152,18 +161,26 @@ final class ConfigCommand implements Callable<Integer> {
             if (b.clustered()) {
                 try (ClusterClient c = ClusterClient.connect(b.clusterMembers(),
                     ClusterIdentity.forTools(b))) {
-                    long base = c.current().revision();
+                    io.duet.cluster.raft.Revision cur = c.current();
+                    long base = cur.revision();
+                    if (doc.admin().users().isEmpty() && base > 0) { // keep the admin users (see keepUsers)
+                        doc = keepUsers(doc, ConfigCodec.decode(new String(cur.document(), StandardCharsets.UTF_8),
+                                ConfigCodec.Format.JSON));
+                    }
                     committed = c.propose(base, ConfigCodec.encode(doc.withRevision(base + 1), ConfigCodec.Format.JSON)
                             .getBytes(StandardCharsets.UTF_8), "cli@" + b.nodeId(), "imported " + file.getFileName());
                 } catch (StaleRevisionException e) {
                     throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage(), e);
+                } catch (InvalidConfigException e) {
+                    throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster's current "
+                            + "document does not read: " + e.getMessage(), e);
                 } catch (IOException | RuntimeException e) {
                     throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
                             + b.clusterMembers().keySet() + " did not commit it: " + e.getMessage(), e);
                 }
             } else {
                 try (FileConfigStore store = FileConfigStore.open(b.configFile())) {
-                    committed = store.propose(doc, store.current().revision()).revision();
+                    committed = store.propose(keepUsers(doc, store.current()), store.current().revision()).revision();
                 } catch (RevisionConflictException e) {
                     throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage(), e);
                 } catch (IOException | InvalidConfigException e) {

@@ -97,6 +97,24 @@ final class NodeStatusView implements NodeView {
         return out;
     }
 
+    @Override
+    public void handoff(String node, boolean undo) {
+        if (member == null) {
+            throw new IllegalStateException("this node is standalone: there is nothing to hand off to");
+        }
+        if (!member.status().members().contains(node)) {
+            throw new IllegalStateException("'" + node + "' is not a member of " + member.status().members());
+        }
+        try {
+            member.handoff(node, !undo).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the cluster did not commit the handoff: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /**
      * Every timer (rates and latency percentiles in ms), meter (rates) and counter of the registry, by metric name.
      */

@@ -86,7 +86,9 @@ class AdminUiBrowserTest {
                 "--window-size=1280,1000", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-default-apps");
         browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // The dashboard re-renders every 2 s: an element found a moment ago may have been replaced.
+        wait = (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     @AfterEach
@@ -222,6 +224,16 @@ class AdminUiBrowserTest {
             return now.contains("b1");
         });
 
+        // A VIP: an invalid address is refused next to its field; a valid one is listed.
+        open("vips");
+        type("#vip-address", "192.0.2.300");
+        click("#vip-add");
+        assertThat(find("#new-vip .error.field").getText()).contains("192.0.2.300");
+        type("#vip-address", "192.0.2.50");
+        click("#vip-add");
+        find("[data-vip='192.0.2.50']");
+        assertThat(node.store().current().vips()).extracting(v -> v.address()).containsExactly("192.0.2.50");
+
         // The dashboard under load: a bounded load (until the screenshot is taken, at most 60 s).
         AtomicBoolean loading = new AtomicBoolean(true);
         AtomicLong served = new AtomicLong();
@@ -240,7 +252,8 @@ class AdminUiBrowserTest {
         try {
             open("dashboard");
             find("#health-table");
-            new WebDriverWait(browser, Duration.ofSeconds(40)).until(d -> {
+            new WebDriverWait(browser, Duration.ofSeconds(40))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
                 String rps = d.findElement(By.id("fig-rps")).getText();
                 String points = d.findElement(By.id("chart-rps")).getAttribute("data-points");
                 return !rps.isEmpty() && Double.parseDouble(rps) > 10 && points != null
@@ -248,12 +261,13 @@ class AdminUiBrowserTest {
             });
             Path shots = Path.of("target", "ui-artifacts");
             Files.createDirectories(shots);
+            String shown = wait.until(d -> d.findElement(By.id("fig-rps")).getText());
             File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
             Path png = shots.resolve("dashboard.png");
             Files.copy(shot.toPath(), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             assertThat(Files.size(png)).isGreaterThan(10_000);
             System.out.println("dashboard screenshot under load: " + png.toAbsolutePath() + " (requests/s shown "
-                    + browser.findElement(By.id("fig-rps")).getText() + ", " + served.get() + " requests so far)");
+                    + shown + ", " + served.get() + " requests so far)");
         } finally {
             loading.set(false);
             load.join(10_000);

@@ -94,7 +94,7 @@ class ClusterModeTest {
                 null, null, null, null, null, null, null);
         return new DuetConfig(c.revision(), c.listeners(), c.limits(), c.forwarding(), c.accessLog(),
                 List.of(new VirtualHost("default", List.of("localhost"), true, List.of(r))), c.pools(),
-                c.certificates(), c.vips());
+                c.certificates(), c.vips(), c.admin());
     }
 
     @Test
@@ -115,8 +115,10 @@ class ClusterModeTest {
         open.add(witness);
         Node b = Node.start(bootstrap("b", members), false);
         open.add(b);
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.store().current().revision() >= 1
-                && b.store().current().revision() >= 1);
+        // Started: the document seeded, and the first admin user created by one of the nodes (a commit of its own,
+        // which must not land in the middle of the revision counting below).
+        await().atMost(Duration.ofSeconds(30)).until(() -> !a.store().current().admin().users().isEmpty()
+                && !b.store().current().admin().users().isEmpty());
         InetSocketAddress bHttp = b.listenerAddress(EmbeddedDocuments.LISTENER);
         assertThat(RawHttp.get(bHttp, "localhost", "/").body()).contains("Duet is running on node");
 
@@ -215,12 +217,70 @@ class ClusterModeTest {
         a.store().propose(new DuetConfig(base.revision(), listeners, base.limits(), base.forwarding(),
                 base.accessLog(), base.virtualHosts(), base.pools(),
                 List.of(new io.duet.config.TlsCertificate("site", io.duet.tls.Pem.certificates(site.chain()),
-                        clearKey)), base.vips()), base.revision());
+                        clearKey)), base.vips(), base.admin()), base.revision());
         await().atMost(Duration.ofSeconds(15)).until(() -> !b.store().current().certificates().isEmpty()
                 && io.duet.tls.KeyVault.isSealed(b.store().current().certificates().get(0).privateKey()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(NodeTlsTest.get(
                 b.listenerAddress("site"), "www.site.test", NodeTlsTest.trusting(site.leaf())).leaf())
                 .isEqualTo(site.leaf()));
+
+        // The admin API of both nodes: one first admin for the cluster (created by whichever node won), a login on
+        // node b works with it, a handoff through b's API is committed, and a change through b is served by a.
+        Path pwA = dir.resolve("a").resolve("admin-password");
+        Path pwB = dir.resolve("b").resolve("admin-password");
+        await().atMost(Duration.ofSeconds(15)).until(() -> java.nio.file.Files.exists(pwA)
+                || java.nio.file.Files.exists(pwB));
+        assertThat(java.nio.file.Files.exists(pwA) && java.nio.file.Files.exists(pwB)).as("one creator").isFalse();
+        String first = java.nio.file.Files.readAllLines(java.nio.file.Files.exists(pwA) ? pwA : pwB).get(1);
+        assertThat(a.store().current().admin().users()).hasSize(1);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(NodeTlsTest.trusting(io.duet.tls.CertificateImport.readCertificates(
+                        java.nio.file.Files.readString(dir.resolve("b").resolve("tls").resolve("self-signed.pem")))
+                        .get(0))).build();
+        String baseB = "https://127.0.0.1:" + b.adminAddress().getPort() + "/api/v1";
+        java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseB + "/session")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"name\":\"admin\",\"password\":\"" + first + "\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(200);
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String csrf = json.readTree(login.body()).get("csrfToken").asText();
+        java.net.http.HttpResponse<String> changed = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseB + "/session/password")).header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"current\":\"" + first
+                        + "\",\"new\":\"cluster-admin-password\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(changed.statusCode()).isEqualTo(200);
+        String cookie2 = changed.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String csrf2 = json.readTree(changed.body()).get("csrfToken").asText();
+        java.net.http.HttpResponse<String> handoff = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseB + "/cluster/handoff")).header("Cookie", cookie2).header("X-CSRF-Token", csrf2)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"node\":\"a\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(handoff.statusCode()).as(handoff.body()).isEqualTo(200);
+        java.net.http.HttpResponse<String> undo = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseB + "/cluster/handoff")).header("Cookie", cookie2).header("X-CSRF-Token", csrf2)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"node\":\"a\",\"undo\":true}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(undo.statusCode()).isEqualTo(200);
+        String clusterView = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseB
+                + "/status/cluster")).header("Cookie", cookie2).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(clusterView).contains("\"mode\":\"cluster\"", "\"members\":[\"a\",\"b\",\"w\"]");
+        java.net.http.HttpResponse<String> limits = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseB + "/limits")).header("Cookie", cookie2).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.fasterxml.jackson.databind.node.ObjectNode l =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(limits.body());
+        l.put("maxHeaderCount", 77);
+        java.net.http.HttpResponse<String> put = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseB + "/limits")).header("Cookie", cookie2).header("X-CSRF-Token", csrf2)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(l.toString())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.store().current().limits().maxHeaderCount() == 77);
+        assertThat(a.store().commits().get(0).author()).startsWith("admin@b");
 
         DuetConfig stale = a.store().current();
         a.store().propose(withBody(stale, "winner\n"), stale.revision());

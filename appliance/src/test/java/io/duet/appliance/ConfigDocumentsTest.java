@@ -147,4 +147,22 @@ class ConfigDocumentsTest {
         Result check = duet("check", f.toString());
         assertThat(check.exitCode()).as(check.out()).isZero();
     }
+
+    // An imported document without admin users keeps the current ones (nobody is locked out of the admin UI); one
+    // with users replaces them (a restore).
+    @org.junit.jupiter.api.Test
+    void importKeepsTheAdminUsersWhenTheDocumentHasNone() {
+        io.duet.config.DuetConfig current = new io.duet.config.DuetConfig(3L, java.util.List.of(), null, null, null,
+                java.util.List.of(), java.util.List.of()).withAdmin(new io.duet.config.Admin(java.util.List.of(
+                new io.duet.config.AdminUser("alice", "admin", "$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA", false)),
+                null));
+        io.duet.config.DuetConfig imported = new io.duet.config.DuetConfig(1L, java.util.List.of(), null, null, null,
+                java.util.List.of(), java.util.List.of());
+        org.assertj.core.api.Assertions.assertThat(ConfigCommand.keepUsers(imported, current).admin().user("alice"))
+                .isNotNull();
+        io.duet.config.DuetConfig restore = imported.withAdmin(new io.duet.config.Admin(java.util.List.of(
+                new io.duet.config.AdminUser("bob", "admin", "$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA", false)), null));
+        org.assertj.core.api.Assertions.assertThat(ConfigCommand.keepUsers(restore, current).admin().users())
+                .extracting(io.duet.config.AdminUser::name).containsExactly("bob");
+    }
 }

@@ -201,10 +201,21 @@ function renderCluster(box, c) {
   }
   const t = el('table', {}, el('tr', {}, el('th', { text: 'member' }), el('th', { text: 'heartbeat' }),
     el('th', { text: 'holds' })));
+  t.firstChild.append(el('th', { text: '' }));
   for (const m of c.members || []) {
     const hb = (c.heartbeats || {})[m];
+    const actions = el('td', {});
+    if (canOperate() && hb) {
+      for (const undo of [false, true]) {
+        actions.append(el('button', { type: 'button', class: 'small secondary', 'data-handoff': m + (undo ? ':undo' : ''),
+          text: undo ? 'Take VIPs back' : 'Hand off VIPs', onclick: async () => {
+            try { await api('POST', '/cluster/handoff', { node: m, undo }); toast(undo ? m + ' may hold VIPs again' : m + ' hands its VIPs off'); }
+            catch (e) { toast(e.message); }
+          } }));
+      }
+    }
     t.append(el('tr', {}, el('td', { text: m + (m === c.leader ? ' (leader)' : '') }),
-      el('td', { text: hb ? hb.ageMs + ' ms ago' : '—' }), el('td', { text: hb ? hb.holds.join(', ') : '' })));
+      el('td', { text: hb ? hb.ageMs + ' ms ago' : '—' }), el('td', { text: hb ? hb.holds.join(', ') : '' }), actions));
   }
   box.append(el('p', { text: 'This node: ' + c.node + ', ' + c.role + ', term ' + c.term + ', revision ' + c.revision }), t);
   const v = el('table', {}, el('tr', {}, el('th', { text: 'VIP' }), el('th', { text: 'owner' })));
@@ -255,6 +266,44 @@ async function certificatesPage() {
       const pass = form.querySelector('#cert-pass').value;
       if (pass) body.passphrase = pass;
       try { await api('POST', '/certificates', body); toast('Certificate ' + body.name + ' added'); render(); }
+      catch (e) { if (e.violations.length) showViolations(form, e.violations); else form.append(errorList(e)); }
+    });
+    page.append(el('section', {}, form));
+  }
+  return page;
+}
+
+async function vipsPage() {
+  const [{ data: vips }, { data: cluster }] = await Promise.all([api('GET', '/vips'), api('GET', '/status/cluster')]);
+  const owners = cluster.vipOwners || {};
+  const t = el('table', { id: 'vip-table' }, el('tr', {}, ...['address', 'preferred node', 'failback', 'held by', '']
+    .map(x => el('th', { text: x }))));
+  for (const v of vips) {
+    t.append(el('tr', { 'data-vip': v.address }, el('td', { text: v.address }), el('td', { text: v.preferredNode || '(spread)' }),
+      el('td', { text: v.failback + (v.failback === 'delayed' ? ' ' + v.failbackDelayMs + ' ms' : '') }),
+      el('td', { text: owners[v.address] || (cluster.mode === 'standalone' ? '(standalone)' : 'nobody') }),
+      el('td', {}, canEdit() ? el('button', { type: 'button', class: 'small secondary', text: 'Remove', onclick: async () => {
+        try { await api('DELETE', '/vips/' + encodeURIComponent(v.address)); render(); } catch (e) { toast(e.message); } } }) : null)));
+  }
+  const page = el('div', {}, el('section', {}, el('h2', { text: 'Floating IPs (VIPs)' }),
+    el('p', { text: 'Active/active: one VIP per proxy, both in DNS. Active/passive: one VIP with a preferred node.' }), t));
+  if (canEdit()) {
+    const form = el('form', { id: 'new-vip' }, el('h2', { text: 'New VIP' }),
+      el('label', { for: 'vip-address', text: 'Address' }), el('input', { id: 'vip-address', 'data-path': '$.vips' }),
+      el('label', { for: 'vip-node', text: 'Preferred node (empty: spread evenly)' }),
+      el('select', { id: 'vip-node' }, el('option', { value: '', text: '(none)' }),
+        ...(cluster.members || []).map(m => el('option', { value: m, text: m }))),
+      el('label', { for: 'vip-failback', text: 'Failback' }),
+      el('select', { id: 'vip-failback' }, ...['immediate', 'delayed', 'never'].map(f => el('option', { value: f, text: f }))),
+      el('button', { type: 'submit', id: 'vip-add', text: 'Add VIP' }));
+    form.addEventListener('submit', async ev => {
+      ev.preventDefault();
+      form.querySelectorAll('.error').forEach(e => e.remove());
+      const address = form.querySelector('#vip-address').value.trim();
+      const body = { failback: form.querySelector('#vip-failback').value };
+      const node = form.querySelector('#vip-node').value;
+      if (node) body.preferredNode = node;
+      try { await api('PUT', '/vips/' + encodeURIComponent(address), body); toast('VIP ' + address + ' added'); render(); }
       catch (e) { if (e.violations.length) showViolations(form, e.violations); else form.append(errorList(e)); }
     });
     page.append(el('section', {}, form));
@@ -516,7 +565,7 @@ async function usersPage() {
 
 // ---- routing
 
-const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, certificates: certificatesPage, config: configPage,
+const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, certificates: certificatesPage, vips: vipsPage, config: configPage,
   history: historyPage, users: usersPage };
 
 let generation = 0;
