@@ -536,13 +536,8 @@ public final class AdminApi implements HttpHandler {
                     .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         }
         String deadline = until;
-        String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
-        DuetConfig committed = null;
-        for (int attempt = 0; committed == null; attempt++) {
-            DuetConfig cur = store.current();
-            if (ifMatch != null && revisionOf(ifMatch) != cur.revision()) {
-                throw new ApiError(409, "DUET-ADMIN-0122", "revision " + revisionOf(ifMatch) + " is no longer current");
-            }
+        DuetConfig committed = commitChange(ex, c, "server " + pool + "/" + server + " " + state
+                + (deadline == null ? "" : " until " + deadline), cur -> {
             List<io.duet.config.Pool> pools = new ArrayList<>();
             boolean found = false;
             for (io.duet.config.Pool p : cur.pools()) {
@@ -565,17 +560,9 @@ public final class AdminApi implements HttpHandler {
             if (!found) {
                 throw new ApiError(404, "DUET-ADMIN-0140", "no server " + server + " in pool " + pool);
             }
-            DuetConfig next = new DuetConfig(cur.revision(), cur.listeners(), cur.limits(), cur.forwarding(),
+            return new DuetConfig(cur.revision(), cur.listeners(), cur.limits(), cur.forwarding(),
                     cur.accessLog(), cur.virtualHosts(), pools, cur.certificates(), cur.vips(), cur.admin());
-            try {
-                committed = commit(next, cur.revision(), c, "server " + pool + "/" + server + " " + state
-                        + (deadline == null ? "" : " until " + deadline));
-            } catch (ApiError e) {
-                if (e.status != 409 || ifMatch != null || attempt > 0) {
-                    throw e;
-                }
-            }
-        }
+        });
         ObjectNode o = JSON.createObjectNode().put("pool", pool).put("server", server).put("state", state)
                 .put("revision", committed.revision());
         if (deadline != null) {
@@ -672,9 +659,9 @@ public final class AdminApi implements HttpHandler {
                         "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'})
                                 .encodeToString(checked.key().getEncoded()) + "\n-----END PRIVATE KEY-----\n")
                 : new io.duet.config.TlsCertificate(name, chain, key, pass, null);
-        DuetConfig committed = null;
-        for (int attempt = 0; committed == null; attempt++) {
-            DuetConfig cur = store.current();
+        String what = "certificate " + name + (replace != null ? " replaced" : " added") + " (" + checked.subject()
+                + ", until " + checked.notAfter() + ")";
+        DuetConfig committed = commitChange(ex, c, what, cur -> {
             List<io.duet.config.TlsCertificate> certs = new ArrayList<>();
             boolean found = false;
             for (io.duet.config.TlsCertificate t : cur.certificates()) {
@@ -695,32 +682,21 @@ public final class AdminApi implements HttpHandler {
             if (!found) {
                 certs.add(cert);
             }
-            try {
-                committed = commit(cur.withCertificates(certs), cur.revision(), c, "certificate " + name
-                        + (found ? " replaced" : " added") + " (" + checked.subject() + ", until " + checked.notAfter()
-                        + ")");
-            } catch (ApiError e) {
-                if (e.status != 409 || attempt > 0) {
-                    throw e;
-                }
-            }
-        }
-        send(ex, found(replace) ? 200 : 201, JSON.createObjectNode().put("name", name)
+            return cur.withCertificates(certs);
+        });
+        send(ex, replace != null ? 200 : 201, JSON.createObjectNode().put("name", name)
                 .put("subject", checked.subject()).put("notAfter", checked.notAfter().toString())
                 .put("revision", committed.revision()));
     }
 
-    private static boolean found(String replace) {
-        return replace != null;
-    }
-
     private void deleteCertificate(HttpServerExchange ex, Caller c, String name) throws Exception {
-        DuetConfig cur = store.current();
-        List<io.duet.config.TlsCertificate> certs = new ArrayList<>(cur.certificates());
-        if (!certs.removeIf(t -> t != null && name.equals(t.name()))) {
-            throw new ApiError(404, "DUET-ADMIN-0140", "no certificate " + name);
-        }
-        commit(cur.withCertificates(certs), cur.revision(), c, "certificate " + name + " removed");
+        commitChange(ex, c, "certificate " + name + " removed", cur -> {
+            List<io.duet.config.TlsCertificate> certs = new ArrayList<>(cur.certificates());
+            if (!certs.removeIf(t -> t != null && name.equals(t.name()))) {
+                throw new ApiError(404, "DUET-ADMIN-0140", "no certificate " + name);
+            }
+            return cur.withCertificates(certs);
+        });
         ex.setStatusCode(204);
     }
 
@@ -770,34 +746,25 @@ public final class AdminApi implements HttpHandler {
         require(ex, c, Role.ADMIN, "change the configuration");
         csrf(ex, c);
         JsonNode body = m.equals(Methods.PUT) ? body(ex) : null;
-        String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
         boolean[] created = new boolean[1];
-        String what = String.join("/", parts);
-        DuetConfig committed = null;
-        for (int attempt = 0; committed == null; attempt++) {
-            DuetConfig cur = store.current();
-            if (ifMatch != null && revisionOf(ifMatch) != cur.revision()) {
-                throw new ApiError(409, "DUET-ADMIN-0122", "revision " + revisionOf(ifMatch) + " is no longer current "
-                        + "(now " + cur.revision() + "): reload and repeat the change");
-            }
-            ObjectNode doc = (ObjectNode) JSON.readTree(ConfigCodec.encode(cur, ConfigCodec.Format.JSON));
-            created[0] = change(doc, parts, singleton, nested, body);
-            DuetConfig next;
+        boolean exists = body == null || exists(parts, singleton, nested);
+        String what = String.join("/", parts) + (body == null ? " removed" : exists ? " changed" : " added");
+        DuetConfig committed = commitChange(ex, c, what, cur -> {
+            ObjectNode doc;
             try {
-                next = ConfigCodec.decode(doc.toString(), ConfigCodec.Format.JSON);
+                doc = (ObjectNode) JSON.readTree(ConfigCodec.encode(cur, ConfigCodec.Format.JSON));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            created[0] = change(doc, parts, singleton, nested, body == null ? null : body.deepCopy());
+            try {
+                return withHiddenSecrets(ConfigCodec.decode(doc.toString(), ConfigCodec.Format.JSON))
+                        .withAdmin(cur.admin());
             } catch (InvalidConfigException e) {
                 throw new ApiError(422, "DUET-ADMIN-0121", "the document does not read: nothing was changed",
                         e.violations());
             }
-            try {
-                committed = commit(withHiddenSecrets(next).withAdmin(cur.admin()), cur.revision(), c,
-                        what + (body == null ? " removed" : created[0] ? " added" : " changed"));
-            } catch (ApiError e) {
-                if (e.status != 409 || ifMatch != null || attempt > 0) {
-                    throw e;
-                }
-            }
-        }
+        });
         ex.getResponseHeaders().put(Headers.ETAG, etag(committed.revision()));
         if (body == null) {
             ex.setStatusCode(204);
@@ -805,6 +772,16 @@ public final class AdminApi implements HttpHandler {
             send(ex, created[0] ? 201 : 200, locate(redacted(committed), parts, singleton, nested, false));
         }
         return true;
+    }
+
+    /** True when the element a PUT names is there already (for the history's summary). */
+    private boolean exists(String[] parts, boolean singleton, boolean nested) {
+        try {
+            locate(redacted(store.current()), parts, singleton, nested, false);
+            return true;
+        } catch (ApiError e) {
+            return false;
+        }
     }
 
     private static JsonNode locate(JsonNode doc, String[] parts, boolean singleton, boolean nested,
@@ -898,11 +875,23 @@ public final class AdminApi implements HttpHandler {
         Admin apply(Admin current) throws ApiError;
     }
 
-    /**
-     * Applies an edit of users or tokens to the current document and commits it: with If-Match, against that
-     * revision (409 when stale); without, against the newest, retried once if another commit slipped in.
-     */
+    /** Applies an edit of users or tokens to the current document and commits it (see {@link #commitChange}). */
     private DuetConfig editAdmin(HttpServerExchange ex, Caller c, String summary, AdminEdit edit) throws ApiError {
+        return commitChange(ex, c, summary, cur -> cur.withAdmin(edit.apply(cur.admin())));
+    }
+
+    /** A change of the current document. */
+    private interface DocumentEdit {
+        DuetConfig apply(DuetConfig current) throws ApiError;
+    }
+
+    /**
+     * Commits a change of the current document: with If-Match, against that revision only (409 when stale);
+     * without, against the newest, applied again once if another commit slipped in between (the change is
+     * targeted, so applying it to the newer document is what the caller meant).
+     */
+    private DuetConfig commitChange(HttpServerExchange ex, Caller c, String summary, DocumentEdit edit)
+            throws ApiError {
         String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
         for (int attempt = 0; ; attempt++) {
             DuetConfig cur = store.current();
@@ -910,8 +899,9 @@ public final class AdminApi implements HttpHandler {
                 throw new ApiError(409, "DUET-ADMIN-0122", "revision " + revisionOf(ifMatch) + " is no longer current "
                         + "(now " + cur.revision() + "): reload and repeat the change");
             }
+            DuetConfig next = edit.apply(cur);
             try {
-                return commit(cur.withAdmin(edit.apply(cur.admin())), cur.revision(), c, summary);
+                return commit(next, cur.revision(), c, summary);
             } catch (ApiError e) {
                 if (e.status != 409 || ifMatch != null || attempt > 0) {
                     throw e;

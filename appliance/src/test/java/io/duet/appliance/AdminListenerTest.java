@@ -4,8 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,14 +64,7 @@ class AdminListenerTest {
 
         X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
                 Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("node", nodeCert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        HttpClient http = HttpClient.newBuilder().sslContext(ctx).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
         String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\"" + password + "\"}"))
@@ -112,14 +102,7 @@ class AdminListenerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
             X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
                     Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setCertificateEntry("node", nodeCert);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            HttpClient http = HttpClient.newBuilder().sslContext(ctx).build();
+            HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
             String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
             HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\""

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -22,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -355,16 +352,8 @@ class ClusterJoinTest {
     }
 
     private SSLContext trustingCa() throws Exception {
-        X509Certificate ca = CertificateImport.readCertificates(Files.readString(
-                ClusterIdentity.dir(bootstrap("a")).resolve("ca.pem"))).get(0);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("ca", ca);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return NodeTlsTest.trusting(CertificateImport.readCertificates(Files.readString(
+                ClusterIdentity.dir(bootstrap("a")).resolve("ca.pem"))).get(0));
     }
 
     private static void deleteTree(Path p) throws Exception {
