@@ -317,7 +317,7 @@ public final class AdminApi implements HttpHandler {
             }
             case "/audit" -> {
                 require(ex, c, Role.ADMIN, "read the audit log");
-                send(ex, 200, JSON.valueToTree(audit.recent(500)));
+                send(ex, 200, JSON.valueToTree(audit.recent(limit(ex))));
             }
             default -> {
                 if (path.startsWith("/users/")) {
@@ -1188,6 +1188,23 @@ public final class AdminApi implements HttpHandler {
         } catch (NumberFormatException e) {
             throw new ApiError(400, "DUET-ADMIN-0110", "query parameter " + name + " must be a revision number");
         }
+    }
+
+    /** {@code ?limit=} of a list: 1-5000, default 500. */
+    private static int limit(HttpServerExchange ex) throws ApiError {
+        var v = ex.getQueryParameters().get("limit");
+        if (v == null) {
+            return 500;
+        }
+        try {
+            int n = Integer.parseInt(v.getFirst());
+            if (n >= 1 && n <= 5000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new ApiError(400, "DUET-ADMIN-0130", "query parameter limit must be a number from 1 to 5000");
     }
 
     private static String summary(HttpServerExchange ex, String fallback) {

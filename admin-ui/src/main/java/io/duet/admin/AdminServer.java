@@ -27,16 +27,19 @@ public final class AdminServer implements AutoCloseable {
     private final Undertow server;
     private final Sessions sessions;
 
-    private AdminServer(Undertow server, Sessions sessions) {
+    private final AuditLog audit;
+
+    private AdminServer(Undertow server, Sessions sessions, AuditLog audit) {
         this.server = server;
         this.sessions = sessions;
+        this.audit = audit;
     }
 
     /**
      * Starts the listener; blocks until bound.
      *
      * @param chain the certificate chain (leaf first) and {@code key} it presents: the node's certificate
-     * @param auditFile where audit records are appended (null: log only)
+     * @param auditFile where audit records are appended (null: log only); a replicating {@code store} also keeps them
      * @throws IllegalStateException the address cannot be bound (the message says which)
      */
     public static AdminServer start(String address, int port, PrivateKey key, List<X509Certificate> chain,
@@ -45,8 +48,8 @@ public final class AdminServer implements AutoCloseable {
         io.undertow.server.handlers.resource.ResourceHandler ui = new io.undertow.server.handlers.resource.ResourceHandler(
                 new io.undertow.server.handlers.resource.ClassPathResourceManager(AdminServer.class.getClassLoader(),
                         "io/duet/admin/ui")).setWelcomeFiles("index.html").setDirectoryListingEnabled(false);
-        AdminApi api = new AdminApi(store, sessions, new LoginThrottle(clock), new AuditLog(auditFile, nodeId, clock),
-                clock, node);
+        AuditLog audit = new AuditLog(auditFile, nodeId, clock, store);
+        AdminApi api = new AdminApi(store, sessions, new LoginThrottle(clock), audit, clock, node);
         Undertow u;
         try {
             u = Undertow.builder()
@@ -73,10 +76,11 @@ public final class AdminServer implements AutoCloseable {
                     .build();
             u.start();
         } catch (RuntimeException | java.security.GeneralSecurityException | java.io.IOException e) {
+            audit.close();
             throw new IllegalStateException("DUET-ADMIN-0003 the admin listener could not listen on " + address + ":"
                     + port + ": " + e.getMessage() + "; check admin.address and admin.port", e);
         }
-        return new AdminServer(u, sessions);
+        return new AdminServer(u, sessions, audit);
     }
 
     private static void notFound(HttpServerExchange ex) {
@@ -113,5 +117,6 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        audit.close();
     }
 }

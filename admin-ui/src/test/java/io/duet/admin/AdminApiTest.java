@@ -279,6 +279,12 @@ class AdminApiTest {
         assertThat(o.call("PUT", "/config", get.body(), "If-Match", etag).statusCode()).isEqualTo(403);
         JsonNode audit = json(a.call("GET", "/audit", null));
         assertThat(audit.toString()).contains("\"user\":\"vera\"", "\"outcome\":\"denied\"", "\"user\":\"otto\"");
+        assertThat(json(a.call("GET", "/audit?limit=2", null))).hasSize(2);
+        for (String bad : List.of("0", "5001", "x")) {
+            HttpResponse<String> r = a.call("GET", "/audit?limit=" + bad, null);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(id(r)).isEqualTo("DUET-ADMIN-0130");
+        }
     }
 
     @Test

@@ -35,6 +35,8 @@ final class ClusterConfigStore implements ConfigStore {
     private final String author;
     private final List<Consumer<DuetConfig>> subscribers = new CopyOnWriteArrayList<>();
     private volatile DuetConfig current;
+    /** The thread that applies revisions (the member's notifier): a subscriber proposing there must not wait. */
+    private volatile Thread applier;
 
     ClusterConfigStore(ClusterNode node, DuetConfig initial, String author) {
         this.node = node;
@@ -48,6 +50,7 @@ final class ClusterConfigStore implements ConfigStore {
 
     /** A revision the member applied: served when newer than the current one. Notifier thread (or the constructor). */
     private synchronized void applied(Revision rev) {
+        applier = Thread.currentThread();
         if (rev.revision() <= current.revision()) {
             return;
         }
@@ -60,6 +63,7 @@ final class ClusterConfigStore implements ConfigStore {
             return;
         }
         current = c;
+        notifyAll(); // proposers waiting to read their own write
         for (Consumer<DuetConfig> s : subscribers) {
             try {
                 s.accept(c);
@@ -141,6 +145,7 @@ final class ClusterConfigStore implements ConfigStore {
         try {
             Revision r = node.propose(baseRevision, bytes, by == null ? author : by + "@" + author,
                     summary == null ? "revision " + (baseRevision + 1) : summary).get(10, TimeUnit.SECONDS);
+            awaitApplied(r.revision());
             return proposed.withRevision(r.revision());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StaleRevisionException s) {
@@ -158,6 +163,28 @@ final class ClusterConfigStore implements ConfigStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(COMMIT_FAILED + " interrupted", e);
+        }
+    }
+
+    /**
+     * Read your own writes: the leader answers once the revision is committed, which may be before this member has
+     * applied it. Waits (up to 5 s) until {@link #current} serves it, so the caller's next read on this node (the
+     * admin API's next request, a session checked against the new password hash) sees its own change. Not on the
+     * applying thread itself, which applies the revision only after its subscriber returns.
+     */
+    private synchronized void awaitApplied(long revision) throws InterruptedException {
+        if (Thread.currentThread() == applier) {
+            return; // a subscriber's own proposal (key sealing): it is applied after this call returns
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (current.revision() < revision) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                LOG.warn("DUET-NODE-0026 revision {} is committed but this member has not applied it within 5 s "
+                        + "(serving {})", revision, current.revision());
+                return;
+            }
+            wait(left);
         }
     }
 
@@ -188,6 +215,21 @@ final class ClusterConfigStore implements ConfigStore {
             }
         }
         return null;
+    }
+
+    @Override
+    public boolean replicatesAudit() {
+        return true;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> appendAudit(byte[] record) {
+        return node.audit(record);
+    }
+
+    @Override
+    public java.util.List<byte[]> auditTrail(int max) {
+        return node.auditTrail(max).stream().map(java.util.Map.Entry::getValue).toList();
     }
 
     @Override

@@ -62,6 +62,67 @@ final class ConfigCommand implements Callable<Integer> {
         return imported.admin().users().isEmpty() ? imported.withAdmin(current.admin()) : imported;
     }
 
+    /**
+     * A change of the document in force (null: a cluster that has committed nothing yet); returns the changed
+     * document (validated before it is committed).
+     */
+    interface Edit {
+        DuetConfig apply(DuetConfig current) throws StartupException;
+    }
+
+    /**
+     * Reads the document in force (the cluster's, or config.file standalone), applies {@code edit}, validates and
+     * commits the result as the next revision, attributed to {@code cli@<node id>}.
+     *
+     * @return the committed revision
+     * @throws StartupException with {@link #CONFLICT} when another change was committed in between (repeat the
+     *                          command), {@link #CLUSTER_UNREACHABLE}, or an invalid result (exit 1)
+     */
+    static long commitEdit(NodeBootstrap b, Edit edit, String summary) throws StartupException {
+        if (b.clustered()) {
+            try (ClusterClient c = ClusterClient.connect(b.clusterMembers(), ClusterIdentity.forTools(b))) {
+                Revision cur = c.current();
+                DuetConfig doc = edit.apply(cur.revision() == 0 ? null : ConfigCodec.decode(new String(
+                        cur.document(), StandardCharsets.UTF_8), ConfigCodec.Format.JSON).withRevision(cur.revision()));
+                requireValid(doc);
+                return c.propose(cur.revision(), ConfigCodec.encode(doc.withRevision(cur.revision() + 1),
+                        ConfigCodec.Format.JSON).getBytes(StandardCharsets.UTF_8), "cli@" + b.nodeId(), summary);
+            } catch (StaleRevisionException e) {
+                throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage()
+                        + "; run the command again", e);
+            } catch (InvalidConfigException e) {
+                throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster's current "
+                        + "document does not read: " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
+                        + b.clusterMembers().keySet() + " did not commit it: " + e.getMessage(), e);
+            }
+        }
+        try (FileConfigStore store = FileConfigStore.open(b.configFile())) {
+            DuetConfig cur = store.current();
+            DuetConfig doc = edit.apply(cur);
+            requireValid(doc);
+            return store.propose(doc, cur.revision(), "cli@" + b.nodeId(), summary).revision();
+        } catch (RevisionConflictException e) {
+            throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage()
+                    + "; run the command again", e);
+        } catch (IOException | InvalidConfigException e) {
+            throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot update "
+                    + b.configFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireValid(DuetConfig doc) throws StartupException {
+        try {
+            ConfigValidator.requireValid(doc);
+        } catch (InvalidConfigException e) {
+            throw new StartupException(INVALID_RESULT, ExitCodes.INVALID_DOCUMENT, "the change would make the "
+                    + "document invalid, nothing committed: " + e.violations(), e);
+        }
+    }
+
+    static final String INVALID_RESULT = "DUET-CLI-0014";
+
     /** {@code duet config export}: the document in force, as JSON (or YAML with -o file.yaml). */
     @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Version.class,
             header = "Print the configuration document in force (JSON), or write it to a file.",
@@ -157,37 +218,9 @@ final class ConfigCommand implements Callable<Integer> {
                 return ExitCodes.INVALID_DOCUMENT;
             }
             NodeBootstrap b = parent.bootstrap(config);
-            long committed;
-            if (b.clustered()) {
-                try (ClusterClient c = ClusterClient.connect(b.clusterMembers(),
-                    ClusterIdentity.forTools(b))) {
-                    io.duet.cluster.raft.Revision cur = c.current();
-                    long base = cur.revision();
-                    if (doc.admin().users().isEmpty() && base > 0) { // keep the admin users (see keepUsers)
-                        doc = keepUsers(doc, ConfigCodec.decode(new String(cur.document(), StandardCharsets.UTF_8),
-                                ConfigCodec.Format.JSON));
-                    }
-                    committed = c.propose(base, ConfigCodec.encode(doc.withRevision(base + 1), ConfigCodec.Format.JSON)
-                            .getBytes(StandardCharsets.UTF_8), "cli@" + b.nodeId(), "imported " + file.getFileName());
-                } catch (StaleRevisionException e) {
-                    throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage(), e);
-                } catch (InvalidConfigException e) {
-                    throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster's current "
-                            + "document does not read: " + e.getMessage(), e);
-                } catch (IOException | RuntimeException e) {
-                    throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
-                            + b.clusterMembers().keySet() + " did not commit it: " + e.getMessage(), e);
-                }
-            } else {
-                try (FileConfigStore store = FileConfigStore.open(b.configFile())) {
-                    committed = store.propose(keepUsers(doc, store.current()), store.current().revision()).revision();
-                } catch (RevisionConflictException e) {
-                    throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage(), e);
-                } catch (IOException | InvalidConfigException e) {
-                    throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot update "
-                            + b.configFile() + ": " + e.getMessage(), e);
-                }
-            }
+            DuetConfig imported = doc;
+            long committed = commitEdit(b, cur -> cur == null ? imported : keepUsers(imported, cur),
+                    "imported " + file.getFileName());
             out.println(file + ": imported as revision " + committed);
             out.flush();
             return ExitCodes.OK;

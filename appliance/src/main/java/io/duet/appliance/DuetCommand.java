@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         description = {"%nStart a node with `duet run`; try it with `duet run --demo`."},
         commandListHeading = "%nCommands:%n",
         subcommands = {RunCommand.class, WitnessCommand.class, ClusterCommand.class, CheckCommand.class, ExampleCommand.class,
-                ConfigCommand.class,
+                ConfigCommand.class, AdminCommand.class,
                 TlsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nRun `duet COMMAND --help` for a command's options."})

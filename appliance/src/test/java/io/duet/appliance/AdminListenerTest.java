@@ -37,7 +37,13 @@ class AdminListenerTest {
     }
 
     private Node start() throws StartupException {
-        Map<String, String> env = new HashMap<>(Map.of(
+        Node node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env()), false);
+        nodes.add(node);
+        return node;
+    }
+
+    private Map<String, String> env() {
+        return new HashMap<>(Map.of(
                 "DUET_NODE_ID", "admin-node",
                 "DUET_DATA_DIR", dataDir.toString(),
                 "DUET_PROXY_ADDRESS", "127.0.0.1",
@@ -47,9 +53,65 @@ class AdminListenerTest {
                 "DUET_ADMIN_ADDRESS", "127.0.0.1",
                 "DUET_ADMIN_PORT", "0",
                 "DUET_IO_THREADS", "1"));
-        Node node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env), false);
-        nodes.add(node);
-        return node;
+    }
+
+    private String cli(int expectedExit, String... args) {
+        picocli.CommandLine cmd = Main.commandLine(env(), dataDir.resolve("absent.properties"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        cmd.setErr(new java.io.PrintWriter(err, true));
+        assertThat(cmd.execute(args)).as(out + "" + err).isEqualTo(expectedExit);
+        return out + "" + err;
+    }
+
+    private static HttpResponse<String> login(HttpClient http, String base, String user, String password)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/session")).POST(HttpRequest.BodyPublishers
+                .ofString("{\"name\":\"" + user + "\",\"password\":\"" + password + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    // A lost admin password is reset from the node's console: a new one-time password (printed once) replaces the
+    // old one on the running node, must be changed at login; a missing user is created with --role; a bad role is a
+    // usage error that changes nothing.
+    @Test
+    void lostPasswordIsResetFromTheConsole() throws Exception {
+        Node node = start();
+        Path file = dataDir.resolve("admin-password");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file)
+                && !node.store().current().admin().users().isEmpty());
+        String first = Files.readAllLines(file).get(1);
+        long before = node.store().current().revision();
+        String hashBefore = node.store().current().admin().user("admin").passwordHash();
+
+        String out = cli(0, "admin", "reset-password");
+        assertThat(out).contains("Reset the password of 'admin' (revision " + (before + 1) + ")");
+        String fresh = out.lines().toList().get(1).trim();
+        assertThat(fresh).hasSize(20).isNotEqualTo(first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.store().current().revision() == before + 1);
+        // (standalone, the running node learns of the change as an edit of its watched file)
+        assertThat(node.store().current().admin().user("admin").passwordHash()).isNotEqualTo(hashBefore);
+
+        X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
+                Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
+        HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
+        String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
+        assertThat(login(http, base, "admin", first).statusCode()).isEqualTo(401);
+        HttpResponse<String> ok = login(http, base, "admin", fresh);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).contains("\"mustChangePassword\":true", "\"role\":\"admin\"");
+
+        String ops = cli(0, "admin", "reset-password", "--user", "ops", "--role", "operator");
+        assertThat(ops).contains("Created operator user 'ops'");
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.store().current().admin().user("ops") != null);
+        HttpResponse<String> opsLogin = login(http, base, "ops", ops.lines().toList().get(1).trim());
+        assertThat(opsLogin.statusCode()).isEqualTo(200);
+        assertThat(opsLogin.body()).contains("\"role\":\"operator\"");
+
+        long now = node.store().current().revision();
+        assertThat(cli(2, "admin", "reset-password", "--role", "boss")).contains("DUET-CLI-0015");
+        assertThat(node.store().current().revision()).isEqualTo(now);
     }
 
     @Test

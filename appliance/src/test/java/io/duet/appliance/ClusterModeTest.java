@@ -282,6 +282,30 @@ class ClusterModeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> a.store().current().limits().maxHeaderCount() == 77);
         assertThat(a.store().commits().get(0).author()).startsWith("admin@b");
 
+        // The audit trail is kept with the configuration: a failed login on node a shows in node b's audit log,
+        // next to b's own login, handoff and commit records.
+        java.net.http.HttpClient httpA = java.net.http.HttpClient.newBuilder()
+                .sslContext(NodeTlsTest.trusting(io.duet.tls.CertificateImport.readCertificates(
+                        java.nio.file.Files.readString(dir.resolve("a").resolve("tls").resolve("self-signed.pem")))
+                        .get(0))).build();
+        java.net.http.HttpResponse<String> wrong = httpA.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("https://127.0.0.1:" + a.adminAddress().getPort() + "/api/v1/session"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"mallory\",\"password\":\"guess\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            com.fasterxml.jackson.databind.JsonNode trail = json.readTree(http.send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(baseB + "/audit")).header("Cookie", cookie2).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            List<String> seen = new ArrayList<>();
+            trail.forEach(r -> seen.add(r.path("node").asText() + " " + r.path("user").asText() + " "
+                    + r.path("action").asText() + " " + r.path("outcome").asText()));
+            assertThat(seen).contains("a mallory login failed", "b admin login ok", "b admin handoff ok",
+                    "b admin commit ok");
+            trail.forEach(r -> assertThat(r.path("pending").asBoolean(false)).as(r.toString()).isFalse());
+        });
+
         DuetConfig stale = a.store().current();
         a.store().propose(withBody(stale, "winner\n"), stale.revision());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.store().propose(withBody(stale, "loser\n"),

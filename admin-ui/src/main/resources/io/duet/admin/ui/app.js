@@ -563,10 +563,24 @@ async function usersPage() {
   return el('div', {}, el('section', {}, el('h2', { text: 'Users' }), t), el('section', {}, form));
 }
 
+async function auditPage() {
+  if (!canEdit()) return el('section', {}, el('p', { text: 'Only admins read the audit log.' }));
+  const { data: records } = await api('GET', '/audit?limit=200');
+  const t = el('table', { id: 'audit-table' }, el('tr', {}, ...['when', 'node', 'who', 'from', 'action', 'outcome', 'revision', 'detail']
+    .map(x => el('th', { text: x }))));
+  for (const r of records) {
+    t.append(el('tr', { class: r.outcome === 'ok' ? '' : 'warn' }, el('td', { text: new Date(r.timeMs).toLocaleString() }),
+      el('td', { text: r.node || '' }), el('td', { text: r.user || '-' }), el('td', { text: r.address || '' }),
+      el('td', { text: r.action }), el('td', { text: r.outcome + (r.pending ? ' (not yet replicated)' : '') }),
+      el('td', { text: r.revision == null ? '' : String(r.revision) }), el('td', { text: r.detail || '' })));
+  }
+  return el('section', {}, el('h2', { text: 'Audit log (every node)' }), t);
+}
+
 // ---- routing
 
 const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, certificates: certificatesPage, vips: vipsPage, config: configPage,
-  history: historyPage, users: usersPage };
+  history: historyPage, users: usersPage, audit: auditPage };
 
 let generation = 0;
 
@@ -594,6 +608,7 @@ async function render() {
   }
   nav.hidden = false;
   document.getElementById('nav-users').hidden = !canEdit();
+  document.getElementById('nav-audit').hidden = !canEdit();
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.id === 'nav-' + page);
   try {
     const content = await (pages[page] || dashboardPage)();

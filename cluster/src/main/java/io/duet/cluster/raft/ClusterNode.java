@@ -246,6 +246,19 @@ public final class ClusterNode implements AutoCloseable {
         return send(client, Codec.handoff(node, drain));
     }
 
+    /**
+     * Appends one record (at most 16 KiB, opaque to the cluster) to the replicated audit trail, which every member
+     * keeps (the newest 10,000, in snapshots too).
+     */
+    public CompletableFuture<Void> audit(byte[] record) {
+        return send(client, Codec.audit(record));
+    }
+
+    /** The newest {@code max} replicated audit records this member applied, newest first: (leader time, bytes). */
+    public List<Map.Entry<Long, byte[]>> auditTrail(int max) {
+        return machine.audit(max).stream().map(r -> Map.entry(r.time(), r.data())).toList();
+    }
+
     private static CompletableFuture<Void> send(RaftClient client, byte[] entry) {
         return client.async().send(Message.valueOf(ByteString.copyFrom(entry))).thenApply(reply -> {
             if (!reply.isSuccess()) {

@@ -14,6 +14,11 @@ final class Codec {
     static final byte PROPOSE = 1;
     static final byte HEARTBEAT = 2;
     static final byte HANDOFF = 3;
+    static final byte AUDIT = 4;
+    /** Snapshots since the audit trail: this magic number, then length-prefixed parts. */
+    static final int SNAPSHOT_V2_MAGIC = 0x44554132; // "DUA2"
+    /** The largest audit record a member accepts (bytes); the admin layer stays well below it. */
+    static final int MAX_AUDIT_RECORD = 16 * 1024;
     static final byte REPLY_OK = 10;
     static final byte REPLY_STALE = 11;
     static final byte SNAPSHOT_V1 = 20;
@@ -80,8 +85,22 @@ final class Codec {
         });
     }
 
-    /** One log entry: the leader's time and exactly one of proposal, beat, handoff. */
-    record Entry(long leaderTime, Proposal proposal, Beat beat, Handoff handoff) {
+    static byte[] audit(byte[] record) {
+        if (record.length > MAX_AUDIT_RECORD) {
+            throw new IllegalArgumentException("an audit record is at most " + MAX_AUDIT_RECORD + " bytes");
+        }
+        return write(out -> {
+            out.writeByte(AUDIT);
+            out.writeInt(record.length);
+            out.write(record);
+        });
+    }
+
+    /** One log entry: the leader's time and exactly one of proposal, beat, handoff, audit record. */
+    record Entry(long leaderTime, Proposal proposal, Beat beat, Handoff handoff, byte[] audit) {
+        Entry(long leaderTime, Proposal proposal, Beat beat, Handoff handoff) {
+            this(leaderTime, proposal, beat, handoff, null);
+        }
     }
 
     static Entry entry(byte[] bytes) {
@@ -111,6 +130,15 @@ final class Codec {
                 }
                 case HANDOFF -> {
                     return new Entry(time, null, null, new Handoff(in.readUTF(), in.readBoolean()));
+                }
+                case AUDIT -> {
+                    int n = in.readInt();
+                    if (n < 0 || n > MAX_AUDIT_RECORD) {
+                        throw new IOException("audit record of " + n + " bytes");
+                    }
+                    byte[] record = new byte[n];
+                    in.readFully(record);
+                    return new Entry(time, null, null, null, record);
                 }
                 default -> throw new IOException("unknown entry type " + type);
             }
@@ -196,6 +224,74 @@ final class Codec {
             }
             return new VipState(beats, new io.duet.cluster.vip.Ownership(owners, since, drained, releases));
         }
+    }
+
+    /** One replicated audit record: the leader's time, the log index and the admin layer's bytes. */
+    record AuditRecord(long time, long index, byte[] data) {
+    }
+
+    static byte[] auditTrail(java.util.Collection<AuditRecord> records) {
+        return write(out -> {
+            out.writeInt(records.size());
+            for (AuditRecord r : records) {
+                out.writeLong(r.time());
+                out.writeLong(r.index());
+                out.writeInt(r.data().length);
+                out.write(r.data());
+            }
+        });
+    }
+
+    static List<AuditRecord> auditTrail(byte[] bytes) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int n = in.readInt();
+            List<AuditRecord> out = new ArrayList<>(Math.min(n, 100_000));
+            for (int i = 0; i < n; i++) {
+                long time = in.readLong();
+                long index = in.readLong();
+                int len = in.readInt();
+                if (len < 0 || len > MAX_AUDIT_RECORD) {
+                    throw new IOException("audit record of " + len + " bytes in the snapshot");
+                }
+                byte[] data = new byte[len];
+                in.readFully(data);
+                out.add(new AuditRecord(time, index, data));
+            }
+            return out;
+        }
+    }
+
+    /** Snapshot parts: revisions, VIP state, audit trail (each length-prefixed after the magic number). */
+    record Snapshot(byte[] revisions, byte[] vip, byte[] audit) {
+    }
+
+    static byte[] snapshot(byte[] revisions, byte[] vip, byte[] audit) {
+        return write(out -> {
+            out.writeInt(SNAPSHOT_V2_MAGIC);
+            for (byte[] part : List.of(revisions, vip, audit)) {
+                out.writeInt(part.length);
+                out.write(part);
+            }
+        });
+    }
+
+    /** Reads either snapshot layout: V2 (magic, three parts) or V1 (revisions length, revisions, VIP state). */
+    static Snapshot snapshot(byte[] all) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all);
+        int first = b.getInt();
+        if (first != SNAPSHOT_V2_MAGIC) {
+            byte[] revs = new byte[first];
+            b.get(revs);
+            byte[] vip = new byte[b.remaining()];
+            b.get(vip);
+            return new Snapshot(revs, vip, auditTrail(List.of()));
+        }
+        byte[][] parts = new byte[3][];
+        for (int i = 0; i < 3; i++) {
+            parts[i] = new byte[b.getInt()];
+            b.get(parts[i]);
+        }
+        return new Snapshot(parts[0], parts[1], parts[2]);
     }
 
     static byte[] reply(boolean ok, long revision) {

@@ -77,6 +77,9 @@ final class DocumentStateMachine extends BaseStateMachine {
     private final long lifetime = new java.security.SecureRandom().nextLong();
     private final java.util.Map<String, io.duet.cluster.vip.Heartbeat> heartbeats = new java.util.TreeMap<>();
     private io.duet.cluster.vip.Ownership table = io.duet.cluster.vip.Ownership.EMPTY;
+    /** The replicated audit trail, oldest first, at most {@link #AUDIT_KEEP} records. */
+    private final Deque<Codec.AuditRecord> audit = new ArrayDeque<>();
+    static final int AUDIT_KEEP = 10_000;
 
     private final String self;
     private final io.duet.cluster.vip.VipScheduler scheduler;
@@ -154,6 +157,18 @@ final class DocumentStateMachine extends BaseStateMachine {
         }
     }
 
+    /** The newest {@code max} replicated audit records, newest first. */
+    List<Codec.AuditRecord> audit(int max) {
+        synchronized (lock) {
+            List<Codec.AuditRecord> out = new ArrayList<>(Math.min(max, audit.size()));
+            var it = audit.descendingIterator();
+            while (it.hasNext() && out.size() < max) {
+                out.add(it.next());
+            }
+            return out;
+        }
+    }
+
     /** The last applied heartbeat of every node. */
     java.util.Map<String, io.duet.cluster.vip.Heartbeat> heartbeats() {
         synchronized (lock) {
@@ -196,14 +211,10 @@ final class DocumentStateMachine extends BaseStateMachine {
         if (snapshot == null) {
             return;
         }
-        byte[] all = Files.readAllBytes(snapshot.getFile().getPath());
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all);
-        byte[] revPart = new byte[b.getInt()];
-        b.get(revPart);
-        byte[] vipPart = new byte[b.remaining()];
-        b.get(vipPart);
-        List<Revision> revs = Codec.revisions(revPart);
-        Codec.VipState vip = Codec.vipState(vipPart);
+        Codec.Snapshot parts = Codec.snapshot(Files.readAllBytes(snapshot.getFile().getPath()));
+        List<Revision> revs = Codec.revisions(parts.revisions());
+        Codec.VipState vip = Codec.vipState(parts.vip());
+        List<Codec.AuditRecord> trail = Codec.auditTrail(parts.audit());
         Revision newest;
         io.duet.cluster.vip.Ownership t;
         synchronized (lock) {
@@ -219,6 +230,8 @@ final class DocumentStateMachine extends BaseStateMachine {
             heartbeats.putAll(vip.beats());
             table = vip.table();
             t = table;
+            audit.clear();
+            audit.addAll(trail);
         }
         setLastAppliedTermIndex(snapshot.getTermIndex());
         LOG.info("DUET-CLUSTER-0011 loaded snapshot at {} (revision {})", snapshot.getTermIndex(), newest.revision());
@@ -268,8 +281,7 @@ final class DocumentStateMachine extends BaseStateMachine {
         synchronized (lock) {
             byte[] revs = Codec.revisions(new ArrayList<>(history));
             byte[] vip = Codec.vipState(heartbeats, table);
-            bytes = java.nio.ByteBuffer.allocate(4 + revs.length + vip.length).putInt(revs.length).put(revs).put(vip)
-                    .array();
+            bytes = Codec.snapshot(revs, vip, Codec.auditTrail(audit));
         }
         Path file = storage.getSnapshotFile(last.getTerm(), last.getIndex()).toPath();
         writeDurably(file, bytes);
@@ -310,6 +322,16 @@ final class DocumentStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         RaftProtos.LogEntryProto entry = trx.getLogEntry();
         Codec.Entry e = Codec.entry(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        if (e.audit() != null) {
+            synchronized (lock) {
+                audit.addLast(new Codec.AuditRecord(e.leaderTime(), entry.getIndex(), e.audit()));
+                while (audit.size() > AUDIT_KEEP) {
+                    audit.removeFirst();
+                }
+            }
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(Codec.reply(true, 0))));
+        }
         if (e.proposal() == null) {
             applyVipEntry(e, entry.getTerm(), entry.getIndex());
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());

@@ -225,7 +225,7 @@ class ClusterNodeTest {
     }
 
     // Snapshots keep the log bounded: with a snapshot every 5 entries, a member that was away catches up from the
-    // leader's snapshot, history included; its own snapshot files appear.
+    // leader's snapshot, history and audit trail included; its own snapshot files appear; a restart keeps the trail.
     @Test
     void snapshotsAndCatchUp() throws Exception {
         group("a", "b", "w");
@@ -236,7 +236,13 @@ class ClusterNodeTest {
         long base = 0;
         for (int i = 0; i < 23; i++) {
             base = commit(nodes.get("a"), base, "v" + i).revision();
+            nodes.get(i % 2 == 0 ? "a" : "b").audit(doc("record " + i)).get(20, TimeUnit.SECONDS);
         }
+        List<String> trail = new ArrayList<>();
+        for (int i = 22; i >= 0; i--) {
+            trail.add("record " + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> auditText(nodes.get("b"), 100).equals(trail));
         long last = base;
         await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.walk(dir.resolve("a"))
                 .anyMatch(p -> p.getFileName().toString().startsWith("snapshot.")));
@@ -245,6 +251,18 @@ class ClusterNodeTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> w.current().revision() == last);
         assertThat(text(w.current())).isEqualTo("v22");
         assertThat(w.history()).hasSizeLessThanOrEqualTo(10).first().extracting(Revision::revision).isEqualTo(last);
+        await().atMost(Duration.ofSeconds(10)).until(() -> auditText(w, 100).equals(trail));
+        assertThat(auditText(w, 3)).containsExactly("record 22", "record 21", "record 20");
+        assertThat(w.auditTrail(100)).extracting(Map.Entry::getKey).allMatch(t -> t > 0);
+
+        stopNode("a");
+        ClusterNode a = ClusterNode.start(new ClusterSettings("a", members, dir.resolve("a"), null, null, 10, 5));
+        nodes.put("a", a);
+        await().atMost(Duration.ofSeconds(20)).until(() -> auditText(a, 100).equals(trail));
+    }
+
+    private static List<String> auditText(ClusterNode n, int max) {
+        return n.auditTrail(max).stream().map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).toList();
     }
 
     // A Raft port already in use fails the start with an exception; Ratis's System.exit is disarmed, so the JVM (and

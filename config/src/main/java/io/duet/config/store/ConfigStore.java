@@ -48,6 +48,28 @@ public interface ConfigStore extends AutoCloseable {
         return java.util.List.of(new Commit(current(), null, 0, null));
     }
 
+    /**
+     * Whether this store replicates an audit trail with the configuration ({@link #appendAudit}); a standalone store
+     * does not (the admin layer keeps its local audit file).
+     */
+    default boolean replicatesAudit() {
+        return false;
+    }
+
+    /**
+     * Appends one audit record (opaque bytes, at most 16 KiB) to the trail kept with the configuration on every
+     * node. Completes when committed; exceptionally when there is no quorum.
+     */
+    default java.util.concurrent.CompletableFuture<Void> appendAudit(byte[] record) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this store keeps no audit trail"));
+    }
+
+    /** The newest {@code max} replicated audit records, newest first (empty when {@link #replicatesAudit} is false). */
+    default java.util.List<byte[]> auditTrail(int max) {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# install-root.sh: installs, upgrades and erases the duet RPM with its real scriptlets in a throwaway root on this
+# machine, without touching it: the root's /usr and /etc are copy-on-write overlays of the host's (so /bin/sh,
+# useradd, getent, setpriv, java and systemd-analyze exist inside), mounted in a private mount namespace that
+# vanishes when this script exits. Prints one "PASS <check>" line per check and stops at the first "FAIL".
+#
+# Usage (root): install-root.sh WORKDIR duet-A.rpm duet-B.rpm
+#   B must be a later version whose /etc/duet/duet.properties differs from A's (the upgrade must write .rpmnew).
+# Needs: rpm (Debian package rpm), overlayfs, unshare and chroot (util-linux, coreutils).
+set -euo pipefail
+if [ "${1:-}" != --inside ]; then
+    [ "$(id -u)" = 0 ] || { echo "FAIL needs root"; exit 1; }
+    work=$(realpath -m "$1"); shift
+    rm -rf "$work"; mkdir -p "$work"
+    exec unshare --mount --propagation private "$0" --inside "$work" "$@"
+fi
+work=$2; rpm_a=$(realpath "$3"); rpm_b=$(realpath "$4")
+root=$work/root
+mkdir -p "$root"/{usr,etc,var/lib/rpm,var/log,tmp,dev,proc,run} "$work"/{usr-up,usr-work,etc-up,etc-work}
+for d in bin sbin lib lib64; do
+    if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$root/$d"; fi
+done
+mount -t overlay duet-usr -o "lowerdir=/usr,upperdir=$work/usr-up,workdir=$work/usr-work" "$root/usr"
+mount -t overlay duet-etc -o "lowerdir=/etc,upperdir=$work/etc-up,workdir=$work/etc-work" "$root/etc"
+for n in "null 1 3" "zero 1 5" "random 1 8" "urandom 1 9"; do
+    set -- $n
+    mknod -m 666 "$root/dev/$1" c "$2" "$3"
+done
+mount -t proc proc "$root/proc"
+chmod 1777 "$root/tmp"
+# No /run/systemd/system in the root: the scriptlets see a system that is not booted with systemd, as in an image build.
+
+RPM=(rpm --root "$root" --dbpath /var/lib/rpm)
+NODEPS=--nodeps   # for -i, -U, -e, -V: the host is Debian, the RPM's Requires are EL package names
+inside() { chroot "$root" "$@"; }
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1"; exit 1; }
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+mode_owner() { inside stat -c '%a %U:%G' "$1"; }
+quiet() { grep -v 'use Alien\|know what you are doing' || true; }
+
+echo "== install $(basename "$rpm_a")"
+"${RPM[@]}" -i $NODEPS "$rpm_a" 2>&1 | quiet
+check "installed: rpm -q duet" "${RPM[@]}" -q duet
+check "%pre created the system user duet" inside getent passwd duet
+check "user duet has no login shell" test "$(inside getent passwd duet | cut -d: -f7)" = /sbin/nologin
+check "rpm -V duet is clean" "${RPM[@]}" -V $NODEPS duet
+check "/usr/bin/duet 755 root:root" test "$(mode_owner /usr/bin/duet)" = "755 root:root"
+check "/usr/share/duet/duet.jar 644 root:root" test "$(mode_owner /usr/share/duet/duet.jar)" = "644 root:root"
+check "/etc/duet 750 root:duet" test "$(mode_owner /etc/duet)" = "750 root:duet"
+check "/etc/duet/duet.properties 640 root:duet" test "$(mode_owner /etc/duet/duet.properties)" = "640 root:duet"
+check "/var/lib/duet 750 duet:duet" test "$(mode_owner /var/lib/duet)" = "750 duet:duet"
+check "/etc/sysconfig/duet 644 root:root" test "$(mode_owner /etc/sysconfig/duet)" = "644 root:root"
+check "duet.properties is config(noreplace)" bash -c "${RPM[*]} -q --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' duet \
+    | grep -qx '/etc/duet/duet.properties cn'"
+check "sysctl drop-in sets ip_nonlocal_bind" grep -qx 'net.ipv4.ip_nonlocal_bind = 1' "$root/usr/lib/sysctl.d/60-duet.conf"
+
+echo "== the installed launcher"
+version=$(inside /usr/bin/duet --version 2>&1) || fail "duet --version: $version"
+echo "   $version"
+check "duet --version names the version" grep -q "^Duet $(rpm -qp --qf '%{VERSION}' "$rpm_a" 2>/dev/null)" <<<"$version"
+help=$(inside /usr/bin/duet --help 2>&1) || fail "duet --help"
+for c in run witness cluster config admin check example tls; do
+    check "duet --help lists $c" grep -qE "^  $c( |$)" <<<"$help"
+done
+# As root the launcher drops to the duet user: files a command writes stay readable by the service.
+inside /usr/bin/duet example >"$root/tmp/example.yaml" || fail "duet example"
+check "duet check of the example document" inside /usr/bin/duet check /tmp/example.yaml
+# (192.0.2.x: documentation addresses, only written into the member certificate; nothing is sent)
+inside env DUET_NODE_ID=a DUET_CLUSTER_MEMBERS=a=192.0.2.1:9700,b=192.0.2.2:9700,w=192.0.2.3:9700 \
+    /usr/bin/duet cluster init --config /etc/duet/duet.properties >"$work/init.out" 2>&1 \
+    || { cat "$work/init.out"; fail "duet cluster init as root"; }
+check "cluster init wrote its files as duet" test "$(inside stat -c %U /var/lib/duet/cluster/tls/ca.pem)" = duet
+check "no file under /var/lib/duet belongs to root" test -z "$(inside find /var/lib/duet -user root)"
+
+if command -v systemd-analyze >/dev/null; then
+    for unit in duet.service duet-witness.service; do
+        # verify exits 0 even for unknown keys or bad values: any output is a failure
+        out=$(systemd-analyze verify --man=no --root="$root" "$unit" 2>&1) || true
+        [ -z "$out" ] || echo "$out"
+        check "systemd-analyze verify $unit: no output" test -z "$out"
+    done
+    echo "   exposure: $(systemd-analyze security --offline=yes --root="$root" duet.service 2>/dev/null | tail -1)"
+fi
+echo "   /etc changed: $(cd "$work/etc-up" && find . -type f | sort | tr '\n' ' ')"
+
+echo "== upgrade to $(basename "$rpm_b") over an edited configuration"
+echo "# edited by the operator" >>"$root/etc/duet/duet.properties"
+echo 'DUET_JAVA_OPTS="-Xmx2g"' >>"$root/etc/sysconfig/duet"
+echo "kept" >"$root/var/lib/duet/operator-data"
+"${RPM[@]}" -U $NODEPS "$rpm_b" 2>&1 | quiet
+check "upgraded: rpm -q names the new version" test "$("${RPM[@]}" -q --qf '%{VERSION}-%{RELEASE}' duet)" = \
+    "$(rpm -qp --qf '%{VERSION}-%{RELEASE}' "$rpm_b" 2>/dev/null)"
+check "edited duet.properties kept" grep -q '^# edited by the operator' "$root/etc/duet/duet.properties"
+check "the new default arrived as duet.properties.rpmnew" test -f "$root/etc/duet/duet.properties.rpmnew"
+check "edited /etc/sysconfig/duet kept" grep -q -- '-Xmx2g' "$root/etc/sysconfig/duet"
+check "data kept on upgrade" test "$(cat "$root/var/lib/duet/operator-data")" = kept
+check "cluster identity kept on upgrade" test -f "$root/var/lib/duet/cluster/tls/ca.pem"
+check "launcher runs after the upgrade" inside /usr/bin/duet --version
+
+echo "== erase"
+"${RPM[@]}" -e $NODEPS duet 2>&1 | quiet
+check "erased: rpm -q duet fails" bash -c "! ${RPM[*]} -q duet >/dev/null 2>&1"
+check "launcher gone" test ! -e "$root/usr/bin/duet"
+check "data kept on erase" test "$(cat "$root/var/lib/duet/operator-data")" = kept
+check "edited duet.properties saved as .rpmsave" test -f "$root/etc/duet/duet.properties.rpmsave"
+check "user duet kept (never delete users)" inside getent passwd duet
+echo "ALL CHECKS PASSED"
