@@ -37,6 +37,11 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws StartupException {
+        return check(file, spec.commandLine().getOut());
+    }
+
+    /** Prints every violation of the document in {@code file} and a summary line; returns the exit code. */
+    static int check(Path file, PrintWriter out) throws StartupException {
         String text = read(file);
         ConfigCodec.Format format = ConfigCodec.Format.ofFileName(file.getFileName().toString());
         DuetConfig config = null;
@@ -47,7 +52,6 @@ final class CheckCommand implements Callable<Integer> {
         } catch (InvalidConfigException e) {
             violations = e.violations();
         }
-        PrintWriter out = spec.commandLine().getOut();
         violations.forEach(out::println);
         long errors = violations.stream().filter(Violation::isError).count();
         long warnings = violations.size() - errors;

@@ -331,6 +331,13 @@ final class ClusterCommand implements Callable<Integer> {
                         + b.clusterMembers().keySet() + " did not answer: " + e.getMessage(), e);
             }
             PrintWriter out = spec.commandLine().getOut();
+            print(v, out);
+            out.flush();
+            return v.leader() == null ? ExitCodes.STARTUP : ExitCodes.OK;
+        }
+
+        /** Leader, members with term and indexes, VIP owners, handed-off nodes, heartbeat ages. */
+        static void print(ClusterClient.View v, PrintWriter out) {
             out.printf("cluster of %d voters; leader %s; revision %d%n", v.members().size(),
                     v.leader() == null ? "none" : v.leader(), v.revision());
             out.printf("%-16s %-11s %6s %8s %8s%n", "member", "role", "term", "commit", "applied");
@@ -355,8 +362,6 @@ final class ClusterCommand implements Callable<Integer> {
                 out.printf("heartbeat %-16s %6d ms ago, holds %s%n", e.getKey(), e.getValue(),
                         v.heldVips().getOrDefault(e.getKey(), java.util.Set.of()));
             }
-            out.flush();
-            return v.leader() == null ? ExitCodes.STARTUP : ExitCodes.OK;
         }
     }
 }

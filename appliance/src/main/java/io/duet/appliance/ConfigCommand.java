@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
         header = "Export or import the configuration document (of the cluster in cluster mode).",
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
-        subcommands = {ConfigCommand.Export.class, ConfigCommand.Import.class, CommandLine.HelpCommand.class})
+        subcommands = {ConfigCommand.Export.class, ConfigCommand.Import.class, ConfigCommand.Validate.class,
+                CommandLine.HelpCommand.class})
 final class ConfigCommand implements Callable<Integer> {
     static final String CLUSTER_UNREACHABLE = "DUET-CLI-0004";
     static final String CONFLICT = "DUET-CLI-0005";
@@ -46,7 +47,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: export or import");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: export, import or validate");
     }
 
     NodeBootstrap bootstrap(Path config) throws StartupException {
@@ -122,6 +123,23 @@ final class ConfigCommand implements Callable<Integer> {
     }
 
     static final String INVALID_RESULT = "DUET-CLI-0014";
+
+    /** {@code duet config validate FILE}: the same check as {@code duet check}, next to export and import. */
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            header = "Validate a configuration document (JSON, or YAML for .yaml/.yml) without importing it.",
+            description = {"%nPrints every violation, one a line: its id, its JSON path and what is expected; then "
+                    + "one summary line. Changes nothing and needs no running node (same as `duet check`)."})
+    static final class Validate implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The document to validate.")
+        Path file;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws StartupException {
+            return CheckCommand.check(file, spec.commandLine().getOut());
+        }
+    }
 
     /** {@code duet config export}: the document in force, as JSON (or YAML with -o file.yaml). */
     @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Version.class,

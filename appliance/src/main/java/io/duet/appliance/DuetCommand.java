@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
         description = {"%nStart a node with `duet run`; try it with `duet run --demo`."},
         commandListHeading = "%nCommands:%n",
         subcommands = {RunCommand.class, WitnessCommand.class, ClusterCommand.class, CheckCommand.class, ExampleCommand.class,
-                ConfigCommand.class, AdminCommand.class,
+                ConfigCommand.class, AdminCommand.class, OpsCommands.StatusCommand.class, OpsCommands.Backup.class,
+                OpsCommands.Restore.class, OpsCommands.VersionCommand.class,
                 TlsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nRun `duet COMMAND --help` for a command's options."})

@@ -73,6 +73,8 @@ final class Node implements AutoCloseable {
     /** Heartbeats and the VIP agent of a cluster member; null standalone. */
     private volatile ClusterDuties duties;
     private final Object applyLock = new Object();
+    static final String DATA_DIR_IN_USE = "DUET-NODE-0027";
+    private DataDirLock lock;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -111,6 +113,19 @@ final class Node implements AutoCloseable {
             throws StartupException {
         long t0 = System.nanoTime();
         createDataDir(b);
+        DataDirLock lock;
+        try {
+            lock = DataDirLock.tryAcquire(b.dataDir());
+        } catch (IOException e) {
+            throw new StartupException(IO_FAILURE, ExitCodes.STARTUP, "cannot lock the data directory " + b.dataDir()
+                    + ": " + e, e);
+        }
+        if (lock == null) {
+            throw new StartupException(DATA_DIR_IN_USE, ExitCodes.STARTUP, "another Duet node is running with the data "
+                    + "directory " + b.dataDir() + " (it holds " + DataDirLock.FILE + "); stop it first, or give this "
+                    + "node its own data.dir");
+        }
+        started.add(lock);
         DemoBackends demo = null;
         Path file = b.configFile();
         if (demoMode) {
@@ -191,6 +206,7 @@ final class Node implements AutoCloseable {
                 admin.address().getPort());
 
         Node node = new Node(b, file, demo, store, dataPlane, management, vault, join, admin);
+        node.lock = lock;
         if (member != null) {
             node.duties = ClusterDuties.start(member, b, store.current(), new io.duet.cluster.vip.VipAgent.Drainer() {
                 @Override
@@ -330,6 +346,9 @@ final class Node implements AutoCloseable {
             }
             log.info("node {} stopped", bootstrap.nodeId());
         } finally {
+            if (lock != null) {
+                lock.close();
+            }
             closed.countDown();
         }
     }

@@ -87,8 +87,10 @@ public final class IpCommandActuator implements VipActuator {
         } catch (VipException e) {
             // not installed (usual): the kernel below
         }
-        String notify = run(List.of("cat", "/proc/sys/net/ipv6/conf/" + iface + "/ndisc_notify"), false).trim();
-        if (!"1".equals(notify)) {
+        // The kernel announces when the interface's own setting or the "all" one is 1 (the package sets both).
+        String notify = run(List.of("cat", "/proc/sys/net/ipv6/conf/" + iface + "/ndisc_notify",
+                "/proc/sys/net/ipv6/conf/all/ndisc_notify"), false);
+        if (!notify.lines().map(String::trim).toList().contains("1")) {
             if (!ndsendMissingReported) {
                 ndsendMissingReported = true;
                 LOG.warn("DUET-CLUSTER-0041 cannot announce IPv6 VIP {}: set net.ipv6.conf.{}.ndisc_notify=1 (the "
