@@ -124,6 +124,32 @@ final class ConfigCommand implements Callable<Integer> {
 
     static final String INVALID_RESULT = "DUET-CLI-0014";
 
+    /**
+     * The document in force, with its revision: the cluster's last committed one (read through its leader) in
+     * cluster mode, else config.file.
+     *
+     * @throws StartupException {@link #CLUSTER_UNREACHABLE} (exit 3) or an unreadable file (exit 2)
+     */
+    static DuetConfig inForce(NodeBootstrap b) throws StartupException {
+        if (b.clustered()) {
+            try (ClusterClient c = ClusterClient.connect(b.clusterMembers(), ClusterIdentity.forTools(b))) {
+                Revision r = c.current();
+                return ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8), ConfigCodec.Format.JSON)
+                        .withRevision(r.revision());
+            } catch (IOException | InvalidConfigException | RuntimeException e) {
+                throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
+                        + b.clusterMembers().keySet() + " did not answer: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return ConfigCodec.decode(Files.readString(b.configFile()),
+                    ConfigCodec.Format.ofFileName(b.configFile().toString()));
+        } catch (IOException | InvalidConfigException e) {
+            throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot read " + b.configFile() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** {@code duet config validate FILE}: the same check as {@code duet check}, next to export and import. */
     @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
             header = "Validate a configuration document (JSON, or YAML for .yaml/.yml) without importing it.",
@@ -159,27 +185,7 @@ final class ConfigCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws StartupException {
-            NodeBootstrap b = parent.bootstrap(config);
-            DuetConfig doc;
-            if (b.clustered()) {
-                try (ClusterClient c = ClusterClient.connect(b.clusterMembers(),
-                    ClusterIdentity.forTools(b))) {
-                    Revision r = c.current();
-                    doc = ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8),
-                            ConfigCodec.Format.JSON).withRevision(r.revision());
-                } catch (IOException | InvalidConfigException | RuntimeException e) {
-                    throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
-                            + b.clusterMembers().keySet() + " did not answer: " + e.getMessage(), e);
-                }
-            } else {
-                try {
-                    doc = ConfigCodec.decode(Files.readString(b.configFile()),
-                            ConfigCodec.Format.ofFileName(b.configFile().toString()));
-                } catch (IOException | InvalidConfigException e) {
-                    throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot read "
-                            + b.configFile() + ": " + e.getMessage(), e);
-                }
-            }
+            DuetConfig doc = inForce(parent.bootstrap(config));
             ConfigCodec.Format f = output == null ? ConfigCodec.Format.JSON
                     : ConfigCodec.Format.ofFileName(output.toString());
             String text = ConfigCodec.encode(doc, f);

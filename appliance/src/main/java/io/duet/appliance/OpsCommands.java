@@ -1,10 +1,8 @@
 package io.duet.appliance;
 
 import io.duet.cluster.raft.ClusterClient;
-import io.duet.cluster.raft.Revision;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
-import io.duet.config.InvalidConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -111,11 +109,10 @@ final class OpsCommands {
                 }
             } else {
                 try {
-                    DuetConfig d = ConfigCodec.decode(Files.readString(b.configFile()),
-                            ConfigCodec.Format.ofFileName(b.configFile().toString()));
-                    out.println("configuration: revision " + d.revision() + " in " + b.configFile());
-                } catch (IOException | InvalidConfigException e) {
-                    out.println("configuration: " + b.configFile() + " does not read (" + e.getMessage() + ")");
+                    out.println("configuration: revision " + ConfigCommand.inForce(b).revision() + " in "
+                            + b.configFile());
+                } catch (StartupException e) {
+                    out.println("configuration: " + e.getMessage());
                     ok = false;
                 }
             }
@@ -170,28 +167,9 @@ final class OpsCommands {
         public Integer call() throws StartupException {
             NodeBootstrap b = bootstrap(parent, config);
             PrintWriter out = spec.commandLine().getOut();
-            String document;
-            long revision;
-            if (b.clustered()) {
-                try (ClusterClient c = ClusterClient.connect(b.clusterMembers(), ClusterIdentity.forTools(b))) {
-                    Revision r = c.current();
-                    document = new String(r.document(), StandardCharsets.UTF_8);
-                    revision = r.revision();
-                } catch (IOException | RuntimeException e) {
-                    throw new StartupException(ConfigCommand.CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
-                            + b.clusterMembers().keySet() + " did not answer, nothing written: " + e.getMessage(), e);
-                }
-            } else {
-                try {
-                    DuetConfig d = ConfigCodec.decode(Files.readString(b.configFile()),
-                            ConfigCodec.Format.ofFileName(b.configFile().toString()));
-                    document = ConfigCodec.encode(d, ConfigCodec.Format.JSON);
-                    revision = d.revision();
-                } catch (IOException | InvalidConfigException e) {
-                    throw new StartupException(BACKUP_FAILED, ExitCodes.STARTUP, "cannot read " + b.configFile()
-                            + ", nothing written: " + e.getMessage(), e);
-                }
-            }
+            DuetConfig inForce = ConfigCommand.inForce(b);
+            String document = ConfigCodec.encode(inForce, ConfigCodec.Format.JSON);
+            long revision = inForce.revision();
             Instant now = Instant.now();
             Path file = output != null ? output : b.dataDir().resolve("backups").resolve("duet-backup-" + b.nodeId()
                     + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now)

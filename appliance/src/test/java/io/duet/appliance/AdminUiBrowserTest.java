@@ -280,6 +280,10 @@ class AdminUiBrowserTest {
         type("#user-password", "vera-initial-password");
         click("#user-create");
         find("#created-password");
+        // The admin's audit page lists what happened, the user just created among it.
+        open("audit");
+        wait.until(d -> d.findElement(By.id("audit-table")).getText().contains("user vera added (viewer)"));
+        assertThat(find("#audit-table").getText()).contains("login", "commit");
         click("#logout");
         login("vera", "vera-initial-password");
         changePassword("vera-initial-password", "vera-own-password-1");
@@ -291,6 +295,7 @@ class AdminUiBrowserTest {
         assertThat(find("#config-text").getAttribute("readonly")).isNotNull();
         assertThat(browser.findElements(By.id("config-check"))).isEmpty();
         assertThat(browser.findElement(By.id("nav-users")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("nav-audit")).isDisplayed()).isFalse();
         long before = node.store().current().revision();
         open("history");
         find("#history-table");
