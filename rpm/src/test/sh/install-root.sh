@@ -73,6 +73,69 @@ inside env DUET_NODE_ID=a DUET_CLUSTER_MEMBERS=a=192.0.2.1:9700,b=192.0.2.2:9700
 check "cluster init wrote its files as duet" test "$(inside stat -c %U /var/lib/duet/cluster/tls/ca.pem)" = duet
 check "no file under /var/lib/duet belongs to root" test -z "$(inside find /var/lib/duet -user root)"
 
+echo "== the service's command as the unit runs it (user duet, three capabilities), in a private network namespace"
+# No systemd runs here, so this starts what ExecStart starts, the way the launcher does for root: as user duet with
+# only CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE (setpriv), in a network namespace of its own (ports 80,
+# 443, 9443 and 9901 of this machine stay untouched). Then it asks `duet status`, fetches the welcome page on port
+# 80 and reads the process's identity and capabilities from /proc.
+export root work
+unshare --net bash -c '
+    set -u
+    ip link set lo up
+    chroot "$root" /usr/bin/env DUET_NODE_ID=rpm-test DUET_IO_THREADS=1 \
+        DUET_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" /usr/bin/duet run --config /etc/duet/duet.properties \
+        >"$work/run.log" 2>&1 &
+    pid=$!
+    ready=no
+    for _ in $(seq 1 240); do    # up to 60 s for the first start (keys, certificate, first admin)
+        if chroot "$root" /usr/bin/duet status --config /etc/duet/duet.properties >"$work/status.out" 2>&1; then
+            ready=yes; break
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+    done
+    echo "ready=$ready" >"$work/run.result"
+    # chroot, env, the launcher and setpriv all exec: $pid is the JVM itself
+    echo "uid=$(stat -c %u /proc/"$pid")" >>"$work/run.result"
+    grep -E "^Cap(Eff|Prm|Bnd|Amb):" /proc/"$pid"/status | tr -d "\t" | tr ":" "=" >>"$work/run.result"
+    curl -s -o /dev/null -w "http=%{http_code}\n" http://127.0.0.1:80/ >>"$work/run.result" || echo "http=none" >>"$work/run.result"
+    kill -TERM "$pid"
+    wait "$pid"
+    echo "exit=$?" >>"$work/run.result"
+    # What the node does to move a VIP, with exactly those capabilities: an address, the nftables hold-back table,
+    # a gratuitous ARP (on a veth pair of this namespace; 192.0.2.200 is a documentation address).
+    ip link add duet-v0 type veth peer name duet-v1 && ip link set duet-v0 up && ip link set duet-v1 up
+    as_duet() { chroot "$root" setpriv --reuid=duet --regid=duet --init-groups \
+        --inh-caps=+net_admin,+net_raw,+net_bind_service --ambient-caps=+net_admin,+net_raw,+net_bind_service \
+        --bounding-set=-all,+net_admin,+net_raw,+net_bind_service "$@"; }
+    as_duet ip -4 addr replace 192.0.2.200/32 dev duet-v0 >>"$work/vip.log" 2>&1 && echo "vip_add=ok" >>"$work/run.result"
+    as_duet nft add table inet duet_vips >>"$work/vip.log" 2>&1 && echo "nft=ok" >>"$work/run.result"
+    as_duet arping -U -c 1 -w 1 -I duet-v0 192.0.2.200 >>"$work/vip.log" 2>&1; echo "arping=$?" >>"$work/run.result"
+    as_duet ip -4 addr del 192.0.2.200/32 dev duet-v0 >>"$work/vip.log" 2>&1 && echo "vip_del=ok" >>"$work/run.result"
+    # and the same user without them cannot (the checks above do test the capabilities)
+    chroot "$root" setpriv --reuid=duet --regid=duet --init-groups --bounding-set=-all \
+        ip -4 addr replace 192.0.2.201/32 dev duet-v0 >>"$work/vip.log" 2>&1 || echo "vip_add_nocaps=refused" >>"$work/run.result"
+'
+cat "$work/run.result" | sed "s/^/   /"
+result() { grep "^$1=" "$work/run.result" | cut -d= -f2; }
+[ "$(result ready)" = yes ] || { tail -30 "$work/run.log"; cat "$work/status.out"; }
+check "the node started and duet status says it runs" test "$(result ready)" = yes
+check "duet status: running, revision 1" grep -q "process: running" "$work/status.out"
+check "the node runs as user duet" test "$(result uid)" = "$(inside id -u duet)"
+# bits 10, 12, 13: CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_NET_RAW; nothing else, not even in the bounding set
+check "effective capabilities are exactly NET_BIND_SERVICE, NET_ADMIN, NET_RAW" test "$(result CapEff)" = 0000000000003400
+check "bounding set is the same three" test "$(result CapBnd)" = 0000000000003400
+check "it serves port 80 (below 1024, as duet)" test "$(result http)" = 200
+check "it stopped cleanly on SIGTERM (143)" test "$(result exit)" = 143
+check "what the node wrote belongs to duet" test -z "$(inside find /var/lib/duet -user root)"
+[ "$(result vip_add)" = ok ] && [ "$(result nft)" = ok ] || cat "$work/vip.log"
+check "with those capabilities: add a VIP address" test "$(result vip_add)" = ok
+check "with those capabilities: nftables hold-back table" test "$(result nft)" = ok
+check "with those capabilities: gratuitous ARP" test "$(result arping)" = 0
+check "with those capabilities: remove the VIP address" test "$(result vip_del)" = ok
+check "without them the duet user cannot add an address" test "$(result vip_add_nocaps)" = refused
+check "the first admin password file is duet's, 0600" test "$(mode_owner /var/lib/duet/admin-password)" = "600 duet:duet"
+
 if command -v systemd-analyze >/dev/null; then
     for unit in duet.service duet-witness.service; do
         # verify exits 0 even for unknown keys or bad values: any output is a failure
