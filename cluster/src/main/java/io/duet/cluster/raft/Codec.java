@@ -184,6 +184,13 @@ final class Codec {
                 out.writeUTF(e.getValue().node());
                 out.writeLong(e.getValue().index());
             }
+            for (java.util.Map<String, Long> m : List.of(table.assigned(), table.stuck())) {
+                out.writeInt(m.size());
+                for (var e : m.entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeLong(e.getValue());
+                }
+            }
         });
     }
 
@@ -222,7 +229,19 @@ final class Codec {
             for (int i = in.readInt(); i > 0; i--) {
                 releases.put(in.readUTF(), new io.duet.cluster.vip.Ownership.Release(in.readUTF(), in.readLong()));
             }
-            return new VipState(beats, new io.duet.cluster.vip.Ownership(owners, since, drained, releases));
+            // Claim bookkeeping: absent in snapshots written before it existed.
+            List<java.util.Map<String, Long>> claims = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                java.util.Map<String, Long> m = new java.util.TreeMap<>();
+                if (in.available() > 0) {
+                    for (int i = in.readInt(); i > 0; i--) {
+                        m.put(in.readUTF(), in.readLong());
+                    }
+                }
+                claims.add(m);
+            }
+            return new VipState(beats, new io.duet.cluster.vip.Ownership(owners, since, drained, releases,
+                    claims.get(0), claims.get(1)));
         }
     }
 

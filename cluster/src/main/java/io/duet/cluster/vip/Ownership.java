@@ -17,9 +17,13 @@ import java.util.TreeMap;
  * @param drained     nodes handed off ({@code duet cluster handoff}): they hold nothing until re-enabled
  * @param releases    VIPs taken from a live holder (a planned move), with that node and the log index of the
  *                    decision: nobody gets them until the node reports, from a state after that index, that it let go
+ * @param assigned    VIP address -> leader-stamped time its current owner was given it (a live owner that does not
+ *                    report holding it within the claim deadline has failed to claim it)
+ * @param stuck       node id -> leader-stamped time it last failed to claim a VIP given to it (no VIP goes back to
+ *                    it by failback for a while)
  */
 public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained,
-                        Map<String, Release> releases) {
+                        Map<String, Release> releases, Map<String, Long> assigned, Map<String, Long> stuck) {
     public static final Ownership EMPTY = new Ownership(Map.of(), Map.of(), Set.of(), Map.of());
 
     /** A VIP being let go by {@code node}, decided at log index {@code index}. */
@@ -31,6 +35,13 @@ public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince
         aliveSince = Collections.unmodifiableMap(new TreeMap<>(aliveSince));
         drained = Set.copyOf(drained);
         releases = Collections.unmodifiableMap(new TreeMap<>(releases == null ? Map.of() : releases));
+        assigned = Collections.unmodifiableMap(new TreeMap<>(assigned == null ? Map.of() : assigned));
+        stuck = Collections.unmodifiableMap(new TreeMap<>(stuck == null ? Map.of() : stuck));
+    }
+
+    public Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained,
+                     Map<String, Release> releases) {
+        this(owners, aliveSince, drained, releases, Map.of(), Map.of());
     }
 
     public Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained) {
@@ -56,7 +67,7 @@ public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince
         } else {
             d.remove(node);
         }
-        return new Ownership(owners, aliveSince, d, releases);
+        return new Ownership(owners, aliveSince, d, releases, assigned, stuck);
     }
 
     static Map<String, String> mutableOwners(Ownership o) {

@@ -26,6 +26,11 @@ import java.util.TreeMap;
  *       the delay; never).</li>
  *   <li>A VIP without a holder (or whose holder is past its lease and margin, or drained) goes to its preferred
  *       node if alive, else to the alive node holding the fewest VIPs (ties: the smallest node id), else nobody.</li>
+ *   <li><b>Claim deadline</b>: an owner that keeps sending heartbeats without reporting the VIP it was given for
+ *       {@code 2 × (leaseMs + marginMs)} (its address command fails, a wrong interface, a process too starved to act)
+ *       has failed to claim it: the VIP moves to another eligible node (through "no holder", as a planned move), and
+ *       for {@code 20 × leaseMs} no VIP fails back to the stuck node. Without this a live node that cannot claim
+ *       would keep its VIP unserved for as long as it lives.</li>
  *   <li><b>Never two holders</b>: a planned move (failback, handoff: the holder is still live) first takes the VIP
  *       from its holder ("no holder", recorded as a release at the deciding entry's log index); the new holder gets
  *       it only once the old one reports, in a heartbeat made after it applied that entry, that it let go. A VIP is
@@ -90,6 +95,15 @@ public final class VipScheduler {
                 aliveSince.put(e.getKey(), since != null ? since : e.getValue().time());
             }
         }
+        long claimMs = 2 * (leaseMs + marginMs);
+        Map<String, Long> assigned = new TreeMap<>(current.assigned());
+        Map<String, Long> stuck = new TreeMap<>();
+        current.stuck().forEach((n, t) -> {
+            if (now - t < 20 * leaseMs) {
+                stuck.put(n, t);
+            }
+        });
+        Map<String, String> notClaimedBy = new HashMap<>();
         List<VipSpec> sorted = new ArrayList<>(vips);
         sorted.sort(Comparator.comparing(VipSpec::address));
         Map<String, String> owners = new TreeMap<>();
@@ -101,9 +115,20 @@ public final class VipScheduler {
         for (VipSpec v : sorted) {
             String holder = current.owner(v.address());
             if (holder != null && withinGrace(holder, heartbeats, current, now)) {
+                Heartbeat hhb = heartbeats.get(holder);
+                Long given = current.assigned().get(v.address());
+                if (given != null && alive(holder, heartbeats, current, now) && !hhb.held().contains(v.address())
+                        && hhb.time() - given > claimMs
+                        && anyOther(holder, heartbeats, current, now, stuck)) {
+                    stuck.put(holder, now);
+                    notClaimedBy.put(v.address(), holder);
+                    open.add(v); // moved to another node below (through "no holder")
+                    continue;
+                }
                 String pref = v.preferred();
                 if (pref != null && !pref.equals(holder) && alive(holder, heartbeats, current, now)
-                        && eligible(pref, heartbeats, current, now) && failbackAllowed(v, aliveSince.get(pref), now)) {
+                        && eligible(pref, heartbeats, current, now) && !stuck.containsKey(pref)
+                        && failbackAllowed(v, aliveSince.get(pref), now)) {
                     open.add(v); // handed back to its preferred node below (through "no holder")
                     continue;
                 }
@@ -115,17 +140,25 @@ public final class VipScheduler {
         }
         for (VipSpec v : open) {
             String holder = current.owner(v.address());
+            String exclude = notClaimedBy.get(v.address());
             String target;
             String reason;
-            if (v.preferred() != null && eligible(v.preferred(), heartbeats, current, now)) {
-                target = v.preferred();
+            String pref = v.preferred();
+            if (pref != null && !pref.equals(exclude) && eligible(pref, heartbeats, current, now)
+                    && (!stuck.containsKey(pref) || leastLoaded(heartbeats, current, now, load, exclude, stuck) == null)) {
+                target = pref;
                 reason = holder == null ? "preferred node alive"
+                        : exclude != null ? "holder " + holder + " did not claim it within " + claimMs + " ms"
                         : holderGone(holder, heartbeats, current, now)
                         ? "holder " + holder + " " + why(holder, heartbeats, current, now) + "; preferred node alive"
                         : "failback to the preferred node";
             } else {
-                target = leastLoaded(heartbeats, current, now, load);
-                reason = holder == null ? "no holder" : "holder " + holder + " " + why(holder, heartbeats, current, now);
+                target = leastLoaded(heartbeats, current, now, load, exclude, stuck);
+                if (target == null) {
+                    target = leastLoaded(heartbeats, current, now, load, exclude, Map.of());
+                }
+                reason = holder == null ? "no holder" : exclude != null ? "holder " + holder + " did not claim it "
+                        + "within " + claimMs + " ms" : "holder " + holder + " " + why(holder, heartbeats, current, now);
             }
             if (target != null && holder != null && !holder.equals(target) && live(holder, heartbeats, now)) {
                 // A planned move: the live holder lets go first.
@@ -150,6 +183,9 @@ public final class VipScheduler {
             if (next != null) {
                 owners.put(v.address(), next);
                 releases.remove(v.address());
+                if (!next.equals(holder)) {
+                    assigned.put(v.address(), now);
+                }
             }
             if (target != null) {
                 load.merge(target, 1, Integer::sum);
@@ -162,7 +198,8 @@ public final class VipScheduler {
             }
         }
         releases.keySet().retainAll(vips.stream().map(VipSpec::address).toList());
-        return new Decision(new Ownership(owners, aliveSince, current.drained(), releases), changes);
+        assigned.keySet().retainAll(owners.keySet());
+        return new Decision(new Ownership(owners, aliveSince, current.drained(), releases, assigned, stuck), changes);
     }
 
     /** A node other than {@code target} whose heartbeat is within lease and margin and reports holding the VIP. */
@@ -221,11 +258,24 @@ public final class VipScheduler {
         };
     }
 
-    private String leastLoaded(Map<String, Heartbeat> heartbeats, Ownership o, long now, Map<String, Integer> load) {
+    /** An eligible node other than {@code node} that has not failed to claim lately. */
+    private boolean anyOther(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now,
+                             Map<String, Long> stuck) {
+        for (String n : heartbeats.keySet()) {
+            if (!n.equals(node) && !stuck.containsKey(n) && eligible(n, heartbeats, o, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The eligible node with the fewest VIPs (ties: smallest id), skipping {@code exclude} and stuck nodes. */
+    private String leastLoaded(Map<String, Heartbeat> heartbeats, Ownership o, long now, Map<String, Integer> load,
+                               String exclude, Map<String, Long> stuck) {
         String best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (String node : new java.util.TreeSet<>(heartbeats.keySet())) {
-            if (!eligible(node, heartbeats, o, now)) {
+            if (!eligible(node, heartbeats, o, now) || node.equals(exclude) || stuck.containsKey(node)) {
                 continue;
             }
             int l = load.getOrDefault(node, 0);

@@ -55,10 +55,15 @@ class VipClusterTest {
     }
 
     private void heartbeats(String id) {
+        heartbeats(id, true);
+    }
+
+    /** Heartbeats every 250 ms; a proxy that {@code canClaim} not reports holding nothing (its claims fail). */
+    private void heartbeats(String id, boolean canClaim) {
         beats.scheduleAtFixedRate(() -> {
             ClusterNode n = nodes.get(id);
             if (n != null) {
-                n.heartbeat(held.getOrDefault(id, Set.of()));
+                n.heartbeat(canClaim ? held.getOrDefault(id, Set.of()) : Set.of());
             }
         }, 0, 250, TimeUnit.MILLISECONDS);
     }
@@ -117,5 +122,32 @@ class VipClusterTest {
                 assertThat(seen).anyMatch(owners -> !owners.containsKey(V51))); // the "no holder" step
         nodes.get("b").handoff("b", false).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
+    }
+
+    // A proxy that is alive but cannot claim the VIP it is given (here: it never reports holding it, as when its
+    // address command fails): after the claim deadline (2 x (lease + margin)) every member moves the VIP to the other
+    // proxy, through "no holder", and remembers the stuck node (no failback to it for a while).
+    @Test
+    void aLiveProxyThatCannotClaimLosesItsVip() throws Exception {
+        for (String id : List.of("a", "b", "w")) {
+            members.put(id, "127.0.0.1:" + freePort());
+        }
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+        heartbeats("a");
+        heartbeats("b", false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
+        long given = System.nanoTime();
+        await().atMost(Duration.ofSeconds(15)).until(() -> nodes.values().stream().allMatch(n ->
+                "a".equals(n.ownership().owner(V51)) && "a".equals(n.ownership().owner(V50))));
+        long ms = (System.nanoTime() - given) / 1_000_000;
+        System.out.printf("VIP %s moved from b (alive, not claiming) to a %d ms after b was given it%n", V51, ms);
+        assertThat(ms).as("not before the claim deadline").isGreaterThanOrEqualTo(2500);
+        for (ClusterNode n : nodes.values()) {
+            assertThat(n.ownership().stuck()).containsKey("b");
+            assertThat(n.ownership().owners()).isEqualTo(nodes.get("w").ownership().owners());
+        }
     }
 }

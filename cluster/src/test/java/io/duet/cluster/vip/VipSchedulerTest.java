@@ -159,6 +159,63 @@ class VipSchedulerTest {
         assertThat(d.changes()).singleElement().satisfies(c -> assertThat(c.reason()).contains("no node alive"));
     }
 
+    // Claim deadline: a live owner that keeps sending heartbeats without ever reporting the VIP it was given (its
+    // address command fails, a wrong interface, a starved process) loses it after 2 x (lease + margin), through "no
+    // holder"; the VIP goes to the other node, and does not fail back to the stuck node for 20 leases. Without a
+    // candidate the VIP stays with the stuck owner (nobody else could serve it).
+    @Test
+    void anOwnerThatDoesNotClaimLosesTheVip() {
+        List<VipSpec> vips = List.of(vip("192.0.2.50", "a"));
+        beat("a", 0);
+        beat("b", 0);
+        step(vips, 0);
+        assertThat(table.owner("192.0.2.50")).isEqualTo("a");
+        long t = 250;
+        for (; t <= 3000; t += 250) {
+            beat("a", t); // alive, never claims
+            beat("b", t);
+            step(vips, t);
+            assertThat(table.owner("192.0.2.50")).as("at %d: within the claim deadline", t).isEqualTo("a");
+        }
+        beat("a", t);
+        beat("b", t);
+        VipScheduler.Decision d = step(vips, t);
+        assertThat(table.owner("192.0.2.50")).as("taken from a, through no holder").isNull();
+        assertThat(d.changes()).singleElement().satisfies(c -> assertThat(c.reason())
+                .contains("holder a did not claim it within 3000 ms", "a lets go before b claims"));
+        t += 250;
+        beat("a", t); // a applied the release: it reports not holding it (it never did)
+        beat("b", t);
+        step(vips, t);
+        assertThat(table.owner("192.0.2.50")).isEqualTo("b");
+        long moved = t;
+        for (t += 250; t < moved + 20 * LEASE - 500; t += 250) {
+            beat("a", t);
+            beat("b", t, "192.0.2.50");
+            step(vips, t);
+            assertThat(table.owner("192.0.2.50")).as("at %d: no failback to the stuck node yet", t).isEqualTo("b");
+        }
+        for (; table.owner("192.0.2.50") != null && t < moved + 30 * LEASE; t += 250) {
+            beat("a", t);
+            beat("b", t, "192.0.2.50");
+            step(vips, t);
+        }
+        assertThat(table.owner("192.0.2.50")).as("after the penalty: failback to a starts (b lets go first)")
+                .isNull();
+        assertThat(t).isLessThan(moved + 22 * LEASE);
+
+        // Alone, a stuck owner keeps its VIP: there is nobody to give it to.
+        hb.clear();
+        table = Ownership.EMPTY;
+        beat("a", 0);
+        step(vips, 0);
+        for (t = 250; t <= 6000; t += 250) {
+            beat("a", t);
+            step(vips, t);
+        }
+        assertThat(table.owner("192.0.2.50")).isEqualTo("a");
+    }
+
     // Random heartbeat histories (nodes dying, pausing, coming back, reporting what the table gave them): the
     // table never names a new holder while another node's live heartbeat still reports the VIP, and every VIP has
     // a holder again within lease + margin + one heartbeat of some node being alive. Deterministic: the same
