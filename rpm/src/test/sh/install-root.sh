@@ -63,6 +63,12 @@ help=$(inside /usr/bin/duet --help 2>&1) || fail "duet --help"
 for c in run witness cluster config admin check example tls; do
     check "duet --help lists $c" grep -qE "^  $c( |$)" <<<"$help"
 done
+check "duet(1) has a section per command (20 or more)" bash -c "zcat '$root/usr/share/man/man1/duet.1.gz' \
+    | grep -c '^\.SS \"duet ' | grep -qE '^[2-9][0-9]$'"
+if command -v man >/dev/null; then
+    check "man renders duet(1) without warnings" bash -c "! MANWIDTH=100 man --warnings -l \
+        '$root/usr/share/man/man1/duet.1.gz' 2>&1 >/dev/null | grep -q ."
+fi
 # As root the launcher drops to the duet user: files a command writes stay readable by the service.
 inside /usr/bin/duet example >"$root/tmp/example.yaml" || fail "duet example"
 check "duet check of the example document" inside /usr/bin/duet check /tmp/example.yaml

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
         commandListHeading = "%nCommands:%n",
         subcommands = {RunCommand.class, WitnessCommand.class, ClusterCommand.class, CheckCommand.class, ExampleCommand.class,
                 ConfigCommand.class, AdminCommand.class, OpsCommands.StatusCommand.class, OpsCommands.Backup.class,
-                OpsCommands.Restore.class, OpsCommands.VersionCommand.class,
+                OpsCommands.Restore.class, OpsCommands.VersionCommand.class, ManPageCommand.class,
                 TlsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nRun `duet COMMAND --help` for a command's options."})

@@ -60,6 +60,23 @@ class CliTest {
         assertThat(Version.current()).isNotEqualTo("unknown").doesNotContain("${");
     }
 
+    // duet(1) is made from the command tree: every visible command has its section with its help, the exit codes
+    // are listed once, and nothing in it depends on the day it was made.
+    @Test
+    void manPageCoversEveryCommand() {
+        Result r = run("manpage");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith(".TH DUET 1 ").contains(".SH COMMANDS", ".SH EXIT STATUS", ".SH FILES");
+        for (String command : allCommands()) {
+            if (!command.equals("manpage")) {
+                assertThat(r.out()).as(command).contains(".SS \"duet " + command.replace("-", "\\-") + "\"");
+            }
+        }
+        assertThat(r.out()).doesNotContain("Exit codes:").isEqualTo(run("manpage").out());
+        assertThat(r.out().lines().filter(l -> l.startsWith(".") && !l.startsWith(".\\")).map(l -> l.split(" ")[0]))
+                .allMatch(m -> java.util.Set.of(".TH", ".SH", ".SS", ".nf", ".fi", ".TP", ".B", ".I", ".BR").contains(m));
+    }
+
     static java.util.List<String> allCommands() {
         java.util.List<String> out = new java.util.ArrayList<>();
         collect(Main.commandLine(Map.of(), Path.of("/nonexistent/duet.properties")), "", out);

@@ -117,6 +117,7 @@ class RpmPackageIT {
                 "-rw-r--r-- root root  /usr/lib/systemd/system/duet.service",
                 "-rw-r--r-- root root  /usr/lib/systemd/system/duet-witness.service",
                 "-rw-r--r-- root root  /usr/lib/sysctl.d/60-duet.conf",
+                "-rw-r--r-- root root d /usr/share/man/man1/duet.1.gz",
                 "drwxr-x--- duet duet  /var/lib/duet",
                 "drwxr-x--- root duet  /etc/duet");
         long size = Files.size(RPM);

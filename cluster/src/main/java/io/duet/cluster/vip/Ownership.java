@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * @param drained     nodes handed off ({@code duet cluster handoff}): they hold nothing until re-enabled
  * @param releases    VIPs taken from a live holder (a planned move), with that node and the log index of the
  *                    decision: nobody gets them until the node reports, from a state after that index, that it let go
- * @param assigned    VIP address -> leader-stamped time its current owner was given it (a live owner that does not
- *                    report holding it within the claim deadline has failed to claim it)
+ * @param assigned    VIP address -> leader-stamped time its current owner was given it, until the owner first reports
+ *                    holding it (a live owner that does not within the claim deadline has failed to claim it)
  * @param stuck       node id -> leader-stamped time it last failed to claim a VIP given to it (no VIP goes back to
  *                    it by failback for a while)
  */

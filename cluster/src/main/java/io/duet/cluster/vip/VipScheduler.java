@@ -26,7 +26,7 @@ import java.util.TreeMap;
  *       the delay; never).</li>
  *   <li>A VIP without a holder (or whose holder is past its lease and margin, or drained) goes to its preferred
  *       node if alive, else to the alive node holding the fewest VIPs (ties: the smallest node id), else nobody.</li>
- *   <li><b>Claim deadline</b>: an owner that keeps sending heartbeats without reporting the VIP it was given for
+ *   <li><b>Claim deadline</b>: an owner that keeps sending heartbeats without ever reporting the VIP it was given for
  *       {@code 2 × (leaseMs + marginMs)} (its address command fails, a wrong interface, a process too starved to act)
  *       has failed to claim it: the VIP moves to another eligible node (through "no holder", as a planned move), and
  *       for {@code 20 × leaseMs} no VIP fails back to the stuck node. Without this a live node that cannot claim
@@ -116,7 +116,11 @@ public final class VipScheduler {
             String holder = current.owner(v.address());
             if (holder != null && withinGrace(holder, heartbeats, current, now)) {
                 Heartbeat hhb = heartbeats.get(holder);
-                Long given = current.assigned().get(v.address());
+                if (hhb.held().contains(v.address())) {
+                    assigned.remove(v.address()); // claimed: the deadline is met for good (a later self-fence is
+                                                  // the lease's business, not a failed claim)
+                }
+                Long given = assigned.get(v.address());
                 if (given != null && alive(holder, heartbeats, current, now) && !hhb.held().contains(v.address())
                         && hhb.time() - given > claimMs
                         && anyOther(holder, heartbeats, current, now, stuck)) {

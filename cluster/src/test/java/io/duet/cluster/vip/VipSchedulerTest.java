@@ -204,6 +204,23 @@ class VipSchedulerTest {
                 .isNull();
         assertThat(t).isLessThan(moved + 22 * LEASE);
 
+        // An owner that claimed its VIP and later reports it missing for a while (it fenced itself during a leader
+        // election, then claimed it again) has not failed to claim: it keeps the VIP through lease and margin.
+        hb.clear();
+        table = Ownership.EMPTY;
+        beat("a", 0);
+        beat("b", 0);
+        step(vips, 0);
+        beat("a", 250, "192.0.2.50");
+        beat("b", 250);
+        step(vips, 250);
+        for (t = 500; t <= 6000; t += 250) {
+            beat("a", t); // fenced: still alive, reports nothing
+            beat("b", t);
+            step(vips, t);
+            assertThat(table.owner("192.0.2.50")).as("at %d", t).isEqualTo("a");
+        }
+
         // Alone, a stuck owner keeps its VIP: there is nobody to give it to.
         hb.clear();
         table = Ownership.EMPTY;
