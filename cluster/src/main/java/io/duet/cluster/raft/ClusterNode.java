@@ -50,11 +50,15 @@ public final class ClusterNode implements AutoCloseable {
     private final RaftServer server;
     private final RaftClient client;
 
-    private final RaftClient beats;
+    private final RaftGroup group;
+    /** The heartbeat client, renewed when this member sees another leader (see {@link #heartbeat}). */
+    private volatile RaftClient beats;
+    private volatile RaftPeerId beatsLeader;
 
     private ClusterNode(ClusterSettings settings, DocumentStateMachine machine, RaftServer server, RaftClient client,
-                        RaftClient beats) {
+                        RaftClient beats, RaftGroup group) {
         this.beats = beats;
+        this.group = group;
         this.settings = settings;
         this.machine = machine;
         this.server = server;
@@ -99,14 +103,22 @@ public final class ClusterNode implements AutoCloseable {
 
     /** A client of the group whose requests to a silent member time out after {@code timeoutMs}. */
     private static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls) {
+        return newClient(group, timeoutMs, tls, null);
+    }
+
+    /** As above, sending first to {@code leader} (null: the client finds it). */
+    private static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls, RaftPeerId leader) {
         RaftProperties p = new RaftProperties();
         org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p,
                 TimeDuration.valueOf(timeoutMs, TimeUnit.MILLISECONDS));
-        return RaftClient.newBuilder()
+        RaftClient.Builder b = RaftClient.newBuilder()
                 .setProperties(p)
                 .setRaftGroup(group)
-                .setClientRpc(new GrpcFactory(tlsParameters(tls)).newRaftClientRpc(ClientId.randomId(), p))
-                .build();
+                .setClientRpc(new GrpcFactory(tlsParameters(tls)).newRaftClientRpc(ClientId.randomId(), p));
+        if (leader != null) {
+            b.setLeaderId(leader);
+        }
+        return b.build();
     }
 
     /** Starts this member (binding its Raft endpoint) and its client. Blocks briefly; never waits for a leader. */
@@ -188,7 +200,7 @@ public final class ClusterNode implements AutoCloseable {
         LOG.info("DUET-CLUSTER-0003 member {} started on {} (group of {}: {}); serving revision {} until the "
                 + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),
                 machine.current().revision());
-        return new ClusterNode(s, machine, server, client, beats);
+        return new ClusterNode(s, machine, server, client, beats, group);
     }
 
     /**
@@ -237,8 +249,49 @@ public final class ClusterNode implements AutoCloseable {
     /** Commits a heartbeat of this member reporting the VIPs it holds (every ~250 ms while it runs). */
     public CompletableFuture<Void> heartbeat(java.util.Set<String> held) {
         var applied = machine.getLastAppliedTermIndex();
-        return send(beats, Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex(),
+        return send(beatsClient(), Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex(),
                 machine.lifetime(), System.nanoTime()));
+    }
+
+    /**
+     * The heartbeat client, pointed at the leader this member knows. When the leader's machine vanishes without a
+     * word (its link cut, the process frozen) a client keeps retrying it until its connection breaks, seconds later;
+     * this member learns the new leader from the election itself (it may be the leader), so a new client sends
+     * straight there (seen in the lab: heartbeats committed 2.6 s after a new leader was elected, VIPs 3.7 s
+     * unserved). The old client is closed in the background; its pending beats are dropped (the next one counts).
+     */
+    private RaftClient beatsClient() {
+        RaftPeerId leader = null;
+        try {
+            leader = server.getDivision(GROUP).getInfo().getLeaderId();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no leader known: {}", e.toString());
+        }
+        RaftClient current = beats;
+        if (leader == null || leader.equals(beatsLeader)) {
+            return current;
+        }
+        synchronized (this) {
+            if (leader.equals(beatsLeader)) {
+                return beats;
+            }
+            RaftClient fresh = newClient(group, 250, settings.tls(), leader);
+            RaftClient old = beats;
+            boolean first = beatsLeader == null;
+            beats = fresh;
+            beatsLeader = leader;
+            if (!first) {
+                LOG.info("DUET-CLUSTER-0006 leader is now {}: heartbeats go there directly", leader);
+            }
+            CompletableFuture.runAsync(() -> {
+                try {
+                    old.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the previous heartbeat client: {}", e.toString());
+                }
+            });
+            return fresh;
+        }
     }
 
     /** Planned failover: {@code node}'s VIPs move to the others ({@code drain}), or it takes VIPs again. */
