@@ -73,10 +73,15 @@ final class ClusterConfigStore implements ConfigStore {
         }
     }
 
+    /** A revision's document (the JSON the cluster replicates) with the cluster's revision number. */
+    static DuetConfig document(Revision r) throws InvalidConfigException {
+        return ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8), ConfigCodec.Format.JSON)
+                .withRevision(r.revision());
+    }
+
     private static DuetConfig decode(Revision r) {
         try {
-            return ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8), ConfigCodec.Format.JSON)
-                    .withRevision(r.revision());
+            return document(r);
         } catch (InvalidConfigException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -127,8 +132,7 @@ final class ClusterConfigStore implements ConfigStore {
         java.util.List<Commit> out = new java.util.ArrayList<>();
         for (Revision r : node.history()) {
             try {
-                out.add(new Commit(ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8),
-                        ConfigCodec.Format.JSON).withRevision(r.revision()), r.author(), r.time(), r.summary()));
+                out.add(new Commit(document(r), r.author(), r.time(), r.summary()));
             } catch (InvalidConfigException | RuntimeException e) {
                 LOG.debug("revision {} in the history does not decode: {}", r.revision(), e.toString());
             }

@@ -198,11 +198,19 @@ final class ClusterIdentity {
     }
 
     private static void writeFile(Path p, String text) throws IOException {
+        writePrivate(p, text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Replaces {@code p} with {@code bytes}, readable by this user only (0600 before anything is written), synced,
+     * by an atomic rename: a crash leaves the old file or the new one, never a mix. For keys, identities, tokens.
+     */
+    static void writePrivate(Path p, byte[] bytes) throws IOException {
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp);
         setMode(tmp, "rw-------");
-        Files.writeString(tmp, text, StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.SYNC);
+        Files.write(tmp, bytes, java.nio.file.StandardOpenOption.SYNC);
         Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -83,8 +83,7 @@ final class ConfigCommand implements Callable<Integer> {
         if (b.clustered()) {
             try (ClusterClient c = ClusterClient.connect(b.clusterMembers(), ClusterIdentity.forTools(b))) {
                 Revision cur = c.current();
-                DuetConfig doc = edit.apply(cur.revision() == 0 ? null : ConfigCodec.decode(new String(
-                        cur.document(), StandardCharsets.UTF_8), ConfigCodec.Format.JSON).withRevision(cur.revision()));
+                DuetConfig doc = edit.apply(cur.revision() == 0 ? null : ClusterConfigStore.document(cur));
                 requireValid(doc);
                 return c.propose(cur.revision(), ConfigCodec.encode(doc.withRevision(cur.revision() + 1),
                         ConfigCodec.Format.JSON).getBytes(StandardCharsets.UTF_8), "cli@" + b.nodeId(), summary);
@@ -133,9 +132,7 @@ final class ConfigCommand implements Callable<Integer> {
     static DuetConfig inForce(NodeBootstrap b) throws StartupException {
         if (b.clustered()) {
             try (ClusterClient c = ClusterClient.connect(b.clusterMembers(), ClusterIdentity.forTools(b))) {
-                Revision r = c.current();
-                return ConfigCodec.decode(new String(r.document(), StandardCharsets.UTF_8), ConfigCodec.Format.JSON)
-                        .withRevision(r.revision());
+                return ClusterConfigStore.document(c.current());
             } catch (IOException | InvalidConfigException | RuntimeException e) {
                 throw new StartupException(CLUSTER_UNREACHABLE, ExitCodes.STARTUP, "the cluster "
                         + b.clusterMembers().keySet() + " did not answer: " + e.getMessage(), e);

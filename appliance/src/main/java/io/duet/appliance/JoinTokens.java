@@ -9,7 +9,6 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -135,13 +134,8 @@ final class JoinTokens {
             long cutoff = clock.millis() - KEEP.toMillis();
             entries.removeIf(e -> e.expires() < cutoff);
             if (!entries.equals(before)) {
-                Path tmp = file.resolveSibling("tokens.json.tmp");
-                Files.deleteIfExists(tmp);
-                Files.createFile(tmp);
-                ClusterIdentity.setMode(tmp, "rw-------");
-                Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries),
-                        StandardCharsets.UTF_8, StandardOpenOption.SYNC);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                ClusterIdentity.writePrivate(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entries)
+                        .getBytes(StandardCharsets.UTF_8));
             }
             return result;
         }

@@ -416,7 +416,7 @@ final class Node implements AutoCloseable {
         names.add("127.0.0.1");
         names.add("::1");
         String a = b.proxyAddress();
-        if (!a.equals("0.0.0.0") && !a.equals("::") && !a.equals("0:0:0:0:0:0:0:0")) {
+        if (!NodeBootstrap.isWildcard(a)) {
             names.add(a);
         }
         try {

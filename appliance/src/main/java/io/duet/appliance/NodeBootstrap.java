@@ -42,6 +42,11 @@ record NodeBootstrap(
         String adminAddress,
         int adminPort) {
 
+    /** An address that means "every interface" (0.0.0.0, ::), not one a client can connect to or a name. */
+    static boolean isWildcard(String address) {
+        return java.util.Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0").contains(address);
+    }
+
     /** True when the node is a member of a Raft group (cluster.members set). */
     boolean clustered() {
         return !clusterMembers.isEmpty();

@@ -12,7 +12,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -123,7 +122,7 @@ final class OpsCommands {
         /** Null when the node's management server answers /healthz with 200; else why not. */
         static String health(NodeBootstrap b) {
             String host = b.managementAddress();
-            if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            if (NodeBootstrap.isWildcard(host)) {
                 host = "127.0.0.1";
             }
             if (host.contains(":") && !host.startsWith("[")) {
@@ -175,6 +174,7 @@ final class OpsCommands {
                     + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now)
                     + ".zip");
             Path bootstrapFile = config != null ? config : parent.defaultBootstrapFile();
+            boolean withBootstrap = Files.isReadable(bootstrapFile);
             int files = 0;
             try {
                 Path dir = file.toAbsolutePath().getParent();
@@ -195,7 +195,7 @@ final class OpsCommands {
                     zip.putNextEntry(new ZipEntry("config.json"));
                     zip.write(document.getBytes(StandardCharsets.UTF_8));
                     zip.closeEntry();
-                    if (Files.isReadable(bootstrapFile)) {
+                    if (withBootstrap) {
                         zip.putNextEntry(new ZipEntry("bootstrap/duet.properties"));
                         Files.copy(bootstrapFile, zip);
                         zip.closeEntry();
@@ -223,8 +223,8 @@ final class OpsCommands {
                 throw new StartupException(BACKUP_FAILED, ExitCodes.STARTUP, "cannot write " + file + ": " + e, e);
             }
             out.println("backup of node " + b.nodeId() + " written to " + file + " (0600): configuration revision "
-                    + revision + ", " + files + " key and identity files" + (Files.isReadable(bootstrapFile)
-                    ? ", bootstrap " + bootstrapFile : "") + ". It holds secrets: keep it like a private key.");
+                    + revision + ", " + files + " key and identity files" + (withBootstrap ? ", bootstrap "
+                    + bootstrapFile : "") + ". It holds secrets: keep it like a private key.");
             out.flush();
             return ExitCodes.OK;
         }
@@ -386,11 +386,6 @@ final class OpsCommands {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                     "rwx------")));
         }
-        Path tmp = Files.createTempFile(dir, ".restore", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (OutputStream o = Files.newOutputStream(tmp)) {
-            o.write(bytes);
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ClusterIdentity.writePrivate(target, bytes);
     }
 }

@@ -123,7 +123,7 @@ public final class VipScheduler {
                 Long given = assigned.get(v.address());
                 if (given != null && alive(holder, heartbeats, current, now) && !hhb.held().contains(v.address())
                         && hhb.time() - given > claimMs
-                        && anyOther(holder, heartbeats, current, now, stuck)) {
+                        && leastLoaded(heartbeats, current, now, load, holder, stuck) != null) {
                     stuck.put(holder, now);
                     notClaimedBy.put(v.address(), holder);
                     open.add(v); // moved to another node below (through "no holder")
@@ -260,17 +260,6 @@ public final class VipScheduler {
             case NEVER -> false;
             case DELAYED -> preferredAliveSince != null && now - preferredAliveSince >= v.failback().delayMs();
         };
-    }
-
-    /** An eligible node other than {@code node} that has not failed to claim lately. */
-    private boolean anyOther(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now,
-                             Map<String, Long> stuck) {
-        for (String n : heartbeats.keySet()) {
-            if (!n.equals(node) && !stuck.containsKey(n) && eligible(n, heartbeats, o, now)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The eligible node with the fewest VIPs (ties: smallest id), skipping {@code exclude} and stuck nodes. */

@@ -68,6 +68,17 @@ class VipClusterTest {
         }, 0, 250, TimeUnit.MILLISECONDS);
     }
 
+    /** Two proxies and a witness on loopback, and a first document (its VIPs are {@link #VIPS}). */
+    private void startGroupWithVips() throws Exception {
+        for (String id : List.of("a", "b", "w")) {
+            members.put(id, "127.0.0.1:" + freePort());
+        }
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -78,13 +89,7 @@ class VipClusterTest {
     // and every member's table agrees.
     @Test
     void failoverThroughTheStateMachine() throws Exception {
-        for (String id : List.of("a", "b", "w")) {
-            members.put(id, "127.0.0.1:" + freePort());
-        }
-        for (String id : List.of("a", "b", "w")) {
-            start(id);
-        }
-        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+        startGroupWithVips();
         heartbeats("a");
         heartbeats("b");
         await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
@@ -104,13 +109,7 @@ class VipClusterTest {
     // part again gives it back (failback immediate).
     @Test
     void handoffMovesVipsWithoutOverlap() throws Exception {
-        for (String id : List.of("a", "b", "w")) {
-            members.put(id, "127.0.0.1:" + freePort());
-        }
-        for (String id : List.of("a", "b", "w")) {
-            start(id);
-        }
-        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+        startGroupWithVips();
         heartbeats("a");
         heartbeats("b");
         await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
@@ -129,13 +128,7 @@ class VipClusterTest {
     // proxy, through "no holder", and remembers the stuck node (no failback to it for a while).
     @Test
     void aLiveProxyThatCannotClaimLosesItsVip() throws Exception {
-        for (String id : List.of("a", "b", "w")) {
-            members.put(id, "127.0.0.1:" + freePort());
-        }
-        for (String id : List.of("a", "b", "w")) {
-            start(id);
-        }
-        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+        startGroupWithVips();
         heartbeats("a");
         heartbeats("b", false);
         await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
