@@ -38,6 +38,8 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
     private final long checkEveryMs;
 
     private volatile long maxBytes;
+    /** HTTP/2: the content-length the request declared, or -1; its DATA must add up to exactly this. */
+    private volatile long declaredBytes = -1;
     private volatile long bytes;
     private volatile long firstReadNanos;   // 0 until the first read attempt
     private volatile long waitingSinceNanos; // 0 while not waiting for the client
@@ -91,6 +93,45 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
 
     void maxBytes(long max) {
         this.maxBytes = max;
+    }
+
+    /**
+     * HTTP/2: the stream's DATA must add up to exactly this content-length (RFC 9113 8.1.1). Over it or short of it
+     * at the end, the request is malformed: the read fails (nothing of that read reaches the server, and the
+     * server's connection is not reused) and the stream is reset with PROTOCOL_ERROR. HTTP/1.1 needs no such check:
+     * its framing is the content-length.
+     */
+    void declaredLength(long declared) {
+        this.declaredBytes = declared;
+    }
+
+    /**
+     * HTTP/2: the stream turned out malformed after its body began (its trailers; the stream is being reset): the
+     * read that delivered them and every later one fail, so the request never ends well towards the server. Called
+     * by Undertow inside a read of the body, on the thread reading it.
+     */
+    void malformed() {
+        finished = true;
+        streamRejected = true;
+        malformed = true;
+    }
+
+    private volatile boolean malformed;
+
+    private void lengthMismatch(long total) throws IOException {
+        finished = true;
+        streamRejected = true;
+        settings.events().http2Malformed();
+        String why = "DATA adding up to " + (total < 0 ? "less than" : "more than") + " content-length "
+                + declaredBytes;
+        exchange.getIoThread().execute(() -> {
+            try {
+                Http2Guard.reset(exchange, why);
+            } catch (IOException e) {
+                org.xnio.IoUtils.safeClose(exchange.getConnection());
+            }
+        });
+        throw new IOException("DUET-EDGE-0440 malformed HTTP/2 request: " + why);
     }
 
     @Override
@@ -192,6 +233,10 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         }
 
         private int account(long n) throws IOException {
+            if (malformed) {
+                // checked after the read: Undertow hands a stream's trailers over inside the read that ends it
+                throw new IOException("DUET-EDGE-0440 malformed HTTP/2 request: stream reset");
+            }
             long now = System.nanoTime();
             if (firstReadNanos == 0) {
                 firstReadNanos = now;
@@ -200,6 +245,10 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
                 waitingSinceNanos = 0;
                 long total = bytes + n;
                 bytes = total;
+                long declared = declaredBytes;
+                if (declared >= 0 && total > declared) {
+                    lengthMismatch(total);
+                }
                 if (total > maxBytes) {
                     overLimit();
                 }
@@ -209,6 +258,10 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
                 }
             } else {
                 stop();
+                long declared = declaredBytes;
+                if (declared >= 0 && bytes != declared) {
+                    lengthMismatch(-1);
+                }
             }
             return (int) Math.min(n, Integer.MAX_VALUE);
         }

@@ -53,6 +53,10 @@ public interface EdgeEvents {
     default void http2StreamRefused() {
     }
 
+    /** A malformed HTTP/2 request (RFC 9113 section 8) was reset with PROTOCOL_ERROR before it was forwarded. */
+    default void http2Malformed() {
+    }
+
     /** An HTTP/2 connection reset or overran too many streams and was closed with GOAWAY (rapid reset). */
     default void http2ConnectionAbused() {
     }

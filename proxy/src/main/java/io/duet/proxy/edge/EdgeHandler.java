@@ -207,6 +207,17 @@ final class EdgeHandler implements HttpHandler {
                 return;
             }
         }
+        if (declared > 0 && exchange.isRequestComplete()) {
+            // RFC 9113 8.1.1: END_STREAM on the HEADERS frame with a content-length that announces a body
+            settings.events().http2Malformed();
+            Http2Guard.reset(exchange, "content-length " + declared + " on a request without DATA");
+            return;
+        }
+        HeaderValues cookies = headers.get(Headers.COOKIE);
+        if (cookies != null && cookies.size() > 1) {
+            // RFC 9113 8.2.3: cookie crumbs travel to an HTTP/1.1 server as one field joined with "; "
+            headers.put(Headers.COOKIE, String.join("; ", cookies));
+        }
         if (declared > settings.maxBodyBytes()) {
             settings.events().bodyTooLarge();
             rejectStream(exchange, 413, "DUET-EDGE-0413 request body over the limit");
@@ -220,6 +231,7 @@ final class EdgeHandler implements HttpHandler {
             // The same body guard as HTTP/1.1: the limit (a route may change it), the pause and rate deadlines;
             // a rejection answers this stream (408/413) and the connection goes on.
             BodyGuard body = new BodyGuard(exchange, null, settings);
+            body.declaredLength(declared);
             exchange.putAttachment(BodyGuard.KEY, body);
             exchange.addRequestWrapper(body);
             exchange.addExchangeCompleteListener((ex, nextListener) -> {

@@ -3,6 +3,7 @@ package io.duet.proxy.edge;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.protocols.http2.Http2Channel;
+import io.undertow.protocols.http2.Http2StreamSourceChannel;
 import io.undertow.server.ConnectorStatistics;
 import io.undertow.server.DelegateOpenListener;
 import io.undertow.server.ExchangeCompletionListener;
@@ -76,6 +77,7 @@ final class Http2Guard {
             }
             c.started(exchange);
             exchange.addExchangeCompleteListener(c);
+            guardTrailers(exchange, channel, events);
             next.handleRequest(exchange);
         };
     }
@@ -98,20 +100,75 @@ final class Http2Guard {
         }
     }
 
-    /** RST_STREAM(REFUSED_STREAM): the client may retry it safely; CANCEL when the stream id is out of reach. */
-    private static void refuse(HttpServerExchange exchange, Http2Channel channel) throws java.io.IOException {
+    /** The stream an HTTP/2 exchange reads its request from; null when out of reach. */
+    private static Http2StreamSourceChannel source(HttpServerExchange exchange) {
         if (REQUEST_CHANNEL != null) {
             try {
-                Object source = REQUEST_CHANNEL.get(exchange.getConnection());
-                if (source instanceof io.undertow.protocols.http2.Http2StreamSourceChannel s) {
-                    channel.sendRstStream(s.getStreamId(), Http2Channel.ERROR_REFUSED_STREAM);
-                    return;
+                if (REQUEST_CHANNEL.get(exchange.getConnection()) instanceof Http2StreamSourceChannel s) {
+                    return s;
                 }
             } catch (IllegalAccessException | IllegalArgumentException e) {
-                // fall through
+                // out of reach
             }
         }
-        exchange.getConnection().close();
+        return null;
+    }
+
+    /**
+     * Resets an HTTP/2 exchange's stream with PROTOCOL_ERROR: its request is malformed (RFC 9113 section 8) and is
+     * not forwarded; the connection and its other streams go on. Closes the connection when the stream is out of
+     * reach. I/O thread.
+     */
+    static void reset(HttpServerExchange exchange, String why) throws java.io.IOException {
+        Http2Channel channel = exchange.getConnection().getAttachment(CHANNEL);
+        Http2StreamSourceChannel s = source(exchange);
+        LOG.debug("DUET-EDGE-0440 malformed HTTP/2 request from {}: {}; RST_STREAM(PROTOCOL_ERROR)",
+                exchange.getSourceAddress(), why);
+        if (channel != null && s != null) {
+            channel.sendRstStream(s.getStreamId(), Http2Channel.ERROR_PROTOCOL_ERROR);
+        } else {
+            exchange.getConnection().close();
+        }
+    }
+
+    /**
+     * Checks the request's trailer section when it arrives (RFC 9113 8.1: no pseudo-header fields, the field rules of
+     * a header section); a malformed one resets the stream, which ends the request towards the server unfinished.
+     * Trailers are not forwarded either way.
+     */
+    private static void guardTrailers(HttpServerExchange exchange, Http2Channel channel, EdgeEvents events) {
+        Http2StreamSourceChannel s = source(exchange);
+        if (s == null) {
+            return;
+        }
+        Http2StreamSourceChannel.TrailersHandler undertow = s.getTrailersHandler();
+        s.setTrailersHandler(trailers -> {
+            String violation = Http2RequestRules.trailerViolation(trailers);
+            if (violation != null) {
+                events.http2Malformed();
+                LOG.debug("DUET-EDGE-0440 malformed HTTP/2 trailers on stream {} from {}: {}; "
+                        + "RST_STREAM(PROTOCOL_ERROR)", s.getStreamId(), channel.getPeerAddress(), violation);
+                BodyGuard body = exchange.getAttachment(BodyGuard.KEY);
+                if (body != null) {
+                    body.malformed();
+                }
+                channel.sendRstStream(s.getStreamId(), Http2Channel.ERROR_PROTOCOL_ERROR);
+                return;
+            }
+            if (undertow != null) {
+                undertow.handleTrailers(trailers);
+            }
+        });
+    }
+
+    /** RST_STREAM(REFUSED_STREAM): the client may retry it safely; CANCEL when the stream id is out of reach. */
+    private static void refuse(HttpServerExchange exchange, Http2Channel channel) throws java.io.IOException {
+        Http2StreamSourceChannel s = source(exchange);
+        if (s != null) {
+            channel.sendRstStream(s.getStreamId(), Http2Channel.ERROR_REFUSED_STREAM);
+        } else {
+            exchange.getConnection().close();
+        }
     }
 
     /** Per connection: open streams and the glitch window. */
@@ -217,8 +274,12 @@ final class Http2Guard {
         @Override
         public void handleEvent(StreamConnection connection, PooledByteBuffer buffer) {
             OptionMap options = getUndertowOptions();
-            Http2Channel channel = new Http2Channel(connection, Http2OpenListener.HTTP2, buffers, buffer, false, false,
-                    options);
+            Http2HeaderBlockConduit blocks = new Http2HeaderBlockConduit(connection.getSourceChannel().getConduit());
+            connection.getSourceChannel().setConduit(blocks);
+            if (buffer != null) {
+                blocks.admit(buffer.getBuffer());
+            }
+            Http2Channel channel = new GuardedHttp2Channel(connection, buffers, buffer, options, events);
             Integer idle = options.get(io.undertow.UndertowOptions.IDLE_TIMEOUT);
             if (idle != null && idle > 0) {
                 channel.setIdleTimeout(idle);

@@ -29,6 +29,7 @@ public final class EdgeMetrics implements MetricBundle {
     private final Counter connectionsRejected;
     private final Counter http2StreamsRefused;
     private final Counter http2Abused;
+    private final Counter http2Malformed;
     private final Counter connectionsAccepted;
     private final Counter connectionsOpen;
 
@@ -48,6 +49,8 @@ public final class EdgeMetrics implements MetricBundle {
                 "listener", listener, "reason", "h2_too_many_streams", "status", "refused_stream");
         http2Abused = counter(registry, "duet_listener_connections_rejected_total",
                 "listener", listener, "reason", "h2_rapid_reset");
+        http2Malformed = counter(registry, "duet_listener_rejections_total",
+                "listener", listener, "reason", "h2_malformed", "status", "protocol_error");
         connectionsAccepted = counter(registry, "duet_listener_connections_accepted_total", "listener", listener);
         connectionsOpen = counter(registry, "duet_listener_connections_open", "listener", listener);
     }
@@ -116,6 +119,11 @@ public final class EdgeMetrics implements MetricBundle {
 
     public Counter http2Abused() {
         return http2Abused;
+    }
+
+    /** HTTP/2 requests reset as malformed (RFC 9113 section 8). */
+    public Counter http2Malformed() {
+        return http2Malformed;
     }
 
     public Counter proxyProtocolRejected() {

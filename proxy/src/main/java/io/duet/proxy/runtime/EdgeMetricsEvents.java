@@ -57,6 +57,11 @@ public final class EdgeMetricsEvents implements EdgeEvents {
     }
 
     @Override
+    public void http2Malformed() {
+        m.http2Malformed().inc();
+    }
+
+    @Override
     public void proxyProtocolRejected() {
         m.proxyProtocolRejected().inc();
     }

@@ -1,5 +1,6 @@
 package io.duet.proxy.scenario;
 
+import io.duet.proxy.testing.RawBackend;
 import com.codahale.metrics.MetricRegistry;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;

@@ -1,5 +1,6 @@
 package io.duet.proxy.scenario;
 
+import io.duet.proxy.testing.RawBackend;
 import io.duet.proxy.testing.ProxyFixture;
 import io.duet.proxy.testing.RawHttp;
 import io.duet.proxy.testing.StubBackend;

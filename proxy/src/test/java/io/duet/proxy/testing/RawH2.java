@@ -23,18 +23,32 @@ import java.util.List;
 public final class RawH2 implements AutoCloseable {
     public static final int DATA = 0x0;
     public static final int HEADERS = 0x1;
+    public static final int PRIORITY = 0x2;
     public static final int RST_STREAM = 0x3;
     public static final int SETTINGS = 0x4;
+    public static final int PUSH_PROMISE = 0x5;
     public static final int PING = 0x6;
     public static final int GOAWAY = 0x7;
     public static final int WINDOW_UPDATE = 0x8;
     public static final int CONTINUATION = 0x9;
     public static final int END_STREAM = 0x1;
     public static final int END_HEADERS = 0x4;
+    public static final int PADDED = 0x8;
+    public static final int PRIORITY_FLAG = 0x20;
     public static final int ACK = 0x1;
+    public static final int NO_ERROR = 0x0;
+    public static final int PROTOCOL_ERROR = 0x1;
+    public static final int FLOW_CONTROL_ERROR = 0x3;
+    public static final int STREAM_CLOSED = 0x5;
+    public static final int FRAME_SIZE_ERROR = 0x6;
     public static final int REFUSED_STREAM = 0x7;
+    public static final int COMPRESSION_ERROR = 0x9;
     public static final int ENHANCE_YOUR_CALM = 0xb;
+    public static final int SETTINGS_HEADER_TABLE_SIZE = 0x1;
+    public static final int SETTINGS_ENABLE_PUSH = 0x2;
     public static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
+    public static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
+    public static final int SETTINGS_MAX_FRAME_SIZE = 0x5;
 
     /** A frame received. */
     public record Frame(int type, int flags, int stream, byte[] payload) {
@@ -69,6 +83,18 @@ public final class RawH2 implements AutoCloseable {
 
     /** Connects with ALPN h2, sends the preface and an empty SETTINGS frame. */
     public static RawH2 connect(int port, String host) throws Exception {
+        RawH2 c = handshake(port, host);
+        c.out.write(PREFACE);
+        c.frame(SETTINGS, 0, 0, new byte[0]);
+        c.flush();
+        return c;
+    }
+
+    /** The client connection preface. */
+    public static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** Connects with ALPN h2 and sends nothing: the test writes the preface (or something else) itself. */
+    public static RawH2 handshake(int port, String host) throws Exception {
         SSLContext ctx = TrustAll.context();
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
         s.setSoTimeout(10_000);
@@ -81,11 +107,13 @@ public final class RawH2 implements AutoCloseable {
             s.close();
             throw new IllegalStateException("the server did not negotiate h2: " + s.getApplicationProtocol());
         }
-        RawH2 c = new RawH2(s);
-        c.out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        c.frame(SETTINGS, 0, 0, new byte[0]);
-        c.flush();
-        return c;
+        s.setTcpNoDelay(true);
+        return new RawH2(s);
+    }
+
+    /** Writes raw bytes (not flushed). */
+    public void write(byte[] bytes) throws IOException {
+        out.write(bytes);
     }
 
     /** Writes one frame (not flushed). */
@@ -121,6 +149,37 @@ public final class RawH2 implements AutoCloseable {
         return b.toByteArray();
     }
 
+    /**
+     * A header block of literal fields without indexing, each with a new name, in the order given: pseudo-header
+     * fields too, so a test can send any name, value, order or repetition (no Huffman, no dynamic table).
+     */
+    public static byte[] fields(String... nameValue) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i + 1 < nameValue.length; i += 2) {
+            literalNewName(b, nameValue[i], nameValue[i + 1], false);
+        }
+        return b.toByteArray();
+    }
+
+    /** A SETTINGS payload from id/value pairs. */
+    public static byte[] settings(long... idValue) {
+        byte[] p = new byte[idValue.length / 2 * 6];
+        for (int i = 0, at = 0; i + 1 < idValue.length; i += 2, at += 6) {
+            p[at] = (byte) (idValue[i] >>> 8);
+            p[at + 1] = (byte) idValue[i];
+            p[at + 2] = (byte) (idValue[i + 1] >>> 24);
+            p[at + 3] = (byte) (idValue[i + 1] >>> 16);
+            p[at + 4] = (byte) (idValue[i + 1] >>> 8);
+            p[at + 5] = (byte) idValue[i + 1];
+        }
+        return p;
+    }
+
+    /** Four bytes, big-endian (a WINDOW_UPDATE increment, an error code, a stream dependency). */
+    public static byte[] int32(long value) {
+        return new byte[]{(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+    }
+
     /** Literal header field without indexing, name from the static table. */
     public static void literalIndexedName(ByteArrayOutputStream b, int index, String value) {
         b.write(index); // 0000 + 4-bit index (< 15)
@@ -135,7 +194,7 @@ public final class RawH2 implements AutoCloseable {
     }
 
     private static void string(ByteArrayOutputStream b, String s) {
-        byte[] v = s.getBytes(StandardCharsets.US_ASCII);
+        byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
         integer(b, v.length, 7, 0);
         b.writeBytes(v);
     }

@@ -1,4 +1,4 @@
-package io.duet.proxy.scenario;
+package io.duet.proxy.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -26,11 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads: one accept thread and one thread per connection; the recorded lists are thread-safe. A request is
  * recorded only once its whole body arrived, so {@link #requests()} never holds a truncated body.
  */
-final class RawBackend implements AutoCloseable {
+public final class RawBackend implements AutoCloseable {
 
     /** One request as the backend read it; header names as sent, body decoded from its framing. */
-    record Request(String method, String target, List<String[]> headers, byte[] body) {
-        String header(String name) {
+    public record Request(String method, String target, List<String[]> headers, byte[] body) {
+        public String header(String name) {
             for (String[] h : headers) {
                 if (h[0].equalsIgnoreCase(name)) {
                     return h[1];
@@ -39,23 +39,23 @@ final class RawBackend implements AutoCloseable {
             return null;
         }
 
-        long count(String name) {
+        public long count(String name) {
             return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).count();
         }
 
-        String bodyText() {
+        public String bodyText() {
             return new String(body, StandardCharsets.ISO_8859_1);
         }
     }
 
     /** What the backend does with one complete request. Runs on the connection's thread; may block. */
     @FunctionalInterface
-    interface Script {
+    public interface Script {
         void serve(Request request, Exchange exchange) throws Exception;
     }
 
     /** The raw response side of one request. */
-    static final class Exchange {
+    public static final class Exchange {
         private final Socket socket;
         private final OutputStream out;
         private boolean closed;
@@ -66,24 +66,24 @@ final class RawBackend implements AutoCloseable {
         }
 
         /** Writes text as ISO-8859-1 bytes and flushes. */
-        Exchange write(String text) throws IOException {
+        public Exchange write(String text) throws IOException {
             out.write(text.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             return this;
         }
 
         /** The raw connection input (after a 101: the tunnel). */
-        InputStream input() throws IOException {
+        public InputStream input() throws IOException {
             return socket.getInputStream();
         }
 
         /** The raw connection output. */
-        OutputStream output() {
+        public OutputStream output() {
             return out;
         }
 
         /** Closes the connection (a FIN; unread input may turn it into a reset). */
-        void close() throws IOException {
+        public void close() throws IOException {
             closed = true;
             socket.close();
         }
@@ -103,6 +103,7 @@ final class RawBackend implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger incompleteBodies = new AtomicInteger();
     private final AtomicInteger heads = new AtomicInteger();
+    private final List<String> targets = new CopyOnWriteArrayList<>();
 
     private RawBackend(String name, Script script, boolean closeOnAccept) throws IOException {
         this.name = name;
@@ -113,53 +114,58 @@ final class RawBackend implements AutoCloseable {
     }
 
     /** A backend that runs {@code script} for every complete request. */
-    static RawBackend start(String name, Script script) throws IOException {
+    public static RawBackend start(String name, Script script) throws IOException {
         return new RawBackend(name, script, false);
     }
 
     /** A backend that accepts connections and closes them at once, reading nothing. */
-    static RawBackend closingOnAccept(String name) throws IOException {
+    public static RawBackend closingOnAccept(String name) throws IOException {
         return new RawBackend(name, null, true);
     }
 
     // ---- ready-made scripts ----
 
     /** Answers 200 with a body naming the backend and the request, keeping the connection open. */
-    static Script ok(String body) {
+    public static Script ok(String body) {
         return (req, ex) -> ex.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
                 + body.length() + "\r\n\r\n" + body);
     }
 
     /** Reads the request and closes without a byte of response. */
-    static Script closeWithoutAnswer() {
+    public static Script closeWithoutAnswer() {
         return (req, ex) -> ex.close();
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Complete requests received, in order. */
-    List<Request> requests() {
+    public List<Request> requests() {
         return requests;
     }
 
     /** Connections accepted. */
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
     /** Request heads read (a request counts here as soon as its head arrived, before its body). */
-    int heads() {
+    public int heads() {
         return heads.get();
     }
 
+    /** The request target of every head read, in order (also of requests whose body never completed). */
+    public List<String> targets() {
+        return targets;
+    }
+
     /** Requests whose body ended early (the peer closed inside it); never recorded in {@link #requests()}. */
-    int incompleteBodies() {
+    public int incompleteBodies() {
         return incompleteBodies.get();
     }
 
@@ -214,6 +220,7 @@ final class RawBackend implements AutoCloseable {
         }
         Request head = new Request(parts[0], parts.length > 1 ? parts[1] : "", headers, new byte[0]);
         heads.incrementAndGet();
+        targets.add(head.target());
         String expect = head.header("Expect");
         if (expect != null && expect.equalsIgnoreCase("100-continue")) {
             ex.write("HTTP/1.1 100 Continue\r\n\r\n");

@@ -1,0 +1,152 @@
+package io.duet.proxy.edge;
+
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.protocols.http2.AbstractHttp2StreamSourceChannel;
+import io.undertow.protocols.http2.ConnectionErrorException;
+import io.undertow.protocols.http2.Http2Channel;
+import io.undertow.protocols.http2.Http2StreamSourceChannel;
+import io.undertow.server.protocol.framed.FrameHeaderData;
+import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.util.HeaderMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
+import org.xnio.StreamConnection;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+
+/**
+ * Undertow's HTTP/2 connection with Duet's edge rules for a new request stream, applied where its header block has
+ * just been decoded and before Undertow's request listener rewrites it (Host from {@code :authority}, pseudo-header
+ * fields removed) or anything is dispatched: a malformed request ({@link Http2RequestRules}) gets
+ * RST_STREAM(PROTOCOL_ERROR) and never becomes an exchange, exactly as Undertow treats the malformed requests its own
+ * parser notices. A request with {@code host} and no {@code :authority} gets the host as its authority (RFC 9113
+ * 8.3.1 allows either; Undertow would otherwise drop it).
+ *
+ * <p>Thread: the connection's I/O thread (frames are parsed there).
+ */
+final class GuardedHttp2Channel extends Http2Channel {
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedHttp2Channel.class);
+    /**
+     * Undertow's frame parsing, with a field name it cannot represent (CR or LF inside: Undertow's HttpString refuses
+     * them with an unchecked exception, which would close the connection without a word) turned into the connection
+     * error PROTOCOL_ERROR its other header-block failures get.
+     */
+    @Override
+    protected FrameHeaderData parseFrame(java.nio.ByteBuffer data) throws IOException {
+        try {
+            return super.parseFrame(data);
+        } catch (IllegalArgumentException e) {
+            throw new ConnectionErrorException(ERROR_PROTOCOL_ERROR, e);
+        }
+    }
+
+    /** Undertow's package-private "reset this stream's source" (what its own malformed-request path calls). */
+    private static final Method RESET_SOURCE = resetSource();
+
+    private final EdgeEvents events;
+
+    GuardedHttp2Channel(StreamConnection connection, ByteBufferPool buffers, PooledByteBuffer data,
+                        OptionMap options, EdgeEvents events) {
+        super(connection, Http2OpenListener.HTTP2, buffers, data, false, false, options);
+        this.events = events;
+    }
+
+    @Override
+    protected AbstractHttp2StreamSourceChannel createChannel(FrameHeaderData frameHeaderData, PooledByteBuffer frameData)
+            throws IOException {
+        // Undertow parses content-length while it creates the stream and fails the whole connection on a value that
+        // is not a number: such a field is taken out first, and the stream reset once it exists.
+        String lengthViolation = withoutBadLength(headersOf(frameHeaderData));
+        AbstractHttp2StreamSourceChannel channel = super.createChannel(frameHeaderData, frameData);
+        if (!(channel instanceof Http2StreamSourceChannel request)) {
+            return channel;
+        }
+        HeaderMap headers = request.getHeaders();
+        String violation = lengthViolation != null ? lengthViolation : Http2RequestRules.violation(headers);
+        if (violation == null) {
+            if (!headers.contains(Http2RequestRules.AUTHORITY) && headers.contains(Http2RequestRules.HOST)) {
+                headers.put(Http2RequestRules.AUTHORITY, headers.getFirst(Http2RequestRules.HOST));
+            }
+            return channel;
+        }
+        events.http2Malformed();
+        LOG.debug("DUET-EDGE-0440 malformed HTTP/2 request on stream {} from {}: {}; RST_STREAM(PROTOCOL_ERROR)",
+                request.getStreamId(), getPeerAddress(), violation);
+        resetSource(request);
+        sendRstStream(request.getStreamId(), ERROR_PROTOCOL_ERROR);
+        return null;
+    }
+
+    private static void resetSource(Http2StreamSourceChannel request) {
+        if (RESET_SOURCE != null) {
+            try {
+                RESET_SOURCE.invoke(request, ERROR_PROTOCOL_ERROR);
+            } catch (ReflectiveOperationException e) {
+                LOG.debug("could not mark the reset stream's source broken", e);
+            }
+        }
+    }
+
+    private static final java.lang.reflect.Field FRAME_PARSER;
+    private static final Method HEADER_MAP;
+
+    static {
+        java.lang.reflect.Field parser = null;
+        Method headerMap = null;
+        try {
+            parser = Class.forName("io.undertow.protocols.http2.Http2FrameHeaderParser").getDeclaredField("parser");
+            parser.setAccessible(true);
+            headerMap = Class.forName("io.undertow.protocols.http2.Http2HeaderBlockParser")
+                    .getDeclaredMethod("getHeaderMap");
+            headerMap.setAccessible(true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("DUET-EDGE-0441 Undertow's header block is out of reach ({}); an HTTP/2 content-length that is "
+                    + "not a number ends the connection instead of the stream", e.toString());
+        }
+        FRAME_PARSER = parser;
+        HEADER_MAP = headerMap;
+    }
+
+    /** The header block being parsed for this frame (Undertow keeps it package-private); null for other frames. */
+    private static HeaderMap headersOf(FrameHeaderData frame) {
+        if (FRAME_PARSER == null || HEADER_MAP == null) {
+            return null;
+        }
+        try {
+            Object p = FRAME_PARSER.get(frame);
+            return HEADER_MAP.getDeclaringClass().isInstance(p) ? (HeaderMap) HEADER_MAP.invoke(p) : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Removes a content-length that is not a number from a header block; what was wrong, or null. */
+    private static String withoutBadLength(HeaderMap headers) {
+        io.undertow.util.HeaderValues cl = headers == null ? null : headers.get(io.undertow.util.Headers.CONTENT_LENGTH);
+        if (cl == null) {
+            return null;
+        }
+        for (int i = 0; i < cl.size(); i++) {
+            if (EdgeHandler.parseLength(cl.get(i)) < 0) {
+                headers.remove(io.undertow.util.Headers.CONTENT_LENGTH);
+                return "content-length not a number";
+            }
+        }
+        return null;
+    }
+
+    private static Method resetSource() {
+        try {
+            Method m = AbstractHttp2StreamSourceChannel.class.getDeclaredMethod("rstStream", int.class);
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("DUET-EDGE-0441 Undertow's stream reset is out of reach ({}); malformed HTTP/2 requests are "
+                    + "still reset, their streams end when the connection does", e.toString());
+            return null;
+        }
+    }
+}
