@@ -19,6 +19,9 @@ import java.nio.channels.FileChannel;
  * this conduit keeps that read's last byte back and hands it over in front of the next read: the parser never sees
  * a header block end early, and the request is dispatched only once END_HEADERS arrived.
  *
+ * <p>A read with room for just the held byte returns 0 (that byte alone would end the read at the boundary); the
+ * reader reads again with more room, as Undertow does once it parsed what it holds.
+ *
  * <p>Only the 9-byte frame headers are followed (length, type, flags); payloads pass through uncopied, and at most one
  * byte is ever held. A peer that never completes its block gets nothing dispatched: the connection's idle timeout and
  * the header-list limit end it.
