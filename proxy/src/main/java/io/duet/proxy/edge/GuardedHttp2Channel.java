@@ -27,7 +27,7 @@ import java.lang.reflect.Method;
  *
  * <p>Thread: the connection's I/O thread (frames are parsed there).
  */
-final class GuardedHttp2Channel extends Http2Channel {
+final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlockConduit.Breaches {
     private static final Logger LOG = LoggerFactory.getLogger(GuardedHttp2Channel.class);
     /**
      * Undertow's frame parsing, with a field name it cannot represent (CR or LF inside: Undertow's HttpString refuses
@@ -40,6 +40,32 @@ final class GuardedHttp2Channel extends Http2Channel {
             return super.parseFrame(data);
         } catch (IllegalArgumentException e) {
             throw new ConnectionErrorException(ERROR_PROTOCOL_ERROR, e);
+        }
+    }
+
+    @Override
+    public void connectionError(int code, String why) {
+        LOG.debug("DUET-EDGE-0442 HTTP/2 connection from {}: {}; GOAWAY({})", getPeerAddress(), why, code);
+        events.http2Malformed();
+        sendGoAway(code);
+    }
+
+    @Override
+    public void streamError(int stream, int code, String why) {
+        LOG.debug("DUET-EDGE-0442 HTTP/2 connection from {}: {}; RST_STREAM({}, {})", getPeerAddress(), why, stream,
+                code);
+        events.http2Malformed();
+        sendRstStream(stream, code);
+    }
+
+    @Override
+    public void dropped(int bytes) {
+        if (bytes > 0) {
+            try {
+                sendUpdateWindowSize(0, bytes);
+            } catch (IOException e) {
+                LOG.debug("window update after a dropped frame failed", e);
+            }
         }
     }
 

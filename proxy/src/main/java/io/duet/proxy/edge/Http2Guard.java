@@ -279,7 +279,8 @@ final class Http2Guard {
             if (buffer != null) {
                 blocks.admit(buffer.getBuffer());
             }
-            Http2Channel channel = new GuardedHttp2Channel(connection, buffers, buffer, options, events);
+            GuardedHttp2Channel channel = new GuardedHttp2Channel(connection, buffers, buffer, options, events);
+            blocks.breaches(channel);
             Integer idle = options.get(io.undertow.UndertowOptions.IDLE_TIMEOUT);
             if (idle != null && idle > 0) {
                 channel.setIdleTimeout(idle);

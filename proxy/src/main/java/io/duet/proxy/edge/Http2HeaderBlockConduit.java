@@ -35,6 +35,32 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
     private static final int CONTINUATION = 0x9;
     private static final int END_HEADERS = 0x4;
 
+    private static final int DATA = 0x0;
+    private static final int PRIORITY = 0x2;
+    private static final int RST_STREAM = 0x3;
+    private static final int SETTINGS = 0x4;
+    private static final int ACK = 0x1;
+    private static final int END_STREAM = 0x1;
+    private static final int ENDED_KEPT = 128;
+
+    /** Where breaches of the frame rules checked here go (the connection: GOAWAY or RST_STREAM). */
+    interface Breaches {
+        void connectionError(int code, String why);
+
+        void streamError(int stream, int code, String why);
+
+        /** Flow-controlled bytes dropped here: the connection window must get them back. */
+        void dropped(int bytes);
+    }
+
+    private Breaches breaches;
+    /** A connection error was raised: nothing more is handed to the parser. */
+    private boolean broken;
+    /** PRIORITY frame being followed: its stream and the dependency bytes seen so far. */
+    private int priorityStream;
+    private int dependency;
+    private int dependencyBytes = -1;
+
     private int prefaceLeft = PREFACE_BYTES;
     private final byte[] head = new byte[9];
     private int headRead;
@@ -49,15 +75,24 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
         super(next);
     }
 
+    /** Where frame-rule breaches go from now on; the connection's I/O thread, before its first read. */
+    void breaches(Breaches breaches) {
+        this.breaches = breaches;
+    }
+
     /**
      * Bytes the connection read before this conduit was in place (what ALPN left over): followed like any read,
      * and the last one kept back (the buffer's limit lowered) when they end inside an open header block.
      */
     void admit(ByteBuffer leftover) {
         int end = leftover.limit();
-        if (end > leftover.position() && follow(leftover, leftover.position(), end)) {
-            held = leftover.get(end - 1) & 0xff;
-            leftover.limit(end - 1);
+        if (end > leftover.position()) {
+            int kept = follow(leftover, leftover.position(), end);
+            if (holdLast) {
+                held = leftover.get(kept - 1) & 0xff;
+                kept--;
+            }
+            leftover.limit(broken ? Math.max(leftover.position(), Math.min(kept, cutAt)) : kept);
         }
     }
 
@@ -75,59 +110,194 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
         if (n < 0) {
             eof = true;
         }
+        if (broken) {
+            dst.position(start); // after a connection error the peer's bytes are read and dropped
+            return eof ? -1 : 0;
+        }
         int end = dst.position();
         if (end == start) {
             return n < 0 ? -1 : 0;
         }
-        if (!eof && follow(dst, start, end)) {
-            held = dst.get(end - 1) & 0xff;
-            dst.position(end - 1);
+        int kept = follow(dst, start, end);
+        if (holdLast && !eof) {
+            held = dst.get(kept - 1) & 0xff;
+            kept--;
         }
+        dst.position(broken ? Math.max(start, Math.min(kept, cutAt)) : kept);
         return dst.position() - start;
     }
 
+    /** Set by {@link #follow}: the last byte it kept ends a frame inside an open header block. */
+    private boolean holdLast;
+    /** Payload bytes of a dropped frame still to skip. */
+    private int dropLeft;
+    /** Client streams that ended (END_STREAM, or reset by the client): the most recent ones, for DATA after it. */
+    private int[] ended;
+    private int endedCount;
+
     /**
-     * Follows the frame headers in {@code buf[from, to)}; true when the last byte ends a frame inside a header block
-     * that is still open (that byte is then not counted: the caller keeps it back and it is followed again later).
+     * Follows the frames in {@code buf[from, to)}, dropping the DATA frames of streams the client already ended
+     * (see {@link #dataAfterEnd}) by moving what follows them forward; returns the end of what is kept. Sets
+     * {@link #holdLast} when the last byte kept ends a frame inside a header block that is still open: that byte is
+     * then already rolled back here (the caller keeps it back and it is followed again with the next read).
      */
-    private boolean follow(ByteBuffer buf, int from, int to) {
+    private int follow(ByteBuffer buf, int from, int to) {
+        holdLast = false;
+        int w = from;
         for (int i = from; i < to; ) {
-            if (prefaceLeft > 0) {
+            if (dropLeft > 0) {
+                int n = Math.min(dropLeft, to - i);
+                dropLeft -= n;
+                i += n;
+                if (dropLeft == 0) {
+                    headRead = 0;
+                }
+            } else if (prefaceLeft > 0) {
                 int n = Math.min(prefaceLeft, to - i);
+                move(buf, i, w, n);
                 prefaceLeft -= n;
                 i += n;
+                w += n;
             } else if (headRead < 9) {
-                head[headRead++] = buf.get(i);
+                byte b = buf.get(i++);
+                buf.put(w++, b);
+                head[headRead++] = b;
                 if (headRead == 9) {
                     boolean wasOpen = blockOpen;
+                    boolean headerHere = w - 9 >= from;
                     payloadLeft = (head[0] & 0xff) << 16 | (head[1] & 0xff) << 8 | (head[2] & 0xff);
                     int type = head[3] & 0xff;
+                    int flags = head[4] & 0xff;
+                    int stream = (head[5] & 0x7f) << 24 | (head[6] & 0xff) << 16 | (head[7] & 0xff) << 8
+                            | (head[8] & 0xff);
+                    if (type == SETTINGS && (flags & ACK) != 0 && payloadLeft != 0) {
+                        // RFC 9113 6.5 (Undertow's own check reads a length it keeps only for DATA frames)
+                        raise(headerHere ? w - 9 : from, "SETTINGS ACK with a payload");
+                        return w;
+                    }
+                    if (type == DATA && !wasOpen && headerHere && stream != 0 && endedBefore(stream)) {
+                        dataAfterEnd(stream, payloadLeft);
+                        w -= 9;
+                        dropLeft = payloadLeft;
+                        payloadLeft = 0;
+                        if (dropLeft == 0) {
+                            headRead = 0;
+                        }
+                        continue;
+                    }
+                    if (((type == DATA || type == HEADERS) && (flags & END_STREAM) != 0) || type == RST_STREAM) {
+                        markEnded(stream);
+                    }
+                    priorityStream = stream;
+                    dependencyBytes = type == PRIORITY ? 0 : -1;
+                    dependency = 0;
                     blockOpen = (type == HEADERS || type == PUSH_PROMISE || type == CONTINUATION)
-                            && (head[4] & END_HEADERS) == 0;
+                            && (flags & END_HEADERS) == 0;
                     if (payloadLeft == 0) {
                         headRead = 0;
-                        if (i == to - 1 && blockOpen) {
+                        if (i == to && blockOpen) {
                             headRead = 8;
                             blockOpen = wasOpen;
-                            return true;
+                            holdLast = true;
+                            return w;
                         }
                     }
                 }
-                i++;
             } else {
+                if (dependencyBytes >= 0) {
+                    priorityPayload(buf, i, to);
+                }
                 int n = Math.min(payloadLeft, to - i);
-                if (i + n == to && n == payloadLeft && blockOpen) {
+                move(buf, i, w, n);
+                i += n;
+                w += n;
+                if (i == to && n == payloadLeft && blockOpen) {
                     payloadLeft = 1; // the last byte is kept back and followed again with the next read
-                    return true;
+                    holdLast = true;
+                    return w;
                 }
                 payloadLeft -= n;
-                i += n;
                 if (payloadLeft == 0) {
                     headRead = 0;
                 }
             }
         }
+        return w;
+    }
+
+    private static void move(ByteBuffer buf, int from, int to, int n) {
+        if (from != to) {
+            for (int k = 0; k < n; k++) {
+                buf.put(to + k, buf.get(from + k));
+            }
+        }
+    }
+
+    private void markEnded(int stream) {
+        if (stream == 0 || endedBefore(stream)) {
+            return;
+        }
+        if (ended == null) {
+            ended = new int[ENDED_KEPT];
+        }
+        ended[endedCount++ % ENDED_KEPT] = stream;
+    }
+
+    private boolean endedBefore(int stream) {
+        for (int k = Math.min(endedCount, ENDED_KEPT) - 1; k >= 0; k--) {
+            if (ended[k] == stream) {
+                return true;
+            }
+        }
         return false;
+    }
+
+    /**
+     * DATA on a stream the client ended (half-closed remote) or reset (closed) is a stream error STREAM_CLOSED (RFC
+     * 9113 5.1), which Undertow would make a connection error of: the frame is dropped here, the stream reset, and
+     * the connection's flow-control window given back what the frame took from it (RFC 9113 6.9). Streams that
+     * ended longer ago than the last {@value #ENDED_KEPT} are left to Undertow (a connection error).
+     */
+    private void dataAfterEnd(int stream, int length) {
+        if (breaches != null) {
+            breaches.streamError(stream, 0x5, "DATA on stream " + stream + " after the client ended it");
+            breaches.dropped(length);
+        }
+    }
+
+    private int cutAt;
+
+    /** A connection error: GOAWAY(FRAME_SIZE_ERROR) and nothing from {@code at} on reaches the parser. */
+    private void raise(int at, String why) {
+        broken = true;
+        cutAt = at;
+        if (breaches != null) {
+            breaches.connectionError(0x6, why);
+        }
+    }
+
+    /**
+     * Follows the stream dependency of a PRIORITY frame (or of a HEADERS frame with the PRIORITY flag and no
+     * padding): a stream that depends on itself is a stream error (RFC 9113 5.3.1), which Undertow checks only for
+     * streams it does not know yet.
+     */
+    private void priorityPayload(ByteBuffer buf, int i, int to) {
+        if ((head[3] & 0xff) == HEADERS && (head[4] & 0x8) != 0) {
+            dependencyBytes = -1; // padded: the dependency sits after the pad length; Undertow checks new streams
+            return;
+        }
+        for (int k = i; k < to && dependencyBytes < 4 && k - i < payloadLeft; k++) {
+            dependency = dependency << 8 | (buf.get(k) & 0xff);
+            dependencyBytes++;
+        }
+        if (dependencyBytes == 4) {
+            dependencyBytes = -1;
+            if ((dependency & 0x7fffffff) == priorityStream && priorityStream != 0 && breaches != null
+                    && (head[3] & 0xff) == PRIORITY) {
+                breaches.streamError(priorityStream, 0x1, "PRIORITY frame making stream " + priorityStream
+                        + " depend on itself");
+            }
+        }
     }
 
     @Override

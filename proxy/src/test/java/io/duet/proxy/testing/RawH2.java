@@ -128,8 +128,10 @@ public final class RawH2 implements AutoCloseable {
         h[6] = (byte) (stream >>> 16);
         h[7] = (byte) (stream >>> 8);
         h[8] = (byte) stream;
-        out.write(h);
-        out.write(payload);
+        byte[] f = new byte[9 + payload.length];
+        System.arraycopy(h, 0, f, 0, 9);
+        System.arraycopy(payload, 0, f, 9, payload.length);
+        out.write(f); // one TLS record: a server that stops reading after the header leaves no unread record
     }
 
     public void flush() throws IOException {
