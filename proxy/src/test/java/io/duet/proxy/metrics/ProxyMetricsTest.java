@@ -73,10 +73,11 @@ class ProxyMetricsTest {
                 "duet_listener_connections_rejected_total{listener=\"main\",reason=\"proxy_protocol\"}",
                 "duet_listener_connections_rejected_total{listener=\"main\",reason=\"h2_rapid_reset\"}",
                 "duet_listener_rejections_total{listener=\"main\",reason=\"h2_too_many_streams\",status=\"refused_stream\"}",
+                "duet_listener_rejections_total{listener=\"main\",reason=\"h2_malformed\",status=\"protocol_error\"}",
                 "duet_listener_connections_accepted_total{listener=\"main\"}",
                 "duet_listener_connections_open{listener=\"main\"}");
         assertThat(registry.getMeters()).containsKey("duet_server_requests_total{pool=\"web\",server=\"b1\"}");
-        assertThat(edge.metricNames()).hasSize(13);
+        assertThat(edge.metricNames()).hasSize(14);
         assertThat(edge.connectionsOpen().getCount()).isEqualTo(1);
         edge.connectionClosed();
         assertThat(edge.connectionsOpen().getCount()).isZero();
