@@ -34,8 +34,12 @@ class FollowDnsTest {
 
     /** Checks every 250 ms with a timeout generous enough for a backend's cold first answer on a loaded machine. */
     private static DuetConfig doc(int port, String resolve) throws Exception {
+        return doc(1, port, resolve);
+    }
+
+    private static DuetConfig doc(long revision, int port, String resolve) throws Exception {
         return ConfigValidator.requireValid(ConfigCodec.decode("""
-                revision: 1
+                revision: %d
                 listeners: [{name: http, address: 127.0.0.1, port: 0}]
                 virtualHosts: [{name: v, hostnames: [dns.test], defaultHost: true, routes: [{name: all, pool: p}]}]
                 pools:
@@ -43,7 +47,7 @@ class FollowDnsTest {
                     servers: [{id: api, address: api.test, port: %d}]
                     healthCheck: {type: http, path: /health, intervalMs: 250, timeoutMs: 2000}
                     resolve: %s
-                """.formatted(port, resolve), ConfigCodec.Format.YAML));
+                """.formatted(revision, port, resolve), ConfigCodec.Format.YAML));
     }
 
     private static DataPlane start(DuetConfig doc, HostsFile hosts) {
@@ -142,6 +146,27 @@ class FollowDnsTest {
             await().atMost(WAIT).until(() -> status(dp, "api").state() == HealthState.UP);
             assertThat(status(dp, "api").resolveError()).isNull();
             assertThat(get(dp).headers().firstValue("X-Backend")).hasValue("new");
+        }
+    }
+
+    // A reload that keeps the server keeps following its name, with its address and kept-alive connections; one
+    // that changes its resolve settings follows it afresh, publishing the server with its address (no gap).
+    @Test
+    void reloadKeepsTheNameWithItsConnections() throws Exception {
+        int port = AddressedBackend.commonFreePort("127.0.0.1");
+        HostsFile hosts = new HostsFile(dir.resolve("hosts")).write("127.0.0.1 api.test");
+        try (AddressedBackend old = AddressedBackend.start("old", "127.0.0.1", port);
+             DataPlane dp = start(doc(port, "{intervalMs: 1000}"), hosts)) {
+            assertThat(get(dp).statusCode()).isEqualTo(200);
+            assertThat(dp.openConnections("p", "api")).hasValueSatisfying(n -> assertThat(n).isPositive());
+            dp.apply(doc(2, port, "{intervalMs: 1000}"));
+            assertThat(dp.openConnections("p", "api")).as("kept across the reload")
+                    .hasValueSatisfying(n -> assertThat(n).isPositive());
+            dp.apply(doc(3, port, "{intervalMs: 2000}"));
+            assertThat(dp.openConnections("p", "api")).as("a new follower, new connections").hasValue(0);
+            assertThat(status(dp, "api").resolvedAddress()).isEqualTo("127.0.0.1");
+            assertThat(status(dp, "api").state()).isEqualTo(HealthState.UP);
+            assertThat(get(dp).headers().firstValue("X-Backend")).hasValue("old");
         }
     }
 
