@@ -14,6 +14,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before anything looks a name up: the JDK reads its cache setting once, and servers given by host name must
+        // follow DNS on their pool's resolve.intervalMs, not on the JDK's 30 s cache.
+        io.duet.proxy.resolve.SystemHostResolver.disableJdkCache();
         System.exit(commandLine(System.getenv(), BootstrapReader.DEFAULT_FILE).execute(args));
     }
 

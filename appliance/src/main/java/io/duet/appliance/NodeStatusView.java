@@ -49,6 +49,9 @@ final class NodeStatusView implements NodeView {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("server", s.server());
                 m.put("address", s.address() + ":" + s.port());
+                m.put("resolvedAddress", s.resolvedAddress()); // what traffic and checks use; null: none
+                m.put("resolvedAt", s.resolvedAt() == null ? null : s.resolvedAt().toString());
+                m.put("resolveError", s.resolveError());
                 m.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
                 m.put("available", s.available());
                 m.put("reason", s.reason());

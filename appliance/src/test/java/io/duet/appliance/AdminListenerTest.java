@@ -186,8 +186,8 @@ class AdminListenerTest {
                     (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(get.body());
             int port = backend.getAddress().getPort();
             doc.set("pools", json.readTree("[{\"name\":\"p\",\"servers\":[{\"id\":\"b1\",\"address\":"
-                    + "\"127.0.0.1\",\"port\":" + port + "},{\"id\":\"b2\",\"address\":\"127.0.0.1\",\"port\":"
-                    + port + "}]}]"));
+                    + "\"127.0.0.1\",\"port\":" + port + "},{\"id\":\"b2\",\"address\":\"localhost\",\"port\":"
+                    + port + "}]}]")); // b2 by host name: the status shows what it resolved to
             com.fasterxml.jackson.databind.node.ObjectNode route = (com.fasterxml.jackson.databind.node.ObjectNode)
                     doc.get("virtualHosts").get(0).get("routes").get(0);
             route.remove("respond");
@@ -217,6 +217,15 @@ class AdminListenerTest {
                         .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(json.readTree(health).get(0).get("servers").get(0).get("available").asBoolean()).isFalse();
             });
+            com.fasterxml.jackson.databind.JsonNode servers = json.readTree(http.send(HttpRequest.newBuilder(
+                    URI.create(base + "/status/health")).header("Cookie", cookie).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get(0).get("servers");
+            assertThat(servers.get(0).get("resolvedAddress").asText()).isEqualTo("127.0.0.1");
+            assertThat(servers.get(0).get("resolvedAt").isNull()).isTrue(); // an IP address is never looked up
+            assertThat(servers.get(1).get("address").asText()).isEqualTo("localhost:" + port);
+            assertThat(servers.get(1).get("resolvedAddress").asText()).isEqualTo("127.0.0.1");
+            assertThat(servers.get(1).get("resolvedAt").asText()).endsWith("Z");
+            assertThat(servers.get(1).get("resolveError").isNull()).isTrue();
             String cluster = http.send(HttpRequest.newBuilder(URI.create(base + "/status/cluster"))
                     .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(cluster).contains("\"mode\":\"standalone\"", "\"node\":\"admin-node\"");

@@ -135,6 +135,15 @@ public enum ConfigMessage {
             + "one certificate, or engine: jsse for SNI among several and the node's self-signed one)"),
     PKCS12_CONFLICT(179, "%s (expected: either pkcs12 with its passphrase, or certificateChain with privateKey)"),
 
+    // Servers given by host name: pools[].resolve (0320-0329).
+    RESOLVE_UNUSED(320, Severity.WARNING, "resolve: has no effect: every server of pool '%s' is an IP address "
+            + "(remove it)"),
+    RESOLVE_RESERVED_ID(321, "id: '%s' contains '#', which names the servers a host name expands to when "
+            + "resolve.maxAddresses is above 1 (expected: an id without '#')"),
+    RESOLVE_HOLD_BELOW_INTERVAL(322, Severity.WARNING, "holdOnFailureMs: %d is below intervalMs: %d; the hold is "
+            + "checked at each lookup, so the second failed lookup drops the address (expected: holdOnFailureMs >= "
+            + "intervalMs, or 0 to drop it at the first failure)"),
+
     // Admin users and API tokens (0200-0209).
     NO_ADMIN_USER(200, "users: nobody has the role admin (expected: at least one admin, or nobody could change users "
             + "and the configuration any more)"),

@@ -787,6 +787,7 @@ public final class ConfigValidator {
                     add(ConfigMessage.UNUSED_POOL.at(p, poolName));
                 }
                 health(p, pool, pools);
+                ResolveChecks.check(p, pool, this::add);
             }
         }
 

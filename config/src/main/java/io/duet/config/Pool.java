@@ -22,6 +22,8 @@ import java.util.List;
  *                               (default: the uri); no default object: null means not set
  * @param serverLimit            concurrent requests per server with a queue and its timeout (absent: unlimited)
  * @param tls                    TLS to the servers (default: plain HTTP)
+ * @param resolve                how servers given by host name follow DNS (absent: {@link Resolve#defaults()};
+ *                               see {@link #resolveSettings()})
  */
 public record Pool(
         String name,
@@ -37,7 +39,8 @@ public record Pool(
         Fallback fallback,
         HashKey hashKey,
         ServerLimit serverLimit,
-        BackendTls tls) {
+        BackendTls tls,
+        Resolve resolve) {
 
     public static final String ROUND_ROBIN = "round-robin";
     public static final String WEIGHTED_ROUND_ROBIN = "weighted-round-robin";
@@ -57,6 +60,25 @@ public record Pool(
     public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
                 Integer maxConnectionsPerServer, Affinity affinity, HealthCheck healthCheck,
                 OutlierDetection outlierDetection, Long slowStartMs, Integer panicThresholdPercent, Fallback fallback,
+                HashKey hashKey, ServerLimit serverLimit, BackendTls tls) {
+        this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls, null);
+    }
+
+    /** The DNS settings in force: {@link #resolve()}, or the defaults when it is absent. */
+    public Resolve resolveSettings() {
+        return resolve == null ? Resolve.defaults() : resolve;
+    }
+
+    /** This pool with other DNS settings for its servers given by name. */
+    public Pool withResolve(Resolve settings) {
+        return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls, settings);
+    }
+
+    public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
+                Integer maxConnectionsPerServer, Affinity affinity, HealthCheck healthCheck,
+                OutlierDetection outlierDetection, Long slowStartMs, Integer panicThresholdPercent, Fallback fallback,
                 HashKey hashKey, ServerLimit serverLimit) {
         this(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
                 outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, null);
@@ -66,12 +88,13 @@ public record Pool(
     /** The same pool with other servers. */
     public Pool withServers(List<Server> newServers) {
         return new Pool(name, balancer, newServers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls, resolve);
     }
 
     public Pool withTls(BackendTls backendTls) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, backendTls);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, backendTls,
+                resolve);
     }
 
     public Pool(String name, String balancer, List<Server> servers, Long connectTimeoutMs,
@@ -92,19 +115,19 @@ public record Pool(
     /** This pool with another per-server request limit. */
     public Pool withServerLimit(ServerLimit limit) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, limit, tls);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, limit, tls, resolve);
     }
 
     /** This pool with another balancing key. */
     public Pool withHashKey(HashKey key) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, key, serverLimit, tls);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, key, serverLimit, tls, resolve);
     }
 
     /** This pool with other health settings (null keeps nothing: each argument replaces the field). */
     public Pool withHealth(HealthCheck healthCheck, OutlierDetection outlierDetection, Long slowStartMs,
                            Integer panicThresholdPercent, Fallback fallback) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
-                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls);
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls, resolve);
     }
 }

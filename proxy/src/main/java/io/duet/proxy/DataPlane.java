@@ -104,7 +104,7 @@ public final class DataPlane implements AutoCloseable {
         // under concurrency churns direct memory; the thread-local cache also takes a synchronized WeakHashMap
         // lookup per allocate and free. Measured: equal or lower CPU per request, and bounded memory.
         this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, MAX_POOLED_BUFFERS, 0);
-        this.connectionPools = new ConnectionPools(io);
+        this.connectionPools = new ConnectionPools(io, options.resolver());
         this.metrics = new ProxyMetrics(options.metrics());
         this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName(), health);
         // Drain reports count the clients affinity still binds to a server (0 for pools without affinity).

@@ -1,6 +1,8 @@
 package io.duet.proxy;
 
 import com.codahale.metrics.MetricRegistry;
+import io.duet.proxy.resolve.HostResolver;
+import io.duet.proxy.resolve.SystemHostResolver;
 import io.duet.tls.CertifiedKey;
 import io.duet.tls.KeyVault;
 
@@ -16,9 +18,25 @@ import java.nio.file.Path;
  * @param keys            opens the sealed private keys of the document; null: only keys in clear load
  * @param nodeCertificate served by https listeners that name no certificate; null: one is issued in memory (for
  *                        tests and tools; the appliance passes the node's persistent one)
+ * @param resolver        looks up servers given by host name, on the resolver threads (null: the system's resolver,
+ *                        {@link SystemHostResolver}); tests pass their own
  */
 public record DataPlaneOptions(Path dataDir, int ioThreads, MetricRegistry metrics, String nodeName, KeyVault keys,
-                               CertifiedKey nodeCertificate) {
+                               CertifiedKey nodeCertificate, HostResolver resolver) {
+    public DataPlaneOptions {
+        resolver = resolver == null ? SystemHostResolver.INSTANCE : resolver;
+    }
+
+    public DataPlaneOptions(Path dataDir, int ioThreads, MetricRegistry metrics, String nodeName, KeyVault keys,
+                            CertifiedKey nodeCertificate) {
+        this(dataDir, ioThreads, metrics, nodeName, keys, nodeCertificate, null);
+    }
+
+    /** These options with another resolver for servers given by host name. */
+    public DataPlaneOptions withResolver(HostResolver hostResolver) {
+        return new DataPlaneOptions(dataDir, ioThreads, metrics, nodeName, keys, nodeCertificate, hostResolver);
+    }
+
     public DataPlaneOptions(Path dataDir, int ioThreads, MetricRegistry metrics, String nodeName) {
         this(dataDir, ioThreads, metrics, nodeName, null, null);
     }

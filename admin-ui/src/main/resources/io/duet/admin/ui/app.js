@@ -386,7 +386,15 @@ async function poolsPage() {
   for (const p of doc.pools) {
     const t = el('table', {}, el('tr', {}, ...['server', 'address', 'state', 'health', 'in flight', ''].map(h => el('th', { text: h }))));
     for (const s of p.servers || []) {
-      const l = live[p.name + '/' + s.id] || {};
+      // A host name with resolve.maxAddresses above 1 is several servers, id#1..id#N (one per address).
+      const slots = Object.keys(live).filter(k => k.startsWith(p.name + '/' + s.id + '#')).map(k => live[k]);
+      const l = live[p.name + '/' + s.id] || (slots.length ? {
+        available: slots.some(x => x.available),
+        state: slots.map(x => x.server + ' ' + x.state).join(', '),
+        activeRequests: slots.reduce((n, x) => n + x.activeRequests, 0) } : {});
+      const parts = live[p.name + '/' + s.id] ? [l] : slots;
+      const resolved = parts.map(x => x.resolvedAddress).filter(a => a && a !== s.address);
+      const dnsError = parts.map(x => x.resolveError).find(Boolean);
       const actions = el('td', {});
       if (canOperate()) {
         for (const state of ['enabled', 'drain', 'maintenance']) {
@@ -403,7 +411,8 @@ async function poolsPage() {
         }
       }
       t.append(el('tr', { 'data-server-row': p.name + '/' + s.id }, el('td', { text: s.id }),
-        el('td', { text: s.address + ':' + s.port }), el('td', { class: 'state', text: s.state }),
+        el('td', { text: s.address + ':' + s.port + (resolved.length ? ' → ' + resolved.join(', ') : '')
+          + (dnsError ? ' (DNS: ' + dnsError + ')' : '') }), el('td', { class: 'state', text: s.state }),
         el('td', { class: l.available ? 'ok' : 'bad', text: l.state ? l.state + (l.reason ? ' (' + l.reason + ')' : '') : '—' }),
         el('td', { text: l.activeRequests === undefined ? '—' : String(l.activeRequests) }), actions));
     }

@@ -8,9 +8,11 @@ import io.duet.config.Server;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ServerState;
+import io.duet.proxy.resolve.ServerAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every server's health state machine, owned by the data plane and kept across reloads: a server whose pool, id,
  * address and port did not change keeps its {@link ServerState} (see ConnectionPools) and so its state machine,
  * check schedule and history. Runs the active checks and timers on a small scheduler of daemon threads named
- * {@code duet-health-N}; receives the forwarder's outcomes as the {@link ServerOutcomes}.
+ * {@code duet-health-N}; receives the forwarder's outcomes as the {@link ServerOutcomes}. Follows each server's
+ * {@link ServerAddress}: checks go to the address traffic uses, and the new address after a change is checked at once
+ * (what the change does to the state machine: see ServerHealth).
  *
  * <p>Threads: {@link #update} on the reload thread (cheap, no I/O: probes run later on the health threads);
  * {@link #onResponse}/{@link #onConnectFailure} on I/O threads (one atomic, no lock); {@link #status()} on any thread.
@@ -100,9 +104,11 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
                         servers.put(s.state(), h);
                     }
                     h.server = s;
+                    // After subscribing, so no change between the server's creation and now is missed.
+                    boolean moved = watch(h, s.address()) && h.syncAddress();
                     live.add(h);
                     members.add(h);
-                    Server doc = spec.servers().get(s.index());
+                    Server doc = s.spec();
                     h.configureChecks(check);
                     Instant until = doc.drainUntil() == null ? null : Instant.parse(doc.drainUntil());
                     Instant oldUntil = h.drainUntil();
@@ -112,7 +118,7 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
                     }
                     if (check == null) {
                         h.checkGeneration++;
-                    } else if (fresh || checkChanged) {
+                    } else if (fresh || checkChanged || moved) {
                         int gen = ++h.checkGeneration;
                         long spread = Math.min(check.intervalMs(), FIRST_CHECK_SPREAD_MS) / 2;
                         schedule(() -> runCheck(h, gen), (long) (ThreadLocalRandom.current().nextDouble() * spread));
@@ -127,6 +133,9 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
             if (!live.contains(h)) {
                 synchronized (h.pool) {
                     h.removed = true;
+                    if (h.watched != null) {
+                        h.watched.unsubscribe(h.addressListener);
+                    }
                     cancel(h.restoreTask);
                     cancel(h.drainTask);
                     cancel(h.rampTask);
@@ -136,6 +145,49 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
         }
         pools.keySet().retainAll(livePools);
         applied = true;
+    }
+
+    // ---- addresses of servers given by host name
+
+    /** Makes {@code h} follow {@code address}; true when it is another one than before. Caller holds the monitor. */
+    private boolean watch(ServerHealth h, ServerAddress address) {
+        if (h.watched == address) {
+            return false;
+        }
+        if (h.watched != null) {
+            h.watched.unsubscribe(h.addressListener);
+        }
+        if (h.addressListener == null) {
+            h.addressListener = a -> schedule(() -> addressChanged(h), 0);
+        }
+        h.watched = address;
+        if (address.followsDns()) {
+            address.subscribe(h.addressListener);
+        }
+        return true;
+    }
+
+    /**
+     * The server's address changed (or it got or lost one): tells its state machine, ends an ejection and checks the
+     * new address at once. Health thread.
+     */
+    private void addressChanged(ServerHealth h) {
+        PoolHealth ph = h.pool;
+        int gen = -1;
+        synchronized (ph) {
+            if (h.removed || !h.syncAddress()) {
+                return;
+            }
+            cancel(h.restoreTask);
+            if (ph.check != null && h.server.address().current() != null) {
+                gen = ++h.checkGeneration;
+            }
+        }
+        ph.recompute();
+        if (gen >= 0) {
+            int g = gen;
+            schedule(() -> runCheck(h, g), 0);
+        }
     }
 
     // ---- active checks (health threads)
@@ -155,9 +207,16 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
             return;
         }
         BackendServer s = h.server;
+        InetSocketAddress target = s.address().current();
+        if (target == null) {
+            // No address (a name that does not resolve, or has fewer addresses than servers): nothing to check; the
+            // server is out of service meanwhile, and a new address gets its check at once.
+            schedule(() -> runCheck(h, gen), spec.intervalMs());
+            return;
+        }
         ProbeResult r;
         try {
-            r = probe.check(s.host(), s.port());
+            r = probe.check(s.host(), target.getAddress(), s.port());
         } catch (RuntimeException e) {
             LOG.error("DUET-HEALTH-0011 check of pool '{}' server '{}' failed unexpectedly (a bug: report it with this "
                     + "log); counted as a failed check", ph.name, s.id(), e);

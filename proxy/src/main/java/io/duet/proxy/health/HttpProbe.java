@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -79,13 +80,13 @@ final class HttpProbe implements Probe {
     }
 
     @Override
-    public ProbeResult check(String host, int port) {
+    public ProbeResult check(String host, InetAddress address, int port) {
         int p = spec.port() != null ? spec.port() : port;
         long start = System.nanoTime();
         long deadline = start + spec.timeoutMs() * 1_000_000L;
         String hostHeader = spec.host() != null ? spec.host() : hostHeader(host, p, tls != null);
         try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(host, p), remainingMs(deadline));
+            plain.connect(new InetSocketAddress(address, p), remainingMs(deadline));
             Socket s = plain;
             if (tls != null) {
                 String peer = serverName != null ? serverName : host;

@@ -74,7 +74,7 @@ final class PoolHealth {
             if (h.state.available()) {
                 available++;
             }
-            if (h.enabled()) {
+            if (h.inService()) {
                 inService++;
             }
         }

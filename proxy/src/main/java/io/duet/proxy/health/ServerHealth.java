@@ -5,9 +5,11 @@ import io.duet.config.OutlierDetection;
 import io.duet.config.Server;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ServerState;
+import io.duet.proxy.resolve.ServerAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the server goes down and the counter drops to 0. So an up server needs {@code fall} failures in a row to go down,
  * a down one {@code rise} passes in a row to come up, and a new server starts up at rise: its first failed check
  * marks it down.
+ *
+ * <p>A server given by host name that has no address (see {@link ServerAddress}) is out like one in maintenance; when
+ * it gets one, it starts as a server newly added to the pool (up on its last fall step, so its first failed check
+ * marks it down; slow start). When its address changes, it keeps its check state and counters (an up server goes
+ * down after {@code fall} failed checks of the new address, a down one needs {@code rise} passes), an ejection ends
+ * (it judged the old address), and the new address is checked at once.
  *
  * <p>Threads: every method except the passive counter is called with the monitor of {@link #pool} held (health
  * threads and the reload thread); nothing here blocks or does I/O. {@link #consecutiveFailures} is counted on I/O
@@ -46,6 +54,9 @@ final class ServerHealth {
     final AtomicInteger consecutiveFailures = new AtomicInteger();
     /** Ejected, or taken out by an I/O thread at the failure threshold while the health thread decides. */
     volatile boolean pendingOut;
+    /** The address whose changes this server follows, and how (set by the registry under the pool monitor). */
+    ServerAddress watched;
+    ServerAddress.Listener addressListener;
 
     // Everything below is guarded by the monitor of pool.
     private boolean checked;
@@ -64,6 +75,9 @@ final class ServerHealth {
     private String reason = "in the configuration";
     private Instant since = Instant.now();
     private final ArrayDeque<ProbeResult> history = new ArrayDeque<>(HISTORY);
+    /** The address the state machine was last told about (null: none). */
+    private InetSocketAddress knownAddress;
+    private boolean noAddress;
     private long rampStartNanos;
     int checkGeneration;
     boolean removed;
@@ -75,6 +89,8 @@ final class ServerHealth {
         this.pool = pool;
         this.server = server;
         this.state = server.state();
+        this.knownAddress = server.address().current();
+        this.noAddress = knownAddress == null;
     }
 
     /** Sets the active check settings; a server that gains checks starts at rise (one failure marks it down). */
@@ -181,6 +197,54 @@ final class ServerHealth {
         return Server.ENABLED.equals(admin);
     }
 
+    /** Enabled in the document and with an address: counts towards the pool's panic threshold. */
+    boolean inService() {
+        return enabled() && !noAddress;
+    }
+
+    /**
+     * Follows the server's current address (see the class comment). Returns true when it changed since the last call
+     * (availability may have changed too; the caller recomputes the pool and checks the new address at once).
+     */
+    boolean syncAddress() {
+        InetSocketAddress now = server.address().current();
+        if (java.util.Objects.equals(now, knownAddress)) {
+            return false;
+        }
+        InetSocketAddress was = knownAddress;
+        knownAddress = now;
+        server.metrics().addressChanges().inc();
+        if (now == null) {
+            noAddress = true;
+            refresh(noAddressReason());
+            return true;
+        }
+        if (noAddress && checked) {
+            checkUp = true;
+            health = rise;
+        }
+        noAddress = false;
+        ejected = false;
+        pendingOut = false;
+        consecutiveFailures.set(0);
+        refresh(was == null ? "address " + now.getAddress().getHostAddress() + " from DNS"
+                : "address changed to " + now.getAddress().getHostAddress() + " (was "
+                + was.getAddress().getHostAddress() + ")");
+        return true;
+    }
+
+    private String noAddressReason() {
+        ServerAddress.Status s = server.address().status();
+        String host = server.host();
+        if (s.error() != null) {
+            return "no address: " + host + " does not resolve (" + s.error() + ")";
+        }
+        if (s.resolvedAt() == null) {
+            return "no address yet: the first lookup of " + host + " has not finished";
+        }
+        return "no address: " + host + " has fewer addresses than its pool's resolve.maxAddresses";
+    }
+
     Instant drainUntil() {
         return drainUntil;
     }
@@ -206,7 +270,10 @@ final class ServerHealth {
      */
     boolean refresh(String why) {
         HealthState next;
-        if (Server.MAINTENANCE.equals(admin)) {
+        if (noAddress && !Server.MAINTENANCE.equals(admin)) {
+            next = HealthState.MAINTENANCE;
+            why = noAddressReason();
+        } else if (Server.MAINTENANCE.equals(admin)) {
             next = HealthState.MAINTENANCE;
         } else if (!checkUp) {
             next = HealthState.DOWN;
@@ -224,7 +291,7 @@ final class ServerHealth {
         boolean initial = current == null;
         state.setAvailable(available);
         state.setAcceptsSticky(sticky);
-        state.setInService(!Server.MAINTENANCE.equals(admin) && !Server.DRAIN.equals(admin));
+        state.setInService(!noAddress && !Server.MAINTENANCE.equals(admin) && !Server.DRAIN.equals(admin));
         // Slow start when a server comes back, and for a server a reload adds (not for those of the first document).
         boolean comesIn = initial ? pool.registry.applied() : !wasAvailable;
         if (available && comesIn && pool.slowStartMs() > 0) {
@@ -295,9 +362,11 @@ final class ServerHealth {
 
     ServerHealthStatus status(StickyClients sticky) {
         BackendServer s = server;
+        ServerAddress.Status a = s.address().status();
         return new ServerHealthStatus(pool.name, s.id(), s.host(), s.port(), current, state.available(),
                 state.acceptsSticky(), state.weightFactor(), reason, since, new ArrayList<>(history),
-                state.active().get(), sticky.count(pool.name, s.id()), ejectionsTotal);
+                state.active().get(), sticky.count(pool.name, s.id()), ejectionsTotal,
+                a.address() == null ? null : a.address().getAddress().getHostAddress(), a.resolvedAt(), a.error());
     }
 
     List<ProbeResult> history() {

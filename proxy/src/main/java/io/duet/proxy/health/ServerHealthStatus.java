@@ -7,8 +7,8 @@ import java.util.List;
  * A snapshot of one server's health for operators (admin UI, REST, tests).
  *
  * @param pool           pool name
- * @param server         server id
- * @param address        address
+ * @param server         server id ({@code id#n} for the n-th server a host name expands to)
+ * @param address        the address as the document gives it: an IP address or a host name
  * @param port           port
  * @param state          summary state
  * @param available      takes new requests
@@ -20,11 +20,15 @@ import java.util.List;
  * @param activeRequests requests in flight on it now
  * @param stickyClients  clients bound to it by affinity, -1 when unknown
  * @param ejections      ejections by outlier detection since it joined the configuration
+ * @param resolvedAddress the IP address traffic and checks use now; null when a server given by name has none
+ * @param resolvedAt      when a lookup last gave or confirmed it; null for a server given by IP address
+ * @param resolveError    why the last lookup of the name failed (the last good address is kept for the pool's
+ *                        {@code resolve.holdOnFailureMs}), or null
  */
 public record ServerHealthStatus(String pool, String server, String address, int port, HealthState state,
                                  boolean available, boolean acceptsSticky, double weightFactor, String reason,
                                  Instant since, List<ProbeResult> lastProbes, int activeRequests, int stickyClients,
-                                 long ejections) {
+                                 long ejections, String resolvedAddress, Instant resolvedAt, String resolveError) {
     public ServerHealthStatus {
         lastProbes = List.copyOf(lastProbes);
     }

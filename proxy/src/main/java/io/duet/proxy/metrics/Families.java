@@ -29,6 +29,7 @@ final class Families {
             Map.entry("duet_server_connect_errors_total", "Failed connection attempts to the server."),
             Map.entry("duet_server_response_timeouts_total", "Requests to the server that timed out waiting for the response."),
             Map.entry("duet_server_retries_total", "Requests retried after a failure at the server."),
+            Map.entry("duet_server_address_changes_total", "Changes of the address of a server given by host name."),
             Map.entry("duet_listener_rejections_total", "Requests refused by an edge limit, by reason and status."),
             Map.entry("duet_listener_connections_rejected_total", "Connections closed on accept, by reason."),
             Map.entry("duet_listener_connections_accepted_total", "Connections accepted by the listener."),

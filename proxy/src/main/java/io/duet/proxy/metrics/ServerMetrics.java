@@ -18,6 +18,7 @@ public final class ServerMetrics extends TrafficMetrics {
     private final Counter healthTransitions;
     private final Counter checkFailures;
     private final Counter ejections;
+    private final Counter addressChanges;
 
     ServerMetrics(MetricRegistry registry, String pool, String server) {
         super(registry, "server", "pool", pool, "server", server);
@@ -31,6 +32,8 @@ public final class ServerMetrics extends TrafficMetrics {
         checkFailures = registry.counter(
                 register("duet_server_health_check_failures_total", "pool", pool, "server", server));
         ejections = registry.counter(register("duet_server_ejections_total", "pool", pool, "server", server));
+        addressChanges = registry.counter(
+                register("duet_server_address_changes_total", "pool", pool, "server", server));
     }
 
     @SuppressWarnings("unchecked")
@@ -59,6 +62,14 @@ public final class ServerMetrics extends TrafficMetrics {
     /** Ejections by passive outlier detection ({@code duet_server_ejections_total}). */
     public Counter ejections() {
         return ejections;
+    }
+
+    /**
+     * Changes of the address of a server given by host name, including getting one and losing it
+     * ({@code duet_server_address_changes_total}). Counted by the health package.
+     */
+    public Counter addressChanges() {
+        return addressChanges;
     }
 
     /** Failed connection attempts: refused, reset, connect timeout ({@code duet_server_connect_errors_total}). */

@@ -34,13 +34,16 @@ public final class BackendConnection implements ChannelListener<ConduitStreamSou
 
     private final StreamConnection channel;
     private final ServerConnections owner;
+    /** The address this connection was opened to (the server's address object at the time). */
+    private final java.net.InetSocketAddress target;
     private User user;
     private int requests;
     long idleSinceNanos;
 
-    BackendConnection(StreamConnection channel, ServerConnections owner) {
+    BackendConnection(StreamConnection channel, ServerConnections owner, java.net.InetSocketAddress target) {
         this.channel = channel;
         this.owner = owner;
+        this.target = target;
         channel.getSourceChannel().getReadSetter().set(this);
         channel.getSinkChannel().getWriteSetter().set(sink -> {
             User u = user;
@@ -51,6 +54,11 @@ public final class BackendConnection implements ChannelListener<ConduitStreamSou
             }
         });
         channel.getSourceChannel().resumeReads();
+    }
+
+    /** The address it was opened to: the server's address object at that time (compare by identity). */
+    java.net.InetSocketAddress target() {
+        return target;
     }
 
     /** The I/O thread that owns this connection. */

@@ -1,11 +1,15 @@
 package io.duet.proxy.pool;
 
+import io.duet.config.Server;
 import io.duet.proxy.metrics.ServerMetrics;
+import io.duet.proxy.resolve.ServerAddress;
 
 
 /**
- * A server of a pool as the data plane sees it: its identity from the document, its place in the pool, and the
- * shared keep-alive connection pool to it (kept across reloads while the server does not change).
+ * A server of a pool as the data plane sees it: its identity from the document, its place in the pool, its current
+ * address and the shared keep-alive connection pool to it (kept across reloads while the server does not change). A
+ * document server given by a host name that expands to several addresses ({@code resolve.maxAddresses}) is several
+ * of these, {@code id#1} to {@code id#N}, each with its own address, connections, state and health.
  */
 public final class BackendServer {
     private final String pool;
@@ -15,19 +19,21 @@ public final class BackendServer {
     private final int port;
     private final int weight;
     private final boolean backup;
+    private final Server spec;
     private final ServerConnections connections;
     private final ServerState state;
     private final ServerMetrics metrics;
 
-    BackendServer(String pool, String id, int index, String host, int port, int weight, boolean backup,
-                  ServerConnections connections, ServerState state, ServerMetrics metrics) {
+    BackendServer(String pool, String id, int index, Server spec, ServerConnections connections, ServerState state,
+                  ServerMetrics metrics) {
         this.pool = pool;
         this.id = id;
         this.index = index;
-        this.host = host;
-        this.port = port;
-        this.weight = weight;
-        this.backup = backup;
+        this.host = spec.address();
+        this.port = spec.port();
+        this.weight = spec.weight();
+        this.backup = spec.backup();
+        this.spec = spec;
         this.connections = connections;
         this.state = state;
         this.metrics = metrics;
@@ -48,6 +54,7 @@ public final class BackendServer {
         return index;
     }
 
+    /** The address as the document gives it: an IP address or a host name (see {@link #address()}). */
     public String host() {
         return host;
     }
@@ -62,6 +69,16 @@ public final class BackendServer {
 
     public boolean backup() {
         return backup;
+    }
+
+    /** The document's entry for this server (shared by the servers a name expands to). */
+    public Server spec() {
+        return spec;
+    }
+
+    /** Where this server is now: what new connections and active health checks use. */
+    public ServerAddress address() {
+        return connections.address();
     }
 
     /** The keep-alive connections to this server. */

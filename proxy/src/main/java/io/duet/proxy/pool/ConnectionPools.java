@@ -4,9 +4,14 @@ import io.duet.config.BackendTls;
 import javax.net.ssl.SSLContext;
 
 import io.duet.config.Pool;
+import io.duet.config.Resolve;
 import io.duet.config.Server;
 import io.duet.proxy.balance.Balancers;
 import io.duet.proxy.metrics.ProxyMetrics;
+import io.duet.proxy.resolve.HostResolver;
+import io.duet.proxy.resolve.NameResolution;
+import io.duet.proxy.resolve.ServerAddress;
+import io.duet.proxy.resolve.SystemHostResolver;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import org.slf4j.Logger;
@@ -14,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,13 +31,16 @@ import java.util.Set;
  * Owns the keep-alive connection pools to backend servers across reloads. A server whose address, port and
  * connection settings did not change keeps its pool (and its open connections) in the next snapshot; pools of
  * servers that left the document are closed gracefully (idle connections now, busy ones when their request ends).
+ * Servers given by host name get their address from {@link NameResolution}, which this class owns.
  *
- * <p>Thread-safety: {@link #build} and {@link #retain} are called by the single reload thread.
+ * <p>Thread-safety: {@link #build}, {@link #awaitAddresses} and {@link #retain} are called by the single reload
+ * thread.
  */
 public final class ConnectionPools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPools.class);
 
-    private record Key(String host, int port, int maxConnections, BackendTls tls) {
+    /** {@code address} is null for a server given by IP address, else the address of one server of a name. */
+    private record Key(String host, int port, int maxConnections, BackendTls tls, ServerAddress address) {
     }
 
     private record Entry(ServerConnections pool) {
@@ -50,9 +58,20 @@ public final class ConnectionPools implements AutoCloseable {
     private final Map<StateKey, ServerState> serverStates = new HashMap<>();
     private final Map<String, PoolState> poolStates = new HashMap<>();
 
+    private final NameResolution names;
+
     /** @param ioThreads the I/O threads of the worker that will use the connections */
     public ConnectionPools(int ioThreads) {
+        this(ioThreads, SystemHostResolver.INSTANCE);
+    }
+
+    /**
+     * @param ioThreads the I/O threads of the worker that will use the connections
+     * @param resolver  looks up the servers given by host name (on the resolver threads)
+     */
+    public ConnectionPools(int ioThreads, HostResolver resolver) {
         this.ioThreads = ioThreads;
+        this.names = new NameResolution(resolver);
     }
 
     /**
@@ -73,20 +92,36 @@ public final class ConnectionPools implements AutoCloseable {
         List<BackendServer> servers = new ArrayList<>(spec.servers().size());
         int index = 0;
         for (Server s : spec.servers()) {
-            Key key = new Key(s.address(), s.port(), spec.maxConnectionsPerServer(), spec.tls());
-            Entry e = entries.computeIfAbsent(key, this::open);
-            servers.add(new BackendServer(spec.name(), s.id(), index++, s.address(), s.port(), s.weight(), s.backup(),
-                    e.pool(), serverStates.computeIfAbsent(new StateKey(spec.name(), s.id(), s.address(), s.port()),
-                    k -> new ServerState(poolState)), metrics.forServer(spec.name(), s.id())));
+            List<ServerAddress> addresses = NameResolution.literal(s.address()).isPresent() ? null
+                    : names.addresses(spec.name(), s.id(), s.address(), s.port(), spec.resolveSettings());
+            int n = addresses == null ? 1 : addresses.size();
+            for (int i = 0; i < n; i++) {
+                String id = n == 1 ? s.id() : Resolve.slotId(s.id(), i + 1);
+                Key key = new Key(s.address(), s.port(), spec.maxConnectionsPerServer(), spec.tls(),
+                        addresses == null ? null : addresses.get(i));
+                Entry e = entries.computeIfAbsent(key, this::open);
+                servers.add(new BackendServer(spec.name(), id, index++, s, e.pool(),
+                        serverStates.computeIfAbsent(new StateKey(spec.name(), id, s.address(), s.port()),
+                                k -> new ServerState(poolState)), metrics.forServer(spec.name(), id)));
+            }
         }
         long connectTimeout = spec.connectTimeoutMs() != null ? spec.connectTimeoutMs() : defaultConnectTimeoutMs;
         return new BackendPool(spec.name(), servers, Balancers.of(spec, servers, poolState), connectTimeout,
                 metrics.forPool(spec.name()), poolState, spec.serverLimit());
     }
 
-    /** Closes the connection pools no pool in {@code inUse} refers to. */
+    /**
+     * Waits (at most {@code NameResolution.FIRST_LOOKUP_WAIT_MS}) for the first lookups of names the pools built since
+     * the last call brought in, so a new server given by name is published with its address. Reload thread.
+     */
+    public void awaitAddresses() {
+        names.awaitFirstLookups();
+    }
+
+    /** Closes the connection pools no pool in {@code inUse} refers to, and stops following their names. */
     public void retain(Iterable<BackendPool> inUse) {
         Set<ServerConnections> keep = new HashSet<>();
+        Set<ServerAddress> keepAddresses = new HashSet<>();
         Set<ServerState> keepStates = new HashSet<>();
         Set<String> keepPools = new HashSet<>();
         for (BackendPool p : inUse) {
@@ -94,8 +129,10 @@ public final class ConnectionPools implements AutoCloseable {
             for (BackendServer s : p.servers()) {
                 keep.add(s.connections());
                 keepStates.add(s.state());
+                keepAddresses.add(s.address());
             }
         }
+        names.retain(keepAddresses);
         serverStates.values().retainAll(keepStates);
         Set<BackendTls> keepTls = new HashSet<>();
         entries.forEach((k, e) -> {
@@ -131,8 +168,12 @@ public final class ConnectionPools implements AutoCloseable {
             SSLContext context = tlsContexts.computeIfAbsent(key.tls(), BackendTlsContext::context);
             tls = BackendTlsContext.of(context, key.tls(), key.host(), key.port());
         }
-        return new Entry(new ServerConnections(new InetSocketAddress(key.host(), key.port()), key.maxConnections(), readBuffers,
-                ioThreads, options, tls));
+        ServerAddress address = key.address();
+        if (address == null) {
+            InetAddress ip = NameResolution.literal(key.host()).orElseThrow(); // keys without an address are literals
+            address = ServerAddress.literal(key.host(), ip, key.port());
+        }
+        return new Entry(new ServerConnections(address, key.maxConnections(), readBuffers, ioThreads, options, tls));
     }
 
     /** One SSLContext (and client session cache) per distinct pool TLS setting, kept while a pool uses it. */
@@ -140,6 +181,7 @@ public final class ConnectionPools implements AutoCloseable {
 
     @Override
     public void close() {
+        names.close();
         for (Entry e : entries.values()) {
             e.pool().close();
         }

@@ -1,5 +1,6 @@
 package io.duet.proxy.pool;
 
+import io.duet.proxy.resolve.ServerAddress;
 import io.undertow.connector.ByteBufferPool;
 import org.xnio.IoFuture;
 import org.xnio.IoUtils;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The keep-alive connections to one backend server: one idle stack per I/O thread, touched only by that thread, so
@@ -20,6 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the most recently used one first, which keeps few connections warm); when there is none it opens one on its
  * thread. Idle connections are closed after {@link #IDLE_TTL_NANOS}, when the server closes them, or when more than
  * {@code maxIdlePerThread} are idle on a thread.
+ *
+ * <p>New connections go to the server's current {@link ServerAddress}. When it changes (a host name that now resolves
+ * elsewhere), the connections to the old address drain: none takes a new request, idle ones are closed, busy ones
+ * when their request ends.
  *
  * <p>Kept across reloads while the server's address, port and connection settings do not change.
  */
@@ -35,7 +41,8 @@ public final class ServerConnections {
         void connectFailed(boolean timedOut, IOException cause);
     }
 
-    private final InetSocketAddress address;
+    private final ServerAddress address;
+    private final ServerAddress.Listener drainOld = a -> closeStaleIdle();
     private final ByteBufferPool readBuffers;
     private final int maxIdlePerThread;
     private final OptionMap options;
@@ -43,6 +50,8 @@ public final class ServerConnections {
     private final BackendTlsContext tls;
     private final ArrayDeque<BackendConnection>[] idle;
     private final boolean[] purgeScheduled;
+    /** The I/O thread of each idle stack, once it opened a connection (for work on that thread). */
+    private final AtomicReferenceArray<XnioIoThread> threads;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
     private volatile long lastTlsWarnNanos;
@@ -57,7 +66,7 @@ public final class ServerConnections {
     }
 
     @SuppressWarnings("unchecked")
-    ServerConnections(InetSocketAddress address, int maxIdlePerThread, ByteBufferPool readBuffers, int ioThreads,
+    ServerConnections(ServerAddress address, int maxIdlePerThread, ByteBufferPool readBuffers, int ioThreads,
                       OptionMap options, BackendTlsContext tls) {
         this.address = address;
         this.tls = tls;
@@ -69,16 +78,30 @@ public final class ServerConnections {
             idle[i] = new ArrayDeque<>();
         }
         this.purgeScheduled = new boolean[ioThreads];
+        this.threads = new AtomicReferenceArray<>(ioThreads);
+        if (address.followsDns()) {
+            address.subscribe(drainOld);
+        }
     }
 
-    /** An idle connection of this I/O thread, or {@code null}. Called on {@code thread}. */
+    /** Where this server is now: new connections go there. */
+    public ServerAddress address() {
+        return address;
+    }
+
+    /**
+     * An idle connection of this I/O thread to the server's current address, or {@code null}. Idle connections to an
+     * address the server no longer has are closed on the way. Called on {@code thread}.
+     */
     public BackendConnection acquire(XnioIoThread thread) {
         ArrayDeque<BackendConnection> stack = idle[slot(thread)];
+        InetSocketAddress now = address.current();
         BackendConnection c;
         while ((c = stack.pollFirst()) != null) {
-            if (c.isOpen()) {
+            if (c.isOpen() && c.target() == now) {
                 return c;
             }
+            c.close();
         }
         return null;
     }
@@ -92,7 +115,16 @@ public final class ServerConnections {
             callback.connectFailed(false, new IOException("the server was removed from the configuration"));
             return;
         }
-        new Connect(thread, callback, timeoutMs).start();
+        InetSocketAddress target = address.current();
+        if (target == null) {
+            callback.connectFailed(false, new IOException(address.host() + " has no address for this server"));
+            return;
+        }
+        int slot = slot(thread);
+        if (threads.get(slot) == null) {
+            threads.set(slot, thread);
+        }
+        new Connect(thread, callback, timeoutMs, target).start();
     }
 
     /** Where responses from this server are read into (large buffers; see ConnectionPools#readBuffers). */
@@ -110,7 +142,7 @@ public final class ServerConnections {
     }
 
     void release(BackendConnection c) {
-        if (closed || !c.isOpen()) {
+        if (closed || !c.isOpen() || c.target() != address.current()) {
             c.close();
             return;
         }
@@ -142,10 +174,35 @@ public final class ServerConnections {
     }
 
     /**
+     * The server's address changed: each thread closes its idle connections to another address (busy ones close when
+     * their request ends, see {@link #release}). Resolver thread; does not block.
+     */
+    private void closeStaleIdle() {
+        for (int i = 0; i < threads.length(); i++) {
+            XnioIoThread thread = threads.get(i);
+            if (thread == null) {
+                continue;
+            }
+            ArrayDeque<BackendConnection> stack = idle[i];
+            thread.execute(() -> {
+                InetSocketAddress now = address.current();
+                stack.removeIf(c -> {
+                    if (c.target() == now && c.isOpen()) {
+                        return false;
+                    }
+                    c.close();
+                    return true;
+                });
+            });
+        }
+    }
+
+    /**
      * Stops pooling: idle connections are closed by their own threads, busy ones when their request ends. Any
      * thread.
      */
     public void close() {
+        address.unsubscribe(drainOld);
         closed = true;
         for (int i = 0; i < idle.length; i++) {
             ArrayDeque<BackendConnection> stack = idle[i];
@@ -163,7 +220,7 @@ public final class ServerConnections {
 
     @Override
     public String toString() {
-        return address.getHostString() + ":" + address.getPort();
+        return address.host() + ":" + address.port();
     }
 
     /** Closes the connections of one thread that have been idle longer than the TTL. Runs on that thread. */
@@ -197,19 +254,21 @@ public final class ServerConnections {
         private final XnioIoThread thread;
         private final ConnectCallback callback;
         private final long timeoutMs;
+        private final InetSocketAddress target;
         private IoFuture<StreamConnection> future;
         private org.xnio.ssl.SslConnection tlsConnection; // while the TLS handshake runs
         private XnioExecutor.Key timer;
         private boolean done;
 
-        Connect(XnioIoThread thread, ConnectCallback callback, long timeoutMs) {
+        Connect(XnioIoThread thread, ConnectCallback callback, long timeoutMs, InetSocketAddress target) {
             this.thread = thread;
             this.callback = callback;
             this.timeoutMs = timeoutMs;
+            this.target = target;
         }
 
         void start() {
-            future = thread.openStreamConnection(address, null, options);
+            future = thread.openStreamConnection(target, null, options);
             if (!done && timeoutMs > 0 && future.getStatus() == IoFuture.Status.WAITING) {
                 timer = thread.executeAfter(this, timeoutMs, TimeUnit.MILLISECONDS);
             }
@@ -254,7 +313,7 @@ public final class ServerConnections {
                 }
                 finish();
                 open.incrementAndGet();
-                callback.connected(new BackendConnection(channel, ServerConnections.this));
+                callback.connected(new BackendConnection(channel, ServerConnections.this, target));
             } else if (f.getStatus() == IoFuture.Status.FAILED) {
                 fail(f.getException());
             } else if (!done) {
@@ -287,7 +346,7 @@ public final class ServerConnections {
                 c.getSinkChannel().getWriteSetter().set(null);
                 c.getSinkChannel().suspendWrites();
                 open.incrementAndGet();
-                callback.connected(new BackendConnection(c, ServerConnections.this));
+                callback.connected(new BackendConnection(c, ServerConnections.this, target));
             });
             ssl.getSourceChannel().getReadSetter().set(source -> {
                 try {
@@ -331,7 +390,7 @@ public final class ServerConnections {
                 lastTlsWarnNanos = now;
                 String refusal = tlsConnection == null ? null
                         : BackendTlsContext.refusal(io.undertow.protocols.ssl.UndertowXnioSsl.getSslEngine(tlsConnection));
-                LOG.warn("DUET-PROXY-0140 TLS handshake with {} ({}) failed: {}", address, tls,
+                LOG.warn("DUET-PROXY-0140 TLS handshake with {} ({}) failed: {}", target, tls,
                         refusal != null ? refusal : rootMessage(e));
             }
             fail(e);

@@ -64,6 +64,7 @@ public final class SnapshotCompiler {
             }
         }
         affinityTables.retainOnly(pools.keySet());
+        connectionPools.awaitAddresses(); // new servers given by name are published with their first address
         ForwardingHeaders forwarding = new ForwardingHeaders(config.forwarding(), nodeName);
         return new RuntimeSnapshot(config, RouteCompiler.compile(config.virtualHosts(),
                 (vhost, route) -> RouteActions.compile(route, forwarder(config, route, pools, affinities, forwarding)),

@@ -14,6 +14,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HttpProbeTest {
+    private static final java.net.InetAddress LOOPBACK = java.net.InetAddress.getLoopbackAddress();
 
     private static HealthCheck check(String path, List<String> expect, String regex, String host, boolean https,
                                      boolean verify) {
@@ -26,17 +27,17 @@ class HttpProbeTest {
         try (FlakyBackend b = FlakyBackend.start("b")) {
             b.okStatus(204);
             assertThat(new HttpProbe(check("/", List.of("200", "204"), null, null, false, false))
-                    .check("127.0.0.1", b.port()).ok()).isTrue();
+                    .check("127.0.0.1", LOOPBACK, b.port()).ok()).isTrue();
             ProbeResult no = new HttpProbe(check("/", List.of("200"), null, null, false, false))
-                    .check("127.0.0.1", b.port());
+                    .check("127.0.0.1", LOOPBACK, b.port());
             assertThat(no.ok()).isFalse();
             assertThat(no.detail()).isEqualTo("HTTP 204 not in [200]");
             b.okStatus(302);
             assertThat(new HttpProbe(check("/", List.of("200-399"), null, null, false, false))
-                    .check("127.0.0.1", b.port()).ok()).isTrue();
+                    .check("127.0.0.1", LOOPBACK, b.port()).ok()).isTrue();
             b.mode(FlakyBackend.Mode.ERROR);
             assertThat(new HttpProbe(check("/", List.of("200-399"), null, null, false, false))
-                    .check("127.0.0.1", b.port()).ok()).isFalse();
+                    .check("127.0.0.1", LOOPBACK, b.port()).ok()).isFalse();
         }
     }
 
@@ -46,10 +47,10 @@ class HttpProbeTest {
         try (FlakyBackend b = FlakyBackend.start("b")) {
             b.body("{\"status\":\"UP\",\"db\":\"ok\"}");
             assertThat(new HttpProbe(check("/", null, "\"status\":\"UP\"", null, false, false))
-                    .check("127.0.0.1", b.port()).ok()).isTrue();
+                    .check("127.0.0.1", LOOPBACK, b.port()).ok()).isTrue();
             b.body("{\"status\":\"DEGRADED\"}");
             ProbeResult r = new HttpProbe(check("/", null, "\"status\":\"UP\"", null, false, false))
-                    .check("127.0.0.1", b.port());
+                    .check("127.0.0.1", LOOPBACK, b.port());
             assertThat(r.ok()).isFalse();
             assertThat(r.detail()).contains("body does not match");
         }
@@ -59,8 +60,8 @@ class HttpProbeTest {
     @Test
     void hostHeader() throws Exception {
         try (FlakyBackend b = FlakyBackend.start("b")) {
-            new HttpProbe(check("/", null, null, "app.internal", false, false)).check("127.0.0.1", b.port());
-            new HttpProbe(check("/", null, null, null, false, false)).check("127.0.0.1", b.port());
+            new HttpProbe(check("/", null, null, "app.internal", false, false)).check("127.0.0.1", LOOPBACK, b.port());
+            new HttpProbe(check("/", null, null, null, false, false)).check("127.0.0.1", LOOPBACK, b.port());
             assertThat(b.hosts).containsExactly("app.internal", "127.0.0.1:" + b.port());
         }
     }
@@ -70,7 +71,8 @@ class HttpProbeTest {
     void closedConnectionFails() throws Exception {
         try (FlakyBackend b = FlakyBackend.start("b")) {
             b.mode(FlakyBackend.Mode.CLOSE);
-            ProbeResult r = new HttpProbe(check("/", null, null, null, false, false)).check("127.0.0.1", b.port());
+            ProbeResult r = new HttpProbe(check("/", null, null, null, false, false))
+                    .check("127.0.0.1", LOOPBACK, b.port());
             assertThat(r.ok()).isFalse();
             assertThat(r.detail()).startsWith("malformed response");
         }
@@ -81,9 +83,11 @@ class HttpProbeTest {
     void httpsAgainstSelfSignedBackend(@TempDir Path dir) throws Exception {
         SSLContext tls = selfSigned(dir);
         try (FlakyBackend b = FlakyBackend.startTls("tls", tls)) {
-            ProbeResult ok = new HttpProbe(check("/", null, "ok tls", null, true, false)).check("127.0.0.1", b.port());
+            ProbeResult ok = new HttpProbe(check("/", null, "ok tls", null, true, false))
+                    .check("127.0.0.1", LOOPBACK, b.port());
             assertThat(ok.ok()).as(ok.detail()).isTrue();
-            ProbeResult verified = new HttpProbe(check("/", null, null, null, true, true)).check("127.0.0.1", b.port());
+            ProbeResult verified = new HttpProbe(check("/", null, null, null, true, true))
+                    .check("127.0.0.1", LOOPBACK, b.port());
             assertThat(verified.ok()).isFalse();
             assertThat(verified.detail()).startsWith("TLS failure");
         }
