@@ -41,7 +41,8 @@ public final class CertificateLoader {
         CertificateMaterial.Loaded loaded;
         try {
             loaded = CertificateMaterial.load(new CertificateMaterial.Entry(spec.certificateChain(),
-                    spec.privateKey(), spec.passphrase(), spec.pkcs12()), vault, clock, CertificateImport.Validity.WARN);
+                    spec.privateKey(), spec.passphrase(), spec.pkcs12()), vault, clock,
+                    CertificateImport.Validity.WARN);
         } catch (IllegalArgumentException e) {
             throw fail(spec.name(), e.getMessage());
         }
