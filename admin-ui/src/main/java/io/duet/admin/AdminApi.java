@@ -8,7 +8,6 @@ import io.duet.config.Admin;
 import io.duet.config.AdminUser;
 import io.duet.config.ApiToken;
 import io.duet.config.ConfigCodec;
-import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
 import io.duet.config.Violation;
@@ -1044,7 +1043,7 @@ public final class AdminApi implements HttpHandler {
 
     private void validate(HttpServerExchange ex) throws Exception {
         DuetConfig proposed = withHiddenSecrets(decode(ex)).withAdmin(store.current().admin());
-        List<Violation> v = ConfigValidator.validate(proposed);
+        List<Violation> v = store.validate(proposed); // what a PUT would find, certificate material included
         ObjectNode o = JSON.createObjectNode();
         o.put("valid", v.stream().noneMatch(Violation::isError));
         o.set("violations", JSON.valueToTree(v));

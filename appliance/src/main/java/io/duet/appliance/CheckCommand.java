@@ -1,7 +1,6 @@
 package io.duet.appliance;
 
 import io.duet.config.ConfigCodec;
-import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
 import io.duet.config.Violation;
@@ -16,6 +15,7 @@ import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -25,7 +25,9 @@ import java.util.concurrent.Callable;
         versionProvider = Version.class,
         header = "Validate a configuration document (JSON, or YAML for .yaml/.yml files).",
         description = {"%nPrints every violation, one a line: its id, its JSON path and what is expected; errors "
-                + "first, then warnings. Then one summary line. Starts nothing and needs no node bootstrap."})
+                + "first, then warnings. Then one summary line. Certificates are checked as new material (key "
+                + "match, chain, validity, strength); sealed keys are not opened (no data key is read). Starts "
+                + "nothing and needs no node bootstrap."})
 final class CheckCommand implements Callable<Integer> {
     static final String UNREADABLE = "DUET-CLI-0001";
 
@@ -48,7 +50,7 @@ final class CheckCommand implements Callable<Integer> {
         List<Violation> violations;
         try {
             config = ConfigCodec.decode(text, format);
-            violations = ConfigValidator.validate(config);
+            violations = CertificateMaterialCheck.withoutDataKey(Clock.systemUTC()).validate(config, null);
         } catch (InvalidConfigException e) {
             violations = e.violations();
         }

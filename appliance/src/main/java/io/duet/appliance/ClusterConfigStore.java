@@ -4,9 +4,10 @@ import io.duet.cluster.raft.ClusterNode;
 import io.duet.cluster.raft.Revision;
 import io.duet.cluster.raft.StaleRevisionException;
 import io.duet.config.ConfigCodec;
-import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
+import io.duet.config.ProposalValidator;
+import io.duet.config.Violation;
 import io.duet.config.store.ConfigStore;
 import io.duet.config.store.RevisionConflictException;
 import org.slf4j.Logger;
@@ -24,6 +25,9 @@ import java.util.function.Consumer;
  * The configuration store of a cluster member: the document is the Raft-replicated one ({@link ClusterNode});
  * the revision is the cluster's. Before the cluster has committed anything the node serves {@code initial} (the
  * embedded default), and {@link #seed} proposes it as revision 1 (one member wins; the others' proposals are stale).
+ * A proposal is validated on this node (the proposer) with the node's {@link ProposalValidator}, certificate material
+ * included; a revision applied from the cluster is not validated again (its proposer did; should this node's data
+ * plane refuse it, {@code DUET-NODE-0008} says so).
  *
  * <p>Thread-safe. {@link #propose} blocks up to 10 s for the commit: call it off I/O threads.
  */
@@ -33,14 +37,16 @@ final class ClusterConfigStore implements ConfigStore {
 
     private final ClusterNode node;
     private final String author;
+    private final ProposalValidator validator;
     private final List<Consumer<DuetConfig>> subscribers = new CopyOnWriteArrayList<>();
     private volatile DuetConfig current;
     /** The thread that applies revisions (the member's notifier): a subscriber proposing there must not wait. */
     private volatile Thread applier;
 
-    ClusterConfigStore(ClusterNode node, DuetConfig initial, String author) {
+    ClusterConfigStore(ClusterNode node, DuetConfig initial, String author, ProposalValidator validator) {
         this.node = node;
         this.author = author;
+        this.validator = validator;
         Revision r = node.current();
         this.current = r.revision() == 0 ? initial.withRevision(0) : decode(r);
         node.subscribe(this::applied);
@@ -116,6 +122,11 @@ final class ClusterConfigStore implements ConfigStore {
     }
 
     @Override
+    public List<Violation> validate(DuetConfig proposed) {
+        return validator.validate(proposed, current);
+    }
+
+    @Override
     public void subscribe(Consumer<DuetConfig> listener) {
         subscribers.add(listener);
     }
@@ -143,7 +154,7 @@ final class ClusterConfigStore implements ConfigStore {
     @Override
     public DuetConfig propose(DuetConfig proposed, long baseRevision, String by, String summary)
             throws InvalidConfigException, RevisionConflictException {
-        ConfigValidator.requireValid(proposed);
+        validator.requireValid(proposed, current);
         byte[] bytes = ConfigCodec.encode(proposed.withRevision(baseRevision + 1), ConfigCodec.Format.JSON)
                 .getBytes(StandardCharsets.UTF_8);
         try {

@@ -7,6 +7,7 @@ import io.duet.config.ConfigCodec;
 import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
+import io.duet.config.ProposalValidator;
 import io.duet.config.Violation;
 import io.duet.config.store.FileConfigStore;
 import io.duet.config.store.RevisionConflictException;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 
 /** {@code duet config}: the configuration document of this node or of its cluster. */
@@ -73,18 +75,23 @@ final class ConfigCommand implements Callable<Integer> {
 
     /**
      * Reads the document in force (the cluster's, or config.file standalone), applies {@code edit}, validates and
-     * commits the result as the next revision, attributed to {@code cli@<node id>}.
+     * commits the result as the next revision, attributed to {@code cli@<node id>}. Validated as every proposal is:
+     * the document's rules and the material of its new and changed certificates, sealed keys opened with this node's
+     * data key ({@link CertificateMaterialCheck#forTools}).
      *
      * @return the committed revision
      * @throws StartupException with {@link #CONFLICT} when another change was committed in between (repeat the
-     *                          command), {@link #CLUSTER_UNREACHABLE}, or an invalid result (exit 1)
+     *                          command), {@link #CLUSTER_UNREACHABLE}, or {@link #INVALID_RESULT} with the
+     *                          {@link InvalidConfigException} as its cause (exit 1)
      */
     static long commitEdit(NodeBootstrap b, Edit edit, String summary) throws StartupException {
+        ProposalValidator validator = CertificateMaterialCheck.forTools(b, Clock.systemUTC());
         if (b.clustered()) {
             try (ClusterClient c = ClusterClient.connect(b.clusterMembers(), ClusterIdentity.forTools(b))) {
                 Revision cur = c.current();
-                DuetConfig doc = edit.apply(cur.revision() == 0 ? null : ClusterConfigStore.document(cur));
-                requireValid(doc);
+                DuetConfig inForce = cur.revision() == 0 ? null : ClusterConfigStore.document(cur);
+                DuetConfig doc = edit.apply(inForce);
+                requireValid(validator, doc, inForce);
                 return c.propose(cur.revision(), ConfigCodec.encode(doc.withRevision(cur.revision() + 1),
                         ConfigCodec.Format.JSON).getBytes(StandardCharsets.UTF_8), "cli@" + b.nodeId(), summary);
             } catch (StaleRevisionException e) {
@@ -98,10 +105,10 @@ final class ConfigCommand implements Callable<Integer> {
                         + b.clusterMembers().keySet() + " did not commit it: " + e.getMessage(), e);
             }
         }
-        try (FileConfigStore store = FileConfigStore.open(b.configFile())) {
+        try (FileConfigStore store = FileConfigStore.open(b.configFile(), validator)) {
             DuetConfig cur = store.current();
             DuetConfig doc = edit.apply(cur);
-            requireValid(doc);
+            requireValid(validator, doc, cur);
             return store.propose(doc, cur.revision(), "cli@" + b.nodeId(), summary).revision();
         } catch (RevisionConflictException e) {
             throw new StartupException(CONFLICT, ExitCodes.INVALID_DOCUMENT, e.getMessage()
@@ -112,9 +119,10 @@ final class ConfigCommand implements Callable<Integer> {
         }
     }
 
-    private static void requireValid(DuetConfig doc) throws StartupException {
+    private static void requireValid(ProposalValidator validator, DuetConfig doc, DuetConfig inForce)
+            throws StartupException {
         try {
-            ConfigValidator.requireValid(doc);
+            validator.requireValid(doc, inForce);
         } catch (InvalidConfigException e) {
             throw new StartupException(INVALID_RESULT, ExitCodes.INVALID_DOCUMENT, "the change would make the "
                     + "document invalid, nothing committed: " + e.violations(), e);
@@ -205,8 +213,10 @@ final class ConfigCommand implements Callable<Integer> {
     /** {@code duet config import FILE}: validate, then commit as the next revision. */
     @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = Version.class,
             header = "Validate a document and make it the next revision (of the cluster in cluster mode).",
-            description = {"%nEvery violation is printed and nothing changes when the document is invalid. The "
-                    + "revision is based on the one in force when the command reads it; if another change is "
+            description = {"%nEvery violation is printed and nothing changes when the document is invalid: the "
+                    + "document's rules, and the certificates that are new or changed (key match, chain, validity, "
+                    + "strength, sealed keys opened with this node's data key), as the data plane would load them. "
+                    + "The revision is based on the one in force when the command reads it; if another change is "
                     + "committed in between, the import is refused (exit 1) and can simply be repeated."})
     static final class Import implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The document (JSON, or YAML for .yaml/.yml).")
@@ -224,7 +234,7 @@ final class ConfigCommand implements Callable<Integer> {
             DuetConfig doc;
             try {
                 doc = ConfigCodec.decode(Files.readString(file), ConfigCodec.Format.ofFileName(file.toString()));
-                ConfigValidator.requireValid(doc);
+                ConfigValidator.requireValid(doc); // the document's own rules, before reaching for the node
             } catch (NoSuchFileException e) {
                 throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot read " + file
                         + ": no such file");
@@ -232,19 +242,32 @@ final class ConfigCommand implements Callable<Integer> {
                 throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot read " + file + ": "
                         + e.getMessage(), e);
             } catch (InvalidConfigException e) {
-                e.violations().forEach(out::println);
-                out.println(file + ": invalid, nothing imported ("
-                        + e.violations().stream().filter(Violation::isError).count() + " error(s))");
-                out.flush();
-                return ExitCodes.INVALID_DOCUMENT;
+                return refused(out, e);
             }
             NodeBootstrap b = parent.bootstrap(config);
             DuetConfig imported = doc;
-            long committed = commitEdit(b, cur -> cur == null ? imported : keepUsers(imported, cur),
-                    "imported " + file.getFileName());
+            long committed;
+            try {
+                committed = commitEdit(b, cur -> cur == null ? imported : keepUsers(imported, cur),
+                        "imported " + file.getFileName());
+            } catch (StartupException e) {
+                if (INVALID_RESULT.equals(e.id()) && e.getCause() instanceof InvalidConfigException invalid) {
+                    return refused(out, invalid); // e.g. a certificate whose key does not match
+                }
+                throw e;
+            }
             out.println(file + ": imported as revision " + committed);
             out.flush();
             return ExitCodes.OK;
+        }
+
+        /** Every violation, one a line ({@code ID PATH: MESSAGE}), then the summary; exit 1. */
+        private int refused(PrintWriter out, InvalidConfigException e) {
+            e.violations().forEach(out::println);
+            out.println(file + ": invalid, nothing imported ("
+                    + e.violations().stream().filter(Violation::isError).count() + " error(s))");
+            out.flush();
+            return ExitCodes.INVALID_DOCUMENT;
         }
     }
 }

@@ -141,6 +141,9 @@ final class Node implements AutoCloseable {
         }
 
         KeyVault vault = openVault(b);
+        // One validator for every proposal this node makes or checks (admin API, file edits, sealing), so none
+        // commits a certificate the data plane would refuse.
+        io.duet.config.ProposalValidator validator = CertificateMaterialCheck.validator(vault, Clock.systemUTC());
         ConfigStore store;
         io.duet.cluster.raft.ClusterNode member = null;
         JoinService join = null;
@@ -165,7 +168,7 @@ final class Node implements AutoCloseable {
                         + rootMessage(e) + "; check cluster.members and that this node's Raft port is free", e);
             }
             DuetConfig initial = EmbeddedDocuments.welcome(b);
-            ClusterConfigStore cs = new ClusterConfigStore(member, initial, b.nodeId());
+            ClusterConfigStore cs = new ClusterConfigStore(member, initial, b.nodeId(), validator);
             if (member.current().revision() == 0) {
                 cs.seed(initial);
             }
@@ -174,7 +177,7 @@ final class Node implements AutoCloseable {
             log.info("config store: the cluster {} (serving revision {} until the cluster answers)",
                     b.clusterMembers().keySet(), store.current().revision());
         } else {
-            store = openStore(file);
+            store = openStore(file, validator);
             started.add(store);
             log.info("config store opened: {} (revision {})", file, store.current().revision());
         }
@@ -476,9 +479,10 @@ final class Node implements AutoCloseable {
         }
     }
 
-    private static ConfigStore openStore(Path file) throws StartupException {
+    private static ConfigStore openStore(Path file, io.duet.config.ProposalValidator validator)
+            throws StartupException {
         try {
-            return FileConfigStore.open(file);
+            return FileConfigStore.open(file, validator);
         } catch (InvalidConfigException e) {
             List<String> lines = new ArrayList<>();
             long errors = e.violations().stream().filter(Violation::isError).count();

@@ -150,6 +150,14 @@ public enum ConfigMessage {
     NOT_ARGON2ID(201, "passwordHash: not an Argon2id hash (expected: $argon2id$v=19$m=..,t=..,p=..$salt$hash; set "
             + "passwords through the admin API, which hashes them)"),
 
+    // Certificate material, checked before a commit (ProposalValidator with the appliance's CertificateCheck;
+    // the findings themselves carry their DUET-TLS ids) (0300-0319).
+    CERTIFICATE_CHECK_FAILED(300, "certificate '%s': its material could not be checked (%s), so nothing was "
+            + "committed (a bug: report it with this message)"),
+    SEALED_KEY_NOT_OPENED(301, Severity.WARNING, "privateKey: sealed, and this check holds no data key, so the key "
+            + "was not opened (expected: duet config import, or the admin API, on a node of the cluster: they open "
+            + "it before committing)"),
+
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
     FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),

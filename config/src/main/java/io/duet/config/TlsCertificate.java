@@ -3,8 +3,9 @@ package io.duet.config;
 /**
  * A certificate with its private key, referenced by name from {@code https} listeners.
  *
- * <p>The config module does not parse either value (it stays free of cryptography): the validator checks the PEM
- * framing; the data plane parses them (the tls module) and rejects a revision whose certificate or key does not load.
+ * <p>The config module does not parse either value (it stays free of cryptography): {@link ConfigValidator} checks
+ * the PEM framing; the {@link CertificateCheck} of a node's {@link ProposalValidator} (the tls module) reads new and
+ * changed entries before a document is committed, as the data plane reads them when it loads the revision.
  *
  * <p>At rest the document holds the key only sealed ({@code duet-sealed:v1:...}, AES-256-GCM under the node's data
  * key, which is not in the document). A key given in clear (any PEM form, encrypted with {@code passphrase} or not)

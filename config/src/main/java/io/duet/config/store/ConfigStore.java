@@ -21,8 +21,16 @@ public interface ConfigStore extends AutoCloseable {
     void subscribe(Consumer<DuetConfig> listener);
 
     /**
-     * Validates and commits {@code proposed} if the current revision is still {@code baseRevision}; the committed
-     * document gets revision {@code baseRevision + 1}.
+     * What {@link #propose} would report about {@code proposed} as the successor of the document in force: the
+     * document's rules and the material checks of its new and changed certificates (the store's
+     * {@link io.duet.config.ProposalValidator}), errors first. Commits nothing: the admin API's dry run. May block
+     * briefly (key checks); not on I/O threads.
+     */
+    java.util.List<io.duet.config.Violation> validate(DuetConfig proposed);
+
+    /**
+     * Validates (as {@link #validate}) and commits {@code proposed} if the current revision is still
+     * {@code baseRevision}; the committed document gets revision {@code baseRevision + 1}.
      *
      * @throws InvalidConfigException  the document has errors; nothing was committed
      * @throws RevisionConflictException someone else committed first; nothing was committed

@@ -5,6 +5,7 @@ import io.duet.config.ConfigMessage;
 import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
+import io.duet.config.ProposalValidator;
 import io.duet.config.Violation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,8 @@ import java.util.stream.Collectors;
  *
  * <p>Edits to the file are picked up by a daemon thread ({@code duet-config-watch}) that listens to the directory
  * with a {@link WatchService} and, because that can miss an editor's rename-swap, also compares the file's
- * modification time, size and identity about once a second. A changed file is read, decoded and validated: a valid
+ * modification time, size and identity about once a second. A changed file is read, decoded and validated by the
+ * store's {@link ProposalValidator} (as a proposal: the material of new and changed certificates too): a valid
  * document is committed with revision {@code max(current + 1, revision in the file)}; an invalid one is logged
  * ({@code DUET-CONFIG-0100}, every violation) and the current document stays. A file whose bytes did not change, or
  * whose document equals the current one apart from its revision, is not a new revision. The file itself is never
@@ -66,6 +68,7 @@ public final class FileConfigStore implements ConfigStore {
 
     private final Path file;
     private final ConfigCodec.Format format;
+    private final ProposalValidator validator;
     private final Object lock = new Object();
     private final ExecutorService notifier;
     private final WatchService watchService;
@@ -81,10 +84,11 @@ public final class FileConfigStore implements ConfigStore {
     private boolean closed;
     private long fileChecks;
 
-    private FileConfigStore(Path file, ConfigCodec.Format format, DuetConfig initial, byte[] bytes, FileStamp stamp)
-            throws IOException {
+    private FileConfigStore(Path file, ConfigCodec.Format format, ProposalValidator validator, DuetConfig initial,
+                            byte[] bytes, FileStamp stamp) throws IOException {
         this.file = file;
         this.format = format;
+        this.validator = validator;
         this.current = initial;
         this.history.addFirst(new Commit(initial, null, 0, "opened"));
         this.lastBytes = bytes;
@@ -103,12 +107,25 @@ public final class FileConfigStore implements ConfigStore {
     }
 
     /**
-     * Reads and validates {@code file}, then starts watching it. Blocks for the read.
+     * As {@link #open(Path, ProposalValidator)} with {@link ProposalValidator#DOCUMENT_ONLY}: edits and proposals
+     * are checked against the document's rules only, no certificate material. For tests and tools without a data
+     * key; a node passes its own validator.
+     */
+    public static FileConfigStore open(Path file) throws IOException, InvalidConfigException {
+        return open(file, ProposalValidator.DOCUMENT_ONLY);
+    }
+
+    /**
+     * Reads {@code file} and validates it with the document's rules (the committed document: its certificates were
+     * checked when they came in, and one that expired since must not stop the node), then starts watching it. Edits
+     * of the file and proposals are checked with {@code validator}. Blocks for the read.
      *
      * @throws InvalidConfigException the file cannot be decoded or has errors; nothing was started
      * @throws IOException            the file cannot be read or its directory cannot be watched
      */
-    public static FileConfigStore open(Path file) throws IOException, InvalidConfigException {
+    public static FileConfigStore open(Path file, ProposalValidator validator)
+            throws IOException, InvalidConfigException {
+        Objects.requireNonNull(validator, "validator");
         Path path = file.toAbsolutePath().normalize();
         ConfigCodec.Format format = ConfigCodec.Format.ofFileName(path.getFileName().toString());
         FileStamp stamp = FileStamp.of(path);
@@ -116,7 +133,7 @@ public final class FileConfigStore implements ConfigStore {
         DuetConfig config = ConfigCodec.decodeValid(text(bytes), format);
         logWarnings(config, path);
         LOG.info("config file {} loaded, revision {}", path, config.revision());
-        return new FileConfigStore(path, format, config, bytes, stamp);
+        return new FileConfigStore(path, format, validator, config, bytes, stamp);
     }
 
     /** The watched file (absolute). */
@@ -153,6 +170,11 @@ public final class FileConfigStore implements ConfigStore {
     }
 
     @Override
+    public List<Violation> validate(DuetConfig proposed) {
+        return validator.validate(proposed, current());
+    }
+
+    @Override
     public void subscribe(Consumer<DuetConfig> listener) {
         Objects.requireNonNull(listener, "listener");
         synchronized (lock) {
@@ -185,7 +207,7 @@ public final class FileConfigStore implements ConfigStore {
             if (baseRevision != current.revision()) {
                 throw new RevisionConflictException(baseRevision, current.revision());
             }
-            DuetConfig next = ConfigValidator.requireValid(proposed.withRevision(baseRevision + 1));
+            DuetConfig next = validator.requireValid(proposed.withRevision(baseRevision + 1), current);
             byte[] bytes = ConfigCodec.encode(next, format).getBytes(StandardCharsets.UTF_8);
             try {
                 writeAtomically(bytes);
@@ -293,7 +315,7 @@ public final class FileConfigStore implements ConfigStore {
         lastBytes = bytes;
         DuetConfig edited;
         try {
-            edited = ConfigCodec.decodeValid(text(bytes), format);
+            edited = validator.requireValid(ConfigCodec.decode(text(bytes), format), current);
         } catch (InvalidConfigException e) {
             LOG.warn("{} {}\n  {}", ConfigMessage.FILE_REJECTED.id(),
                     ConfigMessage.FILE_REJECTED.format(file, running),
