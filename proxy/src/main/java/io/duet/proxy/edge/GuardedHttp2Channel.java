@@ -58,6 +58,23 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
         sendRstStream(stream, code);
     }
 
+    private volatile Http2HeaderBlockConduit frames;
+
+    /** The conduit that follows this connection's frames; set once, right after construction. */
+    void frames(Http2HeaderBlockConduit frames) {
+        this.frames = frames;
+    }
+
+    /** Every WINDOW_UPDATE the server sends for the connection is credit the frame conduit counts against. */
+    @Override
+    public void sendUpdateWindowSize(int streamId, int delta) throws IOException {
+        Http2HeaderBlockConduit f = frames;
+        if (streamId == 0 && f != null) {
+            f.credit(delta);
+        }
+        super.sendUpdateWindowSize(streamId, delta);
+    }
+
     @Override
     public void dropped(int bytes) {
         if (bytes > 0) {

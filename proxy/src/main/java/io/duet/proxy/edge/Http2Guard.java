@@ -281,6 +281,7 @@ final class Http2Guard {
             }
             GuardedHttp2Channel channel = new GuardedHttp2Channel(connection, buffers, buffer, options, events);
             blocks.breaches(channel);
+            channel.frames(blocks);
             Integer idle = options.get(io.undertow.UndertowOptions.IDLE_TIMEOUT);
             if (idle != null && idle > 0) {
                 channel.setIdleTimeout(idle);

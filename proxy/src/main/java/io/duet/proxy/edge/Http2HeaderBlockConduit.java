@@ -172,7 +172,13 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
                             | (head[8] & 0xff);
                     if (type == SETTINGS && (flags & ACK) != 0 && payloadLeft != 0) {
                         // RFC 9113 6.5 (Undertow's own check reads a length it keeps only for DATA frames)
-                        raise(headerHere ? w - 9 : from, "SETTINGS ACK with a payload");
+                        raise(headerHere ? w - 9 : from, 0x6, "SETTINGS ACK with a payload");
+                        return w;
+                    }
+                    if (type == DATA && connectionWindow.addAndGet(-payloadLeft) < 0) {
+                        // RFC 9113 6.9.1: Undertow counts DATA against the window only as it is read, and never
+                        // refuses what exceeds it (a peer could have it buffer without bound)
+                        raise(headerHere ? w - 9 : from, 0x3, "DATA beyond the connection's flow-control window");
                         return w;
                     }
                     if (type == DATA && !wasOpen && headerHere && stream != 0 && endedBefore(stream)) {
@@ -267,13 +273,26 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
 
     private int cutAt;
 
-    /** A connection error: GOAWAY(FRAME_SIZE_ERROR) and nothing from {@code at} on reaches the parser. */
-    private void raise(int at, String why) {
+    /** A connection error: GOAWAY with this code, and nothing from {@code at} on reaches the parser. */
+    private void raise(int at, int code, String why) {
         broken = true;
         cutAt = at;
         if (breaches != null) {
-            breaches.connectionError(0x6, why);
+            breaches.connectionError(code, why);
         }
+    }
+
+    /**
+     * What the peer may still send in DATA frames on this connection: 65,535 to begin with (RFC 9113 6.9.2; the
+     * connection window is not changed by SETTINGS), plus every connection WINDOW_UPDATE the server sent. Any thread
+     * (the server may give credit where a body is read).
+     */
+    private final java.util.concurrent.atomic.AtomicLong connectionWindow = new java.util.concurrent.atomic.AtomicLong(
+            65_535);
+
+    /** The server sent WINDOW_UPDATE(0, delta). Any thread. */
+    void credit(int delta) {
+        connectionWindow.addAndGet(delta);
     }
 
     /**

@@ -250,6 +250,38 @@ class Http2ConnectionRulesTest {
         assertThat(edge.backend.requests()).noneMatch(r -> r.target().equals("/s/reset-upload"));
     }
 
+    // 6.9.1: DATA beyond the connection's flow-control window (65,535 bytes, no WINDOW_UPDATE given: the stream was
+    // reset as malformed, so nothing reads it) is a connection error FLOW_CONTROL_ERROR, not something to buffer.
+    @Test
+    void dataBeyondTheConnectionWindowEndsTheConnection() throws Exception {
+        H2Edge.Outcome o = edge.exchangeUntilClosed(c -> {
+            c.frame(HEADERS, END_HEADERS, 1, RawH2.fields(":method", "POST", ":scheme", "https", ":path",
+                    "/c/window", ":authority", HOST, "X-Upper", "1"));
+            for (int i = 0; i < 5; i++) {
+                c.frame(DATA, 0, 1, new byte[16_384]);
+            }
+        });
+        H2Edge.assertConnectionError(o, RawH2.FLOW_CONTROL_ERROR);
+    }
+
+    // The window is counted right: an upload many times the window, by a client that waits for WINDOW_UPDATEs (the
+    // JDK's), goes through whole.
+    @Test
+    void largeUploadWithinTheWindowsGoesThrough() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2)
+                .sslContext(io.duet.proxy.testing.TrustAll.context()).build();
+        byte[] body = new byte[1 << 20];
+        java.util.Arrays.fill(body, (byte) 'u');
+        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://" + HOST + ":" + edge.port + "/ok/upload"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(edge.forwarded("/ok/upload").body()).hasSize(1 << 20);
+    }
+
     static Stream<Arguments> ignored() {
         return Stream.of(
                 Arguments.of("4.1 unknown frame type", (H2Edge.Sender) c -> c.frame(0x20, 0, 0, new byte[5])),
