@@ -1,16 +1,19 @@
 package io.duet.testkit;
 
+import java.nio.file.Path;
+import java.util.Objects;
+
 /**
- * The answer to one need: met (with the program's path for a {@link Tool}, null otherwise) or a {@link Lack}.
- * Exactly one of the two is non-null for a tool; {@code lack == null} means met.
+ * The answer to one need: met ({@code lack == null}; for a {@link Tool}, with the program's absolute path) or not
+ * met, with the {@link Lack} that says why.
  */
-public record Outcome(java.nio.file.Path executable, Lack lack) {
-    static Outcome met(java.nio.file.Path executable) {
+public record Outcome(Path executable, Lack lack) {
+    static Outcome met(Path executable) {
         return new Outcome(executable, null);
     }
 
     static Outcome lacking(Lack lack) {
-        return new Outcome(null, java.util.Objects.requireNonNull(lack));
+        return new Outcome(null, Objects.requireNonNull(lack));
     }
 
     public boolean isMet() {
