@@ -1,6 +1,8 @@
 package io.duet.appliance;
 
 import com.sun.net.httpserver.HttpServer;
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -38,7 +40,8 @@ import static org.awaitility.Awaitility.await;
  * The admin web UI in real headless Chromium (Debian {@code chromium} and {@code chromium-driver}) against a real
  * node: log in with the generated password, change it, create a pool with two servers and a route, see the proxy
  * serve it, drain a server, roll the change back, and check that a viewer cannot edit. A screenshot of the dashboard
- * under load is saved to {@code target/ui-artifacts/dashboard.png}.
+ * under load is saved to {@code target/ui-artifacts/dashboard.png}. Skipped, saying why, without chromium or
+ * chromedriver on the PATH.
  */
 @Tag("browser")
 class AdminUiBrowserTest {
@@ -52,6 +55,8 @@ class AdminUiBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
+        Path chromium = Requirements.requireTool(Tool.CHROMIUM);
+        Path chromedriver = Requirements.requireTool(Tool.CHROMEDRIVER);
         for (int i = 0; i < 2; i++) {
             String name = "b" + (i + 1);
             HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -78,9 +83,9 @@ class AdminUiBrowserTest {
         ui = "https://127.0.0.1:" + node.adminAddress().getPort() + "/";
 
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
+        options.setBinary(chromium.toFile());
         // The node's certificate is self-signed (as on a fresh appliance); root needs --no-sandbox.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--ignore-certificate-errors",
                 "--window-size=1280,1000", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -1,5 +1,7 @@
 package io.duet.rpm;
 
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +19,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The duet RPM as built by this module: its metadata, a second build byte for byte, rpmlint, and an install, upgrade
- * and erase with the real scriptlets in a throwaway root ({@code src/test/sh/install-root.sh}). Needs root and the
- * Debian packages rpm and rpmlint ({@code .ci/run} installs them); skipped otherwise, saying why.
+ * and erase with the real scriptlets in a throwaway root ({@code src/test/sh/install-root.sh}). The metadata needs the
+ * Debian package rpm, the lint rpmlint, the install root as well ({@code .ci/run} installs both and runs as root); each
+ * case is skipped otherwise, saying why. The second build needs nothing but this Maven.
  */
 class RpmPackageIT {
     private static final Path RPM = Path.of(System.getProperty("duet.rpm"));
@@ -55,7 +57,7 @@ class RpmPackageIT {
     }
 
     static String rpmQuery(String... args) throws Exception {
-        List<String> c = new ArrayList<>(List.of("rpm", "-qp"));
+        List<String> c = new ArrayList<>(List.of(Requirements.requireTool(Tool.RPM).toString(), "-qp"));
         c.addAll(Arrays.asList(args));
         c.add(RPM.toString());
         Run r = run(BASEDIR, 60, c.toArray(new String[0]));
@@ -63,13 +65,8 @@ class RpmPackageIT {
         return r.out();
     }
 
-    static boolean have(String tool) throws Exception {
-        return run(BASEDIR, 10, "sh", "-c", "command -v " + tool).exit() == 0;
-    }
-
     @BeforeAll
-    static void tools() throws Exception {
-        assumeTrue(have("rpm"), "the Debian package rpm is not installed (.ci/run installs it)");
+    static void built() {
         assertThat(RPM).exists();
     }
 
@@ -80,7 +77,8 @@ class RpmPackageIT {
     static Path build(Path targetDir, String release, Path properties) throws Exception {
         String mvn = Path.of(System.getProperty("maven.home"), "bin", "mvn").toString();
         List<String> c = new ArrayList<>(List.of(mvn, "-B", "-q", "-o", "-f", BASEDIR.resolve("pom.xml").toString(),
-                "de.dentrassi.maven:rpm:rpm@duet-rpm", "-Drpm.targetDir=" + targetDir));
+                "de.dentrassi.maven:rpm:rpm@duet-rpm", "-Drpm.targetDir=" + targetDir,
+                "-Dmaven.repo.local=" + System.getProperty("duet.maven.repo.local")));
         if (release != null) {
             c.add("-Drpm.release=" + release);
         }
@@ -145,8 +143,8 @@ class RpmPackageIT {
     // rpmlint runs clean apart from the exceptions documented in rpmlint.toml.
     @Test
     void rpmlint() throws Exception {
-        assumeTrue(have("rpmlint"), "the Debian package rpmlint is not installed (.ci/run installs it)");
-        Run r = run(BASEDIR, 300, "rpmlint", "--config", BASEDIR.resolve("rpmlint.toml").toString(),
+        Path rpmlint = Requirements.requireTool(Tool.RPMLINT);
+        Run r = run(BASEDIR, 300, rpmlint.toString(), "--config", BASEDIR.resolve("rpmlint.toml").toString(),
                 RPM.toString());
         System.out.println(r.out());
         assertThat(r.exit()).as(r.out()).isZero();
@@ -158,8 +156,9 @@ class RpmPackageIT {
     // edited configuration (kept, .rpmnew written), erase (data and user kept).
     @Test
     void installUpgradeErase() throws Exception {
-        assumeTrue(run(BASEDIR, 10, "id", "-u").out().trim().equals("0"), "installing into a root needs root");
-        assumeTrue(have("unshare") && have("chroot"), "needs unshare and chroot (util-linux, coreutils)");
+        Requirements.requireRoot(); // mounts, chroot, files owned by the package's user
+        Requirements.requireTool(Tool.RPM);
+        Requirements.requireTool(Tool.UNSHARE); // chroot is coreutils', always there
         Path next = work.resolve("duet.properties.next");
         Files.writeString(next, Files.readString(BASEDIR.resolve("src/main/rpm/duet.properties"))
                 + "\n# A default of the next release.\n");

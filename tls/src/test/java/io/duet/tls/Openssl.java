@@ -1,5 +1,8 @@
 package io.duet.tls;
 
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,18 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /**
  * Certificate material made by the {@code openssl} binary, in the formats operators bring: a root CA, an
- * intermediate CA and leaves signed by the intermediate. Runs commands in one directory.
+ * intermediate CA and leaves signed by the intermediate. Runs commands in one directory. Skips the calling test,
+ * saying why, without the openssl command.
  */
 final class Openssl {
     final Path dir;
     private int serial = 100;
 
     Openssl(Path dir) throws Exception {
-        assumeTrue(available(), "the openssl binary is missing: install the openssl package (.ci/run does)");
+        Requirements.requireTool(Tool.OPENSSL);
         this.dir = dir;
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", "root.key", "-out", "root.pem", "-days", "30", "-subj", "/CN=Duet Test Root");
@@ -28,16 +30,6 @@ final class Openssl {
                 "-keyout", "inter.key", "-out", "inter.csr", "-subj", "/CN=Duet Test Intermediate");
         run("openssl", "x509", "-req", "-in", "inter.csr", "-CA", "root.pem", "-CAkey", "root.key",
                 "-set_serial", "2", "-out", "inter.pem", "-days", "30", "-extfile", "ca.ext");
-    }
-
-    static boolean available() {
-        try {
-            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 
     /**

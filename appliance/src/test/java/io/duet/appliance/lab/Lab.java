@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   {p}c  eth0 192.0.2.20 ─┤
  *   {p}be eth0 192.0.2.30 ─┘
  * </pre>
- * Needs root and iproute2.
+ * Needs root, iproute2 and network namespaces (callers check with {@code Requirements.requireNetworkNamespaces()}).
  */
 public final class Lab implements AutoCloseable {
     public static final String NET = "192.0.2.";
@@ -32,19 +32,6 @@ public final class Lab implements AutoCloseable {
 
     private Lab(String prefix) {
         this.prefix = prefix;
-    }
-
-    /** True when this process can build namespaces (root with iproute2). */
-    public static boolean available() {
-        try {
-            return "root".equals(System.getProperty("user.name"))
-                    && new ProcessBuilder("ip", "-V").redirectErrorStream(true).start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Builds the switch and one namespace per host id (host id -> last octet of its address). */

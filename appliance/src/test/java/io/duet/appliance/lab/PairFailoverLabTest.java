@@ -1,5 +1,7 @@
 package io.duet.appliance.lab;
 
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -8,7 +10,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIf;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,6 @@ import static org.awaitility.Awaitility.await;
  * recorded throughout and no VIP is ever on both nodes at once.
  */
 @Tag("needs-root")
-@EnabledIf("io.duet.appliance.lab.Lab#available")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PairFailoverLabTest {
@@ -66,6 +66,11 @@ class PairFailoverLabTest {
 
     @BeforeAll
     void buildLab() throws Exception {
+        // The nodes announce VIPs with arping and drain them with nft; the test stops nodes with kill (procps).
+        Requirements.requireNetworkNamespaces();
+        Requirements.requireTool(Tool.ARPING);
+        Requirements.requireTool(Tool.NFT);
+        Requirements.requireTool(Tool.PROCPS);
         Map<String, Integer> hosts = new LinkedHashMap<>();
         hosts.put("a", 11);
         hosts.put("b", 12);

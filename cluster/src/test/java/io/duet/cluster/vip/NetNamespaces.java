@@ -1,5 +1,7 @@
 package io.duet.cluster.vip;
 
+import io.duet.testkit.Requirements;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,23 +9,18 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /**
- * Network namespaces a test builds for itself (root only): names with a unique prefix per run, 192.0.2.0/24
- * (TEST-NET-1) addresses inside them only, nothing in the root namespace, everything deleted by {@link #close}.
+ * Network namespaces a test builds for itself (root only: the constructor skips the test, saying why, where they cannot
+ * be made): names with a unique prefix per run, 192.0.2.0/24 (TEST-NET-1) addresses inside them only, nothing in the
+ * root namespace, everything deleted by {@link #close}.
  */
 final class NetNamespaces implements AutoCloseable {
     final String prefix;
     private final List<String> created = new ArrayList<>();
 
     NetNamespaces() {
-        assumeTrue(root() && works("ip", "-V"), "network namespace tests need root and iproute2 (.ci/run runs as root)");
+        Requirements.requireNetworkNamespaces();
         this.prefix = "dt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff)) + "-";
-    }
-
-    static boolean root() {
-        return "root".equals(System.getProperty("user.name"));
     }
 
     /** Creates namespace {@code prefix + name} with loopback up; returns its full name. */
@@ -67,14 +64,6 @@ final class NetNamespaces implements AutoCloseable {
             throw new AssertionError(String.join(" ", command) + " did not finish within 10 s");
         }
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
-
-    private static boolean works(String... command) {
-        try {
-            return exec(command).exit() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.duet.cluster.vip;
 
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The VIP agent with the real `ip` and `arping` inside a network namespace the test builds (node and client joined
  * by a veth pair, 192.0.2.0/24): start-up cleanup, claim with gratuitous ARP seen by the client, drift repair both
- * ways, self-fencing when its heartbeats stop, release when the table moves the VIP away.
+ * ways, self-fencing when its heartbeats stop, release when the table moves the VIP away. Needs root and network
+ * namespaces and procps; the IPv4 announcement needs iputils' arping and the drain nft (each case skips, saying why).
  */
 class VipAgentNamespaceTest {
     static final String VIP = "192.0.2.50";
@@ -34,6 +37,7 @@ class VipAgentNamespaceTest {
     @BeforeEach
     void lab() throws Exception {
         net = new NetNamespaces();
+        Requirements.requireTool(Tool.PROCPS); // sysctl inside the namespaces
         node = net.add("node");
         client = net.add("client");
         net.link(node, "192.0.2.11/24", client, "192.0.2.100/24");
@@ -75,6 +79,7 @@ class VipAgentNamespaceTest {
     // The whole life of a VIP on one node, with real commands.
     @Test
     void claimAnnounceRepairFenceRelease() throws Exception {
+        Requirements.requireTool(Tool.ARPING); // the announcement the client must see, and the test's own ARP probe
         // A VIP left over from a previous run (crash while holding it) is removed at start.
         NetNamespaces.sh("ip", "-n", node, "addr", "add", VIP + "/32", "dev", "eth0");
         agent = new VipAgent("a", new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node)), 1000,
@@ -191,6 +196,7 @@ class VipAgentNamespaceTest {
     // during the drain: released at once, without waiting for the drain.
     @Test
     void plannedMoveDrainsBeforeTheRelease() throws Exception {
+        Requirements.requireTool(Tool.NFT); // the hold-back of new connections
         HandDrainer drainer = new HandDrainer();
         agent = new VipAgent("a", new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node)), 1000,
                 System::nanoTime);

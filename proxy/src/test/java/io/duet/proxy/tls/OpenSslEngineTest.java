@@ -14,6 +14,8 @@ import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +42,7 @@ class OpenSslEngineTest {
     @Test
     void servesThroughOpenSsl() throws Exception {
         TestPki pki = new TestPki(tmp);
+        Requirements.requireTool(Tool.CURL);
         TlsCertificate one = pki.issue("www", "rsa", 2, "DNS:www.a.test");
         TlsCertificate two = pki.issue("www", "rsa", 2, "DNS:www.a.test");
         try (StubBackend b = StubBackend.start("b1")) {

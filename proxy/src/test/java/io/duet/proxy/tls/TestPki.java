@@ -1,6 +1,8 @@
 package io.duet.proxy.tls;
 
 import io.duet.config.TlsCertificate;
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -15,32 +17,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /**
  * A throw-away PKI made with the {@code openssl} binary (the tls module's Bouncy Castle issuer is not available
- * here): one CA, leaf certificates signed by it, unencrypted PKCS#8 keys. Also runs curl and openssl for tests.
+ * here): one CA, leaf certificates signed by it, unencrypted PKCS#8 keys. Also runs curl and openssl for tests. Skips
+ * the calling test, saying why, without the openssl command; tests that run curl check for it themselves.
  */
 final class TestPki {
     final Path dir;
     private int serial;
 
     TestPki(Path dir) throws Exception {
-        assumeTrue(binary("openssl"), "the openssl binary is missing: install the openssl package (.ci/run)");
+        Requirements.requireTool(Tool.OPENSSL);
         this.dir = dir;
         run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", "ca.key", "-out", "ca.pem", "-days", "3", "-subj", "/CN=Duet Test CA"));
-    }
-
-    static boolean binary(String name) {
-        try {
-            Process p = new ProcessBuilder(name, name.equals("curl") ? "--version" : "version")
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 
     /**

@@ -15,6 +15,8 @@ import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,7 @@ class TlsClientAuthTest {
 
     /** curl over https with an optional client certificate and a forged subject header; exit code and output. */
     private static TestPki.Result curl(int port, String cert) throws Exception {
+        Requirements.requireTool(Tool.CURL);
         List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "--cacert",
                 pki.caFile().toString(), "--resolve", "www.a.test:" + port + ":127.0.0.1",
                 "-H", "X-Client-Cert-Subject: CN=forged", "https://www.a.test:" + port + "/"));

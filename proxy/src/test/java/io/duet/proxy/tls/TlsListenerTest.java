@@ -16,6 +16,8 @@ import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.Requirements;
+import io.duet.testkit.Tool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** An https listener against real TLS clients: the JDK, curl and openssl s_client. */
 class TlsListenerTest {
@@ -166,7 +167,7 @@ class TlsListenerTest {
     // streamed POST body); HTTP/1.1 stays available; the JDK client gets h2 too.
     @Test
     void http2ByAlpnWithHttp11Fallback() throws Exception {
-        assumeTrue(TestPki.binary("curl"), "the curl binary is missing: install the curl package (.ci/run)");
+        Requirements.requireTool(Tool.CURL);
         try (DataPlane dp = start(config(1, tls("intermediate", true, "www", "wild", "fallback"), www, wild, fallback))) {
             int port = dp.address("web").getPort();
             String url = "https://www.a.test:" + port + "/hello?q=1";
@@ -242,7 +243,7 @@ class TlsListenerTest {
     // HTTP/2); matching hosts pass; HSTS is added when configured.
     @Test
     void misdirectedRequestGets421() throws Exception {
-        assumeTrue(TestPki.binary("curl"), "the curl binary is missing: install the curl package (.ci/run)");
+        Requirements.requireTool(Tool.CURL);
         ListenerTls t = new ListenerTls(List.of("www", "wild", "fallback"), "fallback", null, true,
                 new Hsts(true, 600L, true, false));
         try (DataPlane dp = start(config(1, t, www, wild, fallback))) {
