@@ -58,6 +58,50 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
         sendRstStream(stream, code);
     }
 
+    private static final int RESETS_KEPT = 128;
+    /** The streams this server reset lately (RST_STREAM sent), newest last; I/O thread. */
+    private final int[] resets = new int[RESETS_KEPT];
+    private int resetCount;
+
+    /** Every RST_STREAM the server sends: remembered, so DATA the client had in flight is dropped, not fatal. */
+    @Override
+    public void sendRstStream(int streamId, int statusCode) {
+        synchronized (resets) {
+            resets[resetCount++ % RESETS_KEPT] = streamId;
+        }
+        super.sendRstStream(streamId, statusCode);
+    }
+
+    /**
+     * RFC 9113 5.1: after sending RST_STREAM, frames the peer had in flight on that stream are ignored. Undertow
+     * answers DATA on a stream it reset with GOAWAY(PROTOCOL_ERROR) (it forgets the stream's source), ending every
+     * other stream of the connection because one request was refused or malformed. Such DATA is dropped here and
+     * its flow-control credit given back (6.9: the peer counted it against the connection's window).
+     */
+    private boolean dataOnStreamWeReset(FrameHeaderData frame) {
+        if (FRAME_TYPE == null || FRAME_STREAM == null || FRAME_LENGTH == null) {
+            return false;
+        }
+        try {
+            if (FRAME_TYPE.getInt(frame) != 0x0) {
+                return false;
+            }
+            int stream = FRAME_STREAM.getInt(frame);
+            boolean reset = false;
+            synchronized (resets) {
+                for (int k = Math.min(resetCount, RESETS_KEPT) - 1; k >= 0 && !reset; k--) {
+                    reset = resets[k] == stream;
+                }
+            }
+            if (reset && stream != 0) {
+                dropped(FRAME_LENGTH.getInt(frame));
+            }
+            return reset && stream != 0;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private volatile Http2HeaderBlockConduit frames;
 
     /** The conduit that follows this connection's frames; set once, right after construction. */
@@ -100,6 +144,9 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
     @Override
     protected AbstractHttp2StreamSourceChannel createChannel(FrameHeaderData frameHeaderData, PooledByteBuffer frameData)
             throws IOException {
+        if (dataOnStreamWeReset(frameHeaderData)) {
+            return null; // dropped by the caller (AbstractFramedChannel), with the rest of the frame
+        }
         // Undertow parses content-length while it creates the stream and fails the whole connection on a value that
         // is not a number: such a field is taken out first, and the stream reset once it exists.
         String lengthViolation = withoutBadLength(headersOf(frameHeaderData));
@@ -135,12 +182,22 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
 
     private static final java.lang.reflect.Field FRAME_PARSER;
     private static final Method HEADER_MAP;
+    private static final java.lang.reflect.Field FRAME_TYPE;
+    private static final java.lang.reflect.Field FRAME_STREAM;
+    private static final java.lang.reflect.Field FRAME_LENGTH;
 
     static {
         java.lang.reflect.Field parser = null;
         Method headerMap = null;
+        java.lang.reflect.Field type = null;
+        java.lang.reflect.Field stream = null;
+        java.lang.reflect.Field length = null;
         try {
-            parser = Class.forName("io.undertow.protocols.http2.Http2FrameHeaderParser").getDeclaredField("parser");
+            Class<?> header = Class.forName("io.undertow.protocols.http2.Http2FrameHeaderParser");
+            type = accessible(header.getDeclaredField("type"));
+            stream = accessible(header.getDeclaredField("streamId"));
+            length = accessible(header.getDeclaredField("length"));
+            parser = header.getDeclaredField("parser");
             parser.setAccessible(true);
             headerMap = Class.forName("io.undertow.protocols.http2.Http2HeaderBlockParser")
                     .getDeclaredMethod("getHeaderMap");
@@ -151,6 +208,14 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
         }
         FRAME_PARSER = parser;
         HEADER_MAP = headerMap;
+        FRAME_TYPE = type;
+        FRAME_STREAM = stream;
+        FRAME_LENGTH = length;
+    }
+
+    private static java.lang.reflect.Field accessible(java.lang.reflect.Field f) {
+        f.setAccessible(true);
+        return f;
     }
 
     /** The header block being parsed for this frame (Undertow keeps it package-private); null for other frames. */
