@@ -126,6 +126,7 @@ final class Node implements AutoCloseable {
                     + "node its own data.dir");
         }
         started.add(lock);
+        PrivateFilesCheck.warn(b);
         DemoBackends demo = null;
         Path file = b.configFile();
         if (demoMode) {

@@ -148,7 +148,10 @@ public enum ConfigMessage {
     SUBSCRIBER_FAILED(103, "config subscriber %s failed on revision %d; the other subscribers still got it (a bug: "
             + "report it with this log)"),
     WATCH_STOPPED(104, "config file %s: the watch thread stopped, edits of the file are no longer picked up "
-            + "(restart Duet; a bug: report it with this log)");
+            + "(restart Duet; a bug: report it with this log)"),
+    ORIGINAL_KEPT(330, Severity.WARNING, "config file %s was written by hand: before Duet rewrites it for revision %d "
+            + "(comments and layout are not kept), your original is kept once as %s (0600; it may hold keys in "
+            + "clear: delete it when you no longer need it)");
 
     /** How bad a message is. Mirrors {@link Violation.Severity}. */
     public enum Severity { ERROR, WARNING }
