@@ -67,16 +67,23 @@ public final class AdminApi implements HttpHandler {
         final int status;
         final String id;
         final List<Violation> violations;
+        /** Seconds for a Retry-After header; 0: none. */
+        final long retryAfterSeconds;
 
         ApiError(int status, String id, String message) {
             this(status, id, message, List.of());
         }
 
         ApiError(int status, String id, String message, List<Violation> violations) {
+            this(status, id, message, violations, 0);
+        }
+
+        ApiError(int status, String id, String message, List<Violation> violations, long retryAfterSeconds) {
             super(message);
             this.status = status;
             this.id = id;
             this.violations = violations;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 
@@ -110,6 +117,8 @@ public final class AdminApi implements HttpHandler {
             route(ex);
         } catch (ApiError e) {
             error(ex, e);
+        } catch (Passwords.BusyException e) {
+            error(ex, new ApiError(503, "DUET-ADMIN-0152", e.getMessage(), List.of(), 1));
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(AdminApi.class).error("DUET-ADMIN-0199 {} {} failed: {}",
                     ex.getRequestMethod(), ex.getRequestPath(), e.toString(), e);
@@ -393,33 +402,61 @@ public final class AdminApi implements HttpHandler {
         String name = text(body, "name");
         String password = text(body, "password");
         String from = address(ex);
-        long wait = throttle.waitMs(name, from);
-        if (wait > 0) {
-            audit.record(name, from, "login", "throttled", null, null);
-            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString((wait + 999) / 1000));
-            throw new ApiError(429, "DUET-ADMIN-0102", "too many failed logins: try again in " + ((wait + 999) / 1000)
-                    + " s");
-        }
+        LoginThrottle.Attempt attempt = reserve(ex, name, from, "login");
         AdminUser u = store.current().admin().user(name);
-        boolean ok;
-        if (u == null) {
-            Passwords.verifyNobody(password);
-            ok = false;
-        } else {
-            ok = Passwords.verify(password, u.passwordHash());
-        }
+        boolean ok = checkPassword(attempt, password, u == null ? null : u.passwordHash());
         if (!ok) {
-            throttle.failed(name, from);
             audit.record(name, from, "login", "failed", null, u == null ? "unknown user" : "wrong password");
             throw new ApiError(401, "DUET-ADMIN-0101", "wrong user name or password");
         }
-        throttle.succeeded(name);
         String old = cookie(ex);
         sessions.remove(old);
         Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(u.role(), u.passwordHash()));
         setCookie(ex, s.id);
         audit.record(u.name(), from, "login", "ok", null, u.mustChangePassword() ? "must change password" : null);
         send(ex, 200, whoami(new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword())));
+    }
+
+    /**
+     * Reserves a password check of {@code name} from {@code from} with the throttle (before any hashing, so parallel
+     * attempts count), or answers 429 with Retry-After.
+     */
+    private LoginThrottle.Attempt reserve(HttpServerExchange ex, String name, String from, String action)
+            throws ApiError {
+        LoginThrottle.Attempt attempt = throttle.begin(name, from);
+        long wait = attempt.waitMs();
+        if (wait > 0) {
+            audit.record(name, from, action, "throttled", null, null);
+            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString((wait + 999) / 1000));
+            throw new ApiError(429, "DUET-ADMIN-0102", "too many failed password checks from this address: try again "
+                    + "in " + ((wait + 999) / 1000) + " s");
+        }
+        return attempt;
+    }
+
+    /**
+     * Checks a password under a reserved attempt and ends it; a null {@code hash} (no such user) costs the same
+     * work and fails. When the node is already hashing as many passwords as it allows, 503 with Retry-After (the
+     * attempt then counts as nothing).
+     */
+    private static boolean checkPassword(LoginThrottle.Attempt attempt, String password, String hash)
+            throws ApiError {
+        boolean ok;
+        try {
+            ok = hash == null ? Passwords.verifyNobody(password) : Passwords.verify(password, hash);
+        } catch (Passwords.BusyException e) {
+            attempt.abandoned();
+            throw new ApiError(503, "DUET-ADMIN-0152", e.getMessage(), List.of(), 1);
+        } catch (RuntimeException | Error e) {
+            attempt.abandoned();
+            throw e;
+        }
+        if (ok) {
+            attempt.succeeded();
+        } else {
+            attempt.failed();
+        }
+        return ok;
     }
 
     private Caller authenticate(HttpServerExchange ex, boolean passwordChangeAllowed) throws ApiError {
@@ -484,8 +521,8 @@ public final class AdminApi implements HttpHandler {
         String next = text(body, "new");
         DuetConfig cur = store.current();
         AdminUser u = cur.admin().user(c.name());
-        if (u == null || !Passwords.verify(current, u.passwordHash())) {
-            throttle.failed(c.name(), address(ex));
+        LoginThrottle.Attempt attempt = reserve(ex, c.name(), address(ex), "password change");
+        if (!checkPassword(attempt, current, u == null ? null : u.passwordHash())) {
             audit.record(c.name(), address(ex), "password change", "failed", null, "wrong current password");
             throw new ApiError(403, "DUET-ADMIN-0107", "the current password is wrong");
         }
@@ -1306,6 +1343,9 @@ public final class AdminApi implements HttpHandler {
         }
         if (e.status == 405) {
             ex.getResponseHeaders().put(Headers.ALLOW, e.getMessage().replaceAll(".*allowed: (.*)\\)", "$1"));
+        }
+        if (e.retryAfterSeconds > 0) {
+            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(e.retryAfterSeconds));
         }
         send(ex, e.status, o);
     }
