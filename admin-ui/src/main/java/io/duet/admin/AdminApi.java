@@ -58,8 +58,9 @@ public final class AdminApi implements HttpHandler {
         }
     }
 
-    /** Who is calling: a user with a session, or an API token. */
-    record Caller(String name, Role role, Sessions.Session session, boolean token, boolean mustChangePassword) {
+    /** Who is calling, and from where: a user with a session, or an API token; {@code address} for the audit. */
+    record Caller(String name, Role role, Sessions.Session session, boolean token, boolean mustChangePassword,
+                  String address) {
     }
 
     /** An error answer. */
@@ -414,7 +415,7 @@ public final class AdminApi implements HttpHandler {
         Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(u.role(), u.passwordHash()));
         setCookie(ex, s.id);
         audit.record(u.name(), from, "login", "ok", null, u.mustChangePassword() ? "must change password" : null);
-        send(ex, 200, whoami(new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword())));
+        send(ex, 200, whoami(new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword(), from)));
     }
 
     /**
@@ -468,7 +469,7 @@ public final class AdminApi implements HttpHandler {
             for (ApiToken t : cur.admin().apiTokens()) {
                 if (t != null && t.sha256() != null && MessageDigest.isEqual(t.sha256().getBytes(StandardCharsets.US_ASCII),
                         h.getBytes(StandardCharsets.US_ASCII))) {
-                    return new Caller("token:" + t.id(), Role.of(t.role()), null, true, false);
+                    return new Caller("token:" + t.id(), Role.of(t.role()), null, true, false, address(ex));
                 }
             }
             audit.record(null, address(ex), "token", "failed", null, "unknown API token");
@@ -483,7 +484,7 @@ public final class AdminApi implements HttpHandler {
                     + "/session with name and password");
         }
         AdminUser u = cur.admin().user(s.user);
-        Caller c = new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword());
+        Caller c = new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword(), address(ex));
         if (c.mustChangePassword() && !passwordChangeAllowed) {
             throw new ApiError(403, "DUET-ADMIN-0105", "change your password first: PUT " + PREFIX
                     + "/session/password with current and new");
@@ -542,7 +543,7 @@ public final class AdminApi implements HttpHandler {
         AdminUser changed = committed.admin().user(u.name());
         Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(changed.role(), changed.passwordHash()));
         setCookie(ex, s.id);
-        send(ex, 200, whoami(new Caller(u.name(), c.role(), s, false, false)));
+        send(ex, 200, whoami(new Caller(u.name(), c.role(), s, false, false, c.address())));
     }
 
     private static final java.util.regex.Pattern SERVER_STATE =
@@ -1112,7 +1113,7 @@ public final class AdminApi implements HttpHandler {
     private DuetConfig commit(DuetConfig proposed, long base, Caller c, String summary) throws ApiError {
         try {
             DuetConfig committed = store.propose(proposed, base, c.name(), summary);
-            audit.record(c.name(), null, "commit", "ok", committed.revision(), summary);
+            audit.record(c.name(), c.address(), "commit", "ok", committed.revision(), summary);
             return committed;
         } catch (InvalidConfigException e) {
             throw new ApiError(422, "DUET-ADMIN-0121", "the document is invalid: nothing was changed",

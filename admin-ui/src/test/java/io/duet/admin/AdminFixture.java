@@ -122,14 +122,19 @@ final class AdminFixture implements AutoCloseable {
      * One HTTP/1.1 request over its own TLS connection from {@code localAddress} (e.g. 127.0.0.2), so the listener
      * sees that client address. No cookies.
      */
-    Raw from(String localAddress, String method, String path, String body) throws Exception {
+    Raw from(String localAddress, String method, String path, String body, String... headers) throws Exception {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder extra = new StringBuilder();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            extra.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
         try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getByName("127.0.0.1"),
                 server.address().getPort(), InetAddress.getByName(localAddress), 0)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             out.write((method + " /api/v1" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + content.length + "\r\n\r\n")
+                    + "Content-Type: application/json\r\nContent-Length: " + content.length + "\r\n" + extra
+                    + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(content);
             out.flush();
