@@ -47,7 +47,6 @@ public final class AdminApi implements HttpHandler {
     static final int MAX_BODY = 4 * 1024 * 1024;
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String REDACTED = "(hidden)";
 
     /** The roles, weakest first. */
     enum Role {
@@ -284,20 +283,8 @@ public final class AdminApi implements HttpHandler {
                 ex.getResponseHeaders().put(Headers.ETAG, etag(cur.revision()));
                 ex.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"duet-revision-"
                         + cur.revision() + ".json\"");
-                // The whole document for a backup: private keys only in their sealed form (useless without the
-                // cluster's data key), user and token hashes hidden (users are restored by the admin, not imported).
-                ObjectNode doc = (ObjectNode) JSON.readTree(ConfigCodec.encode(cur, ConfigCodec.Format.JSON));
-                for (JsonNode cert : doc.path("certificates")) {
-                    JsonNode k = cert.get("privateKey");
-                    if (k != null && !k.asText().startsWith("duet-sealed:")) {
-                        ((ObjectNode) cert).put("privateKey", REDACTED);
-                    }
-                    if (cert.has("passphrase")) {
-                        ((ObjectNode) cert).put("passphrase", REDACTED);
-                    }
-                }
-                doc.remove("admin");
-                send(ex, 200, doc);
+                // The whole document for a backup: keys only in their sealed form, no users and tokens.
+                send(ex, 200, Secrets.exported(cur));
             }
             case "/config/import" -> {
                 if (!m.equals(Methods.POST)) {
@@ -1147,56 +1134,19 @@ public final class AdminApi implements HttpHandler {
         }
     }
 
-    /**
-     * A document sent back with the keys it was shown with ({@code (hidden)}) gets the current document's secrets
-     * of the certificate of the same name back; a new certificate brings its own key.
-     */
-    private DuetConfig withHiddenSecrets(DuetConfig proposed) {
-        DuetConfig cur = store.current();
-        List<io.duet.config.TlsCertificate> out = new ArrayList<>();
-        boolean changed = false;
-        for (io.duet.config.TlsCertificate c : proposed.certificates()) {
-            io.duet.config.TlsCertificate known = c == null ? null : cur.certificate(c.name());
-            if (known != null && (REDACTED.equals(c.privateKey()) || REDACTED.equals(c.pkcs12())
-                    || REDACTED.equals(c.passphrase()))) {
-                out.add(new io.duet.config.TlsCertificate(c.name(), c.certificateChain() == null
-                        ? known.certificateChain() : c.certificateChain(),
-                        REDACTED.equals(c.privateKey()) ? known.privateKey() : c.privateKey(),
-                        REDACTED.equals(c.passphrase()) ? known.passphrase() : c.passphrase(),
-                        REDACTED.equals(c.pkcs12()) ? known.pkcs12() : c.pkcs12()));
-                changed = true;
-            } else {
-                out.add(c);
-            }
+    /** A document sent back as it was shown keeps the stored secrets ({@link Secrets#keepHidden}). */
+    private DuetConfig withHiddenSecrets(DuetConfig proposed) throws ApiError {
+        try {
+            return Secrets.keepHidden(proposed, store.current());
+        } catch (InvalidConfigException e) {
+            throw new ApiError(422, "DUET-ADMIN-0121", "the document does not read: nothing was changed",
+                    e.violations());
         }
-        return changed ? proposed.withCertificates(out) : proposed;
     }
 
-    /** The document as the API shows it: private keys, password and token hashes replaced. */
+    /** The document as the API shows it to every role: no secret ({@link Secrets#shown}). */
     static JsonNode redacted(DuetConfig c) {
-        ObjectNode o;
-        try {
-            o = (ObjectNode) JSON.readTree(ConfigCodec.encode(c, ConfigCodec.Format.JSON));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        for (JsonNode cert : o.path("certificates")) {
-            for (String secret : new String[]{"privateKey", "passphrase", "pkcs12"}) {
-                if (cert.hasNonNull(secret)) {
-                    ((ObjectNode) cert).put(secret, REDACTED);
-                }
-            }
-        }
-        JsonNode admin = o.get("admin");
-        if (admin != null) {
-            for (JsonNode u : admin.path("users")) {
-                ((ObjectNode) u).put("passwordHash", REDACTED);
-            }
-            for (JsonNode t : admin.path("apiTokens")) {
-                ((ObjectNode) t).put("sha256", REDACTED);
-            }
-        }
-        return o;
+        return Secrets.shown(c);
     }
 
     // ---- HTTP helpers

@@ -954,6 +954,10 @@ public final class ConfigValidator {
                 if (cookieMode) {
                     add(ConfigMessage.AFFINITY_KEY_MISSING.at(p + ".signingKey"));
                 }
+            } else if (AffinityKey.isSealed(a.signingKey())) {
+                if (a.mode() != null && !cookieMode) {
+                    add(ConfigMessage.AFFINITY_KEY_UNUSED.at(p + ".signingKey", a.mode()));
+                }
             } else {
                 byte[] key = AffinityKey.decode(a.signingKey());
                 if (key == null) {
