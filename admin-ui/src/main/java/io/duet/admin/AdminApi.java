@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,10 +92,12 @@ public final class AdminApi implements HttpHandler {
     private final AuditLog audit;
     private final Clock clock;
     private final NodeView node;
+    private final ApiTokens tokens;
 
-    public AdminApi(ConfigStore store, Sessions sessions, LoginThrottle throttle, AuditLog audit, Clock clock,
-                    NodeView node) {
+    AdminApi(ConfigStore store, Sessions sessions, LoginThrottle throttle, AuditLog audit, Clock clock,
+             NodeView node, ApiTokens tokens) {
         this.node = node;
+        this.tokens = tokens;
         this.store = store;
         this.sessions = sessions;
         this.throttle = throttle;
@@ -235,12 +236,7 @@ public final class AdminApi implements HttpHandler {
             case "/tokens" -> {
                 require(ex, c, Role.ADMIN, "manage API tokens");
                 if (m.equals(Methods.GET)) {
-                    ArrayNode out = JSON.createArrayNode();
-                    for (ApiToken t : store.current().admin().apiTokens()) {
-                        out.addObject().put("id", t.id()).put("name", t.name()).put("role", t.role())
-                                .put("created", t.created() == null ? 0 : t.created()).put("owner", t.owner());
-                    }
-                    send(ex, 200, out);
+                    send(ex, 200, tokens.list(store.current().admin().apiTokens()));
                 } else if (m.equals(Methods.POST)) {
                     csrf(ex, c);
                     createToken(ex, c);
@@ -451,16 +447,19 @@ public final class AdminApi implements HttpHandler {
         DuetConfig cur = store.current();
         String auth = ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = auth.substring(7).trim();
-            String h = sha256(token);
-            for (ApiToken t : cur.admin().apiTokens()) {
-                if (t != null && t.sha256() != null && MessageDigest.isEqual(t.sha256().getBytes(StandardCharsets.US_ASCII),
-                        h.getBytes(StandardCharsets.US_ASCII))) {
-                    return new Caller("token:" + t.id(), Role.of(t.role()), null, true, false, address(ex));
-                }
+            ApiToken t = ApiTokens.find(cur.admin().apiTokens(), auth.substring(7).trim());
+            if (t == null) {
+                audit.record(null, address(ex), "token", "failed", null, "unknown API token");
+                throw new ApiError(401, "DUET-ADMIN-0103", "not logged in: the API token is not valid");
             }
-            audit.record(null, address(ex), "token", "failed", null, "unknown API token");
-            throw new ApiError(401, "DUET-ADMIN-0103", "not logged in: the API token is not valid");
+            if (tokens.expired(t)) {
+                audit.record("token:" + t.id(), address(ex), "token", "failed", null, "expired API token");
+                throw new ApiError(401, "DUET-ADMIN-0150", "the API token " + t.id() + " (" + t.name() + ") expired "
+                        + "at " + java.time.Instant.ofEpochMilli(t.expiresAt()) + ": an admin makes a new one (POST "
+                        + PREFIX + "/tokens)");
+            }
+            tokens.used(t);
+            return new Caller("token:" + t.id(), Role.of(t.role()), null, true, false, address(ex));
         }
         Sessions.Session s = sessions.find(cookie(ex), user -> {
             AdminUser u = cur.admin().user(user);
@@ -1013,28 +1012,36 @@ public final class AdminApi implements HttpHandler {
                 .put("mustChangePassword", u.mustChangePassword()).put("revision", committed.revision()));
     }
 
+    /**
+     * A new API token ({@code name}, {@code role}, optional {@code expiresInDays}: default
+     * {@value ApiToken#DEFAULT_DAYS}, at most {@value ApiToken#MAX_DAYS}); the secret is in this answer only.
+     */
     private void createToken(HttpServerExchange ex, Caller c) throws Exception {
         JsonNode body = body(ex);
         String name = text(body, "name");
         String role = text(body, "role");
-        String id = HexFormat.of().formatHex(randomBytes(8));
-        String token = "duet_" + id + "_" + Sessions.token();
-        String hash = sha256(token);
-        DuetConfig committed = editAdmin(ex, c, "API token " + id + " (" + name + ", " + role + ") created", a -> {
-            List<ApiToken> tokens = new ArrayList<>(a.apiTokens());
-            tokens.add(new ApiToken(id, name, role, hash, clock.millis(), c.name()));
-            return new Admin(a.users(), tokens);
+        JsonNode days = body.get("expiresInDays");
+        ApiTokens.Made made;
+        try {
+            if (days != null && !days.isNull() && !days.canConvertToInt()) {
+                throw new IllegalArgumentException("expiresInDays: " + days + " (expected: a number of days, 1-"
+                        + ApiToken.MAX_DAYS + ")");
+            }
+            made = tokens.make(name, role, c.name(), days == null || days.isNull() ? null : days.asInt());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(422, "DUET-ADMIN-0151", e.getMessage(), List.of(Violation.error("$.expiresInDays",
+                    "DUET-ADMIN-0151", "expiresInDays: expected 1-" + ApiToken.MAX_DAYS + " (default "
+                            + ApiToken.DEFAULT_DAYS + ")")));
+        }
+        ApiToken t = made.token();
+        DuetConfig committed = editAdmin(ex, c, "API token " + t.id() + " (" + name + ", " + role + ") created, "
+                + "expires " + java.time.Instant.ofEpochMilli(t.expiresAt()), a -> {
+            List<ApiToken> list = new ArrayList<>(a.apiTokens());
+            list.add(t);
+            return new Admin(a.users(), list);
         });
-        send(ex, 201, JSON.createObjectNode().put("id", id).put("name", name).put("role", role)
-                .put("token", token).put("revision", committed.revision()));
-    }
-
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
+        send(ex, 201, JSON.createObjectNode().put("id", t.id()).put("name", name).put("role", role)
+                .put("expires", t.expiresAt()).put("token", made.secret()).put("revision", committed.revision()));
     }
 
     private ObjectNode whoami(Caller c) {
@@ -1263,12 +1270,7 @@ public final class AdminApi implements HttpHandler {
     }
 
     static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    s.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ApiTokens.sha256(s);
     }
 
     private static ApiError methodNotAllowed(String allowed) {

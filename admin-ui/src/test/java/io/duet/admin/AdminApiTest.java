@@ -293,7 +293,7 @@ class AdminApiTest {
         String token = "duet_" + Sessions.token();
         DuetConfig cur = store.current();
         store.propose(cur.withAdmin(new Admin(cur.admin().users(), List.of(new ApiToken("0123456789abcdef", "ci",
-                "admin", AdminApi.sha256(token), 1L, "admin")))), cur.revision());
+                "admin", AdminApi.sha256(token), System.currentTimeMillis(), "admin")))), cur.revision());
         Client t = new Client();
         HttpResponse<String> get = t.call("GET", "/config", null, "Authorization", "Bearer " + token);
         assertThat(get.statusCode()).isEqualTo(200);

@@ -45,14 +45,16 @@ final class AdminFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     final Path dir;
     final FileConfigStore store;
-    final AdminServer server;
     final CertifiedKey cert;
     final SSLContext tls;
     final HttpClient http;
-    final String base;
+    private final NodeView node;
+    AdminServer server;
+    String base;
 
     AdminFixture(Path dir, NodeView node) throws Exception {
         this.dir = dir;
+        this.node = node;
         Route hello = new Route("hello", RouteMatch.any(), null, null, new FixedResponse(200, "hello\n", null),
                 null, null, null, null, null, null, null);
         DuetConfig doc = new DuetConfig(1L, List.of(new Listener("http", "127.0.0.1", 8080)), null, null, null,
@@ -60,9 +62,7 @@ final class AdminFixture implements AutoCloseable {
         Files.writeString(dir.resolve("config.json"), ConfigCodec.encode(doc, ConfigCodec.Format.JSON));
         store = FileConfigStore.open(dir.resolve("config.json"));
         cert = SelfSigned.issue(List.of("localhost", "127.0.0.1"), Duration.ofDays(30), Clock.systemUTC());
-        server = AdminServer.start("127.0.0.1", 0, cert.key(), cert.chain(), store, dir.resolve("audit.log"), "n1",
-                Clock.systemUTC(), node);
-        base = "https://127.0.0.1:" + server.address().getPort() + "/api/v1";
+        startServer();
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setCertificateEntry("node", cert.leaf());
@@ -71,6 +71,18 @@ final class AdminFixture implements AutoCloseable {
         tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private void startServer() {
+        server = AdminServer.start("127.0.0.1", 0, cert.key(), cert.chain(), store, dir.resolve("audit.log"), "n1",
+                Clock.systemUTC(), node);
+        base = "https://127.0.0.1:" + server.address().getPort() + "/api/v1";
+    }
+
+    /** Stops the listener and starts a new one (a node restart) on the same store and directory; sessions end. */
+    void restartServer() {
+        server.close();
+        startServer();
     }
 
     @Override

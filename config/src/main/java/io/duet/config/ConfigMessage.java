@@ -140,6 +140,8 @@ public enum ConfigMessage {
             + "and the configuration any more)"),
     NOT_ARGON2ID(201, "passwordHash: not an Argon2id hash (expected: $argon2id$v=19$m=..,t=..,p=..$salt$hash; set "
             + "passwords through the admin API, which hashes them)"),
+    TOKEN_EXPIRY(331, "expires: not after created, or more than %d days after it (expected: every API token expires "
+            + "within that; make a new token when it does)"),
 
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),

@@ -150,6 +150,10 @@ public final class ConfigValidator {
                     add(ConfigMessage.INVALID_TOKEN.at(p + ".sha256", "sha256", "(hidden)",
                             "the hex SHA-256 of the token"));
                 }
+                if (t.expires() != null && t.created() != null && (t.expires() <= t.created()
+                        || t.expires() - t.created() > ApiToken.MAX_DAYS * ApiToken.DAY_MS)) {
+                    add(ConfigMessage.TOKEN_EXPIRY.at(p + ".expires", ApiToken.MAX_DAYS));
+                }
             }
         }
 
