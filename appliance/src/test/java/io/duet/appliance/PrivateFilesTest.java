@@ -96,6 +96,18 @@ class PrivateFilesTest {
                 .toList();
     }
 
+    // A first start writes the default document itself (0600); adding the first admin rewrites it with nothing of
+    // the operator's to keep: no .orig, no warning.
+    @Test
+    void aFirstStartKeepsNoOriginal() throws Exception {
+        Node node = start();
+        Path data = dir.resolve("data");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !node.store().current().admin().users().isEmpty());
+        assertThat(mode(data.resolve("config.json"))).isEqualTo("rw-------");
+        assertThat(data.resolve("config.json.orig")).doesNotExist();
+        assertThat(warnings()).isEmpty();
+    }
+
     // A hand-written document readable by everyone and an old backup: the node warns about both at start; when it
     // adds the first admin it rewrites the document 0600 and keeps the operator's file once as config.json.orig
     // (0600); export -o, backup and restore's copy of the replaced document are 0600; a restart finds nothing.
