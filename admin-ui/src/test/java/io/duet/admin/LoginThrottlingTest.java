@@ -66,6 +66,28 @@ class LoginThrottlingTest {
         }
     }
 
+    // While the node hashes as many passwords as it allows (here: a test holds every turn), a login waits up to
+    // 5 s for a turn, then gets 503 with Retry-After; that attempt is not counted against the allowance.
+    @Test
+    void aNodeBusyHashingAnswers503AndCountsNothing() throws Exception {
+        String password = admin.firstAdmin();
+        Passwords.HASHING.acquire(Passwords.MAX_CONCURRENT);
+        AdminFixture.Raw busy;
+        try {
+            busy = admin.from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin", "wrong-password"));
+        } finally {
+            Passwords.HASHING.release(Passwords.MAX_CONCURRENT);
+        }
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(busy.body()).contains("DUET-ADMIN-0152");
+        for (int i = 0; i < LoginThrottle.FREE - 1; i++) {
+            assertThat(admin.from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin", "wrong-" + i))
+                    .status()).isEqualTo(401);
+        }
+        assertThat(admin.from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin", password)).status())
+                .as("the busy attempt was not a failure").isEqualTo(200);
+    }
+
     // Anyone who can reach the port tries admin's password from 127.0.0.2 until throttled; admin, from 127.0.0.1,
     // still logs in at once (no lock-out of the account for everyone), while 127.0.0.2 stays throttled.
     @Test
