@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +45,6 @@ public final class AdminApi implements HttpHandler {
     static final int MAX_BODY = 4 * 1024 * 1024;
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String REDACTED = "(hidden)";
 
     /** The roles, weakest first. */
     enum Role {
@@ -57,8 +55,9 @@ public final class AdminApi implements HttpHandler {
         }
     }
 
-    /** Who is calling: a user with a session, or an API token. */
-    record Caller(String name, Role role, Sessions.Session session, boolean token, boolean mustChangePassword) {
+    /** Who is calling, and from where: a user with a session, or an API token; {@code address} for the audit. */
+    record Caller(String name, Role role, Sessions.Session session, boolean token, boolean mustChangePassword,
+                  String address) {
     }
 
     /** An error answer. */
@@ -66,16 +65,23 @@ public final class AdminApi implements HttpHandler {
         final int status;
         final String id;
         final List<Violation> violations;
+        /** Seconds for a Retry-After header; 0: none. */
+        final long retryAfterSeconds;
 
         ApiError(int status, String id, String message) {
             this(status, id, message, List.of());
         }
 
         ApiError(int status, String id, String message, List<Violation> violations) {
+            this(status, id, message, violations, 0);
+        }
+
+        ApiError(int status, String id, String message, List<Violation> violations, long retryAfterSeconds) {
             super(message);
             this.status = status;
             this.id = id;
             this.violations = violations;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 
@@ -85,10 +91,12 @@ public final class AdminApi implements HttpHandler {
     private final AuditLog audit;
     private final Clock clock;
     private final NodeView node;
+    private final ApiTokens tokens;
 
-    public AdminApi(ConfigStore store, Sessions sessions, LoginThrottle throttle, AuditLog audit, Clock clock,
-                    NodeView node) {
+    AdminApi(ConfigStore store, Sessions sessions, LoginThrottle throttle, AuditLog audit, Clock clock,
+             NodeView node, ApiTokens tokens) {
         this.node = node;
+        this.tokens = tokens;
         this.store = store;
         this.sessions = sessions;
         this.throttle = throttle;
@@ -109,6 +117,8 @@ public final class AdminApi implements HttpHandler {
             route(ex);
         } catch (ApiError e) {
             error(ex, e);
+        } catch (Passwords.BusyException e) {
+            error(ex, new ApiError(503, "DUET-ADMIN-0152", e.getMessage(), List.of(), 1));
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(AdminApi.class).error("DUET-ADMIN-0199 {} {} failed: {}",
                     ex.getRequestMethod(), ex.getRequestPath(), e.toString(), e);
@@ -225,12 +235,7 @@ public final class AdminApi implements HttpHandler {
             case "/tokens" -> {
                 require(ex, c, Role.ADMIN, "manage API tokens");
                 if (m.equals(Methods.GET)) {
-                    ArrayNode out = JSON.createArrayNode();
-                    for (ApiToken t : store.current().admin().apiTokens()) {
-                        out.addObject().put("id", t.id()).put("name", t.name()).put("role", t.role())
-                                .put("created", t.created() == null ? 0 : t.created()).put("owner", t.owner());
-                    }
-                    send(ex, 200, out);
+                    send(ex, 200, tokens.list(store.current().admin().apiTokens()));
                 } else if (m.equals(Methods.POST)) {
                     csrf(ex, c);
                     createToken(ex, c);
@@ -273,20 +278,8 @@ public final class AdminApi implements HttpHandler {
                 ex.getResponseHeaders().put(Headers.ETAG, etag(cur.revision()));
                 ex.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"duet-revision-"
                         + cur.revision() + ".json\"");
-                // The whole document for a backup: private keys only in their sealed form (useless without the
-                // cluster's data key), user and token hashes hidden (users are restored by the admin, not imported).
-                ObjectNode doc = (ObjectNode) JSON.readTree(ConfigCodec.encode(cur, ConfigCodec.Format.JSON));
-                for (JsonNode cert : doc.path("certificates")) {
-                    JsonNode k = cert.get("privateKey");
-                    if (k != null && !k.asText().startsWith("duet-sealed:")) {
-                        ((ObjectNode) cert).put("privateKey", REDACTED);
-                    }
-                    if (cert.has("passphrase")) {
-                        ((ObjectNode) cert).put("passphrase", REDACTED);
-                    }
-                }
-                doc.remove("admin");
-                send(ex, 200, doc);
+                // The whole document for a backup: keys only in their sealed form, no users and tokens.
+                send(ex, 200, Secrets.exported(cur));
             }
             case "/config/import" -> {
                 if (!m.equals(Methods.POST)) {
@@ -392,49 +385,80 @@ public final class AdminApi implements HttpHandler {
         String name = text(body, "name");
         String password = text(body, "password");
         String from = address(ex);
-        long wait = throttle.waitMs(name, from);
-        if (wait > 0) {
-            audit.record(name, from, "login", "throttled", null, null);
-            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString((wait + 999) / 1000));
-            throw new ApiError(429, "DUET-ADMIN-0102", "too many failed logins: try again in " + ((wait + 999) / 1000)
-                    + " s");
-        }
+        LoginThrottle.Attempt attempt = reserve(ex, name, from, "login");
         AdminUser u = store.current().admin().user(name);
-        boolean ok;
-        if (u == null) {
-            Passwords.verifyNobody(password);
-            ok = false;
-        } else {
-            ok = Passwords.verify(password, u.passwordHash());
-        }
+        boolean ok = checkPassword(attempt, password, u == null ? null : u.passwordHash());
         if (!ok) {
-            throttle.failed(name, from);
             audit.record(name, from, "login", "failed", null, u == null ? "unknown user" : "wrong password");
             throw new ApiError(401, "DUET-ADMIN-0101", "wrong user name or password");
         }
-        throttle.succeeded(name);
         String old = cookie(ex);
         sessions.remove(old);
         Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(u.role(), u.passwordHash()));
         setCookie(ex, s.id);
         audit.record(u.name(), from, "login", "ok", null, u.mustChangePassword() ? "must change password" : null);
-        send(ex, 200, whoami(new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword())));
+        send(ex, 200, whoami(new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword(), from)));
+    }
+
+    /**
+     * Reserves a password check of {@code name} from {@code from} with the throttle (before any hashing, so parallel
+     * attempts count), or answers 429 with Retry-After.
+     */
+    private LoginThrottle.Attempt reserve(HttpServerExchange ex, String name, String from, String action)
+            throws ApiError {
+        LoginThrottle.Attempt attempt = throttle.begin(name, from);
+        long wait = attempt.waitMs();
+        if (wait > 0) {
+            audit.record(name, from, action, "throttled", null, null);
+            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString((wait + 999) / 1000));
+            throw new ApiError(429, "DUET-ADMIN-0102", "too many failed password checks from this address: try again "
+                    + "in " + ((wait + 999) / 1000) + " s");
+        }
+        return attempt;
+    }
+
+    /**
+     * Checks a password under a reserved attempt and ends it; a null {@code hash} (no such user) costs the same
+     * work and fails. When the node is already hashing as many passwords as it allows, 503 with Retry-After (the
+     * attempt then counts as nothing).
+     */
+    private static boolean checkPassword(LoginThrottle.Attempt attempt, String password, String hash)
+            throws ApiError {
+        boolean ok;
+        try {
+            ok = hash == null ? Passwords.verifyNobody(password) : Passwords.verify(password, hash);
+        } catch (Passwords.BusyException e) {
+            attempt.abandoned();
+            throw new ApiError(503, "DUET-ADMIN-0152", e.getMessage(), List.of(), 1);
+        } catch (RuntimeException | Error e) {
+            attempt.abandoned();
+            throw e;
+        }
+        if (ok) {
+            attempt.succeeded();
+        } else {
+            attempt.failed();
+        }
+        return ok;
     }
 
     private Caller authenticate(HttpServerExchange ex, boolean passwordChangeAllowed) throws ApiError {
         DuetConfig cur = store.current();
         String auth = ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = auth.substring(7).trim();
-            String h = sha256(token);
-            for (ApiToken t : cur.admin().apiTokens()) {
-                if (t != null && t.sha256() != null && MessageDigest.isEqual(t.sha256().getBytes(StandardCharsets.US_ASCII),
-                        h.getBytes(StandardCharsets.US_ASCII))) {
-                    return new Caller("token:" + t.id(), Role.of(t.role()), null, true, false);
-                }
+            ApiToken t = ApiTokens.find(cur.admin().apiTokens(), auth.substring(7).trim());
+            if (t == null) {
+                audit.record(null, address(ex), "token", "failed", null, "unknown API token");
+                throw new ApiError(401, "DUET-ADMIN-0103", "not logged in: the API token is not valid");
             }
-            audit.record(null, address(ex), "token", "failed", null, "unknown API token");
-            throw new ApiError(401, "DUET-ADMIN-0103", "not logged in: the API token is not valid");
+            if (tokens.expired(t)) {
+                audit.record("token:" + t.id(), address(ex), "token", "failed", null, "expired API token");
+                throw new ApiError(401, "DUET-ADMIN-0150", "the API token " + t.id() + " (" + t.name() + ") expired "
+                        + "at " + java.time.Instant.ofEpochMilli(t.expiresAt()) + ": an admin makes a new one (POST "
+                        + PREFIX + "/tokens)");
+            }
+            tokens.used(t);
+            return new Caller("token:" + t.id(), Role.of(t.role()), null, true, false, address(ex));
         }
         Sessions.Session s = sessions.find(cookie(ex), user -> {
             AdminUser u = cur.admin().user(user);
@@ -445,7 +469,7 @@ public final class AdminApi implements HttpHandler {
                     + "/session with name and password");
         }
         AdminUser u = cur.admin().user(s.user);
-        Caller c = new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword());
+        Caller c = new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword(), address(ex));
         if (c.mustChangePassword() && !passwordChangeAllowed) {
             throw new ApiError(403, "DUET-ADMIN-0105", "change your password first: PUT " + PREFIX
                     + "/session/password with current and new");
@@ -483,8 +507,8 @@ public final class AdminApi implements HttpHandler {
         String next = text(body, "new");
         DuetConfig cur = store.current();
         AdminUser u = cur.admin().user(c.name());
-        if (u == null || !Passwords.verify(current, u.passwordHash())) {
-            throttle.failed(c.name(), address(ex));
+        LoginThrottle.Attempt attempt = reserve(ex, c.name(), address(ex), "password change");
+        if (!checkPassword(attempt, current, u == null ? null : u.passwordHash())) {
             audit.record(c.name(), address(ex), "password change", "failed", null, "wrong current password");
             throw new ApiError(403, "DUET-ADMIN-0107", "the current password is wrong");
         }
@@ -504,7 +528,7 @@ public final class AdminApi implements HttpHandler {
         AdminUser changed = committed.admin().user(u.name());
         Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(changed.role(), changed.passwordHash()));
         setCookie(ex, s.id);
-        send(ex, 200, whoami(new Caller(u.name(), c.role(), s, false, false)));
+        send(ex, 200, whoami(new Caller(u.name(), c.role(), s, false, false, c.address())));
     }
 
     private static final java.util.regex.Pattern SERVER_STATE =
@@ -987,28 +1011,36 @@ public final class AdminApi implements HttpHandler {
                 .put("mustChangePassword", u.mustChangePassword()).put("revision", committed.revision()));
     }
 
+    /**
+     * A new API token ({@code name}, {@code role}, optional {@code expiresInDays}: default
+     * {@value ApiToken#DEFAULT_DAYS}, at most {@value ApiToken#MAX_DAYS}); the secret is in this answer only.
+     */
     private void createToken(HttpServerExchange ex, Caller c) throws Exception {
         JsonNode body = body(ex);
         String name = text(body, "name");
         String role = text(body, "role");
-        String id = HexFormat.of().formatHex(randomBytes(8));
-        String token = "duet_" + id + "_" + Sessions.token();
-        String hash = sha256(token);
-        DuetConfig committed = editAdmin(ex, c, "API token " + id + " (" + name + ", " + role + ") created", a -> {
-            List<ApiToken> tokens = new ArrayList<>(a.apiTokens());
-            tokens.add(new ApiToken(id, name, role, hash, clock.millis(), c.name()));
-            return new Admin(a.users(), tokens);
+        JsonNode days = body.get("expiresInDays");
+        ApiTokens.Made made;
+        try {
+            if (days != null && !days.isNull() && !days.canConvertToInt()) {
+                throw new IllegalArgumentException("expiresInDays: " + days + " (expected: a number of days, 1-"
+                        + ApiToken.MAX_DAYS + ")");
+            }
+            made = tokens.make(name, role, c.name(), days == null || days.isNull() ? null : days.asInt());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(422, "DUET-ADMIN-0151", e.getMessage(), List.of(Violation.error("$.expiresInDays",
+                    "DUET-ADMIN-0151", "expiresInDays: expected 1-" + ApiToken.MAX_DAYS + " (default "
+                            + ApiToken.DEFAULT_DAYS + ")")));
+        }
+        ApiToken t = made.token();
+        DuetConfig committed = editAdmin(ex, c, "API token " + t.id() + " (" + name + ", " + role + ") created, "
+                + "expires " + java.time.Instant.ofEpochMilli(t.expiresAt()), a -> {
+            List<ApiToken> list = new ArrayList<>(a.apiTokens());
+            list.add(t);
+            return new Admin(a.users(), list);
         });
-        send(ex, 201, JSON.createObjectNode().put("id", id).put("name", name).put("role", role)
-                .put("token", token).put("revision", committed.revision()));
-    }
-
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
+        send(ex, 201, JSON.createObjectNode().put("id", t.id()).put("name", name).put("role", role)
+                .put("expires", t.expiresAt()).put("token", made.secret()).put("revision", committed.revision()));
     }
 
     private ObjectNode whoami(Caller c) {
@@ -1074,7 +1106,7 @@ public final class AdminApi implements HttpHandler {
     private DuetConfig commit(DuetConfig proposed, long base, Caller c, String summary) throws ApiError {
         try {
             DuetConfig committed = store.propose(proposed, base, c.name(), summary);
-            audit.record(c.name(), null, "commit", "ok", committed.revision(), summary);
+            audit.record(c.name(), c.address(), "commit", "ok", committed.revision(), summary);
             return committed;
         } catch (InvalidConfigException e) {
             throw new ApiError(422, "DUET-ADMIN-0121", "the document is invalid: nothing was changed",
@@ -1108,56 +1140,19 @@ public final class AdminApi implements HttpHandler {
         }
     }
 
-    /**
-     * A document sent back with the keys it was shown with ({@code (hidden)}) gets the current document's secrets
-     * of the certificate of the same name back; a new certificate brings its own key.
-     */
-    private DuetConfig withHiddenSecrets(DuetConfig proposed) {
-        DuetConfig cur = store.current();
-        List<io.duet.config.TlsCertificate> out = new ArrayList<>();
-        boolean changed = false;
-        for (io.duet.config.TlsCertificate c : proposed.certificates()) {
-            io.duet.config.TlsCertificate known = c == null ? null : cur.certificate(c.name());
-            if (known != null && (REDACTED.equals(c.privateKey()) || REDACTED.equals(c.pkcs12())
-                    || REDACTED.equals(c.passphrase()))) {
-                out.add(new io.duet.config.TlsCertificate(c.name(), c.certificateChain() == null
-                        ? known.certificateChain() : c.certificateChain(),
-                        REDACTED.equals(c.privateKey()) ? known.privateKey() : c.privateKey(),
-                        REDACTED.equals(c.passphrase()) ? known.passphrase() : c.passphrase(),
-                        REDACTED.equals(c.pkcs12()) ? known.pkcs12() : c.pkcs12()));
-                changed = true;
-            } else {
-                out.add(c);
-            }
+    /** A document sent back as it was shown keeps the stored secrets ({@link Secrets#keepHidden}). */
+    private DuetConfig withHiddenSecrets(DuetConfig proposed) throws ApiError {
+        try {
+            return Secrets.keepHidden(proposed, store.current());
+        } catch (InvalidConfigException e) {
+            throw new ApiError(422, "DUET-ADMIN-0121", "the document does not read: nothing was changed",
+                    e.violations());
         }
-        return changed ? proposed.withCertificates(out) : proposed;
     }
 
-    /** The document as the API shows it: private keys, password and token hashes replaced. */
+    /** The document as the API shows it to every role: no secret ({@link Secrets#shown}). */
     static JsonNode redacted(DuetConfig c) {
-        ObjectNode o;
-        try {
-            o = (ObjectNode) JSON.readTree(ConfigCodec.encode(c, ConfigCodec.Format.JSON));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        for (JsonNode cert : o.path("certificates")) {
-            for (String secret : new String[]{"privateKey", "passphrase", "pkcs12"}) {
-                if (cert.hasNonNull(secret)) {
-                    ((ObjectNode) cert).put(secret, REDACTED);
-                }
-            }
-        }
-        JsonNode admin = o.get("admin");
-        if (admin != null) {
-            for (JsonNode u : admin.path("users")) {
-                ((ObjectNode) u).put("passwordHash", REDACTED);
-            }
-            for (JsonNode t : admin.path("apiTokens")) {
-                ((ObjectNode) t).put("sha256", REDACTED);
-            }
-        }
-        return o;
+        return Secrets.shown(c);
     }
 
     // ---- HTTP helpers
@@ -1274,12 +1269,7 @@ public final class AdminApi implements HttpHandler {
     }
 
     static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    s.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ApiTokens.sha256(s);
     }
 
     private static ApiError methodNotAllowed(String allowed) {
@@ -1305,6 +1295,9 @@ public final class AdminApi implements HttpHandler {
         }
         if (e.status == 405) {
             ex.getResponseHeaders().put(Headers.ALLOW, e.getMessage().replaceAll(".*allowed: (.*)\\)", "$1"));
+        }
+        if (e.retryAfterSeconds > 0) {
+            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(e.retryAfterSeconds));
         }
         send(ex, e.status, o);
     }

@@ -24,22 +24,27 @@ import java.util.List;
 public final class AdminServer implements AutoCloseable {
     /** The web UI's files (plain ES modules, no build step), served from this module's resources. */
     static final java.util.Set<String> UI_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/style.css");
+    /** This node's last use of each API token, beside the audit file. */
+    static final String TOKEN_USE_FILE = "api-tokens-used.json";
     private final Undertow server;
     private final Sessions sessions;
 
     private final AuditLog audit;
+    private final ApiTokens tokens;
 
-    private AdminServer(Undertow server, Sessions sessions, AuditLog audit) {
+    private AdminServer(Undertow server, Sessions sessions, AuditLog audit, ApiTokens tokens) {
         this.server = server;
         this.sessions = sessions;
         this.audit = audit;
+        this.tokens = tokens;
     }
 
     /**
      * Starts the listener; blocks until bound.
      *
      * @param chain the certificate chain (leaf first) and {@code key} it presents: the node's certificate
-     * @param auditFile where audit records are appended (null: log only); a replicating {@code store} also keeps them
+     * @param auditFile where audit records are appended (null: log only); a replicating {@code store} also keeps them.
+     *                  Beside it, {@code api-tokens-used.json} keeps this node's last use of each API token
      * @throws IllegalStateException the address cannot be bound (the message says which)
      */
     public static AdminServer start(String address, int port, PrivateKey key, List<X509Certificate> chain,
@@ -49,7 +54,8 @@ public final class AdminServer implements AutoCloseable {
                 new io.undertow.server.handlers.resource.ClassPathResourceManager(AdminServer.class.getClassLoader(),
                         "io/duet/admin/ui")).setWelcomeFiles("index.html").setDirectoryListingEnabled(false);
         AuditLog audit = new AuditLog(auditFile, nodeId, clock, store);
-        AdminApi api = new AdminApi(store, sessions, new LoginThrottle(clock), audit, clock, node);
+        ApiTokens tokens = new ApiTokens(auditFile == null ? null : auditFile.resolveSibling(TOKEN_USE_FILE), clock);
+        AdminApi api = new AdminApi(store, sessions, new LoginThrottle(clock), audit, clock, node, tokens);
         Undertow u;
         try {
             u = Undertow.builder()
@@ -80,7 +86,7 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalStateException("DUET-ADMIN-0003 the admin listener could not listen on " + address + ":"
                     + port + ": " + e.getMessage() + "; check admin.address and admin.port", e);
         }
-        return new AdminServer(u, sessions, audit);
+        return new AdminServer(u, sessions, audit, tokens);
     }
 
     private static void notFound(HttpServerExchange ex) {
@@ -117,6 +123,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        tokens.close();
         audit.close();
     }
 }

@@ -9,9 +9,7 @@ import io.duet.config.store.RevisionConflictException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -53,19 +51,9 @@ public final class FirstAdmin {
             throw new IllegalStateException("DUET-ADMIN-0004 the first admin user could not be added: "
                     + e.violations(), e);
         }
-        Files.createDirectories(passwordFile.getParent());
-        Path tmp = passwordFile.resolveSibling(passwordFile.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp);
-        try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not POSIX
-        }
-        Files.writeString(tmp, "# The first password of the Duet admin user 'admin' (revision " + committed.revision()
-                + "). It must be changed at the first login; delete this file afterwards.\n" + password + "\n",
-                StandardCharsets.UTF_8);
-        Files.move(tmp, passwordFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        io.duet.config.store.PrivateFile.write(passwordFile, ("# The first password of the Duet admin user 'admin' "
+                + "(revision " + committed.revision() + "). It must be changed at the first login; delete this file "
+                + "afterwards.\n" + password + "\n").getBytes(StandardCharsets.UTF_8));
         return new Created(password, committed.revision(), passwordFile);
     }
 }

@@ -1,58 +1,194 @@
 package io.duet.admin;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed logins slow further attempts, per account name (existing or not: the answer must not tell) and per client
- * address: after {@value #FREE} failures each further attempt must wait 1 s, then 2, 4, ... up to 15 minutes after
- * the last failure. A success clears the account's count (not the address's). Counts fade after an hour without
- * failures. Thread-safe; memory bounded by pruning.
+ * Failed password checks slow further ones, counted per client address and per client address and account name
+ * (existing or not: the answer must not tell), never per account alone: failures from one address cannot lock an
+ * account for anyone else (OWASP: no lock-out an attacker can use for denial of service).
+ *
+ * <ul>
+ *   <li>Per address and account: {@value #FREE} attempts, then each further one must wait 1 s, 2 s, 4 s, ... up to
+ *       15 minutes after the last failure. A success clears this count.</li>
+ *   <li>Per address (any account, against password spraying): {@value #FREE_PER_ADDRESS} attempts, then the same
+ *       backoff. IPv6 addresses count per /64, the block one client usually holds.</li>
+ * </ul>
+ *
+ * <p>Atomic: {@link #begin} reserves the attempt under the lock before the caller hashes the password, and the
+ * reservation counts against the allowance until {@link Attempt#failed}, {@link Attempt#succeeded} or
+ * {@link Attempt#abandoned} ends it; so 20 parallel attempts get exactly the allowance, as 20 sequential ones do.
+ * Counts fade an hour after the last failure. Thread-safe; memory bounded by pruning.
  */
 public final class LoginThrottle {
     static final int FREE = 5;
+    static final int FREE_PER_ADDRESS = 4 * FREE;
     static final long MAX_DELAY_MS = 15 * 60_000L;
     static final long FORGET_MS = 60 * 60_000L;
+    /** What a caller refused only because of attempts still being checked is told to wait. */
+    static final long IN_FLIGHT_WAIT_MS = 1000;
     private static final int MAX_KEYS = 100_000;
 
-    private record Failures(int count, long lastMs) {
+    /** Failures and attempts in flight of one key. Guarded by the throttle's lock. */
+    private static final class Count {
+        int failures;
+        int inFlight;
+        long lastFailureMs;
     }
 
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final Map<String, Count> counts = new HashMap<>();
     private final Clock clock;
 
     public LoginThrottle(Clock clock) {
         this.clock = clock;
     }
 
-    /** Milliseconds the caller must still wait before trying this account from this address; 0: go ahead. */
-    public long waitMs(String account, String address) {
-        long now = clock.millis();
-        return Math.max(waitFor("u:" + account, now), waitFor("a:" + address, now));
-    }
+    /**
+     * One reserved password check, or a refusal ({@link #waitMs()} above 0, nothing reserved). A reserved attempt
+     * must be ended exactly once; later calls do nothing.
+     */
+    public final class Attempt {
+        private final String addressKey;
+        private final String accountKey;
+        private final long waitMs;
+        private boolean ended;
 
-    public void failed(String account, String address) {
-        long now = clock.millis();
-        if (failures.size() > MAX_KEYS) {
-            failures.values().removeIf(f -> now - f.lastMs() > FORGET_MS);
+        private Attempt(String addressKey, String accountKey, long waitMs) {
+            this.addressKey = addressKey;
+            this.accountKey = accountKey;
+            this.waitMs = waitMs;
+            this.ended = waitMs > 0;
         }
-        for (String key : new String[]{"u:" + account, "a:" + address}) {
-            failures.merge(key, new Failures(1, now), (old, one) -> new Failures(
-                    now - old.lastMs() > FORGET_MS ? 1 : old.count() + 1, now));
+
+        /** Milliseconds to wait before trying again; 0 when this attempt may check the password now. */
+        public long waitMs() {
+            return waitMs;
+        }
+
+        /** The password was wrong (or the account unknown). */
+        public void failed() {
+            end(Outcome.FAILED);
+        }
+
+        /** The password was right: the address and account count starts again. */
+        public void succeeded() {
+            end(Outcome.SUCCEEDED);
+        }
+
+        /** The password was not checked after all (the node was busy, an error): counts as nothing. */
+        public void abandoned() {
+            end(Outcome.ABANDONED);
+        }
+
+        private void end(Outcome outcome) {
+            synchronized (counts) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                long now = clock.millis();
+                for (String key : new String[]{addressKey, accountKey}) {
+                    Count c = counts.get(key);
+                    if (c == null) {
+                        continue;
+                    }
+                    c.inFlight--;
+                    if (outcome == Outcome.FAILED) {
+                        c.failures = now - c.lastFailureMs > FORGET_MS ? 1 : c.failures + 1;
+                        c.lastFailureMs = now;
+                    } else if (outcome == Outcome.SUCCEEDED && key.equals(accountKey)) {
+                        c.failures = 0;
+                    }
+                    if (c.inFlight == 0 && c.failures == 0) {
+                        counts.remove(key);
+                    }
+                }
+            }
         }
     }
 
-    public void succeeded(String account) {
-        failures.remove("u:" + account);
+    private enum Outcome { FAILED, SUCCEEDED, ABANDONED }
+
+    /**
+     * Reserves a password check of {@code account} from {@code address}, or says how long to wait. Never blocks
+     * for long (a short lock, no hashing).
+     */
+    public Attempt begin(String account, String address) {
+        String addressKey = "a:" + addressBlock(address);
+        String accountKey = "u:" + addressBlock(address) + "\n" + account;
+        synchronized (counts) {
+            long now = clock.millis();
+            if (counts.size() > MAX_KEYS) {
+                prune(now);
+            }
+            long wait = Math.max(waitFor(counts.get(addressKey), FREE_PER_ADDRESS, now),
+                    waitFor(counts.get(accountKey), FREE, now));
+            if (wait > 0) {
+                return new Attempt(addressKey, accountKey, wait);
+            }
+            counts.computeIfAbsent(addressKey, k -> new Count()).inFlight++;
+            counts.computeIfAbsent(accountKey, k -> new Count()).inFlight++;
+            return new Attempt(addressKey, accountKey, 0);
+        }
     }
 
-    private long waitFor(String key, long now) {
-        Failures f = failures.get(key);
-        if (f == null || f.count() < FREE || now - f.lastMs() > FORGET_MS) {
+    /** Keys with attempts in flight or failures (for tests and status). */
+    int keys() {
+        synchronized (counts) {
+            return counts.size();
+        }
+    }
+
+    /** How long an attempt under this count must wait; 0 when it may go. Holds the lock. */
+    private static long waitFor(Count c, int free, long now) {
+        if (c == null) {
             return 0;
         }
-        long delay = Math.min(MAX_DELAY_MS, 1000L << Math.min(20, f.count() - FREE));
-        return Math.max(0, f.lastMs() + delay - now);
+        int failures = now - c.lastFailureMs > FORGET_MS ? 0 : c.failures;
+        if (failures + c.inFlight < free) {
+            return 0;
+        }
+        if (failures >= free) {
+            long delay = Math.min(MAX_DELAY_MS, 1000L << Math.min(20, failures - free));
+            long left = c.lastFailureMs + delay - now;
+            if (left > 0) {
+                return left;
+            }
+            if (c.inFlight == 0) {
+                return 0; // past the backoff: one attempt at a time
+            }
+        }
+        return IN_FLIGHT_WAIT_MS; // the allowance is taken by attempts being checked right now
+    }
+
+    /** Forgets faded counts; if that is not enough, the counts still below their allowance. Holds the lock. */
+    private void prune(long now) {
+        counts.values().removeIf(c -> c.inFlight == 0 && now - c.lastFailureMs > FORGET_MS);
+        if (counts.size() > MAX_KEYS) {
+            counts.values().removeIf(c -> c.inFlight == 0 && c.failures < FREE);
+        }
+    }
+
+    /** The address as counted: an IPv4 address as it is, an IPv6 address by its /64 block. */
+    static String addressBlock(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return String.valueOf(address);
+        }
+        try {
+            byte[] b = InetAddress.getByName(address).getAddress();
+            if (b.length != 16) {
+                return address;
+            }
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                s.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+            }
+            return s.append(":/64").toString();
+        } catch (UnknownHostException e) {
+            return address; // a literal from the socket always parses; never a name lookup here
+        }
     }
 }

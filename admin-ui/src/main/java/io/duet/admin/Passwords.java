@@ -15,11 +15,20 @@ import java.util.regex.Pattern;
  * Password hashes: Argon2id (Bouncy Castle) in the PHC string format, with OWASP's minimum parameters (19 MiB of
  * memory, 2 iterations, 1 lane: about 30-60 ms here). Verification takes as long for an unknown user (a hash of a
  * fixed dummy is checked) as for a known one. Any thread, but slow by design: never on an I/O thread.
+ *
+ * <p>At most {@value #MAX_CONCURRENT} hashes run at once on a node (each takes 19 MiB): a flood of logins from many
+ * addresses, which the per-address throttle lets through, cannot take the heap or every CPU. A caller waits up to
+ * {@value #MAX_WAIT_MS} ms for its turn, then gets {@link BusyException}.
  */
 public final class Passwords {
     static final int MEMORY_KIB = 19 * 1024;
     static final int ITERATIONS = 2;
     static final int LANES = 1;
+    /** Hashes computed at once: 2 x 19 MiB; about 40 checks a second on this machine, plenty for administrators. */
+    static final int MAX_CONCURRENT = 2;
+    static final long MAX_WAIT_MS = 5000;
+    /** The turns to hash (package-private so tests can take them all). */
+    static final java.util.concurrent.Semaphore HASHING = new java.util.concurrent.Semaphore(MAX_CONCURRENT, true);
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     /** The shortest password accepted when a user sets one. */
@@ -31,6 +40,14 @@ public final class Passwords {
     private static final String DUMMY = hash("duet-dummy-password-for-unknown-users");
 
     private Passwords() {
+    }
+
+    /** The node is computing as many password hashes as it allows, and none finished in time: try again soon. */
+    public static final class BusyException extends RuntimeException {
+        BusyException() {
+            super("this node is checking too many passwords at once (at most " + MAX_CONCURRENT + "): try again in a "
+                    + "second");
+        }
     }
 
     /** A new hash of {@code password} with a random salt. */
@@ -63,9 +80,14 @@ public final class Passwords {
         return ok;
     }
 
-    /** The same work as a real check, for a user that does not exist: the answer's timing says nothing. */
-    public static void verifyNobody(String password) {
+    /**
+     * The same work as a real check, for a user that does not exist: the answer's timing says nothing.
+     *
+     * @return false, always
+     */
+    public static boolean verifyNobody(String password) {
         verify(password, DUMMY);
+        return false;
     }
 
     /**
@@ -100,7 +122,24 @@ public final class Passwords {
         return null;
     }
 
+    /** The Argon2id hash; waits for one of the {@value #MAX_CONCURRENT} turns. @throws BusyException no turn in time */
     private static byte[] derive(String password, byte[] salt, int memory, int iterations, int lanes) {
+        try {
+            if (!HASHING.tryAcquire(MAX_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new BusyException();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BusyException();
+        }
+        try {
+            return argon2id(password, salt, memory, iterations, lanes);
+        } finally {
+            HASHING.release();
+        }
+    }
+
+    private static byte[] argon2id(String password, byte[] salt, int memory, int iterations, int lanes) {
         Argon2Parameters p = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memory)

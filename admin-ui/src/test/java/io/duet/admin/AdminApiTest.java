@@ -293,7 +293,7 @@ class AdminApiTest {
         String token = "duet_" + Sessions.token();
         DuetConfig cur = store.current();
         store.propose(cur.withAdmin(new Admin(cur.admin().users(), List.of(new ApiToken("0123456789abcdef", "ci",
-                "admin", AdminApi.sha256(token), 1L, "admin")))), cur.revision());
+                "admin", AdminApi.sha256(token), System.currentTimeMillis(), "admin")))), cur.revision());
         Client t = new Client();
         HttpResponse<String> get = t.call("GET", "/config", null, "Authorization", "Bearer " + token);
         assertThat(get.statusCode()).isEqualTo(200);
@@ -307,8 +307,9 @@ class AdminApiTest {
         assertThat(id(bad)).isEqualTo("DUET-ADMIN-0103");
     }
 
-    // Failures for a name that does not exist count like any other: after the free attempts the caller waits, and
-    // the address is slowed down for every name (here all requests come from 127.0.0.1).
+    // Failures for a name that does not exist count like any other: after the free attempts the caller waits for
+    // that name; once the address has used its own allowance it is slowed down for every name (here all requests
+    // come from 127.0.0.1; other addresses: LoginThrottlingTest).
     @Test
     void failedLoginsAreThrottled() throws Exception {
         String password = firstAdmin();
@@ -320,6 +321,9 @@ class AdminApiTest {
         assertThat(slowed.statusCode()).isEqualTo(429);
         assertThat(id(slowed)).isEqualTo("DUET-ADMIN-0102");
         assertThat(slowed.headers().firstValue("Retry-After")).contains("1");
+        for (int i = LoginThrottle.FREE; i < LoginThrottle.FREE_PER_ADDRESS; i++) {
+            assertThat(c.login("ghost-" + i, "wrong").statusCode()).isEqualTo(401);
+        }
         HttpResponse<String> admin = c.login("admin", password);
         assertThat(admin.statusCode()).as("the same address, even with the right password").isEqualTo(429);
         assertThat(Files.readString(dir.resolve("audit.log"))).contains("\"outcome\":\"throttled\"");

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -203,15 +202,11 @@ final class ClusterIdentity {
 
     /**
      * Replaces {@code p} with {@code bytes}, readable by this user only (0600 before anything is written), synced,
-     * by an atomic rename: a crash leaves the old file or the new one, never a mix. For keys, identities, tokens.
+     * by an atomic rename: a crash leaves the old file or the new one, never a mix. For keys, identities, tokens
+     * ({@link io.duet.config.store.PrivateFile#write}).
      */
     static void writePrivate(Path p, byte[] bytes) throws IOException {
-        Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp);
-        setMode(tmp, "rw-------");
-        Files.write(tmp, bytes, java.nio.file.StandardOpenOption.SYNC);
-        Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        io.duet.config.store.PrivateFile.write(p, bytes);
     }
 
     static void setMode(Path p, String mode) throws IOException {

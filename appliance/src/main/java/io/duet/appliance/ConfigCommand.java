@@ -200,7 +200,8 @@ final class ConfigCommand implements Callable<Integer> {
                 out.flush();
             } else {
                 try {
-                    Files.writeString(output, text);
+                    // 0600: the document holds password and token hashes and sealed keys.
+                    io.duet.config.store.PrivateFile.write(output, text.getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     throw new StartupException(CheckCommand.UNREADABLE, ExitCodes.USAGE, "cannot write " + output
                             + ": " + e.getMessage(), e);

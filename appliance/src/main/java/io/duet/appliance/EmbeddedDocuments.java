@@ -12,9 +12,7 @@ import io.duet.config.VirtualHost;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** The configuration documents Duet generates itself: the first-start welcome document and the demo document. */
@@ -65,16 +63,12 @@ final class EmbeddedDocuments {
                 new Listener(TLS_LISTENER, b.proxyAddress(), b.proxyTlsPort(), "https", null, null));
     }
 
-    /** Writes {@code config} as JSON, atomically (a reader never sees half a file). May block. */
+    /**
+     * Writes {@code config} in the format of the file's extension, atomically (a reader never sees half a file) and
+     * 0600 (the node adds password hashes to it). May block.
+     */
     static void write(DuetConfig config, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, ConfigCodec.encode(config, ConfigCodec.Format.ofFileName(file.toString())));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        io.duet.config.store.PrivateFile.write(file, ConfigCodec.encode(config,
+                ConfigCodec.Format.ofFileName(file.toString())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -1,6 +1,9 @@
 package io.duet.appliance;
 
+import io.duet.config.Affinity;
+import io.duet.config.AffinityKey;
 import io.duet.config.DuetConfig;
+import io.duet.config.Pool;
 import io.duet.config.TlsCertificate;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.CertifiedKey;
@@ -17,7 +20,8 @@ import java.util.List;
 /**
  * Replaces private keys given in clear (any PEM form, with their passphrase, or a PKCS#12 file) by the sealed form
  * under the node's data key, so the committed document never holds a usable key: the certificate entry keeps its
- * name, its chain becomes PEM leaf first, the passphrase and the PKCS#12 file are dropped.
+ * name, its chain becomes PEM leaf first, the passphrase and the PKCS#12 file are dropped. Affinity signing keys in
+ * clear are sealed the same way (the data plane opens them; the key bytes, and so the cookies, stay the same).
  *
  * <p>Pure apart from the vault; any non-I/O thread.
  */
@@ -25,10 +29,13 @@ final class KeySealer {
     private KeySealer() {
     }
 
-    /** What sealing did: the new document (the same instance when nothing was in clear) and the names sealed. */
-    record Result(DuetConfig config, List<String> sealed, List<String> failed) {
+    /**
+     * What sealing did: the new document (the same instance when nothing was in clear), the certificates sealed and
+     * not sealed, and the pools whose signing key was sealed.
+     */
+    record Result(DuetConfig config, List<String> sealed, List<String> failed, List<String> sealedPools) {
         boolean changed() {
-            return !sealed.isEmpty();
+            return !sealed.isEmpty() || !sealedPools.isEmpty();
         }
     }
 
@@ -71,9 +78,23 @@ final class KeySealer {
                 failed.add(c.name());
             }
         }
-        if (sealed.isEmpty()) {
-            return new Result(config, sealed, failed);
+        DuetConfig next = sealed.isEmpty() ? config : config.withCertificates(out);
+        List<String> sealedPools = new ArrayList<>();
+        List<Pool> pools = new ArrayList<>();
+        for (Pool p : next.pools()) {
+            Affinity a = p == null ? null : p.affinity();
+            byte[] key = a == null || AffinityKey.isSealed(a.signingKey()) ? null : AffinityKey.decode(a.signingKey());
+            if (key == null || key.length == 0) {
+                pools.add(p);
+                continue;
+            }
+            try {
+                pools.add(p.withAffinity(a.withSigningKey(vault.sealSecret(key))));
+                sealedPools.add(p.name());
+            } finally {
+                java.util.Arrays.fill(key, (byte) 0);
+            }
         }
-        return new Result(config.withCertificates(out), sealed, failed);
+        return new Result(sealedPools.isEmpty() ? next : next.withPools(pools), sealed, failed, sealedPools);
     }
 }

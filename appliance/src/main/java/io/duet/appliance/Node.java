@@ -126,6 +126,7 @@ final class Node implements AutoCloseable {
                     + "node its own data.dir");
         }
         started.add(lock);
+        PrivateFilesCheck.warn(b);
         DemoBackends demo = null;
         Path file = b.configFile();
         if (demoMode) {
@@ -372,8 +373,8 @@ final class Node implements AutoCloseable {
     }
 
     /**
-     * Commits a revision with every private key given in clear sealed under the data key (the document on disk and
-     * in the cluster then holds no usable key). Store thread or start; a concurrent edit wins (its own commit comes
+     * Commits a revision with every private key and affinity signing key given in clear sealed under the data key
+     * (the document on disk and in the cluster then holds no usable key). Store thread or start; a concurrent edit wins (its own commit comes
      * back here and is sealed then).
      */
     private void sealKeys(DuetConfig config) {
@@ -390,8 +391,9 @@ final class Node implements AutoCloseable {
         }
         try {
             DuetConfig committed = store.propose(r.config(), config.revision());
-            log.info("{} sealed the private keys of certificates {} with data key {} ({}): revision {} holds no key "
-                    + "in clear", KEYS_SEALED, r.sealed(), vault.keyId(), vault.file(), committed.revision());
+            log.info("{} sealed the private keys of certificates {} and the affinity signing keys of pools {} with "
+                    + "data key {} ({}): revision {} holds no key in clear", KEYS_SEALED, r.sealed(), r.sealedPools(),
+                    vault.keyId(), vault.file(), committed.revision());
         } catch (RevisionConflictException e) {
             log.info("{} revision {} was superseded before its keys were sealed; sealing the newer one", KEYS_SEALED,
                     config.revision());

@@ -309,8 +309,9 @@ final class OpsCommands {
                                 + "config import` it only if every member lost theirs";
                     } else {
                         if (Files.exists(b.configFile())) {
-                            Files.copy(b.configFile(), b.configFile().resolveSibling(b.configFile().getFileName()
-                                    + ".before-restore-" + stamp));
+                            // The copy is as private as the document (Files.copy would give it the umask's mode).
+                            writePrivate(b.configFile().resolveSibling(b.configFile().getFileName()
+                                    + ".before-restore-" + stamp), Files.readAllBytes(b.configFile()));
                         }
                         writePrivate(b.configFile(), doc.bytes());
                         where = "; configuration revision " + p.getProperty("revision") + " is " + b.configFile();

@@ -44,6 +44,7 @@ final class WitnessCommand implements Callable<Integer> {
                     + "DUET_CLUSTER_MEMBERS) naming this node.id and the two proxies");
         }
         ClusterIdentity identity = ClusterIdentity.load(b, ClusterIdentity.vault(b));
+        PrivateFilesCheck.warn(b); // the witness keeps the Raft log too
         ClusterNode member;
         try {
             member = ClusterDuties.startMember(b, identity);

@@ -285,6 +285,16 @@ class AdminUiBrowserTest {
         type("#user-password", "vera-initial-password");
         click("#user-create");
         find("#created-password");
+        // API tokens: made with an expiry (the token shown once), listed with expiry and last use, revoked.
+        type("#token-name", "ci");
+        type("#token-days", "30");
+        click("#token-create");
+        assertThat(find("#created-token").getText()).contains("duet_");
+        open("audit");
+        open("users");
+        assertThat(find("#tokens-table tr[data-token]").getText()).contains("ci", "viewer", "never");
+        click("#tokens-table button.revoke");
+        wait.until(d -> d.findElements(By.cssSelector("#tokens-table tr[data-token]")).isEmpty());
         // The admin's audit page lists what happened, the user just created among it.
         open("audit");
         wait.until(d -> d.findElement(By.id("audit-table")).getText().contains("user vera added (viewer)"));

@@ -10,8 +10,9 @@ import java.util.List;
  *                   application cookie such as JSESSIONID), {@code source} (client address) or {@code header}
  *                   (a request header's value); required
  * @param signingKey base64 (standard or URL alphabet) of at least 32 random bytes; signs the insert cookie so
- *                   clients cannot choose a server. Required for mode {@code cookie}, never derived. Stored in plain
- *                   text in the document for now (encrypted storage comes with the TLS/cluster work)
+ *                   clients cannot choose a server. Required for mode {@code cookie}, never derived. Given in clear
+ *                   once: the node that commits it replaces it with the sealed form ({@code duet-sealed:v1:...}
+ *                   under the data key every proxy of the cluster holds), and no API shows it
  * @param cookie     insert-cookie options (mode {@code cookie})
  * @param learn      learned-cookie options (mode {@code learn})
  * @param source     source-address persistence options (mode {@code source})
@@ -33,6 +34,18 @@ public record Affinity(String mode, String signingKey, Cookie cookie, Learn lear
         learn = learn == null ? new Learn(null, null, null, null, null) : learn;
         source = source == null ? new Source(null, null) : source;
         header = header == null ? new Header(null, null, null) : header;
+    }
+
+    /** The same affinity with another signing key (its sealed form, or a new key). */
+    public Affinity withSigningKey(String key) {
+        return new Affinity(mode, key, cookie, learn, source, header);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the signing key (logs, exception messages).
+        return "Affinity[mode=" + mode + ", signingKey=" + (signingKey == null ? null : "(hidden)") + ", cookie="
+                + cookie + ", learn=" + learn + ", source=" + source + ", header=" + header + "]";
     }
 
     /**

@@ -149,6 +149,8 @@ public enum ConfigMessage {
             + "and the configuration any more)"),
     NOT_ARGON2ID(201, "passwordHash: not an Argon2id hash (expected: $argon2id$v=19$m=..,t=..,p=..$salt$hash; set "
             + "passwords through the admin API, which hashes them)"),
+    TOKEN_EXPIRY(331, "expires: not after created, or more than %d days after it (expected: every API token expires "
+            + "within that; make a new token when it does)"),
 
     // Certificate material, checked before a commit (ProposalValidator with the appliance's CertificateCheck;
     // the findings themselves carry their DUET-TLS ids) (0300-0319).
@@ -165,7 +167,10 @@ public enum ConfigMessage {
     SUBSCRIBER_FAILED(103, "config subscriber %s failed on revision %d; the other subscribers still got it (a bug: "
             + "report it with this log)"),
     WATCH_STOPPED(104, "config file %s: the watch thread stopped, edits of the file are no longer picked up "
-            + "(restart Duet; a bug: report it with this log)");
+            + "(restart Duet; a bug: report it with this log)"),
+    ORIGINAL_KEPT(330, Severity.WARNING, "config file %s was written by hand: before Duet rewrites it for revision %d "
+            + "(comments and layout are not kept), your original is kept once as %s (0600; it may hold keys in "
+            + "clear: delete it when you no longer need it)");
 
     /** How bad a message is. Mirrors {@link Violation.Severity}. */
     public enum Severity { ERROR, WARNING }

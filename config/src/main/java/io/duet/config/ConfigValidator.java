@@ -150,6 +150,10 @@ public final class ConfigValidator {
                     add(ConfigMessage.INVALID_TOKEN.at(p + ".sha256", "sha256", "(hidden)",
                             "the hex SHA-256 of the token"));
                 }
+                if (t.expires() != null && t.created() != null && (t.expires() <= t.created()
+                        || t.expires() - t.created() > ApiToken.MAX_DAYS * ApiToken.DAY_MS)) {
+                    add(ConfigMessage.TOKEN_EXPIRY.at(p + ".expires", ApiToken.MAX_DAYS));
+                }
             }
         }
 
@@ -954,6 +958,10 @@ public final class ConfigValidator {
             if (a.signingKey() == null || a.signingKey().isBlank()) {
                 if (cookieMode) {
                     add(ConfigMessage.AFFINITY_KEY_MISSING.at(p + ".signingKey"));
+                }
+            } else if (AffinityKey.isSealed(a.signingKey())) {
+                if (a.mode() != null && !cookieMode) {
+                    add(ConfigMessage.AFFINITY_KEY_UNUSED.at(p + ".signingKey", a.mode()));
                 }
             } else {
                 byte[] key = AffinityKey.decode(a.signingKey());

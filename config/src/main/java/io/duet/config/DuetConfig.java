@@ -64,6 +64,12 @@ public record DuetConfig(
                 vips, admin);
     }
 
+    /** The same document with other pools. */
+    public DuetConfig withPools(List<Pool> newPools) {
+        return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, newPools, certificates,
+                vips, admin);
+    }
+
     /** The same document with other admin users and tokens. */
     public DuetConfig withAdmin(Admin newAdmin) {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,

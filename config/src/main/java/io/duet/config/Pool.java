@@ -91,6 +91,12 @@ public record Pool(
                 outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls, resolve);
     }
 
+    /** This pool with another session affinity. */
+    public Pool withAffinity(Affinity newAffinity) {
+        return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, newAffinity, healthCheck,
+                outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, tls);
+    }
+
     public Pool withTls(BackendTls backendTls) {
         return new Pool(name, balancer, servers, connectTimeoutMs, maxConnectionsPerServer, affinity, healthCheck,
                 outlierDetection, slowStartMs, panicThresholdPercent, fallback, hashKey, serverLimit, backendTls,

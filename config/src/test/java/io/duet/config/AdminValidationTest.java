@@ -35,7 +35,8 @@ class AdminValidationTest {
                     - {name: bob, role: viewer, passwordHash: '%s'}
                   apiTokens:
                     - {id: 0123456789abcdef, name: ci, role: operator, sha256: %s, created: 1, owner: alice}
-                """.formatted(HASH, HASH, "a".repeat(64)));
+                    - {id: 0123456789abcde0, name: cd, role: viewer, sha256: %s, created: 1, expires: 7776000001}
+                """.formatted(HASH, HASH, "a".repeat(64), "b".repeat(64)));
         assertThat(ConfigValidator.validate(d)).isEmpty();
         assertThat(d.admin().user("alice").mustChangePassword()).isTrue();
         assertThat(d.admin().user("bob").mustChangePassword()).isFalse();
@@ -65,5 +66,26 @@ class AdminValidationTest {
                 "DUET-CONFIG-0014 $.admin.apiTokens[0].role",
                 "DUET-CONFIG-0018 $.admin.apiTokens[0].sha256");
         assertThat(ConfigValidator.validate(d).toString()).doesNotContain("nope");
+    }
+
+    // Every token expires within 365 days of its making: a later or an earlier expiry is refused with its path.
+    @Test
+    void tokensExpireWithinAYear() {
+        long day = 86_400_000L;
+        DuetConfig d = yaml(REST + """
+                admin:
+                  users:
+                    - {name: alice, role: admin, passwordHash: '%s'}
+                  apiTokens:
+                    - {id: 0123456789abcdef, name: ok, role: viewer, sha256: %s, created: 1000, expires: %d}
+                    - {id: 0123456789abcde0, name: long, role: viewer, sha256: %s, created: 1000, expires: %d}
+                    - {id: 0123456789abcde1, name: back, role: viewer, sha256: %s, created: 1000, expires: 1000}
+                """.formatted(HASH, "a".repeat(64), 1000 + 365 * day, "b".repeat(64), 1001 + 365 * day,
+                "c".repeat(64)));
+        assertThat(ConfigValidator.validate(d).stream().map(v -> v.id() + " " + v.path()).toList()).containsExactly(
+                "DUET-CONFIG-0331 $.admin.apiTokens[1].expires",
+                "DUET-CONFIG-0331 $.admin.apiTokens[2].expires");
+        assertThat(d.admin().apiTokens().get(0).expiredAt(1000 + 365 * day)).isTrue();
+        assertThat(d.admin().apiTokens().get(0).expiredAt(999 + 365 * day)).isFalse();
     }
 }

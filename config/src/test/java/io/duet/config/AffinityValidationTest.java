@@ -71,6 +71,16 @@ class AffinityValidationTest {
     }
 
     // DUET-CONFIG-0153: SameSite=None without Secure; plus the generic checks on the other cookie options.
+    // At rest the key is sealed under the node's data key (the config module cannot open it): the sealed form is
+    // accepted as it is; in a mode that signs nothing it still warns.
+    @Test
+    void aSealedKeyIsAccepted() {
+        String sealed = "duet-sealed:v1:0123456789abcdef:bm9uY2UtYW5kLWNpcGhlcnRleHQ";
+        assertThat(errors(doc("{name: r, pool: p}", "{mode: cookie, signingKey: \"" + sealed + "\"}"))).isEmpty();
+        assertThat(warnings(doc("{name: r, pool: p}", "{mode: source, signingKey: \"" + sealed + "\"}")))
+                .extracting(Violation::id).contains("DUET-CONFIG-0155");
+    }
+
     @Test
     void cookieOptionRules() {
         List<Violation> v = errors(doc("{name: r, pool: p}", "{mode: cookie, signingKey: \"" + KEY + "\", cookie: "

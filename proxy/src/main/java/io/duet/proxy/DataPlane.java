@@ -106,7 +106,7 @@ public final class DataPlane implements AutoCloseable {
         this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, MAX_POOLED_BUFFERS, 0);
         this.connectionPools = new ConnectionPools(io, options.resolver());
         this.metrics = new ProxyMetrics(options.metrics());
-        this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName(), health);
+        this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName(), health, options.keys());
         // Drain reports count the clients affinity still binds to a server (0 for pools without affinity).
         health.stickyClients((pool, serverId) -> compiler.affinityTables().stickyClients(pool)
                 .map(counts -> counts.getOrDefault(serverId, 0)).orElse(0));

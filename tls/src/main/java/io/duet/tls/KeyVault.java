@@ -28,7 +28,7 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * Private keys sealed at rest: AES-256-GCM under the node's data key, a 32-byte random key kept outside the
+ * Private keys (and other secrets of the document, such as affinity signing keys) sealed at rest: AES-256-GCM under the node's data key, a 32-byte random key kept outside the
  * configuration document in {@code <dir>/data.key} (mode 0600, directory 0700). The document carries only the sealed
  * form, {@code duet-sealed:v1:<key id>:<base64url(nonce | ciphertext | tag)>}; every node of a cluster holds the same
  * data key (copied at join), so every node can open every sealed key and no API ever returns one in clear.
@@ -193,6 +193,22 @@ public final class KeyVault {
     public String seal(PrivateKey privateKey) {
         byte[] plain = privateKey.getEncoded();
         try {
+            return sealBytes(plain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /**
+     * Seals a secret that is not a private key (an affinity signing key) in the same form; {@link #openSecret}
+     * opens it. A fresh random nonce each time; {@code secret} is not changed.
+     */
+    public String sealSecret(byte[] secret) {
+        return sealBytes(secret);
+    }
+
+    private String sealBytes(byte[] plain) {
+        try {
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -205,8 +221,6 @@ public final class KeyVault {
             return PREFIX + keyId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available in this JDK", e);
-        } finally {
-            Arrays.fill(plain, (byte) 0);
         }
     }
 
@@ -216,6 +230,26 @@ public final class KeyVault {
      * @throws TlsMaterialException DUET-TLS-0020 sealed under another data key, DUET-TLS-0021 damaged or altered
      */
     public PrivateKey open(String sealed) {
+        byte[] plain = openBytes(sealed);
+        try {
+            return toKey(plain);
+        } catch (GeneralSecurityException e) {
+            throw TlsMessage.SEALED_CORRUPT.exception(e, CertificateImport.rootMessage(e));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /**
+     * Opens a secret sealed by {@link #sealSecret}; the caller should overwrite the array once used.
+     *
+     * @throws TlsMaterialException DUET-TLS-0020 sealed under another data key, DUET-TLS-0021 damaged or altered
+     */
+    public byte[] openSecret(String sealed) {
+        return openBytes(sealed);
+    }
+
+    private byte[] openBytes(String sealed) {
         if (!isSealed(sealed)) {
             throw TlsMessage.SEALED_CORRUPT.exception("it does not start with " + PREFIX);
         }
@@ -228,7 +262,6 @@ public final class KeyVault {
         if (!id.equals(keyId)) {
             throw TlsMessage.SEALED_WITH_OTHER_KEY.exception(id, keyId, file);
         }
-        byte[] plain = null;
         try {
             byte[] in = Base64.getUrlDecoder().decode(rest.substring(colon + 1));
             if (in.length <= NONCE_BYTES) {
@@ -237,18 +270,13 @@ public final class KeyVault {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
             c.updateAAD(aad(id));
-            plain = c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
-            return toKey(plain);
+            return c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
         } catch (AEADBadTagException e) {
             throw TlsMessage.SEALED_CORRUPT.exception(e, "the authentication tag does not match");
         } catch (IllegalArgumentException e) {
             throw TlsMessage.SEALED_CORRUPT.exception(e, "not base64url");
         } catch (GeneralSecurityException e) {
             throw TlsMessage.SEALED_CORRUPT.exception(e, CertificateImport.rootMessage(e));
-        } finally {
-            if (plain != null) {
-                Arrays.fill(plain, (byte) 0);
-            }
         }
     }
 

@@ -46,6 +46,22 @@ class KeyVaultTest {
         }
     }
 
+    // Other secrets (an affinity signing key) seal in the same form and open on a node with the same data key only
+    // (both proxies of a pair hold it): the bytes come back as they were.
+    @Test
+    void sealsSecretsThatAreNotPrivateKeys() throws Exception {
+        KeyVault v = KeyVault.open(dir.resolve("a"));
+        byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String sealed = v.sealSecret(secret);
+        assertThat(sealed).startsWith("duet-sealed:v1:" + v.keyId() + ":").doesNotContain("0123456789");
+        assertThat(v.sealSecret(secret)).isNotEqualTo(sealed);
+        assertThat(v.openSecret(sealed)).isEqualTo(secret);
+        KeyVault peer = KeyVault.install(dir.resolve("b"), v.exportKey());
+        assertThat(peer.openSecret(sealed)).isEqualTo(secret);
+        assertThatThrownBy(() -> KeyVault.open(dir.resolve("c")).openSecret(sealed))
+                .hasMessageContaining("DUET-TLS-0020");
+    }
+
     // A key sealed by another node's data key: 0020 says which file to copy; an altered one: 0021.
     @Test
     void otherDataKeyAndTampering() throws Exception {

@@ -141,7 +141,7 @@ public final class ClusterNode implements AutoCloseable {
         int colon = self.lastIndexOf(':');
         RaftProperties p = new RaftProperties();
         java.nio.file.Path raftDir = s.dataDir().resolve("raft");
-        java.nio.file.Files.createDirectories(raftDir);
+        createPrivateDirectory(raftDir);
         RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
         GrpcConfigKeys.Server.setHost(p, self.substring(0, colon)); // the cluster address only
         GrpcConfigKeys.Server.setPort(p, Integer.parseInt(self.substring(colon + 1)));
@@ -201,6 +201,20 @@ public final class ClusterNode implements AutoCloseable {
                 + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),
                 machine.current().revision());
         return new ClusterNode(s, machine, server, client, beats, group);
+    }
+
+    /**
+     * Creates the Raft storage directory and its missing parents 0700: Ratis writes the log (every revision of the
+     * document, with password hashes and sealed keys) with the process's umask, so the directory keeps it private.
+     * An existing directory keeps its mode (the node warns at start when it is open to others).
+     */
+    static void createPrivateDirectory(java.nio.file.Path dir) throws java.io.IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } else {
+            java.nio.file.Files.createDirectories(dir);
+        }
     }
 
     /**

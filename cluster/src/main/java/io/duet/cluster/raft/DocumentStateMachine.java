@@ -425,10 +425,21 @@ final class DocumentStateMachine extends BaseStateMachine {
         return Revision.NONE;
     }
 
+    /**
+     * Replaces {@code file} atomically with {@code bytes}, synced, readable by this user only: the temporary file is
+     * created 0600 before anything is written (snapshots and the last-applied copy hold the document, with password
+     * hashes and sealed keys). A leftover temporary file of a crash is replaced.
+     */
     static void writeDurably(Path file, byte[] bytes) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(tmp); // a leftover keeps its mode when reopened: start afresh
+        java.nio.file.attribute.FileAttribute<?>[] ownerOnly = file.getFileSystem().supportedFileAttributeViews()
+                .contains("posix") ? new java.nio.file.attribute.FileAttribute<?>[]{
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), ownerOnly)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
             ch.force(true);
         }

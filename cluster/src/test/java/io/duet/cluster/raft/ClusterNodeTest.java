@@ -261,6 +261,34 @@ class ClusterNodeTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> auditText(a, 100).equals(trail));
     }
 
+    // The replicated document holds password hashes and sealed keys: the Raft directory is 0700 (Ratis writes its
+    // log with the process's umask), snapshots and the last-applied copy are 0600, whatever the umask.
+    @Test
+    void theDocumentOnDiskIsPrivate() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews().contains("posix"), "needs a file system with POSIX permissions");
+        group("a");
+        ClusterNode a = ClusterNode.start(new ClusterSettings("a", members, dir.resolve("a"), null, null, 10, 2));
+        nodes.put("a", a);
+        long base = 0;
+        for (int i = 0; i < 5; i++) {
+            base = commit(a, base, "secret " + i).revision();
+        }
+        Path raft = dir.resolve("a/raft");
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.walk(raft)
+                .anyMatch(p -> p.getFileName().toString().startsWith("snapshot.")));
+        assertThat(mode(raft)).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("a/last-applied.bin"))).isEqualTo("rw-------");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(raft)) {
+            assertThat(files.filter(p -> p.getFileName().toString().startsWith("snapshot.")).toList())
+                    .isNotEmpty().allSatisfy(p -> assertThat(mode(p)).isEqualTo("rw-------"));
+        }
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p));
+    }
+
     private static List<String> auditText(ClusterNode n, int max) {
         return n.auditTrail(max).stream().map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).toList();
     }

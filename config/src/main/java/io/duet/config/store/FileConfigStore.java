@@ -13,15 +13,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
@@ -51,7 +48,12 @@ import java.util.stream.Collectors;
  * document is committed with revision {@code max(current + 1, revision in the file)}; an invalid one is logged
  * ({@code DUET-CONFIG-0100}, every violation) and the current document stays. A file whose bytes did not change, or
  * whose document equals the current one apart from its revision, is not a new revision. The file itself is never
- * rewritten by an edit; {@link #propose} writes it (atomically) in the same format.
+ * rewritten by an edit; {@link #propose} writes it (atomically, mode 0600: it holds password and token hashes and
+ * sealed keys) in the same format.
+ *
+ * <p>A file written by hand (anything but Duet's own encoding of its document: comments, another layout) is kept
+ * once as {@code <file>.orig} (0600) before the store first rewrites it; an existing {@code .orig} is never replaced
+ * ({@code DUET-CONFIG-0330}).
  *
  * <p>Subscribers are called in revision order on the {@code duet-config-notify} daemon thread. The last
  * {@value #HISTORY_SIZE} committed documents are kept in memory ({@link #history()}).
@@ -79,6 +81,8 @@ public final class FileConfigStore implements ConfigStore {
     private final Deque<Commit> history = new ArrayDeque<>();
     private final List<Consumer<DuetConfig>> subscribers = new ArrayList<>();
     private byte[] lastBytes;
+    /** True when {@link #lastBytes} are Duet's own encoding of the document (written by the store, not by hand). */
+    private boolean ownEncoding;
     private FileStamp lastStamp;
     private boolean missingReported;
     private boolean closed;
@@ -92,6 +96,7 @@ public final class FileConfigStore implements ConfigStore {
         this.current = initial;
         this.history.addFirst(new Commit(initial, null, 0, "opened"));
         this.lastBytes = bytes;
+        this.ownEncoding = isOwnEncoding(bytes, initial, format);
         this.lastStamp = stamp;
         this.watchService = file.getFileSystem().newWatchService();
         try {
@@ -210,7 +215,10 @@ public final class FileConfigStore implements ConfigStore {
             DuetConfig next = validator.requireValid(proposed.withRevision(baseRevision + 1), current);
             byte[] bytes = ConfigCodec.encode(next, format).getBytes(StandardCharsets.UTF_8);
             try {
-                writeAtomically(bytes);
+                if (!ownEncoding) {
+                    keepOriginal(next.revision());
+                }
+                PrivateFile.write(file, bytes);
                 lastStamp = FileStamp.of(file);
             } catch (IOException e) {
                 String message = ConfigMessage.FILE_WRITE_FAILED.id() + " "
@@ -219,6 +227,7 @@ public final class FileConfigStore implements ConfigStore {
                 throw new UncheckedIOException(message, e);
             }
             lastBytes = bytes;
+            ownEncoding = true;
             missingReported = false;
             logWarnings(next, file);
             commitLocked(next, "proposal", author, summary);
@@ -313,9 +322,11 @@ public final class FileConfigStore implements ConfigStore {
             return;
         }
         lastBytes = bytes;
+        ownEncoding = false;
         DuetConfig edited;
         try {
             edited = validator.requireValid(ConfigCodec.decode(text(bytes), format), current);
+            ownEncoding = isOwnEncoding(bytes, edited, format);
         } catch (InvalidConfigException e) {
             LOG.warn("{} {}\n  {}", ConfigMessage.FILE_REJECTED.id(),
                     ConfigMessage.FILE_REJECTED.format(file, running),
@@ -365,36 +376,21 @@ public final class FileConfigStore implements ConfigStore {
 
     // ---- file helpers
 
-    private void writeAtomically(byte[] bytes) throws IOException {
-        Path dir = file.getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            try {
-                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
-            } catch (UnsupportedOperationException | IOException e) {
-                // Not POSIX, or the file is gone: the temporary file's owner-only permissions stay.
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException e) {
-                // Some platforms cannot fsync a directory; the rename itself is atomic.
-                LOG.debug("cannot fsync directory {}", dir, e);
-            }
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
+    /**
+     * Keeps the hand-written file as it is now ({@link #lastBytes}) as {@code <file>.orig}, once: an existing copy is
+     * never replaced. Holds the lock.
+     */
+    private void keepOriginal(long revision) throws IOException {
+        Path orig = file.resolveSibling(file.getFileName() + ".orig");
+        if (PrivateFile.writeOnce(orig, lastBytes)) {
+            LOG.warn("{} {}", ConfigMessage.ORIGINAL_KEPT.id(), ConfigMessage.ORIGINAL_KEPT.format(file, revision,
+                    orig));
         }
+    }
+
+    /** True when {@code bytes} are exactly what the store would write for {@code config}. */
+    private static boolean isOwnEncoding(byte[] bytes, DuetConfig config, ConfigCodec.Format format) {
+        return Arrays.equals(bytes, ConfigCodec.encode(config, format).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String text(byte[] bytes) throws InvalidConfigException {

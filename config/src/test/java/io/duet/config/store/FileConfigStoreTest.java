@@ -16,6 +16,7 @@ import io.duet.config.Server;
 import io.duet.config.VirtualHost;
 import io.duet.config.Violation;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +24,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -245,6 +248,60 @@ class FileConfigStoreTest {
         assertThatThrownBy(() -> store.propose(doc(0, 9002), 1)).isInstanceOf(RevisionConflictException.class);
         assertThat(store.current()).isEqualTo(doc(2, 9001));
         assertThat(readFile(file)).isEqualTo(doc(1, 9001));
+    }
+
+    // The document holds password and token hashes: a hand-written file readable by everyone (0644) is rewritten
+    // 0600, and the operator's original is kept once beside it (0600), never replaced by later rewrites or edits.
+    @Test
+    void rewritesArePrivateAndTheHandWrittenOriginalIsKeptOnce() throws Exception {
+        assumePosix();
+        Path file = dir.resolve("duet.yaml");
+        String handWritten = "# my pair's configuration\n" + ConfigCodec.encode(doc(1, 9000), Format.YAML);
+        Files.writeString(file, handWritten);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        FileConfigStore store = open(file);
+
+        store.propose(doc(0, 9001), 1);
+
+        Path orig = dir.resolve("duet.yaml.orig");
+        assertThat(mode(file)).isEqualTo("rw-------");
+        assertThat(mode(orig)).isEqualTo("rw-------");
+        assertThat(Files.readString(orig)).isEqualTo(handWritten);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(m -> m.startsWith("DUET-CONFIG-0330 config file " + file) && m.contains(orig.toString()));
+
+        // A second rewrite, then a later hand edit and its rewrite: the first original stays as it was.
+        store.propose(doc(0, 9002), 2);
+        Files.writeString(file, "# edited again\n" + ConfigCodec.encode(doc(3, 9003), Format.YAML));
+        await().untilAsserted(() -> assertThat(store.current().revision()).isEqualTo(4));
+        store.propose(doc(0, 9004), 4);
+        assertThat(Files.readString(orig)).isEqualTo(handWritten);
+        assertThat(mode(file)).isEqualTo("rw-------");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(file, orig); // no temporary file left behind
+        }
+    }
+
+    // A file in Duet's own encoding (written by Duet: the first start's document, an earlier commit) has nothing
+    // of the operator's to keep: no .orig, also after a restart of the store.
+    @Test
+    void aFileInDuetsOwnEncodingIsNotKept() throws Exception {
+        Path file = write("duet.json", doc(1, 9000));
+        FileConfigStore first = open(file);
+        first.propose(doc(0, 9001), 1);
+        first.close();
+        FileConfigStore again = open(file);
+        again.propose(doc(0, 9002), 2);
+        assertThat(Files.exists(dir.resolve("duet.json.orig"))).isFalse();
+    }
+
+    private static void assumePosix() {
+        Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "needs a file system with POSIX permissions");
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 
     // History keeps the last 50 commits, newest first; a failing subscriber does not stop the others.

@@ -5,6 +5,8 @@ import io.duet.config.AffinityKey;
 import io.duet.config.Pool;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
+import io.duet.tls.KeyVault;
+import io.duet.tls.TlsMaterialException;
 
 import java.util.Collection;
 import java.util.HashSet;
@@ -17,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The live affinity state of every pool, kept across reloads: a pool keeps its table (and so its sticky clients)
  * while its name, mode and table settings stay the same; changing them starts an empty table. Insert cookies need no
  * state to route (the cookie carries the server id, signed with the document's key), so a cookie issued by one node
- * of a pair, or before a reload, leads to the same server.
+ * of a pair, or before a reload or restart, leads to the same server. The key may be sealed in the document (as the
+ * node commits it): it is opened with the node's data key, the same on every proxy of a cluster, so the bytes that
+ * sign (and the cookies) do not change when the key is sealed.
  *
  * <p>Threads: {@link #forPool} and {@link #retainOnly} are called by the single reload thread;
  * {@link #stickyClients} by any thread off the I/O threads.
@@ -31,6 +35,12 @@ public final class AffinityTables {
     }
 
     private final Map<String, Live> pools = new ConcurrentHashMap<>();
+    private final KeyVault keys;
+
+    /** @param keys the node's data key, to open sealed signing keys; null: only keys in clear are usable */
+    public AffinityTables(KeyVault keys) {
+        this.keys = keys;
+    }
 
     /** The affinity of a compiled pool, or {@code null} when the pool has none. Reload thread. */
     public PoolAffinity forPool(Pool spec, BackendPool pool) {
@@ -43,7 +53,7 @@ public final class AffinityTables {
         Live old = pools.get(spec.name());
         StickyTable table = old != null && old.key().equals(key) ? old.table()
                 : new StickyTable(key.timeoutMs(), key.maxEntries());
-        PoolAffinity affinity = new PoolAffinity(pool, a.mode(), stickiness(a, spec.name(), pool, table));
+        PoolAffinity affinity = new PoolAffinity(pool, a.mode(), stickiness(a, spec.name(), pool, table, keys));
         pools.put(spec.name(), new Live(key, table, affinity));
         return affinity;
     }
@@ -80,10 +90,11 @@ public final class AffinityTables {
         }
     }
 
-    private static Stickiness stickiness(Affinity a, String poolName, BackendPool pool, StickyTable table) {
+    private static Stickiness stickiness(Affinity a, String poolName, BackendPool pool, StickyTable table,
+                                         KeyVault keys) {
         switch (a.mode()) {
             case Affinity.COOKIE: {
-                byte[] key = AffinityKey.decode(a.signingKey());
+                byte[] key = signingKey(a.signingKey(), poolName, keys);
                 if (key == null || key.length < AffinityKey.MIN_BYTES) {
                     throw new IllegalArgumentException("pool '" + poolName + "': affinity signingKey is missing or "
                             + "shorter than " + AffinityKey.MIN_BYTES + " bytes");
@@ -101,6 +112,28 @@ public final class AffinityTables {
                 return new TableKeyed(null, table);
             default:
                 return new TableKeyed(a.header().name(), table);
+        }
+    }
+
+    /**
+     * The key bytes: opened with the data key when sealed, decoded from base64 otherwise.
+     *
+     * @throws IllegalArgumentException a sealed key without a data key, or one that does not open (the message has
+     *                                  the DUET-TLS reason); the revision is then not applied
+     */
+    private static byte[] signingKey(String text, String poolName, KeyVault keys) {
+        if (!AffinityKey.isSealed(text)) {
+            return AffinityKey.decode(text);
+        }
+        if (keys == null) {
+            throw new IllegalArgumentException("pool '" + poolName + "': the affinity signingKey is sealed, and this "
+                    + "data plane has no data key to open it");
+        }
+        try {
+            return keys.openSecret(text);
+        } catch (TlsMaterialException e) {
+            throw new IllegalArgumentException("pool '" + poolName + "': the affinity signingKey does not open: "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -34,16 +34,20 @@ public final class SnapshotCompiler {
     private final ConnectionPools connectionPools;
     private final ProxyMetrics metrics;
     private final String nodeName;
-    private final AffinityTables affinityTables = new AffinityTables();
+    private final AffinityTables affinityTables;
     private final ServerOutcomes outcomes;
 
-    /** @param outcomes where forwarders report each request's outcome per server (passive health) */
+    /**
+     * @param outcomes where forwarders report each request's outcome per server (passive health)
+     * @param keys     the node's data key, which opens sealed affinity signing keys; null: only keys in clear
+     */
     public SnapshotCompiler(ConnectionPools connectionPools, ProxyMetrics metrics, String nodeName,
-                            ServerOutcomes outcomes) {
+                            ServerOutcomes outcomes, io.duet.tls.KeyVault keys) {
         this.connectionPools = connectionPools;
         this.metrics = metrics;
         this.nodeName = nodeName;
         this.outcomes = outcomes;
+        this.affinityTables = new AffinityTables(keys);
     }
 
     /**

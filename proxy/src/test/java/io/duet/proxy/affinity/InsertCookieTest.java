@@ -9,6 +9,8 @@ import io.duet.proxy.testing.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.duet.tls.KeyVault;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import static io.duet.proxy.affinity.AffinityFixture.cookieOptions;
 import static io.duet.proxy.affinity.AffinityFixture.seal;
 import static io.duet.proxy.affinity.AffinityFixture.setCookieValue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InsertCookieTest {
     private static final String NAME = "DUET_SERVER";
@@ -77,6 +80,39 @@ class InsertCookieTest {
             }
         }
         assertThat(first).containsExactlyInAnyOrder("b1", "b2", "b3"); // fresh clients are still balanced
+    }
+
+    // The node seals the signing key at rest; the data plane opens it with its data key: a cookie issued while the
+    // key was in clear still leads to its server after a restart with the sealed key, and on the pair's other node
+    // (same data key, copied at join); a node with another data key refuses the document rather than sign with
+    // nothing.
+    @Test
+    void aSealedKeySignsAsItsClearForm(@TempDir java.nio.file.Path keys) throws Exception {
+        KeyVault node = KeyVault.open(keys.resolve("a"));
+        KeyVault peer = KeyVault.install(keys.resolve("b"), node.exportKey());
+        DuetConfig clear = config(cookie(cookieOptions(null, null, null, null)), null, b1, b2, b3);
+        String sealedKey = node.sealSecret(io.duet.config.AffinityKey.decode(AffinityFixture.KEY));
+        DuetConfig sealed = config(new Affinity(Affinity.COOKIE, sealedKey, cookieOptions(null, null, null, null),
+                null, null, null), null, b1, b2, b3);
+
+        ProxyFixture before = proxy(clear);
+        HttpResponse<String> first = before.get("/");
+        String value = setCookieValue(first, NAME);
+        String server = backend(first);
+        before.close();
+        closing.remove(before);
+        for (KeyVault k : List.of(node, peer)) {
+            ProxyFixture p = ProxyFixture.start(sealed, k);
+            closing.add(p);
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> again = p.get("/", "Cookie", NAME + "=" + value);
+                assertThat(backend(again)).isEqualTo(server);
+                assertThat(again.headers().allValues("set-cookie")).isEmpty();
+            }
+        }
+        KeyVault stranger = KeyVault.open(keys.resolve("c"));
+        assertThatThrownBy(() -> closing.add(ProxyFixture.start(sealed, stranger)))
+                .hasMessageContaining("signingKey does not open").hasMessageContaining("DUET-TLS-0020");
     }
 
     // The Set-Cookie attributes are exactly the configured ones, in a fixed order; defaults make a session cookie.

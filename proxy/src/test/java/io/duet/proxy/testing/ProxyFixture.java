@@ -32,8 +32,13 @@ public final class ProxyFixture implements AutoCloseable {
     }
 
     public static ProxyFixture start(DuetConfig config) {
+        return start(config, null);
+    }
+
+    /** A data plane with this node's data key ({@code keys}), which opens the document's sealed keys. */
+    public static ProxyFixture start(DuetConfig config, io.duet.tls.KeyVault keys) {
         return new ProxyFixture(DataPlane.start(config, new DataPlaneOptions(Path.of("target/duet-test-data"), 1,
-                new com.codahale.metrics.MetricRegistry(), "duet-test")));
+                new com.codahale.metrics.MetricRegistry(), "duet-test", keys, null)));
     }
 
     /** One listener on port 0, one default virtual host routing everything to pool {@code p} of these backends. */
