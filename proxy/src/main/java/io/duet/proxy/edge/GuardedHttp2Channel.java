@@ -109,6 +109,20 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
         this.frames = frames;
     }
 
+    /** Drops what the peer already sent before the socket closes (see {@link Http2HeaderBlockConduit#drainBeforeClose}). */
+    @Override
+    public void close() throws IOException {
+        Http2HeaderBlockConduit f = frames;
+        if (f != null && isOpen() && isInIoThread()) {
+            f.drainBeforeClose();
+        }
+        super.close();
+    }
+
+    private boolean isInIoThread() {
+        return Thread.currentThread() == getIoThread();
+    }
+
     /** Every WINDOW_UPDATE the server sends for the connection is credit the frame conduit counts against. */
     @Override
     public void sendUpdateWindowSize(int streamId, int delta) throws IOException {

@@ -319,6 +319,28 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
         }
     }
 
+    /**
+     * Reads and drops what the peer already sent (at most 256 KiB), before the connection closes: closing a socket
+     * with unread bytes makes the kernel reset the connection, and the reset destroys the GOAWAY that explains the
+     * close before the peer reads it (a frame larger than a TLS record is always still partly unread when its header
+     * is refused). The connection's I/O thread.
+     */
+    void drainBeforeClose() {
+        try {
+            ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
+            for (int total = 0; total < 256 * 1024; ) {
+                sink.clear();
+                int n = next.read(sink);
+                if (n <= 0) {
+                    break;
+                }
+                total += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection is going anyway
+        }
+    }
+
     @Override
     public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
         for (int i = offs; i < offs + len; i++) {

@@ -42,13 +42,19 @@ final class H2Edge implements AutoCloseable {
     }
 
     static H2Edge start() throws IOException {
-        RawBackend backend = RawBackend.start("b1", RawBackend.ok("ok"));
+        return start(RawBackend.ok("ok"), null);
+    }
+
+    /** An edge in front of a backend running {@code script}, the pool limited by {@code limit} (null: none). */
+    static H2Edge start(RawBackend.Script script, io.duet.config.ServerLimit limit) throws IOException {
+        RawBackend backend = RawBackend.start("b1", script);
+        Pool pool = new Pool("p", null, List.of(new Server("b1", "127.0.0.1", backend.port(), null, null)),
+                null, null, null, null, null, null, null, null, null, limit, null);
         DuetConfig c = new DuetConfig(1L, List.of(new Listener("web", "127.0.0.1", 0, "https", null,
                 new ListenerTls(List.of(), null, null, null, null))), null, null, null,
                 List.of(new VirtualHost("v", List.of(HOST), true,
                         List.of(Route.forward("all", RouteMatch.any(), "p")))),
-                List.of(new Pool("p", null, List.of(new Server("b1", "127.0.0.1", backend.port(), null, null)))),
-                List.of());
+                List.of(pool), List.of());
         return new H2Edge(backend, DataPlane.start(c, new DataPlaneOptions(Path.of("target/duet-test-data"), 1,
                 new MetricRegistry(), "h2-rules-test")));
     }

@@ -1,5 +1,6 @@
 package io.duet.proxy.http2;
 
+import io.duet.proxy.testing.RawBackend;
 import io.duet.proxy.testing.RawH2;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -250,18 +251,66 @@ class Http2ConnectionRulesTest {
         assertThat(edge.backend.requests()).noneMatch(r -> r.target().equals("/s/reset-upload"));
     }
 
-    // 6.9.1: DATA beyond the connection's flow-control window (65,535 bytes, no WINDOW_UPDATE given: the stream was
-    // reset as malformed, so nothing reads it) is a connection error FLOW_CONTROL_ERROR, not something to buffer.
+    // 6.9.1: DATA beyond the connection's flow-control window is a connection error FLOW_CONTROL_ERROR, not
+    // something to buffer. The only server slot is taken by a request the backend holds, so the upload waits in the
+    // pool's queue, nobody reads it and no WINDOW_UPDATE is given: 65,536 bytes exceed the 65,535 of the window.
     @Test
     void dataBeyondTheConnectionWindowEndsTheConnection() throws Exception {
-        H2Edge.Outcome o = edge.exchangeUntilClosed(c -> {
-            c.frame(HEADERS, END_HEADERS, 1, RawH2.fields(":method", "POST", ":scheme", "https", ":path",
-                    "/c/window", ":authority", HOST, "X-Upper", "1"));
-            for (int i = 0; i < 5; i++) {
-                c.frame(DATA, 0, 1, new byte[16_384]);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        RawBackend.Script script = (req, ex) -> {
+            if (req.target().equals("/hold")) {
+                holding.countDown();
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
             }
-        });
-        H2Edge.assertConnectionError(o, RawH2.FLOW_CONTROL_ERROR);
+            ex.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        };
+        try (H2Edge queued = H2Edge.start(script, new io.duet.config.ServerLimit(1, 10, 10_000L));
+             RawH2 holder = RawH2.connect(queued.port, HOST)) {
+            holder.frame(HEADERS, END_HEADERS | END_STREAM, 1, get("/hold"));
+            holder.flush();
+            assertThat(holding.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the slot is taken").isTrue();
+            H2Edge.Outcome o = queued.exchangeUntilClosed(c -> {
+                c.frame(HEADERS, END_HEADERS, 1, post("/c/window"));
+                for (int i = 0; i < 4; i++) {
+                    c.frame(DATA, 0, 1, new byte[16_384]);
+                }
+            });
+            H2Edge.assertConnectionError(o, RawH2.FLOW_CONTROL_ERROR);
+            release.countDown();
+            assertThat(queued.backend.requests()).noneMatch(r -> r.target().equals("/c/window"));
+        }
+    }
+
+    // Right at the window (65,535 bytes, nothing read) the upload waits, and goes through once the slot is free.
+    @Test
+    void dataUpToTheConnectionWindowWaits() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        RawBackend.Script script = (req, ex) -> {
+            if (req.target().equals("/hold")) {
+                holding.countDown();
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            ex.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        };
+        try (H2Edge queued = H2Edge.start(script, new io.duet.config.ServerLimit(1, 10, 10_000L));
+             RawH2 holder = RawH2.connect(queued.port, HOST)) {
+            holder.frame(HEADERS, END_HEADERS | END_STREAM, 1, get("/hold"));
+            holder.flush();
+            assertThat(holding.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the slot is taken").isTrue();
+            H2Edge.Outcome o = queued.exchange(c -> {
+                c.frame(HEADERS, END_HEADERS, 1, post("/ok/window"));
+                for (int i = 0; i < 3; i++) {
+                    c.frame(DATA, 0, 1, new byte[16_384]);
+                }
+                c.frame(DATA, END_STREAM, 1, new byte[16_383]);
+                c.flush();
+                release.countDown();
+            }, 1);
+            H2Edge.assertServed(o, 1);
+            assertThat(queued.forwarded("/ok/window").body()).hasSize(65_535);
+        }
     }
 
     // The window is counted right: an upload many times the window, by a client that waits for WINDOW_UPDATEs (the
@@ -274,7 +323,7 @@ class Http2ConnectionRulesTest {
         byte[] body = new byte[1 << 20];
         java.util.Arrays.fill(body, (byte) 'u');
         java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("https://" + HOST + ":" + edge.port + "/ok/upload"))
+                        java.net.URI.create("https://127.0.0.1:" + edge.port + "/ok/upload"))
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);

@@ -77,7 +77,9 @@ public final class RawH2 implements AutoCloseable {
 
     private RawH2(SSLSocket socket) throws IOException {
         this.socket = socket;
-        this.out = socket.getOutputStream();
+        // what a test writes goes out at flush(), in as few TLS records as fit: a server that ends the connection
+        // after the first frames must not find the rest arriving after its close (the reset would eat its GOAWAY)
+        this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         this.in = new DataInputStream(socket.getInputStream());
     }
 
