@@ -251,65 +251,71 @@ class Http2ConnectionRulesTest {
         assertThat(edge.backend.requests()).noneMatch(r -> r.target().equals("/s/reset-upload"));
     }
 
-    // 6.9.1: DATA beyond the connection's flow-control window is a connection error FLOW_CONTROL_ERROR, not
-    // something to buffer. The only server slot is taken by a request the backend holds, so the upload waits in the
-    // pool's queue, nobody reads it and no WINDOW_UPDATE is given: 65,536 bytes exceed the 65,535 of the window.
-    @Test
-    void dataBeyondTheConnectionWindowEndsTheConnection() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-        RawBackend.Script script = (req, ex) -> {
-            if (req.target().equals("/hold")) {
-                holding.countDown();
-                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            ex.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        };
-        try (H2Edge queued = H2Edge.start(script, new io.duet.config.ServerLimit(1, 10, 10_000L));
-             RawH2 holder = RawH2.connect(queued.port, HOST)) {
+    /**
+     * An edge whose pool takes one request at a time, with that slot taken by a request the backend holds until
+     * {@code release}: what comes next waits in the pool's queue, and nobody reads its body.
+     */
+    private record Queued(H2Edge edge, RawH2 holder, java.util.concurrent.CountDownLatch release)
+            implements AutoCloseable {
+        static Queued start() throws Exception {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            RawBackend.Script script = (req, ex) -> {
+                if (req.target().equals("/hold")) {
+                    holding.countDown();
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                ex.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            };
+            H2Edge edge = H2Edge.start(script, new io.duet.config.ServerLimit(1, 10, 10_000L));
+            RawH2 holder = RawH2.connect(edge.port, HOST);
             holder.frame(HEADERS, END_HEADERS | END_STREAM, 1, get("/hold"));
             holder.flush();
             assertThat(holding.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the slot is taken").isTrue();
-            H2Edge.Outcome o = queued.exchangeUntilClosed(c -> {
+            return new Queued(edge, holder, release);
+        }
+
+        @Override
+        public void close() throws Exception {
+            release.countDown();
+            holder.close();
+            edge.close();
+        }
+    }
+
+    // 6.9.1: DATA beyond the connection's flow-control window is a connection error FLOW_CONTROL_ERROR, not
+    // something to buffer. The upload waits in the pool's queue (see Queued), so no WINDOW_UPDATE is given: 65,536
+    // bytes exceed the 65,535 of the window.
+    @Test
+    void dataBeyondTheConnectionWindowEndsTheConnection() throws Exception {
+        try (Queued q = Queued.start()) {
+            H2Edge.Outcome o = q.edge().exchangeUntilClosed(c -> {
                 c.frame(HEADERS, END_HEADERS, 1, post("/c/window"));
                 for (int i = 0; i < 4; i++) {
                     c.frame(DATA, 0, 1, new byte[16_384]);
                 }
             });
             H2Edge.assertConnectionError(o, RawH2.FLOW_CONTROL_ERROR);
-            release.countDown();
-            assertThat(queued.backend.requests()).noneMatch(r -> r.target().equals("/c/window"));
+            q.release().countDown();
+            assertThat(q.edge().backend.requests()).noneMatch(r -> r.target().equals("/c/window"));
         }
     }
 
     // Right at the window (65,535 bytes, nothing read) the upload waits, and goes through once the slot is free.
     @Test
     void dataUpToTheConnectionWindowWaits() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-        RawBackend.Script script = (req, ex) -> {
-            if (req.target().equals("/hold")) {
-                holding.countDown();
-                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            ex.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        };
-        try (H2Edge queued = H2Edge.start(script, new io.duet.config.ServerLimit(1, 10, 10_000L));
-             RawH2 holder = RawH2.connect(queued.port, HOST)) {
-            holder.frame(HEADERS, END_HEADERS | END_STREAM, 1, get("/hold"));
-            holder.flush();
-            assertThat(holding.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the slot is taken").isTrue();
-            H2Edge.Outcome o = queued.exchange(c -> {
+        try (Queued q = Queued.start()) {
+            H2Edge.Outcome o = q.edge().exchange(c -> {
                 c.frame(HEADERS, END_HEADERS, 1, post("/ok/window"));
                 for (int i = 0; i < 3; i++) {
                     c.frame(DATA, 0, 1, new byte[16_384]);
                 }
                 c.frame(DATA, END_STREAM, 1, new byte[16_383]);
                 c.flush();
-                release.countDown();
+                q.release().countDown();
             }, 1);
             H2Edge.assertServed(o, 1);
-            assertThat(queued.forwarded("/ok/window").body()).hasSize(65_535);
+            assertThat(q.edge().forwarded("/ok/window").body()).hasSize(65_535);
         }
     }
 
