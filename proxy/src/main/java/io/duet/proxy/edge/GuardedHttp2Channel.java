@@ -109,18 +109,33 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
         this.frames = frames;
     }
 
-    /** Drops what the peer already sent before the socket closes (see {@link Http2HeaderBlockConduit#drainBeforeClose}). */
+    /**
+     * After this server's GOAWAY the socket closes through a lingering close ({@link Http2LingeringClose}): the write
+     * side is shut now, the rest waits until the peer stopped sending. Other closes, and closes off the I/O thread,
+     * close at once.
+     */
     @Override
     public void close() throws IOException {
         Http2HeaderBlockConduit f = frames;
-        if (f != null && isOpen() && isInIoThread()) {
-            f.drainBeforeClose();
+        if (f != null && isOpen() && isThisGoneAway() && Thread.currentThread() == getIoThread()
+                && f.linger(this::closeNow)) {
+            try {
+                getUnderlyingConnection().getSinkChannel().shutdownWrites();
+                getUnderlyingConnection().getSinkChannel().flush();
+            } catch (IOException e) {
+                closeNow();
+            }
+            return;
         }
         super.close();
     }
 
-    private boolean isInIoThread() {
-        return Thread.currentThread() == getIoThread();
+    private void closeNow() {
+        try {
+            super.close();
+        } catch (IOException e) {
+            LOG.debug("closing an HTTP/2 connection after its linger", e);
+        }
     }
 
     /** Every WINDOW_UPDATE the server sends for the connection is credit the frame conduit counts against. */

@@ -62,6 +62,8 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
     private int dependencyBytes = -1;
 
     private int prefaceLeft = PREFACE_BYTES;
+    /** The peer's first frame (which must be SETTINGS) has been seen. */
+    private boolean settingsSeen;
     private final byte[] head = new byte[9];
     private int headRead;
     private int payloadLeft;
@@ -170,6 +172,13 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
                     int flags = head[4] & 0xff;
                     int stream = (head[5] & 0x7f) << 24 | (head[6] & 0xff) << 16 | (head[7] & 0xff) << 8
                             | (head[8] & 0xff);
+                    if (!settingsSeen && type != SETTINGS) {
+                        // RFC 9113 3.4: Undertow marks its reads broken but still handles the frame (a request sent
+                        // before SETTINGS was forwarded)
+                        raise(headerHere ? w - 9 : from, 0x1, "the connection preface is not followed by SETTINGS");
+                        return w;
+                    }
+                    settingsSeen = true;
                     if (type == SETTINGS && (flags & ACK) != 0 && payloadLeft != 0) {
                         // RFC 9113 6.5 (Undertow's own check reads a length it keeps only for DATA frames)
                         raise(headerHere ? w - 9 : from, 0x6, "SETTINGS ACK with a payload");
@@ -319,25 +328,28 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
         }
     }
 
+    private Http2LingeringClose linger;
+
     /**
-     * Reads and drops what the peer already sent (at most 256 KiB), before the connection closes: closing a socket
-     * with unread bytes makes the kernel reset the connection, and the reset destroys the GOAWAY that explains the
-     * close before the peer reads it (a frame larger than a TLS record is always still partly unread when its header
-     * is refused). The connection's I/O thread.
+     * Starts the connection's lingering close ({@link Http2LingeringClose}) unless one runs already; {@code close}
+     * closes the socket when it ends. From now on nothing read reaches the parser. The connection's I/O thread.
+     *
+     * @return true when the caller must leave the closing to the linger
      */
-    void drainBeforeClose() {
-        try {
-            ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
-            for (int total = 0; total < 256 * 1024; ) {
-                sink.clear();
-                int n = next.read(sink);
-                if (n <= 0) {
-                    break;
-                }
-                total += n;
-            }
-        } catch (IOException | RuntimeException e) {
-            // the connection is going anyway
+    boolean linger(Runnable close) {
+        if (linger != null) {
+            return linger.active();
+        }
+        broken = true;
+        linger = Http2LingeringClose.start(next, close);
+        return linger.active();
+    }
+
+    /** Undertow shuts the read side when a connection breaks: while lingering the linger owns it. */
+    @Override
+    public void terminateReads() throws IOException {
+        if (linger == null || !linger.active()) {
+            next.terminateReads();
         }
     }
 

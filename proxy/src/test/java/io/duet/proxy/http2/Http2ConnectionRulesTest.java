@@ -369,6 +369,26 @@ class Http2ConnectionRulesTest {
         H2Edge.assertServed(o, 5);
     }
 
+    // A connection error while the peer is still sending: the server shuts its side and reads on until the peer
+    // stops (a lingering close), so its GOAWAY is read instead of being destroyed by a TCP reset. The peer goes on
+    // writing for 300 ms after the breach, and only then reads.
+    @Test
+    void goAwayReachesAPeerThatKeepsSending() throws Exception {
+        try (RawH2 c = RawH2.connect(edge.port, HOST)) {
+            c.frame(SETTINGS, 0, 1, new byte[0]); // SETTINGS on a stream: PROTOCOL_ERROR
+            c.flush();
+            long until = System.nanoTime() + 300_000_000L;
+            byte[] filler = new byte[8 * 1024];
+            while (System.nanoTime() < until) {
+                c.write(filler);
+                c.flush();
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // pacing the sender, not a wait
+            }
+            H2Edge.Outcome o = H2Edge.collect(c, -1, false);
+            H2Edge.assertConnectionError(o, RawH2.PROTOCOL_ERROR);
+        }
+    }
+
     // 3.4: a connection that does not start with the client preface is closed without a request served.
     @Test
     void wrongPrefaceEndsTheConnection() throws Exception {
