@@ -45,6 +45,8 @@ final class BootstrapReader {
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapReader.class);
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    /** Linux: at most 15 characters (IFNAMSIZ), no whitespace, '/' or ':'. */
+    private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     private final Configuration env;
@@ -173,6 +175,11 @@ final class BootstrapReader {
             }
         }
         String iface = text(BootstrapKey.CLUSTER_INTERFACE);
+        if (iface != null && !INTERFACE_NAME.matcher(iface).matches()) {
+            problem(BootstrapKey.CLUSTER_INTERFACE, iface, "a network interface name: 1-15 letters, digits, '.', '_', "
+                    + "'-' or '@' (a '#' comment belongs on a line of its own)");
+            iface = null;
+        }
         int joinPort = integer(BootstrapKey.CLUSTER_JOIN_PORT, 1, 65535);
         if (!problems.isEmpty()) {
             throw new StartupException(INVALID_VALUE, ExitCodes.USAGE, problems);

@@ -338,8 +338,12 @@ final class ClusterCommand implements Callable<Integer> {
 
         /** Leader, members with term and indexes, VIP owners, handed-off nodes, heartbeat ages. */
         static void print(ClusterClient.View v, PrintWriter out) {
-            out.printf("cluster of %d voters; leader %s; revision %d%n", v.members().size(),
-                    v.leader() == null ? "none" : v.leader(), v.revision());
+            if (v.problem() == null) {
+                out.printf("cluster of %d voters; leader %s; revision %d%n", v.members().size(),
+                        v.leader() == null ? "none" : v.leader(), v.revision());
+            } else {
+                out.printf("cluster of %d voters; no quorum answered (%s)%n", v.members().size(), v.problem());
+            }
             out.printf("%-16s %-11s %6s %8s %8s%n", "member", "role", "term", "commit", "applied");
             for (ClusterClient.Member m : v.members()) {
                 if (m.reachable()) {

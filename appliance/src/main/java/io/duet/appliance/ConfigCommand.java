@@ -176,7 +176,8 @@ final class ConfigCommand implements Callable<Integer> {
     @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Version.class,
             header = "Print the configuration document in force (JSON), or write it to a file.",
             description = {"%nStandalone: the document in config.file. Cluster mode (cluster.members set): the "
-                    + "revision the cluster committed last, read through its leader."})
+                    + "revision the cluster committed last, read through its leader. Without users and API tokens "
+                    + "(an import keeps the current ones); keys in their sealed form. duet backup keeps everything."})
     static final class Export implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
         Path config;
@@ -190,7 +191,9 @@ final class ConfigCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws StartupException {
-            DuetConfig doc = inForce(parent.bootstrap(config));
+            // Users and API tokens stay out, as in the admin API's export: an edited document imported again keeps
+            // the current ones, and password and token hashes never travel in an export (duet backup keeps them).
+            DuetConfig doc = inForce(parent.bootstrap(config)).withAdmin(io.duet.config.Admin.empty());
             ConfigCodec.Format f = output == null ? ConfigCodec.Format.JSON
                     : ConfigCodec.Format.ofFileName(output.toString());
             String text = ConfigCodec.encode(doc, f);

@@ -109,6 +109,28 @@ final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * A member that is to hold VIPs needs its {@code cluster.interface} on this machine: without it the node would run
+     * and fail every VIP claim (a mistyped name, a comment copied into the value) while its VIPs stay unserved.
+     */
+    static void requireInterface(NodeBootstrap b) throws StartupException {
+        String iface = b.clusterInterface();
+        if (iface == null) {
+            return;
+        }
+        boolean present;
+        try {
+            present = java.net.NetworkInterface.getByName(iface) != null;
+        } catch (java.net.SocketException e) {
+            present = false;
+        }
+        if (!present) {
+            throw new StartupException(BootstrapReader.INVALID_VALUE, ExitCodes.USAGE, "cluster.interface: " + iface
+                    + " (expected: a network interface of this machine, see `ip -o link`; set in the bootstrap file "
+                    + "or DUET_CLUSTER_INTERFACE)");
+        }
+    }
+
     private static Node start(NodeBootstrap b, boolean demoMode, List<AutoCloseable> started)
             throws StartupException {
         long t0 = System.nanoTime();
@@ -126,6 +148,7 @@ final class Node implements AutoCloseable {
                     + "node its own data.dir");
         }
         started.add(lock);
+        requireInterface(b);
         PrivateFilesCheck.warn(b);
         DemoBackends demo = null;
         Path file = b.configFile();

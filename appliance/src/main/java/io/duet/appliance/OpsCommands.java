@@ -99,7 +99,8 @@ final class OpsCommands {
             if (b.clustered()) {
                 try (ClusterClient c = ClusterClient.connect(b.clusterMembers(), ClusterIdentity.forTools(b))) {
                     ClusterClient.View v = c.status(b.clusterMembers());
-                    out.println("configuration: revision " + v.revision() + " (the cluster's)");
+                    out.println(v.problem() == null ? "configuration: revision " + v.revision() + " (the cluster's)"
+                            : "configuration: the cluster did not answer");
                     ClusterCommand.Status.print(v, out);
                     ok &= v.leader() != null;
                 } catch (IOException | RuntimeException e) {

@@ -33,6 +33,33 @@ class BootstrapReaderTest {
     }
 
     // With no file and no environment, the embedded defaults apply (single node, ./duet-data, 8080, 127.0.0.1:9901).
+    // A comment copied into the value of cluster.interface (from the README's properties block) is refused at
+    // start with DUET-NODE-0001, instead of a node that fails every VIP claim (issue 16, paper cuts).
+    @Test
+    void clusterInterfaceWithStrayTextIsRefused() throws Exception {
+        Path f = file("node.id = a\ncluster.members = a=127.0.0.1:9700\n"
+                + "cluster.interface = eth0          # empty on the witness\n");
+        assertThatThrownBy(() -> BootstrapReader.read(f, absent(), Map.of()))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("DUET-NODE-0001")
+                .hasMessageContaining("cluster.interface: eth0          # empty on the witness");
+        NodeBootstrap ok = BootstrapReader.read(file("node.id = a\ncluster.members = a=127.0.0.1:9700\n"
+                + "cluster.interface = lo\n"), absent(), Map.of());
+        assertThat(ok.clusterInterface()).isEqualTo("lo");
+    }
+
+    // A member whose cluster.interface does not exist on the machine does not start (DUET-NODE-0001).
+    @Test
+    void clusterInterfaceThatDoesNotExistStopsTheStart() throws Exception {
+        NodeBootstrap b = BootstrapReader.read(file("node.id = a\ncluster.members = a=127.0.0.1:9700\n"
+                + "cluster.interface = nosuchif0\n"), absent(), Map.of());
+        assertThatThrownBy(() -> Node.requireInterface(b)).isInstanceOf(StartupException.class)
+                .hasMessageContaining("DUET-NODE-0001").hasMessageContaining("nosuchif0");
+        NodeBootstrap lo = BootstrapReader.read(file("node.id = a\ncluster.members = a=127.0.0.1:9700\n"
+                + "cluster.interface = lo\n"), absent(), Map.of());
+        Node.requireInterface(lo); // loopback exists everywhere
+    }
+
     @Test
     void embeddedDefaults() throws Exception {
         NodeBootstrap b = BootstrapReader.read(null, absent(), Map.of());

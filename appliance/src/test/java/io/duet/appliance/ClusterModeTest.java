@@ -155,6 +155,9 @@ class ClusterModeTest {
         DuetConfig fromCluster = io.duet.config.ConfigCodec.decode(exported.toString(),
                 io.duet.config.ConfigCodec.Format.JSON);
         assertThat(fromCluster.revision()).isEqualTo(a.store().current().revision());
+        assertThat(a.store().current().admin().users()).as("the cluster has users").isNotEmpty();
+        assertThat(fromCluster.admin().users()).as("no users in an export").isEmpty();
+        assertThat(exported.toString()).as("no password hash in an export").doesNotContain("$argon2id");
         Path edited = dir.resolve("edited.json");
         java.nio.file.Files.writeString(edited, io.duet.config.ConfigCodec.encode(withBody(fromCluster, "imported\n"),
                 io.duet.config.ConfigCodec.Format.JSON));

@@ -16,14 +16,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A client of the group for tools (`duet config export/import`): reads the current revision (linearizable, through
- * the leader) and proposes new ones. Blocking; not for I/O threads.
+ * A client of the group for tools (`duet config export/import`, `cluster status`, `status`, `backup`): reads the
+ * current revision (linearizable, through the leader) and proposes new ones. Every call answers within
+ * {@link #DEADLINE_MS} (plus one request timeout per member for {@link #status}): without a quorum it fails with
+ * {@code DUET-CLUSTER-0021}/{@code 0020} instead of retrying for ever, which Ratis's default client policy does (a CLI
+ * command without quorum never returned and burned most of a core). A proposal that timed out may still commit
+ * later: the caller says the outcome is unknown. Blocking; not for I/O threads.
  */
 public final class ClusterClient implements AutoCloseable {
+    /** The longest a call waits for the group. */
+    public static final long DEADLINE_MS = 10_000;
+    /** One request to one member. */
+    static final long REQUEST_TIMEOUT_MS = 2_000;
+
     private final RaftClient client;
 
     private ClusterClient(RaftClient client) {
         this.client = client;
+    }
+
+    /** The reply of an asynchronous call, waited for at most {@link #DEADLINE_MS}. */
+    private static RaftClientReply within(java.util.concurrent.CompletableFuture<RaftClientReply> call, String what)
+            throws IOException {
+        try {
+            return call.get(DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
+            throw new IOException(what + ": no answer within " + DEADLINE_MS / 1000 + " s (no quorum, or no member "
+                    + "reachable)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(what + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + ": interrupted", e);
+        }
     }
 
     /** A client of the group whose voters are {@code members} (id -> host:port), over plain gRPC. */
@@ -39,7 +65,12 @@ public final class ClusterClient implements AutoCloseable {
         List<RaftPeer> peers = new ArrayList<>();
         members.forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
         RaftProperties p = new RaftProperties();
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p,
+                org.apache.ratis.util.TimeDuration.valueOf(REQUEST_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS));
         RaftClient c = RaftClient.newBuilder()
+                .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        (int) (DEADLINE_MS / REQUEST_TIMEOUT_MS), org.apache.ratis.util.TimeDuration.valueOf(100,
+                                java.util.concurrent.TimeUnit.MILLISECONDS)))
                 .setProperties(p)
                 .setRaftGroup(RaftGroup.valueOf(ClusterNode.GROUP, peers))
                 .setClientRpc(new GrpcFactory(ClusterNode.tlsParameters(tls)).newRaftClientRpc(ClientId.randomId(), p))
@@ -49,7 +80,8 @@ public final class ClusterClient implements AutoCloseable {
 
     /** The committed current revision (asks the leader). */
     public Revision current() throws IOException {
-        RaftClientReply r = client.io().sendReadOnly(Message.EMPTY);
+        RaftClientReply r = within(client.async().sendReadOnly(Message.EMPTY),
+                "DUET-CLUSTER-0021 the cluster did not answer");
         if (!r.isSuccess()) {
             throw new IOException("DUET-CLUSTER-0021 the cluster did not answer: " + r.getException());
         }
@@ -63,8 +95,9 @@ public final class ClusterClient implements AutoCloseable {
      * @throws StaleRevisionException someone committed another revision first
      */
     public long propose(long baseRevision, byte[] document, String author, String summary) throws IOException {
-        RaftClientReply r = client.io().send(Message.valueOf(ByteString.copyFrom(
-                Codec.proposal(baseRevision, document, author, summary))));
+        RaftClientReply r = within(client.async().send(Message.valueOf(ByteString.copyFrom(
+                Codec.proposal(baseRevision, document, author, summary)))),
+                "DUET-CLUSTER-0020 the proposal was not confirmed (it may still commit: read the revision again)");
         if (!r.isSuccess()) {
             throw new IOException("DUET-CLUSTER-0020 the proposal failed: " + r.getException());
         }
@@ -81,12 +114,13 @@ public final class ClusterClient implements AutoCloseable {
     }
 
     /**
-     * The group: every member's role, term, commit and applied index (asked one by one), and, through the leader,
+     * The group: every member's role, term, commit and applied index (each asked directly), and, through the leader,
      * the committed revision, VIP owners and the age of each node's last heartbeat (against the leader's clock).
+     * Without an answer from a leader: the members as they answered, revision -1 and {@code problem} saying why.
      */
     public record View(List<Member> members, String leader, long revision, Map<String, String> vipOwners,
                        Map<String, Long> heartbeatAgeMs, Map<String, java.util.Set<String>> heldVips,
-                       java.util.Set<String> handedOff) {
+                       java.util.Set<String> handedOff, String problem) {
     }
 
     /**
@@ -94,7 +128,8 @@ public final class ClusterClient implements AutoCloseable {
      * go), or, with {@code drain} false, it takes VIPs again (failback rules apply).
      */
     public void handoff(String node, boolean drain) throws IOException {
-        RaftClientReply r = client.io().send(Message.valueOf(ByteString.copyFrom(Codec.handoff(node, drain))));
+        RaftClientReply r = within(client.async().send(Message.valueOf(ByteString.copyFrom(Codec.handoff(node, drain)))),
+                "DUET-CLUSTER-0020 the handoff was not confirmed");
         if (!r.isSuccess()) {
             throw new IOException("DUET-CLUSTER-0020 the handoff was not committed: " + r.getException());
         }
@@ -103,25 +138,38 @@ public final class ClusterClient implements AutoCloseable {
     public View status(Map<String, String> members) throws IOException {
         List<Member> out = new ArrayList<>();
         String leader = null;
-        for (String id : new java.util.TreeSet<>(members.keySet())) {
+        // every member asked at once, each answer waited for within the deadline (a silent member is unreachable)
+        Map<String, java.util.concurrent.CompletableFuture<Member>> asked = new java.util.TreeMap<>();
+        for (String id : members.keySet()) {
+            asked.put(id, java.util.concurrent.CompletableFuture.supplyAsync(() -> member(id)));
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
+        for (var e : asked.entrySet()) {
+            Member m;
             try {
-                org.apache.ratis.protocol.GroupInfoReply info = client.getGroupManagementApi(
-                        org.apache.ratis.protocol.RaftPeerId.valueOf(id)).info(ClusterNode.GROUP);
-                var role = info.getRoleInfoProto().getRole().name();
-                var log = info.getLogInfoProto();
-                out.add(new Member(id, role, log.getLastEntry().getTerm(), log.getCommitted().getIndex(),
-                        log.getApplied().getIndex(), true, null));
-                if ("LEADER".equals(role)) {
-                    leader = id;
-                }
-            } catch (IOException | RuntimeException e) {
-                out.add(new Member(id, "UNREACHABLE", -1, -1, -1, false, e.getMessage()));
+                m = e.getValue().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ex) {
+                m = new Member(e.getKey(), "UNREACHABLE", -1, -1, -1, false, "no answer within "
+                        + DEADLINE_MS / 1000 + " s");
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ex);
+            }
+            out.add(m);
+            if ("LEADER".equals(m.role())) {
+                leader = m.id();
             }
         }
-        RaftClientReply r = client.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(
-                new byte[]{Codec.STATUS_QUERY})));
-        if (!r.isSuccess()) {
-            throw new IOException("DUET-CLUSTER-0021 the cluster did not answer: " + r.getException());
+        RaftClientReply r;
+        try {
+            r = within(client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(
+                    new byte[]{Codec.STATUS_QUERY}))), "DUET-CLUSTER-0021 the cluster did not answer");
+            if (!r.isSuccess()) {
+                throw new IOException("DUET-CLUSTER-0021 the cluster did not answer: " + r.getException());
+            }
+        } catch (IOException e) {
+            // what the members said of themselves is still worth showing: no leader answered for the rest
+            return new View(out, null, -1, Map.of(), Map.of(), Map.of(), java.util.Set.of(), e.getMessage());
         }
         java.nio.ByteBuffer b = r.getMessage().getContent().asReadOnlyByteBuffer();
         long revision = b.getLong();
@@ -135,7 +183,20 @@ public final class ClusterClient implements AutoCloseable {
             ages.put(node, now - hb.time());
             held.put(node, hb.held());
         });
-        return new View(out, leader, revision, state.table().owners(), ages, held, state.table().drained());
+        return new View(out, leader, revision, state.table().owners(), ages, held, state.table().drained(), null);
+    }
+
+    /** One member as it answers for itself (one request, {@link #REQUEST_TIMEOUT_MS} at most per attempt). */
+    private Member member(String id) {
+        try {
+            org.apache.ratis.protocol.GroupInfoReply info = client.getGroupManagementApi(
+                    org.apache.ratis.protocol.RaftPeerId.valueOf(id)).info(ClusterNode.GROUP);
+            var log = info.getLogInfoProto();
+            return new Member(id, info.getRoleInfoProto().getRole().name(), log.getLastEntry().getTerm(),
+                    log.getCommitted().getIndex(), log.getApplied().getIndex(), true, null);
+        } catch (IOException | RuntimeException e) {
+            return new Member(id, "UNREACHABLE", -1, -1, -1, false, e.getMessage());
+        }
     }
 
     @Override

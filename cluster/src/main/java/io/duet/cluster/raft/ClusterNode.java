@@ -48,21 +48,53 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterSettings settings;
     private final DocumentStateMachine machine;
     private final RaftServer server;
-    private final RaftClient client;
+    /** Proposals, handoffs and audit records: requests to a silent member time out after 500 ms. */
+    private final LeaderClient client;
+    /**
+     * Heartbeats get their own client: its requests are ordered among themselves only (a configuration write stuck on
+     * a vanished leader does not hold them up), and it gives up on a silent leader after 250 ms, one heartbeat
+     * interval, so a surviving proxy finds the new leader well within its 1 s lease.
+     */
+    private final LeaderClient beats;
+    /** Watches unanswered requests for a leader change (see {@link LeaderClient#send}). */
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "duet-cluster-requests");
+                t.setDaemon(true);
+                return t;
+            });
 
-    private final RaftGroup group;
-    /** The heartbeat client, renewed when this member sees another leader (see {@link #heartbeat}). */
-    private volatile RaftClient beats;
-    private volatile RaftPeerId beatsLeader;
-
-    private ClusterNode(ClusterSettings settings, DocumentStateMachine machine, RaftServer server, RaftClient client,
-                        RaftClient beats, RaftGroup group) {
-        this.beats = beats;
-        this.group = group;
+    private ClusterNode(ClusterSettings settings, DocumentStateMachine machine, RaftServer server, RaftGroup group) {
         this.settings = settings;
         this.machine = machine;
         this.server = server;
-        this.client = client;
+        // A request to a leader that just vanished (cable cut, kill -9) waits this long before the client tries
+        // another member. Ratis's default (3 s) left heartbeats uncommitted for 3 s after a leader loss, past the
+        // 1 s lease, so both proxies fenced (seen in the randomized fault run). Retries keep their call id: the
+        // leader's retry cache makes them idempotent.
+        this.client = new LeaderClient("proposals", leader -> newClient(group, 500, settings.tls(), leader),
+                this::knownLeader);
+        this.beats = new LeaderClient("heartbeats", leader -> newClient(group, 250, settings.tls(), leader),
+                this::knownLeader);
+    }
+
+    /**
+     * The leader this member knows (from its own division: it learns of a new one from the election), or null; this
+     * member itself only once it is ready as leader (a request sent to a leader that is not ready yet is refused and
+     * retried through Ratis's timer thread, which a connection shutdown to the vanished leader can block for 3 s: seen
+     * as a proposal taking 3.5 s when its own member won the election).
+     */
+    private RaftPeerId knownLeader() {
+        try {
+            var info = server.getDivision(GROUP).getInfo();
+            if (info.isLeader() && !info.isLeaderReady()) {
+                return null;
+            }
+            return info.getLeaderId();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no leader known: {}", e.toString());
+            return null;
+        }
     }
 
     private static boolean exitDisarmed;
@@ -101,12 +133,10 @@ public final class ClusterNode implements AutoCloseable {
         return p;
     }
 
-    /** A client of the group whose requests to a silent member time out after {@code timeoutMs}. */
-    private static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls) {
-        return newClient(group, timeoutMs, tls, null);
-    }
-
-    /** As above, sending first to {@code leader} (null: the client finds it). */
+    /**
+     * A client of the group whose requests to a silent member time out after {@code timeoutMs}, sending first to
+     * {@code leader} (null: the client finds it).
+     */
     private static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls, RaftPeerId leader) {
         RaftProperties p = new RaftProperties();
         org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p,
@@ -188,19 +218,10 @@ public final class ClusterNode implements AutoCloseable {
             throw new IOException("DUET-CLUSTER-0005 the Raft member " + s.nodeId() + " could not start on " + self
                     + " (port in use?): " + e.getMessage(), e);
         }
-        // A request to a leader that just vanished (cable cut, kill -9) waits this long before the client tries
-        // another member. Ratis's default (3 s) left heartbeats uncommitted for 3 s after a leader loss, past the
-        // 1 s lease, so both proxies fenced (seen in the randomized fault run). Retries keep their call id: the
-        // leader's retry cache makes them idempotent.
-        RaftClient client = newClient(group, 500, s.tls());
-        // Heartbeats get their own client: its requests are ordered among themselves only (a configuration write
-        // stuck on a vanished leader does not hold them up), and it gives up on a silent leader after 250 ms, one
-        // heartbeat interval, so a surviving proxy finds the new leader well within its 1 s lease.
-        RaftClient beats = newClient(group, 250, s.tls());
         LOG.info("DUET-CLUSTER-0003 member {} started on {} (group of {}: {}); serving revision {} until the "
                 + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),
                 machine.current().revision());
-        return new ClusterNode(s, machine, server, client, beats, group);
+        return new ClusterNode(s, machine, server, group);
     }
 
     /**
@@ -248,7 +269,7 @@ public final class ClusterNode implements AutoCloseable {
      */
     public CompletableFuture<Revision> propose(long baseRevision, byte[] document, String author, String summary) {
         Message m = Message.valueOf(ByteString.copyFrom(Codec.proposal(baseRevision, document, author, summary)));
-        return client.async().send(m).thenApply(reply -> {
+        return client.send(m, timer).thenApply(reply -> {
             if (!reply.isSuccess()) {
                 throw new IllegalStateException("DUET-CLUSTER-0020 the proposal failed: " + reply.getException());
             }
@@ -263,49 +284,8 @@ public final class ClusterNode implements AutoCloseable {
     /** Commits a heartbeat of this member reporting the VIPs it holds (every ~250 ms while it runs). */
     public CompletableFuture<Void> heartbeat(java.util.Set<String> held) {
         var applied = machine.getLastAppliedTermIndex();
-        return send(beatsClient(), Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex(),
+        return send(beats.current(), Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex(),
                 machine.lifetime(), System.nanoTime()));
-    }
-
-    /**
-     * The heartbeat client, pointed at the leader this member knows. When the leader's machine vanishes without a
-     * word (its link cut, the process frozen) a client keeps retrying it until its connection breaks, seconds later;
-     * this member learns the new leader from the election itself (it may be the leader), so a new client sends
-     * straight there (seen in the lab: heartbeats committed 2.6 s after a new leader was elected, VIPs 3.7 s
-     * unserved). The old client is closed in the background; its pending beats are dropped (the next one counts).
-     */
-    private RaftClient beatsClient() {
-        RaftPeerId leader = null;
-        try {
-            leader = server.getDivision(GROUP).getInfo().getLeaderId();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("no leader known: {}", e.toString());
-        }
-        RaftClient current = beats;
-        if (leader == null || leader.equals(beatsLeader)) {
-            return current;
-        }
-        synchronized (this) {
-            if (leader.equals(beatsLeader)) {
-                return beats;
-            }
-            RaftClient fresh = newClient(group, 250, settings.tls(), leader);
-            RaftClient old = beats;
-            boolean first = beatsLeader == null;
-            beats = fresh;
-            beatsLeader = leader;
-            if (!first) {
-                LOG.info("DUET-CLUSTER-0006 leader is now {}: heartbeats go there directly", leader);
-            }
-            CompletableFuture.runAsync(() -> {
-                try {
-                    old.close();
-                } catch (IOException e) {
-                    LOG.debug("closing the previous heartbeat client: {}", e.toString());
-                }
-            });
-            return fresh;
-        }
     }
 
     /** Planned failover: {@code node}'s VIPs move to the others ({@code drain}), or it takes VIPs again. */
@@ -326,8 +306,16 @@ public final class ClusterNode implements AutoCloseable {
         return machine.audit(max).stream().map(r -> Map.entry(r.time(), r.data())).toList();
     }
 
+    private CompletableFuture<Void> send(LeaderClient through, byte[] entry) {
+        return done(through.send(Message.valueOf(ByteString.copyFrom(entry)), timer));
+    }
+
     private static CompletableFuture<Void> send(RaftClient client, byte[] entry) {
-        return client.async().send(Message.valueOf(ByteString.copyFrom(entry))).thenApply(reply -> {
+        return done(client.async().send(Message.valueOf(ByteString.copyFrom(entry))));
+    }
+
+    private static CompletableFuture<Void> done(CompletableFuture<org.apache.ratis.protocol.RaftClientReply> sent) {
+        return sent.thenApply(reply -> {
             if (!reply.isSuccess()) {
                 throw new IllegalStateException("DUET-CLUSTER-0020 " + reply.getException());
             }
@@ -381,6 +369,7 @@ public final class ClusterNode implements AutoCloseable {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         try {
             client.close();
             beats.close();

@@ -308,6 +308,55 @@ class ClusterNodeTest {
     }
 
     // Group sizes other than 1, 3 and 5 are refused with a clear message.
+    // Tools without a quorum (one member of three running, the others never started): every call of the client the
+    // CLI uses answers within its deadline, with an error or, for status, with what the members said, instead of
+    // retrying for ever (issue 16, item 4). The four calls run at once.
+    @Test
+    void toolsAnswerWithoutQuorumWithinTheDeadline() throws Exception {
+        group("a", "b", "c");
+        start("a");
+        long bound = ClusterClient.DEADLINE_MS + 5_000;
+        try (ClusterClient c = ClusterClient.connect(members)) {
+            Map<String, java.util.concurrent.Callable<String>> calls = new java.util.LinkedHashMap<>();
+            calls.put("current", () -> {
+                c.current();
+                return "answered";
+            });
+            calls.put("propose", () -> {
+                c.propose(0, doc("x"), "test", "x");
+                return "committed";
+            });
+            calls.put("handoff", () -> {
+                c.handoff("a", true);
+                return "committed";
+            });
+            calls.put("status", () -> {
+                ClusterClient.View v = c.status(members);
+                assertThat(v.leader()).isNull();
+                assertThat(v.members()).extracting(ClusterClient.Member::reachable)
+                        .containsExactly(true, false, false); // a answers for itself
+                return v.problem();
+            });
+            Map<String, java.util.concurrent.CompletableFuture<String>> running = new java.util.LinkedHashMap<>();
+            Map<String, Long> took = new java.util.concurrent.ConcurrentHashMap<>();
+            calls.forEach((name, call) -> running.put(name, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    return call.call();
+                } catch (Exception e) {
+                    return e.getMessage();
+                } finally {
+                    took.put(name, (System.nanoTime() - t0) / 1_000_000);
+                }
+            })));
+            for (var e : running.entrySet()) {
+                String outcome = e.getValue().get(bound + 10_000, TimeUnit.MILLISECONDS);
+                assertThat(outcome).as("%s without a quorum", e.getKey()).containsPattern("DUET-CLUSTER-002[01]");
+                assertThat(took.get(e.getKey())).as("%s answered within its deadline", e.getKey()).isLessThan(bound);
+            }
+        }
+    }
+
     @Test
     void groupSizes() {
         assertThatThrownBy(() -> new ClusterSettings("a", Map.of("a", "127.0.0.1:1", "b", "127.0.0.1:2"),

@@ -70,6 +70,14 @@ final class MemberProcess implements AutoCloseable {
         return send(command, args).get(30, TimeUnit.SECONDS);
     }
 
+    /** Sends a signal to the member's JVM ({@code STOP}, {@code CONT}) with the kill command. */
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
