@@ -35,13 +35,32 @@ public final class ClusterClient implements AutoCloseable {
         this.client = client;
     }
 
-    /** The reply of an asynchronous call, waited for at most {@link #DEADLINE_MS}. */
-    private static RaftClientReply within(java.util.concurrent.CompletableFuture<RaftClientReply> call, String what)
-            throws IOException {
+    /** A blocking call of the client. */
+    @FunctionalInterface
+    private interface Call {
+        RaftClientReply send() throws IOException;
+    }
+
+    /**
+     * The reply of a blocking call, waited for at most {@link #DEADLINE_MS} (the call runs on a daemon thread and is
+     * abandoned after that). Blocking, not the async API: Ratis's ordered async client logs an ERROR line for every
+     * NotLeaderException on its way to the leader, which the operator would see under a command that succeeded.
+     */
+    private static RaftClientReply within(Call call, String what) throws IOException {
+        java.util.concurrent.CompletableFuture<RaftClientReply> f = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(call.send());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "duet-cluster-call");
+        t.setDaemon(true);
+        t.start();
         try {
-            return call.get(DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return f.get(DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            call.cancel(true);
+            t.interrupt();
             throw new IOException(what + ": no answer within " + DEADLINE_MS / 1000 + " s (no quorum, or no member "
                     + "reachable)");
         } catch (java.util.concurrent.ExecutionException e) {
@@ -80,7 +99,7 @@ public final class ClusterClient implements AutoCloseable {
 
     /** The committed current revision (asks the leader). */
     public Revision current() throws IOException {
-        RaftClientReply r = within(client.async().sendReadOnly(Message.EMPTY),
+        RaftClientReply r = within(() -> client.io().sendReadOnly(Message.EMPTY),
                 "DUET-CLUSTER-0021 the cluster did not answer");
         if (!r.isSuccess()) {
             throw new IOException("DUET-CLUSTER-0021 the cluster did not answer: " + r.getException());
@@ -95,7 +114,7 @@ public final class ClusterClient implements AutoCloseable {
      * @throws StaleRevisionException someone committed another revision first
      */
     public long propose(long baseRevision, byte[] document, String author, String summary) throws IOException {
-        RaftClientReply r = within(client.async().send(Message.valueOf(ByteString.copyFrom(
+        RaftClientReply r = within(() -> client.io().send(Message.valueOf(ByteString.copyFrom(
                 Codec.proposal(baseRevision, document, author, summary)))),
                 "DUET-CLUSTER-0020 the proposal was not confirmed (it may still commit: read the revision again)");
         if (!r.isSuccess()) {
@@ -128,7 +147,8 @@ public final class ClusterClient implements AutoCloseable {
      * go), or, with {@code drain} false, it takes VIPs again (failback rules apply).
      */
     public void handoff(String node, boolean drain) throws IOException {
-        RaftClientReply r = within(client.async().send(Message.valueOf(ByteString.copyFrom(Codec.handoff(node, drain)))),
+        RaftClientReply r = within(() -> client.io().send(Message.valueOf(ByteString.copyFrom(
+                Codec.handoff(node, drain)))),
                 "DUET-CLUSTER-0020 the handoff was not confirmed");
         if (!r.isSuccess()) {
             throw new IOException("DUET-CLUSTER-0020 the handoff was not committed: " + r.getException());
@@ -162,7 +182,7 @@ public final class ClusterClient implements AutoCloseable {
         }
         RaftClientReply r;
         try {
-            r = within(client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(
+            r = within(() -> client.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(
                     new byte[]{Codec.STATUS_QUERY}))), "DUET-CLUSTER-0021 the cluster did not answer");
             if (!r.isSuccess()) {
                 throw new IOException("DUET-CLUSTER-0021 the cluster did not answer: " + r.getException());
