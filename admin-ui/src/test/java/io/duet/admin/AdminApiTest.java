@@ -4,15 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.duet.config.Admin;
-import io.duet.config.AdminUser;
 import io.duet.config.ApiToken;
-import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
-import io.duet.config.FixedResponse;
-import io.duet.config.Listener;
-import io.duet.config.Route;
-import io.duet.config.RouteMatch;
-import io.duet.config.VirtualHost;
 import io.duet.config.store.FileConfigStore;
 import io.duet.tls.CertifiedKey;
 import io.duet.tls.SelfSigned;
@@ -21,11 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -45,102 +32,46 @@ import static org.assertj.core.api.Assertions.assertThat;
  * If-Match, 409, 422 with paths, history, diff, rollback) and hostile requests.
  */
 class AdminApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AdminFixture.JSON;
     @TempDir
     Path dir;
+    private AdminFixture fixture;
     private FileConfigStore store;
-    private AdminServer server;
-    private CertifiedKey cert;
-    private HttpClient http;
-    private String base;
 
     @BeforeEach
     void start() throws Exception {
-        Route hello = new Route("hello", RouteMatch.any(), null, null, new FixedResponse(200, "hello\n", null),
-                null, null, null, null, null, null, null);
-        DuetConfig doc = new DuetConfig(1L, List.of(new Listener("http", "127.0.0.1", 8080)), null, null, null,
-                List.of(new VirtualHost("default", List.of("localhost"), true, List.of(hello))), List.of());
-        Files.writeString(dir.resolve("config.json"), ConfigCodec.encode(doc, ConfigCodec.Format.JSON));
-        store = FileConfigStore.open(dir.resolve("config.json"));
-        cert = SelfSigned.issue(List.of("localhost", "127.0.0.1"), Duration.ofDays(30), Clock.systemUTC());
-        server = AdminServer.start("127.0.0.1", 0, cert.key(), cert.chain(), store, dir.resolve("audit.log"), "n1",
-                Clock.systemUTC(), NodeView.NONE);
-        base = "https://127.0.0.1:" + server.address().getPort() + "/api/v1";
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("node", cert.leaf());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        http = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+        fixture = new AdminFixture(dir, NodeView.NONE);
+        store = fixture.store;
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        store.close();
+        fixture.close();
     }
 
-    /** A browser-like client: keeps the session cookie and the CSRF token. */
-    private final class Client {
-        String cookie;
-        String csrf;
-
-        HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
-            if (cookie != null) {
-                b.header("Cookie", cookie);
-            }
-            if (csrf != null && !method.equals("GET")) {
-                b.header("X-CSRF-Token", csrf);
-            }
-            if (headers.length > 0) {
-                b.headers(headers);
-            }
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            r.headers().firstValue("Set-Cookie").ifPresent(c -> cookie = c.substring(0, c.indexOf(';')));
-            if (r.statusCode() == 200 && r.body().startsWith("{") && JSON.readTree(r.body()).has("csrfToken")) {
-                csrf = JSON.readTree(r.body()).get("csrfToken").asText();
-            }
-            return r;
-        }
-
-        HttpResponse<String> login(String name, String password) throws Exception {
-            return call("POST", "/session", "{\"name\":\"" + name + "\",\"password\":\"" + password + "\"}");
-        }
+    /** A browser-like client of the listener (see {@link AdminFixture.Client}). */
+    private AdminFixture.Client client() {
+        return fixture.new Client();
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
-        return JSON.readTree(r.body());
+        return AdminFixture.json(r);
     }
 
     private static String id(HttpResponse<String> r) throws Exception {
-        return json(r).path("id").asText();
+        return AdminFixture.id(r);
     }
 
     private String firstAdmin() throws Exception {
-        FirstAdmin.Created c = FirstAdmin.ensure(store, dir.resolve("admin-password"));
-        assertThat(c).isNotNull();
-        return c.password();
+        return fixture.firstAdmin();
     }
 
-    private Client loggedInAdmin(String newPassword) throws Exception {
-        Client a = new Client();
-        assertThat(a.login("admin", firstAdmin()).statusCode()).isEqualTo(200);
-        String old = Files.readAllLines(dir.resolve("admin-password")).get(1);
-        assertThat(a.call("PUT", "/session/password", "{\"current\":\"" + old + "\",\"new\":\"" + newPassword
-                + "\"}").statusCode()).isEqualTo(200);
-        return a;
+    private AdminFixture.Client loggedInAdmin(String newPassword) throws Exception {
+        return fixture.loggedInAdmin(newPassword);
     }
 
     private void addUser(String name, String role, String password) throws Exception {
-        DuetConfig cur = store.current();
-        List<AdminUser> users = new ArrayList<>(cur.admin().users());
-        users.add(new AdminUser(name, role, Passwords.hash(password), false));
-        store.propose(cur.withAdmin(new Admin(users, cur.admin().apiTokens())), cur.revision());
+        fixture.addUser(name, role, password);
     }
 
     @Test
@@ -152,7 +83,7 @@ class AdminApiTest {
         assertThat(FirstAdmin.ensure(store, file)).as("only once").isNull();
         assertThat(store.current().admin().user("admin").passwordHash()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
 
-        Client a = new Client();
+        AdminFixture.Client a = client();
         HttpResponse<String> wrong = a.login("admin", "not-the-password");
         HttpResponse<String> nobody = a.login("nobody", "not-the-password");
         assertThat(wrong.statusCode()).isEqualTo(401);
@@ -196,7 +127,7 @@ class AdminApiTest {
         assertThat(config.statusCode()).isEqualTo(200);
         assertThat(config.body()).contains("\"passwordHash\":\"(hidden)\"").doesNotContain("argon2id");
 
-        Client stale = new Client();
+        AdminFixture.Client stale = client();
         stale.cookie = oldCookie;
         assertThat(stale.call("GET", "/session", null).statusCode()).as("the session from before the change").isEqualTo(401);
 
@@ -208,7 +139,7 @@ class AdminApiTest {
 
     @Test
     void editCycleValidateApplyConflictHistoryDiffRollback() throws Exception {
-        Client a = loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = loggedInAdmin("a-good-long-password");
         HttpResponse<String> get = a.call("GET", "/config", null);
         String etag = get.headers().firstValue("ETag").orElseThrow();
         long rev = store.current().revision();
@@ -261,10 +192,10 @@ class AdminApiTest {
 
     @Test
     void rolesAreEnforcedAndDenialsAudited() throws Exception {
-        Client a = loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = loggedInAdmin("a-good-long-password");
         addUser("vera", "viewer", "vera-password-123");
         addUser("otto", "operator", "otto-password-123");
-        Client v = new Client();
+        AdminFixture.Client v = client();
         assertThat(v.login("vera", "vera-password-123").statusCode()).isEqualTo(200);
         HttpResponse<String> get = v.call("GET", "/config", null);
         assertThat(get.statusCode()).isEqualTo(200);
@@ -274,7 +205,7 @@ class AdminApiTest {
         assertThat(id(put)).isEqualTo("DUET-ADMIN-0106");
         assertThat(v.call("POST", "/config/rollback", "{\"revision\":1}").statusCode()).isEqualTo(403);
         assertThat(v.call("GET", "/audit", null).statusCode()).isEqualTo(403);
-        Client o = new Client();
+        AdminFixture.Client o = client();
         assertThat(o.login("otto", "otto-password-123").statusCode()).isEqualTo(200);
         assertThat(o.call("PUT", "/config", get.body(), "If-Match", etag).statusCode()).isEqualTo(403);
         JsonNode audit = json(a.call("GET", "/audit", null));
@@ -294,7 +225,7 @@ class AdminApiTest {
         DuetConfig cur = store.current();
         store.propose(cur.withAdmin(new Admin(cur.admin().users(), List.of(new ApiToken("0123456789abcdef", "ci",
                 "admin", AdminApi.sha256(token), System.currentTimeMillis(), "admin")))), cur.revision());
-        Client t = new Client();
+        AdminFixture.Client t = client();
         HttpResponse<String> get = t.call("GET", "/config", null, "Authorization", "Bearer " + token);
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(get.body()).contains("\"sha256\":\"(hidden)\"");
@@ -313,7 +244,7 @@ class AdminApiTest {
     @Test
     void failedLoginsAreThrottled() throws Exception {
         String password = firstAdmin();
-        Client c = new Client();
+        AdminFixture.Client c = client();
         for (int i = 0; i < LoginThrottle.FREE; i++) {
             assertThat(c.login("ghost", "wrong-" + i).statusCode()).isEqualTo(401);
         }
@@ -331,7 +262,7 @@ class AdminApiTest {
 
     @Test
     void hostileRequestsGetClearErrors() throws Exception {
-        Client a = loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = loggedInAdmin("a-good-long-password");
         assertThat(a.call("GET", "/nothing-here", null).statusCode()).isEqualTo(404);
         HttpResponse<String> method = a.call("PATCH", "/config", "{}");
         assertThat(method.statusCode()).isEqualTo(405);
@@ -342,10 +273,10 @@ class AdminApiTest {
         HttpResponse<String> huge = a.call("POST", "/config/validate", "{\"x\":\"" + "a".repeat(5 * 1024 * 1024)
                 + "\"}");
         assertThat(huge.statusCode()).isEqualTo(413);
-        assertThat(new Client().login("admin", "x").statusCode()).isEqualTo(401);
-        HttpResponse<String> badLogin = new Client().call("POST", "/session", "[]");
+        assertThat(client().login("admin", "x").statusCode()).isEqualTo(401);
+        HttpResponse<String> badLogin = client().call("POST", "/session", "[]");
         assertThat(badLogin.statusCode()).isEqualTo(400);
-        HttpResponse<String> openapi = new Client().call("GET", "/openapi.json", null);
+        HttpResponse<String> openapi = client().call("GET", "/openapi.json", null);
         assertThat(openapi.statusCode()).isEqualTo(200);
         assertThat(json(openapi).get("paths").has("/config")).isTrue();
     }
@@ -354,7 +285,7 @@ class AdminApiTest {
     // the last admin cannot go (422 with the path); a token is shown once, works, and stops working when revoked.
     @Test
     void usersAndTokens() throws Exception {
-        Client a = loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = loggedInAdmin("a-good-long-password");
         HttpResponse<String> created = a.call("POST", "/users", "{\"name\":\"vera\",\"role\":\"viewer\"}");
         assertThat(created.statusCode()).isEqualTo(201);
         String veraPassword = json(created).get("password").asText();
@@ -363,7 +294,7 @@ class AdminApiTest {
         HttpResponse<String> badRole = a.call("POST", "/users", "{\"name\":\"x\",\"role\":\"root\"}");
         assertThat(badRole.statusCode()).isEqualTo(422);
         assertThat(json(badRole).get("violations").toString()).contains("$.admin.users[2].role");
-        Client v = new Client();
+        AdminFixture.Client v = client();
         assertThat(json(v.login("vera", veraPassword)).get("mustChangePassword").asBoolean()).isTrue();
         assertThat(a.call("GET", "/users", null).body()).contains("\"vera\"").doesNotContain("argon");
 
@@ -381,7 +312,7 @@ class AdminApiTest {
         String token = json(t).get("token").asText();
         String id = json(t).get("id").asText();
         assertThat(a.call("GET", "/tokens", null).body()).contains(id).doesNotContain(token);
-        Client bot = new Client();
+        AdminFixture.Client bot = client();
         assertThat(bot.call("GET", "/config", null, "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
         assertThat(bot.call("GET", "/users", null, "Authorization", "Bearer " + token).statusCode()).isEqualTo(403);
         assertThat(a.call("DELETE", "/tokens/" + id, null).statusCode()).isEqualTo(204);
@@ -401,7 +332,7 @@ class AdminApiTest {
     // listed with validity, never returned with their key; a document sent back as it was read keeps the keys.
     @Test
     void certificatesUploadListAndKeysNeverLeave() throws Exception {
-        Client a = loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = loggedInAdmin("a-good-long-password");
         CertifiedKey site = SelfSigned.issue(List.of("www.site.test"), Duration.ofDays(90), Clock.systemUTC());
         CertifiedKey other = SelfSigned.issue(List.of("other.test"), Duration.ofDays(90), Clock.systemUTC());
         String chain = io.duet.tls.Pem.certificates(site.chain());
@@ -448,7 +379,7 @@ class AdminApiTest {
     // the route's path), a stale If-Match is refused, limits replaced, a name that contradicts the path refused.
     @Test
     void partsOfTheDocumentAsResources() throws Exception {
-        Client a = loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = loggedInAdmin("a-good-long-password");
         HttpResponse<String> pool = a.call("PUT", "/pools/api", "{\"servers\":[{\"id\":\"s1\",\"address\":"
                 + "\"127.0.0.1\",\"port\":9001}]}");
         assertThat(pool.statusCode()).as(pool.body()).isEqualTo(201);
@@ -492,12 +423,12 @@ class AdminApiTest {
     // at or above it, it is not refused for the role (it may still be 404, 409 or 422 for the test's bodies).
     @Test
     void everyEndpointChecksTheRole() throws Exception {
-        Client admin = loggedInAdmin("a-good-long-password");
+        AdminFixture.Client admin = loggedInAdmin("a-good-long-password");
         addUser("vera", "viewer", "vera-password-123");
         addUser("otto", "operator", "otto-password-123");
-        Client viewer = new Client();
+        AdminFixture.Client viewer = client();
         assertThat(viewer.login("vera", "vera-password-123").statusCode()).isEqualTo(200);
-        Client operator = new Client();
+        AdminFixture.Client operator = client();
         assertThat(operator.login("otto", "otto-password-123").statusCode()).isEqualTo(200);
         String limits = admin.call("GET", "/limits", null).body();
         String stale = "\"0\"";
@@ -537,7 +468,7 @@ class AdminApiTest {
             {"DELETE", "/virtualHosts/default/routes/none", null, "admin"},
         };
         List<String> roles = List.of("viewer", "operator", "admin");
-        Map<String, Client> clients = Map.of("viewer", viewer, "operator", operator, "admin", admin);
+        Map<String, AdminFixture.Client> clients = Map.of("viewer", viewer, "operator", operator, "admin", admin);
         for (Object[] e : endpoints) {
             int needed = roles.indexOf((String) e[3]);
             for (String role : roles) {
