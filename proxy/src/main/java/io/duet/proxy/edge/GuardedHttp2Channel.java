@@ -27,8 +27,19 @@ import java.lang.reflect.Method;
  *
  * <p>Thread: the connection's I/O thread (frames are parsed there).
  */
-final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlockConduit.Breaches {
+final class GuardedHttp2Channel extends Http2Channel implements Http2FrameConduit.Breaches {
     private static final Logger LOG = LoggerFactory.getLogger(GuardedHttp2Channel.class);
+    /** Undertow's package-private "reset this stream's source" (what its own malformed-request path calls). */
+    private static final Method RESET_SOURCE = resetSource();
+
+    private final EdgeEvents events;
+
+    GuardedHttp2Channel(StreamConnection connection, ByteBufferPool buffers, PooledByteBuffer data,
+                        OptionMap options, EdgeEvents events) {
+        super(connection, Http2OpenListener.HTTP2, buffers, data, false, false, options);
+        this.events = events;
+    }
+
     /**
      * Undertow's frame parsing, with a field name it cannot represent (CR or LF inside: Undertow's HttpString refuses
      * them with an unchecked exception, which would close the connection without a word) turned into the connection
@@ -58,17 +69,13 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
         sendRstStream(stream, code);
     }
 
-    private static final int RESETS_KEPT = 128;
-    /** The streams this server reset lately (RST_STREAM sent), newest last; I/O thread. */
-    private final int[] resets = new int[RESETS_KEPT];
-    private int resetCount;
+    /** The streams this server reset lately (RST_STREAM sent). */
+    private final Http2RecentStreams resets = new Http2RecentStreams();
 
     /** Every RST_STREAM the server sends: remembered, so DATA the client had in flight is dropped, not fatal. */
     @Override
     public void sendRstStream(int streamId, int statusCode) {
-        synchronized (resets) {
-            resets[resetCount++ % RESETS_KEPT] = streamId;
-        }
+        resets.add(streamId);
         super.sendRstStream(streamId, statusCode);
     }
 
@@ -87,25 +94,20 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
                 return false;
             }
             int stream = FRAME_STREAM.getInt(frame);
-            boolean reset = false;
-            synchronized (resets) {
-                for (int k = Math.min(resetCount, RESETS_KEPT) - 1; k >= 0 && !reset; k--) {
-                    reset = resets[k] == stream;
-                }
+            if (!resets.contains(stream)) {
+                return false;
             }
-            if (reset && stream != 0) {
-                dropped(FRAME_LENGTH.getInt(frame));
-            }
-            return reset && stream != 0;
+            dropped(FRAME_LENGTH.getInt(frame));
+            return true;
         } catch (IllegalAccessException | RuntimeException e) {
             return false;
         }
     }
 
-    private volatile Http2HeaderBlockConduit frames;
+    private volatile Http2FrameConduit frames;
 
     /** The conduit that follows this connection's frames; set once, right after construction. */
-    void frames(Http2HeaderBlockConduit frames) {
+    void frames(Http2FrameConduit frames) {
         this.frames = frames;
     }
 
@@ -116,7 +118,7 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
      */
     @Override
     public void close() throws IOException {
-        Http2HeaderBlockConduit f = frames;
+        Http2FrameConduit f = frames;
         if (f != null && isOpen() && isThisGoneAway() && Thread.currentThread() == getIoThread()
                 && f.linger(this::closeNow)) {
             try {
@@ -141,7 +143,7 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
     /** Every WINDOW_UPDATE the server sends for the connection is credit the frame conduit counts against. */
     @Override
     public void sendUpdateWindowSize(int streamId, int delta) throws IOException {
-        Http2HeaderBlockConduit f = frames;
+        Http2FrameConduit f = frames;
         if (streamId == 0 && f != null) {
             f.credit(delta);
         }
@@ -159,20 +161,9 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
         }
     }
 
-    /** Undertow's package-private "reset this stream's source" (what its own malformed-request path calls). */
-    private static final Method RESET_SOURCE = resetSource();
-
-    private final EdgeEvents events;
-
-    GuardedHttp2Channel(StreamConnection connection, ByteBufferPool buffers, PooledByteBuffer data,
-                        OptionMap options, EdgeEvents events) {
-        super(connection, Http2OpenListener.HTTP2, buffers, data, false, false, options);
-        this.events = events;
-    }
-
     @Override
-    protected AbstractHttp2StreamSourceChannel createChannel(FrameHeaderData frameHeaderData, PooledByteBuffer frameData)
-            throws IOException {
+    protected AbstractHttp2StreamSourceChannel createChannel(FrameHeaderData frameHeaderData,
+                                                             PooledByteBuffer frameData) throws IOException {
         if (dataOnStreamWeReset(frameHeaderData)) {
             return null; // dropped by the caller (AbstractFramedChannel), with the rest of the frame
         }
@@ -262,7 +253,8 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2HeaderBlock
 
     /** Removes a content-length that is not a number from a header block; what was wrong, or null. */
     private static String withoutBadLength(HeaderMap headers) {
-        io.undertow.util.HeaderValues cl = headers == null ? null : headers.get(io.undertow.util.Headers.CONTENT_LENGTH);
+        io.undertow.util.HeaderValues cl = headers == null ? null
+                : headers.get(io.undertow.util.Headers.CONTENT_LENGTH);
         if (cl == null) {
             return null;
         }

@@ -274,7 +274,7 @@ final class Http2Guard {
         @Override
         public void handleEvent(StreamConnection connection, PooledByteBuffer buffer) {
             OptionMap options = getUndertowOptions();
-            Http2HeaderBlockConduit blocks = new Http2HeaderBlockConduit(connection.getSourceChannel().getConduit());
+            Http2FrameConduit blocks = new Http2FrameConduit(connection.getSourceChannel().getConduit());
             connection.getSourceChannel().setConduit(blocks);
             if (buffer != null) {
                 blocks.admit(buffer.getBuffer());

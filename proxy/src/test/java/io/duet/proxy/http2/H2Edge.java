@@ -159,7 +159,8 @@ final class H2Edge implements AutoCloseable {
                 if (f == null) {
                     return new Outcome(frames, true);
                 }
-                if (f.type() == RawH2.PING && (f.flags() & RawH2.ACK) != 0 && java.util.Arrays.equals(f.payload(), PING)) {
+                if (f.type() == RawH2.PING && (f.flags() & RawH2.ACK) != 0
+                        && java.util.Arrays.equals(f.payload(), PING)) {
                     pinged = true;
                 } else {
                     frames.add(f);

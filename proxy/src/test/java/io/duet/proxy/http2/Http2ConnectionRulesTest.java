@@ -102,7 +102,8 @@ class Http2ConnectionRulesTest {
                     c.frame(DATA, END_STREAM, 1, new byte[4]);
                 }),
                 // 5.1 stream states
-                conn("5.1 DATA on an idle stream", RawH2.PROTOCOL_ERROR, c -> c.frame(DATA, END_STREAM, 1, new byte[4])),
+                conn("5.1 DATA on an idle stream", RawH2.PROTOCOL_ERROR,
+                        c -> c.frame(DATA, END_STREAM, 1, new byte[4])),
                 conn("5.1 RST_STREAM on an idle stream", RawH2.PROTOCOL_ERROR,
                         c -> c.frame(RST_STREAM, 0, 1, RawH2.int32(8))),
                 conn("5.1 WINDOW_UPDATE on an idle stream", RawH2.PROTOCOL_ERROR,

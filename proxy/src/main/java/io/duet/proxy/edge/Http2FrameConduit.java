@@ -10,8 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * The read side of an HTTP/2 connection, between the socket (or TLS) and Undertow's frame parser, that keeps each
- * header block in one piece. Undertow dispatches a request as soon as its HEADERS frame is parsed when the bytes read
+ * The read side of an HTTP/2 connection, between the socket (or TLS) and Undertow's frame parser: it follows the frame
+ * headers and enforces what Undertow's parser does not. In short: each header block reaches the parser in one piece
+ * (below); the preface is followed by SETTINGS; a SETTINGS ACK carries no payload; DATA stays within the connection's
+ * flow-control window; DATA on a stream the client ended is dropped with a stream error; a PRIORITY frame does not make
+ * a stream depend on itself; after a connection error nothing more reaches the parser, and the connection closes by a
+ * lingering close ({@link Http2LingeringClose}). Breaches go to {@link Breaches} (the channel).
+ *
+ * <p>Header blocks: Undertow dispatches a request as soon as its HEADERS frame is parsed when the bytes read
  * so far end exactly there, even without END_HEADERS: the request would reach the backend without the fields of the
  * CONTINUATION frames arriving in a later read (and, with END_STREAM, as a chunked request). Undertow's parser does
  * read a block's CONTINUATION frames together with its HEADERS frame whenever any byte of the next frame is already
@@ -22,13 +28,13 @@ import java.nio.channels.FileChannel;
  * <p>A read with room for just the held byte returns 0 (that byte alone would end the read at the boundary); the
  * reader reads again with more room, as Undertow does once it parsed what it holds.
  *
- * <p>Only the 9-byte frame headers are followed (length, type, flags); payloads pass through uncopied, and at most one
- * byte is ever held. A peer that never completes its block gets nothing dispatched: the connection's idle timeout and
- * the header-list limit end it.
+ * <p>Only the 9-byte frame headers are followed (length, type, flags, and a PRIORITY frame's dependency); payloads
+ * pass through uncopied (moved forward only over a dropped frame), and at most one byte is ever held. A peer that
+ * never completes its block gets nothing dispatched: the connection's idle timeout and the header-list limit end it.
  *
  * <p>Thread: the connection's I/O thread, like every read of the connection.
  */
-final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
+final class Http2FrameConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
     private static final int PREFACE_BYTES = 24;
     private static final int HEADERS = 0x1;
     private static final int PUSH_PROMISE = 0x5;
@@ -41,7 +47,6 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
     private static final int SETTINGS = 0x4;
     private static final int ACK = 0x1;
     private static final int END_STREAM = 0x1;
-    private static final int ENDED_KEPT = 128;
 
     /** Where breaches of the frame rules checked here go (the connection: GOAWAY or RST_STREAM). */
     interface Breaches {
@@ -73,7 +78,7 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
     private int held = -1;
     private boolean eof;
 
-    Http2HeaderBlockConduit(StreamSourceConduit next) {
+    Http2FrameConduit(StreamSourceConduit next) {
         super(next);
     }
 
@@ -134,8 +139,7 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
     /** Payload bytes of a dropped frame still to skip. */
     private int dropLeft;
     /** Client streams that ended (END_STREAM, or reset by the client): the most recent ones, for DATA after it. */
-    private int[] ended;
-    private int endedCount;
+    private final Http2RecentStreams ended = new Http2RecentStreams();
 
     /**
      * Follows the frames in {@code buf[from, to)}, dropping the DATA frames of streams the client already ended
@@ -190,7 +194,7 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
                         raise(headerHere ? w - 9 : from, 0x3, "DATA beyond the connection's flow-control window");
                         return w;
                     }
-                    if (type == DATA && !wasOpen && headerHere && stream != 0 && endedBefore(stream)) {
+                    if (type == DATA && !wasOpen && headerHere && stream != 0 && ended.contains(stream)) {
                         dataAfterEnd(stream, payloadLeft);
                         w -= 9;
                         dropLeft = payloadLeft;
@@ -201,7 +205,7 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
                         continue;
                     }
                     if (((type == DATA || type == HEADERS) && (flags & END_STREAM) != 0) || type == RST_STREAM) {
-                        markEnded(stream);
+                        ended.add(stream);
                     }
                     priorityStream = stream;
                     dependencyBytes = type == PRIORITY ? 0 : -1;
@@ -248,30 +252,11 @@ final class Http2HeaderBlockConduit extends AbstractStreamSourceConduit<StreamSo
         }
     }
 
-    private void markEnded(int stream) {
-        if (stream == 0 || endedBefore(stream)) {
-            return;
-        }
-        if (ended == null) {
-            ended = new int[ENDED_KEPT];
-        }
-        ended[endedCount++ % ENDED_KEPT] = stream;
-    }
-
-    private boolean endedBefore(int stream) {
-        for (int k = Math.min(endedCount, ENDED_KEPT) - 1; k >= 0; k--) {
-            if (ended[k] == stream) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * DATA on a stream the client ended (half-closed remote) or reset (closed) is a stream error STREAM_CLOSED (RFC
      * 9113 5.1), which Undertow would make a connection error of: the frame is dropped here, the stream reset, and
      * the connection's flow-control window given back what the frame took from it (RFC 9113 6.9). Streams that
-     * ended longer ago than the last {@value #ENDED_KEPT} are left to Undertow (a connection error).
+     * ended longer ago than the last {@value Http2RecentStreams#KEPT} are left to Undertow (a connection error).
      */
     private void dataAfterEnd(int stream, int length) {
         if (breaches != null) {

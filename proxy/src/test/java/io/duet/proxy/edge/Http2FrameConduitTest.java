@@ -23,12 +23,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Whatever way the network splits a connection's bytes, what {@link Http2HeaderBlockConduit} hands to Undertow's
- * parser never ends exactly at a frame boundary inside an open header block, and every byte arrives once, in order.
+ * Header blocks in one piece: whatever way the network splits a connection's bytes, what {@link Http2FrameConduit}
+ * hands to Undertow's parser never ends exactly at a frame boundary inside an open header block, and every byte
+ * arrives once, in order.
  * The input: the client preface, SETTINGS, a HEADERS frame without END_HEADERS, an empty CONTINUATION, a CONTINUATION
  * without END_HEADERS, the last CONTINUATION, a DATA frame.
  */
-class Http2HeaderBlockConduitTest {
+class Http2FrameConduitTest {
     private static final byte[] INPUT;
     /** Offsets at which a read must not end: after HEADERS, after each CONTINUATION but the last. */
     private static final Set<Integer> FORBIDDEN = new HashSet<>();
@@ -87,7 +88,7 @@ class Http2HeaderBlockConduitTest {
             cut = Math.min(cut, end);
         }
         Chunks source = new Chunks(List.of(Arrays.copyOfRange(INPUT, cut, INPUT.length)));
-        Http2HeaderBlockConduit conduit = new Http2HeaderBlockConduit(source);
+        Http2FrameConduit conduit = new Http2FrameConduit(source);
         ByteBuffer leftover = ByteBuffer.wrap(Arrays.copyOfRange(INPUT, 0, cut));
         conduit.admit(leftover);
         assertThat(leftover.remaining()).as("the last byte of HEADERS kept back").isEqualTo(cut - 1);
@@ -98,13 +99,13 @@ class Http2HeaderBlockConduitTest {
     }
 
     private static void check(List<byte[]> chunks, int room, String what) throws Exception {
-        Http2HeaderBlockConduit conduit = new Http2HeaderBlockConduit(new Chunks(chunks));
+        Http2FrameConduit conduit = new Http2FrameConduit(new Chunks(chunks));
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         drain(conduit, room, all, 0, what);
         assertThat(all.toByteArray()).as("all bytes, in order (%s)", what).isEqualTo(INPUT);
     }
 
-    private static void drain(Http2HeaderBlockConduit conduit, int room, ByteArrayOutputStream all, int delivered,
+    private static void drain(Http2FrameConduit conduit, int room, ByteArrayOutputStream all, int delivered,
                               String what) throws Exception {
         ByteBuffer dst = ByteBuffer.allocate(room);
         for (int guard = 0; guard < 100_000; guard++) {
