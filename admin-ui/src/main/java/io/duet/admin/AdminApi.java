@@ -42,7 +42,6 @@ import java.util.Map;
  */
 public final class AdminApi implements HttpHandler {
     static final String PREFIX = "/api/v1";
-    static final int MAX_BODY = 4 * 1024 * 1024;
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -114,7 +113,10 @@ public final class AdminApi implements HttpHandler {
         SecurityHeaders.apply(ex);
         ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         try {
+            RequestBody.open(ex);
             route(ex);
+        } catch (RequestBody.TooLargeException e) {
+            error(ex, tooLarge());
         } catch (ApiError e) {
             error(ex, e);
         } catch (Passwords.BusyException e) {
@@ -123,6 +125,8 @@ public final class AdminApi implements HttpHandler {
             org.slf4j.LoggerFactory.getLogger(AdminApi.class).error("DUET-ADMIN-0199 {} {} failed: {}",
                     ex.getRequestMethod(), ex.getRequestPath(), e.toString(), e);
             error(ex, new ApiError(500, "DUET-ADMIN-0199", "internal error (a bug): the node's log has the details"));
+        } finally {
+            RequestBody.finish(ex);
         }
     }
 
@@ -1211,17 +1215,18 @@ public final class AdminApi implements HttpHandler {
     }
 
     private static byte[] bytes(HttpServerExchange ex) throws ApiError {
-        try (InputStream in = ex.getInputStream()) {
-            byte[] b = in.readNBytes(MAX_BODY + 1);
-            if (b.length > MAX_BODY) {
-                throw new ApiError(413, "DUET-ADMIN-0111", "the request body is larger than " + MAX_BODY + " bytes");
-            }
-            return b;
-        } catch (io.undertow.server.RequestTooBigException e) {
-            throw new ApiError(413, "DUET-ADMIN-0111", "the request body is larger than " + MAX_BODY + " bytes");
+        try {
+            return RequestBody.read(ex);
+        } catch (RequestBody.TooLargeException e) {
+            throw tooLarge();
         } catch (IOException e) {
             throw new ApiError(400, "DUET-ADMIN-0110", "the request body could not be read");
         }
+    }
+
+    private static ApiError tooLarge() {
+        return new ApiError(413, "DUET-ADMIN-0111", "the request body is larger than " + RequestBody.MAX_BYTES
+                + " bytes");
     }
 
     private static JsonNode body(HttpServerExchange ex) throws ApiError {
@@ -1280,10 +1285,14 @@ public final class AdminApi implements HttpHandler {
         sendRaw(ex, status, JSON.writeValueAsBytes(body));
     }
 
-    static void sendRaw(HttpServerExchange ex, int status, byte[] body) {
+    /** Writes the whole answer and flushes it (not the sender: it ends the exchange, draining the body unbounded). */
+    static void sendRaw(HttpServerExchange ex, int status, byte[] body) throws IOException {
         ex.setStatusCode(status);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send(ByteBuffer.wrap(body));
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        try (java.io.OutputStream out = ex.getOutputStream()) {
+            out.write(body);
+        }
     }
 
     private static void error(HttpServerExchange ex, ApiError e) throws IOException {

@@ -19,13 +19,15 @@ import java.util.List;
 /**
  * The admin listener: HTTPS only (TLS 1.2 and 1.3), on its own address and port, serving the REST API under
  * {@code /api/v1}. Requests run on a few worker threads (password hashing and commits block); bodies are capped
- * ({@value AdminApi#MAX_BODY} bytes) and requests time out like the proxy's.
+ * ({@value RequestBody#MAX_BYTES} bytes) and requests time out like the proxy's.
  */
 public final class AdminServer implements AutoCloseable {
     /** The web UI's files (plain ES modules, no build step), served from this module's resources. */
     static final java.util.Set<String> UI_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/style.css");
     /** This node's last use of each API token, beside the audit file. */
     static final String TOKEN_USE_FILE = "api-tokens-used.json";
+    /** A connection with no byte in either direction for this long is closed (a stalled body, a lingering close). */
+    static final int IDLE_TIMEOUT_MS = 60_000;
     private final Undertow server;
     private final Sessions sessions;
 
@@ -61,9 +63,10 @@ public final class AdminServer implements AutoCloseable {
             u = Undertow.builder()
                     .setIoThreads(1)
                     .setWorkerThreads(8)
-                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) AdminApi.MAX_BODY)
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, RequestBody.MAX_BYTES + RequestBody.LINGER_BYTES)
                     .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                     .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+                    .setServerOption(UndertowOptions.IDLE_TIMEOUT, IDLE_TIMEOUT_MS)
                     .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                     .addHttpsListener(port, address, sslContext(key, chain))
                     .setHandler(ex -> {

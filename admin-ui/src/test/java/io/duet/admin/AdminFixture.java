@@ -97,9 +97,21 @@ final class AdminFixture implements AutoCloseable {
         String csrf;
 
         HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
+            return call(method, path, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body), headers);
+        }
+
+        /** As {@link #call} with the body sent chunked (no declared length). */
+        HttpResponse<String> callStreaming(String method, String path, String body, String... headers)
+                throws Exception {
+            return call(method, path, HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofString(body)), headers);
+        }
+
+        private HttpResponse<String> call(String method, String path, HttpRequest.BodyPublisher body,
+                                          String... headers) throws Exception {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
+                    .method(method, body);
             if (cookie != null) {
                 b.header("Cookie", cookie);
             }
