@@ -95,7 +95,7 @@ final class ClusterDuties implements AutoCloseable {
         VipAgent agent = null;
         if (b.clusterInterface() != null) {
             agent = new VipAgent(b.nodeId(), new IpCommandActuator(b.clusterInterface(), List.of()), LEASE_MS,
-                    System::nanoTime);
+                    MARGIN_MS, System::nanoTime);
             agent.drainer(drainer);
             agent.start(addresses(current));
             node.onOwnHeartbeat(agent::ownHeartbeatCommitted);

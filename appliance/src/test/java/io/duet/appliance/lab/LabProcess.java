@@ -115,6 +115,26 @@ public final class LabProcess implements AutoCloseable {
         Lab.sh("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid()));
     }
 
+    /**
+     * SIGSTOP (true) or SIGCONT (false) to the process and every process it started, in one {@code kill}: a freeze
+     * of the whole process tree, as a cgroup freeze of the service or {@code docker pause} makes it (the VIP guardian
+     * and any command the node is running stop with the JVM).
+     */
+    public void pauseTree(boolean stop) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid())));
+        process.descendants().forEach(h -> cmd.add(Long.toString(h.pid())));
+        try {
+            Lab.sh(cmd.toArray(String[]::new));
+        } catch (IOException e) {
+            // A short-lived command (an `ip` run) ended between the listing and the signal: kill signalled the
+            // others. The JVM itself must have been signalled.
+            if (!process.isAlive() || !e.getMessage().contains("No such process")
+                    || e.getMessage().contains("(" + process.pid() + ")")) {
+                throw e;
+            }
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

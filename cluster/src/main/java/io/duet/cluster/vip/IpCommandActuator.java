@@ -61,6 +61,73 @@ public final class IpCommandActuator implements VipActuator {
         }
     }
 
+    /** The kernel lifetime of a held VIP (seconds, the kernel's unit), renewed by every {@link #hold}. */
+    static final int LIFETIME_S = 1;
+    /**
+     * From a hold to the kernel's removal of the VIP at the latest: the lifetime, the kernel's rounding of its next
+     * lifetime check up to a whole second (at most a quarter of a second, {@code ADDRCONF_TIMER_FUZZ}) and 10 ms, the
+     * resolution of {@code /proc/uptime} that dates the hold.
+     */
+    static final long LIFETIME_WORST_MS = LIFETIME_S * 1000L + 260;
+
+    /**
+     * Holds VIPs with a lifetime: one bash process checks the time (CLOCK_BOOTTIME, from {@code /proc/uptime}) right
+     * before {@code ip} adds or renews the addresses and again right after. Too late before: exit 3, nothing done.
+     * Too late after (the process was frozen or starved between the two): the addresses are deleted, exit 4. So a
+     * command held up by a freeze cannot add a VIP that lives on after the freeze; the check is in the same process
+     * as the change, which does not depend on this JVM being scheduled after a thaw.
+     * Arguments: interface, IPv4 label, start deadline, undo deadline (centiseconds of uptime), the VIPs.
+     */
+    private static final String HOLD_SCRIPT = "dev=$1; label=$2; by=$3; undo=$4; shift 4; "
+            + "cs() { read -r u _ </proc/uptime; c=$((10#${u%.*}${u#*.})); }; "
+            + "cs; [ \"$c\" -le \"$by\" ] || exit 3; b=; nl=$'\\n'; "
+            + "for a in \"$@\"; do case $a in "
+            + "*:*) b=\"${b}address replace $a/128 dev $dev nodad valid_lft " + LIFETIME_S + " preferred_lft "
+            + LIFETIME_S + "$nl\" ;; "
+            + "*) b=\"${b}address replace $a/32 dev $dev label $label valid_lft " + LIFETIME_S + " preferred_lft "
+            + LIFETIME_S + "$nl\" ;; esac; done; "
+            + "ip -force -batch - <<<\"$b\"; r=$?; cs; "
+            + "if [ \"$c\" -gt \"$undo\" ]; then for a in \"$@\"; do case $a in "
+            + "*:*) ip -6 addr del \"$a/128\" dev \"$dev\" ;; *) ip -4 addr del \"$a/32\" dev \"$dev\" ;; esac; "
+            + "done >/dev/null 2>&1; exit 4; fi; exit $r";
+
+    @Override
+    public Hold hold(Set<String> addresses, long notAfterNanos, long undoAfterNanos) throws VipException {
+        if (addresses.isEmpty()) {
+            return Hold.HELD;
+        }
+        long now = System.nanoTime();
+        if (now > notAfterNanos) {
+            return Hold.TOO_LATE;
+        }
+        long uptime = uptimeCentis();
+        // Deadlines in uptime centiseconds, rounded down and one less: /proc/uptime truncates, so a reading at or
+        // before them is certainly before the nanoTime deadlines.
+        long by = uptime + Math.floorDiv(notAfterNanos - now, 10_000_000L) - 1;
+        long undo = uptime + Math.floorDiv(undoAfterNanos - now, 10_000_000L) - 1;
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", HOLD_SCRIPT, "duet-vip-hold", iface, label(),
+                Long.toString(by), Long.toString(undo)));
+        cmd.addAll(new java.util.TreeSet<>(addresses));
+        int exit = runForExit(cmd, Set.of(0, 3, 4));
+        return exit == 3 ? Hold.TOO_LATE : exit == 4 ? Hold.UNDONE : Hold.HELD;
+    }
+
+    @Override
+    public long lifetimeWorstMs() {
+        return LIFETIME_WORST_MS;
+    }
+
+    /** Centiseconds since boot (CLOCK_BOOTTIME), as the hold script reads them. */
+    private static long uptimeCentis() throws VipException {
+        try {
+            String u = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")).trim().split("\\s+")[0];
+            int dot = u.indexOf('.');
+            return Long.parseLong(u.substring(0, dot)) * 100 + Long.parseLong(u.substring(dot + 1));
+        } catch (IOException | RuntimeException e) {
+            throw new VipException("DUET-CLUSTER-0040 cannot read /proc/uptime to date a VIP's lifetime: " + e);
+        }
+    }
+
     @Override
     public void announce(String address) throws VipException {
         if (isV6(address)) {
@@ -113,7 +180,12 @@ public final class IpCommandActuator implements VipActuator {
         String v = isV6(address) ? "-6" : "-4";
         String len = isV6(address) ? "/128" : "/32";
         if (!present(Set.of(address)).isEmpty()) {
-            run(List.of("ip", v, "addr", "del", address + len, "dev", iface), false);
+            // Exit 2 with the address gone: its lifetime ran out meanwhile.
+            if (runForExit(List.of("ip", v, "addr", "del", address + len, "dev", iface), Set.of(0, 2)) == 2
+                    && !present(Set.of(address)).isEmpty()) {
+                throw new VipException("DUET-CLUSTER-0040 `ip " + v + " addr del " + address + len + " dev " + iface
+                        + "` failed and the address is still there");
+            }
         }
     }
 
@@ -290,6 +362,17 @@ public final class IpCommandActuator implements VipActuator {
     }
 
     private String run(List<String> command, boolean exitOneIsFine) throws VipException {
+        return execute(command, exitOneIsFine ? Set.of(0, 1) : Set.of(0)).output();
+    }
+
+    private int runForExit(List<String> command, Set<Integer> fine) throws VipException {
+        return execute(command, fine).exit();
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result execute(List<String> command, Set<Integer> fine) throws VipException {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(command);
         try {
@@ -298,23 +381,29 @@ public final class IpCommandActuator implements VipActuator {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new VipException("DUET-CLUSTER-0040 `" + String.join(" ", command) + "` did not finish within "
+                throw new VipException("DUET-CLUSTER-0040 `" + shown(command) + "` did not finish within "
                         + TIMEOUT_MS + " ms");
             }
             String text = new String(out, StandardCharsets.UTF_8);
             int exit = p.exitValue();
-            if (exit != 0 && !(exitOneIsFine && exit == 1)) {
-                throw new VipException("DUET-CLUSTER-0040 `" + String.join(" ", command) + "` failed (exit " + exit
+            if (!fine.contains(exit)) {
+                throw new VipException("DUET-CLUSTER-0040 `" + shown(command) + "` failed (exit " + exit
                         + "): " + text.trim());
             }
-            return text;
+            return new Result(exit, text);
         } catch (IOException e) {
-            throw new VipException("DUET-CLUSTER-0040 `" + String.join(" ", command) + "` could not run: "
+            throw new VipException("DUET-CLUSTER-0040 `" + shown(command) + "` could not run: "
                     + e.getMessage() + " (is " + command.get(0) + " installed?)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VipException("DUET-CLUSTER-0040 interrupted while running `" + String.join(" ", command) + "`");
+            throw new VipException("DUET-CLUSTER-0040 interrupted while running `" + shown(command) + "`");
         }
+    }
+
+    /** A command as the log shows it (the hold script's body left out). */
+    private static String shown(List<String> command) {
+        return command.size() > 2 && command.get(2) == HOLD_SCRIPT
+                ? String.join(" ", command.subList(3, command.size())) : String.join(" ", command);
     }
 
     @Override

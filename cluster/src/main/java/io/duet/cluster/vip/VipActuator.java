@@ -11,6 +11,35 @@ public interface VipActuator {
     /** Adds the VIP to the interface (no error when it is there already). */
     void claim(String address) throws VipException;
 
+    /** What {@link #hold} did. */
+    enum Hold {
+        /** The VIPs are on the interface with a fresh kernel lifetime. */
+        HELD,
+        /** Too late to start: nothing was changed. */
+        TOO_LATE,
+        /** Applied after the undo time (this node stalled or froze meanwhile): the VIPs were removed again. */
+        UNDONE
+    }
+
+    /**
+     * Adds the VIPs or renews them, with a kernel lifetime of {@link #lifetimeWorstMs} at most: the kernel removes a
+     * VIP by itself once that time passed without another hold, whatever happens to this node's processes (a freeze
+     * of the whole service included). Not started after {@code notAfterNanos} ({@link System#nanoTime}); removed
+     * again when it was applied after {@code undoAfterNanos}, as a command delayed by a freeze would be.
+     * Default: {@link #claim} each, without a lifetime.
+     */
+    default Hold hold(Set<String> addresses, long notAfterNanos, long undoAfterNanos) throws VipException {
+        for (String a : addresses) {
+            claim(a);
+        }
+        return Hold.HELD;
+    }
+
+    /** The longest a held VIP stays after its last {@link #hold} (ms); 0: VIPs have no lifetime. */
+    default long lifetimeWorstMs() {
+        return 0;
+    }
+
     /** Tells the network the VIP moved here: gratuitous ARP (IPv4) or an unsolicited neighbour advertisement (IPv6). */
     void announce(String address) throws VipException;
 

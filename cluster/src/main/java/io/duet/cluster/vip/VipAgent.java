@@ -63,9 +63,22 @@ public final class VipAgent implements AutoCloseable {
         void undrain(String address);
     }
 
+    /**
+     * A hold applied later than this after its heartbeat's start deadline is undone (see {@link #holdWindowNanos}):
+     * room for the bash and {@code ip} processes of one hold on a busy machine.
+     */
+    static final long HOLD_SLACK_MS = 100;
+
     private final String node;
     private final VipActuator actuator;
     private final long leaseNanos;
+    /**
+     * A VIP is added or renewed only within this time after the send time of this node's last committed heartbeat,
+     * and undone if the change was applied more than {@link #HOLD_SLACK_MS} later: then the kernel removes it (its
+     * lifetime) before the peers' lease + margin since that heartbeat runs out, even if every process of this node
+     * freezes right after. lease + margin - the actuator's worst lifetime - the slack.
+     */
+    private final long holdWindowNanos;
     private final LongSupplier nanoTime;
     private final ScheduledExecutorService thread;
     /** Announcements take seconds (arping sends 3 requests 1 s apart): never on the agent's thread, which fences. */
@@ -81,6 +94,8 @@ public final class VipAgent implements AutoCloseable {
     private final Map<String, Long> draining = new HashMap<>();
     private long lastDriftCheck;
     private boolean fenced = true;
+    /** The heartbeat (send time) after which a waiting claim last asked for a new one. */
+    private long waitingSince;
     // Any thread.
     private volatile long ownHeartbeatNanos; // 0: never seen
     private volatile Set<String> heldView = Set.of();
@@ -88,13 +103,24 @@ public final class VipAgent implements AutoCloseable {
     private volatile Drainer drainer;
 
     /**
-     * @param leaseMs the lease of the {@link VipScheduler}: past it without a committed heartbeat of its own, this
-     *                node drops its VIPs
+     * @param leaseMs  the lease of the {@link VipScheduler}: past it without a committed heartbeat of its own, this
+     *                 node drops its VIPs
+     * @param marginMs the scheduler's margin: the peers claim this node's VIPs lease + margin after its last
+     *                 committed heartbeat
+     * @throws IllegalArgumentException lease + margin leave no time to hold a VIP whose kernel lifetime ends before
+     *                                  the peers claim it
      */
-    public VipAgent(String node, VipActuator actuator, long leaseMs, LongSupplier nanoTime) {
+    public VipAgent(String node, VipActuator actuator, long leaseMs, long marginMs, LongSupplier nanoTime) {
         this.node = node;
         this.actuator = actuator;
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs);
+        long lifetime = actuator.lifetimeWorstMs();
+        long windowMs = lifetime == 0 ? leaseMs : leaseMs + marginMs - lifetime - HOLD_SLACK_MS;
+        if (windowMs <= 0) {
+            throw new IllegalArgumentException("lease " + leaseMs + " ms + margin " + marginMs + " ms must exceed the "
+                    + "VIP lifetime's worst case " + lifetime + " ms + " + HOLD_SLACK_MS + " ms");
+        }
+        this.holdWindowNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(windowMs, leaseMs));
         this.nanoTime = nanoTime;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "duet-vip");
@@ -162,13 +188,53 @@ public final class VipAgent implements AutoCloseable {
         thread.execute(() -> {
             if (sentNanos - ownHeartbeatNanos > 0 || ownHeartbeatNanos == 0) {
                 ownHeartbeatNanos = sentNanos;
+                checkLease();
+                renew();
+                reconcile("heartbeat committed"); // claims that waited for a fresh heartbeat
             }
         });
     }
 
+    /** Renews the lifetime of the VIPs held (not those draining past their move: they only wait for release). */
+    private void renew() {
+        if (fenced || held.isEmpty()) {
+            return;
+        }
+        Set<String> all = new TreeSet<>(held);
+        try {
+            VipActuator.Hold h = actuator.hold(all, ownHeartbeatNanos + holdWindowNanos, ownHeartbeatNanos
+                    + holdWindowNanos + TimeUnit.MILLISECONDS.toNanos(HOLD_SLACK_MS));
+            if (h == VipActuator.Hold.UNDONE) {
+                undone(all);
+            } else if (h == VipActuator.Hold.TOO_LATE) {
+                LOG.debug("VIP lifetimes not renewed: the heartbeat was committed too late");
+            }
+        } catch (VipActuator.VipException e) {
+            LOG.error("{} (renewing the lifetime of VIPs {})", e.getMessage(), all);
+        }
+    }
+
+    /** A hold was applied too late (this node stalled or froze in between) and undone: the VIPs are gone. */
+    private void undone(Set<String> vips) {
+        LOG.warn("DUET-CLUSTER-0057 node {} stalled while renewing VIPs {}: the change was applied too late to be "
+                + "safe and was undone; they are claimed again with the next timely heartbeat (term {})", node, vips,
+                term);
+        held.removeAll(vips);
+        vips.forEach(claimedAt::remove);
+        heldView = Set.copyOf(held);
+        heldChanged.run();
+    }
+
+    /** The last committed heartbeat is recent enough to hold a VIP with a lifetime from now. */
+    private boolean fresh() {
+        long hb = ownHeartbeatNanos;
+        return hb != 0 && nanoTime.getAsLong() - hb <= holdWindowNanos;
+    }
+
     /**
      * Called on the agent's thread after each claim or release, so the node can report what it holds at once (the
-     * next holder of a released VIP waits for that report). Must not block.
+     * next holder of a released VIP waits for that report), and when a claim waits for a fresh heartbeat: in short,
+     * "send a heartbeat now". Must not block.
      */
     public void onHeldChanged(Runnable listener) {
         this.heldChanged = listener;
@@ -207,18 +273,23 @@ public final class VipAgent implements AutoCloseable {
         }
     }
 
+    private void checkLease() {
+        boolean nowFenced = fenced();
+        if (nowFenced != fenced) {
+            fenced = nowFenced;
+            if (nowFenced && !held.isEmpty()) {
+                LOG.warn("DUET-CLUSTER-0044 node {} fenced itself: its last heartbeat was committed more than "
+                        + "{} ms ago (no quorum, partitioned or paused); dropping VIPs {} (term {})", node,
+                        TimeUnit.NANOSECONDS.toMillis(leaseNanos), held, term);
+            }
+            reconcile(nowFenced ? "lease expired" : "lease renewed");
+        }
+    }
+
     private void tick() {
         try {
-            boolean nowFenced = fenced();
-            if (nowFenced != fenced) {
-                fenced = nowFenced;
-                if (nowFenced && !held.isEmpty()) {
-                    LOG.warn("DUET-CLUSTER-0044 node {} fenced itself: its last heartbeat was committed more than "
-                            + "{} ms ago (no quorum, partitioned or paused); dropping VIPs {} (term {})", node,
-                            TimeUnit.NANOSECONDS.toMillis(leaseNanos), held, term);
-                }
-                reconcile(nowFenced ? "lease expired" : "lease renewed");
-            }
+            checkLease();
+            boolean nowFenced = fenced;
             if (!nowFenced) {
                 actuator.alive();
             }
@@ -306,8 +377,25 @@ public final class VipAgent implements AutoCloseable {
     }
 
     private void claim(String a, String why) {
+        if (!fresh()) {
+            // Its lifetime would outlast the peers' wait if this node froze now: claimed with the next heartbeat,
+            // asked for at once.
+            if (waitingSince != ownHeartbeatNanos) { // once per heartbeat seen
+                waitingSince = ownHeartbeatNanos;
+                heldChanged.run();
+            }
+            return;
+        }
         try {
-            actuator.claim(a);
+            VipActuator.Hold h = actuator.hold(Set.of(a), ownHeartbeatNanos + holdWindowNanos, ownHeartbeatNanos
+                    + holdWindowNanos + TimeUnit.MILLISECONDS.toNanos(HOLD_SLACK_MS));
+            if (h == VipActuator.Hold.TOO_LATE) {
+                return; // the next heartbeat
+            }
+            if (h == VipActuator.Hold.UNDONE) {
+                undone(new TreeSet<>(Set.of(a)));
+                return;
+            }
             held.add(a);
             heldView = Set.copyOf(held);
             claimedAt.put(a, nanoTime.getAsLong());
@@ -376,8 +464,8 @@ public final class VipAgent implements AutoCloseable {
         }
         for (String a : want) {
             if (!actual.contains(a)) {
-                LOG.warn("DUET-CLUSTER-0045 VIP {} should be on node {} but is not (removed by hand?): adding it "
-                        + "back", a, node);
+                LOG.warn("DUET-CLUSTER-0045 VIP {} should be on node {} but is not (removed by hand, or its "
+                        + "lifetime ran out without a timely heartbeat): adding it back", a, node);
                 held.remove(a);
                 claim(a, "drift repaired");
             }
