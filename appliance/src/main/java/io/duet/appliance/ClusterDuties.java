@@ -23,14 +23,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a cluster member does besides serving: commits a heartbeat every 250 ms (with the VIPs its agent holds),
+ * What a cluster member does besides serving: commits a heartbeat every 200 ms (with the VIPs its agent holds),
  * and, when it has an interface for floating IPs, runs the {@link VipAgent} that makes the interface match the
  * replicated ownership table. Thread-safe; {@link #close} releases the VIPs and stops.
  */
 final class ClusterDuties implements AutoCloseable {
-    static final long HEARTBEAT_MS = 250;
-    static final long LEASE_MS = 1000;
-    static final long MARGIN_MS = 500;
+    static final long HEARTBEAT_MS = 200;
+    static final long LEASE_MS = 1100;
+    static final long MARGIN_MS = 400;
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDuties.class);
 
     private final ClusterNode node;
@@ -103,10 +103,17 @@ final class ClusterDuties implements AutoCloseable {
         }
         ClusterDuties d = new ClusterDuties(node, agent);
         d.heart.scheduleAtFixedRate(d::beat, 0, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+        node.onLeaderChange(() -> {
+            try {
+                d.heart.execute(d::beat); // the new leader gets a heartbeat now: commits resume at once
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping
+            }
+        });
         if (agent != null) {
             agent.onHeldChanged(() -> {
                 try {
-                    d.heart.execute(d::beat); // report a claim or release now, not up to 250 ms later
+                    d.heart.execute(d::beat); // report a claim or release now, not up to 200 ms later
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     // stopping
                 }

@@ -76,6 +76,9 @@ public final class ClusterNode implements AutoCloseable {
                 this::knownLeader);
         this.beats = new LeaderClient("heartbeats", leader -> newClient(group, 250, settings.tls(), leader),
                 this::knownLeader);
+        List<RaftPeerId> ids = group.getPeers().stream().map(RaftPeer::getId).toList();
+        client.prepare(ids);
+        beats.prepare(ids);
     }
 
     /**
@@ -284,8 +287,10 @@ public final class ClusterNode implements AutoCloseable {
     /** Commits a heartbeat of this member reporting the VIPs it holds (every ~250 ms while it runs). */
     public CompletableFuture<Void> heartbeat(java.util.Set<String> held) {
         var applied = machine.getLastAppliedTermIndex();
-        return send(beats.current(), Codec.heartbeat(settings.nodeId(), held, applied == null ? -1 : applied.getIndex(),
-                machine.lifetime(), System.nanoTime()));
+        // Once, through the leader this member knows, off this thread: the next heartbeat follows in 250 ms (or at
+        // once on a leader change, see onLeaderChange), fresher than a re-sent one.
+        return done(beats.sendOnce(Message.valueOf(ByteString.copyFrom(Codec.heartbeat(settings.nodeId(), held,
+                applied == null ? -1 : applied.getIndex(), machine.lifetime(), System.nanoTime())))));
     }
 
     /** Planned failover: {@code node}'s VIPs move to the others ({@code drain}), or it takes VIPs again. */
@@ -345,6 +350,15 @@ public final class ClusterNode implements AutoCloseable {
      */
     public void onOwnHeartbeat(java.util.function.LongConsumer listener) {
         machine.onOwnHeartbeat(listener);
+    }
+
+    /**
+     * Called when this member learns of a new leader and when a new term's first entry is applied: the moment to send
+     * a heartbeat there at once, rather than at the next tick (the other proxy's VIP lives on its heartbeats' commits,
+     * which an election pauses). On Ratis's threads: must not block.
+     */
+    public void onLeaderChange(Runnable listener) {
+        machine.onLeaderChange(listener);
     }
 
     /** Members, this member's role, leader and term, commit and applied index, applied revision. */

@@ -13,13 +13,16 @@ import java.util.TreeMap;
  *                          binds its own entry's host only, never the wildcard
  * @param dataDir           the node's data directory (Raft log and snapshots in {@code raft/}, last-applied file)
  * @param electionMin       election timeout range: a follower that hears nothing from a leader for a random time in
- *                          it stands for election. Short (default 300-600 ms) because VIP failover has to finish in
- *                          under 2 s, and on a LAN a round trip is well under a millisecond
+ *                          it stands for election. Short (default 200-400 ms): Ratis's follower checks after each
+ *                          random timeout whether it heard from the leader within it, so a lost leader is noticed
+ *                          after one to two timeouts, and the other proxy's heartbeats must commit again well within
+ *                          its lease (with 300-600 ms a follower noticed 765 ms after the leader's death and the other
+ *                          proxy fenced itself). On a LAN a round trip is well under a millisecond
  * @param electionMax       see electionMin
  * @param historySize       committed revisions kept for diff and rollback (default 100)
  * @param snapshotThreshold log entries between snapshots (the log is purged behind a snapshot; default 1000)
- * @param leaseMs           a node whose heartbeat is older is not alive and fences itself (default 1000)
- * @param marginMs          the others claim its VIPs only after lease + margin (default 500)
+ * @param leaseMs           a node whose heartbeat is older is not alive and fences itself (default 1100)
+ * @param marginMs          the others claim its VIPs only after lease + margin (default 400)
  * @param vipsOf            the VIPs a document configures; a pure function (default: none)
  * @param tls               mutual TLS between members (null: plain gRPC, only for a private cluster network)
  */
@@ -51,12 +54,12 @@ public record ClusterSettings(String nodeId, Map<String, String> members, Path d
 
     public ClusterSettings {
         members = Map.copyOf(new TreeMap<>(members));
-        electionMin = electionMin == null ? Duration.ofMillis(300) : electionMin;
-        electionMax = electionMax == null ? Duration.ofMillis(600) : electionMax;
+        electionMin = electionMin == null ? Duration.ofMillis(200) : electionMin;
+        electionMax = electionMax == null ? Duration.ofMillis(400) : electionMax;
         historySize = historySize <= 0 ? 100 : historySize;
         snapshotThreshold = snapshotThreshold <= 0 ? 1000 : snapshotThreshold;
-        leaseMs = leaseMs <= 0 ? 1000 : leaseMs;
-        marginMs = marginMs < 0 ? 500 : marginMs;
+        leaseMs = leaseMs <= 0 ? 1100 : leaseMs;
+        marginMs = marginMs < 0 ? 400 : marginMs;
         vipsOf = vipsOf == null ? doc -> java.util.List.of() : vipsOf;
         int n = members.size();
         if (n != 1 && n != 3 && n != 5) {

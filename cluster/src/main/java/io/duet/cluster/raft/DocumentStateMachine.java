@@ -150,6 +150,33 @@ final class DocumentStateMachine extends BaseStateMachine {
         ownHeartbeatListeners.add(listener);
     }
 
+    private final List<Runnable> leaderListeners = new CopyOnWriteArrayList<>();
+    private volatile long leaderTerm;
+
+    /**
+     * Called when this member learns of a new leader, and again when a new term's first entry is applied (a leader is
+     * ready only then: for its own member, the first moment requests to it are accepted). On Ratis's threads: the
+     * listener must not block.
+     */
+    void onLeaderChange(Runnable listener) {
+        leaderListeners.add(listener);
+    }
+
+    @Override
+    public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
+                                    org.apache.ratis.protocol.RaftPeerId newLeader) {
+        leaderListeners.forEach(Runnable::run);
+    }
+
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        super.notifyTermIndexUpdated(term, index);
+        if (term > leaderTerm) {
+            leaderTerm = term;
+            leaderListeners.forEach(Runnable::run);
+        }
+    }
+
     /** The VIP table as of the last applied entry. */
     io.duet.cluster.vip.Ownership ownership() {
         synchronized (lock) {

@@ -34,6 +34,27 @@ final class LeaderClient implements AutoCloseable {
     /** A replaced client is closed this long after: what it still carries may yet be answered. */
     static final long RETIRE_MS = 10_000;
 
+    /**
+     * Sends run here, never on the caller's thread: a Ratis client whose leader vanished can block the thread that
+     * sends through it (its broken connection is torn down there) for most of a second, and a heartbeat thread blocked
+     * that way sent nothing to the new leader: the other proxy's VIP lost its lifetime during an election (lab).
+     * Bounded: beyond {@value #MAX_SENDERS} sends in flight at once, a send fails at once.
+     */
+    private static final int MAX_SENDERS = 16;
+    private final java.util.concurrent.ExecutorService senders = new java.util.concurrent.ThreadPoolExecutor(0,
+            MAX_SENDERS, 30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "duet-raft-send");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.util.Map<RaftPeerId, RaftClient> spares = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService builders = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "duet-raft-client-build");
+                t.setDaemon(true);
+                return t;
+            });
+    private volatile java.util.List<RaftPeerId> members = java.util.List.of();
     private final String name;
     private final Function<RaftPeerId, RaftClient> factory;
     private final Supplier<RaftPeerId> knownLeader;
@@ -52,6 +73,47 @@ final class LeaderClient implements AutoCloseable {
         this.client = factory.apply(null);
     }
 
+    /**
+     * Builds a client aimed at each of {@code members} in the background, so that switching to a new leader takes no
+     * time: building one (gRPC with mutual TLS) took 0.4-1.6 s in the lab, and a heartbeat waiting for it during an
+     * election let the other proxy's VIP lifetime run out. Each client taken is replaced by a fresh spare.
+     */
+    void prepare(java.util.Collection<RaftPeerId> members) {
+        this.members = java.util.List.copyOf(members);
+        members.forEach(this::buildSpare);
+    }
+
+    private void buildSpare(RaftPeerId peer) {
+        try {
+            builders.execute(() -> {
+                RaftClient c = factory.apply(peer);
+                RaftClient previous = spares.put(peer, c);
+                if (previous != null) {
+                    closeQuietly(previous);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** A ready client aimed at {@code leader} (built now when none is ready), replaced by a new spare. */
+    private RaftClient spare(RaftPeerId leader) {
+        RaftClient c = spares.remove(leader);
+        if (members.contains(leader)) {
+            buildSpare(leader);
+        }
+        return c != null ? c : factory.apply(leader);
+    }
+
+    private void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing a {} client: {}", name, e.toString());
+        }
+    }
+
     /** The client aimed at the leader this member knows now (a new one when that changed). */
     RaftClient current() {
         RaftPeerId leader = knownLeader.get();
@@ -63,7 +125,7 @@ final class LeaderClient implements AutoCloseable {
             if (leader.equals(aimedAt)) {
                 return client;
             }
-            RaftClient fresh = factory.apply(leader);
+            RaftClient fresh = spare(leader);
             RaftClient old = client;
             boolean first = aimedAt == null;
             client = fresh;
@@ -94,17 +156,38 @@ final class LeaderClient implements AutoCloseable {
         return result;
     }
 
+    /** Sends {@code m} once through {@link #current()}, off the caller's thread; never sent again. */
+    CompletableFuture<RaftClientReply> sendOnce(Message m) {
+        CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
+        attempt(m, result, null, MAX_SENDS);
+        return result;
+    }
+
     private void attempt(Message m, CompletableFuture<RaftClientReply> result, ScheduledExecutorService timer,
                          int sends) {
         RaftClient c = current();
         RaftPeerId aimed = aimedAt;
-        c.async().send(m).whenComplete((reply, failure) -> {
-            if (failure == null) {
-                result.complete(reply);
-            } else if (client == c || sends >= MAX_SENDS) {
-                result.completeExceptionally(failure); // a replaced client's failure: a re-send answers instead
-            }
-        });
+        try {
+            senders.execute(() -> {
+                CompletableFuture<RaftClientReply> sent;
+                try {
+                    sent = c.async().send(m);
+                } catch (RuntimeException e) {
+                    sent = CompletableFuture.failedFuture(e);
+                }
+                sent.whenComplete((reply, failure) -> {
+                    if (failure == null) {
+                        result.complete(reply);
+                    } else if (client == c || sends >= MAX_SENDS) {
+                        result.completeExceptionally(failure); // a replaced client's failure: a re-send answers
+                    }
+                });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IOException("DUET-CLUSTER-0020 " + MAX_SENDERS + " " + name
+                    + " sends already in flight"));
+            return;
+        }
         if (sends < MAX_SENDS && aimed != null) {
             // only a request aimed at a known leader is sent again when another one is elected; with none known
             // yet, the client finds the leader itself
@@ -129,6 +212,10 @@ final class LeaderClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        senders.shutdown();
+        builders.shutdownNow();
+        spares.values().forEach(this::closeQuietly);
+        spares.clear();
         client.close();
     }
 }

@@ -68,6 +68,10 @@ public final class VipAgent implements AutoCloseable {
      * room for the bash and {@code ip} processes of one hold on a busy machine.
      */
     static final long HOLD_SLACK_MS = 100;
+    /** A renewal is started this long before the end of the hold window, so it still starts within it. */
+    static final long RENEW_LEAD_MS = 25;
+    /** A renewal this long after the previous one is overdue: made at once, not late in the window. */
+    static final long RENEW_OVERDUE_MS = 400;
 
     private final String node;
     private final VipActuator actuator;
@@ -94,6 +98,8 @@ public final class VipAgent implements AutoCloseable {
     private final Map<String, Long> draining = new HashMap<>();
     private long lastDriftCheck;
     private boolean fenced = true;
+    /** When the VIPs held were last renewed (or claimed). */
+    private long lastRenewal;
     /** The heartbeat (send time) after which a waiting claim last asked for a new one. */
     private long waitingSince;
     // Any thread.
@@ -189,8 +195,18 @@ public final class VipAgent implements AutoCloseable {
             if (sentNanos - ownHeartbeatNanos > 0 || ownHeartbeatNanos == 0) {
                 ownHeartbeatNanos = sentNanos;
                 checkLease();
-                renew();
                 reconcile("heartbeat committed"); // claims that waited for a fresh heartbeat
+                // The renewal late in the hold window: the later it is applied, the longer the VIPs outlive a pause
+                // in the commits (a leader election), up to the kernel lifetime after it. After such a pause (the
+                // last renewal long ago), at once.
+                long now = nanoTime.getAsLong();
+                long at = now - lastRenewal > TimeUnit.MILLISECONDS.toNanos(RENEW_OVERDUE_MS) ? 0
+                        : sentNanos + holdWindowNanos - TimeUnit.MILLISECONDS.toNanos(RENEW_LEAD_MS) - now;
+                thread.schedule(() -> {
+                    if (ownHeartbeatNanos == sentNanos) { // not when a newer heartbeat renews anyway
+                        renew();
+                    }
+                }, Math.max(0, at), TimeUnit.NANOSECONDS);
             }
         });
     }
@@ -204,7 +220,9 @@ public final class VipAgent implements AutoCloseable {
         try {
             VipActuator.Hold h = actuator.hold(all, ownHeartbeatNanos + holdWindowNanos, ownHeartbeatNanos
                     + holdWindowNanos + TimeUnit.MILLISECONDS.toNanos(HOLD_SLACK_MS));
-            if (h == VipActuator.Hold.UNDONE) {
+            if (h == VipActuator.Hold.HELD) {
+                lastRenewal = nanoTime.getAsLong();
+            } else if (h == VipActuator.Hold.UNDONE) {
                 undone(all);
             } else if (h == VipActuator.Hold.TOO_LATE) {
                 LOG.debug("VIP lifetimes not renewed: the heartbeat was committed too late");
@@ -399,6 +417,9 @@ public final class VipAgent implements AutoCloseable {
             held.add(a);
             heldView = Set.copyOf(held);
             claimedAt.put(a, nanoTime.getAsLong());
+            if (held.size() == 1) {
+                lastRenewal = nanoTime.getAsLong();
+            }
             LOG.info("DUET-CLUSTER-0042 node {} claimed VIP {} (term {}; {})", node, a, term, why);
             long claim = claimedAt.get(a);
             for (long delay : ANNOUNCE_AT_MS) {
