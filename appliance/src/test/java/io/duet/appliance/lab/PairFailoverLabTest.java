@@ -578,6 +578,35 @@ class PairFailoverLabTest {
         assertThat(recoveries).as("seed %s", seed).allMatch(ms -> ms < 2000);
     }
 
+    // A voter back after a long absence (issue 16, item 3): the witness and proxy b away for 90 s, so a is alone (no
+    // quorum: it drops its VIP and stands for election over and over, its requests refused); then the witness is
+    // started again: a and the witness form a quorum within seconds, and a holds both VIPs. In the field, quorum came
+    // back 88 s after a witness returned from 12 minutes away.
+    @Test
+    @Order(6)
+    void aVoterBackAfterALongAbsenceFormsAQuorumWithinSeconds() throws Exception {
+        awaitHome();
+        awaitRaftCaughtUp();
+        witness.kill9();
+        nodes.get("b").kill9();
+        pace(90_000);
+        long t0 = System.currentTimeMillis();
+        witness = LabProcess.start("w", lab.in("w"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                "io.duet.appliance.Main", List.of("witness"), env("w"), logs.resolve("w-back.log"), null);
+        LabProcess w = witness;
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.printed("DUET-CLUSTER-0003"));
+        long started = System.currentTimeMillis();
+        AddressLog.Event held = await().atMost(Duration.ofSeconds(180)).until(
+                () -> addresses.first("a", VIP_B, true, t0), e -> e != null);
+        System.out.println("LAB voter back after 90 s away: the witness's member started " + (started - t0)
+                + " ms after its launch; a (alone meanwhile) held both VIPs again " + (held.atMs() - started)
+                + " ms after that");
+        startNode("b");
+        awaitHome();
+        assertThat(held.atMs() - started).as("quorum and VIPs back within seconds of the voter's return")
+                .isLessThan(8_000);
+    }
+
     /**
      * All three members answer and none is more than a few entries behind (a witness whose link just came back, or
      * that just restarted, is otherwise still catching up, and a proxy fault then would be a second fault).

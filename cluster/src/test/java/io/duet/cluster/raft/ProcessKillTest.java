@@ -170,7 +170,7 @@ class ProcessKillTest {
             System.out.println("proposal through " + follower.id() + " after the leader " + frozen.id()
                     + " froze: " + answer + " in " + ms + " ms");
             assertThat(answer).startsWith("ok ");
-            // election 300-600 ms after the last heartbeat, the re-send within 50 ms of it, the commit: well under
+            // election 200-400 ms after the last heartbeat, the re-send within 50 ms of it, the commit: well under
             // the 2.6 s the client took before it followed the leader
             assertThat(ms).isLessThan(2_000);
         } finally {
