@@ -17,7 +17,39 @@ public final class Main {
         // Before anything looks a name up: the JDK reads its cache setting once, and servers given by host name must
         // follow DNS on their pool's resolve.intervalMs, not on the JDK's 30 s cache.
         io.duet.proxy.resolve.SystemHostResolver.disableJdkCache();
+        if (!isDaemon(args)) {
+            quietLibraries();
+        }
         System.exit(commandLine(System.getenv(), BootstrapReader.DEFAULT_FILE).execute(args));
+    }
+
+    /** True for the commands that run a node ({@code run}, {@code witness}) rather than answer and exit. */
+    static boolean isDaemon(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a.equals("run") || a.equals("witness");
+            }
+        }
+        return false;
+    }
+
+    /** Kept: java.util.logging holds its loggers weakly, and a collected one forgets its level. */
+    private static final java.util.List<java.util.logging.Logger> QUIETED = new java.util.ArrayList<>();
+
+    /**
+     * Tool commands print what they answer: the cluster libraries' INFO lines (Ratis's client and gRPC's, through
+     * slf4j and java.util.logging) belong in a node's log, not on an operator's terminal. Warnings still show.
+     */
+    static void quietLibraries() {
+        if (org.slf4j.LoggerFactory.getLogger("org.apache.ratis") instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        for (String name : java.util.List.of("io.grpc", "org.apache.ratis.thirdparty.io.grpc",
+                "org.apache.ratis.thirdparty.io.netty")) {
+            java.util.logging.Logger j = java.util.logging.Logger.getLogger(name);
+            j.setLevel(java.util.logging.Level.WARNING);
+            QUIETED.add(j);
+        }
     }
 
     /** The command tree, reading {@code environment} and, without --config, {@code defaultBootstrapFile}. */

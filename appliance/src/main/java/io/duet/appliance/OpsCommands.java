@@ -93,18 +93,38 @@ final class OpsCommands {
                     + b.clusterMembers().keySet() : "standalone", b.dataDir(), b.source());
             String health = health(b);
             boolean running = health == null;
-            out.println(running ? "process: running (management server answered on port " + b.managementPort() + ")"
-                    : "process: not answering (" + health + ")");
-            boolean ok = running;
+            ClusterClient.View view = null;
+            String clusterProblem = null;
             if (b.clustered()) {
                 try (ClusterClient c = ClusterClient.connect(b.clusterMembers(), ClusterIdentity.forTools(b))) {
-                    ClusterClient.View v = c.status(b.clusterMembers());
-                    out.println(v.problem() == null ? "configuration: revision " + v.revision() + " (the cluster's)"
-                            : "configuration: the cluster did not answer");
-                    ClusterCommand.Status.print(v, out);
-                    ok &= v.leader() != null;
+                    view = c.status(b.clusterMembers());
                 } catch (IOException | RuntimeException e) {
-                    out.println("cluster: did not answer (" + e.getMessage() + ")");
+                    clusterProblem = e.getMessage();
+                }
+            }
+            // A witness runs only its Raft member: no data plane, no management server. Its member answering is its
+            // sign of life.
+            // A witness sends no heartbeats (it holds no VIPs): a member that answers without any is one.
+            boolean memberAnswers = view != null && view.problem() == null
+                    && !view.heartbeatAgeMs().containsKey(b.nodeId())
+                    && view.members().stream().anyMatch(m -> m.id().equals(b.nodeId()) && m.reachable());
+            if (running) {
+                out.println("process: running (management server answered on port " + b.managementPort() + ")");
+            } else if (memberAnswers) {
+                out.println("process: running (a witness: its Raft member answered on "
+                        + b.clusterMembers().get(b.nodeId()) + "; a witness has no management server)");
+            } else {
+                out.println("process: not answering (" + health + ")");
+            }
+            boolean ok = running || memberAnswers;
+            if (b.clustered()) {
+                if (view != null) {
+                    out.println(view.problem() == null ? "configuration: revision " + view.revision()
+                            + " (the cluster's)" : "configuration: the cluster did not answer");
+                    ClusterCommand.Status.print(view, out);
+                    ok &= view.leader() != null;
+                } else {
+                    out.println("cluster: did not answer (" + clusterProblem + ")");
                     ok = false;
                 }
             } else {

@@ -129,6 +129,12 @@ class PairFailoverLabTest {
                 cli("a", "config", "import", doc.toString()).contains("imported as revision"));
         await().atMost(Duration.ofSeconds(30)).until(() -> lab.vipsOn("a", List.of(VIP_A, VIP_B)).equals(List.of(VIP_A))
                 && lab.vipsOn("b", List.of(VIP_A, VIP_B)).equals(List.of(VIP_B)));
+        // duet status on the witness: it runs no management server, its Raft member is its sign of life (it said
+        // "not answering" before).
+        assertThat(cli("w", "status")).contains("process: running (a witness").doesNotContain("not answering");
+        // Tool commands print their answer, not the cluster libraries' INFO lines.
+        assertThat(cli("b", "cluster", "status")).contains("LEADER").doesNotContain(" INFO ")
+                .doesNotContainPattern("(?m)^INFO:"); // logback's and java.util.logging's
         prober = LabProcess.start("c", lab.in("c"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
                 LabProber.class.getName(), List.of("8080", "50", Integer.toString(PROBE_TIMEOUT_MS), "900", VIP_A,
                         VIP_B), Map.of(), logs.resolve("c.log"), this::probeLine);
