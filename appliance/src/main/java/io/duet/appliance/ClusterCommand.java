@@ -72,14 +72,18 @@ final class ClusterCommand implements Callable<Integer> {
                     + "a private certificate authority (ECDSA P-256) whose certificates the members use for mutual "
                     + "TLS; they trust nothing else. Writes <data.dir>/cluster/tls (keys sealed under the data key, "
                     + "mode 0600) and prints one single-use join token per other member of cluster.members. Start "
-                    + "this node, then run each printed `duet cluster join` command on its machine (add --witness on "
-                    + "the witness). `duet cluster token` makes new tokens later."})
+                    + "this node, then run each printed `duet cluster join` command on its machine (with --witness ID, "
+                    + "the witness's line has --witness; else add it there). `duet cluster token` makes new tokens "
+                    + "later."})
     static final class Init implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
         Path config;
         @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
                 description = "How long the tokens stay valid (90s, 30m, 1h, 2d). Default: ${DEFAULT-VALUE}.")
         Duration ttl;
+        @Option(names = "--witness", paramLabel = "ID", description = "The member that runs `duet witness`: its "
+                + "printed join command then has --witness, ready to copy.")
+        String witness;
         @ParentCommand
         ClusterCommand parent;
         @Spec
@@ -89,6 +93,10 @@ final class ClusterCommand implements Callable<Integer> {
         public Integer call() throws StartupException {
             NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
                     parent.parent.environment());
+            if (witness != null && (witness.equals(b.nodeId()) || !b.clusterMembers().containsKey(witness))) {
+                throw new StartupException("DUET-CLI-0007", ExitCodes.USAGE, "--witness '" + witness + "' is not "
+                        + "another member of cluster.members " + b.clusterMembers().keySet());
+            }
             PrintWriter out = spec.commandLine().getOut();
             out.println("creating the cluster CA and the member certificate of " + b.nodeId() + " ...");
             out.flush();
@@ -102,10 +110,10 @@ final class ClusterCommand implements Callable<Integer> {
             out.println("Next:");
             out.println("  1. start this node: systemctl start duet   (or: duet run)");
             if (!r.tokens().isEmpty()) {
-                out.println("  2. run each line on its machine; add --witness on the witness. Each token works once, "
-                        + "until " + java.time.Instant.now().plus(r.ttl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                        + ":");
-                ClusterSetup.tokenLines(r.tokens()).forEach(out::println);
+                out.println("  2. run each line on its machine" + (witness == null ? "; add --witness on the witness"
+                        : "") + ". Each token works once, until " + java.time.Instant.now().plus(r.ttl())
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ":");
+                ClusterSetup.tokenLines(r.tokens(), witness).forEach(out::println);
                 out.println("  3. start them (systemctl start duet, or duet-witness), then: duet cluster status");
             }
             out.flush();
@@ -142,7 +150,7 @@ final class ClusterCommand implements Callable<Integer> {
             out.println("join token " + t.id() + " for " + node + ", single use, valid until "
                     + java.time.Instant.now().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + "; on " + node + " run (add --witness on the witness):");
-            out.println(ClusterSetup.tokenLines(Map.of(node, t)).get(0));
+            out.println(ClusterSetup.tokenLines(Map.of(node, t), null).get(0));
             out.flush();
             return ExitCodes.OK;
         }

@@ -186,9 +186,11 @@ final class ClusterSetup {
     }
 
     /** The tokens' lines for the console. */
-    static List<String> tokenLines(Map<String, JoinToken> tokens) {
+    /** One command per member, as the operator copies it; {@code witness} (or null) gets {@code --witness}. */
+    static List<String> tokenLines(Map<String, JoinToken> tokens, String witness) {
         List<String> out = new ArrayList<>();
-        tokens.forEach((node, t) -> out.add("  on " + node + ":  duet cluster join --token " + t.encode()));
+        tokens.forEach((node, t) -> out.add("  on " + node + ":  duet cluster join " + (node.equals(witness)
+                ? "--witness " : "") + "--token " + t.encode()));
         return out;
     }
 }

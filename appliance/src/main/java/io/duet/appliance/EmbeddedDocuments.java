@@ -29,7 +29,8 @@ final class EmbeddedDocuments {
      */
     static DuetConfig welcome(NodeBootstrap b) {
         String body = b.clustered()
-                ? "Duet is running on node " + b.nodeId() + ", a member of the cluster " + b.clusterMembers().keySet()
+                // Replicated: every proxy serves this text, so it names the cluster, not the node that wrote it.
+                ? "Duet is running on the cluster " + b.clusterMembers().keySet()
                         + ".\nThe configuration document is replicated by the cluster (this is its first revision);\n"
                         + "`duet example` prints an example document, `duet check FILE` validates one.\n"
                 : "Duet is running on node " + b.nodeId() + ".\n"

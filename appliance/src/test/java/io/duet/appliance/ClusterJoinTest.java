@@ -121,7 +121,7 @@ class ClusterJoinTest {
     @BeforeEach
     void initAndServe() throws Exception {
         members = "a=127.0.0.1:" + freePort() + ",b=127.0.0.1:" + freePort() + ",w=127.0.0.1:" + freePort();
-        Cli init = cli("a", "cluster", "init");
+        Cli init = cli("a", "cluster", "init", "--witness", "w");
         assertThat(init.code()).as(init.err()).isZero();
         initOutput = init.out();
         NodeBootstrap a = bootstrap("a");
@@ -144,6 +144,9 @@ class ClusterJoinTest {
     void initPrintsOneTokenPerOtherMemberAndKeepsItsKeysSealed() throws Exception {
         assertThat(initOutput).contains("DUET-CLUSTER-0052 cluster created: CA sha256:", "on b:", "on w:")
                 .doesNotContain("on a:");
+        // The lines are ready to copy: the witness's has --witness (init --witness w), the proxy's not.
+        assertThat(initOutput).containsPattern("on w: +duet cluster join --witness --token duet-join-v1\\.")
+                .containsPattern("on b: +duet cluster join --token duet-join-v1\\.");
         Path tls = ClusterIdentity.dir(bootstrap("a"));
         assertThat(Files.getPosixFilePermissions(tls)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         for (String f : List.of("ca.pem", "ca.key", "member.pem", "member.key", "member.properties",
@@ -158,6 +161,9 @@ class ClusterJoinTest {
         assertThat(tokens).contains(JoinTokens.hash(b.secret())).doesNotContain(b.secret());
         assertThat(b.endpoint()).isEqualTo("127.0.0.1:" + joinPorts.get("a"));
 
+        Cli notAMember = cli("a", "cluster", "init", "--witness", "x");
+        assertThat(notAMember.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(notAMember.err()).startsWith("DUET-CLI-0007 --witness 'x' is not another member");
         Cli again = cli("a", "cluster", "init");
         assertThat(again.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(again.err()).startsWith("DUET-CLI-0010 node a already has a cluster identity");

@@ -8,9 +8,9 @@ public final class InitOutput {
     private InitOutput() {
     }
 
-    /** The join token printed for {@code node} ("on NODE:  duet cluster join --token TOKEN"). */
+    /** The join token printed for {@code node} ("on NODE:  duet cluster join [--witness ]--token TOKEN"). */
     public static String tokenFor(String initOutput, String node) {
-        Matcher m = Pattern.compile("on " + Pattern.quote(node) + ": +duet cluster join --token (\\S+)")
+        Matcher m = Pattern.compile("on " + Pattern.quote(node) + ": +duet cluster join (?:--witness )?--token (\\S+)")
                 .matcher(initOutput);
         if (!m.find()) {
             throw new AssertionError("no token for " + node + " in:\n" + initOutput);

@@ -79,6 +79,55 @@ public final class ClusterNode implements AutoCloseable {
         List<RaftPeerId> ids = group.getPeers().stream().map(RaftPeer::getId).toList();
         client.prepare(ids);
         beats.prepare(ids);
+        reconnector.scheduleWithFixedDelay(this::reconnectSilentPeers, SILENT_MS, SILENT_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** A member silent this long gets a fresh connection (see {@link #reconnectSilentPeers}). */
+    static final long SILENT_MS = 2_000;
+    /** Closing a connection can block (a gRPC channel's shutdown): its own thread. */
+    private final java.util.concurrent.ScheduledExecutorService reconnector =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "duet-cluster-reconnect");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Every {@value #SILENT_MS} ms: the connections to members that have not answered for that long are rebuilt. gRPC
+     * waits longer and longer between reconnection attempts to a member that is away (up to 2 minutes), and meanwhile
+     * refuses every request to it at once: a witness that came back after 12 minutes was refused by a proxy's stale
+     * connection for 88 s, while the proxy reached nobody else (the other proxy was down), so there was no quorum and
+     * no VIP for 88 s. The leader rebuilds its connections to followers that stopped answering; a member that knows
+     * no leader rebuilds all of its connections.
+     */
+    private void reconnectSilentPeers() {
+        try {
+            var info = server.getDivision(GROUP).getInfo();
+            var role = info.getRoleInfoProto();
+            java.util.Set<RaftPeerId> silent = new java.util.TreeSet<>(java.util.Comparator.comparing(
+                    RaftPeerId::toString));
+            if (role.hasLeaderInfo()) {
+                for (var f : role.getLeaderInfo().getFollowerInfoList()) {
+                    if (f.getLastRpcElapsedTimeMs() > SILENT_MS) {
+                        silent.add(RaftPeerId.valueOf(f.getId().getId()));
+                    }
+                }
+            } else if (info.getLeaderId() == null || (role.hasCandidateInfo()
+                    && role.getCandidateInfo().getLastLeaderElapsedTimeMs() > SILENT_MS)) {
+                for (String id : settings.members().keySet()) {
+                    if (!id.equals(settings.nodeId())) {
+                        silent.add(RaftPeerId.valueOf(id));
+                    }
+                }
+            }
+            for (RaftPeerId id : silent) {
+                LOG.debug("reconnecting to member {}: silent for {} ms", id, SILENT_MS);
+                server.getServerRpc().handleException(id, new IOException("silent for " + SILENT_MS + " ms"), true);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("reconnect check: {}", e.toString());
+        }
     }
 
     /**
@@ -384,6 +433,7 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        reconnector.shutdownNow();
         try {
             client.close();
             beats.close();
