@@ -493,50 +493,20 @@ class PairFailoverLabTest {
                     }
                     case 2 -> { // SIGSTOP of the holder past its lease, then SIGCONT
                         counts.merge("SIGSTOP proxy", 1, Integer::sum);
-                        nodes.get(holder).pause(true);
-                        try {
-                            String other = peer(holder);
-                            Probe p = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(vip, other, t0),
-                                    x -> x != null);
-                            takeovers.add(p.endMs() - t0);
-                            faults.add("SIGSTOP " + holder + " at " + t0 + ": served by " + other + " after "
-                                    + (p.endMs() - t0) + " ms");
-                            pace(rnd.nextInt(1500));
-                        } finally {
-                            nodes.get(holder).pause(false);
-                        }
+                        takeovers.add(faultUntilServed("SIGSTOP", holder, vip, t0, rnd.nextInt(1500),
+                                nodes.get(holder)::pause, faults));
                         heal = System.currentTimeMillis();
                     }
                     case 5 -> { // the holder's whole process tree frozen (JVM and guardian) past the lease
                         counts.merge("process tree frozen", 1, Integer::sum);
-                        nodes.get(holder).pauseTree(true);
-                        try {
-                            String other = peer(holder);
-                            Probe p = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(vip, other, t0),
-                                    x -> x != null);
-                            takeovers.add(p.endMs() - t0);
-                            faults.add("process tree frozen " + holder + " at " + t0 + ": served by " + other
-                                    + " after " + (p.endMs() - t0) + " ms");
-                            pace(rnd.nextInt(1500));
-                        } finally {
-                            nodes.get(holder).pauseTree(false);
-                        }
+                        takeovers.add(faultUntilServed("process tree frozen", holder, vip, t0, rnd.nextInt(1500),
+                                nodes.get(holder)::pauseTree, faults));
                         heal = System.currentTimeMillis();
                     }
                     case 3 -> { // the holder's cable cut
                         counts.merge("cable cut proxy", 1, Integer::sum);
-                        lab.cable(holder, false);
-                        try {
-                            String other = peer(holder);
-                            Probe p = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(vip, other, t0),
-                                    x -> x != null);
-                            takeovers.add(p.endMs() - t0);
-                            faults.add("cable cut " + holder + " at " + t0 + ": served by " + other + " after "
-                                    + (p.endMs() - t0) + " ms");
-                            pace(rnd.nextInt(2000));
-                        } finally {
-                            lab.cable(holder, true);
-                        }
+                        takeovers.add(faultUntilServed("cable cut", holder, vip, t0, rnd.nextInt(2000),
+                                cut -> lab.cable(holder, !cut), faults));
                         heal = System.currentTimeMillis();
                     }
                     default -> { // a proxy's or the witness's cable cut briefly (may or may not pass the lease)
@@ -611,6 +581,31 @@ class PairFailoverLabTest {
         awaitHome();
         assertThat(held.atMs() - started).as("quorum and VIPs back within seconds of the voter's return")
                 .isLessThan(8_000);
+    }
+
+    /** A fault switched on (true) or off (false). */
+    private interface Fault {
+        void set(boolean on) throws IOException;
+    }
+
+    /**
+     * Puts {@code fault} on the holder of {@code vip}, keeps it until the other proxy serves the VIP and {@code moreMs}
+     * longer, then takes it off whatever happened; records the fault's line and returns the takeover (ms after
+     * {@code t0}).
+     */
+    private long faultUntilServed(String name, String holder, String vip, long t0, long moreMs, Fault fault,
+                                  List<String> faults) throws IOException {
+        fault.set(true);
+        try {
+            String other = peer(holder);
+            Probe p = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(vip, other, t0), x -> x != null);
+            faults.add(name + " " + holder + " at " + t0 + ": served by " + other + " after " + (p.endMs() - t0)
+                    + " ms");
+            pace(moreMs);
+            return p.endMs() - t0;
+        } finally {
+            fault.set(false);
+        }
     }
 
     /**

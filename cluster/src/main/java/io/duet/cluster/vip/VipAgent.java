@@ -218,8 +218,7 @@ public final class VipAgent implements AutoCloseable {
         }
         Set<String> all = new TreeSet<>(held);
         try {
-            VipActuator.Hold h = actuator.hold(all, ownHeartbeatNanos + holdWindowNanos, ownHeartbeatNanos
-                    + holdWindowNanos + TimeUnit.MILLISECONDS.toNanos(HOLD_SLACK_MS));
+            VipActuator.Hold h = hold(all);
             if (h == VipActuator.Hold.HELD) {
                 lastRenewal = nanoTime.getAsLong();
             } else if (h == VipActuator.Hold.UNDONE) {
@@ -230,6 +229,12 @@ public final class VipAgent implements AutoCloseable {
         } catch (VipActuator.VipException e) {
             LOG.error("{} (renewing the lifetime of VIPs {})", e.getMessage(), all);
         }
+    }
+
+    /** Adds or renews {@code vips} within the hold window of the last committed heartbeat (claims and renewals). */
+    private VipActuator.Hold hold(Set<String> vips) throws VipActuator.VipException {
+        long by = ownHeartbeatNanos + holdWindowNanos;
+        return actuator.hold(vips, by, by + TimeUnit.MILLISECONDS.toNanos(HOLD_SLACK_MS));
     }
 
     /** A hold was applied too late (this node stalled or froze in between) and undone: the VIPs are gone. */
@@ -405,8 +410,7 @@ public final class VipAgent implements AutoCloseable {
             return;
         }
         try {
-            VipActuator.Hold h = actuator.hold(Set.of(a), ownHeartbeatNanos + holdWindowNanos, ownHeartbeatNanos
-                    + holdWindowNanos + TimeUnit.MILLISECONDS.toNanos(HOLD_SLACK_MS));
+            VipActuator.Hold h = hold(Set.of(a));
             if (h == VipActuator.Hold.TOO_LATE) {
                 return; // the next heartbeat
             }
