@@ -94,8 +94,14 @@ final class ClusterDuties implements AutoCloseable {
     static ClusterDuties start(ClusterNode node, NodeBootstrap b, DuetConfig current, VipAgent.Drainer drainer) {
         VipAgent agent = null;
         if (b.clusterInterface() != null) {
-            agent = new VipAgent(b.nodeId(), new IpCommandActuator(b.clusterInterface(), List.of()), LEASE_MS,
-                    MARGIN_MS, System::nanoTime);
+            IpCommandActuator actuator = new IpCommandActuator(b.clusterInterface(), List.of());
+            java.nio.file.Path ca = ClusterIdentity.dir(b).resolve("ca.pem");
+            if (java.nio.file.Files.exists(ca)) {
+                // After a kill -9 the guardian removes the VIPs and tells the other proxies, which take them at once.
+                actuator.announceEnd(b.nodeId(), java.util.HexFormat.of().formatHex(node.endSecret()),
+                        EndNotices.targets(b), ca);
+            }
+            agent = new VipAgent(b.nodeId(), actuator, LEASE_MS, MARGIN_MS, System::nanoTime);
             agent.drainer(drainer);
             agent.start(addresses(current));
             node.onOwnHeartbeat(agent::ownHeartbeatCommitted);

@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * The join endpoint of a proxy node: HTTPS (TLS 1.3, the node's member certificate, which the joining node checks
  * against the CA pin in its token) on this node's cluster host and {@code cluster.join.port}. One request,
  * {@code POST /duet/cluster/join/v1}: a valid unused token for the joining node's id buys a member certificate for
- * the public key it sent and, for a proxy, the cluster's data key and sealed CA key.
+ * the public key it sent and, for a proxy, the cluster's data key and sealed CA key. It also receives the other
+ * proxies' end notices ({@link EndNotices}).
  *
  * <p>Requests are handled on Undertow's worker threads (token file I/O and signing block); bodies over
  * {@value JoinProtocol#MAX_BODY} bytes are refused. Every join and every refusal is logged with its reason and the
@@ -49,6 +50,7 @@ final class JoinService implements AutoCloseable {
     private final JoinTokens tokens;
     private final Clock clock;
     private final Undertow server;
+    private final EndNotices endNotices = new EndNotices();
 
     private JoinService(NodeBootstrap b, ClusterIdentity identity, KeyVault vault, Clock clock) throws StartupException {
         this.bootstrap = b;
@@ -86,7 +88,20 @@ final class JoinService implements AutoCloseable {
         return (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
     }
 
+    /** The end notices of the other proxies' guardians, served here too. */
+    EndNotices endNotices() {
+        return endNotices;
+    }
+
     private void handle(HttpServerExchange ex) throws Exception {
+        if (EndNotices.PATH.equals(ex.getRequestPath())) {
+            if (ex.isInIoThread()) {
+                ex.dispatch(endNotices::handle);
+            } else {
+                endNotices.handle(ex);
+            }
+            return;
+        }
         if (!JoinProtocol.PATH.equals(ex.getRequestPath())) {
             error(ex, 404, "DUET-JOIN-0009", "not found: the join endpoint serves " + JoinProtocol.PATH + " only");
             return;

@@ -248,6 +248,9 @@ final class Node implements AutoCloseable {
                 }
             });
             node.duties.registerMetrics(registry, store.current());
+            if (join != null) {
+                join.endNotices().deliverTo(member::ended);
+            }
         }
         store.subscribe(node::onCommit);
         node.catchUp();

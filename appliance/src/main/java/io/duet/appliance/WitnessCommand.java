@@ -48,6 +48,7 @@ final class WitnessCommand implements Callable<Integer> {
         ClusterNode member;
         try {
             member = ClusterDuties.startMember(b, identity);
+            member.leadAsWitness(); // a proxy's loss then costs no election
         } catch (IOException | RuntimeException e) {
             throw new StartupException(Node.CLUSTER_FAILED, ExitCodes.STARTUP, "the witness could not start: "
                     + e.getMessage(), e);

@@ -99,7 +99,7 @@ class RpmPackageIT {
         assertThat(rpmQuery("--qf", "%{NAME} %{VERSION} %{ARCH} %{LICENSE}")).isEqualTo("duet " + VERSION
                 + " noarch Apache-2.0");
         assertThat(rpmQuery("--requires").lines()).contains("jre-17-headless", "iproute", "iputils", "nftables",
-                "bash", "util-linux", "shadow-utils", "/usr/bin/getent");
+                "bash", "util-linux", "/usr/bin/curl", "shadow-utils", "/usr/bin/getent");
         String scripts = rpmQuery("--scripts");
         assertThat(scripts).contains("preinstall scriptlet", "useradd -r -g duet", "postinstall scriptlet",
                 "preset duet.service", "preuninstall scriptlet", "disable --now", "postuninstall scriptlet",

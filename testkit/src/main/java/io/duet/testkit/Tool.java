@@ -40,7 +40,9 @@ public enum Tool {
     /** rpmlint: the package's lint. */
     RPMLINT("rpmlint", "rpmlint", "rpmlint", List.of("--version"), "", "it prints a version"),
     /** util-linux's unshare: a private mount namespace for the RPM install test. */
-    UNSHARE("unshare", "unshare", "util-linux", List.of("--version"), "util-linux", "it names util-linux");
+    UNSHARE("unshare", "unshare", "util-linux", List.of("--version"), "util-linux", "it names util-linux"),
+    /** The VIP guardian's lock, which a hold script of an ended process must not get past. */
+    FLOCK("flock", "flock", "util-linux", List.of("--version"), "util-linux", "it names util-linux");
 
     /** How long a version command may take (chromium on a loaded machine takes a few seconds). */
     static final long TIMEOUT_SECONDS = 30;

@@ -57,6 +57,8 @@ class PairFailoverLabTest {
     private AddressLog addresses;
     private LabProcess backend;
     private LabProcess witness;
+    /** Kill -9 runs: enough for a p95 (issue 16 asks for at least 20). */
+    private static final int KILL_RUNS = 20;
     private LabProcess prober;
     private LabProcess neighbours;
     private final Map<String, LabProcess> nodes = new HashMap<>();
@@ -259,9 +261,10 @@ class PairFailoverLabTest {
         });
     }
 
-    // Kill -9 of the owner, 5 runs alternating the nodes: the survivor claims the VIP and serves it within 2 s; the
-    // other VIP never fails; the restarted node does not announce the VIP before the survivor let it go, and takes it
-    // back (failback immediate) with zero failed probes.
+    // Kill -9 of the owner, 20 runs alternating the nodes: the killed node's guardian removes its VIP and tells the
+    // survivor (an end notice), which claims the VIP and serves it: p95 within 1.0 s, every run within 2 s (issue 16,
+    // item 6); the other VIP never fails; the restarted node does not announce the VIP before the survivor let it go,
+    // and takes it back (failback immediate) with zero failed probes.
     @Test
     @Order(1)
     void killNineOfTheOwner() throws Exception {
@@ -271,7 +274,7 @@ class PairFailoverLabTest {
         List<Long> failbackMaxProbeMs = new ArrayList<>();
         List<Long> cleanups = new ArrayList<>();
         List<Integer> inFlightLost = new ArrayList<>();
-        for (int run = 0; run < 5; run++) {
+        for (int run = 0; run < KILL_RUNS; run++) {
             awaitHome();
             String victim = run % 2 == 0 ? "a" : "b";
             String survivor = peer(victim);
@@ -309,12 +312,25 @@ class PairFailoverLabTest {
             failbackMaxProbeMs.add(probes.stream().filter(p -> p.vip().equals(vip) && p.startMs() >= restart
                     && p.startMs() <= home.startMs()).mapToLong(Probe::ms).max().orElse(0));
         }
-        System.out.println("LAB kill -9 of the owner, 5 runs: VIP claimed by the survivor after (ms) " + claimed
+        System.out.println("LAB kill -9 of the owner, " + KILL_RUNS + " runs: served after (ms) min/median/p95/max "
+                + distribution(served) + "; VIP claimed by the survivor after (ms) " + claimed
                 + "; first request served through it after (ms) " + served + "; the killed node's guardian removed its VIP after (ms) " + cleanups + "; failed probes (of 20/s) "
                 + failedProbes + "; failback: failed probes " + inFlightLost
                 + ", slowest probe during it (ms) " + failbackMaxProbeMs);
         assertThat(served).allMatch(ms -> ms < 2000);
+        assertThat(percentile(served, 95)).as("p95 of the takeovers after a kill -9 (ms)").isLessThanOrEqualTo(1000);
         assertThat(addresses.overlaps()).as("a VIP on both nodes at once").isEmpty();
+    }
+
+    /** The nearest-rank percentile of {@code values}. */
+    private static long percentile(List<Long> values, int p) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static String distribution(List<Long> values) {
+        return percentile(values, 0) + "/" + percentile(values, 50) + "/" + percentile(values, 95) + "/"
+                + percentile(values, 100);
     }
 
     // A partition: node a's cable is cut. Its lease runs out and it drops VIP_A before b (waiting lease + margin)

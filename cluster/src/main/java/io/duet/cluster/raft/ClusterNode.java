@@ -56,6 +56,8 @@ public final class ClusterNode implements AutoCloseable {
      * interval, so a surviving proxy finds the new leader well within its 1 s lease.
      */
     private final LeaderClient beats;
+    private final RaftGroup group;
+    private volatile WitnessLeadership witnessLeadership;
     /** Watches unanswered requests for a leader change (see {@link LeaderClient#send}). */
     private final java.util.concurrent.ScheduledExecutorService timer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -68,6 +70,7 @@ public final class ClusterNode implements AutoCloseable {
         this.settings = settings;
         this.machine = machine;
         this.server = server;
+        this.group = group;
         // A request to a leader that just vanished (cable cut, kill -9) waits this long before the client tries
         // another member. Ratis's default (3 s) left heartbeats uncommitted for 3 s after a leader loss, past the
         // 1 s lease, so both proxies fenced (seen in the randomized fault run). Retries keep their call id: the
@@ -369,6 +372,42 @@ public final class ClusterNode implements AutoCloseable {
                 applied == null ? -1 : applied.getIndex(), machine.lifetime(), System.nanoTime())))));
     }
 
+    /**
+     * This member is the pair's witness: it asks for leadership whenever it follows another member, settled and caught
+     * up (see {@link WitnessLeadership}), so that losing a proxy never costs an election.
+     */
+    public void leadAsWitness() {
+        if (witnessLeadership == null) {
+            witnessLeadership = new WitnessLeadership(this, settings.nodeId());
+        }
+    }
+
+    /** A client of its own aimed at {@code leader} (administrative requests; the caller closes it). */
+    RaftClient newClientTo(RaftPeerId leader) {
+        return newClient(group, WitnessLeadership.TRANSFER_TIMEOUT_MS + 1_000, settings.tls(), leader);
+    }
+
+    /** This process's end secret, for its VIP guardian only (see {@code VipGuardian}); a copy. */
+    public byte[] endSecret() {
+        return machine.endSecret();
+    }
+
+    /**
+     * A guardian reports that {@code node}'s process has ended and its VIPs are gone: when {@code secret} is the end
+     * secret of the process whose heartbeats this member applied last, commits that, and the node's VIPs move at once.
+     *
+     * @return completes with false at once when the secret does not prove it (another process, told already, unknown
+     *         node); with true once committed; exceptionally when no quorum answered in time
+     */
+    public CompletableFuture<Boolean> ended(String node, byte[] secret) {
+        io.duet.cluster.vip.Heartbeat hb = machine.heartbeats().get(node);
+        if (secret.length != Codec.END_SECRET_BYTES || hb == null || hb.ended()
+                || hb.lifetime() != io.duet.cluster.vip.Heartbeat.lifetimeOf(secret)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return send(client, Codec.ended(node, secret)).thenApply(v -> true);
+    }
+
     /** Planned failover: {@code node}'s VIPs move to the others ({@code drain}), or it takes VIPs again. */
     public CompletableFuture<Void> handoff(String node, boolean drain) {
         return send(client, Codec.handoff(node, drain));
@@ -459,6 +498,10 @@ public final class ClusterNode implements AutoCloseable {
 
     @Override
     public void close() {
+        WitnessLeadership w = witnessLeadership;
+        if (w != null) {
+            w.close();
+        }
         timer.shutdownNow();
         reconnector.shutdownNow();
         try {

@@ -15,6 +15,9 @@ final class Codec {
     static final byte HEARTBEAT = 2;
     static final byte HANDOFF = 3;
     static final byte AUDIT = 4;
+    static final byte ENDED = 5;
+    /** The length of a process's end secret (bytes). */
+    static final int END_SECRET_BYTES = 32;
     /** Snapshots since the audit trail: this magic number, then length-prefixed parts. */
     static final int SNAPSHOT_V2_MAGIC = 0x44554132; // "DUA2"
     /** The largest audit record a member accepts (bytes); the admin layer stays well below it. */
@@ -85,6 +88,24 @@ final class Codec {
         });
     }
 
+    /**
+     * A node's process has ended and its VIPs are gone, as its guardian reported (VipGuardian): {@code secret} is that
+     * process's end secret, which proves it (its heartbeats' lifetime number is {@code Heartbeat.lifetimeOf(secret)}).
+     */
+    record Ended(String node, byte[] secret) {
+    }
+
+    static byte[] ended(String node, byte[] secret) {
+        if (secret.length != END_SECRET_BYTES) {
+            throw new IllegalArgumentException("an end secret has " + END_SECRET_BYTES + " bytes");
+        }
+        return write(out -> {
+            out.writeByte(ENDED);
+            out.writeUTF(node);
+            out.write(secret);
+        });
+    }
+
     static byte[] audit(byte[] record) {
         if (record.length > MAX_AUDIT_RECORD) {
             throw new IllegalArgumentException("an audit record is at most " + MAX_AUDIT_RECORD + " bytes");
@@ -96,10 +117,10 @@ final class Codec {
         });
     }
 
-    /** One log entry: the leader's time and exactly one of proposal, beat, handoff, audit record. */
-    record Entry(long leaderTime, Proposal proposal, Beat beat, Handoff handoff, byte[] audit) {
+    /** One log entry: the leader's time and exactly one of proposal, beat, handoff, audit record, end. */
+    record Entry(long leaderTime, Proposal proposal, Beat beat, Handoff handoff, byte[] audit, Ended ended) {
         Entry(long leaderTime, Proposal proposal, Beat beat, Handoff handoff) {
-            this(leaderTime, proposal, beat, handoff, null);
+            this(leaderTime, proposal, beat, handoff, null, null);
         }
     }
 
@@ -138,7 +159,13 @@ final class Codec {
                     }
                     byte[] record = new byte[n];
                     in.readFully(record);
-                    return new Entry(time, null, null, null, record);
+                    return new Entry(time, null, null, null, record, null);
+                }
+                case ENDED -> {
+                    String node = in.readUTF();
+                    byte[] secret = new byte[END_SECRET_BYTES];
+                    in.readFully(secret);
+                    return new Entry(time, null, null, null, null, new Ended(node, secret));
                 }
                 default -> throw new IOException("unknown entry type " + type);
             }

@@ -74,7 +74,9 @@ final class DocumentStateMachine extends BaseStateMachine {
     /** The newest revision subscribers were given (or the disk revision, which the node serves at start). */
     private long notified;
     /** A random number for this process's life: only heartbeats carrying it renew this node's lease. */
-    private final long lifetime = new java.security.SecureRandom().nextLong();
+    /** This process's end secret (its guardian proves the process's end with it) and the lifetime number it gives. */
+    private final byte[] endSecret = newEndSecret();
+    private final long lifetime = io.duet.cluster.vip.Heartbeat.lifetimeOf(endSecret);
     private final java.util.Map<String, io.duet.cluster.vip.Heartbeat> heartbeats = new java.util.TreeMap<>();
     private io.duet.cluster.vip.Ownership table = io.duet.cluster.vip.Ownership.EMPTY;
     /** The replicated audit trail, oldest first, at most {@link #AUDIT_KEEP} records. */
@@ -102,6 +104,17 @@ final class DocumentStateMachine extends BaseStateMachine {
         this.vipsOf = vipsOf;
         this.disk = readLastApplied(lastAppliedFile);
         this.notified = disk.revision();
+    }
+
+    private static byte[] newEndSecret() {
+        byte[] b = new byte[Codec.END_SECRET_BYTES];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    /** This process's end secret: only its VIP guardian gets it (see {@link Codec.Ended}). */
+    byte[] endSecret() {
+        return endSecret.clone();
     }
 
     /** This process's heartbeat lifetime number (see {@link Codec.Beat}). */
@@ -397,10 +410,22 @@ final class DocumentStateMachine extends BaseStateMachine {
         synchronized (lock) {
             if (e.beat() != null) {
                 io.duet.cluster.vip.Heartbeat previous = heartbeats.get(e.beat().node());
+                if (previous != null && previous.ended() && previous.lifetime() == e.beat().lifetime()) {
+                    return; // sent by a process before it ended, committed after its end: it holds nothing now
+                }
                 boolean ready = previous != null && previous.lifetime() == e.beat().lifetime()
                         && e.beat().appliedIndex() >= previous.index();
                 heartbeats.put(e.beat().node(), new io.duet.cluster.vip.Heartbeat(e.leaderTime(), e.beat().held(),
                         e.beat().appliedIndex(), e.beat().lifetime(), index, ready));
+            } else if (e.ended() != null) {
+                io.duet.cluster.vip.Heartbeat previous = heartbeats.get(e.ended().node());
+                if (previous == null || previous.ended()
+                        || previous.lifetime() != io.duet.cluster.vip.Heartbeat.lifetimeOf(e.ended().secret())) {
+                    return; // another process of that node, or told already
+                }
+                heartbeats.put(e.ended().node(), previous.end(index));
+                LOG.info("DUET-CLUSTER-0059 node {} ended: its VIP guardian removed its VIPs and said so; they move "
+                        + "now (term {})", e.ended().node(), term);
             } else if (e.handoff() != null) {
                 table = table.withDrained(e.handoff().node(), e.handoff().drain());
                 LOG.info("DUET-CLUSTER-0031 node {} {} (term {})", e.handoff().node(),

@@ -15,10 +15,41 @@ import java.util.Set;
  *                     lifetime, so its lease is running and it applies tables promptly. Only ready nodes are given
  *                     VIPs (a node that just restarted and still replays the log would otherwise be handed a VIP it
  *                     cannot claim yet, and the VIP would have no holder meanwhile)
+ *
+ * <p>A heartbeat whose {@code time} is {@link #ENDED} (0, never a leader's clock) stands for a process that has ended:
+ * its VIP guardian removed its VIPs and proved it with the process's end secret (see {@link #lifetimeOf}). It holds
+ * nothing, is neither alive nor live, and later heartbeats of the same lifetime (in flight at the end) are ignored.
  */
 public record Heartbeat(long time, Set<String> held, long appliedIndex, long lifetime, long index, boolean ready) {
     public Heartbeat {
         held = Set.copyOf(held);
+    }
+
+    /** The time of an ended process's heartbeat: long before any lease. */
+    public static final long ENDED = 0;
+
+    /** This heartbeat's process has ended (see the class comment). */
+    public boolean ended() {
+        return time == ENDED;
+    }
+
+    /** The heartbeat that stands for this one's process having ended, as decided at log index {@code at}. */
+    public Heartbeat end(long at) {
+        return new Heartbeat(ENDED, Set.of(), appliedIndex, lifetime, at, false);
+    }
+
+    /**
+     * The lifetime number of the process whose end secret is {@code secret}: the first 8 bytes of its SHA-256. A
+     * process draws a random secret at start and sends this number in every heartbeat; only its guardian learns the
+     * secret, and shows it once the process has ended. Finding a secret for a given number is a 2^64 search.
+     */
+    public static long lifetimeOf(byte[] secret) {
+        try {
+            return java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256").digest(secret))
+                    .getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     public Heartbeat(long time, Set<String> held, long appliedIndex) {

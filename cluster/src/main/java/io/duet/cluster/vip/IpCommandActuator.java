@@ -32,10 +32,7 @@ public final class IpCommandActuator implements VipActuator {
     private final String iface;
     private final List<String> prefix;
     private volatile boolean ndsendMissingReported;
-    private Process guardian; // guarded by this
-    private java.io.Writer guardianInput; // guarded by this
-    private String lastVips; // guarded by this
-    private boolean guardianFailureReported; // guarded by this
+    private final VipGuardian guardian;
 
     /**
      * @param iface  the interface the VIPs live on (the one facing the clients)
@@ -44,6 +41,20 @@ public final class IpCommandActuator implements VipActuator {
     public IpCommandActuator(String iface, List<String> prefix) {
         this.iface = iface;
         this.prefix = List.copyOf(prefix);
+        this.guardian = new VipGuardian(iface, prefix, VipGuardian.createLock());
+    }
+
+    /**
+     * From now on, when this process ends (kill -9 included), its guardian tells the other proxies once it has removed
+     * the VIPs, so that they take them over at once (see {@link VipGuardian}).
+     *
+     * @param node      this node's id
+     * @param secretHex this process's end secret ({@link Heartbeat#lifetimeOf} gives its heartbeats' lifetime number)
+     * @param targets   the other proxies' end-notice URLs (HTTPS)
+     * @param caFile    the cluster CA certificate, which their endpoints' certificates are checked against
+     */
+    public void announceEnd(String node, String secretHex, List<String> targets, java.nio.file.Path caFile) {
+        guardian.notice(new VipGuardian.EndNotice(node, secretHex, targets, caFile));
     }
 
     /** The IPv4 label that marks Duet's addresses (at most 15 characters, as the kernel requires). */
@@ -75,10 +86,14 @@ public final class IpCommandActuator implements VipActuator {
      * before {@code ip} adds or renews the addresses and again right after. Too late before: exit 3, nothing done.
      * Too late after (the process was frozen or starved between the two): the addresses are deleted, exit 4. So a
      * command held up by a freeze cannot add a VIP that lives on after the freeze; the check is in the same process
-     * as the change, which does not depend on this JVM being scheduled after a thaw.
-     * Arguments: interface, IPv4 label, start deadline, undo deadline (centiseconds of uptime), the VIPs.
+     * as the change, which does not depend on this JVM being scheduled after a thaw. It runs under the guardian's lock
+     * and changes nothing once the guardian marked this process ended (exit 5; {@link VipGuardian}).
+     * Arguments: interface, IPv4 label, start deadline, undo deadline (centiseconds of uptime), lock file or "", the
+     * VIPs.
      */
-    private static final String HOLD_SCRIPT = "dev=$1; label=$2; by=$3; undo=$4; shift 4; "
+    private static final String HOLD_SCRIPT = "dev=$1; label=$2; by=$3; undo=$4; lock=$5; shift 5; "
+            + "if [ -n \"$lock\" ]; then exec 9<>\"$lock\" && flock -w 1 9 || exit 6; "
+            + "read -r st <&9; [ \"$st\" != ended ] || exit 5; fi; "
             + "cs() { read -r u _ </proc/uptime; c=$((10#${u%.*}${u#*.})); }; "
             + "cs; [ \"$c\" -le \"$by\" ] || exit 3; b=; nl=$'\\n'; "
             + "for a in \"$@\"; do case $a in "
@@ -105,11 +120,12 @@ public final class IpCommandActuator implements VipActuator {
         // before them is certainly before the nanoTime deadlines.
         long by = uptime + Math.floorDiv(notAfterNanos - now, 10_000_000L) - 1;
         long undo = uptime + Math.floorDiv(undoAfterNanos - now, 10_000_000L) - 1;
+        java.nio.file.Path lock = guardian.lockFile();
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", HOLD_SCRIPT, "duet-vip-hold", iface, label(),
-                Long.toString(by), Long.toString(undo)));
+                Long.toString(by), Long.toString(undo), lock == null ? "" : lock.toString()));
         cmd.addAll(new java.util.TreeSet<>(addresses));
-        int exit = runForExit(cmd, Set.of(0, 3, 4));
-        return exit == 3 ? Hold.TOO_LATE : exit == 4 ? Hold.UNDONE : Hold.HELD;
+        int exit = runForExit(cmd, Set.of(0, 3, 4, 5));
+        return exit == 3 || exit == 5 ? Hold.TOO_LATE : exit == 4 ? Hold.UNDONE : Hold.HELD;
     }
 
     @Override
@@ -263,67 +279,21 @@ public final class IpCommandActuator implements VipActuator {
         nftReady = false;
     }
 
-    /** How long the guardian waits for a sign of life before it removes the VIPs itself (see {@link #guard}). */
-    static final String GUARDIAN_SILENCE_S = "0.5";
-
-    /**
-     * A guardian: a small bash child whose standard input is a pipe from this JVM. It remembers the VIPs it was last
-     * told about ({@code vips ...} lines) and removes them from the interface when
-     * <ul>
-     *   <li>the pipe closes, which the kernel does the instant this JVM ends, however it ends (kill -9, OOM killer);
-     *   <li>or no line arrived for {@value #GUARDIAN_SILENCE_S} s: the agent sends {@link #alive} every tick while
-     *       its lease runs, so a JVM that is stopped (SIGSTOP), frozen or starved loses its VIPs before its peer's
-     *       lease + margin runs out, although it cannot act itself.</li>
-     * </ul>
-     * Without it, the kernel of a dead or frozen node keeps answering ARP for VIPs its peer has taken over.
-     */
+    /** The guardian removes these VIPs when this process ends or stops (see {@link VipGuardian}). */
     @Override
-    public synchronized void guard(Set<String> addresses) {
-        send("vips " + String.join(" ", new java.util.TreeSet<>(addresses)));
+    public void guard(Set<String> addresses) {
+        guardian.guard(addresses);
     }
 
     /** The agent's sign of life (its lease runs): keeps the guardian from removing the VIPs. */
     @Override
-    public synchronized void alive() {
-        if (guardian != null) {
-            send("ok");
-        }
+    public void alive() {
+        guardian.alive();
     }
 
-    private void send(String line) {
-        try {
-            if (guardian == null || !guardian.isAlive()) {
-                String script = "dev=$1; last=; drop() { for a in $last; do case $a in "
-                        + "*:*) ip -6 addr del \"$a/128\" dev \"$dev\" >/dev/null 2>&1 ;; "
-                        + "*) ip -4 addr del \"$a/32\" dev \"$dev\" >/dev/null 2>&1 ;; esac; done; "
-                        + "nft delete table inet " + NFT_TABLE + " >/dev/null 2>&1; }; "
-                        + "while :; do if IFS= read -r -t " + GUARDIAN_SILENCE_S + " line; then "
-                        + "case $line in vips*) last=${line#vips} ;; esac; "
-                        + "else rc=$?; drop; if [ $rc -le 128 ]; then exit 0; fi; fi; done";
-                List<String> cmd = new ArrayList<>(prefix);
-                cmd.addAll(List.of("bash", "-c", script, "duet-vip-guard", iface));
-                guardian = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                guardianInput = new java.io.OutputStreamWriter(guardian.getOutputStream(),
-                        java.nio.charset.StandardCharsets.US_ASCII);
-                if (!line.startsWith("vips") && lastVips != null) {
-                    guardianInput.write(lastVips + "\n");
-                }
-            }
-            if (line.startsWith("vips")) {
-                lastVips = line;
-            }
-            guardianInput.write(line + "\n");
-            guardianInput.flush();
-        } catch (IOException e) {
-            if (!guardianFailureReported) {
-                guardianFailureReported = true;
-                LOG.warn("DUET-CLUSTER-0049 cannot run the VIP guardian ({}; needs bash): if this process is killed or "
-                        + "frozen, its VIPs stay on {} until the next start or `duet cluster release-vips`",
-                        e.toString(), iface);
-            }
-            guardian = null;
-        }
+    /** The guardian (tests). */
+    VipGuardian guardian() {
+        return guardian;
     }
 
     @Override

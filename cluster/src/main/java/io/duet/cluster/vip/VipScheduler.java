@@ -248,7 +248,8 @@ public final class VipScheduler {
             return "handed off";
         }
         Heartbeat hb = heartbeats.get(node);
-        return hb == null ? "never sent a heartbeat" : "silent for " + (now - hb.time()) + " ms";
+        return hb == null ? "never sent a heartbeat" : hb.ended() ? "ended (its guardian removed its VIPs)"
+                : "silent for " + (now - hb.time()) + " ms";
     }
 
     private boolean failbackAllowed(VipSpec v, Long preferredAliveSince, long now) {

@@ -39,6 +39,8 @@ class VipClusterTest {
     /** What each proxy "holds": the table's answer for it (the real agent's held set, without interfaces). */
     private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService beats = Executors.newScheduledThreadPool(2);
+    /** Proxies whose scheduled heartbeats stopped (their member still runs). */
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
     @AfterEach
     void stop() {
@@ -62,7 +64,7 @@ class VipClusterTest {
     private void heartbeats(String id, boolean canClaim) {
         beats.scheduleAtFixedRate(() -> {
             ClusterNode n = nodes.get(id);
-            if (n != null) {
+            if (n != null && !silent.contains(id)) {
                 n.heartbeat(canClaim ? held.getOrDefault(id, Set.of()) : Set.of());
             }
         }, 0, 250, TimeUnit.MILLISECONDS);
@@ -141,6 +143,43 @@ class VipClusterTest {
         for (ClusterNode n : nodes.values()) {
             assertThat(n.ownership().stuck()).containsKey("b");
             assertThat(n.ownership().owners()).isEqualTo(nodes.get("w").ownership().owners());
+        }
+    }
+
+    // A proxy's process ended and its guardian removed its VIPs and proved it with the process's end secret: the
+    // survivor's report is committed and every member moves the VIP at once, long before lease + margin. A wrong
+    // secret changes nothing, a second report is refused, and a heartbeat of the ended process that was still in
+    // flight (committed after the end) does not bring it back.
+    @Test
+    void anEndedProxysVipsMoveAtOnce() throws Exception {
+        startGroupWithVips();
+        heartbeats("a");
+        heartbeats("b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+                "a".equals(n.ownership().owner(V50)) && "b".equals(n.ownership().owner(V51))));
+        byte[] secret = nodes.get("a").endSecret();
+        byte[] wrong = secret.clone();
+        wrong[0] ^= 1;
+        silent.add("a"); // a's process "ended": no more heartbeats (its member stays up to send a late one below)
+
+        assertThat(nodes.get("b").ended("a", wrong).get(10, TimeUnit.SECONDS)).as("a wrong secret").isFalse();
+        assertThat(nodes.get("b").ended("b", secret).get(10, TimeUnit.SECONDS)).as("another node's").isFalse();
+        long t0 = System.nanoTime();
+        assertThat(nodes.get("b").ended("a", secret).get(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+                "b".equals(n.ownership().owner(V50)) && n.heartbeats().get("a").ended()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("VIP %s moved to b %d ms after the end of a was reported%n", V50, ms);
+        assertThat(ms).as("moved by the report, not by the lease (1000 ms) + margin (500 ms)").isLessThan(1000);
+        assertThat(nodes.get("b").ended("a", secret).get(10, TimeUnit.SECONDS)).as("told already").isFalse();
+
+        nodes.get("a").heartbeat(Set.of(V50)).get(10, TimeUnit.SECONDS); // in flight at the end, committed after it
+        long committed = nodes.values().stream().mapToLong(n -> n.status().commitIndex()).max().orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> nodes.values().stream().allMatch(n ->
+                n.status().appliedIndex() >= committed));
+        for (ClusterNode n : nodes.values()) {
+            assertThat(n.heartbeats().get("a").ended()).as("a stays ended on %s", n.status().node()).isTrue();
+            assertThat(n.ownership().owner(V50)).isEqualTo("b");
         }
     }
 }

@@ -132,6 +132,34 @@ class VipAgentNamespaceTest {
         assertThat(agent.held()).isEmpty();
     }
 
+    // The process ends (its end of the guardian's pipe closes, as the kernel closes it at a kill -9; systemd then
+    // sends SIGTERM to the rest of the unit): the guardian marks the end in its lock file and removes the VIPs; a hold script the ended process had started (here: one
+    // run after the end) changes nothing, so the VIPs stay gone once the guardian has told the peers.
+    @Test
+    void anEndedProcessesHoldScriptsChangeNothing() throws Exception {
+        Requirements.requireTool(Tool.FLOCK);
+        IpCommandActuator act = new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node));
+        java.nio.file.Path lock = act.guardian().lockFile();
+        assertThat(lock).as("a lock file with flock installed").isNotNull();
+        long now = System.nanoTime();
+        assertThat(act.hold(Set.of(VIP), now + 1_000_000_000L, now + 2_000_000_000L))
+                .isEqualTo(VipActuator.Hold.HELD);
+        act.guard(Set.of(VIP, OTHER));
+        assertThat(onNode()).containsExactly(VIP);
+
+        // systemd sends SIGTERM to what is left of the unit the moment the JVM dies: the guardian carries on.
+        long pid = act.guardian().processForTest().pid();
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start().waitFor()).isZero();
+        act.guardian().closeForTest();
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !act.guardian().processForTest().isAlive());
+        assertThat(java.nio.file.Files.readString(lock)).startsWith("ended");
+        now = System.nanoTime();
+        assertThat(act.hold(Set.of(VIP), now + 1_000_000_000L, now + 2_000_000_000L))
+                .isEqualTo(VipActuator.Hold.TOO_LATE);
+        assertThat(onNode()).isEmpty();
+    }
+
     // The kernel removes a held VIP by itself once its lifetime runs out without a renewal: nothing on the node has
     // to act, so no freeze of its processes (the JVM, the guardian, the whole service) can leave the address behind.
     // Renewed, it stays. A hold that would start too late does nothing; one applied after its undo time is removed.
