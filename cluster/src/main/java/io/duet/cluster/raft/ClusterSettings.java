@@ -13,11 +13,13 @@ import java.util.TreeMap;
  *                          binds its own entry's host only, never the wildcard
  * @param dataDir           the node's data directory (Raft log and snapshots in {@code raft/}, last-applied file)
  * @param electionMin       election timeout range: a follower that hears nothing from a leader for a random time in
- *                          it stands for election. Short (default 200-400 ms): Ratis's follower checks after each
- *                          random timeout whether it heard from the leader within it, so a lost leader is noticed
- *                          after one to two timeouts, and the other proxy's heartbeats must commit again well within
- *                          its lease (with 300-600 ms a follower noticed 765 ms after the leader's death and the other
- *                          proxy fenced itself). On a LAN a round trip is well under a millisecond
+ *                          it stands for election. Short: Ratis's follower checks after each random timeout whether
+ *                          it heard from the leader within it, so a lost leader is noticed after one to two timeouts,
+ *                          and the other proxy's heartbeats must commit again well within its lease (with 300-600 ms a
+ *                          follower noticed 765 ms after the leader's death and the other proxy fenced itself). On a
+ *                          LAN a round trip is well under a millisecond. Default: {@link #staggered} ranges, one per
+ *                          member, that do not overlap, so two members never stand at the same moment (a split
+ *                          vote between the two proxies cost another timeout and a proxy's VIP, in the lab)
  * @param electionMax       see electionMin
  * @param historySize       committed revisions kept for diff and rollback (default 100)
  * @param snapshotThreshold log entries between snapshots (the log is purged behind a snapshot; default 1000)
@@ -54,8 +56,11 @@ public record ClusterSettings(String nodeId, Map<String, String> members, Path d
 
     public ClusterSettings {
         members = Map.copyOf(new TreeMap<>(members));
-        electionMin = electionMin == null ? Duration.ofMillis(200) : electionMin;
-        electionMax = electionMax == null ? Duration.ofMillis(400) : electionMax;
+        if (electionMin == null || electionMax == null) {
+            Duration[] range = staggered(nodeId, members);
+            electionMin = electionMin == null ? range[0] : electionMin;
+            electionMax = electionMax == null ? range[1] : electionMax;
+        }
         historySize = historySize <= 0 ? 100 : historySize;
         snapshotThreshold = snapshotThreshold <= 0 ? 1000 : snapshotThreshold;
         leaseMs = leaseMs <= 0 ? 1100 : leaseMs;
@@ -70,6 +75,24 @@ public record ClusterSettings(String nodeId, Map<String, String> members, Path d
             throw new IllegalArgumentException("DUET-CLUSTER-0002 node '" + nodeId + "' is not one of the members "
                     + members.keySet());
         }
+    }
+
+    /** The first default election range; each member in id order gets the next one, {@value #STAGGER_MS} ms later. */
+    static final long ELECTION_MIN_MS = 200;
+    /** The width of one member's default range. */
+    static final long ELECTION_WIDTH_MS = 80;
+    static final long STAGGER_MS = 100;
+
+    /**
+     * The default election range of {@code nodeId}: with the members sorted by id, the n-th stands after 200 + 100n to
+     * 280 + 100n ms without a leader (three members: 200-280, 300-380, 400-480 ms). Ranges that do not overlap make
+     * a split vote between two live members as good as impossible: the first one's request for votes reaches the other
+     * long before that one's own timeout. Every member computes the same ranks from the same member list.
+     */
+    static Duration[] staggered(String nodeId, Map<String, String> members) {
+        int rank = new java.util.ArrayList<>(new java.util.TreeSet<>(members.keySet())).indexOf(nodeId);
+        long min = ELECTION_MIN_MS + STAGGER_MS * Math.max(0, rank);
+        return new Duration[]{Duration.ofMillis(min), Duration.ofMillis(min + ELECTION_WIDTH_MS)};
     }
 
     public ClusterSettings(String nodeId, Map<String, String> members, Path dataDir) {
