@@ -352,17 +352,21 @@ class PairFailoverLabTest {
             }
             long t0 = System.currentTimeMillis();
             witness.kill9();
-            String next = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> leaderOf(cli("a", "cluster", "status")), l -> l != null && !l.equals("w"));
-            elected.add(System.currentTimeMillis() - t0);
-            pace(2000); // an observation window: the proxies' leases, had they fenced, ran out within it
-            for (String node : List.of("a", "b")) {
-                String own = node.equals("a") ? VIP_A : VIP_B;
-                assertThat(addresses.first(node, own, false, t0)).as("run %d: %s removed from %s after the witness "
-                        + "(leader) was killed (new leader %s)", run, own, node, next).isNull();
+            try {
+                String next = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> leaderOf(cli("a", "cluster", "status")), l -> l != null && !l.equals("w"));
+                elected.add(System.currentTimeMillis() - t0);
+                pace(2000); // an observation window: the proxies' leases, had they fenced, ran out within it
+                for (String node : List.of("a", "b")) {
+                    String own = node.equals("a") ? VIP_A : VIP_B;
+                    assertThat(addresses.first(node, own, false, t0)).as("run %d: %s removed from %s after the "
+                            + "witness (leader) was killed (new leader %s)", run, own, node, next).isNull();
+                }
+            } finally { // the next tests need the witness, whatever happened here
+                witness = LabProcess.start("w", lab.in("w"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                        "io.duet.appliance.Main", List.of("witness"), env("w"), logs.resolve("w-" + t0 + ".log"),
+                        null);
             }
-            witness = LabProcess.start("w", lab.in("w"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
-                    "io.duet.appliance.Main", List.of("witness"), env("w"), logs.resolve("w-" + t0 + ".log"), null);
         }
         awaitHome();
         System.out.println("LAB leader loss (the witness, leading), 6 runs: a new leader answered the CLI after (ms, "

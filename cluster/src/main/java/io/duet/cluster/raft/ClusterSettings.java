@@ -78,14 +78,18 @@ public record ClusterSettings(String nodeId, Map<String, String> members, Path d
     }
 
     /** The first default election range; each member in id order gets the next one, {@value #STAGGER_MS} ms later. */
-    static final long ELECTION_MIN_MS = 200;
-    /** The width of one member's default range. */
-    static final long ELECTION_WIDTH_MS = 80;
+    static final long ELECTION_MIN_MS = 300;
+    /**
+     * The width of one member's default range. A leader also steps down when a majority has not answered within its
+     * range's upper end: at least 400 ms, as before the staggering (280 ms made a leader step down when a follower on
+     * a loaded machine answered 561 ms late).
+     */
+    static final long ELECTION_WIDTH_MS = 100;
     static final long STAGGER_MS = 100;
 
     /**
-     * The default election range of {@code nodeId}: with the members sorted by id, the n-th stands after 200 + 100n to
-     * 280 + 100n ms without a leader (three members: 200-280, 300-380, 400-480 ms). Ranges that do not overlap make
+     * The default election range of {@code nodeId}: with the members sorted by id, the n-th stands after 300 + 100n to
+     * 400 + 100n ms without a leader (three members: 300-400, 400-500, 500-600 ms). Ranges that do not overlap make
      * a split vote between two live members as good as impossible: the first one's request for votes reaches the other
      * long before that one's own timeout. Every member computes the same ranks from the same member list.
      */
