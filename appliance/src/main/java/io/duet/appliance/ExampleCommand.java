@@ -42,7 +42,7 @@ final class ExampleCommand implements Callable<Integer> {
         try (InputStream in = ExampleCommand.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new StartupException(MISSING, ExitCodes.STARTUP, "this build has no example document "
-                        + "(classpath resource " + resource + "); see the configuration section of the README");
+                        + "(classpath resource " + resource + "); see docs/configuration.md");
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

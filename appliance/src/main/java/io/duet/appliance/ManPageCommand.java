@@ -50,7 +50,9 @@ final class ManPageCommand implements Callable<Integer> {
         file(b, "/etc/sysconfig/duet", "JVM options of the services (DUET_JAVA_OPTS, DUET_WITNESS_JAVA_OPTS)");
         file(b, "/var/lib/duet", "data: configuration document, keys, cluster identity, Raft log, access and audit "
                 + "logs; admin-password holds the first admin password");
-        file(b, "/usr/share/doc/duet/README.md", "installing a pair, upgrading, configuration reference");
+        file(b, "/usr/share/doc/duet/docs", "the operator's guide (README.md lists its pages): installing and "
+                + "upgrading a pair (install.md), the configuration reference (configuration.md), the pair, TLS, the "
+                + "admin API, metrics, error ids (troubleshooting.md)");
         b.append(".SH SEE ALSO\n.BR systemctl (1),\n.BR journalctl (1),\n.BR logrotate (8)\n");
         return b.toString();
     }

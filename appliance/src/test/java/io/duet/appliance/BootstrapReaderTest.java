@@ -33,8 +33,8 @@ class BootstrapReaderTest {
     }
 
     // With no file and no environment, the embedded defaults apply (single node, ./duet-data, 8080, 127.0.0.1:9901).
-    // A comment copied into the value of cluster.interface (from the README's properties block) is refused at
-    // start with DUET-NODE-0001, instead of a node that fails every VIP claim (issue 16, paper cuts).
+    // A comment copied into the value of cluster.interface (from the properties block in docs/pair.md) is refused
+    // at start with DUET-NODE-0001, instead of a node that fails every VIP claim (issue 16, paper cuts).
     @Test
     void clusterInterfaceWithStrayTextIsRefused() throws Exception {
         Path f = file("node.id = a\ncluster.members = a=127.0.0.1:9700\n"

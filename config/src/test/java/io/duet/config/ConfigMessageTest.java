@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ConfigMessageTest {
 
-    // Ids are unique and every one of them is documented in the README table.
+    // Ids are unique and every one of them is documented in the table of this module's README (config/README.md,
+    // "Message ids"; docs/troubleshooting.md links there).
     @Test
     void idsAreUniqueAndDocumented() throws Exception {
         assertThat(Arrays.stream(ConfigMessage.values()).map(ConfigMessage::id)).doesNotHaveDuplicates();

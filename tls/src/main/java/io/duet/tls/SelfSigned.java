@@ -33,9 +33,9 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * Issues self-signed server certificates with an ECDSA P-256 key (the cheapest full handshake JSSE can do: see the
- * README's TLS benchmark) so HTTPS works before an operator uploads a real certificate. Pure apart from the random
- * key; any thread; takes a few milliseconds.
+ * Issues self-signed server certificates with an ECDSA P-256 key (smaller and cheaper for clients to verify; its
+ * server-side handshake cost against RSA 2048 is measured in bench/README.md, "TLS") so HTTPS works before an
+ * operator uploads a real certificate. Pure apart from the random key; any thread; takes a few milliseconds.
  */
 public final class SelfSigned {
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -1,6 +1,7 @@
 /**
  * Balancers: one small final class per algorithm behind {@link io.duet.proxy.balance.LoadBalancer}, built by
- * {@link io.duet.proxy.balance.Balancers#of}. The README's "Balancing" section is the user-facing description.
+ * {@link io.duet.proxy.balance.Balancers#of}. The "Balancing" section of docs/configuration.md is the user-facing
+ * description.
  *
  * <p>Live state. Every balancer picks among the candidates of {@link io.duet.proxy.balance.Candidates}: available
  * servers of weight above 0, backups only while no primary is available, every primary in panic, weights scaled by
