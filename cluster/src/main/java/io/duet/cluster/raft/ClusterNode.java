@@ -90,6 +90,14 @@ public final class ClusterNode implements AutoCloseable {
 
     /** A member silent this long gets a fresh connection (see {@link #reconnectSilentPeers}). */
     static final long SILENT_MS = 2_000;
+    /**
+     * A leader rebuilds its connection to a follower silent this long, at most every {@link #FOLLOWER_RESET_EVERY_MS}:
+     * a follower being repaired after a partition or a restart answers slowly, and closing its connection every 2 s
+     * cancelled the repair each time (a CI lab run: a proxy never caught up after its cable was cut, and the leader's
+     * appends to it went on failing with INCONSISTENCY for minutes).
+     */
+    static final long FOLLOWER_SILENT_MS = 5_000;
+    static final long FOLLOWER_RESET_EVERY_MS = 15_000;
     /** How often the reconnector looks. */
     static final long CHECK_MS = 500;
     /** Closing a connection can block (a gRPC channel's shutdown): its own thread. */
@@ -124,7 +132,8 @@ public final class ClusterNode implements AutoCloseable {
      * attempts to a member that is away (up to 2 minutes), and meanwhile refuses every request to it at once: a witness
      * that came back after 12 minutes was refused by a proxy's stale connection for 88 s, while the proxy reached
      * nobody else (the other proxy was down), so there was no quorum and no VIP for 88 s. The leader rebuilds its
-     * connections to followers that stopped answering; a member that has known no leader for {@value #SILENT_MS} ms
+     * connections to followers that stopped answering for {@value #FOLLOWER_SILENT_MS} ms (each at most every
+     * {@value #FOLLOWER_RESET_EVERY_MS} ms); a member that has known no leader for {@value #SILENT_MS} ms
      * rebuilds all of its connections (not sooner: that would cancel the vote requests of an ordinary election).
      */
     private void reconnectSilentPeers() {
@@ -138,7 +147,7 @@ public final class ClusterNode implements AutoCloseable {
                 // vote requests of the next ordinary election, again every 2 s: 10.9 s without a leader in the lab.
                 leaderlessFor(false);
                 for (var f : role.getLeaderInfo().getFollowerInfoList()) {
-                    if (f.getLastRpcElapsedTimeMs() > SILENT_MS) {
+                    if (f.getLastRpcElapsedTimeMs() > FOLLOWER_SILENT_MS) {
                         silent.add(RaftPeerId.valueOf(f.getId().getId()));
                     }
                 }
@@ -152,10 +161,11 @@ public final class ClusterNode implements AutoCloseable {
                 }
             }
             long now = System.nanoTime();
+            long every = role.hasLeaderInfo() ? FOLLOWER_RESET_EVERY_MS : SILENT_MS;
             for (RaftPeerId id : silent) {
                 Long last = lastReset.get(id);
-                if (last != null && (now - last) / 1_000_000 < SILENT_MS) {
-                    continue; // at most one new connection per member every SILENT_MS
+                if (last != null && (now - last) / 1_000_000 < every) {
+                    continue; // at most one new connection per member every SILENT_MS (a leader's: every 15 s)
                 }
                 lastReset.put(id, now);
                 LOG.debug("reconnecting to member {}: silent for {} ms", id, SILENT_MS);
