@@ -42,11 +42,8 @@ final class EndNotices {
     static List<String> targets(NodeBootstrap b) {
         return b.clusterMembers().entrySet().stream()
                 .filter(e -> !e.getKey().equals(b.nodeId()))
-                .map(e -> {
-                    String hostPort = e.getValue();
-                    String host = hostPort.substring(0, hostPort.lastIndexOf(':')).replace("[", "").replace("]", "");
-                    return "https://" + JoinToken.endpoint(host, b.clusterJoinPort()) + PATH;
-                })
+                .map(e -> "https://" + JoinToken.endpoint(NodeBootstrap.memberHost(e.getValue()), b.clusterJoinPort())
+                        + PATH)
                 .distinct().sorted().toList();
     }
 

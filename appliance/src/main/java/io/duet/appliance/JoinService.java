@@ -172,8 +172,7 @@ final class JoinService implements AutoCloseable {
             refuseToken(ex, from, r.node(), used);
             return;
         }
-        String hostPort = ours.get(r.node());
-        String host = hostPort.substring(0, hostPort.lastIndexOf(':')).replace("[", "").replace("]", "");
+        String host = NodeBootstrap.memberHost(ours.get(r.node()));
         X509Certificate cert = identity.authority(vault).issue(r.node(), publicKey, List.of(host), clock);
         String dataKey = null;
         String caKey = null;

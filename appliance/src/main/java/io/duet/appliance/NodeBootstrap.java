@@ -54,7 +54,11 @@ record NodeBootstrap(
 
     /** This node's Raft endpoint host (from cluster.members): the Raft and join endpoints bind it only. */
     String clusterHost() {
-        String hostPort = clusterMembers.get(nodeId);
+        return memberHost(clusterMembers.get(nodeId));
+    }
+
+    /** The host of a cluster.members entry ("host:port", IPv6 in brackets), without the brackets. */
+    static String memberHost(String hostPort) {
         String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }

@@ -417,8 +417,7 @@ public final class ClusterNode implements AutoCloseable {
      */
     public CompletableFuture<Boolean> ended(String node, byte[] secret) {
         io.duet.cluster.vip.Heartbeat hb = machine.heartbeats().get(node);
-        if (secret.length != Codec.END_SECRET_BYTES || hb == null || hb.ended()
-                || hb.lifetime() != io.duet.cluster.vip.Heartbeat.lifetimeOf(secret)) {
+        if (secret.length != Codec.END_SECRET_BYTES || hb == null || !hb.provenEndedBy(secret)) {
             return CompletableFuture.completedFuture(false);
         }
         return send(client, Codec.ended(node, secret)).thenApply(v -> true);

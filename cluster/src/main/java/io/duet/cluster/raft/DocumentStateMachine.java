@@ -419,8 +419,7 @@ final class DocumentStateMachine extends BaseStateMachine {
                         e.beat().appliedIndex(), e.beat().lifetime(), index, ready));
             } else if (e.ended() != null) {
                 io.duet.cluster.vip.Heartbeat previous = heartbeats.get(e.ended().node());
-                if (previous == null || previous.ended()
-                        || previous.lifetime() != io.duet.cluster.vip.Heartbeat.lifetimeOf(e.ended().secret())) {
+                if (previous == null || !previous.provenEndedBy(e.ended().secret())) {
                     return; // another process of that node, or told already
                 }
                 heartbeats.put(e.ended().node(), previous.end(index));

@@ -33,6 +33,11 @@ public record Heartbeat(long time, Set<String> held, long appliedIndex, long lif
         return time == ENDED;
     }
 
+    /** {@code secret} proves that this heartbeat's process has ended, and that is news (it is not marked ended yet). */
+    public boolean provenEndedBy(byte[] secret) {
+        return !ended() && lifetime == lifetimeOf(secret);
+    }
+
     /** The heartbeat that stands for this one's process having ended, as decided at log index {@code at}. */
     public Heartbeat end(long at) {
         return new Heartbeat(ENDED, Set.of(), appliedIndex, lifetime, at, false);
