@@ -297,6 +297,7 @@ final class ClusterCommand implements Callable<Integer> {
                     ip.release(a);
                     out.println("DUET-CLUSTER-0048 removed VIP " + a + " from " + b.clusterInterface());
                 }
+                ip.removeGates();
                 if (present.isEmpty()) {
                     out.println("no VIP of revision " + last.revision() + " on " + b.clusterInterface());
                 }

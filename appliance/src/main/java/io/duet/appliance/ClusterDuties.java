@@ -29,8 +29,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClusterDuties implements AutoCloseable {
     static final long HEARTBEAT_MS = 200;
-    static final long LEASE_MS = 1100;
-    static final long MARGIN_MS = 400;
+    static final long LEASE_MS = 900;
+    static final long MARGIN_MS = 300;
+    /** An extra heartbeat this long after another node's lease + margin ran out, so its VIPs move then. */
+    static final long EXPIRY_BEAT_LAG_MS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDuties.class);
 
     private final ClusterNode node;
@@ -41,9 +43,12 @@ final class ClusterDuties implements AutoCloseable {
         return t;
     });
 
-    private ClusterDuties(ClusterNode node, VipAgent agent) {
+    private final String self;
+
+    private ClusterDuties(ClusterNode node, VipAgent agent, String self) {
         this.node = node;
         this.agent = agent;
+        this.self = self;
     }
 
     /** The member's settings from the bootstrap: its directory, timeouts, and how to read VIPs from a document. */
@@ -107,7 +112,7 @@ final class ClusterDuties implements AutoCloseable {
             node.onOwnHeartbeat(agent::ownHeartbeatCommitted);
             node.subscribeOwnership(agent::ownership);
         }
-        ClusterDuties d = new ClusterDuties(node, agent);
+        ClusterDuties d = new ClusterDuties(node, agent, b.nodeId());
         d.heart.scheduleAtFixedRate(d::beat, 0, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
         node.onLeaderChange(() -> {
             try {
@@ -131,11 +136,42 @@ final class ClusterDuties implements AutoCloseable {
         return d;
     }
 
+    private java.util.concurrent.ScheduledFuture<?> expiryBeat; // heartbeat thread only
+
     private void beat() {
         try {
             node.heartbeat(agent == null ? Set.of() : agent.held());
+            scheduleExpiryBeat();
         } catch (RuntimeException e) {
             LOG.debug("heartbeat not sent: {}", e.toString());
+        }
+    }
+
+    /**
+     * Owners are decided when an entry is applied, with that entry's time: a holder whose lease + margin runs out
+     * between two heartbeats would lose its VIPs only at the next one, up to 200 ms later. So when another holder's
+     * lease + margin ends before this node's next heartbeat, one more heartbeat is sent just after it (leader's clock,
+     * read on this node's: the members' clocks are synchronised). Liveness only: who may claim is still decided by
+     * the leader's stamps, so an extra heartbeat sent too early changes nothing.
+     */
+    private void scheduleExpiryBeat() {
+        long now = System.currentTimeMillis();
+        long next = Long.MAX_VALUE;
+        for (java.util.Map.Entry<String, io.duet.cluster.vip.Heartbeat> e : node.heartbeats().entrySet()) {
+            io.duet.cluster.vip.Heartbeat hb = e.getValue();
+            if (!e.getKey().equals(self) && !hb.ended() && !hb.held().isEmpty()) {
+                long delay = hb.time() + LEASE_MS + MARGIN_MS + EXPIRY_BEAT_LAG_MS - now;
+                if (delay > 0 && delay < HEARTBEAT_MS) {
+                    next = Math.min(next, delay);
+                }
+            }
+        }
+        if (next != Long.MAX_VALUE && (expiryBeat == null || expiryBeat.isDone()
+                || expiryBeat.getDelay(TimeUnit.MILLISECONDS) > next)) {
+            if (expiryBeat != null) {
+                expiryBeat.cancel(false);
+            }
+            expiryBeat = heart.schedule(this::beat, next, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * Every add and delete of a lab VIP on the hosts' eth0, as the kernel reports them ({@code ip -ts monitor address},
- * stamped by {@code ip} as it receives each event): the ground truth for "who held the address when".
+ * stamped by {@code ip} as it receives each event), and every opening of a VIP's gate ({@code nft monitor new
+ * elements}: an element of the {@code live} set with its timeout, stamped when this JVM reads it, so the gate's end
+ * computed from it is never earlier than the kernel's): the ground truth for "who held the address when" and "who
+ * answered for it when". A host answers for a VIP while the address is on its interface and its gate is open.
  */
 public final class AddressLog implements AutoCloseable {
     /** One kernel event: {@code host} gained ({@code added}) or lost the address at {@code atMs} (epoch ms). */
@@ -31,24 +34,91 @@ public final class AddressLog implements AutoCloseable {
 
     private static final Pattern LINE = Pattern.compile(
             "^\\[(\\S+)\\]\\s+(Deleted\\s+)?\\d+:\\s+eth0\\s+inet\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)/32\\b");
+    /** A host's gate for a VIP opened at {@code fromMs} until {@code toMs} (epoch ms) at the latest. */
+    public record Gate(String host, String vip, long fromMs, long toMs) {
+    }
+
+    private static final Pattern GATE_LINE = Pattern.compile("^add element inet duet_gate live4 \\{(.*)\\}");
+    private static final Pattern GATE_ELEMENT = Pattern.compile(
+            "(\\d+\\.\\d+\\.\\d+\\.\\d+) timeout (?:(\\d+)s)?(?:(\\d+)ms)?");
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<Gate> gates = new CopyOnWriteArrayList<>();
     private final List<LabProcess> monitors = new ArrayList<>();
     private final Set<String> vips;
+    private final List<String> hosts;
 
-    private AddressLog(Set<String> vips) {
+    private AddressLog(Set<String> vips, List<String> hosts) {
         this.vips = vips;
+        this.hosts = List.copyOf(hosts);
     }
 
     /** Starts one monitor per host (from the root namespace, with {@code ip -n}). */
     public static AddressLog start(Lab lab, List<String> hosts, Set<String> vips, Path logDir) throws IOException {
-        AddressLog log = new AddressLog(vips);
+        AddressLog log = new AddressLog(vips, hosts);
         for (String h : hosts) {
             List<String> cmd = List.of("ip", "-n", lab.ns(h), "-ts", "monitor", "address", "dev", "eth0");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             log.monitors.add(LabProcess.wrap("monitor-" + h, p, logDir.resolve("monitor-" + h + ".log"),
                     line -> log.parse(h, line)));
+            Process g = new ProcessBuilder("ip", "netns", "exec", lab.ns(h), "nft", "monitor", "new", "elements")
+                    .redirectErrorStream(true).start();
+            log.monitors.add(LabProcess.wrap("gates-" + h, g, logDir.resolve("gates-" + h + ".log"),
+                    line -> log.parseGate(h, line, System.currentTimeMillis())));
         }
         return log;
+    }
+
+    private void parseGate(String host, String line, long atMs) {
+        Matcher m = GATE_LINE.matcher(line);
+        if (!m.find()) {
+            return;
+        }
+        Matcher e = GATE_ELEMENT.matcher(m.group(1));
+        while (e.find()) {
+            if (vips.contains(e.group(1))) {
+                long ms = (e.group(2) == null ? 0 : Long.parseLong(e.group(2)) * 1000)
+                        + (e.group(3) == null ? 0 : Long.parseLong(e.group(3)));
+                gates.add(new Gate(host, e.group(1), atMs, atMs + ms));
+            }
+        }
+    }
+
+    /** The latest end of {@code host}'s gate for {@code vip} among those opened before {@code beforeMs}, or 0. */
+    public long gateEnd(String host, String vip, long beforeMs) {
+        return gates.stream().filter(g -> g.host().equals(host) && g.vip().equals(vip) && g.fromMs() < beforeMs)
+                .mapToLong(Gate::toMs).max().orElse(0);
+    }
+
+    /** True when {@code host}'s gate for {@code vip} may have been open at {@code atMs}. */
+    private boolean gateOpen(String host, String vip, long atMs) {
+        return gates.stream().anyMatch(g -> g.host().equals(host) && g.vip().equals(vip) && g.fromMs() <= atMs
+                && atMs < g.toMs());
+    }
+
+    /**
+     * The parts of the {@linkplain #overlaps address overlaps} in which both hosts answered for the VIP: both gates
+     * open (checked at every millisecond of the overlap). "Never two holders" means this is empty.
+     */
+    public List<Overlap> answeringOverlaps() {
+        List<Overlap> out = new ArrayList<>();
+        for (Overlap o : overlaps()) {
+            long to = o.toMs() == Long.MAX_VALUE ? System.currentTimeMillis() : o.toMs();
+            long from = -1;
+            for (long t = o.fromMs(); t <= to; t++) {
+                long at = t;
+                boolean both = hosts.stream().filter(h -> gateOpen(h, o.vip(), at)).count() > 1;
+                if (both && from < 0) {
+                    from = t;
+                } else if (!both && from >= 0) {
+                    out.add(new Overlap(o.vip(), from, t));
+                    from = -1;
+                }
+            }
+            if (from >= 0) {
+                out.add(new Overlap(o.vip(), from, to));
+            }
+        }
+        return out;
     }
 
     private void parse(String host, String line) {

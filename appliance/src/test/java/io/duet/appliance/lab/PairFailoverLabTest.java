@@ -59,6 +59,8 @@ class PairFailoverLabTest {
     private LabProcess witness;
     /** Kill -9 runs: enough for a p95 (issue 16 asks for at least 20). */
     private static final int KILL_RUNS = 20;
+    /** Runs of each freeze and of the cut link (issue 16 asks for at least 20). */
+    private static final int FAULT_RUNS = 20;
     private LabProcess prober;
     private LabProcess neighbours;
     private final Map<String, LabProcess> nodes = new HashMap<>();
@@ -388,76 +390,124 @@ class PairFailoverLabTest {
         return m.find() ? m.group(1) : null;
     }
 
-    // A partition: node a's cable is cut. Its lease runs out and it drops VIP_A before b (waiting lease + margin)
-    // claims it; b serves it. Healed, a takes its VIP back.
+    // A partition, 20 runs alternating the nodes: the holder's cable is cut. Its lease runs out and it drops its VIP
+    // before the peer (waiting lease + margin) claims it; the peer serves it: p95 within 1.5 s, every run within 2 s
+    // (issue 16, item 6). Healed, the node takes its VIP back.
     @Test
     @Order(3)
     void partitionedNodeFencesBeforeThePeerClaims() throws Exception {
-        awaitHome();
-        long t0 = System.currentTimeMillis();
-        lab.cable("a", false);
-        AddressLog.Event drop;
-        AddressLog.Event claim;
-        Probe first;
-        try {
-            drop = await().atMost(Duration.ofSeconds(10)).until(() -> addresses.first("a", VIP_A, false, t0),
-                    e -> e != null);
-            claim = await().atMost(Duration.ofSeconds(10)).until(() -> addresses.first("b", VIP_A, true, t0),
-                    e -> e != null);
-            first = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(VIP_A, "b", t0), p -> p != null);
-        } finally {
-            lab.cable("a", true);
-        }
-        System.out.println("LAB partition of node a: a dropped " + VIP_A + " after " + (drop.atMs() - t0)
-                + " ms, b claimed it after " + (claim.atMs() - t0) + " ms, served through b after "
-                + (first.endMs() - t0) + " ms; failed probes " + failed(VIP_A, t0, first.endMs()).size());
-        assertThat(drop.atMs()).isLessThan(claim.atMs());
-        assertThat(failed(VIP_B, t0, first.endMs())).isEmpty();
-        awaitHome();
-        assertThat(addresses.overlaps()).isEmpty();
-    }
-
-    // A freeze of the holder's whole process tree, 4 runs alternating the nodes (the JVM and its VIP guardian
-    // stopped together, as a cgroup freeze of the service or docker pause does): nothing on the node can act, so the
-    // kernel itself removes the VIP when its lifetime runs out, before the peer claims it after lease + margin; the
-    // peer serves it. Thawed, the node finds its lease expired, holds nothing until the cluster says so, and takes
-    // its VIP back. Before VIPs had a lifetime, the frozen node kept the address while the peer held it (8.6 s).
-    @Test
-    @Order(4)
-    void frozenNodeLosesItsVipToTheKernel() throws Exception {
-        List<Long> removed = new ArrayList<>();
+        List<Long> dropped = new ArrayList<>();
         List<Long> claimed = new ArrayList<>();
         List<Long> served = new ArrayList<>();
-        for (int run = 0; run < 4; run++) {
+        List<Integer> failedProbes = new ArrayList<>();
+        for (int run = 0; run < FAULT_RUNS; run++) {
             awaitHome();
+            awaitRaftCaughtUp();
             String victim = run % 2 == 0 ? "a" : "b";
             String survivor = peer(victim);
             String vip = victim.equals("a") ? VIP_A : VIP_B;
+            String other = victim.equals("a") ? VIP_B : VIP_A;
             long t0 = System.currentTimeMillis();
-            nodes.get(victim).pauseTree(true);
+            lab.cable(victim, false);
             try {
-                AddressLog.Event gone = await().atMost(Duration.ofSeconds(10)).until(
+                AddressLog.Event drop = await().atMost(Duration.ofSeconds(10)).until(
                         () -> addresses.first(victim, vip, false, t0), e -> e != null);
                 AddressLog.Event claim = await().atMost(Duration.ofSeconds(10)).until(
                         () -> addresses.first(survivor, vip, true, t0), e -> e != null);
                 Probe first = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(vip, survivor, t0),
                         p -> p != null);
-                removed.add(gone.atMs() - t0);
+                dropped.add(drop.atMs() - t0);
                 claimed.add(claim.atMs() - t0);
                 served.add(first.endMs() - t0);
-                assertThat(gone.atMs()).as("the frozen node's VIP removed before the peer claimed it")
-                        .isLessThan(claim.atMs());
-                pace(1500); // the freeze goes on past the takeover
+                failedProbes.add(failed(vip, t0, first.endMs()).size());
+                assertThat(drop.atMs()).as("run %d: the cut-off node dropped its VIP before the peer claimed it",
+                        run).isLessThan(claim.atMs());
+                assertThat(failed(other, t0, first.endMs())).as("probes of the VIP nobody touched").isEmpty();
             } finally {
-                nodes.get(victim).pauseTree(false);
+                lab.cable(victim, true);
             }
         }
         awaitHome();
-        System.out.println("LAB freeze of the holder's process tree, 4 runs: the kernel removed its VIP after (ms) "
-                + removed + "; the peer claimed it after (ms) " + claimed + "; served through the peer after (ms) "
-                + served);
+        System.out.println("LAB partition (holder's cable cut), " + FAULT_RUNS + " runs: served through the peer "
+                + "after (ms) min/median/p95/max " + distribution(served) + "; the cut-off node dropped its VIP after "
+                + "(ms) " + dropped + "; the peer claimed it after (ms) " + claimed + "; served after (ms) " + served
+                + "; failed probes (of 20/s) " + failedProbes);
         assertThat(served).allMatch(ms -> ms < 2000);
-        assertThat(addresses.overlaps()).as("a VIP on both nodes at once").isEmpty();
+        assertThat(percentile(served, 95)).as("p95 of the takeovers after a cut link (ms)").isLessThanOrEqualTo(1500);
+        assertThat(addresses.overlaps()).isEmpty();
+    }
+
+    // Freezes of the holder, 20 runs alternating the nodes and the kind: its whole process tree (the JVM and its VIP
+    // guardian stopped together, as a cgroup freeze of the service or docker pause does) or the JVM alone (SIGSTOP, a
+    // long pause). Nothing on a frozen tree can act: the kernel closes the VIP's gate at the deadline of its last hold,
+    // before the peer claims it after lease + margin (the address itself follows when its lifetime runs out); a
+    // frozen JVM's guardian removes the VIP after 0.5 s without a sign of life. The peer serves it: p95 within 1.5 s,
+    // every run within 2 s (issue 16, item 6); never two nodes answering for it. Thawed, the node finds its lease
+    // expired, holds nothing until the cluster says so, and takes its VIP back. Before VIPs had a lifetime, the
+    // frozen tree kept the address while the peer held it (8.6 s); before the gates, the takeover took 1.3-1.8 s.
+    @Test
+    @Order(4)
+    void frozenNodeLosesItsVipToTheKernel() throws Exception {
+        Map<String, List<Long>> served = new java.util.TreeMap<>();
+        Map<String, List<Long>> claimed = new java.util.TreeMap<>();
+        List<Long> gateClosed = new ArrayList<>();
+        List<Long> removed = new ArrayList<>();
+        List<Long> all = new ArrayList<>();
+        for (int run = 0; run < FAULT_RUNS; run++) {
+            awaitHome();
+            awaitRaftCaughtUp();
+            String victim = run % 2 == 0 ? "a" : "b";
+            boolean tree = run % 4 < 2;
+            String kind = tree ? "process tree frozen" : "JVM stopped";
+            String survivor = peer(victim);
+            String vip = victim.equals("a") ? VIP_A : VIP_B;
+            String other = victim.equals("a") ? VIP_B : VIP_A;
+            long t0 = System.currentTimeMillis();
+            if (tree) {
+                nodes.get(victim).pauseTree(true);
+            } else {
+                nodes.get(victim).pause(true);
+            }
+            try {
+                AddressLog.Event claim = await().atMost(Duration.ofSeconds(10)).until(
+                        () -> addresses.first(survivor, vip, true, t0), e -> e != null);
+                Probe first = await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(vip, survivor, t0),
+                        p -> p != null);
+                claimed.computeIfAbsent(kind, k -> new ArrayList<>()).add(claim.atMs() - t0);
+                served.computeIfAbsent(kind, k -> new ArrayList<>()).add(first.endMs() - t0);
+                all.add(first.endMs() - t0);
+                if (tree) {
+                    long closed = addresses.gateEnd(victim, vip, claim.atMs());
+                    gateClosed.add(closed - t0);
+                    assertThat(closed).as("run %d: the frozen node's gate for %s closed before the peer claimed it",
+                            run, vip).isLessThan(claim.atMs());
+                } else {
+                    AddressLog.Event gone = await().atMost(Duration.ofSeconds(10)).until(
+                            () -> addresses.first(victim, vip, false, t0), e -> e != null);
+                    removed.add(gone.atMs() - t0);
+                    assertThat(gone.atMs()).as("run %d: the stopped JVM's guardian removed %s before the peer "
+                            + "claimed it", run, vip).isLessThan(claim.atMs());
+                }
+                assertThat(failed(other, t0, first.endMs())).as("probes of the VIP nobody touched").isEmpty();
+                pace(1500); // the freeze goes on past the takeover
+            } finally {
+                if (tree) {
+                    nodes.get(victim).pauseTree(false);
+                } else {
+                    nodes.get(victim).pause(false);
+                }
+            }
+        }
+        awaitHome();
+        List<AddressLog.Overlap> configured = addresses.overlaps();
+        System.out.println("LAB freezes of the holder, " + FAULT_RUNS + " runs: served through the peer after (ms) "
+                + "min/median/p95/max " + distribution(all) + "; by kind: served " + served + ", claimed " + claimed
+                + "; frozen tree: its gate closed after (ms) " + gateClosed + "; stopped JVM: its guardian removed the "
+                + "VIP after (ms) " + removed + "; address on both nodes (the frozen one's gate closed) (ms) "
+                + configured.stream().map(AddressLog.Overlap::ms).toList());
+        assertThat(all).allMatch(ms -> ms < 2000);
+        assertThat(percentile(all, 95)).as("p95 of the takeovers after a freeze (ms)").isLessThanOrEqualTo(1500);
+        assertThat(addresses.answeringOverlaps()).as("two nodes answering for a VIP at once").isEmpty();
     }
 
     // Planned failover: duet cluster handoff moves a's VIP to b with zero failed probes; --undo brings it back, also
@@ -490,7 +540,7 @@ class PairFailoverLabTest {
         assertThat(failedOut).as("probes failed during the handoff").isEmpty();
         assertThat(failedBack).as("probes failed during the undo").isEmpty();
         assertThat(failed(VIP_B, t0, settle2)).isEmpty();
-        assertThat(addresses.overlaps()).isEmpty();
+        assertThat(addresses.overlaps()).filteredOn(o -> o.toMs() >= t0).as("a VIP on both nodes at once").isEmpty();
     }
 
     /** Both VIPs held by exactly one node each, and each answered by a probe that started after {@code fromMs}. */
@@ -606,12 +656,14 @@ class PairFailoverLabTest {
         List<String> acks = writes.stream().filter(l -> l.startsWith("ACK")).toList();
         String lastMarker = "w" + acks.get(acks.size() - 1).split(" ")[2];
         long failedWrites = writes.stream().filter(l -> l.startsWith("FAIL")).count();
-        List<AddressLog.Overlap> overlaps = addresses.overlaps();
+        List<AddressLog.Overlap> overlaps = addresses.answeringOverlaps();
         System.out.println("LAB randomized faults (seed " + seed + ", 180 s): faults " + counts + "; configuration writes "
                 + "acknowledged " + acks.size() + ", failed or refused " + failedWrites + ", lost "
                 + writes.stream().filter(l -> l.startsWith("LOST")).count() + "; " + fin + "; VIP served by the "
                 + "other node after (ms) " + takeovers + "; every VIP owned and served again after each heal within "
-                + "(ms) " + recoveries + "; moments with a VIP on two nodes " + overlaps.size() + "; takeovers over the 2 s "
+                + "(ms) " + recoveries + "; moments with two nodes answering for a VIP " + overlaps.size()
+                + " (a frozen node's address still there, gate closed: " + addresses.overlaps().size()
+                + "); takeovers over the 2 s "
                 + "target " + takeovers.stream().filter(ms -> ms >= 2000).count() + " of " + takeovers.size());
         faults.forEach(f -> System.out.println("LAB fault " + f));
         assertThat(writes).as("seed %s", seed).noneMatch(l -> l.startsWith("LOST"));

@@ -59,6 +59,7 @@ public final class ClusterNode implements AutoCloseable {
     private final RaftGroup group;
     private volatile WitnessLeadership witnessLeadership;
     private final LeaderWatch leaderWatch;
+    private final StuckFollowerWatch stuckFollowerWatch;
     /** Watches unanswered requests for a leader change (see {@link LeaderClient#send}). */
     private final java.util.concurrent.ScheduledExecutorService timer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -86,6 +87,7 @@ public final class ClusterNode implements AutoCloseable {
         reconnector.scheduleWithFixedDelay(this::reconnectSilentPeers, CHECK_MS, CHECK_MS,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         this.leaderWatch = new LeaderWatch(this, settings.nodeId(), settings.members());
+        this.stuckFollowerWatch = new StuckFollowerWatch(this, settings.nodeId());
     }
 
     /** A member silent this long gets a fresh connection (see {@link #reconnectSilentPeers}). */
@@ -518,6 +520,7 @@ public final class ClusterNode implements AutoCloseable {
             w.close();
         }
         leaderWatch.close();
+        stuckFollowerWatch.close();
         timer.shutdownNow();
         reconnector.shutdownNow();
         try {

@@ -72,65 +72,125 @@ public final class IpCommandActuator implements VipActuator {
         }
     }
 
-    /** The kernel lifetime of a held VIP (seconds, the kernel's unit), renewed by every {@link #hold}. */
+    /** The kernel lifetime of a held VIP's address (seconds, the kernel's unit), renewed by every {@link #hold}. */
     static final int LIFETIME_S = 1;
     /**
-     * From a hold to the kernel's removal of the VIP at the latest: the lifetime, the kernel's rounding of its next
-     * lifetime check up to a whole second (at most a quarter of a second, {@code ADDRCONF_TIMER_FUZZ}) and 10 ms, the
-     * resolution of {@code /proc/uptime} that dates the hold.
+     * From a hold to the kernel's removal of the address at the latest: the lifetime, the kernel's rounding of its
+     * next lifetime check up to a whole second (at most a quarter of a second, {@code ADDRCONF_TIMER_FUZZ}) and 10 ms,
+     * the resolution of {@code /proc/uptime} that dates the hold. The address outlives its gate (below): a backstop.
      */
     static final long LIFETIME_WORST_MS = LIFETIME_S * 1000L + 260;
+    /** The nftables tables (inet and arp) of the VIPs' gates: Duet's own (see {@link #hold}). */
+    static final String GATE_TABLE = "duet_gate";
+    /**
+     * A hold whose change took longer than this (from the clock reading before it to the one after) was held up by
+     * a freeze or a stall, and is undone: its gate could otherwise outlive its deadline by that delay.
+     */
+    static final long HOLD_SLACK_MS = 100;
+    /** Subtracted from every gate's time: the 10 ms resolution of {@code /proc/uptime} and the kernel's tick. */
+    static final long GATE_GUARD_MS = 20;
+    /** The shortest gate a hold opens: later than this before its deadline, nothing is done. */
+    static final long GATE_MIN_MS = 50;
 
     /**
-     * Holds VIPs with a lifetime: one bash process checks the time (CLOCK_BOOTTIME, from {@code /proc/uptime}) right
-     * before {@code ip} adds or renews the addresses and again right after. Too late before: exit 3, nothing done.
-     * Too late after (the process was frozen or starved between the two): the addresses are deleted, exit 4. So a
-     * command held up by a freeze cannot add a VIP that lives on after the freeze; the check is in the same process
-     * as the change, which does not depend on this JVM being scheduled after a thaw. It runs under the guardian's lock
-     * and changes nothing once the guardian marked this process ended (exit 5; {@link VipGuardian}).
-     * Arguments: interface, IPv4 label, start deadline, undo deadline (centiseconds of uptime), lock file or "", the
-     * VIPs.
+     * Holds VIPs behind a <b>gate</b>: one bash process reads the time (CLOCK_BOOTTIME, {@code /proc/uptime}), then
+     * in one nftables transaction rebuilds the gate tables ({@value #GATE_TABLE}, inet and arp) so that each VIP
+     * answers (ARP, neighbour advertisements, packets to and from it) only while its element in the {@code live} set
+     * lives: its timeout ends at the hold's deadline, counted by the kernel, to the millisecond, whatever happens to
+     * this node's processes afterwards (a freeze of the whole service included). Then {@code ip} adds or renews the
+     * addresses (with a kernel lifetime of {@value #LIFETIME_S} s, a backstop that removes them 1-1.26 s after the
+     * last hold), and the time is read again. Too late before: exit 3, nothing done. The change took longer than
+     * {@value #HOLD_SLACK_MS} ms (the process was frozen or starved between the two readings): the gate is closed and
+     * the addresses deleted, exit 4. So no change held up by a freeze opens a gate past its deadline; the check is in
+     * the same process as the change, which does not depend on this JVM being scheduled after a thaw. It runs under
+     * the guardian's lock and changes nothing once the guardian marked this process ended (exit 5;
+     * {@link VipGuardian}). The gate failing (nftables missing or refusing): the addresses are removed, exit 7.
+     * Arguments: interface, IPv4 label, start deadline, gate deadline (centiseconds of uptime), slack (centiseconds),
+     * gate table, lock file or "", then every VIP this node holds.
      */
-    private static final String HOLD_SCRIPT = "dev=$1; label=$2; by=$3; undo=$4; lock=$5; shift 5; "
+    private static final String HOLD_SCRIPT = "dev=$1; label=$2; by=$3; until=$4; slack=$5; T=$6; lock=$7; shift 7; "
             + "if [ -n \"$lock\" ]; then exec 9<>\"$lock\" && flock -w 1 9 || exit 6; "
             + "read -r st <&9; [ \"$st\" != ended ] || exit 5; fi; "
             + "cs() { read -r u _ </proc/uptime; c=$((10#${u%.*}${u#*.})); }; "
-            + "cs; [ \"$c\" -le \"$by\" ] || exit 3; b=; nl=$'\\n'; "
+            + "cs; [ \"$c\" -le \"$by\" ] || exit 3; c0=$c; t=$(( (until - c) * 10 ))ms; "
+            + "b=; v4=; v6=; l4=; l6=; nl=$'\\n'; "
             + "for a in \"$@\"; do case $a in "
-            + "*:*) b=\"${b}address replace $a/128 dev $dev nodad valid_lft " + LIFETIME_S + " preferred_lft "
+            + "*:*) v6=\"$v6${v6:+, }$a\"; l6=\"$l6${l6:+, }$a timeout $t\"; "
+            + "b=\"${b}address replace $a/128 dev $dev nodad valid_lft " + LIFETIME_S + " preferred_lft "
             + LIFETIME_S + "$nl\" ;; "
-            + "*) b=\"${b}address replace $a/32 dev $dev label $label valid_lft " + LIFETIME_S + " preferred_lft "
+            + "*) v4=\"$v4${v4:+, }$a\"; l4=\"$l4${l4:+, }$a timeout $t\"; "
+            + "b=\"${b}address replace $a/32 dev $dev label $label valid_lft " + LIFETIME_S + " preferred_lft "
             + LIFETIME_S + "$nl\" ;; esac; done; "
-            + "ip -force -batch - <<<\"$b\"; r=$?; cs; "
-            + "if [ \"$c\" -gt \"$undo\" ]; then for a in \"$@\"; do case $a in "
+            + "e4=; e6=; f4=; f6=; if [ -n \"$v4\" ]; then e4=\"elements = { $v4 }\"; f4=\"elements = { $l4 }\"; fi; "
+            + "if [ -n \"$v6\" ]; then e6=\"elements = { $v6 }\"; f6=\"elements = { $l6 }\"; fi; "
+            + "g=\"add table inet $T${nl}delete table inet $T${nl}add table arp $T${nl}delete table arp $T${nl}"
+            + "table inet $T {${nl}set vip4 { type ipv4_addr; $e4${nl}}${nl}"
+            + "set live4 { type ipv4_addr; flags timeout; $f4${nl}}${nl}"
+            + "set vip6 { type ipv6_addr; $e6${nl}}${nl}"
+            + "set live6 { type ipv6_addr; flags timeout; $f6${nl}}${nl}"
+            + "chain in { type filter hook input priority -400; policy accept; "
+            + "ip daddr @vip4 ip daddr != @live4 drop; ip6 daddr @vip6 ip6 daddr != @live6 drop; }${nl}"
+            + "chain out { type filter hook output priority -400; policy accept; "
+            + "ip saddr @vip4 ip saddr != @live4 drop; ip6 saddr @vip6 ip6 saddr != @live6 drop; }${nl}}${nl}"
+            + "table arp $T {${nl}set vip4 { type ipv4_addr; $e4${nl}}${nl}"
+            + "set live4 { type ipv4_addr; flags timeout; $f4${nl}}${nl}"
+            + "chain in { type filter hook input priority 0; policy accept; "
+            + "arp daddr ip @vip4 arp daddr ip != @live4 drop; }${nl}"
+            + "chain out { type filter hook output priority 0; policy accept; "
+            + "arp saddr ip @vip4 arp saddr ip != @live4 drop; }${nl}}\"; "
+            + "shut() { nft \"flush set inet $T live4; flush set inet $T live6\"; nft flush set arp $T live4; "
+            + "for a in \"$@\"; do case $a in "
             + "*:*) ip -6 addr del \"$a/128\" dev \"$dev\" ;; *) ip -4 addr del \"$a/32\" dev \"$dev\" ;; esac; "
-            + "done >/dev/null 2>&1; exit 4; fi; exit $r";
+            + "done; } >/dev/null 2>&1; "
+            + "err=$(nft -f - 2>&1 <<<\"$g\") || { shut \"$@\"; echo \"$err\"; exit 7; }; "
+            + "ip -force -batch - <<<\"$b\"; r=$?; cs; "
+            + "if [ $((c - c0)) -gt \"$slack\" ]; then shut \"$@\"; exit 4; fi; exit $r";
 
     @Override
-    public Hold hold(Set<String> addresses, long notAfterNanos, long undoAfterNanos) throws VipException {
+    public Hold hold(Set<String> addresses, long notAfterNanos, long answerUntilNanos) throws VipException {
         if (addresses.isEmpty()) {
             return Hold.HELD;
         }
         long now = System.nanoTime();
-        if (now > notAfterNanos) {
+        long gateEnd = answerUntilNanos - TimeUnit.MILLISECONDS.toNanos(HOLD_SLACK_MS + GATE_GUARD_MS);
+        long startBy = Math.min(notAfterNanos, gateEnd - TimeUnit.MILLISECONDS.toNanos(GATE_MIN_MS));
+        if (now > startBy) {
             return Hold.TOO_LATE;
         }
         long uptime = uptimeCentis();
         // Deadlines in uptime centiseconds, rounded down and one less: /proc/uptime truncates, so a reading at or
         // before them is certainly before the nanoTime deadlines.
-        long by = uptime + Math.floorDiv(notAfterNanos - now, 10_000_000L) - 1;
-        long undo = uptime + Math.floorDiv(undoAfterNanos - now, 10_000_000L) - 1;
+        long by = uptime + Math.floorDiv(startBy - now, 10_000_000L) - 1;
+        long until = uptime + Math.floorDiv(gateEnd - now, 10_000_000L) - 1;
         java.nio.file.Path lock = guardian.lockFile();
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", HOLD_SCRIPT, "duet-vip-hold", iface, label(),
-                Long.toString(by), Long.toString(undo), lock == null ? "" : lock.toString()));
+                Long.toString(by), Long.toString(until), Long.toString(slackMs / 10), GATE_TABLE,
+                lock == null ? "" : lock.toString()));
         cmd.addAll(new java.util.TreeSet<>(addresses));
-        int exit = runForExit(cmd, Set.of(0, 3, 4, 5));
+        Result r = execute(cmd, Set.of(0, 3, 4, 5, 7));
+        int exit = r.exit();
+        if (exit == 7) {
+            throw new VipException("DUET-CLUSTER-0064 cannot hold VIPs " + new java.util.TreeSet<>(addresses)
+                    + ": their nftables gate (tables " + GATE_TABLE + ") was refused, so the addresses were removed "
+                    + "again (is nftables installed, with nf_tables and its arp family in the kernel?): "
+                    + r.output().trim());
+        }
         return exit == 3 || exit == 5 ? Hold.TOO_LATE : exit == 4 ? Hold.UNDONE : Hold.HELD;
     }
 
+    private volatile long slackMs = HOLD_SLACK_MS;
+
+    /** Tests: a slack below zero makes every change count as held up. */
+    void slackForTest(long ms) {
+        slackMs = ms;
+    }
+
+    /** Why this node cannot hold VIPs (nftables missing), or null. */
     @Override
-    public long lifetimeWorstMs() {
-        return LIFETIME_WORST_MS;
+    public String cannotHold() {
+        return VipGuardian.onPath("nft") ? null : "DUET-CLUSTER-0064 this node cannot hold VIPs: `nft` (nftables) is "
+                + "not installed, and every VIP answers only through its nftables gate (see docs/pair-safety.md); "
+                + "install nftables and restart";
     }
 
     /** Centiseconds since boot (CLOCK_BOOTTIME), as the hold script reads them. */
@@ -277,6 +337,17 @@ public final class IpCommandActuator implements VipActuator {
             // nft not installed: nothing can be held back either
         }
         nftReady = false;
+    }
+
+    @Override
+    public void removeGates() {
+        for (String family : List.of("inet", "arp")) {
+            try {
+                run(List.of("nft", "delete table " + family + " " + GATE_TABLE), true); // 1: no such table
+            } catch (VipException e) {
+                // nft not installed: no gates either
+            }
+        }
     }
 
     /** The guardian removes these VIPs when this process ends or stops (see {@link VipGuardian}). */

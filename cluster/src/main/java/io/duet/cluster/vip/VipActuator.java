@@ -13,31 +13,31 @@ public interface VipActuator {
 
     /** What {@link #hold} did. */
     enum Hold {
-        /** The VIPs are on the interface with a fresh kernel lifetime. */
+        /** The VIPs are on the interface and answer until the deadline. */
         HELD,
         /** Too late to start: nothing was changed. */
         TOO_LATE,
-        /** Applied after the undo time (this node stalled or froze meanwhile): the VIPs were removed again. */
+        /** The change was held up (this node stalled or froze meanwhile): the VIPs were removed again. */
         UNDONE
     }
 
     /**
-     * Adds the VIPs or renews them, with a kernel lifetime of {@link #lifetimeWorstMs} at most: the kernel removes a
-     * VIP by itself once that time passed without another hold, whatever happens to this node's processes (a freeze
-     * of the whole service included). Not started after {@code notAfterNanos} ({@link System#nanoTime}); removed
-     * again when it was applied after {@code undoAfterNanos}, as a command delayed by a freeze would be.
-     * Default: {@link #claim} each, without a lifetime.
+     * Adds the VIPs or renews them; {@code addresses} are all the VIPs this node holds from now on. Each answers until
+     * {@code answerUntilNanos} ({@link System#nanoTime}) at the latest, whatever happens to this node's processes
+     * afterwards (a freeze of the whole service included): the kernel itself stops it then, unless another hold came
+     * first. Not started after {@code notAfterNanos}; removed again when the change itself was held up, as a command
+     * delayed by a freeze would be. Default: {@link #claim} each, without a deadline.
      */
-    default Hold hold(Set<String> addresses, long notAfterNanos, long undoAfterNanos) throws VipException {
+    default Hold hold(Set<String> addresses, long notAfterNanos, long answerUntilNanos) throws VipException {
         for (String a : addresses) {
             claim(a);
         }
         return Hold.HELD;
     }
 
-    /** The longest a held VIP stays after its last {@link #hold} (ms); 0: VIPs have no lifetime. */
-    default long lifetimeWorstMs() {
-        return 0;
+    /** Why this node cannot hold VIPs at all (a missing tool), for the log; null when it can. */
+    default String cannotHold() {
+        return null;
     }
 
     /** Tells the network the VIP moved here: gratuitous ARP (IPv4) or an unsolicited neighbour advertisement (IPv6). */
@@ -74,6 +74,13 @@ public interface VipActuator {
 
     /** Removes every hold-back (at start: leftovers of a previous process). */
     default void admitAll() {
+    }
+
+    /**
+     * Removes the gates of VIPs this node no longer holds (at start, before any claim, and after the process ended):
+     * left behind, they would keep blocking an address added by other means. Default: nothing.
+     */
+    default void removeGates() {
     }
 
     /** The VIPs among {@code candidates} that are on the interface now. */

@@ -63,26 +63,18 @@ public final class VipAgent implements AutoCloseable {
         void undrain(String address);
     }
 
-    /**
-     * A hold applied later than this after its heartbeat's start deadline is undone (see {@link #holdWindowNanos}):
-     * room for the bash and {@code ip} processes of one hold on a busy machine.
-     */
-    static final long HOLD_SLACK_MS = 100;
-    /** A renewal is started this long before the end of the hold window, so it still starts within it. */
-    static final long RENEW_LEAD_MS = 25;
-    /** A renewal this long after the previous one is overdue: made at once, not late in the window. */
-    static final long RENEW_OVERDUE_MS = 400;
 
     private final String node;
     private final VipActuator actuator;
     private final long leaseNanos;
     /**
-     * A VIP is added or renewed only within this time after the send time of this node's last committed heartbeat,
-     * and undone if the change was applied more than {@link #HOLD_SLACK_MS} later: then the kernel removes it (its
-     * lifetime) before the peers' lease + margin since that heartbeat runs out, even if every process of this node
-     * freezes right after. lease + margin - the actuator's worst lifetime - the slack.
+     * Every hold lets the VIPs answer until lease + margin after the send time of this node's last committed
+     * heartbeat, when the peers may claim them: the kernel closes their gates then, even if every process of this
+     * node froze right after the hold ({@link VipActuator#hold}).
      */
-    private final long holdWindowNanos;
+    private final long answerNanos;
+    /** Null, or why this node cannot hold VIPs (logged once at start; it then never claims). */
+    private final String cannotHold;
     private final LongSupplier nanoTime;
     private final ScheduledExecutorService thread;
     /** Announcements take seconds (arping sends 3 requests 1 s apart): never on the agent's thread, which fences. */
@@ -98,8 +90,6 @@ public final class VipAgent implements AutoCloseable {
     private final Map<String, Long> draining = new HashMap<>();
     private long lastDriftCheck;
     private boolean fenced = true;
-    /** When the VIPs held were last renewed (or claimed). */
-    private long lastRenewal;
     /** The heartbeat (send time) after which a waiting claim last asked for a new one. */
     private long waitingSince;
     // Any thread.
@@ -113,20 +103,20 @@ public final class VipAgent implements AutoCloseable {
      *                 node drops its VIPs
      * @param marginMs the scheduler's margin: the peers claim this node's VIPs lease + margin after its last
      *                 committed heartbeat
-     * @throws IllegalArgumentException lease + margin leave no time to hold a VIP whose kernel lifetime ends before
-     *                                  the peers claim it
+     * @throws IllegalArgumentException the margin leaves no room for a hold's own run before the peers claim
      */
     public VipAgent(String node, VipActuator actuator, long leaseMs, long marginMs, LongSupplier nanoTime) {
         this.node = node;
         this.actuator = actuator;
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs);
-        long lifetime = actuator.lifetimeWorstMs();
-        long windowMs = lifetime == 0 ? leaseMs : leaseMs + marginMs - lifetime - HOLD_SLACK_MS;
-        if (windowMs <= 0) {
-            throw new IllegalArgumentException("lease " + leaseMs + " ms + margin " + marginMs + " ms must exceed the "
-                    + "VIP lifetime's worst case " + lifetime + " ms + " + HOLD_SLACK_MS + " ms");
+        long minMargin = IpCommandActuator.HOLD_SLACK_MS + IpCommandActuator.GATE_GUARD_MS
+                + IpCommandActuator.GATE_MIN_MS;
+        if (marginMs <= minMargin) {
+            throw new IllegalArgumentException("margin " + marginMs + " ms must exceed " + minMargin + " ms: a hold "
+                    + "made at the end of the lease opens its gate until lease + margin less the room its own run needs");
         }
-        this.holdWindowNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(windowMs, leaseMs));
+        this.answerNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs + marginMs);
+        this.cannotHold = actuator.cannotHold();
         this.nanoTime = nanoTime;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "duet-vip");
@@ -145,6 +135,9 @@ public final class VipAgent implements AutoCloseable {
     /** Removes leftovers of the configured VIPs, then starts the fencing and drift checks. */
     public void start(Set<String> vips) {
         thread.execute(() -> {
+            if (cannotHold != null) {
+                LOG.error("{}", cannotHold);
+            }
             configured = Set.copyOf(vips);
             actuator.guard(configured);
             actuator.admitAll(); // hold-backs left by a previous process
@@ -155,6 +148,7 @@ public final class VipAgent implements AutoCloseable {
                     LOG.info("DUET-CLUSTER-0046 removed VIP {} left on {} from before this start (the cluster "
                             + "decides who holds it now)", a, actuator);
                 }
+                actuator.removeGates(); // nothing is held yet
             } catch (VipActuator.VipException e) {
                 LOG.error("{}", e.getMessage());
             }
@@ -196,22 +190,12 @@ public final class VipAgent implements AutoCloseable {
                 ownHeartbeatNanos = sentNanos;
                 checkLease();
                 reconcile("heartbeat committed"); // claims that waited for a fresh heartbeat
-                // The renewal late in the hold window: the later it is applied, the longer the VIPs outlive a pause
-                // in the commits (a leader election), up to the kernel lifetime after it. After such a pause (the
-                // last renewal long ago), at once.
-                long now = nanoTime.getAsLong();
-                long at = now - lastRenewal > TimeUnit.MILLISECONDS.toNanos(RENEW_OVERDUE_MS) ? 0
-                        : sentNanos + holdWindowNanos - TimeUnit.MILLISECONDS.toNanos(RENEW_LEAD_MS) - now;
-                thread.schedule(() -> {
-                    if (ownHeartbeatNanos == sentNanos) { // not when a newer heartbeat renews anyway
-                        renew();
-                    }
-                }, Math.max(0, at), TimeUnit.NANOSECONDS);
+                renew(); // the gates answer until lease + margin after this heartbeat
             }
         });
     }
 
-    /** Renews the lifetime of the VIPs held (not those draining past their move: they only wait for release). */
+    /** Renews the gates (and address lifetimes) of every VIP held, draining ones included, until lease + margin. */
     private void renew() {
         if (fenced || held.isEmpty()) {
             return;
@@ -219,22 +203,23 @@ public final class VipAgent implements AutoCloseable {
         Set<String> all = new TreeSet<>(held);
         try {
             VipActuator.Hold h = hold(all);
-            if (h == VipActuator.Hold.HELD) {
-                lastRenewal = nanoTime.getAsLong();
-            } else if (h == VipActuator.Hold.UNDONE) {
+            if (h == VipActuator.Hold.UNDONE) {
                 undone(all);
             } else if (h == VipActuator.Hold.TOO_LATE) {
-                LOG.debug("VIP lifetimes not renewed: the heartbeat was committed too late");
+                LOG.debug("VIP gates not renewed: the heartbeat was committed too late");
             }
         } catch (VipActuator.VipException e) {
-            LOG.error("{} (renewing the lifetime of VIPs {})", e.getMessage(), all);
+            LOG.error("{} (renewing the gates of VIPs {})", e.getMessage(), all);
         }
     }
 
-    /** Adds or renews {@code vips} within the hold window of the last committed heartbeat (claims and renewals). */
+    /**
+     * Adds or renews {@code vips} (every VIP held from now on) while the lease of the last committed heartbeat runs,
+     * answering until the peers may claim them (claims and renewals).
+     */
     private VipActuator.Hold hold(Set<String> vips) throws VipActuator.VipException {
-        long by = ownHeartbeatNanos + holdWindowNanos;
-        return actuator.hold(vips, by, by + TimeUnit.MILLISECONDS.toNanos(HOLD_SLACK_MS));
+        long hb = ownHeartbeatNanos;
+        return actuator.hold(vips, hb + leaseNanos, hb + answerNanos);
     }
 
     /** A hold was applied too late (this node stalled or froze in between) and undone: the VIPs are gone. */
@@ -248,10 +233,10 @@ public final class VipAgent implements AutoCloseable {
         heldChanged.run();
     }
 
-    /** The last committed heartbeat is recent enough to hold a VIP with a lifetime from now. */
+    /** The last committed heartbeat is recent enough to hold a VIP from now (its lease runs). */
     private boolean fresh() {
         long hb = ownHeartbeatNanos;
-        return hb != 0 && nanoTime.getAsLong() - hb <= holdWindowNanos;
+        return hb != 0 && nanoTime.getAsLong() - hb <= leaseNanos;
     }
 
     /**
@@ -328,7 +313,7 @@ public final class VipAgent implements AutoCloseable {
 
     private Set<String> desired() {
         Set<String> want = new TreeSet<>();
-        if (!fenced) {
+        if (!fenced && cannotHold == null) {
             for (String a : table.heldBy(node)) {
                 if (configured.contains(a)) {
                     want.add(a);
@@ -401,7 +386,7 @@ public final class VipAgent implements AutoCloseable {
 
     private void claim(String a, String why) {
         if (!fresh()) {
-            // Its lifetime would outlast the peers' wait if this node froze now: claimed with the next heartbeat,
+            // Its lease has run out: claimed with the next heartbeat,
             // asked for at once.
             if (waitingSince != ownHeartbeatNanos) { // once per heartbeat seen
                 waitingSince = ownHeartbeatNanos;
@@ -410,20 +395,19 @@ public final class VipAgent implements AutoCloseable {
             return;
         }
         try {
-            VipActuator.Hold h = hold(Set.of(a));
+            Set<String> all = new TreeSet<>(held);
+            all.add(a);
+            VipActuator.Hold h = hold(all); // the gate is rebuilt for every VIP held
             if (h == VipActuator.Hold.TOO_LATE) {
                 return; // the next heartbeat
             }
             if (h == VipActuator.Hold.UNDONE) {
-                undone(new TreeSet<>(Set.of(a)));
+                undone(all);
                 return;
             }
             held.add(a);
             heldView = Set.copyOf(held);
             claimedAt.put(a, nanoTime.getAsLong());
-            if (held.size() == 1) {
-                lastRenewal = nanoTime.getAsLong();
-            }
             LOG.info("DUET-CLUSTER-0042 node {} claimed VIP {} (term {}; {})", node, a, term, why);
             long claim = claimedAt.get(a);
             for (long delay : ANNOUNCE_AT_MS) {

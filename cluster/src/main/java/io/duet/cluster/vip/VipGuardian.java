@@ -14,7 +14,7 @@ import java.util.TreeSet;
 
 /**
  * The VIP guardian: a small bash child whose standard input is a pipe from this JVM. It remembers the VIPs it was last
- * told about ({@code vips ...} lines) and removes them from the interface when
+ * told about ({@code vips ...} lines), closes their gates and removes them from the interface when
  * <ul>
  *   <li>the pipe closes, which the kernel does the instant this JVM ends, however it ends (kill -9, OOM killer). Then,
  *       when it was given an {@linkplain EndNotice end notice}, it also tells the other proxies, so that they take
@@ -108,7 +108,7 @@ final class VipGuardian {
         }
     }
 
-    private static boolean onPath(String command) {
+    static boolean onPath(String command) {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             if (!d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, command))) {
                 return true;
@@ -125,8 +125,10 @@ final class VipGuardian {
     // SIGTERM ignored (and so by ip and curl too): when the JVM dies, systemd stops the rest of the unit's processes
     // with SIGTERM at once, and the guardian must finish (the removal, the notice) first; it exits by itself when the
     // pipe has closed, and a stop that hangs ends with SIGKILL after the unit's TimeoutStopSec.
-    private static final String SCRIPT = "trap '' TERM; dev=$1; lock=$2; table=$3; last=; notice=; "
-            + "drop() { for a in $last; do case $a in "
+    private static final String SCRIPT = "trap '' TERM; dev=$1; lock=$2; table=$3; gate=$4; last=; notice=; "
+            // The gates first (one transaction: the VIPs stop answering at once), then the addresses.
+            + "drop() { nft \"flush set inet $gate live4; flush set inet $gate live6\" >/dev/null 2>&1; "
+            + "nft flush set arp \"$gate\" live4 >/dev/null 2>&1; for a in $last; do case $a in "
             + "*:*) ip -6 addr del \"$a/128\" dev \"$dev\" >/dev/null 2>&1 ;; "
             + "*) ip -4 addr del \"$a/32\" dev \"$dev\" >/dev/null 2>&1 ;; esac; done; "
             + "nft delete table inet \"$table\" >/dev/null 2>&1; }; "
@@ -173,7 +175,8 @@ final class VipGuardian {
             if (process == null || !process.isAlive()) {
                 List<String> cmd = new ArrayList<>(prefix);
                 cmd.addAll(List.of("bash", "-c", SCRIPT, "duet-vip-guard", iface,
-                        lockFile == null ? "" : lockFile.toString(), IpCommandActuator.NFT_TABLE));
+                        lockFile == null ? "" : lockFile.toString(), IpCommandActuator.NFT_TABLE,
+                        IpCommandActuator.GATE_TABLE));
                 process = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 input = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);

@@ -38,6 +38,7 @@ class VipAgentNamespaceTest {
     void lab() throws Exception {
         net = new NetNamespaces();
         Requirements.requireTool(Tool.PROCPS); // sysctl inside the namespaces
+        Requirements.requireTool(Tool.NFT); // every VIP's gate
         node = net.add("node");
         client = net.add("client");
         net.link(node, "192.0.2.11/24", client, "192.0.2.100/24");
@@ -161,51 +162,82 @@ class VipAgentNamespaceTest {
         assertThat(onNode()).isEmpty();
     }
 
-    // The kernel removes a held VIP by itself once its lifetime runs out without a renewal: nothing on the node has
-    // to act, so no freeze of its processes (the JVM, the guardian, the whole service) can leave the address behind.
-    // Renewed, it stays. A hold that would start too late does nothing; one applied after its undo time is removed.
+    // Every VIP answers only through its gate: at the hold's deadline the kernel stops answering ARP for it by itself
+    // (nothing on the node acts, so no freeze of its processes can make it answer longer), while the address is still
+    // configured; a renewal before then moves the deadline. The address's own kernel lifetime removes it a little
+    // later. Failed before the gates: the VIP answered until its address's lifetime ran out (1-1.26 s after the last
+    // hold, in whole seconds), whatever deadline the hold was given.
     @Test
-    void heldVipsLiveOnlyWhileRenewed() throws Exception {
-        String vip6 = "2001:db8::50";
+    void heldVipsAnswerOnlyUntilTheirDeadline() throws Exception {
+        Requirements.requireTool(Tool.ARPING);
         IpCommandActuator act = new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node));
-        Set<String> both = Set.of(VIP, vip6);
-        java.util.function.Supplier<VipActuator.Hold> hold = () -> {
-            long now = System.nanoTime();
-            try {
-                return act.hold(both, now + TimeUnit.MILLISECONDS.toNanos(100),
-                        now + TimeUnit.MILLISECONDS.toNanos(200));
-            } catch (VipActuator.VipException e) {
-                throw new IllegalStateException(e);
-            }
-        };
-        assertThat(hold.get()).isEqualTo(VipActuator.Hold.HELD);
-        assertThat(present(act, both)).isEqualTo(both);
+        long t0 = System.nanoTime();
+        long firstUntil = t0 + TimeUnit.MILLISECONDS.toNanos(800);
+        assertThat(act.hold(Set.of(VIP), t0 + TimeUnit.MILLISECONDS.toNanos(500), firstUntil))
+                .isEqualTo(VipActuator.Hold.HELD);
+        assertThat(answersArp()).isTrue();
         assertThat(NetNamespaces.sh("ip", "-n", node, "-o", "-4", "addr", "show", "dev", "eth0"))
                 .contains(VIP + "/32").contains("eth0:duet").contains("valid_lft");
 
-        heart = Executors.newSingleThreadScheduledExecutor();
-        heart.scheduleAtFixedRate(() -> {
-            if (beating.get()) {
-                hold.get();
+        // Renewed 400 ms in: answers past the first deadline, until the second.
+        await().atMost(Duration.ofSeconds(1)).until(() -> System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(400));
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800);
+        assertThat(act.hold(Set.of(VIP), until - TimeUnit.MILLISECONDS.toNanos(300), until))
+                .isEqualTo(VipActuator.Hold.HELD);
+        await().atMost(Duration.ofSeconds(1)).until(() -> System.nanoTime() - firstUntil >= 50_000_000L);
+        assertThat(answersArp()).as("answers past the first deadline after the renewal").isTrue();
+
+        // Probed every few ms: the first probe that gets no answer, and whether the address was configured then.
+        long[] closed = new long[2];
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(5)).until(() -> {
+            boolean configured = onNode().contains(VIP);
+            long at = System.nanoTime();
+            if (answersArp()) {
+                return false;
             }
-        }, 250, 250, TimeUnit.MILLISECONDS);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
-                .until(() -> present(act, both).equals(both));
+            closed[0] = at;
+            closed[1] = configured ? 1 : 0;
+            return true;
+        });
+        long early = TimeUnit.NANOSECONDS.toMillis(until - closed[0]);
+        System.out.println("VIP stopped answering " + early + " ms before its deadline, address still configured: "
+                + (closed[1] == 1));
+        assertThat(early).as("stops answering by its deadline (the probe's own run: 15 ms), no earlier than its run's "
+                + "slack and guard before it").isBetween(-15L, IpCommandActuator.HOLD_SLACK_MS
+                + IpCommandActuator.GATE_GUARD_MS + 60);
+        assertThat(closed[1]).as("the gate, not the address's removal, stopped it").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> onNode().isEmpty()); // the kernel lifetime: the backstop
+    }
 
-        beating.set(false);
-        long stopped = System.nanoTime();
-        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(10))
-                .until(() -> present(act, both).isEmpty());
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
-        System.out.println("VIPs removed by the kernel " + ms + " ms after the last renewal stopped");
-        assertThat(ms).as("removed by the kernel within the worst case of its lifetime (plus the last renewal's "
-                + "own run and the poll)").isBetween(600L, IpCommandActuator.LIFETIME_WORST_MS + 250);
-
+    // A hold that would start too late does nothing; one whose change took longer than its slack (as a freeze between
+    // its clock readings would make it) closes the gate and removes the addresses again.
+    @Test
+    void lateHoldsChangeNothing() throws Exception {
+        String vip6 = "2001:db8::50";
+        IpCommandActuator act = new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node));
+        Set<String> both = Set.of(VIP, vip6);
         long now = System.nanoTime();
         assertThat(act.hold(both, now - 1, now + 1_000_000_000L)).isEqualTo(VipActuator.Hold.TOO_LATE);
         assertThat(present(act, both)).isEmpty();
-        assertThat(act.hold(both, now + 1_000_000_000L, now - 1)).isEqualTo(VipActuator.Hold.UNDONE);
+        assertThat(act.hold(both, now + 500_000_000L, now + 150_000_000L)).as("a gate shorter than the run's room")
+                .isEqualTo(VipActuator.Hold.TOO_LATE);
         assertThat(present(act, both)).isEmpty();
+        now = System.nanoTime();
+        assertThat(act.hold(both, now + 500_000_000L, now + 1_000_000_000L)).isEqualTo(VipActuator.Hold.HELD);
+        assertThat(present(act, both)).isEqualTo(both);
+        assertThat(NetNamespaces.sh("ip", "netns", "exec", node, "nft", "list", "set", "inet",
+                IpCommandActuator.GATE_TABLE, "live6")).contains(vip6);
+        act.slackForTest(-10); // every change now counts as held up
+        now = System.nanoTime();
+        assertThat(act.hold(both, now + 500_000_000L, now + 1_000_000_000L)).isEqualTo(VipActuator.Hold.UNDONE);
+        assertThat(present(act, both)).isEmpty();
+        assertThat(NetNamespaces.sh("ip", "netns", "exec", node, "nft", "list", "set", "arp",
+                IpCommandActuator.GATE_TABLE, "live4")).doesNotContain(VIP);
+    }
+
+    private boolean answersArp() throws Exception {
+        return NetNamespaces.exec("ip", "netns", "exec", client, "arping", "-c", "1", "-w", "1", "-I", "eth0", VIP)
+                .exit() == 0;
     }
 
     private static Set<String> present(VipActuator act, Set<String> vips) throws VipActuator.VipException {
@@ -278,7 +310,6 @@ class VipAgentNamespaceTest {
     // during the drain: released at once, without waiting for the drain.
     @Test
     void plannedMoveDrainsBeforeTheRelease() throws Exception {
-        Requirements.requireTool(Tool.NFT); // the hold-back of new connections
         HandDrainer drainer = new HandDrainer();
         agent = new VipAgent("a", new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node)), 1000,
                 500, System::nanoTime);
