@@ -588,7 +588,8 @@ public final class AdminApi implements HttpHandler {
                 throw new ApiError(404, "DUET-ADMIN-0140", "no server " + server + " in pool " + pool);
             }
             return new DuetConfig(cur.revision(), cur.listeners(), cur.limits(), cur.forwarding(),
-                    cur.accessLog(), cur.virtualHosts(), pools, cur.certificates(), cur.vips(), cur.admin());
+                    cur.accessLog(), cur.virtualHosts(), pools, cur.certificates(), cur.vips(), cur.admin(),
+                    cur.failover());
         });
         ObjectNode o = JSON.createObjectNode().put("pool", pool).put("server", server).put("state", state)
                 .put("revision", committed.revision());

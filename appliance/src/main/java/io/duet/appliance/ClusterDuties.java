@@ -23,14 +23,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a cluster member does besides serving: commits a heartbeat every 200 ms (with the VIPs its agent holds),
- * and, when it has an interface for floating IPs, runs the {@link VipAgent} that makes the interface match the
- * replicated ownership table. Thread-safe; {@link #close} releases the VIPs and stops.
+ * What a cluster member does besides serving: commits a heartbeat every 200 ms (with the VIPs its agent holds; the
+ * document's {@code failover} timers say otherwise), and, when it has an interface for floating IPs, runs the
+ * {@link VipAgent} that makes the interface match the replicated ownership table. Thread-safe; {@link #close} releases
+ * the VIPs and stops.
  */
 final class ClusterDuties implements AutoCloseable {
-    static final long HEARTBEAT_MS = 200;
-    static final long LEASE_MS = 900;
-    static final long MARGIN_MS = 300;
+    static final long HEARTBEAT_MS = io.duet.config.Failover.DEFAULT_HEARTBEAT_MS;
+    static final long LEASE_MS = io.duet.config.Failover.DEFAULT_LEASE_MS;
+    static final long MARGIN_MS = io.duet.config.Failover.DEFAULT_MARGIN_MS;
     /** An extra heartbeat this long after another node's lease + margin ran out, so its VIPs move then. */
     static final long EXPIRY_BEAT_LAG_MS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDuties.class);
@@ -54,7 +55,22 @@ final class ClusterDuties implements AutoCloseable {
     /** The member's settings from the bootstrap: its directory, timeouts, and how to read VIPs from a document. */
     static ClusterSettings settings(NodeBootstrap b) {
         return new ClusterSettings(b.nodeId(), b.clusterMembers(), b.dataDir().resolve("cluster"), null, null, 0, 0,
-                LEASE_MS, MARGIN_MS, ClusterDuties::vipsOf);
+                LEASE_MS, MARGIN_MS, ClusterDuties::vipsOf).withTimers(ClusterDuties::timersOf);
+    }
+
+    /**
+     * The failover timers a replicated document sets, {heartbeatMs, leaseMs, marginMs}, or null (the defaults): a pure
+     * function of its bytes (every member gets the same).
+     */
+    static long[] timersOf(byte[] document) {
+        DuetConfig c;
+        try {
+            c = ConfigCodec.decode(new String(document, StandardCharsets.UTF_8), ConfigCodec.Format.JSON);
+        } catch (InvalidConfigException | RuntimeException e) {
+            return null;
+        }
+        io.duet.config.Failover f = c.failover();
+        return f == null ? null : new long[] {f.heartbeatMs(), f.leaseMs(), f.marginMs()};
     }
 
     /** Starts the member's Raft side over mutual TLS with the member's identity. */
@@ -109,11 +125,13 @@ final class ClusterDuties implements AutoCloseable {
             agent = new VipAgent(b.nodeId(), actuator, LEASE_MS, MARGIN_MS, System::nanoTime);
             agent.drainer(drainer);
             agent.start(addresses(current));
-            node.onOwnHeartbeat(agent::ownHeartbeatCommitted);
+            VipAgent a = agent;
+            node.onOwnHeartbeat(a::ownHeartbeatCommitted);
             node.subscribeOwnership(agent::ownership);
         }
         ClusterDuties d = new ClusterDuties(node, agent, b.nodeId());
-        d.heart.scheduleAtFixedRate(d::beat, 0, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+        long[] t = node.timers();
+        d.schedule(t[0]);
         node.onLeaderChange(() -> {
             try {
                 d.heart.execute(d::beat); // the new leader gets a heartbeat now: commits resume at once
@@ -131,12 +149,32 @@ final class ClusterDuties implements AutoCloseable {
             });
         }
         LOG.info("DUET-NODE-0022 cluster member {}: heartbeats every {} ms, lease {} ms, margin {} ms, VIPs {}",
-                b.nodeId(), HEARTBEAT_MS, LEASE_MS, MARGIN_MS,
+                b.nodeId(), t[0], t[1], t[2],
                 b.clusterInterface() == null ? "none (no cluster.interface)" : "on " + b.clusterInterface());
         return d;
     }
 
     private java.util.concurrent.ScheduledFuture<?> expiryBeat; // heartbeat thread only
+    private java.util.concurrent.ScheduledFuture<?> beats; // guarded by this
+    private long beatPeriodMs; // guarded by this
+
+    /** Heartbeats every {@code periodMs} from now (at start, and when a new document changes the period). */
+    private synchronized void schedule(long periodMs) {
+        if (periodMs == beatPeriodMs && beats != null) {
+            return;
+        }
+        if (beats != null) {
+            beats.cancel(false);
+            LOG.info("DUET-NODE-0022 cluster member {}: heartbeats every {} ms (was {} ms)", self, periodMs,
+                    beatPeriodMs);
+        }
+        beatPeriodMs = periodMs;
+        try {
+            beats = heart.scheduleAtFixedRate(this::beat, 0, periodMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
 
     private void beat() {
         try {
@@ -157,11 +195,12 @@ final class ClusterDuties implements AutoCloseable {
     private void scheduleExpiryBeat() {
         long now = System.currentTimeMillis();
         long next = Long.MAX_VALUE;
+        long[] t = node.timers();
         for (java.util.Map.Entry<String, io.duet.cluster.vip.Heartbeat> e : node.heartbeats().entrySet()) {
             io.duet.cluster.vip.Heartbeat hb = e.getValue();
             if (!e.getKey().equals(self) && !hb.ended() && !hb.held().isEmpty()) {
-                long delay = hb.time() + LEASE_MS + MARGIN_MS + EXPIRY_BEAT_LAG_MS - now;
-                if (delay > 0 && delay < HEARTBEAT_MS) {
+                long delay = hb.time() + hb.graceMs(t[1], t[2]) + EXPIRY_BEAT_LAG_MS - now;
+                if (delay > 0 && delay < t[0]) {
                     next = Math.min(next, delay);
                 }
             }
@@ -175,11 +214,12 @@ final class ClusterDuties implements AutoCloseable {
         }
     }
 
-    /** A new revision: the agent learns the configured VIPs. */
+    /** A new revision: the agent learns the configured VIPs, the heartbeats follow the document's period. */
     void configured(DuetConfig c) {
         if (agent != null) {
             agent.vips(addresses(c));
         }
+        schedule(c.failoverTimers().heartbeatMs());
         vipMetrics(addresses(c));
     }
 

@@ -160,6 +160,13 @@ public enum ConfigMessage {
             + "was not opened (expected: duet config import, or the admin API, on a node of the cluster: they open "
             + "it before committing)"),
 
+    // The pair's failover timers (0340-0349).
+    FAILOVER_FEW_HEARTBEATS(340, "leaseMs: %d is less than three heartbeats of %d ms (expected: leaseMs >= 3 x "
+            + "heartbeatMs, so that one late heartbeat does not make a proxy drop its VIPs)"),
+    FAILOVER_SHORT_LEASE(341, Severity.WARNING, "leaseMs: %d: a Raft election that takes longer than the lease "
+            + "(a lost leader is noticed within 300-600 ms) makes the proxies drop their VIPs until it ends; "
+            + "700 ms or more keeps them through one"),
+
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
     FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),

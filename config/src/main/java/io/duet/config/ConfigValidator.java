@@ -84,6 +84,25 @@ public final class ConfigValidator {
             virtualHosts(d, usedPools);
             pools(d.pools(), usedPools);
             admin(d.admin());
+            failover(d.failover());
+        }
+
+        // ---- the pair's failover timers (docs/pair-safety.md)
+
+        void failover(Failover f) {
+            if (f == null) {
+                return; // the defaults
+            }
+            String p = "$.failover";
+            range(p + ".heartbeatMs", "heartbeatMs", f.heartbeatMs(), 50, 1_000, "50-1000 ms");
+            range(p + ".leaseMs", "leaseMs", f.leaseMs(), 300, 30_000, "300-30000 ms");
+            // The margin holds a hold's own run (100 ms slack, 20 ms guard) and at least 50 ms of gate.
+            range(p + ".marginMs", "marginMs", f.marginMs(), 200, 10_000, "200-10000 ms");
+            if (f.leaseMs() < 3 * f.heartbeatMs()) {
+                add(ConfigMessage.FAILOVER_FEW_HEARTBEATS.at(p + ".leaseMs", f.leaseMs(), f.heartbeatMs()));
+            } else if (f.leaseMs() >= 300 && f.leaseMs() < 700) {
+                add(ConfigMessage.FAILOVER_SHORT_LEASE.at(p + ".leaseMs", f.leaseMs()));
+            }
         }
 
         // ---- admin users and API tokens

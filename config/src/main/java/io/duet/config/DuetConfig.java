@@ -20,7 +20,8 @@ public record DuetConfig(
         List<Pool> pools,
         List<TlsCertificate> certificates,
         List<Vip> vips,
-        Admin admin) {
+        Admin admin,
+        Failover failover) {
 
     public DuetConfig {
         revision = revision == null ? 0L : revision;
@@ -33,6 +34,17 @@ public record DuetConfig(
         certificates = Lists.copy(certificates);
         vips = Lists.copy(vips);
         admin = admin == null ? Admin.empty() : admin;
+    }
+
+    public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
+                      AccessLog accessLog, List<VirtualHost> virtualHosts, List<Pool> pools,
+                      List<TlsCertificate> certificates, List<Vip> vips, Admin admin) {
+        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates, vips, admin, null);
+    }
+
+    /** The failover timers: the document's, or the defaults when it sets none (a null {@code failover}). */
+    public Failover failoverTimers() {
+        return failover == null ? Failover.defaults() : failover;
     }
 
     public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
@@ -55,25 +67,25 @@ public record DuetConfig(
     /** The same document with another revision. */
     public DuetConfig withRevision(long newRevision) {
         return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,
-                vips, admin);
+                vips, admin, failover);
     }
 
     /** The same document with other certificates. */
     public DuetConfig withCertificates(List<TlsCertificate> newCertificates) {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, newCertificates,
-                vips, admin);
+                vips, admin, failover);
     }
 
     /** The same document with other pools. */
     public DuetConfig withPools(List<Pool> newPools) {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, newPools, certificates,
-                vips, admin);
+                vips, admin, failover);
     }
 
     /** The same document with other admin users and tokens. */
     public DuetConfig withAdmin(Admin newAdmin) {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,
-                vips, newAdmin);
+                vips, newAdmin, failover);
     }
 
     /** The certificate with this name, or {@code null}. Skips null list elements. */

@@ -42,7 +42,14 @@ public final class AddressLog implements AutoCloseable {
     private static final Pattern GATE_ELEMENT = Pattern.compile(
             "(\\d+\\.\\d+\\.\\d+\\.\\d+) timeout (?:(\\d+)s)?(?:(\\d+)ms)?");
     private final List<Event> events = new CopyOnWriteArrayList<>();
-    private final List<Gate> gates = new CopyOnWriteArrayList<>();
+    /**
+     * Per host and VIP, the times its gate was open, oldest first, overlapping openings merged (a renewal every
+     * 200 ms would otherwise make tens of thousands of entries, and the monitor's reader fell behind copying them).
+     */
+    private final Map<String, List<Gate>> gates = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Lines of a gate monitor that are not element additions (an error, events lost): the record is incomplete. */
+    private final List<String> gateTrouble = new CopyOnWriteArrayList<>();
+    private final Map<String, LabProcess> gateMonitors = new TreeMap<>();
     private final List<LabProcess> monitors = new ArrayList<>();
     private final Set<String> vips;
     private final List<String> hosts;
@@ -62,8 +69,10 @@ public final class AddressLog implements AutoCloseable {
                     line -> log.parse(h, line)));
             Process g = new ProcessBuilder("ip", "netns", "exec", lab.ns(h), "nft", "monitor", "new", "elements")
                     .redirectErrorStream(true).start();
-            log.monitors.add(LabProcess.wrap("gates-" + h, g, logDir.resolve("gates-" + h + ".log"),
-                    line -> log.parseGate(h, line, System.currentTimeMillis())));
+            LabProcess gm = LabProcess.wrap("gates-" + h, g, logDir.resolve("gates-" + h + ".log"),
+                    line -> log.parseGate(h, line, System.currentTimeMillis()));
+            log.monitors.add(gm);
+            log.gateMonitors.put(h, gm);
         }
         return log;
     }
@@ -71,6 +80,9 @@ public final class AddressLog implements AutoCloseable {
     private void parseGate(String host, String line, long atMs) {
         Matcher m = GATE_LINE.matcher(line);
         if (!m.find()) {
+            if (!line.startsWith("add element ")) {
+                gateTrouble.add(host + ": " + line);
+            }
             return;
         }
         Matcher e = GATE_ELEMENT.matcher(m.group(1));
@@ -78,21 +90,47 @@ public final class AddressLog implements AutoCloseable {
             if (vips.contains(e.group(1))) {
                 long ms = (e.group(2) == null ? 0 : Long.parseLong(e.group(2)) * 1000)
                         + (e.group(3) == null ? 0 : Long.parseLong(e.group(3)));
-                gates.add(new Gate(host, e.group(1), atMs, atMs + ms));
+                List<Gate> list = gates.computeIfAbsent(host + " " + e.group(1), k -> new ArrayList<>());
+                synchronized (list) {
+                    Gate last = list.isEmpty() ? null : list.get(list.size() - 1);
+                    if (last != null && atMs <= last.toMs()) {
+                        list.set(list.size() - 1, new Gate(host, e.group(1), last.fromMs(),
+                                Math.max(last.toMs(), atMs + ms)));
+                    } else {
+                        list.add(new Gate(host, e.group(1), atMs, atMs + ms));
+                    }
+                }
             }
         }
     }
 
     /** The latest end of {@code host}'s gate for {@code vip} among those opened before {@code beforeMs}, or 0. */
     public long gateEnd(String host, String vip, long beforeMs) {
-        return gates.stream().filter(g -> g.host().equals(host) && g.vip().equals(vip) && g.fromMs() < beforeMs)
-                .mapToLong(Gate::toMs).max().orElse(0);
+        return gatesOf(host, vip).stream().filter(g -> g.fromMs() < beforeMs).mapToLong(Gate::toMs).max().orElse(0);
+    }
+
+    private List<Gate> gatesOf(String host, String vip) {
+        List<Gate> list = gates.getOrDefault(host + " " + vip, List.of());
+        synchronized (list) {
+            return List.copyOf(list);
+        }
     }
 
     /** True when {@code host}'s gate for {@code vip} may have been open at {@code atMs}. */
-    private boolean gateOpen(String host, String vip, long atMs) {
-        return gates.stream().anyMatch(g -> g.host().equals(host) && g.vip().equals(vip) && g.fromMs() <= atMs
-                && atMs < g.toMs());
+    private boolean gateOpen(List<Gate> of, long atMs) {
+        return of.stream().anyMatch(g -> g.fromMs() <= atMs && atMs < g.toMs());
+    }
+
+    /** The gate record is complete: every monitor still runs and none reported trouble (else the test fails). */
+    private void requireCompleteGateRecord() {
+        gateMonitors.forEach((h, p) -> {
+            if (!p.alive()) {
+                throw new IllegalStateException("the gate monitor of " + h + " stopped: the record is incomplete");
+            }
+        });
+        if (!gateTrouble.isEmpty()) {
+            throw new IllegalStateException("gate monitors reported " + gateTrouble);
+        }
     }
 
     /**
@@ -100,13 +138,15 @@ public final class AddressLog implements AutoCloseable {
      * open (checked at every millisecond of the overlap). "Never two holders" means this is empty.
      */
     public List<Overlap> answeringOverlaps() {
+        requireCompleteGateRecord();
         List<Overlap> out = new ArrayList<>();
         for (Overlap o : overlaps()) {
             long to = o.toMs() == Long.MAX_VALUE ? System.currentTimeMillis() : o.toMs();
             long from = -1;
+            List<List<Gate>> of = hosts.stream().map(h -> gatesOf(h, o.vip())).toList();
             for (long t = o.fromMs(); t <= to; t++) {
                 long at = t;
-                boolean both = hosts.stream().filter(h -> gateOpen(h, o.vip(), at)).count() > 1;
+                boolean both = of.stream().filter(g -> gateOpen(g, at)).count() > 1;
                 if (both && from < 0) {
                     from = t;
                 } else if (!both && from >= 0) {

@@ -140,7 +140,7 @@ class PairFailoverLabTest {
         assertThat(cli("b", "cluster", "status")).contains("LEADER").doesNotContain(" INFO ")
                 .doesNotContainPattern("(?m)^INFO:"); // logback's and java.util.logging's
         prober = LabProcess.start("c", lab.in("c"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
-                LabProber.class.getName(), List.of("8080", "50", Integer.toString(PROBE_TIMEOUT_MS), "900", VIP_A,
+                LabProber.class.getName(), List.of("8080", "50", Integer.toString(PROBE_TIMEOUT_MS), "2400", VIP_A,
                         VIP_B), Map.of(), logs.resolve("c.log"), this::probeLine);
         long t = System.currentTimeMillis();
         await().atMost(Duration.ofSeconds(30)).until(() -> servedBy(VIP_A, "a", t) != null
@@ -249,6 +249,7 @@ class PairFailoverLabTest {
      * every probe started in the last probe timeout succeeded (nothing from an earlier scenario still in flight).
      */
     private void awaitHome() {
+        assertThat(prober.alive()).as("the lab's client still probes (its run is bounded)").isTrue();
         long t = System.currentTimeMillis();
         await().atMost(Duration.ofSeconds(60)).until(() -> lab.vipsOn("a", List.of(VIP_A, VIP_B)).equals(List.of(VIP_A))
                 && lab.vipsOn("b", List.of(VIP_A, VIP_B)).equals(List.of(VIP_B)));

@@ -293,8 +293,7 @@ public final class ClusterNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-        DocumentStateMachine machine = new DocumentStateMachine(s.dataDir(), s.historySize(), s.nodeId(),
-                new io.duet.cluster.vip.VipScheduler(s.leaseMs(), s.marginMs()), s.vipsOf());
+        DocumentStateMachine machine = new DocumentStateMachine(s);
         if (subscriber != null) {
             machine.subscribe(subscriber);
         }
@@ -381,13 +380,18 @@ public final class ClusterNode implements AutoCloseable {
         });
     }
 
-    /** Commits a heartbeat of this member reporting the VIPs it holds (every ~200 ms while it runs). */
+    /**
+     * Commits a heartbeat of this member reporting the VIPs it holds (every ~200 ms while it runs), sent under the
+     * lease and margin of the document it has applied: its agent obeys those from it (and its VIPs' gates close by
+     * then), and the others wait at least that long after it, whatever a later document says.
+     */
     public CompletableFuture<Void> heartbeat(java.util.Set<String> held) {
         var applied = machine.getLastAppliedTermIndex();
+        long[] t = machine.timers();
         // Once, through the leader this member knows, off this thread: the next heartbeat follows in 200 ms (or at
         // once on a leader change, see onLeaderChange), fresher than a re-sent one.
         return done(beats.sendOnce(Message.valueOf(ByteString.copyFrom(Codec.heartbeat(settings.nodeId(), held,
-                applied == null ? -1 : applied.getIndex(), machine.lifetime(), System.nanoTime())))));
+                applied == null ? -1 : applied.getIndex(), machine.lifetime(), System.nanoTime(), t[1], t[2])))));
     }
 
     /**
@@ -480,8 +484,13 @@ public final class ClusterNode implements AutoCloseable {
      * and applied here (the VIP agent renews its lease from the send time); in order with the ownership tables.
      * Heartbeats of an earlier life of this node, replayed from the log after a restart, are not reported.
      */
-    public void onOwnHeartbeat(java.util.function.LongConsumer listener) {
+    public void onOwnHeartbeat(OwnHeartbeatListener listener) {
         machine.onOwnHeartbeat(listener);
+    }
+
+    /** The failover timers of the applied document, {heartbeatMs, leaseMs, marginMs} (the defaults before any). */
+    public long[] timers() {
+        return machine.timers();
     }
 
     /**

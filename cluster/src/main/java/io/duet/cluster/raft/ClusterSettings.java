@@ -23,16 +23,24 @@ import java.util.TreeMap;
  * @param electionMax       see electionMin
  * @param historySize       committed revisions kept for diff and rollback (default 100)
  * @param snapshotThreshold log entries between snapshots (the log is purged behind a snapshot; default 1000)
- * @param leaseMs           a node whose heartbeat is older is not alive and fences itself (default 1100)
- * @param marginMs          the others claim its VIPs only after lease + margin (default 400)
+ * @param leaseMs           a node whose heartbeat is older is not alive and fences itself, unless the document says
+ *                          otherwise ({@code timersOf}; default 900)
+ * @param marginMs          the others claim its VIPs only after lease + margin (default 300)
  * @param vipsOf            the VIPs a document configures; a pure function (default: none)
  * @param tls               mutual TLS between members (null: plain gRPC, only for a private cluster network)
+ * @param timersOf          the failover timers a document sets, {heartbeatMs, leaseMs, marginMs}, or null for
+ *                          {@link #DEFAULT_HEARTBEAT_MS}, {@code leaseMs} and {@code marginMs}; a pure function, the
+ *                          same on every member (default: none set)
  */
 public record ClusterSettings(String nodeId, Map<String, String> members, Path dataDir, Duration electionMin,
                               Duration electionMax, int historySize, long snapshotThreshold, long leaseMs,
                               long marginMs,
                               java.util.function.Function<byte[], java.util.List<io.duet.cluster.vip.VipSpec>> vipsOf,
-                              Tls tls) {
+                              Tls tls, java.util.function.Function<byte[], long[]> timersOf) {
+    public static final long DEFAULT_HEARTBEAT_MS = 200;
+    public static final long DEFAULT_LEASE_MS = 900;
+    public static final long DEFAULT_MARGIN_MS = 300;
+
     /**
      * A member's TLS material: its key and certificate, and the cluster CA, the only one it trusts. Peers must
      * present a certificate the CA issued (mutual TLS); server names are checked against the member addresses.
@@ -45,13 +53,36 @@ public record ClusterSettings(String nodeId, Map<String, String> members, Path d
                            Duration electionMax, int historySize, long snapshotThreshold, long leaseMs, long marginMs,
                            java.util.function.Function<byte[], java.util.List<io.duet.cluster.vip.VipSpec>> vipsOf) {
         this(nodeId, members, dataDir, electionMin, electionMax, historySize, snapshotThreshold, leaseMs, marginMs,
-                vipsOf, null);
+                vipsOf, null, null);
+    }
+
+    public ClusterSettings(String nodeId, Map<String, String> members, Path dataDir, Duration electionMin,
+                           Duration electionMax, int historySize, long snapshotThreshold, long leaseMs, long marginMs,
+                           java.util.function.Function<byte[], java.util.List<io.duet.cluster.vip.VipSpec>> vipsOf,
+                           Tls tls) {
+        this(nodeId, members, dataDir, electionMin, electionMax, historySize, snapshotThreshold, leaseMs, marginMs,
+                vipsOf, tls, null);
+    }
+
+    /** The same settings with the failover timers read from each document. */
+    public ClusterSettings withTimers(java.util.function.Function<byte[], long[]> t) {
+        return new ClusterSettings(nodeId, members, dataDir, electionMin, electionMax, historySize, snapshotThreshold,
+                leaseMs, marginMs, vipsOf, tls, t);
+    }
+
+    /**
+     * The failover timers of {@code document} (null: none committed yet): {heartbeatMs, leaseMs, marginMs}, the
+     * defaults where it sets none.
+     */
+    public long[] timers(byte[] document) {
+        long[] t = document == null ? null : timersOf.apply(document);
+        return t != null ? t.clone() : new long[] {DEFAULT_HEARTBEAT_MS, leaseMs, marginMs};
     }
 
     /** The same settings with mutual TLS. */
     public ClusterSettings withTls(Tls t) {
         return new ClusterSettings(nodeId, members, dataDir, electionMin, electionMax, historySize, snapshotThreshold,
-                leaseMs, marginMs, vipsOf, t);
+                leaseMs, marginMs, vipsOf, t, timersOf);
     }
 
     public ClusterSettings {
@@ -63,9 +94,10 @@ public record ClusterSettings(String nodeId, Map<String, String> members, Path d
         }
         historySize = historySize <= 0 ? 100 : historySize;
         snapshotThreshold = snapshotThreshold <= 0 ? 1000 : snapshotThreshold;
-        leaseMs = leaseMs <= 0 ? 1100 : leaseMs;
-        marginMs = marginMs < 0 ? 400 : marginMs;
+        leaseMs = leaseMs <= 0 ? DEFAULT_LEASE_MS : leaseMs;
+        marginMs = marginMs < 0 ? DEFAULT_MARGIN_MS : marginMs;
         vipsOf = vipsOf == null ? doc -> java.util.List.of() : vipsOf;
+        timersOf = timersOf == null ? doc -> null : timersOf;
         int n = members.size();
         if (n != 1 && n != 3 && n != 5) {
             throw new IllegalArgumentException("DUET-CLUSTER-0001 a group has 1, 3 or 5 voters, not " + n

@@ -58,15 +58,23 @@ final class Codec {
      * sent a beat may renew its lease from it, measured from the send time (a restarted node replaying its old
      * heartbeats from the log must not think it is alive).
      */
-    record Beat(String node, java.util.Set<String> held, long appliedIndex, long lifetime, long sentNanos) {
+    record Beat(String node, java.util.Set<String> held, long appliedIndex, long lifetime, long sentNanos,
+                long leaseMs, long marginMs) {
     }
+
+    /**
+     * The lease and margin a heartbeat without them was sent under: members of releases before the timers were
+     * settings obeyed 1.1 s + 0.4 s.
+     */
+    static final long LEGACY_LEASE_MS = 1100;
+    static final long LEGACY_MARGIN_MS = 400;
 
     /** A planned handoff: the node gives its VIPs away (drain true) or takes part again (false). */
     record Handoff(String node, boolean drain) {
     }
 
     static byte[] heartbeat(String node, java.util.Set<String> held, long appliedIndex, long lifetime,
-                            long sentNanos) {
+                            long sentNanos, long leaseMs, long marginMs) {
         return write(out -> {
             out.writeByte(HEARTBEAT);
             out.writeUTF(node);
@@ -77,6 +85,9 @@ final class Codec {
             }
             out.writeLong(lifetime);
             out.writeLong(sentNanos);
+            // Appended: a reader that predates them stops before (it ignores trailing bytes).
+            out.writeLong(leaseMs);
+            out.writeLong(marginMs);
         });
     }
 
@@ -147,7 +158,13 @@ final class Codec {
                     }
                     long lifetime = in.readLong();
                     long sent = in.readLong();
-                    return new Entry(time, null, new Beat(node, held, applied, lifetime, sent), null);
+                    long lease = LEGACY_LEASE_MS;
+                    long margin = LEGACY_MARGIN_MS;
+                    if (in.available() >= 16) {
+                        lease = in.readLong();
+                        margin = in.readLong();
+                    }
+                    return new Entry(time, null, new Beat(node, held, applied, lifetime, sent, lease, margin), null);
                 }
                 case HANDOFF -> {
                     return new Entry(time, null, null, new Handoff(in.readUTF(), in.readBoolean()));
@@ -218,6 +235,13 @@ final class Codec {
                     out.writeLong(e.getValue());
                 }
             }
+            // The timers each heartbeat was sent under (appended: absent in older snapshots).
+            out.writeInt(beats.size());
+            for (var e : new java.util.TreeMap<>(beats).entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue().leaseMs());
+                out.writeLong(e.getValue().marginMs());
+            }
         });
     }
 
@@ -266,6 +290,18 @@ final class Codec {
                     }
                 }
                 claims.add(m);
+            }
+            java.util.Map<String, long[]> timers = new java.util.TreeMap<>();
+            if (in.available() > 0) {
+                for (int i = in.readInt(); i > 0; i--) {
+                    timers.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
+                }
+            }
+            for (var e : beats.entrySet()) {
+                io.duet.cluster.vip.Heartbeat b = e.getValue();
+                long[] t = timers.getOrDefault(e.getKey(), new long[] {LEGACY_LEASE_MS, LEGACY_MARGIN_MS});
+                e.setValue(new io.duet.cluster.vip.Heartbeat(b.time(), b.held(), b.appliedIndex(), b.lifetime(),
+                        b.index(), b.ready(), t[0], t[1]));
             }
             return new VipState(beats, new io.duet.cluster.vip.Ownership(owners, since, drained, releases,
                     claims.get(0), claims.get(1)));

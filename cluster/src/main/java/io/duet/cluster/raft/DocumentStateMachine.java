@@ -84,24 +84,22 @@ final class DocumentStateMachine extends BaseStateMachine {
     static final int AUDIT_KEEP = 10_000;
 
     private final String self;
-    private final io.duet.cluster.vip.VipScheduler scheduler;
+    private final ClusterSettings settings;
     private final java.util.function.Function<byte[], List<io.duet.cluster.vip.VipSpec>> vipsOf;
     private final List<java.util.function.BiConsumer<io.duet.cluster.vip.Ownership, Long>> ownershipListeners =
             new CopyOnWriteArrayList<>();
-    private final List<java.util.function.LongConsumer> ownHeartbeatListeners = new CopyOnWriteArrayList<>();
+    private final List<OwnHeartbeatListener> ownHeartbeatListeners = new CopyOnWriteArrayList<>();
 
     /**
-     * @param self      this member's id (its own heartbeats renew its lease)
-     * @param scheduler the VIP rules (lease, margin)
-     * @param vipsOf    the VIPs a document configures: a pure function, the same on every member
+     * @param s the member's settings: its id (its own heartbeats renew its lease), the VIPs and the failover timers a
+     *          document sets (pure functions, the same on every member), the default timers
      */
-    DocumentStateMachine(Path nodeDir, int historySize, String self, io.duet.cluster.vip.VipScheduler scheduler,
-                         java.util.function.Function<byte[], List<io.duet.cluster.vip.VipSpec>> vipsOf) {
-        this.lastAppliedFile = nodeDir.resolve("last-applied.bin");
-        this.historySize = historySize;
-        this.self = self;
-        this.scheduler = scheduler;
-        this.vipsOf = vipsOf;
+    DocumentStateMachine(ClusterSettings s) {
+        this.lastAppliedFile = s.dataDir().resolve("last-applied.bin");
+        this.historySize = s.historySize();
+        this.self = s.nodeId();
+        this.settings = s;
+        this.vipsOf = s.vipsOf();
         this.disk = readLastApplied(lastAppliedFile);
         this.notified = disk.revision();
     }
@@ -123,6 +121,23 @@ final class DocumentStateMachine extends BaseStateMachine {
     }
 
     /** The last applied revision (at start: the one on local disk, until the log replay passes it). */
+    private long timersRevision = -1;
+    private long[] timers;
+
+    /**
+     * The failover timers of the applied document, {heartbeatMs, leaseMs, marginMs} (the defaults before any): read
+     * once per revision. Any thread.
+     */
+    long[] timers() {
+        synchronized (lock) {
+            if (timersRevision != current.revision()) {
+                timers = settings.timers(current.revision() == 0 ? null : current.document());
+                timersRevision = current.revision();
+            }
+            return timers.clone();
+        }
+    }
+
     Revision current() {
         synchronized (lock) {
             return current.revision() >= disk.revision() ? current : disk;
@@ -159,7 +174,7 @@ final class DocumentStateMachine extends BaseStateMachine {
      * Called with the send time ({@link System#nanoTime}) of each heartbeat this process sent, when it is applied
      * here: the lease runs from the send time. On the notifier thread, after the ownership tables of earlier entries.
      */
-    void onOwnHeartbeat(java.util.function.LongConsumer listener) {
+    void onOwnHeartbeat(OwnHeartbeatListener listener) {
         ownHeartbeatListeners.add(listener);
     }
 
@@ -416,7 +431,8 @@ final class DocumentStateMachine extends BaseStateMachine {
                 boolean ready = previous != null && previous.lifetime() == e.beat().lifetime()
                         && e.beat().appliedIndex() >= previous.index();
                 heartbeats.put(e.beat().node(), new io.duet.cluster.vip.Heartbeat(e.leaderTime(), e.beat().held(),
-                        e.beat().appliedIndex(), e.beat().lifetime(), index, ready));
+                        e.beat().appliedIndex(), e.beat().lifetime(), index, ready, e.beat().leaseMs(),
+                        e.beat().marginMs()));
             } else if (e.ended() != null) {
                 io.duet.cluster.vip.Heartbeat previous = heartbeats.get(e.ended().node());
                 if (previous == null || !previous.provenEndedBy(e.ended().secret())) {
@@ -433,8 +449,9 @@ final class DocumentStateMachine extends BaseStateMachine {
         }
         decideVips(e.leaderTime(), term, index);
         if (e.beat() != null && e.beat().node().equals(self) && e.beat().lifetime() == lifetime) {
-            long sent = e.beat().sentNanos();
-            notifier.execute(() -> ownHeartbeatListeners.forEach(l -> l.accept(sent)));
+            Codec.Beat b = e.beat();
+            notifier.execute(() -> ownHeartbeatListeners.forEach(l -> l.committed(b.sentNanos(), b.leaseMs(),
+                    b.marginMs())));
         }
     }
 
@@ -444,7 +461,8 @@ final class DocumentStateMachine extends BaseStateMachine {
         synchronized (lock) {
             before = table;
             List<io.duet.cluster.vip.VipSpec> vips = current.revision() == 0 ? List.of() : vipsOf.apply(current.document());
-            d = scheduler.decide(vips, heartbeats, table, now, index);
+            long[] t = timers();
+            d = new io.duet.cluster.vip.VipScheduler(t[1], t[2]).decide(vips, heartbeats, table, now, index);
             table = d.ownership();
         }
         for (io.duet.cluster.vip.VipScheduler.Change c : d.changes()) {

@@ -15,14 +15,32 @@ import java.util.Set;
  *                     lifetime, so its lease is running and it applies tables promptly. Only ready nodes are given
  *                     VIPs (a node that just restarted and still replays the log would otherwise be handed a VIP it
  *                     cannot claim yet, and the VIP would have no holder meanwhile)
+ * @param leaseMs      the lease its sender obeys from this heartbeat on, and
+ * @param marginMs     the margin its VIPs' gates were set for: the sender's VIPs answer until lease + margin after its
+ *                     send time at the latest, so nobody claims them earlier whatever the document says meanwhile
+ *                     (0 and 0: the deciding member's own)
  *
  * <p>A heartbeat whose {@code time} is {@link #ENDED} (0, never a leader's clock) stands for a process that has ended:
  * its VIP guardian removed its VIPs and proved it with the process's end secret (see {@link #lifetimeOf}). It holds
  * nothing, is neither alive nor live, and later heartbeats of the same lifetime (in flight at the end) are ignored.
  */
-public record Heartbeat(long time, Set<String> held, long appliedIndex, long lifetime, long index, boolean ready) {
+public record Heartbeat(long time, Set<String> held, long appliedIndex, long lifetime, long index, boolean ready,
+                        long leaseMs, long marginMs) {
     public Heartbeat {
         held = Set.copyOf(held);
+    }
+
+    public Heartbeat(long time, Set<String> held, long appliedIndex, long lifetime, long index, boolean ready) {
+        this(time, held, appliedIndex, lifetime, index, ready, 0, 0);
+    }
+
+    /**
+     * How long after this heartbeat its sender's VIPs may still answer, and the others must wait before claiming
+     * them: the longer of the deciding member's lease + margin and the one this heartbeat was sent under (a document
+     * that shortened the timers meanwhile never shortens a wait its sender's gates were set for).
+     */
+    public long graceMs(long lease, long margin) {
+        return Math.max(lease + margin, leaseMs + marginMs);
     }
 
     /** The time of an ended process's heartbeat: long before any lease. */
@@ -40,7 +58,7 @@ public record Heartbeat(long time, Set<String> held, long appliedIndex, long lif
 
     /** The heartbeat that stands for this one's process having ended, as decided at log index {@code at}. */
     public Heartbeat end(long at) {
-        return new Heartbeat(ENDED, Set.of(), appliedIndex, lifetime, at, false);
+        return new Heartbeat(ENDED, Set.of(), appliedIndex, lifetime, at, false, leaseMs, marginMs);
     }
 
     /**

@@ -66,13 +66,9 @@ public final class VipAgent implements AutoCloseable {
 
     private final String node;
     private final VipActuator actuator;
-    private final long leaseNanos;
-    /**
-     * Every hold lets the VIPs answer until lease + margin after the send time of this node's last committed
-     * heartbeat, when the peers may claim them: the kernel closes their gates then, even if every process of this
-     * node froze right after the hold ({@link VipActuator#hold}).
-     */
-    private final long answerNanos;
+    /** The lease and margin of heartbeats that do not say theirs ({@link #ownHeartbeatCommitted(long)}). */
+    private final long defaultLeaseMs;
+    private final long defaultMarginMs;
     /** Null, or why this node cannot hold VIPs (logged once at start; it then never claims). */
     private final String cannotHold;
     private final LongSupplier nanoTime;
@@ -94,6 +90,13 @@ public final class VipAgent implements AutoCloseable {
     private long waitingSince;
     // Any thread.
     private volatile long ownHeartbeatNanos; // 0: never seen
+    /**
+     * The lease of the last committed own heartbeat, and how long after its send time a hold lets the VIPs answer:
+     * lease + margin, when the peers may claim them. The kernel closes their gates then, even if every process of this
+     * node froze right after the hold ({@link VipActuator#hold}). Both as that heartbeat was sent.
+     */
+    private volatile long ownLeaseNanos;
+    private volatile long ownAnswerNanos;
     private volatile Set<String> heldView = Set.of();
     private volatile Runnable heldChanged = () -> { };
     private volatile Drainer drainer;
@@ -108,14 +111,16 @@ public final class VipAgent implements AutoCloseable {
     public VipAgent(String node, VipActuator actuator, long leaseMs, long marginMs, LongSupplier nanoTime) {
         this.node = node;
         this.actuator = actuator;
-        this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs);
         long minMargin = IpCommandActuator.HOLD_SLACK_MS + IpCommandActuator.GATE_GUARD_MS
                 + IpCommandActuator.GATE_MIN_MS;
         if (marginMs <= minMargin) {
             throw new IllegalArgumentException("margin " + marginMs + " ms must exceed " + minMargin + " ms: a hold "
                     + "made at the end of the lease opens its gate until lease + margin less the room its own run needs");
         }
-        this.answerNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs + marginMs);
+        this.defaultLeaseMs = leaseMs;
+        this.defaultMarginMs = marginMs;
+        this.ownLeaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs);
+        this.ownAnswerNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs + marginMs);
         this.cannotHold = actuator.cannotHold();
         this.nanoTime = nanoTime;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -185,8 +190,19 @@ public final class VipAgent implements AutoCloseable {
      * others' lease + margin runs out. Queued behind the ownership tables handed over before it.
      */
     public void ownHeartbeatCommitted(long sentNanos) {
+        ownHeartbeatCommitted(sentNanos, defaultLeaseMs, defaultMarginMs);
+    }
+
+    /**
+     * As {@link #ownHeartbeatCommitted(long)}, for a heartbeat sent under this lease and margin (the document's
+     * failover timers when it was sent): this node obeys that lease from it, and its holds let the VIPs answer until
+     * lease + margin after it.
+     */
+    public void ownHeartbeatCommitted(long sentNanos, long leaseMs, long marginMs) {
         thread.execute(() -> {
             if (sentNanos - ownHeartbeatNanos > 0 || ownHeartbeatNanos == 0) {
+                ownLeaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs);
+                ownAnswerNanos = TimeUnit.MILLISECONDS.toNanos(leaseMs + marginMs);
                 ownHeartbeatNanos = sentNanos;
                 checkLease();
                 reconcile("heartbeat committed"); // claims that waited for a fresh heartbeat
@@ -219,7 +235,7 @@ public final class VipAgent implements AutoCloseable {
      */
     private VipActuator.Hold hold(Set<String> vips) throws VipActuator.VipException {
         long hb = ownHeartbeatNanos;
-        return actuator.hold(vips, hb + leaseNanos, hb + answerNanos);
+        return actuator.hold(vips, hb + ownLeaseNanos, hb + ownAnswerNanos);
     }
 
     /** A hold was applied too late (this node stalled or froze in between) and undone: the VIPs are gone. */
@@ -236,7 +252,7 @@ public final class VipAgent implements AutoCloseable {
     /** The last committed heartbeat is recent enough to hold a VIP from now (its lease runs). */
     private boolean fresh() {
         long hb = ownHeartbeatNanos;
-        return hb != 0 && nanoTime.getAsLong() - hb <= leaseNanos;
+        return hb != 0 && nanoTime.getAsLong() - hb <= ownLeaseNanos;
     }
 
     /**
@@ -261,7 +277,7 @@ public final class VipAgent implements AutoCloseable {
     /** True while this node's lease has run out (it holds nothing). */
     public boolean fenced() {
         long hb = ownHeartbeatNanos;
-        return hb == 0 || nanoTime.getAsLong() - hb > leaseNanos;
+        return hb == 0 || nanoTime.getAsLong() - hb > ownLeaseNanos;
     }
 
     /** Releases every VIP it holds now and stops (a planned stop after a handoff, or shutdown). Blocks briefly. */
@@ -288,7 +304,7 @@ public final class VipAgent implements AutoCloseable {
             if (nowFenced && !held.isEmpty()) {
                 LOG.warn("DUET-CLUSTER-0044 node {} fenced itself: its last heartbeat was committed more than "
                         + "{} ms ago (no quorum, partitioned or paused); dropping VIPs {} (term {})", node,
-                        TimeUnit.NANOSECONDS.toMillis(leaseNanos), held, term);
+                        TimeUnit.NANOSECONDS.toMillis(ownLeaseNanos), held, term);
             }
             reconcile(nowFenced ? "lease expired" : "lease renewed");
         }

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *   <li>A node is <em>alive</em> when its last heartbeat is at most {@code leaseMs} old (times are stamped by the
  *       Raft leader, never by the node's own clock) and it is not drained. Only an alive node that is also caught up
  *       ({@link Heartbeat#ready}) is given a VIP.</li>
- *   <li>The holder keeps the VIP while its last heartbeat is at most {@code leaseMs + marginMs} old. Past
+ *   <li>The holder keeps the VIP while its last heartbeat is at most {@code leaseMs + marginMs} old (or the lease
+ *       and margin that heartbeat was sent under, when longer: {@link Heartbeat#graceMs}). Past
  *       {@code leaseMs} it has already dropped the VIP itself (self-fencing, {@link VipAgent}); the margin is the
  *       time its drop may take before anyone else claims.</li>
  *   <li>An alive holder gives the VIP back to its preferred node when that node is alive and the failback policy
@@ -211,7 +212,7 @@ public final class VipScheduler {
                                       long now) {
         for (Map.Entry<String, Heartbeat> e : new TreeMap<>(heartbeats).entrySet()) {
             if (!e.getKey().equals(target) && e.getValue().held().contains(address)
-                    && now - e.getValue().time() <= leaseMs + marginMs) {
+                    && now - e.getValue().time() <= e.getValue().graceMs(leaseMs, marginMs)) {
                 return e.getKey();
             }
         }
@@ -231,12 +232,12 @@ public final class VipScheduler {
     /** Heartbeat within lease + margin, drained or not: it may still hold VIPs. */
     private boolean live(String node, Map<String, Heartbeat> heartbeats, long now) {
         Heartbeat hb = heartbeats.get(node);
-        return hb != null && now - hb.time() <= leaseMs + marginMs;
+        return hb != null && now - hb.time() <= hb.graceMs(leaseMs, marginMs);
     }
 
     private boolean withinGrace(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {
         Heartbeat hb = heartbeats.get(node);
-        return hb != null && now - hb.time() <= leaseMs + marginMs && !o.drained().contains(node);
+        return hb != null && now - hb.time() <= hb.graceMs(leaseMs, marginMs) && !o.drained().contains(node);
     }
 
     private boolean holderGone(String node, Map<String, Heartbeat> heartbeats, Ownership o, long now) {

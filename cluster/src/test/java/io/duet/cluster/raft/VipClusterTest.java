@@ -107,6 +107,47 @@ class VipClusterTest {
         assertThat(nodes.get("w").ownership().owners()).isEqualTo(nodes.get("b").ownership().owners());
     }
 
+    // The failover timers come from the committed document, the same on every member: a document "timers 300 200"
+    // (lease 300 ms, margin 200 ms here) reaches every member, each heartbeat sent afterwards carries them, and a
+    // stopped proxy's VIP then moves after its last heartbeat's 500 ms instead of the settings' 1.5 s. Heartbeats sent
+    // before the change keep their own timers.
+    @Test
+    void theDocumentSetsTheFailoverTimers() throws Exception {
+        for (String id : List.of("a", "b", "w")) {
+            members.put(id, "127.0.0.1:" + freePort());
+        }
+        for (String id : List.of("a", "b", "w")) {
+            ClusterNode n = ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id), null, null, 0, 0, 1000,
+                    500, doc -> VIPS).withTimers(doc -> {
+                        String[] f = new String(doc, java.nio.charset.StandardCharsets.UTF_8).split(" ");
+                        return f[0].equals("timers") ? new long[] {250, Long.parseLong(f[1]), Long.parseLong(f[2])}
+                                : null;
+                    }));
+            n.subscribeOwnership((table, term) -> held.put(id, Set.copyOf(table.heldBy(id))));
+            nodes.put(id, n);
+        }
+        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+        heartbeats("a");
+        heartbeats("b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+                "a".equals(n.ownership().owner(V50)) && "b".equals(n.ownership().owner(V51))));
+        assertThat(nodes.get("w").heartbeats().get("a").graceMs(0, 0)).isEqualTo(1500);
+        assertThat(nodes.get("a").timers()).containsExactly(200, 1000, 500);
+
+        nodes.get("b").propose(1, "timers 300 200".getBytes(), "test", "shorter").get(20, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+                java.util.Arrays.equals(n.timers(), new long[] {250, 300, 200})
+                        && n.heartbeats().get("a").leaseMs() == 300 && n.heartbeats().get("b").marginMs() == 200));
+
+        long t0 = System.nanoTime();
+        nodes.remove("a").close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("b").ownership().owner(V50)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("VIP %s moved to b %d ms after a stopped (lease 300 + margin 200 ms)%n", V50, ms);
+        assertThat(ms).as("the document's lease + margin since a's last heartbeat, not the settings' 1.5 s")
+                .isBetween(250L, 1400L);
+    }
+
     // Planned handoff: b's VIP passes through "no holder" until b reports it let go, then a holds both; taking
     // part again gives it back (failback immediate).
     @Test

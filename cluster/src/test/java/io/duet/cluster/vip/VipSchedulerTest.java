@@ -69,6 +69,31 @@ class VipSchedulerTest {
         });
     }
 
+    // The document shortened the timers (lease + margin 1500 -> 600 ms here) while a's last heartbeat was sent under
+    // the old ones: a's VIP gates were set to answer until 1500 ms after it, so nobody claims before then, whatever
+    // the deciding member's timers say. A heartbeat sent under the new ones gets the new, shorter wait. Failed before
+    // heartbeats carried their timers: claimed 600 ms after a's last heartbeat, while a's gate could still be open.
+    @Test
+    void aHeartbeatIsWaitedForAsLongAsItsOwnTimersSay() {
+        List<VipSpec> vips = List.of(vip("192.0.2.50", "a"), vip("192.0.2.51", "b"));
+        VipScheduler shorter = new VipScheduler(400, 200);
+        hb.put("a", new Heartbeat(0, Set.of(), 0, 1, 0, true, LEASE, MARGIN));
+        hb.put("b", new Heartbeat(0, Set.of(), 0, 2, 0, true, LEASE, MARGIN));
+        table = shorter.decide(vips, hb, table, 10, 10).ownership();
+        hb.put("a", new Heartbeat(100, Set.of("192.0.2.50"), 100, 1, 100, true, LEASE, MARGIN)); // a's last words
+        for (long t = 200; t <= 1700; t += 100) {
+            hb.put("b", new Heartbeat(t, Set.of("192.0.2.51"), t, 2, t, true, 400, 200));
+            table = shorter.decide(vips, hb, table, t, t).ownership();
+            assertThat(table.owner("192.0.2.50")).as("at %d", t).isEqualTo(t - 100 <= LEASE + MARGIN ? "a" : "b");
+        }
+        // b falls silent after its heartbeat at 1700, sent under the short timers: a (back) waits only 600 ms.
+        for (long t = 1800; t <= 2400; t += 100) {
+            hb.put("a", new Heartbeat(t, Set.of(), t, 3, t, true, 400, 200));
+            table = shorter.decide(vips, hb, table, t, t).ownership();
+            assertThat(table.owner("192.0.2.51")).as("at %d", t).isEqualTo(t - 1700 <= 600 ? "b" : "a");
+        }
+    }
+
     // Failback immediate: the preferred node is back, the holder lets go first ("no holder" until its heartbeat
     // no longer lists the VIP), then the preferred node gets it: never two holders.
     @Test
