@@ -337,9 +337,12 @@ class PairFailoverLabTest {
     }
 
     // Losing the Raft leader, 6 runs. The witness leads (it asks for leadership once it has returned and caught up, so
-    // a proxy's loss costs no election); here it is killed: the proxies elect one of them (staggered election
-    // timeouts: no split vote) and neither may drop its own VIP meanwhile (before: the other proxy fenced itself,
-    // DUET-CLUSTER-0044, its VIP off for about 50 ms, in 1 of 9 leader losses; issue 16, item 2).
+    // a proxy's loss costs no election); here it is killed: the proxies notice within 150 ms that its process is gone,
+    // elect one of them (staggered election timeouts: no split vote) and neither may drop its own VIP meanwhile
+    // (before: the other proxy fenced itself, DUET-CLUSTER-0044, its VIP off for about 50 ms, in 1 of 9 leader losses;
+    // issue 16, item 2). A frozen leader is not covered yet: the proxies notice it only after Ratis's election
+    // timeouts (0.34-0.8 s), and with the 0.9 s lease the other proxy fenced itself in 2 of 4 frozen-witness runs
+    // (docs/pair-safety.md, "What is left").
     @Test
     @Order(2)
     void leaderLossDoesNotFenceTheOthers() throws Exception {
