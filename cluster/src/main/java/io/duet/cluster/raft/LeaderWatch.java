@@ -19,16 +19,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Notices at once that the leader's process is gone, and starts the election then instead of after Ratis's election
- * timeout. An election pauses the commits that renew the proxies' VIP lifetimes, so it must end within about a second
+ * Notices at once that the leader's process is gone or frozen, and starts the election then instead of after Ratis's
+ * election timeout. An election pauses the commits that renew the proxies' VIP lifetimes, so it must end within about a second
  * of the last commit; Ratis's followers notice a lost leader only after one to two election timeouts (532 ms after
  * the witness's last message in the lab, and the proxy that then led was ready 0.43 s later: too late for the other
  * proxy's VIP).
  *
  * <p>When the leader has been silent for {@value #SILENT_MS} ms, this member tries a TCP connection to the leader's
- * Raft endpoint. <em>Refused</em> means no process listens there: the leader's process has ended (a frozen process's
- * kernel still accepts, a partition answers nothing, so neither starts anything here). Then the first member in id
- * order other than the leader stands at once, the next one {@value #STAGGER_MS} ms later if there is still no
+ * Raft endpoint. <em>Refused</em> means no process listens there: the leader's process has ended. <em>Accepted</em>,
+ * it starts a TLS handshake there: a live process answers within milliseconds (a ServerHello, an alert, or it closes
+ * the connection, all fine); a frozen one cannot, although its kernel accepted the connection, so no answer within
+ * {@value #ANSWER_TIMEOUT_MS} ms counts as gone too (a frozen leader was noticed only after Ratis's timeouts,
+ * 0.34-0.8 s, in the lab, and the other proxy's lease ran out meanwhile). A connection that times out (a partition,
+ * a paused machine) starts nothing here: Ratis's timeouts decide. Then the first member in id order other than the
+ * leader stands at once, the next one {@value #STAGGER_MS} ms later if there is still no
  * leader (two candidates at once would split the vote): through Ratis's own start-election request, which a leader
  * sends in a leadership transfer, here made by this member for its own server, naming the leader it has lost. Raft's
  * safety does not depend on when an election starts; a wrong guess costs an election, never a second leader.
@@ -42,6 +46,8 @@ final class LeaderWatch implements AutoCloseable {
     static final long SILENT_MS = 150;
     /** How long a connection attempt may take (refusal is immediate on a LAN). */
     static final int CONNECT_TIMEOUT_MS = 100;
+    /** How long an accepted connection may go without any answer to a TLS handshake before the leader counts as frozen. */
+    static final int ANSWER_TIMEOUT_MS = 150;
     /** The delay of each next member in id order. */
     static final long STAGGER_MS = 150;
     static final long CHECK_MS = 25;
@@ -62,6 +68,7 @@ final class LeaderWatch implements AutoCloseable {
     private long goneTerm;
     private boolean stood;
     private long lastProbe;
+    private String why;
 
     LeaderWatch(ClusterNode node, String self, Map<String, String> members) {
         this.node = node;
@@ -94,7 +101,8 @@ final class LeaderWatch implements AutoCloseable {
                     return;
                 }
                 lastProbe = now;
-                if (!refused(members.get(leader.toString()))) {
+                why = gone(members.get(leader.toString()));
+                if (why == null) {
                     return;
                 }
                 goneLeader = leader;
@@ -117,7 +125,7 @@ final class LeaderWatch implements AutoCloseable {
                     .setLeaderLastEntry(last.toProto())
                     .build();
             boolean started = node.server().startLeaderElection(request).getServerReply().getSuccess();
-            LOG.info("{} leader {} is gone (its Raft endpoint refuses connections; silent {} ms): {}", STANDS, leader,
+            LOG.info("{} leader {} is gone ({}; silent {} ms): {}", STANDS, leader, why,
                     silentMs, started ? "member " + self + " stands for election now" : "not standing now ("
                             + "Ratis refused: another election is under way or this log is behind)");
         } catch (IOException | RuntimeException e) {
@@ -125,21 +133,70 @@ final class LeaderWatch implements AutoCloseable {
         }
     }
 
-    /** A TCP connection to {@code hostPort} was refused (nothing listens there). */
-    private static boolean refused(String hostPort) {
+    /**
+     * Why the process at {@code hostPort} counts as gone: nothing listens there, or it accepted a connection and then
+     * did not answer a TLS handshake; null when it answered, or the connection itself timed out.
+     */
+    static String gone(String hostPort) {
         if (hostPort == null) {
-            return false;
+            return null;
         }
         int colon = hostPort.lastIndexOf(':');
         String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(hostPort.substring(colon + 1));
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1))),
-                    CONNECT_TIMEOUT_MS);
-            return false; // someone listens (possibly frozen): Ratis's timeouts decide
-        } catch (ConnectException e) {
-            return e.getMessage() != null && e.getMessage().contains("refused");
+            try {
+                s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+            } catch (ConnectException e) {
+                return e.getMessage() != null && e.getMessage().contains("refused")
+                        ? "its Raft endpoint refuses connections" : null;
+            } catch (IOException | RuntimeException e) {
+                return null; // timed out: a partition or a paused machine; Ratis's timeouts decide
+            }
+            s.setSoTimeout(ANSWER_TIMEOUT_MS);
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ANY_SERVER.getSocketFactory()
+                    .createSocket(s, host, port, false)) {
+                tls.startHandshake();
+                return null; // answered
+            } catch (java.net.SocketTimeoutException e) {
+                return "its Raft endpoint accepted a connection but did not answer a TLS handshake within "
+                        + ANSWER_TIMEOUT_MS + " ms: frozen";
+            } catch (IOException | RuntimeException e) {
+                return null; // an alert, a reset or a close: a live process answered
+            }
         } catch (IOException | RuntimeException e) {
-            return false; // timed out: a partition or a frozen machine, not a dead process
+            return null;
+        }
+    }
+
+    /**
+     * A TLS context that accepts any server certificate: the handshake only asks whether a process answers, nothing
+     * is sent through it, and it presents no certificate (the member's endpoint then ends the handshake with an
+     * alert, which is an answer).
+     */
+    private static final javax.net.ssl.SSLContext ANY_SERVER = anyServer();
+
+    private static javax.net.ssl.SSLContext anyServer() {
+        try {
+            javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+            c.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                    // a liveness probe: the answer matters, not who gives it; nothing is sent
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            return c;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is part of every JDK", e);
         }
     }
 
