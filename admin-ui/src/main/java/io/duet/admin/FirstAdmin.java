@@ -48,7 +48,7 @@ public final class FirstAdmin {
         } catch (RevisionConflictException e) {
             return null; // someone else changed the document first: look again next time
         } catch (InvalidConfigException e) {
-            throw new IllegalStateException("DUET-ADMIN-0004 the first admin user could not be added: "
+            throw new IllegalStateException("DUET-ADMIN-0006 the first admin user could not be added: "
                     + e.violations(), e);
         }
         io.duet.config.store.PrivateFile.write(passwordFile, ("# The first password of the Duet admin user 'admin' "

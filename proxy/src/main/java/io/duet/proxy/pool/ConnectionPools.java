@@ -146,7 +146,7 @@ public final class ConnectionPools implements AutoCloseable {
             if (keep.contains(e.getValue().pool())) {
                 return false;
             }
-            LOG.info("DUET-PROXY-0101 closing connections to {}:{}: no longer in the configuration",
+            LOG.info("DUET-PROXY-0102 closing connections to {}:{}: no longer in the configuration",
                     e.getKey().host(), e.getKey().port());
             e.getValue().pool().close();
             return true;
