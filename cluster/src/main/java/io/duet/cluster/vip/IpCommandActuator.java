@@ -72,14 +72,13 @@ public final class IpCommandActuator implements VipActuator {
         }
     }
 
-    /** The kernel lifetime of a held VIP's address (seconds, the kernel's unit), renewed by every {@link #hold}. */
-    static final int LIFETIME_S = 1;
     /**
-     * From a hold to the kernel's removal of the address at the latest: the lifetime, the kernel's rounding of its
-     * next lifetime check up to a whole second (at most a quarter of a second, {@code ADDRCONF_TIMER_FUZZ}) and 10 ms,
-     * the resolution of {@code /proc/uptime} that dates the hold. The address outlives its gate (below): a backstop.
+     * The kernel lifetime of a held VIP's address (seconds, the kernel's unit), renewed by every {@link #hold}. The
+     * kernel removes the address 1.0-1.26 s after the last hold (it rounds its next lifetime check up to a whole second
+     * when that costs less than a quarter of one, {@code ADDRCONF_TIMER_FUZZ}): it outlives the gate (below) and is
+     * only a backstop.
      */
-    static final long LIFETIME_WORST_MS = LIFETIME_S * 1000L + 260;
+    static final int LIFETIME_S = 1;
     /** The nftables tables (inet and arp) of the VIPs' gates: Duet's own (see {@link #hold}). */
     static final String GATE_TABLE = "duet_gate";
     /**

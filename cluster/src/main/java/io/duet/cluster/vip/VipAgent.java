@@ -63,7 +63,6 @@ public final class VipAgent implements AutoCloseable {
         void undrain(String address);
     }
 
-
     private final String node;
     private final VipActuator actuator;
     /** The lease and margin of heartbeats that do not say theirs ({@link #ownHeartbeatCommitted(long)}). */
