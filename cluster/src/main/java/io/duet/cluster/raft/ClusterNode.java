@@ -79,8 +79,12 @@ public final class ClusterNode implements AutoCloseable {
         // leader's retry cache makes them idempotent.
         this.client = new LeaderClient("proposals", leader -> newClient(group, 500, settings.tls(), leader),
                 this::knownLeader);
-        this.beats = new LeaderClient("heartbeats", leader -> newClient(group, 250, settings.tls(), leader),
-                this::knownLeader);
+        // Heartbeats go to the leader this member knows, and only there (HeartbeatRetryPolicy): each client's group
+        // lists that member alone. Until a leader is known, a client of the whole group finds it.
+        this.beats = new LeaderClient("heartbeats", leader -> leader == null
+                ? newClient(group, 250, settings.tls(), null)
+                : newClient(only(group, leader), 250, settings.tls(), leader, HeartbeatRetryPolicy.INSTANCE),
+                this::knownLeader, true);
         List<RaftPeerId> ids = group.getPeers().stream().map(RaftPeer::getId).toList();
         client.prepare(ids);
         beats.prepare(ids);
@@ -238,9 +242,25 @@ public final class ClusterNode implements AutoCloseable {
      * {@code leader} (null: the client finds it).
      */
     private static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls, RaftPeerId leader) {
+        return newClient(group, timeoutMs, tls, leader, null);
+    }
+
+    /**
+     * As above, retrying as {@code retry} says (null: Ratis's default, which retries forever). With a policy of its
+     * own, the client's first request is its own: Ratis otherwise opens every client's ordered window with a "dummy"
+     * watch request whose timeout is 10 s and holds every later request until it is answered, so a heartbeat client's
+     * first heartbeat to a frozen leader waited 10 s instead of its own timeout.
+     */
+    static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls, RaftPeerId leader,
+                                org.apache.ratis.retry.RetryPolicy retry) {
         RaftProperties p = new RaftProperties();
         org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p,
                 TimeDuration.valueOf(timeoutMs, TimeUnit.MILLISECONDS));
+        if (retry != null) {
+            org.apache.ratis.client.RaftClientConfigKeys.Async.Experimental.setSendDummyRequest(p, false);
+            org.apache.ratis.client.RaftClientConfigKeys.Rpc.setWatchRequestTimeout(p,
+                    TimeDuration.valueOf(timeoutMs, TimeUnit.MILLISECONDS));
+        }
         RaftClient.Builder b = RaftClient.newBuilder()
                 .setProperties(p)
                 .setRaftGroup(group)
@@ -248,7 +268,16 @@ public final class ClusterNode implements AutoCloseable {
         if (leader != null) {
             b.setLeaderId(leader);
         }
+        if (retry != null) {
+            b.setRetryPolicy(retry);
+        }
         return b.build();
+    }
+
+    /** The group with {@code member} as its only peer (a client aimed there has nobody else to turn to). */
+    static RaftGroup only(RaftGroup group, RaftPeerId member) {
+        return RaftGroup.valueOf(group.getGroupId(), group.getPeers().stream()
+                .filter(p -> p.getId().equals(member)).toList());
     }
 
     /** Starts this member (binding its Raft endpoint) and its client. Blocks briefly; never waits for a leader. */

@@ -54,12 +54,21 @@ final class LeaderClient implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    /** Renewals get their own thread: never behind the (slow) builds of spares. */
+    private final java.util.concurrent.ExecutorService renewer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "duet-raft-client-renew");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile java.util.List<RaftPeerId> members = java.util.List.of();
     private final String name;
     private final Function<RaftPeerId, RaftClient> factory;
     private final Supplier<RaftPeerId> knownLeader;
     private volatile RaftClient client;
     private volatile RaftPeerId aimedAt;
+    /** Each failure ends a client for good (below): it is then replaced by a fresh one aimed at the same leader. */
+    private final boolean renewAfterFailure;
 
     /**
      * @param name        what it carries, for the log line ("heartbeats", "configuration")
@@ -67,10 +76,53 @@ final class LeaderClient implements AutoCloseable {
      * @param knownLeader the leader this member knows now, or null
      */
     LeaderClient(String name, Function<RaftPeerId, RaftClient> factory, Supplier<RaftPeerId> knownLeader) {
+        this(name, factory, knownLeader, false);
+    }
+
+    /**
+     * @param renewAfterFailure the factory's clients give a request up rather than retry it elsewhere (a heartbeat's
+     *                          {@link HeartbeatRetryPolicy}): a Ratis client that gave a request up fails every later
+     *                          one ("is closed"), so after each failure the client is replaced by a fresh one aimed at
+     *                          the same leader (a spare when one is ready; built in the background otherwise, while
+     *                          sends through the spent one fail at once)
+     */
+    LeaderClient(String name, Function<RaftPeerId, RaftClient> factory, Supplier<RaftPeerId> knownLeader,
+                 boolean renewAfterFailure) {
         this.name = name;
         this.factory = factory;
         this.knownLeader = knownLeader;
+        this.renewAfterFailure = renewAfterFailure;
         this.client = factory.apply(null);
+    }
+
+    /**
+     * Replaces {@code spent} (it gave a request up) by a fresh client aimed at the same leader, off this thread and
+     * outside the lock: building one can take a second, and {@link #current} must never wait for it.
+     */
+    private void renew(RaftClient spent) {
+        try {
+            renewer.execute(() -> {
+                if (client != spent) {
+                    return; // replaced meanwhile (a new leader, or renewed already)
+                }
+                RaftPeerId aimed = aimedAt;
+                RaftClient ready = aimed == null ? null : spares.remove(aimed);
+                RaftClient fresh = ready != null ? ready : factory.apply(aimed);
+                boolean taken;
+                synchronized (this) {
+                    taken = client == spent && java.util.Objects.equals(aimedAt, aimed);
+                    if (taken) {
+                        client = fresh;
+                    }
+                }
+                if (ready != null && members.contains(aimed)) {
+                    buildSpare(aimed);
+                }
+                closeQuietly(taken ? spent : fresh);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
     }
 
     /**
@@ -178,7 +230,13 @@ final class LeaderClient implements AutoCloseable {
                 sent.whenComplete((reply, failure) -> {
                     if (failure == null) {
                         result.complete(reply);
-                    } else if (client == c || sends >= MAX_SENDS) {
+                        return;
+                    }
+                    boolean stillCurrent = client == c;
+                    if (renewAfterFailure) {
+                        renew(c);
+                    }
+                    if (stillCurrent || sends >= MAX_SENDS) {
                         result.completeExceptionally(failure); // a replaced client's failure: a re-send answers
                     }
                 });
@@ -214,6 +272,7 @@ final class LeaderClient implements AutoCloseable {
     public void close() throws IOException {
         senders.shutdown();
         builders.shutdownNow();
+        renewer.shutdownNow();
         spares.values().forEach(this::closeQuietly);
         spares.clear();
         client.close();
