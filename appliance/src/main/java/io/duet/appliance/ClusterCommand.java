@@ -302,6 +302,7 @@ final class ClusterCommand implements Callable<Integer> {
                     out.println("no VIP of revision " + last.revision() + " on " + b.clusterInterface());
                 }
                 ip.admitAll(); // a drain's hold-back of new connections, if the process ended during one
+                ip.unrelayAll(); // a relay of a VIP handed over to this node, if the process ended during one
             } catch (io.duet.cluster.vip.VipActuator.VipException e) {
                 throw new StartupException("DUET-CLI-0008", ExitCodes.STARTUP, e.getMessage(), e);
             }

@@ -178,7 +178,11 @@ final class ClusterDuties implements AutoCloseable {
 
     private void beat() {
         try {
-            node.heartbeat(agent == null ? Set.of() : agent.held());
+            if (agent == null) {
+                node.heartbeat(Set.of());
+            } else {
+                node.heartbeat(agent.held(), agent.leaving(), agent.hardwareAddress());
+            }
             scheduleExpiryBeat();
         } catch (RuntimeException e) {
             LOG.debug("heartbeat not sent: {}", e.toString());

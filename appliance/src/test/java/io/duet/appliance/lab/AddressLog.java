@@ -38,7 +38,13 @@ public final class AddressLog implements AutoCloseable {
     public record Gate(String host, String vip, long fromMs, long toMs) {
     }
 
-    private static final Pattern GATE_LINE = Pattern.compile("^add element inet duet_gate live4 \\{(.*)\\}");
+    /**
+     * The ARP gate decides who answers for a VIP (a VIP handed over stays configured, quiet, with its ARP gate closed:
+     * VipAgent): its openings, and its closings (each hold rebuilds the table: "delete table", then the new elements).
+     */
+    private static final Pattern GATE_LINE = Pattern.compile("^add element arp duet_gate live4 \\{(.*)\\}");
+    private static final Pattern GATE_CLOSED = Pattern.compile("^delete table arp duet_gate\\b");
+    private static final Pattern GATE_FLUSHED = Pattern.compile("^delete element arp duet_gate live4 \\{(.*)\\}");
     private static final Pattern GATE_ELEMENT = Pattern.compile(
             "(\\d+\\.\\d+\\.\\d+\\.\\d+) timeout (?:(\\d+)s)?(?:(\\d+)ms)?");
     private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -67,7 +73,7 @@ public final class AddressLog implements AutoCloseable {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             log.monitors.add(LabProcess.wrap("monitor-" + h, p, logDir.resolve("monitor-" + h + ".log"),
                     line -> log.parse(h, line)));
-            Process g = new ProcessBuilder("ip", "netns", "exec", lab.ns(h), "nft", "monitor", "new", "elements")
+            Process g = new ProcessBuilder("ip", "netns", "exec", lab.ns(h), "nft", "monitor")
                     .redirectErrorStream(true).start();
             LabProcess gm = LabProcess.wrap("gates-" + h, g, logDir.resolve("gates-" + h + ".log"),
                     line -> log.parseGate(h, line, System.currentTimeMillis()));
@@ -78,9 +84,28 @@ public final class AddressLog implements AutoCloseable {
     }
 
     private void parseGate(String host, String line, long atMs) {
+        Matcher flushed = GATE_FLUSHED.matcher(line);
+        boolean closedAll = GATE_CLOSED.matcher(line).find();
+        if (closedAll || flushed.find()) {
+            String which = closedAll ? null : flushed.group(1);
+            for (Map.Entry<String, List<Gate>> e : gates.entrySet()) {
+                if (e.getKey().startsWith(host + " ") && (which == null
+                        || which.matches(".*\\b" + Pattern.quote(e.getKey().substring(host.length() + 1)) + "\\b.*"))) {
+                    List<Gate> list = e.getValue();
+                    synchronized (list) {
+                        Gate last = list.isEmpty() ? null : list.get(list.size() - 1);
+                        if (last != null && last.toMs() > atMs) {
+                            list.set(list.size() - 1, new Gate(host, last.vip(), last.fromMs(), atMs));
+                        }
+                    }
+                }
+            }
+            return;
+        }
         Matcher m = GATE_LINE.matcher(line);
         if (!m.find()) {
-            if (!line.startsWith("add element ")) {
+            if (!line.startsWith("add ") && !line.startsWith("delete ") && !line.startsWith("flush ")
+                    && !line.startsWith("# ") && !line.isBlank()) {
                 gateTrouble.add(host + ": " + line);
             }
             return;

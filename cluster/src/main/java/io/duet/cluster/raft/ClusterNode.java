@@ -415,12 +415,22 @@ public final class ClusterNode implements AutoCloseable {
      * then), and the others wait at least that long after it, whatever a later document says.
      */
     public CompletableFuture<Void> heartbeat(java.util.Set<String> held) {
+        return heartbeat(held, java.util.Set.of(), "");
+    }
+
+    /**
+     * As {@link #heartbeat(java.util.Set)}, also reporting the VIPs among {@code held} this member hands over (quiet,
+     * for its own connections only: see {@code VipAgent}) and its hardware address on the VIP interface ("" unknown),
+     * to which the next holder relays their packets.
+     */
+    public CompletableFuture<Void> heartbeat(java.util.Set<String> held, java.util.Set<String> leaving, String mac) {
         var applied = machine.getLastAppliedTermIndex();
         long[] t = machine.timers();
         // Once, through the leader this member knows, off this thread: the next heartbeat follows in 200 ms (or at
         // once on a leader change, see onLeaderChange), fresher than a re-sent one.
         return done(beats.sendOnce(Message.valueOf(ByteString.copyFrom(Codec.heartbeat(settings.nodeId(), held,
-                applied == null ? -1 : applied.getIndex(), machine.lifetime(), System.nanoTime(), t[1], t[2])))));
+                applied == null ? -1 : applied.getIndex(), machine.lifetime(), System.nanoTime(), t[1], t[2],
+                leaving, mac)))));
     }
 
     /**

@@ -59,7 +59,11 @@ final class Codec {
      * heartbeats from the log must not think it is alive).
      */
     record Beat(String node, java.util.Set<String> held, long appliedIndex, long lifetime, long sentNanos,
-                long leaseMs, long marginMs) {
+                long leaseMs, long marginMs, java.util.Set<String> leaving, String mac) {
+        Beat(String node, java.util.Set<String> held, long appliedIndex, long lifetime, long sentNanos,
+             long leaseMs, long marginMs) {
+            this(node, held, appliedIndex, lifetime, sentNanos, leaseMs, marginMs, java.util.Set.of(), "");
+        }
     }
 
     /**
@@ -75,6 +79,11 @@ final class Codec {
 
     static byte[] heartbeat(String node, java.util.Set<String> held, long appliedIndex, long lifetime,
                             long sentNanos, long leaseMs, long marginMs) {
+        return heartbeat(node, held, appliedIndex, lifetime, sentNanos, leaseMs, marginMs, java.util.Set.of(), "");
+    }
+
+    static byte[] heartbeat(String node, java.util.Set<String> held, long appliedIndex, long lifetime,
+                            long sentNanos, long leaseMs, long marginMs, java.util.Set<String> leaving, String mac) {
         return write(out -> {
             out.writeByte(HEARTBEAT);
             out.writeUTF(node);
@@ -88,6 +97,12 @@ final class Codec {
             // Appended: a reader that predates them stops before (it ignores trailing bytes).
             out.writeLong(leaseMs);
             out.writeLong(marginMs);
+            // Appended again: the VIPs handed over and the sender's hardware address.
+            out.writeInt(leaving.size());
+            for (String h : new java.util.TreeSet<>(leaving)) {
+                out.writeUTF(h);
+            }
+            out.writeUTF(mac == null ? "" : mac);
         });
     }
 
@@ -164,7 +179,16 @@ final class Codec {
                         lease = in.readLong();
                         margin = in.readLong();
                     }
-                    return new Entry(time, null, new Beat(node, held, applied, lifetime, sent, lease, margin), null);
+                    java.util.Set<String> leaving = new java.util.TreeSet<>();
+                    String mac = "";
+                    if (in.available() >= 4) {
+                        for (int i = in.readInt(); i > 0; i--) {
+                            leaving.add(in.readUTF());
+                        }
+                        mac = in.readUTF();
+                    }
+                    return new Entry(time, null, new Beat(node, held, applied, lifetime, sent, lease, margin,
+                            leaving, mac), null);
                 }
                 case HANDOFF -> {
                     return new Entry(time, null, null, new Handoff(in.readUTF(), in.readBoolean()));
@@ -242,6 +266,21 @@ final class Codec {
                 out.writeLong(e.getValue().leaseMs());
                 out.writeLong(e.getValue().marginMs());
             }
+            // Appended again: the VIPs each heartbeat hands over and its sender's hardware address; the handovers.
+            out.writeInt(beats.size());
+            for (var e : new java.util.TreeMap<>(beats).entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().leaving().size());
+                for (String l : new java.util.TreeSet<>(e.getValue().leaving())) {
+                    out.writeUTF(l);
+                }
+                out.writeUTF(e.getValue().mac());
+            }
+            out.writeInt(table.handovers().size());
+            for (var e : table.handovers().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
         });
     }
 
@@ -297,14 +336,32 @@ final class Codec {
                     timers.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
                 }
             }
+            java.util.Map<String, java.util.Set<String>> leaving = new java.util.TreeMap<>();
+            java.util.Map<String, String> macs = new java.util.TreeMap<>();
+            java.util.Map<String, String> handovers = new java.util.TreeMap<>();
+            if (in.available() > 0) {
+                for (int i = in.readInt(); i > 0; i--) {
+                    String node = in.readUTF();
+                    java.util.Set<String> l = new java.util.TreeSet<>();
+                    for (int j = in.readInt(); j > 0; j--) {
+                        l.add(in.readUTF());
+                    }
+                    leaving.put(node, l);
+                    macs.put(node, in.readUTF());
+                }
+                for (int i = in.readInt(); i > 0; i--) {
+                    handovers.put(in.readUTF(), in.readUTF());
+                }
+            }
             for (var e : beats.entrySet()) {
                 io.duet.cluster.vip.Heartbeat b = e.getValue();
                 long[] t = timers.getOrDefault(e.getKey(), new long[] {LEGACY_LEASE_MS, LEGACY_MARGIN_MS});
                 e.setValue(new io.duet.cluster.vip.Heartbeat(b.time(), b.held(), b.appliedIndex(), b.lifetime(),
-                        b.index(), b.ready(), t[0], t[1]));
+                        b.index(), b.ready(), t[0], t[1], leaving.getOrDefault(e.getKey(), java.util.Set.of()),
+                        macs.getOrDefault(e.getKey(), "")));
             }
             return new VipState(beats, new io.duet.cluster.vip.Ownership(owners, since, drained, releases,
-                    claims.get(0), claims.get(1)));
+                    claims.get(0), claims.get(1), handovers));
         }
     }
 

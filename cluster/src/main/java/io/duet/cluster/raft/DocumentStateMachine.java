@@ -432,7 +432,7 @@ final class DocumentStateMachine extends BaseStateMachine {
                         && e.beat().appliedIndex() >= previous.index();
                 heartbeats.put(e.beat().node(), new io.duet.cluster.vip.Heartbeat(e.leaderTime(), e.beat().held(),
                         e.beat().appliedIndex(), e.beat().lifetime(), index, ready, e.beat().leaseMs(),
-                        e.beat().marginMs()));
+                        e.beat().marginMs(), e.beat().leaving(), e.beat().mac()));
             } else if (e.ended() != null) {
                 io.duet.cluster.vip.Heartbeat previous = heartbeats.get(e.ended().node());
                 if (previous == null || !previous.provenEndedBy(e.ended().secret())) {

@@ -19,15 +19,32 @@ import java.util.Set;
  * @param marginMs     the margin its VIPs' gates were set for: the sender's VIPs answer until lease + margin after its
  *                     send time at the latest, so nobody claims them earlier whatever the document says meanwhile
  *                     (0 and 0: the deciding member's own)
+ * @param leaving      the VIPs among {@code held} it hands over in a planned move: it keeps each on its interface, quiet
+ *                     (answering no ARP), only for the connections it still serves, and counts as having let it go
+ *                     (see {@link VipAgent})
+ * @param mac          its hardware address on the VIP interface ("" when unknown): the next holder relays to it the
+ *                     packets of connections that began here
  *
  * <p>A heartbeat whose {@code time} is {@link #ENDED} (0, never a leader's clock) stands for a process that has ended:
  * its VIP guardian removed its VIPs and proved it with the process's end secret (see {@link #lifetimeOf}). It holds
  * nothing, is neither alive nor live, and later heartbeats of the same lifetime (in flight at the end) are ignored.
  */
 public record Heartbeat(long time, Set<String> held, long appliedIndex, long lifetime, long index, boolean ready,
-                        long leaseMs, long marginMs) {
+                        long leaseMs, long marginMs, Set<String> leaving, String mac) {
     public Heartbeat {
         held = Set.copyOf(held);
+        leaving = leaving == null ? Set.of() : Set.copyOf(leaving);
+        mac = mac == null ? "" : mac;
+    }
+
+    public Heartbeat(long time, Set<String> held, long appliedIndex, long lifetime, long index, boolean ready,
+                     long leaseMs, long marginMs) {
+        this(time, held, appliedIndex, lifetime, index, ready, leaseMs, marginMs, Set.of(), "");
+    }
+
+    /** Holds {@code address} and does not hand it over (it answers for it). */
+    public boolean answersFor(String address) {
+        return held.contains(address) && !leaving.contains(address);
     }
 
     public Heartbeat(long time, Set<String> held, long appliedIndex, long lifetime, long index, boolean ready) {
@@ -58,7 +75,7 @@ public record Heartbeat(long time, Set<String> held, long appliedIndex, long lif
 
     /** The heartbeat that stands for this one's process having ended, as decided at log index {@code at}. */
     public Heartbeat end(long at) {
-        return new Heartbeat(ENDED, Set.of(), appliedIndex, lifetime, at, false, leaseMs, marginMs);
+        return new Heartbeat(ENDED, Set.of(), appliedIndex, lifetime, at, false, leaseMs, marginMs, Set.of(), "");
     }
 
     /**

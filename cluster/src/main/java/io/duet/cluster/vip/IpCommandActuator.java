@@ -112,15 +112,17 @@ public final class IpCommandActuator implements VipActuator {
             + "read -r st <&9; [ \"$st\" != ended ] || exit 5; fi; "
             + "cs() { read -r u _ </proc/uptime; c=$((10#${u%.*}${u#*.})); }; "
             + "cs; [ \"$c\" -le \"$by\" ] || exit 3; c0=$c; t=$(( (until - c) * 10 ))ms; "
-            + "b=; v4=; v6=; l4=; l6=; nl=$'\\n'; "
-            + "for a in \"$@\"; do case $a in "
+            + "b=; v4=; v6=; l4=; l6=; r4=; nl=$'\\n'; "
+            + "for x in \"$@\"; do a=${x#q=}; case $a in "
             + "*:*) v6=\"$v6${v6:+, }$a\"; l6=\"$l6${l6:+, }$a timeout $t\"; "
             + "b=\"${b}address replace $a/128 dev $dev nodad valid_lft " + LIFETIME_S + " preferred_lft "
             + LIFETIME_S + "$nl\" ;; "
             + "*) v4=\"$v4${v4:+, }$a\"; l4=\"$l4${l4:+, }$a timeout $t\"; "
+            + "[ \"$x\" != \"$a\" ] || r4=\"$r4${r4:+, }$a timeout $t\"; "
             + "b=\"${b}address replace $a/32 dev $dev label $label valid_lft " + LIFETIME_S + " preferred_lft "
             + LIFETIME_S + "$nl\" ;; esac; done; "
-            + "e4=; e6=; f4=; f6=; if [ -n \"$v4\" ]; then e4=\"elements = { $v4 }\"; f4=\"elements = { $l4 }\"; fi; "
+            + "e4=; e6=; f4=; f6=; g4=; if [ -n \"$v4\" ]; then e4=\"elements = { $v4 }\"; f4=\"elements = { $l4 }\"; fi; "
+            + "if [ -n \"$r4\" ]; then g4=\"elements = { $r4 }\"; fi; "
             + "if [ -n \"$v6\" ]; then e6=\"elements = { $v6 }\"; f6=\"elements = { $l6 }\"; fi; "
             + "g=\"add table inet $T${nl}delete table inet $T${nl}add table arp $T${nl}delete table arp $T${nl}"
             + "table inet $T {${nl}set vip4 { type ipv4_addr; $e4${nl}}${nl}"
@@ -132,13 +134,13 @@ public final class IpCommandActuator implements VipActuator {
             + "chain out { type filter hook output priority -400; policy accept; "
             + "ip saddr @vip4 ip saddr != @live4 drop; ip6 saddr @vip6 ip6 saddr != @live6 drop; }${nl}}${nl}"
             + "table arp $T {${nl}set vip4 { type ipv4_addr; $e4${nl}}${nl}"
-            + "set live4 { type ipv4_addr; flags timeout; $f4${nl}}${nl}"
+            + "set live4 { type ipv4_addr; flags timeout; $g4${nl}}${nl}"
             + "chain in { type filter hook input priority 0; policy accept; "
             + "arp daddr ip @vip4 arp daddr ip != @live4 drop; }${nl}"
             + "chain out { type filter hook output priority 0; policy accept; "
             + "arp saddr ip @vip4 arp saddr ip != @live4 drop; }${nl}}\"; "
             + "shut() { nft \"flush set inet $T live4; flush set inet $T live6\"; nft flush set arp $T live4; "
-            + "for a in \"$@\"; do case $a in "
+            + "for x in \"$@\"; do a=${x#q=}; case $a in "
             + "*:*) ip -6 addr del \"$a/128\" dev \"$dev\" ;; *) ip -4 addr del \"$a/32\" dev \"$dev\" ;; esac; "
             + "done; } >/dev/null 2>&1; "
             + "err=$(nft -f - 2>&1 <<<\"$g\") || { shut \"$@\"; echo \"$err\"; exit 7; }; "
@@ -147,6 +149,16 @@ public final class IpCommandActuator implements VipActuator {
 
     @Override
     public Hold hold(Set<String> addresses, long notAfterNanos, long answerUntilNanos) throws VipException {
+        return hold(addresses, Set.of(), notAfterNanos, answerUntilNanos);
+    }
+
+    /**
+     * As {@link #hold(Set, long, long)}; each VIP in {@code quiet} (IPv4) is left out of the ARP gate's {@code live}
+     * set: it answers packets that reach this node, but no ARP request, so the neighbours turn to the next holder.
+     */
+    @Override
+    public Hold hold(Set<String> addresses, Set<String> quiet, long notAfterNanos, long answerUntilNanos)
+            throws VipException {
         if (addresses.isEmpty()) {
             return Hold.HELD;
         }
@@ -165,7 +177,9 @@ public final class IpCommandActuator implements VipActuator {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", HOLD_SCRIPT, "duet-vip-hold", iface, label(),
                 Long.toString(by), Long.toString(until), Long.toString(slackMs / 10), GATE_TABLE,
                 lock == null ? "" : lock.toString()));
-        cmd.addAll(new java.util.TreeSet<>(addresses));
+        for (String a : new java.util.TreeSet<>(addresses)) {
+            cmd.add(quiet.contains(a) ? "q=" + a : a);
+        }
         Result r = execute(cmd, Set.of(0, 3, 4, 5, 7));
         int exit = r.exit();
         if (exit == 7) {
@@ -182,6 +196,65 @@ public final class IpCommandActuator implements VipActuator {
     /** Tests: a slack below zero makes every change count as held up. */
     void slackForTest(long ms) {
         slackMs = ms;
+    }
+
+    private final HandoverRelay relay = new HandoverRelay(this::nft, this::iface);
+
+    private String iface() {
+        return iface;
+    }
+
+    @Override
+    public String handoverAddress() {
+        if (cannotHold() != null) {
+            return null;
+        }
+        try {
+            String mac = run(List.of("cat", "/sys/class/net/" + iface + "/address"), false).trim();
+            return HandoverRelay.usable(mac) ? mac : null;
+        } catch (VipException e) {
+            LOG.warn("{} (this node's hardware address: planned moves drain instead of handing VIPs over)",
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public boolean relay(String address, String mac) {
+        return !isV6(address) && relay.relay(address, mac, handoverAddress());
+    }
+
+    @Override
+    public void unrelay(String address) {
+        relay.unrelay(address);
+    }
+
+    @Override
+    public void unrelayAll() {
+        relay.removeAll();
+    }
+
+    /** Runs {@code nft -f -} with this script; its exit code (0 ok, 1 refused) and output. */
+    private HandoverRelay.Outcome nft(String script) {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(List.of("nft", "-f", "-"));
+        try {
+            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            try (var in = p.getOutputStream()) {
+                in.write(script.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return new HandoverRelay.Outcome(-1, "nft did not finish within " + TIMEOUT_MS + " ms");
+            }
+            return new HandoverRelay.Outcome(p.exitValue(), new String(out, StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            return new HandoverRelay.Outcome(-1, "nft could not run: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new HandoverRelay.Outcome(-1, "interrupted");
+        }
     }
 
     /** Why this node cannot hold VIPs (nftables missing), or null. */

@@ -21,9 +21,12 @@ import java.util.TreeMap;
  *                    holding it (a live owner that does not within the claim deadline has failed to claim it)
  * @param stuck       node id -> leader-stamped time it last failed to claim a VIP given to it (no VIP goes back to
  *                    it by failback for a while)
+ * @param handovers   VIP address -> hardware address of the node that handed it over to its owner and still serves the
+ *                    connections that began there (a planned move): the owner relays their packets to it
  */
 public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained,
-                        Map<String, Release> releases, Map<String, Long> assigned, Map<String, Long> stuck) {
+                        Map<String, Release> releases, Map<String, Long> assigned, Map<String, Long> stuck,
+                        Map<String, String> handovers) {
     public static final Ownership EMPTY = new Ownership(Map.of(), Map.of(), Set.of(), Map.of());
 
     /** A VIP being let go by {@code node}, decided at log index {@code index}. */
@@ -37,6 +40,12 @@ public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince
         releases = Collections.unmodifiableMap(new TreeMap<>(releases == null ? Map.of() : releases));
         assigned = Collections.unmodifiableMap(new TreeMap<>(assigned == null ? Map.of() : assigned));
         stuck = Collections.unmodifiableMap(new TreeMap<>(stuck == null ? Map.of() : stuck));
+        handovers = Collections.unmodifiableMap(new TreeMap<>(handovers == null ? Map.of() : handovers));
+    }
+
+    public Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained,
+                     Map<String, Release> releases, Map<String, Long> assigned, Map<String, Long> stuck) {
+        this(owners, aliveSince, drained, releases, assigned, stuck, Map.of());
     }
 
     public Ownership(Map<String, String> owners, Map<String, Long> aliveSince, Set<String> drained,
@@ -67,7 +76,7 @@ public record Ownership(Map<String, String> owners, Map<String, Long> aliveSince
         } else {
             d.remove(node);
         }
-        return new Ownership(owners, aliveSince, d, releases, assigned, stuck);
+        return new Ownership(owners, aliveSince, d, releases, assigned, stuck, handovers);
     }
 
     static Map<String, String> mutableOwners(Ownership o) {

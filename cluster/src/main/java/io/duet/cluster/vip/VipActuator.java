@@ -35,6 +35,42 @@ public interface VipActuator {
         return Hold.HELD;
     }
 
+    /**
+     * As {@link #hold(Set, long, long)}, with the VIPs in {@code quiet} (a subset) answering no ARP (or neighbour
+     * solicitation): they serve only what still reaches this node while it hands them over. Only called when
+     * {@link #handoverAddress} is not null; the default ignores {@code quiet}.
+     */
+    default Hold hold(Set<String> addresses, Set<String> quiet, long notAfterNanos, long answerUntilNanos)
+            throws VipException {
+        return hold(addresses, notAfterNanos, answerUntilNanos);
+    }
+
+    /**
+     * This node's hardware address on the VIP interface, to which the next holder of a VIP it hands over relays
+     * connections; null when this node cannot hand VIPs over (quiet holds and relays need nftables).
+     */
+    default String handoverAddress() {
+        return null;
+    }
+
+    /**
+     * From now on, relays to hardware address {@code mac} the packets of every TCP connection to the IPv4 VIP that
+     * this node did not see begin (their SYN came before): the node that handed the VIP over still serves them.
+     *
+     * @return false when it could not (logged)
+     */
+    default boolean relay(String address, String mac) {
+        return false;
+    }
+
+    /** Stops relaying for this VIP (the node that handed it over has released it). */
+    default void unrelay(String address) {
+    }
+
+    /** Stops every relay (at start: leftovers of a previous process). */
+    default void unrelayAll() {
+    }
+
     /** Why this node cannot hold VIPs at all (a missing tool), for the log; null when it can. */
     default String cannotHold() {
         return null;

@@ -28,7 +28,16 @@ import java.util.function.LongSupplier;
  *       for switches that miss the first burst.</li>
  *   <li>Every second it compares the interface with what it should hold and repairs drift: an address removed by
  *       hand is added back, one that should not be there is removed.</li>
- *   <li>A planned move away (handoff, failback, a VIP removed from the document) while the lease runs first
+ *   <li>A planned move away (handoff, failback, undo) while the lease runs <em>hands the VIP over</em> where this
+ *       node can (IPv4, nftables, its hardware address known): the VIP goes <em>quiet</em> here (still on the
+ *       interface, answering no ARP, serving the connections that reach it) and the heartbeat reports it leaving,
+ *       which counts as let go. The next holder claims it and announces it at once, and relays to this node's
+ *       hardware address the packets of every TCP connection it did not see begin ({@link Ownership#handovers}):
+ *       connections that began here end here, new ones begin there, and no SYN is dropped on the way. This node
+ *       releases the VIP {@link #LEAVE_SETTLE_MS} ms after the table names another owner (the data plane meanwhile
+ *       ends its connections after their current response), or after {@link #LEAVE_MAX_MS} ms when nobody takes it.
+ *       Never two nodes answering ARP for the VIP; for those few hundred milliseconds both have it configured.</li>
+ *   <li>Otherwise (IPv6, no nftables, a VIP removed from the document) a planned move first
  *       <em>drains</em> the VIP: new connections to it are held back (their SYNs dropped: clients retransmit them a
  *       second later, when the peer holds the VIP), the data plane ends the connections on it after their current
  *       response, and the VIP is released when none is left or after {@link #DRAIN_MAX_MS}. The VIP stays held
@@ -50,6 +59,10 @@ public final class VipAgent implements AutoCloseable {
      * still running after it are cut, as any move without a drain would.
      */
     public static final long DRAIN_MAX_MS = 500;
+    /** A VIP handed over is released this long after the table names another owner (see the class comment). */
+    static final long LEAVE_SETTLE_MS = 500;
+    /** The longest a VIP handed over stays quiet here when nobody takes it. */
+    static final long LEAVE_MAX_MS = 3_000;
 
     /** The data plane's side of a drain (see the class comment). */
     public interface Drainer {
@@ -83,6 +96,12 @@ public final class VipAgent implements AutoCloseable {
     private final Map<String, Long> claimedAt = new HashMap<>();
     /** VIPs draining before their planned release, and when each drain began. */
     private final Map<String, Long> draining = new HashMap<>();
+    /** VIPs handed over (quiet here), and when each went quiet. */
+    private final Map<String, Long> leaving = new HashMap<>();
+    /** VIPs handed over, and when the table first named another owner. */
+    private final Map<String, Long> ownerSeen = new HashMap<>();
+    /** VIPs held here whose earlier connections are relayed to the node that handed them over. */
+    private final Set<String> relayed = new TreeSet<>();
     private long lastDriftCheck;
     private boolean fenced = true;
     /** The heartbeat (send time) after which a waiting claim last asked for a new one. */
@@ -97,6 +116,9 @@ public final class VipAgent implements AutoCloseable {
     private volatile long ownLeaseNanos;
     private volatile long ownAnswerNanos;
     private volatile Set<String> heldView = Set.of();
+    private volatile Set<String> leavingView = Set.of();
+    /** This node's hardware address on the VIP interface, or null: it cannot hand VIPs over. */
+    private volatile String hardwareAddress;
     private volatile Runnable heldChanged = () -> { };
     private volatile Drainer drainer;
 
@@ -153,9 +175,11 @@ public final class VipAgent implements AutoCloseable {
                             + "decides who holds it now)", a, actuator);
                 }
                 actuator.removeGates(); // nothing is held yet
+                actuator.unrelayAll();
             } catch (VipActuator.VipException e) {
                 LOG.error("{}", e.getMessage());
             }
+            hardwareAddress = actuator.handoverAddress();
         });
         thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
@@ -234,7 +258,9 @@ public final class VipAgent implements AutoCloseable {
      */
     private VipActuator.Hold hold(Set<String> vips) throws VipActuator.VipException {
         long hb = ownHeartbeatNanos;
-        return actuator.hold(vips, hb + ownLeaseNanos, hb + ownAnswerNanos);
+        Set<String> quiet = new TreeSet<>(leaving.keySet());
+        quiet.retainAll(vips);
+        return actuator.hold(vips, quiet, hb + ownLeaseNanos, hb + ownAnswerNanos);
     }
 
     /** A hold was applied too late (this node stalled or froze in between) and undone: the VIPs are gone. */
@@ -268,9 +294,20 @@ public final class VipAgent implements AutoCloseable {
         this.drainer = d;
     }
 
-    /** The VIPs this node holds now (a snapshot). */
+    /** The VIPs this node holds now (a snapshot), the quiet ones it hands over included. */
     public Set<String> held() {
         return heldView;
+    }
+
+    /** The VIPs among {@link #held} this node hands over: quiet, serving only what still reaches it. */
+    public Set<String> leaving() {
+        return leavingView;
+    }
+
+    /** This node's hardware address on the VIP interface, for its heartbeats ("" when it cannot hand VIPs over). */
+    public String hardwareAddress() {
+        String m = hardwareAddress;
+        return m == null ? "" : m;
     }
 
     /** True while this node's lease has run out (it holds nothing). */
@@ -316,6 +353,7 @@ public final class VipAgent implements AutoCloseable {
             if (!nowFenced) {
                 actuator.alive();
             }
+            leaveProgress();
             long now = nanoTime.getAsLong();
             if (now - lastDriftCheck >= TimeUnit.MILLISECONDS.toNanos(DRIFT_CHECK_MS)) {
                 lastDriftCheck = now;
@@ -344,8 +382,8 @@ public final class VipAgent implements AutoCloseable {
             if (!want.contains(a)) {
                 if (fenced) {
                     release(a, why); // never wait: the peer claims after lease + margin
-                } else if (!draining.containsKey(a)) {
-                    startDrain(a, why);
+                } else if (!draining.containsKey(a) && !leaving.containsKey(a)) {
+                    startMove(a, why);
                 }
             }
         }
@@ -355,9 +393,125 @@ public final class VipAgent implements AutoCloseable {
                 LOG.info("DUET-CLUSTER-0055 node {} keeps VIP {}: the move was undone while it drained (term {})",
                         node, a, term);
             }
-            if (!held.contains(a)) {
+            if (leaving.containsKey(a)) {
+                answerAgain(a);
+            } else if (!held.contains(a)) {
                 claim(a, why);
             }
+        }
+        syncRelays();
+        leaveProgress();
+    }
+
+    /** A planned move away: hand the VIP over where this node can, else drain it. */
+    private void startMove(String a, String why) {
+        if (hardwareAddress == null || a.indexOf(':') >= 0 || !configured.contains(a)) {
+            startDrain(a, why);
+            return;
+        }
+        Set<String> all = new TreeSet<>(held);
+        leaving.put(a, nanoTime.getAsLong()); // quiet from this hold on
+        try {
+            VipActuator.Hold h = hold(all);
+            if (h == VipActuator.Hold.HELD) {
+                leavingView = Set.copyOf(leaving.keySet());
+                LOG.info("DUET-CLUSTER-0066 node {} hands VIP {} over (term {}; {}): it answers no ARP for it from now, "
+                        + "serves the connections that reach it (the next holder relays those that began here) and "
+                        + "releases it {} ms after the next holder has it, at most {} ms from now", node, a, term, why,
+                        LEAVE_SETTLE_MS, LEAVE_MAX_MS);
+                Drainer d = drainer;
+                if (d != null) {
+                    try {
+                        d.drain(a, LEAVE_MAX_MS);
+                    } catch (RuntimeException e) {
+                        LOG.warn("DUET-CLUSTER-0047 ending the connections to VIP {} failed: {}", a, e.toString());
+                    }
+                }
+                heldChanged.run(); // the heartbeat that lets the next holder claim
+                return;
+            }
+            leaving.remove(a);
+            if (h == VipActuator.Hold.UNDONE) {
+                undone(all);
+                return;
+            }
+        } catch (VipActuator.VipException e) {
+            leaving.remove(a);
+            LOG.error("{} (handing VIP {} over; drained instead)", e.getMessage(), a);
+        }
+        startDrain(a, why); // too late to hand over (the lease is nearly out): as before
+    }
+
+    /** The move of a VIP handed over was undone: it answers ARP here again, and says so at once. */
+    private void answerAgain(String a) {
+        leaving.remove(a);
+        ownerSeen.remove(a);
+        leavingView = Set.copyOf(leaving.keySet());
+        Drainer d = drainer;
+        if (d != null) {
+            d.undrain(a);
+        }
+        Set<String> all = new TreeSet<>(held);
+        try {
+            VipActuator.Hold h = hold(all);
+            if (h == VipActuator.Hold.UNDONE) {
+                undone(all);
+                return;
+            }
+        } catch (VipActuator.VipException e) {
+            LOG.error("{} (answering for VIP {} again; retried at the next heartbeat)", e.getMessage(), a);
+        }
+        LOG.info("DUET-CLUSTER-0055 node {} keeps VIP {}: the move was undone while it handed the VIP over (term {})",
+                node, a, term);
+        announce(a);
+        heldChanged.run();
+    }
+
+    /**
+     * VIPs handed over are released {@link #LEAVE_SETTLE_MS} after the table first named another owner (it has claimed
+     * and announced them; what began here has had time to end), or {@link #LEAVE_MAX_MS} after they went quiet.
+     */
+    private void leaveProgress() {
+        if (leaving.isEmpty()) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        for (String a : new TreeSet<>(leaving.keySet())) {
+            String owner = table.owner(a);
+            if (owner != null && !owner.equals(node)) {
+                ownerSeen.putIfAbsent(a, now);
+            }
+            Long seen = ownerSeen.get(a);
+            if (seen != null && now - seen >= TimeUnit.MILLISECONDS.toNanos(LEAVE_SETTLE_MS)) {
+                release(a, "handed over to " + owner);
+            } else if (now - leaving.get(a) >= TimeUnit.MILLISECONDS.toNanos(LEAVE_MAX_MS)) {
+                release(a, "handed over, but no other node took it within " + LEAVE_MAX_MS + " ms");
+            }
+        }
+    }
+
+    /**
+     * Relays the earlier connections of each VIP held here that another node handed over, to that node, until it has
+     * released the VIP (the table stops naming it). Set up before the claim's announcement (see {@link #claim}).
+     */
+    private void syncRelays() {
+        for (String a : held) {
+            relayFor(a);
+        }
+        for (String a : new TreeSet<>(relayed)) {
+            if (!held.contains(a) || leaving.containsKey(a) || !table.handovers().containsKey(a)) {
+                actuator.unrelay(a);
+                relayed.remove(a);
+            }
+        }
+    }
+
+    private void relayFor(String a) {
+        String mac = table.handovers().get(a);
+        if (mac != null && !relayed.contains(a) && !leaving.containsKey(a) && actuator.relay(a, mac)) {
+            relayed.add(a);
+            LOG.info("DUET-CLUSTER-0067 node {} relays the connections to VIP {} that began before it held it to {} "
+                    + "(term {})", node, a, mac, term);
         }
     }
 
@@ -409,6 +563,7 @@ public final class VipAgent implements AutoCloseable {
             }
             return;
         }
+        relayFor(a); // before the VIP answers ARP here: the neighbours' earlier connections must not meet a reset
         try {
             Set<String> all = new TreeSet<>(held);
             all.add(a);
@@ -443,6 +598,14 @@ public final class VipAgent implements AutoCloseable {
     private void release(String a, String why) {
         // Fenced or stopping during a drain: release now; new connections are let in again once the VIP is gone.
         boolean wasDraining = draining.remove(a) != null;
+        boolean wasLeaving = leaving.remove(a) != null;
+        ownerSeen.remove(a);
+        if (wasLeaving) {
+            leavingView = Set.copyOf(leaving.keySet());
+        }
+        if (relayed.remove(a)) {
+            actuator.unrelay(a);
+        }
         try {
             actuator.release(a);
             LOG.info("DUET-CLUSTER-0043 node {} released VIP {} (term {}; {})", node, a, term, why);
@@ -455,6 +618,8 @@ public final class VipAgent implements AutoCloseable {
         heldChanged.run();
         if (wasDraining) {
             stopHoldingBack(a);
+        } else if (wasLeaving && drainer != null) {
+            drainer.undrain(a);
         }
     }
 
@@ -495,7 +660,7 @@ public final class VipAgent implements AutoCloseable {
             }
         }
         for (String a : actual) {
-            if (!want.contains(a) && !draining.containsKey(a)) {
+            if (!want.contains(a) && !draining.containsKey(a) && !leaving.containsKey(a)) {
                 LOG.warn("DUET-CLUSTER-0045 VIP {} is on node {} but should not be: removing it", a, node);
                 held.add(a);
                 release(a, "drift repaired");

@@ -34,8 +34,11 @@ import java.util.TreeMap;
  *       would keep its VIP unserved for as long as it lives.</li>
  *   <li><b>Never two holders</b>: a planned move (failback, handoff: the holder is still live) first takes the VIP
  *       from its holder ("no holder", recorded as a release at the deciding entry's log index); the new holder gets
- *       it only once the old one reports, in a heartbeat made after it applied that entry, that it let go. A VIP is
- *       also never given to a node while another live node reports holding it. A crashed holder's reports stop
+ *       it only once the old one reports, in a heartbeat made after it applied that entry, that it let go: the VIP
+ *       gone, or handed over (still on its interface but quiet, answering no ARP, for the connections that began
+ *       there: {@link Heartbeat#leaving}; the table then names it in {@link Ownership#handovers} so that the new
+ *       holder relays their packets to it). A VIP is also never given to a node while another live node reports
+ *       answering for it. A crashed holder's reports stop
  *       counting once it is past lease and margin.</li>
  * </ol>
  * Thread-safe (stateless).
@@ -177,8 +180,8 @@ public final class VipScheduler {
             String waitFor = null;
             if (rel != null && live(rel.node(), heartbeats, now)) {
                 Heartbeat hb = heartbeats.get(rel.node());
-                if (hb.appliedIndex() < rel.index() || hb.held().contains(v.address())) {
-                    waitFor = rel.node();
+                if (hb.appliedIndex() < rel.index() || hb.answersFor(v.address())) {
+                    waitFor = rel.node(); // let go: the VIP gone, or handed over (quiet, see Heartbeat#leaving)
                 }
             }
             if (waitFor == null && target != null) {
@@ -204,14 +207,35 @@ public final class VipScheduler {
         }
         releases.keySet().retainAll(vips.stream().map(VipSpec::address).toList());
         assigned.keySet().retainAll(owners.keySet());
-        return new Decision(new Ownership(owners, aliveSince, current.drained(), releases, assigned, stuck), changes);
+        return new Decision(new Ownership(owners, aliveSince, current.drained(), releases, assigned, stuck,
+                handovers(owners, heartbeats, now)), changes);
+    }
+
+    /**
+     * VIP -> hardware address of the node that handed it over to its owner and still serves the connections that
+     * began there: a node within its grace that reports the VIP {@linkplain Heartbeat#leaving leaving} (the first in
+     * id order, should there be two) and said its address.
+     */
+    private Map<String, String> handovers(Map<String, String> owners, Map<String, Heartbeat> heartbeats, long now) {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> o : owners.entrySet()) {
+            for (Map.Entry<String, Heartbeat> e : new TreeMap<>(heartbeats).entrySet()) {
+                Heartbeat hb = e.getValue();
+                if (!e.getKey().equals(o.getValue()) && hb.leaving().contains(o.getKey()) && !hb.mac().isEmpty()
+                        && now - hb.time() <= hb.graceMs(leaseMs, marginMs)) {
+                    out.put(o.getKey(), hb.mac());
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** A node other than {@code target} whose heartbeat is within lease and margin and reports holding the VIP. */
     private String stillHeldElsewhere(String address, String target, Map<String, Heartbeat> heartbeats, Ownership o,
                                       long now) {
         for (Map.Entry<String, Heartbeat> e : new TreeMap<>(heartbeats).entrySet()) {
-            if (!e.getKey().equals(target) && e.getValue().held().contains(address)
+            if (!e.getKey().equals(target) && e.getValue().answersFor(address)
                     && now - e.getValue().time() <= e.getValue().graceMs(leaseMs, marginMs)) {
                 return e.getKey();
             }

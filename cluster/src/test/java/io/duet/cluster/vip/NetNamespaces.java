@@ -43,6 +43,24 @@ final class NetNamespaces implements AutoCloseable {
         sh("ip", "-n", b, "link", "set", "eth0", "up");
     }
 
+    /** A namespace holding bridge {@code br0} (up): a switch the hosts are {@link #attach}ed to. */
+    String addSwitch(String name) throws Exception {
+        String sw = add(name);
+        sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge", "stp_state", "0", "forward_delay", "0");
+        sh("ip", "-n", sw, "link", "set", "br0", "up");
+        return sw;
+    }
+
+    /** {@code eth0} in {@code host} with this address, its peer a port of {@code sw}'s bridge; both up. */
+    void attach(String sw, String host, String address) throws Exception {
+        String port = "p" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        sh("ip", "-n", host, "link", "add", "eth0", "type", "veth", "peer", "name", port, "netns", sw);
+        sh("ip", "-n", sw, "link", "set", port, "master", "br0");
+        sh("ip", "-n", sw, "link", "set", port, "up");
+        sh("ip", "-n", host, "addr", "add", address, "dev", "eth0");
+        sh("ip", "-n", host, "link", "set", "eth0", "up");
+    }
+
     /** Runs a command; its output; fails on a non-zero exit or after 10 s. */
     static String sh(String... command) throws Exception {
         Result r = exec(command);

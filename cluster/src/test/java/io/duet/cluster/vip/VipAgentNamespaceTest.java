@@ -304,15 +304,84 @@ class VipAgentNamespaceTest {
         return r.exit() == 0 && r.output().contains(vip);
     }
 
-    // A planned move away (the table names another node while this one's lease runs) drains first: the VIP stays on
-    // the interface and held while new connections to it are held back (real nftables) and the data plane drains;
+    /** The real actuator, as a node that cannot hand VIPs over sees it (no hardware address): planned moves drain. */
+    static final class CannotHandOver implements VipActuator {
+        final IpCommandActuator real;
+
+        CannotHandOver(IpCommandActuator real) {
+            this.real = real;
+        }
+
+        @Override
+        public void claim(String address) throws VipException {
+            real.claim(address);
+        }
+
+        @Override
+        public Hold hold(Set<String> addresses, long notAfterNanos, long answerUntilNanos) throws VipException {
+            return real.hold(addresses, notAfterNanos, answerUntilNanos);
+        }
+
+        @Override
+        public String cannotHold() {
+            return real.cannotHold();
+        }
+
+        @Override
+        public void announce(String address) throws VipException {
+            real.announce(address);
+        }
+
+        @Override
+        public void release(String address) throws VipException {
+            real.release(address);
+        }
+
+        @Override
+        public void guard(Set<String> addresses) {
+            real.guard(addresses);
+        }
+
+        @Override
+        public void alive() {
+            real.alive();
+        }
+
+        @Override
+        public boolean holdBackNew(String address) {
+            return real.holdBackNew(address);
+        }
+
+        @Override
+        public void admitNew(String address) {
+            real.admitNew(address);
+        }
+
+        @Override
+        public void admitAll() {
+            real.admitAll();
+        }
+
+        @Override
+        public void removeGates() {
+            real.removeGates();
+        }
+
+        @Override
+        public Set<String> present(Set<String> candidates) throws VipException {
+            return real.present(candidates);
+        }
+    }
+
+    // A planned move away on a node that cannot hand VIPs over (IPv6, no hardware address) drains first: the VIP stays
+    // on the interface and held while new connections to it are held back (real nftables) and the data plane drains;
     // then it is released and new connections are let in again. Undone during the drain: it simply stays. Fenced
     // during the drain: released at once, without waiting for the drain.
     @Test
     void plannedMoveDrainsBeforeTheRelease() throws Exception {
         HandDrainer drainer = new HandDrainer();
-        agent = new VipAgent("a", new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node)), 1000,
-                500, System::nanoTime);
+        agent = new VipAgent("a", new CannotHandOver(new IpCommandActuator("eth0", List.of("ip", "netns", "exec",
+                node))), 1000, 500, System::nanoTime);
         agent.drainer(drainer);
         agent.start(Set.of(VIP));
         heart = Executors.newSingleThreadScheduledExecutor();
@@ -355,5 +424,70 @@ class VipAgentNamespaceTest {
         beating.set(false);
         await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty() && !heldBack(VIP));
         assertThat(drainer.pending).isNotDone();
+    }
+
+    private String nftList(String... what) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", node, "nft", "list"));
+        cmd.addAll(List.of(what));
+        NetNamespaces.Result r = NetNamespaces.exec(cmd.toArray(String[]::new));
+        return r.exit() == 0 ? r.output() : "";
+    }
+
+    /** The VIP answers ARP here: its element in the ARP gate's live set. */
+    private boolean answersArp(String vip) throws Exception {
+        return nftList("set", "arp", IpCommandActuator.GATE_TABLE, "live4").contains(vip);
+    }
+
+    // A planned move away hands the VIP over (issue 16, item 7): it stays on the interface, quiet (its ARP gate
+    // closed, its IP gate open), is reported leaving, and is released 0.5 s after the table names another owner; the
+    // data plane ends its connections after their response meanwhile. Undone while quiet: it answers ARP again. As the
+    // next holder of a VIP handed over, the node relays to the old one until the table stops naming it.
+    @Test
+    void plannedMoveHandsTheVipOverQuietlyAndTheNextHolderRelays() throws Exception {
+        HandDrainer drainer = new HandDrainer();
+        agent = new VipAgent("a", new IpCommandActuator("eth0", List.of("ip", "netns", "exec", node)), 1000,
+                500, System::nanoTime);
+        agent.drainer(drainer);
+        agent.start(Set.of(VIP));
+        heart = Executors.newSingleThreadScheduledExecutor();
+        heart.scheduleAtFixedRate(() -> agent.ownHeartbeatCommitted(), 0, 200, TimeUnit.MILLISECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.hardwareAddress().equals(nodeMac()));
+        agent.ownership(new Ownership(Map.of(VIP, "a"), Map.of(), Set.of()), 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().equals(Set.of(VIP)) && answersArp(VIP));
+
+        // Taken away (no owner yet: a lets go first): quiet, still configured and held, reported leaving.
+        agent.ownership(new Ownership(Map.of(), Map.of(), Set.of()), 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.leaving().contains(VIP));
+        assertThat(answersArp(VIP)).isFalse();
+        assertThat(onNode()).containsExactly(VIP);
+        assertThat(agent.held()).containsExactly(VIP);
+        assertThat(drainer.calls).containsExactly("drain " + VIP + " " + VipAgent.LEAVE_MAX_MS);
+        assertThat(heldBack(VIP)).as("new connections are not held back").isFalse();
+        // Undone: answers ARP again.
+        agent.ownership(new Ownership(Map.of(VIP, "a"), Map.of(), Set.of()), 5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.leaving().isEmpty() && answersArp(VIP));
+        assertThat(drainer.calls).endsWith("undrain " + VIP);
+        // Taken again, and b has it: released LEAVE_SETTLE_MS after the table named b, not before.
+        agent.ownership(new Ownership(Map.of(), Map.of(), Set.of()), 6);
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.leaving().contains(VIP));
+        long named = System.nanoTime();
+        agent.ownership(new Ownership(Map.of(VIP, "b"), Map.of(), Set.of()), 7);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().isEmpty());
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - named)).isGreaterThanOrEqualTo(
+                VipAgent.LEAVE_SETTLE_MS);
+        assertThat(agent.held()).isEmpty();
+        assertThat(agent.leaving()).isEmpty();
+
+        // The next holder of a VIP another node handed over: relays to it from before the claim, until it is gone.
+        String old = "0a:00:00:00:00:0b";
+        agent.ownership(new Ownership(Map.of(VIP, "a"), Map.of(), Set.of(), Map.of(), Map.of(), Map.of(),
+                Map.of(VIP, old)), 8);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onNode().equals(Set.of(VIP)));
+        assertThat(nftList("map", "netdev", HandoverRelay.TABLE, "to4")).contains(VIP).contains(old);
+        assertThat(nftList("set", "netdev", HandoverRelay.TABLE, "on4")).contains(VIP);
+        agent.ownership(new Ownership(Map.of(VIP, "a"), Map.of(), Set.of()), 9);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !nftList("set", "netdev", HandoverRelay.TABLE, "on4")
+                .contains(VIP));
+        assertThat(onNode()).containsExactly(VIP);
     }
 }

@@ -118,6 +118,40 @@ class VipSchedulerTest {
         assertThat(table.owner("192.0.2.50")).isEqualTo("a");
     }
 
+    // A planned move handed over (issue 16, item 7): the old holder reports the VIP leaving (quiet, still configured)
+    // and its hardware address; that counts as let go, so the new holder gets it at once, and the table names the old
+    // holder's address for the relay until it reports the VIP gone. Reporting it held without "leaving" still blocks.
+    @Test
+    void aVipHandedOverGoesToTheNextHolderWithARelayToTheOldOne() {
+        String v = "192.0.2.50";
+        List<VipSpec> vips = List.of(vip(v, "a"));
+        beat("b", 0, v);
+        table = new Ownership(Map.of(v, "b"), Map.of("b", 0L), Set.of());
+        for (long t = 100; t <= 2100; t += 250) {
+            beat("a", t);
+            beat("b", t, v);
+            step(vips, t);
+        }
+        assertThat(table.owner(v)).as("b lets go first").isNull();
+        hb.put("b", new Heartbeat(2200, Set.of(v), 2200, 0, 0, true, LEASE, MARGIN, Set.of(), "0a:00:00:00:00:0b"));
+        step(vips, 2200);
+        assertThat(table.owner(v)).as("answering for it: not let go").isNull();
+        assertThat(table.handovers()).isEmpty();
+        hb.put("b", new Heartbeat(2250, Set.of(v), 2250, 0, 0, true, LEASE, MARGIN, Set.of(v), "0a:00:00:00:00:0b"));
+        VipScheduler.Decision d = step(vips, 2250);
+        assertThat(table.owner(v)).as("handed over: let go").isEqualTo("a");
+        assertThat(d.changes()).extracting(VipScheduler.Change::to).containsExactly("a");
+        assertThat(table.handovers()).containsExactly(Map.entry(v, "0a:00:00:00:00:0b"));
+        beat("a", 2300, v);
+        step(vips, 2300);
+        assertThat(table.owner(v)).isEqualTo("a");
+        assertThat(table.handovers()).as("b still serves what began there").containsKey(v);
+        beat("b", 2800); // b released it
+        step(vips, 2800);
+        assertThat(table.owner(v)).isEqualTo("a");
+        assertThat(table.handovers()).isEmpty();
+    }
+
     // Failback never (nopreempt): the VIP stays with the node that took it; delayed: moves back only once the
     // preferred node has been alive for the delay.
     @Test
