@@ -362,13 +362,14 @@ class PairFailoverLabTest {
     }
 
     // Losing the Raft leader, 6 runs. The witness leads (it asks for leadership once it has returned and caught up, so
-    // a proxy's loss costs no election); here it is killed (runs 0, 2, 4: its Raft port refuses connections) or its
-    // whole process tree frozen for 2 s (runs 1, 3, 5: its kernel still accepts connections, but nothing answers a TLS
-    // handshake). Either way the proxies notice within about 0.3 s, elect one of them (staggered election timeouts:
-    // no split vote), and neither may drop its own VIP meanwhile (issue 16, item 2). Before: the other proxy fenced
-    // itself, DUET-CLUSTER-0044, in 1 of 9 leader losses (session 8); with Ratis's own timeouts (a frozen leader
-    // noticed 0.34-0.8 s after its last message), in 2 of 3 frozen-witness runs; with the leader watch but Ratis's
-    // default client (its heartbeats to the new leader went on to the frozen one), in 1 of 3 (HeartbeatRetryPolicy).
+    // a proxy's loss costs no election); here it is killed (runs 0 and 3: its Raft port refuses connections), its whole
+    // process tree frozen for 2 s (runs 1 and 4: its kernel still accepts connections, but nothing answers a TLS
+    // handshake) or its cable cut for 2 s (runs 2 and 5: nothing answers at all). Each time the proxies elect one of
+    // them (staggered election timeouts: no split vote), and neither may drop its own VIP meanwhile (issue 16, item 2).
+    // Before: the other proxy fenced itself, DUET-CLUSTER-0044, in 1 of 9 leader losses (session 8); with Ratis's own
+    // timeouts (a frozen leader noticed 0.34-0.8 s after its last message), in 2 of 3 frozen-witness runs; with the
+    // leader watch but Ratis's default client (its heartbeats to the new leader went on to the frozen one), in 1 of 3
+    // (HeartbeatRetryPolicy).
     @Test
     @Order(2)
     void leaderLossDoesNotFenceTheOthers() throws Exception {
@@ -382,12 +383,12 @@ class PairFailoverLabTest {
             if (run > 0) {
                 ledAgain.add(System.currentTimeMillis() - back);
             }
-            boolean frozen = run % 2 == 1;
+            String kind = List.of("killed", "frozen", "cut off").get(run % 3);
             long t0 = System.currentTimeMillis();
-            if (frozen) {
-                witness.pauseTree(true);
-            } else {
-                witness.kill9();
+            switch (kind) {
+                case "frozen" -> witness.pauseTree(true);
+                case "cut off" -> lab.cable("w", false);
+                default -> witness.kill9();
             }
             try {
                 String next = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
@@ -397,14 +398,13 @@ class PairFailoverLabTest {
                 for (String node : List.of("a", "b")) {
                     String own = node.equals("a") ? VIP_A : VIP_B;
                     assertThat(addresses.first(node, own, false, t0)).as("run %d: %s removed from %s after the "
-                            + "witness (leader) was %s (new leader %s)", run, own, node, frozen ? "frozen" : "killed",
-                            next).isNull();
+                            + "witness (leader) was %s (new leader %s)", run, own, node, kind, next).isNull();
                 }
             } finally { // the next tests need the witness, whatever happened here
-                if (frozen) {
-                    witness.pauseTree(false);
-                } else {
-                    witness = LabProcess.start("w", lab.in("w"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                switch (kind) {
+                    case "frozen" -> witness.pauseTree(false);
+                    case "cut off" -> lab.cable("w", true);
+                    default -> witness = LabProcess.start("w", lab.in("w"), List.of("-Xmx64m", "-XX:+UseSerialGC"),
                             "io.duet.appliance.Main", List.of("witness"), env("w"), logs.resolve("w-" + t0 + ".log"),
                             null);
                 }
@@ -417,7 +417,7 @@ class PairFailoverLabTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> "w".equals(leaderOf(cli("a", "cluster", "status"))));
         ledAgain.add(System.currentTimeMillis() - back);
-        System.out.println("LAB leader loss (the witness, leading), 6 runs (killed, frozen, killed, ...): a new leader "
+        System.out.println("LAB leader loss (the witness, leading), 6 runs (killed, frozen, cut off, ...): a new leader "
                 + "answered the CLI after (ms, a CLI start included) " + elected + "; the witness led again, seen (ms) "
                 + ledAgain
                 + " after both VIPs were home (CLI polls every 0.5 s); the proxies kept their VIPs");

@@ -30,8 +30,12 @@ import java.util.concurrent.TimeUnit;
  * it starts a TLS handshake there: a live process answers within milliseconds (a ServerHello, an alert, or it closes
  * the connection, all fine); a frozen one cannot, although its kernel accepted the connection, so no answer within
  * {@value #ANSWER_TIMEOUT_MS} ms counts as gone too (a frozen leader was noticed only after Ratis's timeouts,
- * 0.34-0.8 s, in the lab, and the other proxy's lease ran out meanwhile). A connection that times out (a partition,
- * a paused machine) starts nothing here: Ratis's timeouts decide. Then the first member in id order other than the
+ * 0.34-0.8 s, in the lab, and the other proxy's lease ran out meanwhile). A connection that times out means the leader
+ * is cut off (or its machine paused) <em>when another member answers this one</em> (a connection to it completes or
+ * is refused within the same time): then it counts as gone too; when nobody answers, this member is the one cut off,
+ * and it starts nothing (Ratis's timeouts decide). A leader that only this member cannot reach (an asymmetric fault)
+ * costs an election that was not needed: a pause of the commits of some milliseconds, never a second leader.
+ * Then the first member in id order other than the
  * leader stands at once, the next one {@value #STAGGER_MS} ms later if there is still no
  * leader (two candidates at once would split the vote): through Ratis's own start-election request, which a leader
  * sends in a leadership transfer, here made by this member for its own server, naming the leader it has lost. Raft's
@@ -102,6 +106,11 @@ final class LeaderWatch implements AutoCloseable {
                 }
                 lastProbe = now;
                 why = gone(members.get(leader.toString()));
+                if (UNREACHABLE.equals(why)) {
+                    String peer = answeringPeer(leader.toString());
+                    why = peer == null ? null : "its Raft endpoint accepted no connection within " + CONNECT_TIMEOUT_MS
+                            + " ms while member " + peer + "'s did: cut off";
+                }
                 if (why == null) {
                     return;
                 }
@@ -133,9 +142,37 @@ final class LeaderWatch implements AutoCloseable {
         }
     }
 
+    /** What {@link #gone} says when the connection itself timed out: gone only if another member answers. */
+    static final String UNREACHABLE = "unreachable";
+
+    /** A member other than {@code leader} and this one whose Raft endpoint answers a connection at all, or null. */
+    private String answeringPeer(String leader) {
+        for (Map.Entry<String, String> m : new java.util.TreeMap<>(members).entrySet()) {
+            if (!m.getKey().equals(leader) && !m.getKey().equals(self) && reachable(m.getValue())) {
+                return m.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** A connection to {@code hostPort} completes or is refused within {@value #CONNECT_TIMEOUT_MS} ms. */
+    static boolean reachable(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1))),
+                    CONNECT_TIMEOUT_MS);
+            return true;
+        } catch (ConnectException e) {
+            return e.getMessage() != null && e.getMessage().contains("refused");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
      * Why the process at {@code hostPort} counts as gone: nothing listens there, or it accepted a connection and then
-     * did not answer a TLS handshake; null when it answered, or the connection itself timed out.
+     * did not answer a TLS handshake; {@link #UNREACHABLE} when the connection itself timed out; null when it answered.
      */
     static String gone(String hostPort) {
         if (hostPort == null) {
@@ -150,8 +187,10 @@ final class LeaderWatch implements AutoCloseable {
             } catch (ConnectException e) {
                 return e.getMessage() != null && e.getMessage().contains("refused")
                         ? "its Raft endpoint refuses connections" : null;
+            } catch (java.net.SocketTimeoutException e) {
+                return UNREACHABLE; // a partition or a paused machine (or this member is the one cut off)
             } catch (IOException | RuntimeException e) {
-                return null; // timed out: a partition or a paused machine; Ratis's timeouts decide
+                return null;
             }
             s.setSoTimeout(ANSWER_TIMEOUT_MS);
             try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ANY_SERVER.getSocketFactory()

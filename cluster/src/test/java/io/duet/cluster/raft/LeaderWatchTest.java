@@ -56,4 +56,39 @@ class LeaderWatchTest {
             server.join(5_000);
         }
     }
+
+    // A listening socket whose accept queue is full drops new SYNs, as a cut-off host does: the connection times out.
+    @Test
+    void aConnectionThatTimesOutIsUnreachableAndTellsApartWhoIsCutOff() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket answering = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            java.util.List<Socket> queued = new java.util.ArrayList<>();
+            try {
+                // Fill the accept queue (nobody accepts); then a connection attempt gets no answer.
+                for (int i = 0; i < 8; i++) {
+                    Socket s = new Socket();
+                    try {
+                        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                                full.getLocalPort()), 200);
+                        queued.add(s);
+                    } catch (java.net.SocketTimeoutException e) {
+                        s.close();
+                        break;
+                    }
+                }
+                assertThat(LeaderWatch.gone(hostPort(full.getLocalPort()))).isEqualTo(LeaderWatch.UNREACHABLE);
+                assertThat(LeaderWatch.reachable(hostPort(full.getLocalPort()))).isFalse();
+                assertThat(LeaderWatch.reachable(hostPort(answering.getLocalPort()))).isTrue();
+                int closed;
+                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    closed = s.getLocalPort();
+                }
+                assertThat(LeaderWatch.reachable(hostPort(closed))).as("refused is an answer").isTrue();
+            } finally {
+                for (Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
 }
