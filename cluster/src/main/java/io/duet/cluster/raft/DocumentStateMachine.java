@@ -138,6 +138,23 @@ final class DocumentStateMachine extends BaseStateMachine {
         }
     }
 
+    /** The revision {@link #vips} was read from, and what it configures. Under {@code lock}. */
+    private long vipsRevision = -1;
+    private List<io.duet.cluster.vip.VipSpec> vips = List.of();
+
+    /**
+     * The VIPs of the applied document, read once per revision: every applied heartbeat decides the owners, and
+     * decoding the whole document for each (about ten a second) cost every member a JSON parse per heartbeat. Under
+     * {@code lock}.
+     */
+    private List<io.duet.cluster.vip.VipSpec> vips() {
+        if (vipsRevision != current.revision()) {
+            vips = current.revision() == 0 ? List.of() : List.copyOf(vipsOf.apply(current.document()));
+            vipsRevision = current.revision();
+        }
+        return vips;
+    }
+
     Revision current() {
         synchronized (lock) {
             return current.revision() >= disk.revision() ? current : disk;
@@ -460,9 +477,8 @@ final class DocumentStateMachine extends BaseStateMachine {
         io.duet.cluster.vip.Ownership before;
         synchronized (lock) {
             before = table;
-            List<io.duet.cluster.vip.VipSpec> vips = current.revision() == 0 ? List.of() : vipsOf.apply(current.document());
             long[] t = timers();
-            d = new io.duet.cluster.vip.VipScheduler(t[1], t[2]).decide(vips, heartbeats, table, now, index);
+            d = new io.duet.cluster.vip.VipScheduler(t[1], t[2]).decide(vips(), heartbeats, table, now, index);
             table = d.ownership();
         }
         for (io.duet.cluster.vip.VipScheduler.Change c : d.changes()) {

@@ -451,6 +451,7 @@ public final class VipAgent implements AutoCloseable {
         if (d != null) {
             d.undrain(a);
         }
+        relayFor(a); // the node it went to may have claimed it meanwhile, and now hands it back
         Set<String> all = new TreeSet<>(held);
         try {
             VipActuator.Hold h = hold(all);
