@@ -43,6 +43,12 @@ final class HandoverRelay {
     private final Supplier<String> iface;
     /** The table exists, for this hardware address of ours (null: not made yet). */
     private String madeFor;
+    /**
+     * The VIPs relayed now. The connections seen beginning here are forgotten when none is left (and when the first
+     * one starts): an entry left from an earlier handover would keep here a later connection with the same client
+     * port that began on the old holder, and this node would reset it (a CI run: one failed request in an undo).
+     */
+    private final java.util.Set<String> relaying = new java.util.HashSet<>();
 
     /**
      * @param nft   runs {@code nft -f -} with a script (where the VIPs live)
@@ -73,7 +79,9 @@ final class HandoverRelay {
                 + "add element netdev " + TABLE + " on4 { " + vip + " }\n";
         if (own.equals(madeFor)) {
             nft.apply("delete element netdev " + TABLE + " to4 { " + vip + " }\n"); // another holder's, if any
-            if (nft.apply(elements).exit() == 0) {
+            String forget = relaying.isEmpty() ? "flush set netdev " + TABLE + " seen4\n" : "";
+            if (nft.apply(forget + elements).exit() == 0) {
+                relaying.add(vip);
                 return true;
             }
             madeFor = null; // the table was removed meanwhile (by hand): made again below
@@ -85,6 +93,7 @@ final class HandoverRelay {
             return false;
         }
         madeFor = own;
+        relaying.add(vip);
         return true;
     }
 
@@ -113,6 +122,10 @@ final class HandoverRelay {
         }
         Outcome o = nft.apply("delete element netdev " + TABLE + " on4 { " + vip + " }\n");
         nft.apply("delete element netdev " + TABLE + " to4 { " + vip + " }\n");
+        relaying.remove(vip);
+        if (relaying.isEmpty()) {
+            nft.apply("flush set netdev " + TABLE + " seen4\n");
+        }
         if (o.exit() != 0) {
             LOG.debug("unrelaying VIP {}: {}", vip, o.output());
         }
@@ -122,5 +135,6 @@ final class HandoverRelay {
     synchronized void removeAll() {
         nft.apply("add table netdev " + TABLE + "\ndelete table netdev " + TABLE + "\n");
         madeFor = null;
+        relaying.clear();
     }
 }

@@ -175,6 +175,10 @@ class VipHandoverNamespaceTest {
         assertThat(next(answers)).startsWith("FAIL 1");
         say.println("send 2 six");
         assertThat(next(answers)).isEqualTo("REPLY 2 b six");
+        // The connections seen beginning on b are forgotten once no VIP is relayed: an entry left over would keep on
+        // b a later connection that began on another old holder with the same client port, and b would reset it.
+        assertThat(NetNamespaces.sh("ip", "netns", "exec", b, "nft", "list", "set", "netdev", HandoverRelay.TABLE,
+                "seen4")).doesNotContain(VIP);
         onB.unrelayAll();
     }
 }
