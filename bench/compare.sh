@@ -397,7 +397,7 @@ write_duet_config() { # file
 }
 EOF
 }
-# The node bootstrap file (keys: appliance/src/main/java/io/duet/appliance/BootstrapKey.java). It names
+# The node bootstrap file (keys: appliance/src/main/java/io/duet/appliance/bootstrap/BootstrapKey.java). It names
 # the document above (config.file), keeps the data directory in the work directory and the management
 # (metrics) server on loopback at a port this script checks is free. io.threads 0 = one per core: 1 when
 # pinned from the start.

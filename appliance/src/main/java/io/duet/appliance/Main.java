@@ -1,5 +1,9 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.ExitCodes;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.cli.DuetCommand;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -59,7 +63,8 @@ public final class Main {
 
     /**
      * Adds what every command shares: the exit code table in its help, and failure reporting: a
-     * {@link StartupException} prints its one-line message (with its id) and exits with its code; anything else is
+     * {@link StartupException} (or a membership step's failure) prints its one-line message (with its id) and exits
+     * with its code; anything else is
      * a bug ({@value #INTERNAL_ERROR}, exit 70). Stack traces only with {@code --debug}.
      */
     static CommandLine configure(CommandLine root) {
@@ -69,6 +74,9 @@ public final class Main {
             boolean debug = parseResult.asCommandLineList().stream()
                     .anyMatch(c -> c.getParseResult() != null && c.getParseResult().hasMatchedOption("--debug"));
             int code;
+            if (e instanceof io.duet.cluster.membership.MembershipException me) {
+                e = StartupException.from(me);
+            }
             if (e instanceof StartupException se) {
                 err.println(se.getMessage());
                 code = se.exitCode();

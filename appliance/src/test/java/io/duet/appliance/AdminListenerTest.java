@@ -1,5 +1,9 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.node.EmbeddedDocuments;
+import io.duet.appliance.node.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,9 @@
 package io.duet.appliance;
 
 import com.sun.net.httpserver.HttpServer;
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.node.EmbeddedDocuments;
+import io.duet.appliance.node.Node;
 import io.duet.testkit.Requirements;
 import io.duet.testkit.Tool;
 import org.junit.jupiter.api.AfterEach;

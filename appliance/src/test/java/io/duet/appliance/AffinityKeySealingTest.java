@@ -1,5 +1,9 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.node.DemoBackends;
+import io.duet.appliance.node.Node;
 import io.duet.config.Affinity;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;

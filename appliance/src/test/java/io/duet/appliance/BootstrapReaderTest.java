@@ -1,5 +1,10 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapKey;
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.NodeBootstrap;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.node.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,12 @@ package io.duet.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.ExitCodes;
+import io.duet.appliance.bootstrap.NodeBootstrap;
+import io.duet.appliance.node.Node;
+import io.duet.appliance.pair.ClusterDuties;
+import io.duet.cluster.membership.ClusterIdentity;
 import io.duet.cluster.raft.ClusterNode;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
@@ -17,10 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -40,6 +42,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -81,7 +87,7 @@ class CertificateProposalPairTest {
         assertThat(cli("w", "cluster", "join", "--witness", "--token", InitOutput.tokenFor(init.out(), "w")).code())
                 .isZero();
         NodeBootstrap wb = bootstrap("w");
-        ClusterNode witness = ClusterDuties.startMember(wb, ClusterIdentity.load(wb, ClusterIdentity.vault(wb)));
+        ClusterNode witness = ClusterDuties.startMember(wb, ClusterIdentity.load(wb.site(), ClusterIdentity.vault(wb.site())));
         open.add(witness);
         b = Node.start(bootstrap("b"), false);
         open.add(b);

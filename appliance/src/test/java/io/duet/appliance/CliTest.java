@@ -1,5 +1,7 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.Version;
+import io.duet.appliance.cli.ExampleCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

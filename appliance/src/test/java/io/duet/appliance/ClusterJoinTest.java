@@ -1,5 +1,15 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.ExitCodes;
+import io.duet.appliance.bootstrap.NodeBootstrap;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.node.Node;
+import io.duet.cluster.membership.ClusterIdentity;
+import io.duet.cluster.membership.JoinProtocol;
+import io.duet.cluster.membership.JoinService;
+import io.duet.cluster.membership.JoinToken;
+import io.duet.cluster.membership.JoinTokens;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.ClusterAuthority;
 import io.duet.tls.KeyVault;
@@ -8,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -35,6 +44,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,8 +135,8 @@ class ClusterJoinTest {
         assertThat(init.code()).as(init.err()).isZero();
         initOutput = init.out();
         NodeBootstrap a = bootstrap("a");
-        vaultA = ClusterIdentity.vault(a);
-        open.add(JoinService.start(a, ClusterIdentity.load(a, vaultA), vaultA, serviceClock));
+        vaultA = ClusterIdentity.vault(a.site());
+        open.add(JoinService.start(a.site(), ClusterIdentity.load(a.site(), vaultA), vaultA, serviceClock));
     }
 
     @AfterEach
@@ -147,7 +157,7 @@ class ClusterJoinTest {
         // The lines are ready to copy: the witness's has --witness (init --witness w), the proxy's not.
         assertThat(initOutput).containsPattern("on w: +duet cluster join --witness --token duet-join-v1\\.")
                 .containsPattern("on b: +duet cluster join --token duet-join-v1\\.");
-        Path tls = ClusterIdentity.dir(bootstrap("a"));
+        Path tls = ClusterIdentity.dir(bootstrap("a").site());
         assertThat(Files.getPosixFilePermissions(tls)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         for (String f : List.of("ca.pem", "ca.key", "member.pem", "member.key", "member.properties",
                 "tokens.json")) {
@@ -172,17 +182,17 @@ class ClusterJoinTest {
     @Test
     void aProxyGetsTheClusterDataKeyAndCaKeyAWitnessGetsNeither() throws Exception {
         NodeBootstrap bb = bootstrap("b");
-        KeyVault before = ClusterIdentity.vault(bb); // b ran standalone before: it has a data key of its own
+        KeyVault before = ClusterIdentity.vault(bb.site()); // b ran standalone before: it has a data key of its own
         assertThat(before.keyId()).isNotEqualTo(vaultA.keyId());
 
         Cli joinB = cli("b", "cluster", "join", "--token", token("b"));
         assertThat(joinB.code()).as(joinB.err()).isZero();
         assertThat(joinB.out()).contains("DUET-CLUSTER-0053 node b joined the cluster sha256:", "as proxy",
                 "data key " + vaultA.keyId());
-        assertThat(ClusterIdentity.vault(bb).keyId()).isEqualTo(vaultA.keyId());
+        assertThat(ClusterIdentity.vault(bb.site()).keyId()).isEqualTo(vaultA.keyId());
         assertThat(bb.dataDir().resolve("keys").resolve("data.key." + before.keyId() + ".replaced")).exists();
-        ClusterIdentity b = ClusterIdentity.load(bb, ClusterIdentity.vault(bb));
-        ClusterIdentity a = ClusterIdentity.load(bootstrap("a"), vaultA);
+        ClusterIdentity b = ClusterIdentity.load(bb.site(), ClusterIdentity.vault(bb.site()));
+        ClusterIdentity a = ClusterIdentity.load(bootstrap("a").site(), vaultA);
         assertThat(b.witness()).isFalse();
         assertThat(b.sealedCaKey()).isNotNull();
         assertThat(b.ca()).isEqualTo(a.ca());
@@ -199,11 +209,11 @@ class ClusterJoinTest {
         assertThat(joinW.code()).as(joinW.err()).isZero();
         assertThat(joinW.out()).contains("as witness", "no data key was sent");
         NodeBootstrap wb = bootstrap("w");
-        ClusterIdentity w = ClusterIdentity.load(wb, ClusterIdentity.vault(wb));
+        ClusterIdentity w = ClusterIdentity.load(wb.site(), ClusterIdentity.vault(wb.site()));
         assertThat(w.witness()).isTrue();
         assertThat(w.sealedCaKey()).isNull();
-        assertThat(ClusterIdentity.dir(wb).resolve("ca.key")).doesNotExist();
-        assertThat(ClusterIdentity.vault(wb).keyId()).isNotEqualTo(vaultA.keyId());
+        assertThat(ClusterIdentity.dir(wb.site()).resolve("ca.key")).doesNotExist();
+        assertThat(ClusterIdentity.vault(wb.site()).keyId()).isNotEqualTo(vaultA.keyId());
         Cli tokenOnWitness = cli("w", "cluster", "token", "--node", "b");
         assertThat(tokenOnWitness.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(tokenOnWitness.err()).startsWith("DUET-CLI-0012");
@@ -220,7 +230,7 @@ class ClusterJoinTest {
         Cli wrongNode = cli("w", "cluster", "join", "--witness", "--token", token("b"));
         assertThat(wrongNode.code()).isEqualTo(ExitCodes.STARTUP);
         assertThat(wrongNode.err()).startsWith("DUET-JOIN-0004 the join token is not valid on a");
-        assertThat(ClusterIdentity.dir(bootstrap("w"))).doesNotExist();
+        assertThat(ClusterIdentity.dir(bootstrap("w").site())).doesNotExist();
 
         assertThat(cli("b", "cluster", "join", "--token", token("b")).code()).isZero();
         deleteTree(dir.resolve("b")); // b's disk is lost; the used token does not work again
@@ -240,7 +250,7 @@ class ClusterJoinTest {
 
     @Test
     void redeemingOneTokenTwiceAtOnceSucceedsOnce() throws Exception {
-        JoinTokens tokens = new JoinTokens(dir.resolve("race"), Clock.systemUTC());
+        JoinTokens tokens = new JoinTokens(dir.resolve("race"), Clock.systemUTC(), io.duet.config.store.PrivateFile::write);
         JoinToken t = tokens.issue("b", Duration.ofMinutes(5), "127.0.0.1:1", "sha256:" + "0".repeat(64));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -273,7 +283,7 @@ class ClusterJoinTest {
         assertThat(r.code()).isEqualTo(ExitCodes.STARTUP);
         assertThat(r.err()).startsWith("DUET-JOIN-0003 the join endpoint 127.0.0.1:" + joinPorts.get("a")
                 + " is not the cluster the token names").contains("its CA has pin sha256:", "Nothing was sent");
-        assertThat(ClusterIdentity.dir(bootstrap("b"))).doesNotExist();
+        assertThat(ClusterIdentity.dir(bootstrap("b").site())).doesNotExist();
         // The secret never reached the endpoint: the real token still works.
         assertThat(cli("b", "cluster", "join", "--token", token("b")).code()).isZero();
     }
@@ -359,7 +369,7 @@ class ClusterJoinTest {
 
     private SSLContext trustingCa() throws Exception {
         return NodeTlsTest.trusting(CertificateImport.readCertificates(Files.readString(
-                ClusterIdentity.dir(bootstrap("a")).resolve("ca.pem"))).get(0));
+                ClusterIdentity.dir(bootstrap("a").site()).resolve("ca.pem"))).get(0));
     }
 
     private static void deleteTree(Path p) throws Exception {

@@ -1,5 +1,11 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.NodeBootstrap;
+import io.duet.appliance.node.EmbeddedDocuments;
+import io.duet.appliance.node.Node;
+import io.duet.appliance.pair.ClusterDuties;
+import io.duet.cluster.membership.ClusterIdentity;
 import io.duet.cluster.raft.ClusterNode;
 import io.duet.config.DuetConfig;
 import io.duet.config.FixedResponse;
@@ -88,7 +94,6 @@ class ClusterModeTest {
     record Cli(int code, String out, String err) {
     }
 
-
     private static DuetConfig withBody(DuetConfig c, String body) {
         Route r = new Route("welcome", RouteMatch.any(), null, null, new FixedResponse(200, body, null),
                 null, null, null, null, null, null, null);
@@ -111,7 +116,7 @@ class ClusterModeTest {
                 InitOutput.tokenFor(init.out(), "w"));
         assertThat(joinW.code()).as(joinW.err()).isZero();
         NodeBootstrap wb = bootstrap("w", members);
-        ClusterNode witness = ClusterDuties.startMember(wb, ClusterIdentity.load(wb, ClusterIdentity.vault(wb)));
+        ClusterNode witness = ClusterDuties.startMember(wb, ClusterIdentity.load(wb.site(), ClusterIdentity.vault(wb.site())));
         open.add(witness);
         Node b = Node.start(bootstrap("b", members), false);
         open.add(b);

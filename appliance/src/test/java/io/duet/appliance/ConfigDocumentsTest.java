@@ -1,5 +1,11 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.NodeBootstrap;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.cli.ConfigCommand;
+import io.duet.appliance.cli.ExampleCommand;
+import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.config.ConfigCodec;
 import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;

@@ -1,5 +1,6 @@
 package io.duet.appliance;
 
+import io.duet.appliance.node.DemoBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,10 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.NodeBootstrap;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.bootstrap.Version;
+import io.duet.appliance.node.Node;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
 import io.duet.config.FixedResponse;

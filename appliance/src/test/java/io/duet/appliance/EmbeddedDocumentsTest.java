@@ -1,5 +1,9 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.NodeBootstrap;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.config.DuetConfig;
 import io.duet.config.Pool;
 import io.duet.config.Server;

@@ -1,5 +1,9 @@
 package io.duet.appliance;
 
+import io.duet.appliance.bootstrap.BootstrapReader;
+import io.duet.appliance.bootstrap.StartupException;
+import io.duet.appliance.node.EmbeddedDocuments;
+import io.duet.appliance.node.Node;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
 import io.duet.config.FixedResponse;
@@ -16,11 +20,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -38,6 +37,11 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
