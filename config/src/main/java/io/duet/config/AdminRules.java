@@ -39,9 +39,11 @@ final class AdminRules {
                             "user names (case-insensitive)"));
                 }
             }
-            if (!AdminUser.ROLES.contains(u.role())) {
-                run.add(ConfigMessage.NOT_ONE_OF.at(p + ".role", "role", u.role(), String.join(", ", AdminUser.ROLES)));
-            } else if (u.role().equals("admin")) {
+            AdminRole role = AdminRole.from(u.role());
+            if (role == null) {
+                run.add(ConfigMessage.NOT_ONE_OF.at(p + ".role", "role", u.role(),
+                        String.join(", ", AdminRole.wires())));
+            } else if (role == AdminRole.ADMIN) {
                 anAdmin = true;
             }
             if (u.passwordHash() == null || !ARGON2ID.matcher(u.passwordHash()).matches()) {
@@ -67,8 +69,9 @@ final class AdminRules {
                     run.add(ConfigMessage.DUPLICATE_NAME.at(p + ".id", "id", t.id(), other, "token ids"));
                 }
             }
-            if (!AdminUser.ROLES.contains(t.role())) {
-                run.add(ConfigMessage.NOT_ONE_OF.at(p + ".role", "role", t.role(), String.join(", ", AdminUser.ROLES)));
+            if (AdminRole.from(t.role()) == null) {
+                run.add(ConfigMessage.NOT_ONE_OF.at(p + ".role", "role", t.role(),
+                        String.join(", ", AdminRole.wires())));
             }
             if (t.sha256() == null || !HEX64.matcher(t.sha256()).matches()) {
                 run.add(ConfigMessage.INVALID_TOKEN.at(p + ".sha256", "sha256", "(hidden)",

@@ -100,13 +100,15 @@ final class PoolRules {
     }
 
     private static void adminState(ValidationRun run, String sp, Server s) {
-        if (!Server.STATES.contains(s.state())) {
-            run.add(ConfigMessage.NOT_ONE_OF.at(sp + ".state", "state", s.state(), String.join(", ", Server.STATES)));
+        ServerState state = ServerState.from(s.state());
+        if (state == null) {
+            run.add(ConfigMessage.NOT_ONE_OF.at(sp + ".state", "state", s.state(),
+                    String.join(", ", ServerState.wires())));
         }
         if (s.drainUntil() != null) {
             try {
                 java.time.Instant.parse(s.drainUntil());
-                if (!Server.DRAIN.equals(s.state())) {
+                if (state != ServerState.DRAIN) {
                     run.add(ConfigMessage.DRAIN_UNTIL_UNUSED.at(sp + ".drainUntil"));
                 }
             } catch (java.time.format.DateTimeParseException e) {
@@ -176,8 +178,9 @@ final class PoolRules {
 
     /** Warns when every server of the pool is drained or in maintenance. */
     private static void inService(ValidationRun run, String p, Pool pool) {
-        if (!pool.servers().isEmpty() && pool.servers().stream().allMatch(s -> s != null
-                && (Server.DRAIN.equals(s.state()) || Server.MAINTENANCE.equals(s.state())))) {
+        if (!pool.servers().isEmpty() && pool.servers().stream()
+                .map(s -> s == null ? null : ServerState.from(s.state()))
+                .allMatch(state -> state != null && !state.inService())) {
             run.add(ConfigMessage.NO_SERVER_IN_SERVICE.at(p + ".servers", String.valueOf(pool.name())));
         }
     }
