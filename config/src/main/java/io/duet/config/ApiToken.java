@@ -6,7 +6,7 @@ package io.duet.config;
  *
  * @param id      16 hex digits, shown in lists and the audit log (the token's public part)
  * @param name    what it is for, e.g. "ci-deploy"
- * @param role    {@code admin}, {@code operator} or {@code viewer}
+ * @param role    {@code admin}, {@code operator} or {@code viewer} (an {@link AdminRole#wire()})
  * @param sha256  hex SHA-256 of the whole token; never returned by the API
  * @param created epoch milliseconds
  * @param owner   the user who made it

@@ -1,21 +1,13 @@
 package io.duet.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -23,11 +15,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
-import com.fasterxml.jackson.databind.deser.ValueInstantiator;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -36,20 +23,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads and writes configuration documents as JSON or YAML (Jackson). Reading reports syntax errors, unknown
@@ -59,6 +34,8 @@ import java.util.regex.Pattern;
  * as it can; a syntax error, or a value Jackson cannot step over, ends the read with that last problem added.
  * Numbers written as strings ({@code "8080"}) are accepted; fractions where an integer goes are not.
  *
+ * <p>How each problem becomes a violation (paths, line and column, what was expected) is {@link ReadProblems}.
+ *
  * <p>Thread-safe and stateless: any thread may call it.
  */
 public final class ConfigCodec {
@@ -67,7 +44,7 @@ public final class ConfigCodec {
 
         /** YAML for names ending in .yaml or .yml, JSON otherwise. */
         public static Format ofFileName(String fileName) {
-            String n = fileName.toLowerCase(java.util.Locale.ROOT);
+            String n = fileName.toLowerCase(Locale.ROOT);
             return n.endsWith(".yaml") || n.endsWith(".yml") ? YAML : JSON;
         }
     }
@@ -83,8 +60,6 @@ public final class ConfigCodec {
     private static final ObjectWriter JSON_WRITER = JSON_MAPPER.writer(jsonPrinter());
     private static final ObjectWriter YAML_WRITER = YAML_MAPPER.writer();
 
-    private static final Pattern OUT_OF_RANGE = Pattern.compile("Numeric value \\(([^)]*)\\) out of range");
-
     private ConfigCodec() {
     }
 
@@ -95,14 +70,14 @@ public final class ConfigCodec {
      */
     public static DuetConfig decode(String text, Format format) throws InvalidConfigException {
         ObjectMapper mapper = format == Format.YAML ? YAML_MAPPER : JSON_MAPPER;
-        ProblemCollector problems = new ProblemCollector();
+        ReadProblems.Collector problems = new ReadProblems.Collector();
         ObjectReader reader = mapper.readerFor(DuetConfig.class).withHandler(problems);
         DuetConfig config = null;
         try (JsonParser p = mapper.createParser(text)) {
             // Jackson buffers unknown fields of records and reports them without their location; this first pass
             // finds every one of them with line and column. Syntax errors end it; the binding pass reports those.
             if (p.nextToken() != null) {
-                unknownFields(p, DuetConfig.class, "$", problems.violations);
+                ReadProblems.unknownFields(p, DuetConfig.class, "$", problems.violations);
             }
         } catch (JsonProcessingException e) {
             // Reported by the binding pass below.
@@ -112,7 +87,7 @@ public final class ConfigCodec {
         try {
             config = reader.readValue(text);
         } catch (JsonProcessingException e) {
-            problems.add(fromException(e));
+            problems.add(ReadProblems.fromException(e));
         } catch (IOException e) {
             // Reading a String does no I/O; Jackson declares it anyway.
             throw new UncheckedIOException(e);
@@ -175,267 +150,5 @@ public final class ConfigCodec {
         printer.indentObjectsWith(indenter);
         printer.indentArraysWith(indenter);
         return printer;
-    }
-
-    /** The violation for a problem Jackson could not step over. */
-    private static Violation fromException(JsonProcessingException e) {
-        String where = at(e.getLocation());
-        if (e instanceof UnrecognizedPropertyException u) {
-            return ConfigMessage.UNKNOWN_FIELD.error(path(u), unknownField(u.getPropertyName(),
-                    u.getKnownPropertyIds()) + where);
-        }
-        if (e instanceof MismatchedInputException && e.getOriginalMessage() != null) {
-            String original = e.getOriginalMessage();
-            if (original.startsWith("No content to map")) {
-                return ConfigMessage.SYNTAX.error("$", "the document is empty (expected: an object)");
-            }
-            if (original.startsWith("Trailing token")) {
-                return ConfigMessage.SYNTAX.error("$", "more content after the end of the document" + where);
-            }
-        }
-        InputCoercionException ice = e instanceof InputCoercionException direct ? direct
-                : e.getCause() instanceof InputCoercionException wrapped ? wrapped : null;
-        if (ice != null) {
-            String p = e instanceof JsonMappingException m ? path(m) : contextPath(ice.getProcessor() == null ? null
-                    : ice.getProcessor().getParsingContext(), null);
-            Matcher number = OUT_OF_RANGE.matcher(String.valueOf(ice.getOriginalMessage()));
-            String value = number.find() ? number.group(1) : "number";
-            long max = ice.getTargetType() == Integer.TYPE ? Integer.MAX_VALUE : Long.MAX_VALUE;
-            String start = ice.getProcessor() != null ? at(ice.getProcessor().currentTokenLocation()) : where;
-            return ConfigMessage.WRONG_TYPE.error(p, lastName(p) + ": " + value
-                    + " (expected: an integer of at most " + max + ")" + start);
-        }
-        if (e instanceof JsonMappingException m && !(e.getCause() instanceof com.fasterxml.jackson.core.JsonParseException)
-                && (e instanceof MismatchedInputException || e instanceof InvalidFormatException
-                || !m.getPath().isEmpty())) {
-            String p = path(m);
-            if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
-                String found = e instanceof InvalidFormatException f ? " " + quote(f.getValue()) : "";
-                return ConfigMessage.WRONG_TYPE.error(p, lastName(p) + ":" + found
-                        + " (expected: " + describe(mi.getTargetType()) + ")" + where);
-            }
-            return ConfigMessage.WRONG_TYPE.error(p, lastName(p) + ": " + e.getOriginalMessage() + where);
-        }
-        String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-        message = message.replaceAll("\\s+", " ").trim();
-        if (message.startsWith("Duplicate field")) {
-            String p = contextPath(e.getProcessor() instanceof JsonParser jp ? jp.getParsingContext() : null, null);
-            return ConfigMessage.DUPLICATE_FIELD.error(p, "duplicate field '" + lastName(p)
-                    + "' (expected: each field once)" + where);
-        }
-        return ConfigMessage.SYNTAX.error(contextPath(e.getProcessor() instanceof JsonParser p
-                ? p.getParsingContext() : null, null), message + where);
-    }
-
-    /** Components of each record type, by name. */
-    private static final ClassValue<Map<String, Type>> COMPONENTS = new ClassValue<>() {
-        @Override
-        protected Map<String, Type> computeValue(Class<?> type) {
-            Map<String, Type> m = new LinkedHashMap<>();
-            for (RecordComponent c : type.getRecordComponents()) {
-                m.put(c.getName(), c.getGenericType());
-            }
-            return m;
-        }
-    };
-
-    /**
-     * Walks the value the parser is on and reports every field no record declares. {@code expected} is the
-     * Java type the value binds to; values of another shape are skipped (the binding pass reports them).
-     */
-    private static void unknownFields(JsonParser p, Type expected, String path, List<Violation> out)
-            throws IOException {
-        JsonToken t = p.currentToken();
-        Class<?> raw = expected instanceof ParameterizedType pt ? (Class<?>) pt.getRawType()
-                : expected instanceof Class<?> c ? c : Object.class;
-        if (t == JsonToken.START_OBJECT && raw.isRecord()) {
-            Map<String, Type> components = COMPONENTS.get(raw);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonLocation location = p.currentTokenLocation();
-                p.nextToken();
-                Type component = components.get(name);
-                if (component == null) {
-                    out.add(ConfigMessage.UNKNOWN_FIELD.error(path + "." + name,
-                            unknownField(name, new ArrayList<>(components.keySet())) + at(location)));
-                    p.skipChildren();
-                } else {
-                    unknownFields(p, component, path + "." + name, out);
-                }
-            }
-        } else if (t == JsonToken.START_ARRAY && List.class.isAssignableFrom(raw)
-                && expected instanceof ParameterizedType pt) {
-            Type element = pt.getActualTypeArguments()[0];
-            int i = 0;
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                unknownFields(p, element, path + "[" + i++ + "]", out);
-            }
-        } else {
-            p.skipChildren();
-        }
-    }
-
-    private static String unknownField(String name, Collection<?> known) {
-        TreeSet<String> names = new TreeSet<>();
-        if (known != null) {
-            known.forEach(k -> names.add(String.valueOf(k)));
-        }
-        return "unknown field '" + name + "'" + (names.isEmpty() ? "" : " (known: " + String.join(", ", names) + ")");
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder b = new StringBuilder("$");
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                b.append('.').append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.toString();
-    }
-
-    /**
-     * The JSON path of the value the parser is on. {@code ctx} is the parser's context; when the parser is on the
-     * start of an object or array, that context is the new container, so its parent names the value.
-     */
-    private static String contextPath(JsonStreamContext ctx, JsonToken token) {
-        JsonStreamContext c = ctx;
-        if (c != null && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
-            c = c.getParent();
-        }
-        Deque<String> parts = new ArrayDeque<>();
-        for (; c != null && !c.inRoot(); c = c.getParent()) {
-            if (c.inArray()) {
-                parts.push("[" + c.getCurrentIndex() + "]");
-            } else if (c.inObject() && c.getCurrentName() != null) {
-                parts.push("." + c.getCurrentName());
-            }
-        }
-        return "$" + String.join("", parts);
-    }
-
-    private static String lastName(String path) {
-        int dot = path.lastIndexOf('.');
-        int bracket = path.lastIndexOf('[');
-        if (path.equals("$")) {
-            return "document";
-        }
-        if (bracket > dot) {
-            int prevDot = path.lastIndexOf('.', bracket);
-            return path.substring(prevDot + 1);
-        }
-        return path.substring(dot + 1);
-    }
-
-    private static String at(JsonLocation location) {
-        if (location == null || location.getLineNr() < 1) {
-            return "";
-        }
-        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    private static String describe(Class<?> type) {
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "an integer";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (Collection.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        if (type.isRecord()) {
-            return "an object (" + type.getSimpleName() + ")";
-        }
-        return type.getSimpleName();
-    }
-
-    private static String quote(Object value) {
-        if (value instanceof String s) {
-            String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-            return "\"" + shown + "\"";
-        }
-        return String.valueOf(value);
-    }
-
-    private static String describeToken(JsonToken t) {
-        if (t == null) {
-            return "nothing";
-        }
-        return switch (t) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "a list";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT -> "an integer";
-            case VALUE_NUMBER_FLOAT -> "a fraction";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> t.name().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    /**
-     * Collects the problems Jackson lets a handler step over, so that one read reports several. Each returned
-     * replacement value is {@code null}; the document is rejected anyway.
-     */
-    private static final class ProblemCollector extends DeserializationProblemHandler {
-        final List<Violation> violations = new ArrayList<>();
-
-        void add(Violation v) {
-            violations.add(v);
-        }
-
-        /** Skips the field: the first pass of {@link #decode} has reported it with its location. */
-        @Override
-        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
-                JsonDeserializer<?> deserializer, Object beanOrClass, String propertyName) throws IOException {
-            p.skipChildren();
-            return true;
-        }
-
-        @Override
-        public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String value,
-                String failureMsg) {
-            JsonParser p = ctxt.getParser();
-            String path = contextPath(p.getParsingContext(), p.currentToken());
-            add(ConfigMessage.WRONG_TYPE.error(path, lastName(path) + ": " + quote(value)
-                    + " (expected: " + describe(targetType) + ")" + at(p.currentTokenLocation())));
-            return null;
-        }
-
-        @Override
-        public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number value,
-                String failureMsg) {
-            JsonParser p = ctxt.getParser();
-            String path = contextPath(p.getParsingContext(), p.currentToken());
-            add(ConfigMessage.WRONG_TYPE.error(path, lastName(path) + ": " + value
-                    + " (expected: " + describe(targetType) + ")" + at(p.currentTokenLocation())));
-            return null;
-        }
-
-        @Override
-        public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken t,
-                JsonParser p, String failureMsg) throws IOException {
-            String path = contextPath(p.getParsingContext(), t);
-            add(ConfigMessage.WRONG_TYPE.error(path, lastName(path) + ": " + describeToken(t)
-                    + " (expected: " + describe(targetType.getRawClass()) + ")" + at(p.currentTokenLocation())));
-            p.skipChildren();
-            return null;
-        }
-
-        @Override
-        public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
-                ValueInstantiator valueInsta, JsonParser p, String msg) throws IOException {
-            JsonToken t = p.currentToken();
-            String path = contextPath(p.getParsingContext(), t);
-            add(ConfigMessage.WRONG_TYPE.error(path, lastName(path) + ": " + describeToken(t)
-                    + " (expected: " + describe(instClass) + ")" + at(p.currentTokenLocation())));
-            p.skipChildren();
-            return null;
-        }
     }
 }

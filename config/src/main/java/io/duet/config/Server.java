@@ -9,7 +9,7 @@ package io.duet.config;
  * @param port       1-65535
  * @param weight     0-256 (default 1); 0 takes no new requests
  * @param backup     used only when no primary server of the pool is up
- * @param state      administrative state: {@code enabled} (default), {@code drain} (no new clients; clients
+ * @param state      administrative state ({@link ServerState}): {@code enabled} (default), {@code drain} (no new clients; clients
  *                   bound to it by affinity keep coming until {@code drainUntil}) or {@code maintenance} (out now)
  * @param drainUntil with {@code drain}: an ISO-8601 instant (e.g. {@code 2030-01-01T12:00:00Z}) after which sticky
  *                   clients are no longer sent either; none: they are kept until the state changes
@@ -19,7 +19,8 @@ public record Server(String id, String address, Integer port, Integer weight, Bo
     public static final String ENABLED = "enabled";
     public static final String DRAIN = "drain";
     public static final String MAINTENANCE = "maintenance";
-    public static final java.util.List<String> STATES = java.util.List.of(ENABLED, DRAIN, MAINTENANCE);
+    /** The states a document may use: {@link ServerState#wires()}. */
+    public static final java.util.List<String> STATES = ServerState.wires();
 
     public Server {
         weight = weight == null ? 1 : weight;

@@ -88,4 +88,23 @@ class AdminValidationTest {
         assertThat(d.admin().apiTokens().get(0).expiredAt(1000 + 365 * day)).isTrue();
         assertThat(d.admin().apiTokens().get(0).expiredAt(999 + 365 * day)).isFalse();
     }
+
+    // A user or token without a role is a violation at its path (the validator threw a NullPointerException here
+    // while the roles were a List.of, whose contains(null) throws).
+    @Test
+    void missingRoleIsAViolationNotACrash() {
+        DuetConfig d = yaml(REST + """
+                admin:
+                  users:
+                    - {name: alice, role: admin, passwordHash: '%s'}
+                    - {name: bob, passwordHash: '%s'}
+                  apiTokens:
+                    - {id: 0123456789abcdef, name: ci, sha256: %s, created: 1, owner: alice}
+                """.formatted(HASH, HASH, "a".repeat(64)));
+        assertThat(ConfigValidator.validate(d).stream().map(v -> v.id() + " " + v.path()).toList()).containsExactly(
+                "DUET-CONFIG-0014 $.admin.users[1].role",
+                "DUET-CONFIG-0014 $.admin.apiTokens[0].role");
+        assertThat(ConfigValidator.validate(d).get(0).message())
+                .isEqualTo("role: 'null' (expected one of: admin, operator, viewer)");
+    }
 }

@@ -11,6 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static io.duet.config.build.ConfigBuilders.document;
+import static io.duet.config.build.ConfigBuilders.route;
+import static io.duet.config.build.ConfigBuilders.virtualHost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
@@ -87,10 +90,10 @@ class ConfigCodecTest {
     void yamlQuotesAmbiguousStrings() throws Exception {
         List<String> tricky = List.of("yes", "no", "true", "null", "~", "123", "0x1F", "1e3", "", " lead", "#x",
                 "a: b", "- x", "*.example.com", "&anchor", "!tag", "line1\nline2", "\"q\"", "'s'", "%x", "@x", "`x`");
-        DuetConfig d = new DuetConfig(null, List.of(new Listener("l", "0.0.0.0", 80)), null, null, null,
-                List.of(new VirtualHost("v", tricky, true, List.of(new Route("r", null, null, null,
-                        new FixedResponse(200, "a: b\n- c\n", "text/plain"), null, null, null, null, null, null, null)))),
-                null);
+        DuetConfig d = document().listener(new Listener("l", "0.0.0.0", 80))
+                .virtualHost(virtualHost("v").hostnames(tricky).defaultHost()
+                        .route(route("r").respond(200, "a: b\n- c\n", "text/plain")))
+                .build();
         assertThat(ConfigCodec.decode(ConfigCodec.encode(d, Format.YAML), Format.YAML)).isEqualTo(d);
         assertThat(ConfigCodec.decode(ConfigCodec.encode(d, Format.JSON), Format.JSON)).isEqualTo(d);
     }

@@ -8,15 +8,9 @@ import io.duet.config.ConfigCodec;
 import io.duet.config.ConfigCodec.Format;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
-import io.duet.config.Listener;
-import io.duet.config.ListenerTls;
-import io.duet.config.Pool;
 import io.duet.config.ProposalValidator;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
-import io.duet.config.Server;
 import io.duet.config.TlsCertificate;
-import io.duet.config.VirtualHost;
 import io.duet.config.Violation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +23,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.duet.config.build.ConfigBuilders.document;
+import static io.duet.config.build.ConfigBuilders.forward;
+import static io.duet.config.build.ConfigBuilders.httpsListener;
+import static io.duet.config.build.ConfigBuilders.pool;
+import static io.duet.config.build.ConfigBuilders.virtualHost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -67,11 +66,12 @@ class FileConfigStoreCertificateTest {
     }
 
     static DuetConfig doc(long revision, int serverPort, String key) {
-        return new DuetConfig(revision, List.of(new Listener("web", "127.0.0.1", 0, "https", null,
-                new ListenerTls(List.of("www"), null, null, null, null))), null, null, null,
-                List.of(new VirtualHost("v", List.of(), true, List.of(Route.forward("all", RouteMatch.any(), "p")))),
-                List.of(new Pool("p", null, List.of(new Server("127.0.0.1", serverPort)))),
-                List.of(new TlsCertificate("www", CHAIN, key)), List.of(), null);
+        return document().revision(revision)
+                .listener(httpsListener("web", "127.0.0.1", 0, "www"))
+                .virtualHost(virtualHost("v").defaultHost().route(forward("all", RouteMatch.any(), "p")))
+                .pool(pool("p").server("127.0.0.1", serverPort))
+                .certificate(new TlsCertificate("www", CHAIN, key))
+                .build();
     }
 
     private Path write(DuetConfig config) throws Exception {

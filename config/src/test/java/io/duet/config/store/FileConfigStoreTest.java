@@ -9,11 +9,7 @@ import io.duet.config.ConfigCodec.Format;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
 import io.duet.config.Listener;
-import io.duet.config.Pool;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
-import io.duet.config.Server;
-import io.duet.config.VirtualHost;
 import io.duet.config.Violation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -35,6 +31,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
+import static io.duet.config.build.ConfigBuilders.document;
+import static io.duet.config.build.ConfigBuilders.forward;
+import static io.duet.config.build.ConfigBuilders.pool;
+import static io.duet.config.build.ConfigBuilders.virtualHost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -63,9 +63,11 @@ class FileConfigStoreTest {
     }
 
     static DuetConfig doc(long revision, int serverPort) {
-        return new DuetConfig(revision, List.of(new Listener("http", "127.0.0.1", 0)), null, null, null,
-                List.of(new VirtualHost("v", List.of(), true, List.of(Route.forward("all", RouteMatch.any(), "p")))),
-                List.of(new Pool("p", null, List.of(new Server("127.0.0.1", serverPort)))));
+        return document().revision(revision)
+                .listener(new Listener("http", "127.0.0.1", 0))
+                .virtualHost(virtualHost("v").defaultHost().route(forward("all", RouteMatch.any(), "p")))
+                .pool(pool("p").server("127.0.0.1", serverPort))
+                .build();
     }
 
     Path write(String name, DuetConfig config) throws IOException {
