@@ -1,6 +1,6 @@
 package io.duet.appliance;
 
-import io.duet.admin.Passwords;
+import io.duet.admin.auth.Passwords;
 import io.duet.config.Admin;
 import io.duet.config.AdminUser;
 import io.duet.config.DuetConfig;
