@@ -23,7 +23,6 @@ import java.util.List;
  */
 final class AdminApi {
     static final String PREFIX = Http.PREFIX;
-    static final String CSRF_HEADER = Csrf.HEADER;
 
     private AdminApi() {
     }

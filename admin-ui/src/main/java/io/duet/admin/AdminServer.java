@@ -94,8 +94,8 @@ public final class AdminServer implements AutoCloseable {
             u.start();
         } catch (RuntimeException | java.security.GeneralSecurityException | java.io.IOException e) {
             audit.close();
-            throw new IllegalStateException(AdminMessage.LISTEN_FAILED.id() + " the admin listener could not listen on " + address + ":"
-                    + port + ": " + e.getMessage() + "; check admin.address and admin.port", e);
+            throw new IllegalStateException(AdminMessage.LISTEN_FAILED.id() + " the admin listener could not listen on "
+                    + address + ":" + port + ": " + e.getMessage() + "; check admin.address and admin.port", e);
         }
         return new AdminServer(u, sessions, audit, tokens);
     }
@@ -104,8 +104,8 @@ public final class AdminServer implements AutoCloseable {
         SecurityHeaders.apply(ex);
         ex.setStatusCode(404);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send("{\"id\":\"" + AdminMessage.NOT_FOUND.id() + "\",\"message\":\"not found: the web UI "
-                + "is at /, the API under " + AdminApi.PREFIX + "\"}");
+        ex.getResponseSender().send("{\"id\":\"" + AdminMessage.NOT_FOUND.id() + "\",\"message\":\"not found: the "
+                + "web UI is at /, the API under " + AdminApi.PREFIX + "\"}");
     }
 
     private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain)

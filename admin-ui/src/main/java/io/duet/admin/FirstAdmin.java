@@ -50,8 +50,8 @@ public final class FirstAdmin {
         } catch (RevisionConflictException e) {
             return null; // someone else changed the document first: look again next time
         } catch (InvalidConfigException e) {
-            throw new IllegalStateException(AdminMessage.FIRST_ADMIN_FAILED.id() + " the first admin user could not be added: "
-                    + e.violations(), e);
+            throw new IllegalStateException(AdminMessage.FIRST_ADMIN_FAILED.id() + " the first admin user could not be "
+                    + "added: " + e.violations(), e);
         }
         io.duet.config.store.PrivateFile.write(passwordFile, ("# The first password of the Duet admin user 'admin' "
                 + "(revision " + committed.revision() + "). It must be changed at the first login; delete this file "

@@ -1,5 +1,6 @@
 package io.duet.admin.api;
 
+import io.duet.admin.message.AdminMessage;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -67,7 +68,7 @@ public final class ApiHandler implements HttpHandler {
         List<Route> here = table.forPath(path);
         if (here.isEmpty()) {
             authentication.authenticate(ex, false);
-            throw new ApiError(404, io.duet.admin.message.AdminMessage.NOT_FOUND, "no such resource: " + Http.PREFIX
+            throw new ApiError(404, AdminMessage.NOT_FOUND, "no such resource: " + Http.PREFIX
                     + path + " (the resources are listed in " + Http.PREFIX + "/openapi.json)");
         }
         Route.Access access = here.get(0).access();

@@ -116,8 +116,9 @@ public final class AuditLog implements AutoCloseable {
                 recent.removeLast();
             }
         }
-        LOG.info("{} audit: {} {} by {} from {}{}{}", AdminMessage.AUDIT_RECORD.id(), action, outcome, user == null ? "-" : user, address,
-                revision == null ? "" : " revision " + revision, d == null ? "" : " (" + d + ")");
+        LOG.info("{} audit: {} {} by {} from {}{}{}", AdminMessage.AUDIT_RECORD.id(), action, outcome,
+                user == null ? "-" : user, address, revision == null ? "" : " revision " + revision,
+                d == null ? "" : " (" + d + ")");
         appendToFile(e);
         if (store != null) {
             synchronized (pending) {
@@ -127,8 +128,8 @@ public final class AuditLog implements AutoCloseable {
                 synchronized (pending) {
                     pending.remove(e.id());
                 }
-                LOG.warn("{} audit record {} kept in {} only: the replication queue is full", AdminMessage.AUDIT_QUEUE_FULL.id(), e.id(),
-                        file);
+                LOG.warn("{} audit record {} kept in {} only: the replication queue is full",
+                        AdminMessage.AUDIT_QUEUE_FULL.id(), e.id(), file);
             }
         }
     }
@@ -153,7 +154,8 @@ public final class AuditLog implements AutoCloseable {
                         StandardOpenOption.APPEND);
             }
         } catch (IOException ex) {
-            LOG.warn("{} cannot append to the audit log {}: {}", AdminMessage.AUDIT_FILE_UNWRITABLE.id(), file, ex.toString());
+            LOG.warn("{} cannot append to the audit log {}: {}", AdminMessage.AUDIT_FILE_UNWRITABLE.id(), file,
+                    ex.toString());
         }
     }
 
@@ -177,8 +179,8 @@ public final class AuditLog implements AutoCloseable {
             if (overRate > 0 && outbox.isEmpty()) {
                 long n = overRate;
                 overRate = 0;
-                LOG.warn("{} {} audit records over {}/s kept in {} on node {} only", AdminMessage.AUDIT_OVER_RATE.id(), n, RATE_PER_SECOND,
-                        file, node);
+                LOG.warn("{} {} audit records over {}/s kept in {} on node {} only", AdminMessage.AUDIT_OVER_RATE.id(),
+                        n, RATE_PER_SECOND, file, node);
                 Entry summary = new Entry(e.id() + "s", clock.millis(), node, null, null, "audit", "throttled", null,
                         n + " records over " + RATE_PER_SECOND + "/s kept in the audit file of node " + node
                                 + " only", null, null);
@@ -199,8 +201,8 @@ public final class AuditLog implements AutoCloseable {
                 return;
             } catch (Exception ex) {
                 outbox.offerFirst(e);
-                LOG.debug("{} audit record {} not replicated yet ({}); retrying in {} ms", AdminMessage.AUDIT_NOT_REPLICATED_YET.id(), e.id(),
-                        ex.toString(), backoffMs);
+                LOG.debug("{} audit record {} not replicated yet ({}); retrying in {} ms",
+                        AdminMessage.AUDIT_NOT_REPLICATED_YET.id(), e.id(), ex.toString(), backoffMs);
                 try {
                     Thread.sleep(backoffMs); // retry pacing of a background thread while the cluster has no quorum
                 } catch (InterruptedException ie) {

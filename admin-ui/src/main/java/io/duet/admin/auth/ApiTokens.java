@@ -166,8 +166,8 @@ public final class ApiTokens implements AutoCloseable {
                 dirty = false;
             } catch (IOException e) {
                 LOG.warn("{} the last uses of API tokens could not be written to {} ({}); they are kept "
-                        + "in memory and written again with the next use", AdminMessage.TOKEN_USE_UNWRITABLE.id(), useFile,
-                        e.toString());
+                        + "in memory and written again with the next use", AdminMessage.TOKEN_USE_UNWRITABLE.id(),
+                        useFile, e.toString());
                 writtenMs = clock.millis();
             }
         }
@@ -184,8 +184,8 @@ public final class ApiTokens implements AutoCloseable {
                 }
             });
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{} the last uses of API tokens in {} do not read ({}); starting without them", AdminMessage.TOKEN_USE_UNWRITABLE.id(),
-                    useFile, e.toString());
+            LOG.warn("{} the last uses of API tokens in {} do not read ({}); starting without them",
+                    AdminMessage.TOKEN_USE_UNWRITABLE.id(), useFile, e.toString());
         }
     }
 

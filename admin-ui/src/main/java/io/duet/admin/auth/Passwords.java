@@ -29,7 +29,8 @@ public final class Passwords {
     static final long MAX_WAIT_MS = 5000;
     /** The turns to hash (package-private so tests can take them all). */
     /** The turns to hash (tests take them all to play a busy node). */
-    public static final java.util.concurrent.Semaphore HASHING = new java.util.concurrent.Semaphore(MAX_CONCURRENT, true);
+    public static final java.util.concurrent.Semaphore HASHING =
+            new java.util.concurrent.Semaphore(MAX_CONCURRENT, true);
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     /** The shortest password accepted when a user sets one. */

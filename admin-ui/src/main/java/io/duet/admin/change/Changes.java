@@ -1,5 +1,6 @@
 package io.duet.admin.change;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.duet.admin.document.Redaction;
@@ -46,12 +47,12 @@ public final class Changes {
     public static Applied apply(DuetConfig current, Change change) throws ChangeRefused {
         if (change instanceof Change.SetServerState c) {
             return new Applied(setServerState(current, c), false, "server " + c.pool()
-                + "/" + c.server() + " " + c.state() + (c.drainUntil() == null ? "" : " until " + c.drainUntil()));
+                    + "/" + c.server() + " " + c.state() + (c.drainUntil() == null ? "" : " until " + c.drainUntil()));
         }
         if (change instanceof Change.PutCertificate c) {
             return new Applied(putCertificate(current, c), !c.replace(), "certificate "
-                + c.certificate().name() + (c.replace() ? " replaced" : " added") + " (" + c.subject()
-                + ", until " + c.notAfter() + ")");
+                    + c.certificate().name() + (c.replace() ? " replaced" : " added") + " (" + c.subject()
+                    + ", until " + c.notAfter() + ")");
         }
         if (change instanceof Change.DeleteCertificate c) {
             List<TlsCertificate> certs = new ArrayList<>(current.certificates());
@@ -73,14 +74,14 @@ public final class Changes {
         }
         if (change instanceof Change.UpdateUser c) {
             return new Applied(replaceUser(current, c.name(), u -> new AdminUser(u.name(),
-                c.role() == null ? u.role() : c.role(), c.passwordHash() == null ? u.passwordHash()
-                : c.passwordHash(), c.passwordHash() != null || u.mustChangePassword())), false, "user "
-                + c.name() + " changed" + (c.role() == null ? "" : " (role " + c.role() + ")")
-                + (c.passwordHash() == null ? "" : " (password reset)"));
+                    c.role() == null ? u.role() : c.role(), c.passwordHash() == null ? u.passwordHash()
+                    : c.passwordHash(), c.passwordHash() != null || u.mustChangePassword())), false, "user "
+                    + c.name() + " changed" + (c.role() == null ? "" : " (role " + c.role() + ")")
+                    + (c.passwordHash() == null ? "" : " (password reset)"));
         }
         if (change instanceof Change.ChangeOwnPassword c) {
             return new Applied(replaceUser(current, c.name(), u -> new AdminUser(
-                u.name(), u.role(), c.passwordHash(), false)), false, "password of " + c.name() + " changed");
+                    u.name(), u.role(), c.passwordHash(), false)), false, "password of " + c.name() + " changed");
         }
         if (change instanceof Change.DeleteUser c) {
             Admin a = current.admin();
@@ -109,15 +110,15 @@ public final class Changes {
         }
         if (change instanceof Change.ReplaceDocument c) {
             return new Applied(keepHidden(c.document(), current).withAdmin(
-                current.admin()), false, c.summary());
+                    current.admin()), false, c.summary());
         }
         if (change instanceof Change.ImportDocument c) {
             return new Applied(keepHidden(c.document(), current).withAdmin(
-                current.admin()), false, c.summary());
+                    current.admin()), false, c.summary());
         }
         if (change instanceof Change.Rollback c) {
             return new Applied(c.target().withAdmin(current.admin()), false, "rollback to revision "
-                + c.revision());
+                    + c.revision());
         }
         if (change instanceof Change.PutPart c) {
             return patch(current, c.path(), c.body().deepCopy());
@@ -195,7 +196,7 @@ public final class Changes {
         return cur.withAdmin(new Admin(users, cur.admin().apiTokens()));
     }
 
-    private static Applied patch(DuetConfig cur, DocumentPath path, com.fasterxml.jackson.databind.JsonNode body)
+    private static Applied patch(DuetConfig cur, DocumentPath path, JsonNode body)
             throws ChangeRefused {
         boolean exists = body == null || path.existsIn(Redaction.shown(cur));
         ObjectNode doc;

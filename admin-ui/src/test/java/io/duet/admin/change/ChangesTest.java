@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link Changes#apply} on documents, without HTTP or a store: each change's result, refusal and summary. */
 class ChangesTest {
