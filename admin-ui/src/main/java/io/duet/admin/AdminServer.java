@@ -1,5 +1,12 @@
 package io.duet.admin;
 
+import io.duet.admin.api.RequestBody;
+import io.duet.admin.api.SecurityHeaders;
+import io.duet.admin.audit.AuditLog;
+import io.duet.admin.auth.ApiTokens;
+import io.duet.admin.auth.LoginThrottle;
+import io.duet.admin.auth.Sessions;
+import io.duet.admin.message.AdminMessage;
 import io.duet.config.store.ConfigStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -57,7 +64,8 @@ public final class AdminServer implements AutoCloseable {
                         "io/duet/admin/ui")).setWelcomeFiles("index.html").setDirectoryListingEnabled(false);
         AuditLog audit = new AuditLog(auditFile, nodeId, clock, store);
         ApiTokens tokens = new ApiTokens(auditFile == null ? null : auditFile.resolveSibling(TOKEN_USE_FILE), clock);
-        AdminApi api = new AdminApi(store, sessions, new LoginThrottle(clock), audit, clock, node, tokens);
+        io.undertow.server.HttpHandler api = AdminApi.handler(store, sessions, new LoginThrottle(clock), audit, clock,
+                node, tokens);
         Undertow u;
         try {
             u = Undertow.builder()
@@ -86,8 +94,8 @@ public final class AdminServer implements AutoCloseable {
             u.start();
         } catch (RuntimeException | java.security.GeneralSecurityException | java.io.IOException e) {
             audit.close();
-            throw new IllegalStateException("DUET-ADMIN-0003 the admin listener could not listen on " + address + ":"
-                    + port + ": " + e.getMessage() + "; check admin.address and admin.port", e);
+            throw new IllegalStateException(AdminMessage.LISTEN_FAILED.id() + " the admin listener could not listen on "
+                    + address + ":" + port + ": " + e.getMessage() + "; check admin.address and admin.port", e);
         }
         return new AdminServer(u, sessions, audit, tokens);
     }
@@ -96,8 +104,8 @@ public final class AdminServer implements AutoCloseable {
         SecurityHeaders.apply(ex);
         ex.setStatusCode(404);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send("{\"id\":\"DUET-ADMIN-0140\",\"message\":\"not found: the web UI is at /, the "
-                + "API under " + AdminApi.PREFIX + "\"}");
+        ex.getResponseSender().send("{\"id\":\"" + AdminMessage.NOT_FOUND.id() + "\",\"message\":\"not found: the "
+                + "web UI is at /, the API under " + AdminApi.PREFIX + "\"}");
     }
 
     private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain)

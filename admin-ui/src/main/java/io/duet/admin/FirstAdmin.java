@@ -1,5 +1,7 @@
 package io.duet.admin;
 
+import io.duet.admin.auth.Passwords;
+import io.duet.admin.message.AdminMessage;
 import io.duet.config.Admin;
 import io.duet.config.AdminUser;
 import io.duet.config.DuetConfig;
@@ -48,8 +50,8 @@ public final class FirstAdmin {
         } catch (RevisionConflictException e) {
             return null; // someone else changed the document first: look again next time
         } catch (InvalidConfigException e) {
-            throw new IllegalStateException("DUET-ADMIN-0006 the first admin user could not be added: "
-                    + e.violations(), e);
+            throw new IllegalStateException(AdminMessage.FIRST_ADMIN_FAILED.id() + " the first admin user could not be "
+                    + "added: " + e.violations(), e);
         }
         io.duet.config.store.PrivateFile.write(passwordFile, ("# The first password of the Duet admin user 'admin' "
                 + "(revision " + committed.revision() + "). It must be changed at the first login; delete this file "

@@ -3,6 +3,8 @@ package io.duet.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.duet.admin.auth.LoginThrottle;
+import io.duet.admin.auth.Sessions;
 import io.duet.config.Admin;
 import io.duet.config.ApiToken;
 import io.duet.config.DuetConfig;

@@ -2,6 +2,7 @@ package io.duet.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.duet.admin.auth.Passwords;
 import io.duet.config.Admin;
 import io.duet.config.AdminUser;
 import io.duet.config.ConfigCodec;

@@ -1,5 +1,7 @@
 package io.duet.admin;
 
+import io.duet.admin.auth.LoginThrottle;
+import io.duet.admin.auth.Passwords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.duet.appliance.cli;
 
-import io.duet.admin.Passwords;
+import io.duet.admin.auth.Passwords;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.ExitCodes;
 import io.duet.appliance.bootstrap.NodeBootstrap;

@@ -1,4 +1,4 @@
-package io.duet.admin;
+package io.duet.admin.auth;
 
 import org.junit.jupiter.api.Test;
 

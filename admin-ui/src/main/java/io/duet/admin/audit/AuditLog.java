@@ -1,7 +1,8 @@
-package io.duet.admin;
+package io.duet.admin.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.duet.admin.message.AdminMessage;
 import io.duet.config.store.ConfigStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +50,14 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * One record. {@code outcome}: ok, failed, denied, throttled. {@code pending}: true while a record of this node
-     * is not yet committed to the replicated trail (null otherwise).
+     * is not yet committed to the replicated trail (null otherwise). {@code change}: the type of the change a
+     * commit made (e.g. {@code SetServerState}), null for other records and for records written before it existed.
      */
     public record Entry(String id, long timeMs, String node, String user, String address, String action,
-                        String outcome, Long revision, String detail, Boolean pending) {
+                        String outcome, Long revision, String detail, Boolean pending, String change) {
         Entry asPending() {
-            return new Entry(id, timeMs, node, user, address, action, outcome, revision, detail, Boolean.TRUE);
+            return new Entry(id, timeMs, node, user, address, action, outcome, revision, detail, Boolean.TRUE,
+                    change);
         }
     }
 
@@ -96,19 +99,26 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public void record(String user, String address, String action, String outcome, Long revision, String detail) {
+        record(user, address, action, outcome, revision, detail, null);
+    }
+
+    /** A record of a commit that made a typed change: {@code change} is its type name. */
+    public void record(String user, String address, String action, String outcome, Long revision, String detail,
+                       String change) {
         String d = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "...";
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
         Entry e = new Entry(HexFormat.of().formatHex(id), clock.millis(), node, user, address, action, outcome,
-                revision, d, null);
+                revision, d, null, change);
         synchronized (recent) {
             recent.addFirst(e);
             while (recent.size() > KEEP) {
                 recent.removeLast();
             }
         }
-        LOG.info("DUET-ADMIN-0001 audit: {} {} by {} from {}{}{}", action, outcome, user == null ? "-" : user, address,
-                revision == null ? "" : " revision " + revision, d == null ? "" : " (" + d + ")");
+        LOG.info("{} audit: {} {} by {} from {}{}{}", AdminMessage.AUDIT_RECORD.id(), action, outcome,
+                user == null ? "-" : user, address, revision == null ? "" : " revision " + revision,
+                d == null ? "" : " (" + d + ")");
         appendToFile(e);
         if (store != null) {
             synchronized (pending) {
@@ -118,8 +128,8 @@ public final class AuditLog implements AutoCloseable {
                 synchronized (pending) {
                     pending.remove(e.id());
                 }
-                LOG.warn("DUET-ADMIN-0004 audit record {} kept in {} only: the replication queue is full", e.id(),
-                        file);
+                LOG.warn("{} audit record {} kept in {} only: the replication queue is full",
+                        AdminMessage.AUDIT_QUEUE_FULL.id(), e.id(), file);
             }
         }
     }
@@ -144,7 +154,8 @@ public final class AuditLog implements AutoCloseable {
                         StandardOpenOption.APPEND);
             }
         } catch (IOException ex) {
-            LOG.warn("DUET-ADMIN-0002 cannot append to the audit log {}: {}", file, ex.toString());
+            LOG.warn("{} cannot append to the audit log {}: {}", AdminMessage.AUDIT_FILE_UNWRITABLE.id(), file,
+                    ex.toString());
         }
     }
 
@@ -168,11 +179,11 @@ public final class AuditLog implements AutoCloseable {
             if (overRate > 0 && outbox.isEmpty()) {
                 long n = overRate;
                 overRate = 0;
-                LOG.warn("DUET-ADMIN-0004 {} audit records over {}/s kept in {} on node {} only", n, RATE_PER_SECOND,
-                        file, node);
+                LOG.warn("{} {} audit records over {}/s kept in {} on node {} only", AdminMessage.AUDIT_OVER_RATE.id(),
+                        n, RATE_PER_SECOND, file, node);
                 Entry summary = new Entry(e.id() + "s", clock.millis(), node, null, null, "audit", "throttled", null,
                         n + " records over " + RATE_PER_SECOND + "/s kept in the audit file of node " + node
-                                + " only", null);
+                                + " only", null, null);
                 appendToFile(summary);
                 outbox.offerFirst(e);
                 e = summary;
@@ -190,8 +201,8 @@ public final class AuditLog implements AutoCloseable {
                 return;
             } catch (Exception ex) {
                 outbox.offerFirst(e);
-                LOG.debug("DUET-ADMIN-0005 audit record {} not replicated yet ({}); retrying in {} ms", e.id(),
-                        ex.toString(), backoffMs);
+                LOG.debug("{} audit record {} not replicated yet ({}); retrying in {} ms",
+                        AdminMessage.AUDIT_NOT_REPLICATED_YET.id(), e.id(), ex.toString(), backoffMs);
                 try {
                     Thread.sleep(backoffMs); // retry pacing of a background thread while the cluster has no quorum
                 } catch (InterruptedException ie) {

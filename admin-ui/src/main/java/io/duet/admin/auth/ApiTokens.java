@@ -1,8 +1,9 @@
-package io.duet.admin;
+package io.duet.admin.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.duet.admin.message.AdminMessage;
 import io.duet.config.ApiToken;
 import io.duet.config.store.PrivateFile;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe; {@link #used} may write the small file on the caller's (worker) thread.
  */
-final class ApiTokens implements AutoCloseable {
+public final class ApiTokens implements AutoCloseable {
     static final long WRITE_EVERY_MS = 60_000;
     private static final int MAX_REMEMBERED = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(ApiTokens.class);
@@ -46,14 +47,14 @@ final class ApiTokens implements AutoCloseable {
     private boolean dirty; // guarded by writeLock
 
     /** @param useFile where this node keeps the last uses (null: memory only) */
-    ApiTokens(Path useFile, Clock clock) {
+    public ApiTokens(Path useFile, Clock clock) {
         this.useFile = useFile;
         this.clock = clock;
         load();
     }
 
     /** A token just made: the entry for the document and the secret to show once. */
-    record Made(ApiToken token, String secret) {
+    public record Made(ApiToken token, String secret) {
     }
 
     /**
@@ -62,7 +63,7 @@ final class ApiTokens implements AutoCloseable {
      * @param expiresInDays null for {@value ApiToken#DEFAULT_DAYS}
      * @throws IllegalArgumentException {@code expiresInDays} is not 1-{@value ApiToken#MAX_DAYS}
      */
-    Made make(String name, String role, String owner, Integer expiresInDays) {
+    public Made make(String name, String role, String owner, Integer expiresInDays) {
         int days = expiresInDays == null ? ApiToken.DEFAULT_DAYS : expiresInDays;
         if (days < 1 || days > ApiToken.MAX_DAYS) {
             throw new IllegalArgumentException("expiresInDays: " + days + " (expected: 1-" + ApiToken.MAX_DAYS + ")");
@@ -77,7 +78,7 @@ final class ApiTokens implements AutoCloseable {
     }
 
     /** The token whose secret {@code presented} is (compared in constant time), or null. Expired ones included. */
-    static ApiToken find(List<ApiToken> tokens, String presented) {
+    public static ApiToken find(List<ApiToken> tokens, String presented) {
         byte[] h = sha256(presented).getBytes(StandardCharsets.US_ASCII);
         ApiToken found = null;
         for (ApiToken t : tokens) {
@@ -90,12 +91,12 @@ final class ApiTokens implements AutoCloseable {
     }
 
     /** True when the token no longer works. */
-    boolean expired(ApiToken t) {
+    public boolean expired(ApiToken t) {
         return t.expiredAt(clock.millis());
     }
 
     /** Records a use of the token now (this node). */
-    void used(ApiToken t) {
+    public void used(ApiToken t) {
         long now = clock.millis();
         lastUsed.put(t.id(), now);
         boolean write;
@@ -114,7 +115,7 @@ final class ApiTokens implements AutoCloseable {
     }
 
     /** The tokens as the API lists them: never the secret or its hash. */
-    ArrayNode list(List<ApiToken> tokens) {
+    public ArrayNode list(List<ApiToken> tokens) {
         ArrayNode out = JSON.createArrayNode();
         long now = clock.millis();
         for (ApiToken t : tokens) {
@@ -164,8 +165,9 @@ final class ApiTokens implements AutoCloseable {
                 writtenMs = clock.millis();
                 dirty = false;
             } catch (IOException e) {
-                LOG.warn("DUET-ADMIN-0153 the last uses of API tokens could not be written to {} ({}); they are kept "
-                        + "in memory and written again with the next use", useFile, e.toString());
+                LOG.warn("{} the last uses of API tokens could not be written to {} ({}); they are kept "
+                        + "in memory and written again with the next use", AdminMessage.TOKEN_USE_UNWRITABLE.id(),
+                        useFile, e.toString());
                 writtenMs = clock.millis();
             }
         }
@@ -182,12 +184,12 @@ final class ApiTokens implements AutoCloseable {
                 }
             });
         } catch (IOException | RuntimeException e) {
-            LOG.warn("DUET-ADMIN-0153 the last uses of API tokens in {} do not read ({}); starting without them",
-                    useFile, e.toString());
+            LOG.warn("{} the last uses of API tokens in {} do not read ({}); starting without them",
+                    AdminMessage.TOKEN_USE_UNWRITABLE.id(), useFile, e.toString());
         }
     }
 
-    static String sha256(String s) {
+    public static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
                     s.getBytes(StandardCharsets.UTF_8)));

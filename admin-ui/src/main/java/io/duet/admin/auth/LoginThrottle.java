@@ -1,4 +1,4 @@
-package io.duet.admin;
+package io.duet.admin.auth;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,8 +24,8 @@ import java.util.Map;
  * Counts fade an hour after the last failure. Thread-safe; memory bounded by pruning.
  */
 public final class LoginThrottle {
-    static final int FREE = 5;
-    static final int FREE_PER_ADDRESS = 4 * FREE;
+    public static final int FREE = 5;
+    public static final int FREE_PER_ADDRESS = 4 * FREE;
     static final long MAX_DELAY_MS = 15 * 60_000L;
     static final long FORGET_MS = 60 * 60_000L;
     /** What a caller refused only because of attempts still being checked is told to wait. */

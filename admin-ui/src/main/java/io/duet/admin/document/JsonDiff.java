@@ -1,4 +1,4 @@
-package io.duet.admin;
+package io.duet.admin.document;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,4 +1,4 @@
-package io.duet.admin;
+package io.duet.admin.api;
 
 import io.undertow.server.HttpServerExchange;
 import org.xnio.IoUtils;
@@ -11,13 +11,13 @@ import java.io.InputStream;
  * still sending is read and dropped up to {@value #LINGER_BYTES} bytes before the connection closes (a lingering
  * close, as nginx's). Closing while a client still sends resets the connection, and a client that fails to send
  * never reads the answer that explained why (a 413 was lost that way). A client sending more than the allowance is
- * cut off; one that stalls is closed by the listener's idle timeout ({@link AdminServer#IDLE_TIMEOUT_MS}).
+ * cut off; one that stalls is closed by the listener's idle timeout ({@code AdminServer.IDLE_TIMEOUT_MS}).
  *
  * <p>Thread: the exchange's worker thread, in blocking mode.
  */
-final class RequestBody {
-    static final int MAX_BYTES = 4 * 1024 * 1024;
-    static final long LINGER_BYTES = 16L * 1024 * 1024;
+public final class RequestBody {
+    public static final int MAX_BYTES = 4 * 1024 * 1024;
+    public static final long LINGER_BYTES = 16L * 1024 * 1024;
 
     /** The body did not fit in {@link #MAX_BYTES}. */
     static final class TooLargeException extends IOException {

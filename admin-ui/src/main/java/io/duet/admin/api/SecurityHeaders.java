@@ -1,4 +1,4 @@
-package io.duet.admin;
+package io.duet.admin.api;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
@@ -7,14 +7,14 @@ import io.undertow.util.HttpString;
  * The headers every admin response carries: a strict Content Security Policy (scripts, styles and data from this
  * origin only; no framing), HSTS, no MIME sniffing, no referrer, no cross-origin embedding.
  */
-final class SecurityHeaders {
+public final class SecurityHeaders {
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private SecurityHeaders() {
     }
 
-    static void apply(HttpServerExchange ex) {
+    public static void apply(HttpServerExchange ex) {
         var h = ex.getResponseHeaders();
         h.put(new HttpString("Content-Security-Policy"), CSP);
         h.put(new HttpString("Strict-Transport-Security"), "max-age=31536000");

@@ -1,4 +1,4 @@
-package io.duet.admin;
+package io.duet.admin.document;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +11,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Every secret field of the configuration document, and how the API shows it: certificates' private keys,
+ * The one redaction policy of the admin API: every secret field of the configuration document, and how the API
+ * shows it ({@link Mode}): certificates' private keys,
  * passphrases and PKCS#12 files, pools' affinity signing keys, users' password hashes and API tokens' hashes. No
  * answer of the API contains one, whatever the caller's role (a role that could change a secret does not need to
  * read it, as with private keys): each reads {@value #HIDDEN}. A document sent back with {@value #HIDDEN} keeps the
@@ -20,8 +21,8 @@ import java.util.List;
  *
  * <p>Pure; any thread.
  */
-final class Secrets {
-    static final String HIDDEN = "(hidden)";
+public final class Redaction {
+    public static final String HIDDEN = "(hidden)";
     private static final String SEALED = "duet-sealed:";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,41 +42,41 @@ final class Secrets {
             new Field(List.of("admin", "users"), "name", List.of(), "passwordHash", false),
             new Field(List.of("admin", "apiTokens"), "id", List.of(), "sha256", false));
 
-    private Secrets() {
+    private Redaction() {
     }
 
-    /** The document as the API shows it to every role: every secret reads {@value #HIDDEN}. */
-    static ObjectNode shown(DuetConfig config) {
+    /** How a document leaves the API. */
+    public enum Mode {
+        /** As the API shows it to every role: every secret reads {@value #HIDDEN}. */
+        SHOWN,
+        /**
+         * For a backup ({@code GET /config/export}): keys only in their sealed form (a key still in clear, and every
+         * other secret, reads {@value #HIDDEN}); no users and tokens (they are restored by an admin, not imported).
+         */
+        EXPORTED
+    }
+
+    /** The document as it leaves the API in {@code mode}. */
+    public static ObjectNode redact(DuetConfig config, Mode mode) {
         ObjectNode doc = tree(config);
         for (Field f : FIELDS) {
             for (JsonNode e : list(doc, f)) {
                 ObjectNode holder = holder(e, f);
-                if (holder != null && holder.hasNonNull(f.field())) {
+                if (holder != null && holder.hasNonNull(f.field()) && !(mode == Mode.EXPORTED && f.sealable()
+                        && holder.get(f.field()).asText().startsWith(SEALED))) {
                     holder.put(f.field(), HIDDEN);
                 }
             }
+        }
+        if (mode == Mode.EXPORTED) {
+            doc.remove("admin");
         }
         return doc;
     }
 
-    /**
-     * The document for a backup ({@code GET /config/export}): keys only in their sealed form (a key still in clear,
-     * and every other secret, reads {@value #HIDDEN}); no users and tokens (they are restored by an admin, not
-     * imported).
-     */
-    static ObjectNode exported(DuetConfig config) {
-        ObjectNode doc = tree(config);
-        for (Field f : FIELDS) {
-            for (JsonNode e : list(doc, f)) {
-                ObjectNode holder = holder(e, f);
-                if (holder != null && holder.hasNonNull(f.field())
-                        && !(f.sealable() && holder.get(f.field()).asText().startsWith(SEALED))) {
-                    holder.put(f.field(), HIDDEN);
-                }
-            }
-        }
-        doc.remove("admin");
-        return doc;
+    /** {@link #redact} in {@link Mode#SHOWN}: what every answer of the API shows. */
+    public static ObjectNode shown(DuetConfig config) {
+        return redact(config, Mode.SHOWN);
     }
 
     /**
@@ -86,7 +87,7 @@ final class Secrets {
      * @throws InvalidConfigException the document does not read once the secrets are back (not expected: it read
      *                                before)
      */
-    static DuetConfig keepHidden(DuetConfig proposed, DuetConfig current) throws InvalidConfigException {
+    public static DuetConfig keepHidden(DuetConfig proposed, DuetConfig current) throws InvalidConfigException {
         ObjectNode doc = tree(proposed);
         ObjectNode known = null;
         boolean changed = false;

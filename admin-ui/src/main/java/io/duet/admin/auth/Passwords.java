@@ -1,4 +1,4 @@
-package io.duet.admin;
+package io.duet.admin.auth;
 
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -25,10 +25,12 @@ public final class Passwords {
     static final int ITERATIONS = 2;
     static final int LANES = 1;
     /** Hashes computed at once: 2 x 19 MiB; about 40 checks a second on this machine, plenty for administrators. */
-    static final int MAX_CONCURRENT = 2;
+    public static final int MAX_CONCURRENT = 2;
     static final long MAX_WAIT_MS = 5000;
     /** The turns to hash (package-private so tests can take them all). */
-    static final java.util.concurrent.Semaphore HASHING = new java.util.concurrent.Semaphore(MAX_CONCURRENT, true);
+    /** The turns to hash (tests take them all to play a busy node). */
+    public static final java.util.concurrent.Semaphore HASHING =
+            new java.util.concurrent.Semaphore(MAX_CONCURRENT, true);
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     /** The shortest password accepted when a user sets one. */

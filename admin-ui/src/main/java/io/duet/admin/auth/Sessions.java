@@ -1,4 +1,4 @@
-package io.duet.admin;
+package io.duet.admin.auth;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,6 +38,11 @@ public final class Sessions {
             this.fingerprint = fingerprint;
             this.createdMs = createdMs;
             this.lastSeenMs = createdMs;
+        }
+
+        /** The session's id (the cookie's value). */
+        public String id() {
+            return id;
         }
 
         public String user() {
@@ -114,7 +119,7 @@ public final class Sessions {
         }
     }
 
-    static String token() {
+    public static String token() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);

@@ -1,0 +1,30 @@
+package io.duet.admin.service;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the services show about the running node that is not in the document: live server health, the cluster,
+ * traffic figures, and the planned handoff. {@code io.duet.admin.NodeView} is the appliance's side of it. Values are
+ * plain maps, lists, strings and numbers (they become JSON as they are). Any thread; must not block long.
+ */
+public interface LiveNode {
+    /** Per pool: {@code pool, panic, available, servers: [{server, state, available, reason, activeRequests, ...}]}. */
+    List<Map<String, Object>> health();
+
+    /** The cluster: members, roles, leader, VIP owners, heartbeat ages; or {@code {"mode": "standalone"}}. */
+    Map<String, Object> cluster();
+
+    /** Traffic per route, pool and server: request rates, latency percentiles, errors. */
+    Map<String, Object> metrics();
+
+    /**
+     * Planned failover: moves {@code node}'s VIPs to the other proxy, or with {@code undo} lets it hold VIPs again.
+     * Blocks until committed.
+     *
+     * @throws IllegalStateException standalone, or not committed (the message says why)
+     */
+    default void handoff(String node, boolean undo) {
+        throw new IllegalStateException("this node is standalone: there is nothing to hand off to");
+    }
+}
