@@ -1,7 +1,11 @@
 package io.duet.proxy.forward;
 
+import io.duet.proxy.action.ErrorId;
+import io.duet.proxy.action.ErrorResponses;
+import io.duet.proxy.affinity.ForwardOutcome;
 import io.duet.proxy.affinity.RouteAffinity;
-import io.duet.proxy.balance.RequestView;
+import io.duet.proxy.affinity.StickyBinding;
+import io.duet.proxy.pool.RequestView;
 import io.duet.proxy.http1.ChunkedDecoder;
 import io.duet.proxy.balance.ResponseLatency;
 import io.duet.proxy.edge.CanonicalPath;
@@ -59,7 +63,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * <p>Threads: every method runs on the exchange's I/O thread and never blocks.
  */
 public final class ForwardState implements Runnable, RequestView, BackendConnection.User,
-        ServerConnections.ConnectCallback, PoolState.Waiter {
+        ServerConnections.ConnectCallback, PoolState.Waiter, ForwardOutcome {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardState.class);
     public static final AttachmentKey<ForwardState> KEY = AttachmentKey.create(ForwardState.class);
 
@@ -109,6 +113,8 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     boolean countedActive;
 
     private int phase = START;
+    /** The request's affinity binding, made on the first attempt when the route has affinity. */
+    private StickyBinding sticky;
     /** The server whose in-flight count (and serverLimit slot) this request holds, or {@code null}. */
     private BackendServer slot;
     private volatile int queueState;
@@ -163,6 +169,12 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         return failure;
     }
 
+    /** Forwarding failed: the response is Duet's own error page (affinity binds nobody). */
+    @Override
+    public boolean failed() {
+        return failure != Failure.NONE;
+    }
+
     /** Connection attempts made (1 without retry). */
     public int attempts() {
         return attempts;
@@ -189,12 +201,25 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
 
     private void attempt() {
         RouteAffinity affinity = route.affinity();
-        BackendServer s = affinity == null ? backendPool.balancer().pick(this, excluded)
-                : affinity.pick(exchange, this, excluded);
-        if (s == null && affinity != null && affinity.answered(exchange)) {
-            phase = DONE; // stickyServerDown: fail; affinity answered 503 itself
-            releaseOutBuffer();
-            return;
+        BackendServer s;
+        if (affinity == null) {
+            s = backendPool.balancer().pick(this, excluded);
+        } else {
+            if (sticky == null) {
+                sticky = affinity.bind(exchange, this);
+            }
+            switch (affinity.decide(sticky, excluded)) {
+                case USE_BOUND:
+                    s = sticky.bound();
+                    break;
+                case REFUSE:
+                    refuse(affinity.refusal(sticky));
+                    return;
+                default:
+                    s = backendPool.balancer().pick(this, affinity.balanceMask(sticky, excluded));
+                    break;
+            }
+            sticky.serving(s);
         }
         if (s == null) {
             if (attempts == 0) {
@@ -216,6 +241,13 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         }
         slot = s;
         proceed(s);
+    }
+
+    /** stickyServerDown: fail: the client's server is down, so the request is answered 503 and not forwarded. */
+    private void refuse(String why) {
+        ErrorResponses.send(exchange, ErrorId.NO_SERVER.status(), ErrorId.NO_SERVER.id(), why);
+        phase = DONE;
+        releaseOutBuffer();
     }
 
     /**

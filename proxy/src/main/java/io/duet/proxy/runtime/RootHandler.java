@@ -5,6 +5,7 @@ import io.duet.proxy.accesslog.AccessRecord;
 import io.duet.proxy.action.ErrorId;
 import io.duet.proxy.action.ErrorResponses;
 import io.duet.proxy.edge.CanonicalPath;
+import io.duet.proxy.edge.RequestGate;
 import io.duet.proxy.forward.ErrorPages;
 import io.duet.proxy.forward.ForwardState;
 import io.duet.proxy.forward.ForwardingHeaders;
