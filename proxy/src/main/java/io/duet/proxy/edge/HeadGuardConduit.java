@@ -1,5 +1,6 @@
 package io.duet.proxy.edge;
 
+import io.duet.proxy.response.EdgeError;
 import io.undertow.connector.PooledByteBuffer;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
@@ -366,18 +367,18 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
         switch (code) {
             case 414:
                 settings.events().requestLineTooLong();
-                return EdgeResponses.URI_TOO_LONG;
+                return EdgeError.URI_TOO_LONG.http1();
             case 431:
-                return EdgeResponses.HEADERS_TOO_LARGE;
+                return EdgeError.HEADERS_TOO_LARGE.http1();
             case 490:
                 settings.events().proxyProtocolRejected();
-                return EdgeResponses.PROXY_REJECTED;
+                return EdgeError.PROXY_REJECTED.http1();
             case BAD_CHUNKING:
                 settings.events().badRequest();
-                return EdgeResponses.BAD_FRAMING;
+                return EdgeError.BAD_FRAMING.http1();
             default:
                 settings.events().badRequest();
-                return EdgeResponses.BAD_REQUEST;
+                return EdgeError.BAD_REQUEST.http1();
         }
     }
 
@@ -588,7 +589,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     private void headerDeadline(int gen) {
         if (phase == HEAD && generation == gen && connection.isOpen()) {
             settings.events().headerTimeout();
-            reject(EdgeResponses.REQUEST_TIMEOUT);
+            reject(EdgeError.REQUEST_TIMEOUT.http1());
         }
     }
 

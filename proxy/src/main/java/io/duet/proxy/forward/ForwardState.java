@@ -1,8 +1,10 @@
 package io.duet.proxy.forward;
 
-import io.duet.proxy.action.ErrorId;
-import io.duet.proxy.action.ErrorResponses;
+import io.duet.proxy.response.ErrorId;
+import io.duet.proxy.response.ErrorResponses;
 import io.duet.proxy.affinity.ForwardOutcome;
+import io.duet.proxy.response.ErrorId;
+import io.duet.proxy.response.ErrorResponses;
 import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.affinity.StickyBinding;
 import io.duet.proxy.pool.RequestView;
@@ -67,11 +69,6 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     private static final Logger LOG = LoggerFactory.getLogger(ForwardState.class);
     public static final AttachmentKey<ForwardState> KEY = AttachmentKey.create(ForwardState.class);
 
-    /** Why forwarding failed, which decides the status and error id the client gets. */
-    public enum Failure {
-        NONE, NO_SERVER, CONNECT_FAILED, CONNECT_TIMEOUT, QUEUE_FULL, QUEUE_TIMEOUT, RESPONSE_TIMEOUT, NOT_RETRIED
-    }
-
     private static final int START = 0;
     private static final int CONNECTING = 1;
     private static final int HEAD = 2;
@@ -109,7 +106,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
     int attempts;
     long excluded;
     BackendServer server;
-    Failure failure = Failure.NONE;
+    ForwardFailure failure = ForwardFailure.NONE;
     boolean countedActive;
 
     private int phase = START;
@@ -165,14 +162,14 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         return backendPool.name();
     }
 
-    public Failure failure() {
+    public ForwardFailure failure() {
         return failure;
     }
 
     /** Forwarding failed: the response is Duet's own error page (affinity binds nobody). */
     @Override
     public boolean failed() {
-        return failure != Failure.NONE;
+        return failure != ForwardFailure.NONE;
     }
 
     /** Connection attempts made (1 without retry). */
@@ -223,7 +220,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         }
         if (s == null) {
             if (attempts == 0) {
-                failure = Failure.NO_SERVER;
+                failure = ForwardFailure.NO_SERVER;
                 backendPool.metrics().noServerAvailable().inc();
             }
             fail();
@@ -281,7 +278,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         attempts++;
         server = s;
         excluded |= bit(s);
-        failure = Failure.NONE;
+        failure = ForwardFailure.NONE;
         phase = CONNECTING;
         BackendConnection c = s.connections().acquire(exchange.getIoThread());
         if (c != null) {
@@ -313,7 +310,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         QUEUE.set(this, QUEUED);
         if (!pool.enqueue(this, limit.maxQueued())) {
             QUEUE.set(this, NOT_QUEUED);
-            failure = Failure.QUEUE_FULL;
+            failure = ForwardFailure.QUEUE_FULL;
             backendPool.metrics().queueFull().inc();
             fail();
             return;
@@ -366,7 +363,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             return; // granted at the same moment: the grant task runs next
         }
         backendPool.state().leave(this);
-        failure = Failure.QUEUE_TIMEOUT;
+        failure = ForwardFailure.QUEUE_TIMEOUT;
         backendPool.metrics().queueTimeouts().inc();
         fail();
     }
@@ -397,7 +394,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         if (phase != CONNECTING) {
             return;
         }
-        failure = timedOut ? Failure.CONNECT_TIMEOUT : Failure.CONNECT_FAILED;
+        failure = timedOut ? ForwardFailure.CONNECT_TIMEOUT : ForwardFailure.CONNECT_FAILED;
         server.metrics().connectErrors().inc();
         route.outcomes().onConnectFailure(server);
         failureReportedFor = server;
@@ -967,7 +964,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
                 return;
             }
             cancelResponseTimer();
-            failure = Failure.NOT_RETRIED;
+            failure = ForwardFailure.NOT_RETRIED;
             if (LOG.isDebugEnabled()) {
                 LOG.debug("DUET-PROXY-0112 {} closed the connection before answering: {}", server, cause);
             }
@@ -977,7 +974,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         }
         if (phase == HEAD) {
             cancelResponseTimer();
-            failure = Failure.NOT_RETRIED;
+            failure = ForwardFailure.NOT_RETRIED;
             releaseInBuffer();
             fail();
             return;
@@ -995,7 +992,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             c.abort();
         }
         cancelResponseTimer();
-        failure = Failure.NOT_RETRIED;
+        failure = ForwardFailure.NOT_RETRIED;
         releaseInBuffer();
         fail();
     }
@@ -1006,7 +1003,7 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
         if (!waiting || exchange.isResponseStarted()) {
             return;
         }
-        failure = Failure.RESPONSE_TIMEOUT;
+        failure = ForwardFailure.RESPONSE_TIMEOUT;
         server.metrics().responseTimeouts().inc();
         BackendConnection c = connection;
         connection = null;
@@ -1030,7 +1027,13 @@ public final class ForwardState implements Runnable, RequestView, BackendConnect
             requestChannel.suspendReads();
         }
         releaseOutBuffer();
-        ErrorPages.forwardFailure(exchange, this);
+        if (exchange.isResponseStarted()) {
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
+        int status = failure.status();
+        // A request body that was not read to its end leaves the client connection out of sync: close it.
+        ErrorResponses.send(exchange, status, ErrorId.idFor(status), failure.message(pool(), server), !requestRead());
     }
 
     /** The client failed while sending its body: the server must never see a complete request. */

@@ -10,7 +10,8 @@
  *       ({@link io.duet.proxy.pool.ServerConnections}), the request head and streamed body, the response head
  *       ({@link io.duet.proxy.forward.ResponseHead}) and body (Content-Length, {@link
  *       io.duet.proxy.forward.ChunkedDecoder}, or until close), retries, timeouts
- *       ({@link io.duet.proxy.forward.ResponseDeadlines}) and error pages ({@link io.duet.proxy.forward.ErrorPages}).</li>
+ *       ({@link io.duet.proxy.forward.ResponseDeadlines}) and the failure behind an error page ({@link io.duet.proxy.forward.ForwardFailure}, written by
+ *       {@link io.duet.proxy.response.ErrorResponses}).</li>
  * </ul>
  *
  * <p>Threads: everything runs on the exchange's I/O thread and never blocks; a backend connection belongs to one I/O

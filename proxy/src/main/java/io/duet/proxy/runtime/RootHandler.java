@@ -2,15 +2,17 @@ package io.duet.proxy.runtime;
 
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.accesslog.AccessRecord;
-import io.duet.proxy.action.ErrorId;
-import io.duet.proxy.action.ErrorResponses;
+import io.duet.proxy.response.ErrorId;
+import io.duet.proxy.response.ErrorResponses;
 import io.duet.proxy.edge.CanonicalPath;
 import io.duet.proxy.edge.RequestGate;
-import io.duet.proxy.forward.ErrorPages;
 import io.duet.proxy.forward.ForwardState;
 import io.duet.proxy.forward.ForwardingHeaders;
+import io.duet.proxy.response.ErrorId;
+import io.duet.proxy.response.ErrorResponses;
 import io.duet.proxy.routing.CompiledRoute;
 import io.duet.proxy.routing.Router;
+import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -51,7 +53,7 @@ public final class RootHandler implements HttpHandler {
         }
         exchange.putAttachment(RequestContext.KEY, new RequestContext(snapshot, System.nanoTime(), listener));
         exchange.addExchangeCompleteListener(COMPLETION);
-        exchange.addDefaultResponseListener(ErrorPages.DEFAULT_RESPONSE);
+        exchange.addDefaultResponseListener(ERROR_PAGE);
         exchange.addResponseCommitListener(RESPONSE_HEADERS);
         snapshot.forwarding().requestId(exchange);
         if (!gate.admit(exchange)) {
@@ -60,6 +62,24 @@ public final class RootHandler implements HttpHandler {
         }
         Router.route(exchange, snapshot.hosts(), CanonicalPath.canonicalPath(exchange), NOT_FOUND);
     }
+
+    /**
+     * The error page of any exchange that ends with an error status and no body; a bare 503 of a forwarded request
+     * that did not fail for want of a server says what really happened.
+     */
+    private static final DefaultResponseListener ERROR_PAGE = exchange -> {
+        if (exchange.isResponseStarted() || exchange.getStatusCode() < 400) {
+            return false;
+        }
+        ForwardState st = exchange.getAttachment(ForwardState.KEY);
+        if (st != null && exchange.getStatusCode() == 503 && !st.failure().noServer()) {
+            exchange.setStatusCode(st.failure().status());
+        }
+        int status = exchange.getStatusCode();
+        ErrorResponses.send(exchange, status, ErrorId.idFor(status),
+                st == null ? "the request could not be served" : st.failure().message(st.pool(), st.server()));
+        return true;
+    };
 
     private static final HttpHandler NOT_FOUND = exchange -> ErrorResponses.send(exchange, ErrorId.NO_ROUTE);
 
