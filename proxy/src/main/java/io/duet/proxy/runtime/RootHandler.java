@@ -51,7 +51,8 @@ public final class RootHandler implements HttpHandler {
             ErrorResponses.send(exchange, ErrorId.NO_SERVER);
             return;
         }
-        exchange.putAttachment(RequestContext.KEY, new RequestContext(snapshot, System.nanoTime(), listener));
+        RequestContext ctx = new RequestContext(snapshot, System.nanoTime(), listener);
+        exchange.putAttachment(RequestContext.KEY, ctx);
         exchange.addExchangeCompleteListener(COMPLETION);
         exchange.addDefaultResponseListener(ERROR_PAGE);
         exchange.addResponseCommitListener(RESPONSE_HEADERS);
@@ -60,7 +61,7 @@ public final class RootHandler implements HttpHandler {
             ErrorResponses.send(exchange, ErrorId.MISDIRECTED);
             return;
         }
-        Router.route(exchange, snapshot.hosts(), CanonicalPath.canonicalPath(exchange), NOT_FOUND);
+        Router.route(exchange, snapshot.hosts(), CanonicalPath.canonicalPath(exchange), ctx, NOT_FOUND);
     }
 
     /**
@@ -97,10 +98,8 @@ public final class RootHandler implements HttpHandler {
             if (ctx != null) {
                 long nanos = System.nanoTime() - ctx.startNanos;
                 int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
-                CompiledRoute route = exchange.getAttachment(Router.ROUTE);
-                if (route != null) {
-                    route.metrics().requestFinished(status, nanos);
-                }
+                ctx.finished(status, nanos);
+                CompiledRoute route = ctx.route();
                 AccessLogWriter log = ctx.snapshot.accessLog();
                 if (log != null) {
                     log.log(record(exchange, ctx, route, status, nanos));
