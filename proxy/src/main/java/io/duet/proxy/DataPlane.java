@@ -17,6 +17,7 @@ import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
+import io.duet.proxy.balance.Balancers;
 import io.duet.proxy.pool.ConnectionPools;
 import io.duet.proxy.pool.ServerState;
 import io.duet.proxy.runtime.EdgeMetricsEvents;
@@ -104,7 +105,7 @@ public final class DataPlane implements AutoCloseable {
         // under concurrency churns direct memory; the thread-local cache also takes a synchronized WeakHashMap
         // lookup per allocate and free. Measured: equal or lower CPU per request, and bounded memory.
         this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, MAX_POOLED_BUFFERS, 0);
-        this.connectionPools = new ConnectionPools(io, options.resolver());
+        this.connectionPools = new ConnectionPools(io, options.resolver(), Balancers::of);
         this.metrics = new ProxyMetrics(options.metrics());
         this.compiler = new SnapshotCompiler(connectionPools, metrics, options.nodeName(), health, options.keys());
         // Drain reports count the clients affinity still binds to a server (0 for pools without affinity).

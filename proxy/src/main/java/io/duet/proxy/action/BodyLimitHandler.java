@@ -1,5 +1,8 @@
 package io.duet.proxy.action;
 
+import io.duet.proxy.response.ErrorResponses;
+import io.duet.proxy.response.ErrorId;
+
 import io.undertow.server.ConduitWrapper;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

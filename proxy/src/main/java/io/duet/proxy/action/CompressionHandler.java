@@ -1,5 +1,6 @@
 package io.duet.proxy.action;
 
+import io.duet.proxy.response.QualityValues;
 import io.duet.config.Compression;
 import io.undertow.conduits.DeflatingStreamSinkConduit;
 import io.undertow.server.ConduitWrapper;

@@ -16,7 +16,7 @@
  * </ol>
  * On the way back, when the response starts (response headers known, none written yet): compression decides on
  * the response as produced (the backend's headers, or the local response's), then the response header rules apply
- * and have the last word. Error pages ({@link io.duet.proxy.action.ErrorResponses}, ids in
- * {@link io.duet.proxy.action.ErrorId} and proxy/ERRORS.md) go through the same way back.
+ * and have the last word. Error pages ({@link io.duet.proxy.response.ErrorResponses}, ids in
+ * {@link io.duet.proxy.response.ErrorId} and proxy/ERRORS.md) go through the same way back.
  */
 package io.duet.proxy.action;

@@ -62,7 +62,7 @@ final class InsertCookie implements Stickiness {
     }
 
     @Override
-    public void read(HttpServerExchange exchange, StickyRequest r, long nowMs) {
+    public void read(HttpServerExchange exchange, StickyBinding r, long nowMs) {
         CookieStamp s = seal.open(Cookies.requestValue(exchange.getRequestHeaders(), name));
         if (s == null) {
             return;
@@ -77,7 +77,7 @@ final class InsertCookie implements Stickiness {
     }
 
     @Override
-    public void write(HttpServerExchange exchange, StickyRequest r, long nowMs) {
+    public void write(HttpServerExchange exchange, StickyBinding r, long nowMs) {
         long now = nowMs / 1000;
         String server = r.served.id();
         CookieStamp s = r.stamp;

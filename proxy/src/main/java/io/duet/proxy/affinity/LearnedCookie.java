@@ -51,7 +51,7 @@ final class LearnedCookie implements Stickiness {
     }
 
     @Override
-    public void read(HttpServerExchange exchange, StickyRequest r, long nowMs) {
+    public void read(HttpServerExchange exchange, StickyBinding r, long nowMs) {
         String value = Cookies.requestValue(exchange.getRequestHeaders(), name);
         if (value == null || value.isEmpty()) {
             return;
@@ -62,7 +62,7 @@ final class LearnedCookie implements Stickiness {
     }
 
     @Override
-    public void write(HttpServerExchange exchange, StickyRequest r, long nowMs) {
+    public void write(HttpServerExchange exchange, StickyBinding r, long nowMs) {
         String server = r.served.id();
         HeaderValues setCookies = exchange.getResponseHeaders().get(Headers.SET_COOKIE);
         if (setCookies != null) {

@@ -1,6 +1,5 @@
 package io.duet.proxy.affinity;
 
-import io.duet.proxy.forward.ForwardState;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.undertow.server.HttpServerExchange;
@@ -72,12 +71,11 @@ public final class PoolAffinity {
     }
 
     private void committed(HttpServerExchange exchange) {
-        StickyRequest r = exchange.getAttachment(StickyRequest.KEY);
+        StickyBinding r = exchange.getAttachment(StickyBinding.KEY);
         if (r == null || r.refused || r.served == null) {
             return;
         }
-        ForwardState st = exchange.getAttachment(ForwardState.KEY);
-        if (st != null && st.failure() != ForwardState.Failure.NONE) {
+        if (r.outcome.failed()) {
             return; // Duet's own error page: no server answered, nothing to bind
         }
         stickiness.write(exchange, r, System.currentTimeMillis());

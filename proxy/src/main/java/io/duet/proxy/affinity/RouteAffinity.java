@@ -1,10 +1,7 @@
 package io.duet.proxy.affinity;
 
 import io.duet.config.Route;
-import io.duet.proxy.action.ErrorId;
-import io.duet.proxy.action.ErrorResponses;
-import io.duet.proxy.balance.LoadBalancer;
-import io.duet.proxy.balance.RequestView;
+import io.duet.proxy.pool.LoadBalancer;
 import io.duet.proxy.pool.BackendServer;
 import io.undertow.server.HttpServerExchange;
 
@@ -13,7 +10,8 @@ import io.undertow.server.HttpServerExchange;
  * server is down or no longer takes its sticky clients ({@code stickyServerDown}). Immutable; one per route and
  * snapshot.
  *
- * <p>The forwarder calls {@link #pick} where it would call the balancer, on every attempt (retries included).
+ * <p>The forwarder calls {@link #bind} once, then {@link #decide} where it would call the balancer, on every attempt
+ * (retries included), and acts on the {@link AffinityDecision}: affinity never answers the client itself.
  */
 public final class RouteAffinity {
     private final PoolAffinity affinity;
@@ -30,51 +28,61 @@ public final class RouteAffinity {
     }
 
     /**
-     * The server for this attempt: the client's sticky server when it exists, accepts sticky clients
-     * ({@link io.duet.proxy.pool.ServerState#acceptsSticky()}, so a draining server keeps them) and was not tried by
-     * an earlier attempt; otherwise the balancer's pick among the rest. {@code null} when there is none, or when the
-     * route says {@code stickyServerDown: fail}: then this method has already answered 503 and
-     * {@link #answered} is true. The first call also arranges for the response to bind the client (cookie, table).
+     * The request's binding, made on the first call: reads the client's binding (cookie, table) and arranges for the
+     * response to bind the client when a server answered. The forwarder keeps it for the request's later attempts.
+     * I/O thread; never blocks or locks (table reads are ConcurrentHashMap reads).
      *
-     * <p>I/O thread; never blocks or locks (table reads are ConcurrentHashMap reads).
-     *
-     * @param excluded the forwarder's mask of servers already tried (see {@link LoadBalancer#pick})
+     * @param outcome how forwarding ended, read when the response commits
      */
-    public BackendServer pick(HttpServerExchange exchange, RequestView view, long excluded) {
-        StickyRequest r = exchange.getAttachment(StickyRequest.KEY);
+    public StickyBinding bind(HttpServerExchange exchange, ForwardOutcome outcome) {
+        StickyBinding r = exchange.getAttachment(StickyBinding.KEY);
         if (r == null) {
-            r = new StickyRequest();
-            exchange.putAttachment(StickyRequest.KEY, r);
+            r = new StickyBinding(outcome);
+            exchange.putAttachment(StickyBinding.KEY, r);
             affinity.stickiness().read(exchange, r, System.currentTimeMillis());
             exchange.addResponseCommitListener(affinity.onCommit);
         }
-        BackendServer bound = r.boundId == null ? null : affinity.server(r.boundId);
-        long mask = excluded;
-        if (bound != null) {
-            if (bound.state().acceptsSticky() && !LoadBalancer.isExcluded(bound, excluded)) {
-                r.served = bound;
-                return bound;
-            }
-            if (failWhenDown) {
-                r.refused = true;
-                r.served = null;
-                ErrorResponses.send(exchange, ErrorId.NO_SERVER.status(), ErrorId.NO_SERVER.id(),
-                        "pool '" + affinity.pool().name() + "': server '" + bound.id() + "', which this client is "
-                                + "bound to, is not available, and this route does not move bound clients; retry later");
-                return null;
-            }
-            if (bound.index() < 64) {
-                mask |= 1L << bound.index(); // the balancer must not hand the client back to the server it left
-            }
-        }
-        BackendServer picked = affinity.pool().balancer().pick(view, mask);
-        r.served = picked;
-        return picked;
+        return r;
     }
 
-    /** True when {@link #pick} refused the request and answered it itself. I/O thread. */
-    public boolean answered(HttpServerExchange exchange) {
-        StickyRequest r = exchange.getAttachment(StickyRequest.KEY);
-        return r != null && r.refused;
+    /**
+     * The decision for this attempt (retries included): the client's sticky server when it exists, accepts sticky
+     * clients ({@link io.duet.proxy.pool.ServerState#acceptsSticky()}, so a draining server keeps them) and was not
+     * tried by an earlier attempt; a refusal when it does not and the route says {@code stickyServerDown: fail};
+     * otherwise the balancer's pick among the rest. The forwarder then records the server it uses with
+     * {@link StickyBinding#serving}. I/O thread; never blocks, allocates nothing.
+     *
+     * @param excluded the forwarder's mask of servers already tried (see {@link LoadBalancer#pick})
+     */
+    public AffinityDecision decide(StickyBinding r, long excluded) {
+        BackendServer bound = r.boundId == null ? null : affinity.server(r.boundId);
+        r.bound = bound;
+        if (bound == null) {
+            return AffinityDecision.BALANCE;
+        }
+        if (bound.state().acceptsSticky() && !LoadBalancer.isExcluded(bound, excluded)) {
+            return AffinityDecision.USE_BOUND;
+        }
+        if (failWhenDown) {
+            r.refused = true;
+            r.served = null;
+            return AffinityDecision.REFUSE;
+        }
+        return AffinityDecision.BALANCE;
+    }
+
+    /**
+     * The mask the balancer picks with after {@link AffinityDecision#BALANCE}: {@code excluded} plus the bound server,
+     * so the balancer does not hand the client back to the server it left.
+     */
+    public long balanceMask(StickyBinding r, long excluded) {
+        BackendServer bound = r.bound;
+        return bound != null && bound.index() < 64 ? excluded | 1L << bound.index() : excluded;
+    }
+
+    /** Why the request is refused after {@link AffinityDecision#REFUSE}: the message of its 503. */
+    public String refusal(StickyBinding r) {
+        return "pool '" + affinity.pool().name() + "': server '" + r.bound.id() + "', which this client is "
+                + "bound to, is not available, and this route does not move bound clients; retry later";
     }
 }

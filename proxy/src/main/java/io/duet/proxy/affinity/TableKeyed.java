@@ -22,7 +22,7 @@ final class TableKeyed implements Stickiness {
     }
 
     @Override
-    public void read(HttpServerExchange exchange, StickyRequest r, long nowMs) {
+    public void read(HttpServerExchange exchange, StickyBinding r, long nowMs) {
         String key;
         if (header != null) {
             key = exchange.getRequestHeaders().getFirst(header);
@@ -38,7 +38,7 @@ final class TableKeyed implements Stickiness {
     }
 
     @Override
-    public void write(HttpServerExchange exchange, StickyRequest r, long nowMs) {
+    public void write(HttpServerExchange exchange, StickyBinding r, long nowMs) {
         if (r.key != null) {
             table.bind(r.key, r.served.id(), nowMs);
         }

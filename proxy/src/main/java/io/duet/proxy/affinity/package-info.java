@@ -9,11 +9,13 @@
  * ({@link io.duet.proxy.affinity.TableKeyed}). Bindings that need memory live in bounded
  * {@link io.duet.proxy.affinity.StickyTable}s kept across reloads by {@link io.duet.proxy.affinity.AffinityTables}.
  *
- * <p>Hooks into forwarding (kept to two calls so a new forwarder can take them over): the forwarder calls
- * {@link io.duet.proxy.affinity.RouteAffinity#pick} instead of the balancer and stops when
- * {@link io.duet.proxy.affinity.RouteAffinity#answered} is true; the response side is a response-commit listener
- * that {@code pick} registers itself, which reads {@link io.duet.proxy.forward.ForwardState#failure()} to bind only
- * when a backend answered.
+ * <p>Hooks into forwarding (kept small so a new forwarder can take them over): the forwarder calls
+ * {@link io.duet.proxy.affinity.RouteAffinity#bind} once per request, then
+ * {@link io.duet.proxy.affinity.RouteAffinity#decide} instead of the balancer on every attempt, and acts on the
+ * {@link io.duet.proxy.affinity.AffinityDecision} (use the bound server, let the balancer pick, or refuse with 503):
+ * affinity never answers the client. The response side is a response-commit listener that {@code bind} registers,
+ * which asks the forwarder's {@link io.duet.proxy.affinity.ForwardOutcome} so it binds only when a backend answered.
+ * This package does not depend on {@code io.duet.proxy.forward}.
  *
  * <p>Threads: everything on the request path runs on I/O threads without blocking or locking on I/O
  * (ConcurrentHashMap reads and writes, one HMAC per insert-cookie request).

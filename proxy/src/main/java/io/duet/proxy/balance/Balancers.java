@@ -1,5 +1,6 @@
 package io.duet.proxy.balance;
 
+import io.duet.proxy.pool.LoadBalancer;
 import io.duet.config.BalancerAlgorithm;
 import io.duet.config.Pool;
 import io.duet.proxy.pool.BackendServer;
@@ -7,7 +8,7 @@ import io.duet.proxy.pool.PoolState;
 
 import java.util.List;
 
-/** Builds the balancer a pool's settings name. */
+/** Builds the balancer a pool's settings name: the {@link io.duet.proxy.pool.BalancerFactory} the data plane hands its pools. */
 public final class Balancers {
     private Balancers() {
     }

@@ -1,5 +1,6 @@
 package io.duet.proxy.balance;
 
+import io.duet.proxy.pool.LoadBalancer;
 import io.duet.proxy.pool.BackendServer;
 
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.duet.proxy.balance;
 
+import io.duet.proxy.pool.RequestView;
+import io.duet.proxy.pool.LoadBalancer;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.PoolState;
 

@@ -1,5 +1,6 @@
 package io.duet.proxy.balance;
 
+import io.duet.proxy.pool.RequestView;
 import io.duet.config.HashKey;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Balancers: one small final class per algorithm behind {@link io.duet.proxy.balance.LoadBalancer}, built by
+ * Balancers: one small final class per algorithm behind {@link io.duet.proxy.pool.LoadBalancer}, built by
  * {@link io.duet.proxy.balance.Balancers#of}. The "Balancing" section of docs/configuration.md is the user-facing
  * description.
  *

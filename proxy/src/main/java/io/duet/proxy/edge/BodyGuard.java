@@ -1,5 +1,7 @@
 package io.duet.proxy.edge;
 
+import io.duet.proxy.response.EdgeError;
+import io.duet.proxy.response.ErrorResponses;
 import io.undertow.server.ConduitWrapper;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.ConduitFactory;
@@ -170,7 +172,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         if (tooSlow) {
             finished = true;
             settings.events().slowBody();
-            reject(EdgeResponses.REQUEST_TIMEOUT, 408, "DUET-EDGE-0408 request not received in time");
+            reject(EdgeError.REQUEST_TIMEOUT);
             return;
         }
         schedule();
@@ -184,7 +186,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         if (!finished && !headRejected()) {
             finished = true;
             settings.events().badRequest();
-            reject(EdgeResponses.BAD_FRAMING, 400, "DUET-EDGE-0401 ambiguous or invalid message framing");
+            reject(EdgeError.BAD_FRAMING);
         }
         return e;
     }
@@ -194,16 +196,16 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
      * is answered from a task on its I/O thread (never from inside a read of the forwarder, which then sees
      * {@link #headRejected} and lets go of the exchange), or reset when its response has started.
      */
-    private void reject(byte[] http1Response, int status, String text) {
+    private void reject(EdgeError error) {
         if (head != null) {
-            head.reject(exchange.isResponseStarted() ? null : http1Response);
+            head.reject(exchange.isResponseStarted() ? null : error.http1());
             return;
         }
-        rejectStream(status, text);
+        rejectStream(error);
     }
 
     /** HTTP/2: answers the stream with this status from a task on its I/O thread (see {@link #reject}). */
-    void rejectStream(int status, String text) {
+    void rejectStream(EdgeError error) {
         streamRejected = true;
         exchange.getIoThread().execute(() -> {
             if (exchange.isComplete()) {
@@ -213,16 +215,14 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
                 org.xnio.IoUtils.safeClose(exchange.getConnection()); // RST_STREAM for this stream only
                 return;
             }
-            exchange.setStatusCode(status);
-            exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
-            exchange.getResponseSender().send(text + "\n");
+            ErrorResponses.sendText(exchange, error);
         });
     }
 
     private void overLimit() throws IOException {
         finished = true;
         settings.events().bodyTooLarge();
-        reject(EdgeResponses.TOO_LARGE, 413, "DUET-EDGE-0413 request body over the limit");
+        reject(EdgeError.TOO_LARGE);
         throw new IOException("DUET-EDGE-0413 request body over the limit of " + maxBytes + " bytes");
     }
 

@@ -1,5 +1,7 @@
 package io.duet.proxy.edge;
 
+import io.duet.proxy.response.EdgeError;
+import io.duet.proxy.response.ErrorResponses;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
@@ -85,7 +87,7 @@ final class EdgeHandler implements HttpHandler {
         HeaderMap headers = exchange.getRequestHeaders();
         boolean http11 = exchange.getProtocol().equals(Protocols.HTTP_1_1);
         if (!http11 && !exchange.getProtocol().equals(Protocols.HTTP_1_0)) {
-            reject(exchange, head, EdgeResponses.BAD_REQUEST);
+            reject(exchange, head, EdgeError.BAD_REQUEST.http1());
             return;
         }
 
@@ -96,7 +98,7 @@ final class EdgeHandler implements HttpHandler {
         boolean chunked = false;
         if (te != null) {
             if (cl != null || !http11 || te.size() != 1 || !te.getFirst().trim().equalsIgnoreCase("chunked")) {
-                reject(exchange, head, EdgeResponses.BAD_FRAMING);
+                reject(exchange, head, EdgeError.BAD_FRAMING.http1());
                 return;
             }
             chunked = true;
@@ -104,7 +106,7 @@ final class EdgeHandler implements HttpHandler {
             for (int i = 0; i < cl.size(); i++) {
                 long v = parseLength(cl.get(i));
                 if (v < 0 || (declared >= 0 && v != declared)) {
-                    reject(exchange, head, EdgeResponses.BAD_FRAMING);
+                    reject(exchange, head, EdgeError.BAD_FRAMING.http1());
                     return;
                 }
                 declared = v;
@@ -114,7 +116,7 @@ final class EdgeHandler implements HttpHandler {
         // Host: one, well-formed, and the same authority as an absolute-form target.
         HeaderValues host = headers.get(Headers.HOST);
         if ((host == null && http11) || (host != null && (host.size() != 1 || !validHost(host.getFirst())))) {
-            reject(exchange, head, EdgeResponses.BAD_HOST);
+            reject(exchange, head, EdgeError.BAD_HOST.http1());
             return;
         }
         String rawPath = exchange.getRequestURI();
@@ -123,7 +125,7 @@ final class EdgeHandler implements HttpHandler {
             int pathStart = rawPath.indexOf('/', authStart);
             String authority = rawPath.substring(authStart, pathStart < 0 ? rawPath.length() : pathStart);
             if (host == null || !authority.equalsIgnoreCase(host.getFirst())) {
-                reject(exchange, head, EdgeResponses.BAD_HOST);
+                reject(exchange, head, EdgeError.BAD_HOST.http1());
                 return;
             }
             rawPath = pathStart < 0 ? "/" : rawPath.substring(pathStart);
@@ -137,7 +139,7 @@ final class EdgeHandler implements HttpHandler {
                 canonical = CanonicalPath.canonicalize(rawPath);
                 decoded = CanonicalPath.decode(canonical);
             } catch (CanonicalPath.BadPathException e) {
-                reject(exchange, head, EdgeResponses.BAD_PATH);
+                reject(exchange, head, EdgeError.BAD_PATH.http1());
                 return;
             }
             exchange.setRequestURI(canonical, false);
@@ -177,7 +179,7 @@ final class EdgeHandler implements HttpHandler {
         HeaderMap headers = exchange.getRequestHeaders();
         HeaderValues host = headers.get(Headers.HOST);
         if (host == null || host.size() != 1 || host.getFirst() == null || !validHost(host.getFirst())) {
-            rejectStream(exchange, 400, "DUET-EDGE-0402 missing, duplicate or malformed Host");
+            rejectStream(exchange, EdgeError.BAD_HOST);
             return;
         }
         HeaderValues cl = headers.get(Headers.CONTENT_LENGTH);
@@ -186,7 +188,7 @@ final class EdgeHandler implements HttpHandler {
             for (int i = 0; i < cl.size(); i++) {
                 long v = parseLength(cl.get(i));
                 if (v < 0 || (declared >= 0 && v != declared)) {
-                    rejectStream(exchange, 400, "DUET-EDGE-0401 ambiguous or invalid message framing");
+                    rejectStream(exchange, EdgeError.BAD_FRAMING);
                     return;
                 }
                 declared = v;
@@ -203,7 +205,7 @@ final class EdgeHandler implements HttpHandler {
                 exchange.setResolvedPath("");
                 exchange.putAttachment(CanonicalPath.DECODED, decoded);
             } catch (CanonicalPath.BadPathException e) {
-                rejectStream(exchange, 400, "DUET-EDGE-0403 path cannot be canonicalised");
+                rejectStream(exchange, EdgeError.BAD_PATH);
                 return;
             }
         }
@@ -220,7 +222,7 @@ final class EdgeHandler implements HttpHandler {
         }
         if (declared > settings.maxBodyBytes()) {
             settings.events().bodyTooLarge();
-            rejectStream(exchange, 413, "DUET-EDGE-0413 request body over the limit");
+            rejectStream(exchange, EdgeError.TOO_LARGE);
             return;
         }
         headers.remove(Headers.TRANSFER_ENCODING);
@@ -243,13 +245,11 @@ final class EdgeHandler implements HttpHandler {
         next.handleRequest(exchange);
     }
 
-    private void rejectStream(HttpServerExchange exchange, int status, String text) {
-        if (status == 400) {
+    private void rejectStream(HttpServerExchange exchange, EdgeError error) {
+        if (error.status() == 400) {
             settings.events().badRequest();
         }
-        exchange.setStatusCode(status);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
-        exchange.getResponseSender().send(text + "\n");
+        ErrorResponses.sendText(exchange, error);
     }
 
     /** Answers 413 for a declared length over the limit. Thread handling the exchange. */
@@ -258,9 +258,9 @@ final class EdgeHandler implements HttpHandler {
         HeadGuardConduit head = guardOf(exchange.getConnection());
         body.settings().events().bodyTooLarge();
         if (head != null) {
-            head.reject(EdgeResponses.TOO_LARGE);
+            head.reject(EdgeError.TOO_LARGE.http1());
         } else {
-            body.rejectStream(413, "DUET-EDGE-0413 request body over the limit"); // HTTP/2: this stream only
+            body.rejectStream(EdgeError.TOO_LARGE); // HTTP/2: this stream only
         }
         holdExchange(exchange);
     }

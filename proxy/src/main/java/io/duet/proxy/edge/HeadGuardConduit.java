@@ -1,16 +1,14 @@
 package io.duet.proxy.edge;
 
+import io.duet.proxy.response.EdgeError;
 import io.undertow.connector.PooledByteBuffer;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
-import org.xnio.channels.StreamSourceChannel;
-import org.xnio.conduits.AbstractStreamSinkConduit;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.Conduits;
-import io.duet.proxy.http1.ChunkedDecoder;
 import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.StreamSourceConduit;
@@ -22,10 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * The bottom of every edge connection's read side: watches the raw bytes of each request head as they arrive
- * and answers 414 (request line), 431 (header bytes or count), 408 (header deadline) or 400 (PROXY header from
- * an untrusted peer) itself, before Undertow's parser could only say 400. After the head it passes bytes
- * through untouched until {@link #rearm} is called when the exchange completes.
+ * The bottom of every edge connection's read side: runs each request head's raw bytes through a
+ * {@link HeadScanner} as they arrive and answers 414 (request line), 431 (header bytes or count), 408 (header
+ * deadline) or 400 (malformed head, PROXY header from an untrusted peer, malformed chunked body) itself, before
+ * Undertow's parser could only say 400. After the head it passes bytes through untouched until {@link #rearm} is
+ * called when the exchange completes.
  *
  * <p>It also owns how a connection is rejected ({@link #reject}): the response is written straight to the
  * socket, writes are shut down (the client sees EOF right after the response), reads are taken away from
@@ -42,26 +41,8 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     private static final int PASS = 1;
     private static final int REJECTED = 2;
 
-    private static final int CONTINUE = 0;
-    private static final int DONE = 1;
-
     /** Longest time a rejected connection is drained before it is closed. */
     static final long LINGER_MS = 2_000;
-    /** Empty lines tolerated before a request line (RFC 9112 2.2 allows at least one). */
-    private static final int MAX_LEADING_BLANK_BYTES = 16;
-    private static final byte[] PROXY_V1 = {'P', 'R', 'O', 'X', 'Y', ' '};
-
-    private static final long HTTP_1_1 = pack("HTTP/1.1");
-    private static final long HTTP_1_0 = pack("HTTP/1.0");
-
-    private static long pack(String s) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | s.charAt(i);
-        }
-        return v;
-    }
-
     private static final AtomicIntegerFieldUpdater<HeadGuardConduit> PHASE =
             AtomicIntegerFieldUpdater.newUpdater(HeadGuardConduit.class, "phase");
 
@@ -71,51 +52,25 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
 
     private volatile int phase = HEAD;
 
-    // Scanner state of the current request head; touched only by the thread that reads (see class comment).
-    private boolean firstRequest = true;
-    private boolean started;
+    /** The current request head's scanner; touched only by the thread that reads (see class comment). */
+    private final HeadScanner scanner;
     /** When the first byte of the current head arrived; the deadline counts from here. */
     private long headStartNanos;
-    private boolean inRequestLine = true;
-    private int leadingBlankBytes;
-    private int requestLineBytes;
-    private int proxyMatch;
-    private long versionTail;   // last 8 bytes of the request line
-    private int beforeVersion;  // the byte before them
-    private int lineBytes;
-    private int headerBytes;
-    private int headerCount;
     private int generation;
     private XnioExecutor.Key deadline;
-
-    // Transfer-Encoding: chunked in the current head, matched while the header lines stream by (see matchTe).
-    private static final byte[] TE_NAME = "transfer-encoding:".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    private static final byte[] CHUNKED = "chunked".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    private static final int TE_NAME_MATCH = 0;
-    private static final int TE_OTHER = 1;
-    private static final int TE_VALUE_WS = 2;
-    private static final int TE_VALUE = 3;
-    private static final int TE_TRAILING_WS = 4;
-    private int teState;
-    private int teIndex;
-    private boolean chunkedHead;
-    /** Index just after the head in the buffer of the scan that ended it. */
-    private int headEnd;
-    /** While a chunked request body streams through: its strict validator (null otherwise). */
-    private ChunkedDecoder chunkedBody;
-    /** Status code the scanner uses for a malformed chunked body (answered 400 DUET-EDGE-0401). */
-    private static final int BAD_CHUNKING = 491;
 
     HeadGuardConduit(StreamConnection connection, EdgeSettings settings) {
         super(connection.getSourceChannel().getConduit());
         this.connection = connection;
         this.rawSink = connection.getSinkChannel().getConduit();
         this.settings = settings;
+        this.scanner = new HeadScanner(settings.maxRequestLineBytes(), settings.maxHeaderBytes(),
+                settings.maxHeaderCount());
     }
 
     /** The sink conduit to install above the raw one: after a rejection it swallows whatever Undertow writes. */
     StreamSinkConduit sinkGuard() {
-        return new SinkGuard(rawSink);
+        return new SinkGuard(rawSink, this);
     }
 
     boolean rejected() {
@@ -130,7 +85,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
      * one seen). A fresh connection is not idle: its first request is on its way. The reading I/O thread only.
      */
     boolean idleAfterARequest() {
-        return phase == HEAD && !started && !firstRequest;
+        return phase == HEAD && !scanner.started() && !scanner.firstRequest();
     }
 
     /** The connection this guard protects. */
@@ -154,11 +109,11 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
         if (pending != null) {
             ByteBuffer b = pending.getBuffer();
             int r = scan(b, b.position(), b.limit());
-            if (r >= 400) {
+            if (r >= HeadScanner.BAD_REQUEST) {
                 reject(responseFor(r));
                 return false;
             }
-            if (r == CONTINUE) {
+            if (r == HeadScanner.CONTINUE) {
                 armDeadlineIfIncomplete();
             }
         }
@@ -175,14 +130,14 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     public int read(ByteBuffer dst) throws IOException {
         int p = phase;
         if (p == PASS) {
-            if (chunkedBody == null) {
+            if (!scanner.inChunkedBody()) {
                 return next.read(dst);
             }
             int pos = dst.position();
             int n = next.read(dst);
-            if (n > 0 && validateBody(dst, pos, pos + n) >= 400) {
+            if (n > 0 && scanner.scanBody(dst, pos, pos + n) == HeadScanner.BAD_CHUNKING) {
                 dst.position(pos);
-                reject(responseFor(BAD_CHUNKING));
+                reject(responseFor(HeadScanner.BAD_CHUNKING));
                 return 0;
             }
             return n;
@@ -196,16 +151,16 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
             return n;
         }
         int r = scan(dst, pos, pos + n);
-        if (r == DONE && chunkedBody != null) {
-            r = validateBody(dst, headEnd, pos + n);
+        if (r == HeadScanner.DONE && scanner.inChunkedBody()) {
+            r = scanner.scanBody(dst, scanner.headEnd(), pos + n);
         }
-        if (r >= 400) {
+        if (r >= HeadScanner.BAD_REQUEST) {
             // Undertow must not parse what we refused: hand it nothing and take the connection over.
             dst.position(pos);
             reject(responseFor(r));
             return 0;
         }
-        if (r == CONTINUE) {
+        if (r == HeadScanner.CONTINUE) {
             armDeadlineIfIncomplete();
         }
         return n;
@@ -213,7 +168,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
 
     @Override
     public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
-        if (phase == PASS && chunkedBody == null) {
+        if (phase == PASS && !scanner.inChunkedBody()) {
             return next.read(dsts, offs, len);
         }
         for (int i = offs; i < offs + len; i++) {
@@ -226,7 +181,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
 
     @Override
     public long transferTo(long position, long count, FileChannel target) throws IOException {
-        if (phase == PASS && chunkedBody == null) {
+        if (phase == PASS && !scanner.inChunkedBody()) {
             return next.transferTo(position, count, target);
         }
         return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
@@ -234,7 +189,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
 
     @Override
     public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-        if (phase == PASS && chunkedBody == null) {
+        if (phase == PASS && !scanner.inChunkedBody()) {
             return next.transferTo(count, throughBuffer, target);
         }
         return Conduits.transfer(this, count, throughBuffer, target);
@@ -362,204 +317,51 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
         }
     }
 
+    /** The response for a rejection of the scanner, counting it in the listener's events. */
     private byte[] responseFor(int code) {
         switch (code) {
-            case 414:
+            case HeadScanner.REQUEST_LINE_TOO_LONG:
                 settings.events().requestLineTooLong();
-                return EdgeResponses.URI_TOO_LONG;
-            case 431:
-                return EdgeResponses.HEADERS_TOO_LARGE;
-            case 490:
+                return EdgeError.URI_TOO_LONG.http1();
+            case HeadScanner.HEADERS_TOO_LARGE:
+                settings.events().headersTooLarge();
+                return EdgeError.HEADERS_TOO_LARGE.http1();
+            case HeadScanner.TOO_MANY_HEADERS:
+                settings.events().tooManyHeaders();
+                return EdgeError.HEADERS_TOO_LARGE.http1();
+            case HeadScanner.PROXY_HEADER:
                 settings.events().proxyProtocolRejected();
-                return EdgeResponses.PROXY_REJECTED;
-            case BAD_CHUNKING:
+                return EdgeError.PROXY_REJECTED.http1();
+            case HeadScanner.BAD_CHUNKING:
                 settings.events().badRequest();
-                return EdgeResponses.BAD_FRAMING;
+                return EdgeError.BAD_FRAMING.http1();
             default:
                 settings.events().badRequest();
-                return EdgeResponses.BAD_REQUEST;
-        }
-    }
-
-    /**
-     * Follows one byte of a header line against {@code Transfer-Encoding: chunked} (name case-insensitive, value
-     * exactly chunked with optional whitespace around it). The edge handler refuses any other Transfer-Encoding;
-     * this only decides whether the body that follows the head is validated as chunked.
-     */
-    private void matchTe(byte c) {
-        int lower = c >= 'A' && c <= 'Z' ? c + 32 : c;
-        switch (teState) {
-            case TE_NAME_MATCH:
-                if (lower == TE_NAME[teIndex]) {
-                    if (++teIndex == TE_NAME.length) {
-                        teState = TE_VALUE_WS;
-                        teIndex = 0;
-                    }
-                } else {
-                    teState = TE_OTHER;
-                }
-                return;
-            case TE_VALUE_WS:
-                if (c == ' ' || c == '\t') {
-                    return;
-                }
-                teState = TE_VALUE;
-                // fall through to the value
-            case TE_VALUE:
-                if (teIndex < CHUNKED.length && lower == CHUNKED[teIndex]) {
-                    teIndex++;
-                } else if (teIndex == CHUNKED.length && (c == ' ' || c == '\t')) {
-                    teState = TE_TRAILING_WS;
-                } else {
-                    teState = TE_OTHER;
-                }
-                return;
-            case TE_TRAILING_WS:
-                if (c != ' ' && c != '\t') {
-                    teState = TE_OTHER;
-                }
-                return;
-            default:
-        }
-    }
-
-    /**
-     * Validates raw chunked body bytes {@code b[from, to)} strictly (sizes in hex, CRLF after each chunk's data,
-     * bounded extensions and trailers): Undertow's own decoder tolerates some malformed framing, and a proxy in
-     * front of Duet that reads the boundaries differently must never see two requests where Duet sees one.
-     *
-     * @return CONTINUE (more body to come), DONE (the body ended; what follows is the next request) or
-     *         {@link #BAD_CHUNKING}
-     */
-    private int validateBody(ByteBuffer b, int from, int to) {
-        ByteBuffer v = b.duplicate();
-        v.limit(to).position(from);
-        try {
-            while (true) {
-                long avail = chunkedBody.next(v);
-                if (avail == ChunkedDecoder.DONE) {
-                    chunkedBody = null;
-                    return DONE;
-                }
-                int skip = (int) Math.min(avail, v.remaining());
-                if (skip == 0) {
-                    return CONTINUE;
-                }
-                v.position(v.position() + skip);
-                chunkedBody.consumed(skip);
-            }
-        } catch (IOException e) {
-            chunkedBody = null;
-            return BAD_CHUNKING;
+                return EdgeError.BAD_REQUEST.http1();
         }
     }
 
     private void resetScanner() {
         cancelDeadline();
         generation++;
-        started = false;
-        inRequestLine = true;
-        leadingBlankBytes = 0;
-        requestLineBytes = 0;
-        proxyMatch = 0;
-        versionTail = 0;
-        beforeVersion = 0;
-        lineBytes = 0;
-        headerBytes = 0;
-        headerCount = 0;
-        teState = TE_NAME_MATCH;
-        teIndex = 0;
-        chunkedHead = false;
-        chunkedBody = null;
+        scanner.reset();
     }
 
-    /**
-     * Advances the head scanner over {@code b[from, to)} without moving its position.
-     *
-     * @return CONTINUE (head incomplete), DONE (head ended; the rest is body or the next request) or a status:
-     *         414, 431, 400, or 490 for a PROXY header
-     */
+    /** Scans head bytes {@code b[from, to)}: times the head from its first byte, and passes the rest once it ends. */
     private int scan(ByteBuffer b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte c = b.get(i);
-            if (!started) {
-                started = true;
-                headStartNanos = System.nanoTime();
-            }
-            if (inRequestLine) {
-                if (requestLineBytes == 0 && (c == '\r' || c == '\n')) {
-                    if (++leadingBlankBytes > MAX_LEADING_BLANK_BYTES) {
-                        return 400;
-                    }
-                    continue;
-                }
-                if (c == '\n') {
-                    // Only HTTP/1.1 and HTTP/1.0 (Undertow serves other 1.x versions as if they were 1.1).
-                    if (beforeVersion != ' ' || (versionTail != HTTP_1_1 && versionTail != HTTP_1_0)) {
-                        return 400;
-                    }
-                    inRequestLine = false;
-                    lineBytes = 0;
-                    continue;
-                }
-                if (c != '\r') {
-                    beforeVersion = (int) (versionTail >>> 56);
-                    versionTail = (versionTail << 8) | (c & 0xff);
-                }
-                if (firstRequest) {
-                    if (c == 0 && requestLineBytes == 0 && leadingBlankBytes >= 4) {
-                        return 490; // PROXY v2 signature: CR LF CR LF NUL ...
-                    }
-                    if (proxyMatch == requestLineBytes && proxyMatch < PROXY_V1.length && c == PROXY_V1[proxyMatch]) {
-                        if (++proxyMatch == PROXY_V1.length) {
-                            return 490;
-                        }
-                    }
-                }
-                if (c != '\r' && ++requestLineBytes > settings.maxRequestLineBytes()) {
-                    return 414;
-                }
-            } else {
-                if (c == '\n') {
-                    if (lineBytes == 0) {
-                        headEnded();
-                        headEnd = i + 1;
-                        if (chunkedHead) {
-                            chunkedBody = new ChunkedDecoder();
-                        }
-                        return DONE;
-                    }
-                    if ((teState == TE_VALUE && teIndex == CHUNKED.length) || teState == TE_TRAILING_WS) {
-                        chunkedHead = true;
-                    }
-                    teState = TE_NAME_MATCH;
-                    teIndex = 0;
-                    if (++headerCount > settings.maxHeaderCount()) {
-                        settings.events().tooManyHeaders();
-                        return 431;
-                    }
-                    lineBytes = 0;
-                } else if (c != '\r') {
-                    if (lineBytes == 0 && (c == ' ' || c == '\t')) {
-                        return 400; // obs-fold (or whitespace before the first field): RFC 9112 5.2, 2.2
-                    }
-                    lineBytes++;
-                    if (teState != TE_OTHER) {
-                        matchTe(c);
-                    }
-                }
-                if (++headerBytes > settings.maxHeaderBytes()) {
-                    settings.events().headersTooLarge();
-                    return 431;
-                }
-            }
+        boolean wasStarted = scanner.started();
+        int r = scanner.scan(b, from, to);
+        if (!wasStarted && scanner.started()) {
+            headStartNanos = System.nanoTime();
         }
-        return CONTINUE;
+        if (r == HeadScanner.DONE) {
+            headEnded();
+        }
+        return r;
     }
 
     private void headEnded() {
         cancelDeadline();
-        firstRequest = false;
         phase = PASS;
     }
 
@@ -568,7 +370,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
      * read (the usual keep-alive request) never needs a timer; a trickled one is timed from its first byte.
      */
     private void armDeadlineIfIncomplete() {
-        if (started && deadline == null && phase == HEAD) {
+        if (scanner.started() && deadline == null && phase == HEAD) {
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - headStartNanos);
             armDeadline(Math.max(1, settings.headerTimeoutMs() - elapsedMs));
         }
@@ -588,7 +390,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     private void headerDeadline(int gen) {
         if (phase == HEAD && generation == gen && connection.isOpen()) {
             settings.events().headerTimeout();
-            reject(EdgeResponses.REQUEST_TIMEOUT);
+            reject(EdgeError.REQUEST_TIMEOUT.http1());
         }
     }
 
@@ -597,78 +399,6 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
         if (k != null) {
             k.remove();
             deadline = null;
-        }
-    }
-
-    /**
-     * Above the raw sink: passes writes through until the connection is rejected; then pretends to write, so a
-     * handler that still answers cannot make Undertow close the socket (and reset it) before the linger ends.
-     */
-    private final class SinkGuard extends AbstractStreamSinkConduit<StreamSinkConduit> {
-        SinkGuard(StreamSinkConduit next) {
-            super(next);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            if (phase == REJECTED) {
-                int n = src.remaining();
-                src.position(src.limit());
-                return n;
-            }
-            return next.write(src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offs, int len) throws IOException {
-            if (phase == REJECTED) {
-                long n = 0;
-                for (int i = offs; i < offs + len; i++) {
-                    n += srcs[i].remaining();
-                    srcs[i].position(srcs[i].limit());
-                }
-                return n;
-            }
-            return next.write(srcs, offs, len);
-        }
-
-        @Override
-        public int writeFinal(ByteBuffer src) throws IOException {
-            return phase == REJECTED ? write(src) : next.writeFinal(src);
-        }
-
-        @Override
-        public long writeFinal(ByteBuffer[] srcs, int offs, int len) throws IOException {
-            return phase == REJECTED ? write(srcs, offs, len) : next.writeFinal(srcs, offs, len);
-        }
-
-        @Override
-        public long transferFrom(FileChannel src, long position, long count) throws IOException {
-            return phase == REJECTED ? count : next.transferFrom(src, position, count);
-        }
-
-        @Override
-        public long transferFrom(StreamSourceChannel source, long count, ByteBuffer throughBuffer) throws IOException {
-            return phase == REJECTED ? Conduits.transfer(source, count, throughBuffer, this) : next.transferFrom(source, count, throughBuffer);
-        }
-
-        @Override
-        public boolean flush() throws IOException {
-            return phase == REJECTED || next.flush();
-        }
-
-        @Override
-        public void terminateWrites() throws IOException {
-            if (phase != REJECTED) {
-                next.terminateWrites();
-            }
-        }
-
-        @Override
-        public void truncateWrites() throws IOException {
-            if (phase != REJECTED) {
-                next.truncateWrites();
-            }
         }
     }
 

@@ -1,6 +1,6 @@
 package io.duet.proxy.forward;
 
-import io.duet.proxy.balance.RequestView;
+import io.duet.proxy.pool.RequestView;
 import io.duet.proxy.edge.CanonicalPath;
 import io.undertow.server.HttpServerExchange;
 

@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ForwardingHeaders {
     /** The request id of this exchange, for logs and error pages. */
-    public static final AttachmentKey<String> REQUEST_ID = io.duet.proxy.action.ErrorResponses.REQUEST_ID;
+    public static final AttachmentKey<String> REQUEST_ID = io.duet.proxy.response.ErrorResponses.REQUEST_ID;
 
     static final HttpString KEEP_ALIVE = new HttpString("Keep-Alive");
     static final HttpString PROXY_CONNECTION = new HttpString("Proxy-Connection");

@@ -1,6 +1,6 @@
 package io.duet.proxy.pool;
 
-import io.duet.proxy.balance.LoadBalancer;
+import io.duet.proxy.pool.LoadBalancer;
 import io.duet.proxy.metrics.PoolMetrics;
 
 import java.util.List;

@@ -6,7 +6,6 @@ import javax.net.ssl.SSLContext;
 import io.duet.config.Pool;
 import io.duet.config.Resolve;
 import io.duet.config.Server;
-import io.duet.proxy.balance.Balancers;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.resolve.HostResolver;
 import io.duet.proxy.resolve.NameResolution;
@@ -59,19 +58,25 @@ public final class ConnectionPools implements AutoCloseable {
     private final Map<String, PoolState> poolStates = new HashMap<>();
 
     private final NameResolution names;
+    private final BalancerFactory balancers;
 
-    /** @param ioThreads the I/O threads of the worker that will use the connections */
-    public ConnectionPools(int ioThreads) {
-        this(ioThreads, SystemHostResolver.INSTANCE);
+    /**
+     * @param ioThreads the I/O threads of the worker that will use the connections
+     * @param balancers builds each pool's balancer ({@code Balancers::of})
+     */
+    public ConnectionPools(int ioThreads, BalancerFactory balancers) {
+        this(ioThreads, SystemHostResolver.INSTANCE, balancers);
     }
 
     /**
      * @param ioThreads the I/O threads of the worker that will use the connections
      * @param resolver  looks up the servers given by host name (on the resolver threads)
+     * @param balancers builds each pool's balancer ({@code Balancers::of})
      */
-    public ConnectionPools(int ioThreads, HostResolver resolver) {
+    public ConnectionPools(int ioThreads, HostResolver resolver, BalancerFactory balancers) {
         this.ioThreads = ioThreads;
         this.names = new NameResolution(resolver);
+        this.balancers = balancers;
     }
 
     /**
@@ -106,7 +111,7 @@ public final class ConnectionPools implements AutoCloseable {
             }
         }
         long connectTimeout = spec.connectTimeoutMs() != null ? spec.connectTimeoutMs() : defaultConnectTimeoutMs;
-        return new BackendPool(spec.name(), servers, Balancers.of(spec, servers, poolState), connectTimeout,
+        return new BackendPool(spec.name(), servers, balancers.of(spec, servers, poolState), connectTimeout,
                 metrics.forPool(spec.name()), poolState, spec.serverLimit());
     }
 

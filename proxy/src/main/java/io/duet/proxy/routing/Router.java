@@ -2,7 +2,6 @@ package io.duet.proxy.routing;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,8 +15,14 @@ import java.util.List;
  * and the ones after it are tried.
  */
 public final class Router {
-    /** The route chosen for this exchange. */
-    public static final AttachmentKey<CompiledRoute> ROUTE = AttachmentKey.create(CompiledRoute.class);
+    /**
+     * Told which route an exchange goes to, just before the route's handler runs (the request context of the root
+     * handler, which starts the route's metrics and ends them when the exchange completes). I/O thread.
+     */
+    @FunctionalInterface
+    public interface Chosen {
+        void routeChosen(CompiledRoute route);
+    }
 
     private Router() {
     }
@@ -26,10 +31,11 @@ public final class Router {
      * Routes the exchange. I/O thread; never blocks.
      *
      * @param path     the canonical path
+     * @param chosen   told the route before its handler runs
      * @param notFound runs when no virtual host or no route matches
      */
     public static void route(HttpServerExchange exchange, HostTable<VirtualHostRoutes> hosts, String path,
-                             HttpHandler notFound) throws Exception {
+                             Chosen chosen, HttpHandler notFound) throws Exception {
         VirtualHostRoutes vh = hosts.lookup(exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.HOST));
         if (vh == null) {
             notFound.handleRequest(exchange);
@@ -39,11 +45,11 @@ public final class Router {
         if (https != null && exchange.getConnection().getSslSessionInfo() == null && https.send(exchange)) {
             return;
         }
-        route(exchange, vh.routes(), 0, path, notFound);
+        route(exchange, vh.routes(), 0, path, chosen, notFound);
     }
 
     private static void route(HttpServerExchange exchange, List<CompiledRoute> routes, int from, String path,
-                              HttpHandler notFound) throws Exception {
+                              Chosen chosen, HttpHandler notFound) throws Exception {
         for (int i = from, n = routes.size(); i < n; i++) {
             CompiledRoute r = routes.get(i);
             if (!r.matchesWithoutBody(exchange, path)) {
@@ -52,7 +58,7 @@ public final class Router {
             if (r.needsBody()) {
                 byte[] body = exchange.getAttachment(BodyPrefixReader.PREFIX);
                 if (body == null) {
-                    bufferThenRoute(exchange, routes, i, path, notFound, r.bodyMaxBytes());
+                    bufferThenRoute(exchange, routes, i, path, chosen, notFound, r.bodyMaxBytes());
                     return;
                 }
                 // The prefix may be longer than this route's maxBytes (a later route wanted more): cut it in bytes.
@@ -61,8 +67,7 @@ public final class Router {
                     continue;
                 }
             }
-            exchange.putAttachment(ROUTE, r);
-            r.metrics().requestStarted();
+            chosen.routeChosen(r);
             r.handler().handleRequest(exchange);
             return;
         }
@@ -71,11 +76,11 @@ public final class Router {
 
     /** Buffers the body prefix the remaining routes may need, then resumes routing at route {@code from}. */
     private static void bufferThenRoute(HttpServerExchange exchange, List<CompiledRoute> routes, int from, String path,
-                                        HttpHandler notFound, int firstNeed) throws Exception {
+                                        Chosen chosen, HttpHandler notFound, int firstNeed) throws Exception {
         int need = firstNeed;
         for (int i = from + 1; i < routes.size(); i++) {
             need = Math.max(need, routes.get(i).bodyMaxBytes());
         }
-        BodyPrefixReader.read(exchange, need, ex -> route(ex, routes, from, path, notFound));
+        BodyPrefixReader.read(exchange, need, ex -> route(ex, routes, from, path, chosen, notFound));
     }
 }

@@ -2,14 +2,17 @@ package io.duet.proxy.runtime;
 
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.accesslog.AccessRecord;
-import io.duet.proxy.action.ErrorId;
-import io.duet.proxy.action.ErrorResponses;
+import io.duet.proxy.response.ErrorId;
+import io.duet.proxy.response.ErrorResponses;
 import io.duet.proxy.edge.CanonicalPath;
-import io.duet.proxy.forward.ErrorPages;
+import io.duet.proxy.edge.RequestGate;
 import io.duet.proxy.forward.ForwardState;
 import io.duet.proxy.forward.ForwardingHeaders;
+import io.duet.proxy.response.ErrorId;
+import io.duet.proxy.response.ErrorResponses;
 import io.duet.proxy.routing.CompiledRoute;
 import io.duet.proxy.routing.Router;
+import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -48,17 +51,36 @@ public final class RootHandler implements HttpHandler {
             ErrorResponses.send(exchange, ErrorId.NO_SERVER);
             return;
         }
-        exchange.putAttachment(RequestContext.KEY, new RequestContext(snapshot, System.nanoTime(), listener));
+        RequestContext ctx = new RequestContext(snapshot, System.nanoTime(), listener);
+        exchange.putAttachment(RequestContext.KEY, ctx);
         exchange.addExchangeCompleteListener(COMPLETION);
-        exchange.addDefaultResponseListener(ErrorPages.DEFAULT_RESPONSE);
+        exchange.addDefaultResponseListener(ERROR_PAGE);
         exchange.addResponseCommitListener(RESPONSE_HEADERS);
         snapshot.forwarding().requestId(exchange);
         if (!gate.admit(exchange)) {
             ErrorResponses.send(exchange, ErrorId.MISDIRECTED);
             return;
         }
-        Router.route(exchange, snapshot.hosts(), CanonicalPath.canonicalPath(exchange), NOT_FOUND);
+        Router.route(exchange, snapshot.hosts(), CanonicalPath.canonicalPath(exchange), ctx, NOT_FOUND);
     }
+
+    /**
+     * The error page of any exchange that ends with an error status and no body; a bare 503 of a forwarded request
+     * that did not fail for want of a server says what really happened.
+     */
+    private static final DefaultResponseListener ERROR_PAGE = exchange -> {
+        if (exchange.isResponseStarted() || exchange.getStatusCode() < 400) {
+            return false;
+        }
+        ForwardState st = exchange.getAttachment(ForwardState.KEY);
+        if (st != null && exchange.getStatusCode() == 503 && !st.failure().noServer()) {
+            exchange.setStatusCode(st.failure().status());
+        }
+        int status = exchange.getStatusCode();
+        ErrorResponses.send(exchange, status, ErrorId.idFor(status),
+                st == null ? "the request could not be served" : st.failure().message(st.pool(), st.server()));
+        return true;
+    };
 
     private static final HttpHandler NOT_FOUND = exchange -> ErrorResponses.send(exchange, ErrorId.NO_ROUTE);
 
@@ -76,10 +98,8 @@ public final class RootHandler implements HttpHandler {
             if (ctx != null) {
                 long nanos = System.nanoTime() - ctx.startNanos;
                 int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
-                CompiledRoute route = exchange.getAttachment(Router.ROUTE);
-                if (route != null) {
-                    route.metrics().requestFinished(status, nanos);
-                }
+                ctx.finished(status, nanos);
+                CompiledRoute route = ctx.route();
                 AccessLogWriter log = ctx.snapshot.accessLog();
                 if (log != null) {
                     log.log(record(exchange, ctx, route, status, nanos));

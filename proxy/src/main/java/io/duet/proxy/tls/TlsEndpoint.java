@@ -3,7 +3,7 @@ package io.duet.proxy.tls;
 import io.duet.config.ClientAuth;
 import io.duet.config.ListenerTls;
 import io.duet.proxy.edge.EdgeTls;
-import io.duet.proxy.runtime.RequestGate;
+import io.duet.proxy.edge.RequestGate;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ResponseCommitListener;

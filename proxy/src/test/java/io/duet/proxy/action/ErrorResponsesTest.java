@@ -1,5 +1,8 @@
 package io.duet.proxy.action;
 
+import io.duet.proxy.response.ErrorId;
+import io.duet.proxy.response.ErrorResponses;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,8 @@
 package io.duet.proxy.action;
 
+import io.duet.proxy.response.ErrorId;
+import io.duet.proxy.response.ErrorResponses;
+
 import io.duet.config.HeaderRule;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.Headers;

@@ -1,5 +1,8 @@
 package io.duet.proxy.balance;
 
+import io.duet.proxy.pool.RequestView;
+import io.duet.proxy.pool.LoadBalancer;
+
 import com.codahale.metrics.MetricRegistry;
 import io.duet.config.HashKey;
 import io.duet.config.Pool;
@@ -35,7 +38,7 @@ class AlgorithmsTest {
     }
 
     private ConnectionPools node() {
-        ConnectionPools c = new ConnectionPools(1);
+        ConnectionPools c = new ConnectionPools(1, Balancers::of);
         nodes.add(c);
         return c;
     }

@@ -1,5 +1,8 @@
 package io.duet.proxy.balance;
 
+import io.duet.proxy.pool.RequestView;
+import io.duet.proxy.pool.LoadBalancer;
+
 import com.codahale.metrics.MetricRegistry;
 import io.duet.config.HashKey;
 import io.duet.config.Pool;
@@ -28,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BalancerTest {
-    private final ConnectionPools connectionPools = new ConnectionPools(1);
+    private final ConnectionPools connectionPools = new ConnectionPools(1, Balancers::of);
     private final ProxyMetrics metrics = new ProxyMetrics(new MetricRegistry());
 
     @AfterEach

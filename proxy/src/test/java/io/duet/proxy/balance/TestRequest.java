@@ -1,5 +1,7 @@
 package io.duet.proxy.balance;
 
+import io.duet.proxy.pool.RequestView;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.duet.proxy.action;
+package io.duet.proxy.response;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -13,9 +13,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Sends the small error responses the data plane produces itself: JSON when the client's Accept prefers
- * {@code application/json} over {@code text/html} (a tie, {@code * / *} or no Accept means HTML), else an HTML page.
- * Every error response carries {@code Cache-Control: no-store}, a Content-Length, and the error's stable id.
+ * The one writer of the error responses the data plane produces itself. Routed requests get JSON when the client's
+ * Accept prefers {@code application/json} over {@code text/html} (a tie, {@code * / *} or no Accept means HTML), else
+ * an HTML page; every such response carries {@code Cache-Control: no-store}, a Content-Length, and the error's stable
+ * id ({@link ErrorId}). The edge's refusals ({@link EdgeError}) are short text: pre-encoded HTTP/1.1 responses that
+ * close the connection ({@link #http1Closing}), or a text answer on an HTTP/2 stream ({@link #sendText}).
  *
  * <p>Threads: may be called on an I/O thread or on a worker thread (blocking or not); never blocks an I/O thread.
  * The exchange ends once the body is written.
@@ -31,6 +33,7 @@ public final class ErrorResponses {
     private static final HttpString REQUEST_ID_HEADER = new HttpString("X-Request-Id");
     private static final String JSON = "application/json";
     private static final String HTML = "text/html; charset=utf-8";
+    private static final String TEXT = "text/plain; charset=utf-8";
 
     private ErrorResponses() {
     }
@@ -87,6 +90,28 @@ public final class ErrorResponses {
             exchange.setPersistent(false);
         }
         exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * An edge refusal on an HTTP/2 stream: the status, {@code Content-Type: text/plain; charset=utf-8} and the text
+     * with a line end (the stream ends; the connection stays). Thread handling the exchange.
+     */
+    public static void sendText(HttpServerExchange exchange, EdgeError error) {
+        exchange.setStatusCode(error.status());
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, TEXT);
+        exchange.getResponseSender().send(error.text() + "\n");
+    }
+
+    /**
+     * A whole HTTP/1.1 error response, encoded once: status line, {@code Content-Type: text/plain; charset=utf-8},
+     * Content-Length, {@code Connection: close}, and {@code text} with a line end as the body.
+     */
+    static byte[] http1Closing(int status, String reason, String text) {
+        String body = text + "\n";
+        return ("HTTP/1.1 " + status + " " + reason + "\r\n"
+                + "Content-Type: " + TEXT + "\r\n"
+                + "Content-Length: " + body.length() + "\r\n"
+                + "Connection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
     }
 
     static boolean prefersJson(HeaderMap requestHeaders) {

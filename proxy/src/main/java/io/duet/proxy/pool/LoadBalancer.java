@@ -1,6 +1,5 @@
-package io.duet.proxy.balance;
+package io.duet.proxy.pool;
 
-import io.duet.proxy.pool.BackendServer;
 
 /**
  * Chooses a server of a pool for one request. One small final class per algorithm; {@link Balancers#of} builds

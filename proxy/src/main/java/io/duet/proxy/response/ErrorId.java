@@ -1,4 +1,4 @@
-package io.duet.proxy.action;
+package io.duet.proxy.response;
 
 /**
  * The stable ids of the error responses the data plane sends to clients, one per status code. The id appears in

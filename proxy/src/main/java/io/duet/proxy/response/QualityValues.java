@@ -1,4 +1,4 @@
-package io.duet.proxy.action;
+package io.duet.proxy.response;
 
 import io.undertow.util.HeaderValues;
 
@@ -6,7 +6,7 @@ import io.undertow.util.HeaderValues;
  * Reads q-values (RFC 9110 section 12.4.2) from Accept and Accept-Encoding header values without building lists.
  * Stateless; any thread.
  */
-final class QualityValues {
+public final class QualityValues {
 
     private QualityValues() {
     }
@@ -15,7 +15,7 @@ final class QualityValues {
      * The quality a set of Accept-Encoding values gives to {@code coding} (lower case): its own entry, else the
      * {@code *} entry, else 0. {@code x-gzip} counts as {@code gzip}.
      */
-    static double encodingQuality(HeaderValues values, String coding) {
+    public static double encodingQuality(HeaderValues values, String coding) {
         if (values == null) {
             return 0;
         }
@@ -45,7 +45,7 @@ final class QualityValues {
      * from the most specific matching range ({@code type/subtype} over {@code type/*} over {@code * / *}); 0 when
      * nothing matches. No Accept header at all means {@code * / *}.
      */
-    static double mediaQuality(HeaderValues values, String type, String subtype) {
+    public static double mediaQuality(HeaderValues values, String type, String subtype) {
         if (values == null || values.isEmpty()) {
             return 1;
         }

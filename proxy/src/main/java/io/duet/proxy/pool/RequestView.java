@@ -1,4 +1,4 @@
-package io.duet.proxy.balance;
+package io.duet.proxy.pool;
 
 import java.net.InetAddress;
 

@@ -1,10 +1,10 @@
-package io.duet.proxy.runtime;
+package io.duet.proxy.edge;
 
 import io.undertow.server.HttpServerExchange;
 
 /**
- * A listener's per-request admission check, run by {@link RootHandler} after the request context is set (so a
- * refused request is logged and counted like any other). The TLS listener uses it for the SNI/Host check (421) and
+ * A listener's per-request admission check, run by the root handler ({@code io.duet.proxy.runtime.RootHandler})
+ * after the request context is set (so a refused request is logged and counted like any other). The TLS listener uses it for the SNI/Host check (421) and
  * to add HSTS. I/O thread; must not block.
  */
 @FunctionalInterface
