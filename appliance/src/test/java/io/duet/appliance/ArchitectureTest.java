@@ -1,5 +1,6 @@
 package io.duet.appliance;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -7,7 +8,16 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
@@ -101,7 +111,7 @@ class ArchitectureTest {
         String[] order = {"io.duet.appliance.cli..", "io.duet.appliance.node..", "io.duet.appliance.pair..",
                 "io.duet.appliance.bootstrap.."};
         for (int i = 1; i < order.length; i++) {
-            String[] above = java.util.Arrays.copyOfRange(order, 0, i);
+            String[] above = Arrays.copyOfRange(order, 0, i);
             check(noClasses().that().resideInAPackage(order[i])
                     .should().dependOnClassesThat().resideInAnyPackage(above)
                     .orShould().dependOnClassesThat().resideInAPackage("io.duet.appliance")
@@ -109,5 +119,48 @@ class ArchitectureTest {
         }
         check(noClasses().that().resideInAPackage("io.duet.appliance.cli..")
                 .should().dependOnClassesThat().resideInAPackage("io.duet.appliance"));
+    }
+
+    /** The proxy's packages and the ones each may use (docs/architecture.md); "" is io.duet.proxy itself. */
+    private static final Map<String, List<String>> PROXY = Map.ofEntries(
+            Map.entry("", List.of("runtime", "tls", "edge", "accesslog", "affinity", "balance",
+                    "health", "metrics", "pool", "resolve")),
+            Map.entry("runtime", List.of("routing", "action", "forward", "affinity", "health",
+                    "edge", "accesslog", "pool", "metrics", "response")),
+            Map.entry("tls", List.of("edge")),
+            Map.entry("routing", List.of("metrics")),
+            Map.entry("action", List.of("edge", "response")),
+            Map.entry("health", List.of("action", "pool", "resolve", "metrics")),
+            Map.entry("forward", List.of("affinity", "balance", "pool", "health", "edge", "http1",
+                    "metrics", "response")),
+            Map.entry("affinity", List.of("pool")),
+            Map.entry("balance", List.of("pool")),
+            Map.entry("pool", List.of("resolve", "metrics")),
+            Map.entry("edge", List.of("http1", "response")),
+            Map.entry("response", List.of()),
+            Map.entry("accesslog", List.of()),
+            Map.entry("metrics", List.of()),
+            Map.entry("http1", List.of()),
+            Map.entry("resolve", List.of()));
+
+    @Test
+    void proxyPackagesUseOnlyTheirArrows() {
+        Set<String> known = new TreeSet<>();
+        duet.stream().map(c -> c.getPackageName()).filter(n -> n.startsWith("io.duet.proxy"))
+                .forEach(n -> known.add(n.equals("io.duet.proxy") ? "" : n.substring("io.duet.proxy.".length())));
+        assertThat(PROXY.keySet())
+                .as("every package of proxy has its line in docs/architecture.md and here").containsAll(known);
+        for (Map.Entry<String, List<String>> e : PROXY.entrySet()) {
+            String from = e.getKey().isEmpty() ? "io.duet.proxy" : "io.duet.proxy." + e.getKey();
+            Set<String> allowed = new HashSet<>();
+            allowed.add(from);
+            e.getValue().forEach(to -> allowed.add("io.duet.proxy." + to));
+            check(classes().that().resideInAPackage(from)
+                    .should().onlyDependOnClassesThat(DescribedPredicate.describe(
+                            "outside io.duet.proxy or in " + allowed,
+                            c -> !c.getPackageName().startsWith("io.duet.proxy")
+                                    || allowed.contains(c.getPackageName())))
+                    .allowEmptyShould(true));
+        }
     }
 }
