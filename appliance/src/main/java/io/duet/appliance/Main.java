@@ -10,10 +10,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.INTERNAL_ERROR;
+
 /** The {@code duet} executable: {@code java -jar duet.jar COMMAND ...}. See {@link DuetCommand}. */
 public final class Main {
-    static final String INTERNAL_ERROR = "DUET-CLI-0070";
-
     private Main() {
     }
 
@@ -65,7 +65,7 @@ public final class Main {
      * Adds what every command shares: the exit code table in its help, and failure reporting: a
      * {@link StartupException} (or a membership step's failure) prints its one-line message (with its id) and exits
      * with its code; anything else is
-     * a bug ({@value #INTERNAL_ERROR}, exit 70). Stack traces only with {@code --debug}.
+     * a bug ({@code DUET-CLI-0070}, exit 70). Stack traces only with {@code --debug}.
      */
     static CommandLine configure(CommandLine root) {
         configureHelp(root);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,35 +24,184 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every message id the code writes is catalogued, once: each {@code DUET-XXX-nnnn} inside a string literal of any
  * module's main sources is the leading cell of a table row in the project's Markdown (the root README, docs/, a
  * module's own notes such as cluster/README.md or proxy/ERRORS.md), and no id leads rows in two places, so an id
- * cannot come to mean two things unnoticed. Ids only mentioned in comments, and ids built at run time (the config
- * module's {@link ConfigMessage}, the proxy's status-numbered error ids), are checked by their own catalogues' tests.
- * Reads the files relative to this module's directory (the project root is "..").
+ * cannot come to mean two things unnoticed. A module's catalogue is its {@code *Message} enum (ConfigMessage,
+ * TlsMessage, ClusterMessage, ApplianceMessage, ...): its ids, read from the source ({@code NAME("DUET-...", ...)},
+ * or {@code NAME(n, ...)} where the enum formats {@code "DUET-XXX-%04d"}), are declared by one constant of one
+ * catalogue and each leads a row; and a module that has a catalogue writes no id in a string literal anywhere else,
+ * so new code takes its id from the catalogue. Ids only mentioned in comments are not checked. Reads the files
+ * relative to this module's directory (the project root is "..").
  */
 class MessageIdsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern ID = Pattern.compile("DUET-[A-Z]+-\\d{4}");
     private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
+    /** A catalogue constant with its id written out: {@code NAME("DUET-XXX-nnnn", ...}. */
+    private static final Pattern DECLARED = Pattern.compile("^\\s*([A-Z][A-Z0-9_]*)\\(\"(DUET-[A-Z]+-\\d{4})\"[,)]");
+    /** A catalogue constant with its number, in a catalogue that formats its ids from numbers. */
+    private static final Pattern NUMBERED = Pattern.compile("^\\s*([A-Z][A-Z0-9_]*)\\((\\d+),");
+    private static final Pattern FORMAT = Pattern.compile("\"(DUET-[A-Z]+-)%04d\"");
+
+    /**
+     * Enums that hold ids of another kind than messages, in a module whose catalogue may not list them: the proxy's
+     * client-facing error ids, one per HTTP status (proxy/ERRORS.md lists them).
+     */
+    private static final Set<String> OTHER_ID_ENUMS = Set.of("proxy/src/main/java/io/duet/proxy/action/ErrorId.java");
+
+    /**
+     * Ids still written as literals in a module that has a catalogue, not moved into it yet (file -> ids). Only
+     * these may stay; the list only shrinks.
+     */
+    private static final Map<String, Set<String>> NOT_YET_CATALOGUED = Map.of(
+            "config/src/main/java/io/duet/config/store/RevisionConflictException.java", Set.of("DUET-CONFIG-0409"),
+            "tls/src/main/java/io/duet/tls/ClusterAuthority.java", Set.of("DUET-TLS-0040", "DUET-TLS-0041"),
+            "tls/src/main/java/io/duet/tls/NodeCertificate.java", Set.of("DUET-TLS-0032"));
 
     @Test
     void everyIdTheCodeWritesIsCataloguedOnce() {
         Map<String, String> used = new TreeMap<>(); // id -> first place
         for (Path f : javaSources()) {
-            List<String> lines = read(f);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (line.startsWith("*") || line.startsWith("//") || line.startsWith("/*")) {
-                    continue;
-                }
-                Matcher s = STRING.matcher(line);
-                while (s.find()) {
-                    Matcher m = ID.matcher(s.group(1));
-                    while (m.find()) {
-                        used.putIfAbsent(m.group(), ROOT.relativize(f) + ":" + (i + 1));
-                    }
+            for (Literal l : idLiterals(f)) {
+                used.putIfAbsent(l.id(), l.where());
+            }
+        }
+        Map<String, List<String>> rows = markdownRows();
+        assertThat(used).as("ids the code writes").hasSizeGreaterThan(100);
+        List<String> missing = new ArrayList<>();
+        used.forEach((id, where) -> {
+            if (!rows.containsKey(id)) {
+                missing.add(id + " (" + where + ")");
+            }
+        });
+        assertThat(missing).as("ids the code writes that no Markdown table lists (add a row where the module "
+                + "catalogues its ids)").isEmpty();
+        List<String> twice = new ArrayList<>();
+        rows.forEach((id, where) -> {
+            if (where.size() > 1) {
+                twice.add(id + " " + where);
+            }
+        });
+        assertThat(twice).as("ids catalogued in more than one row (one id, one meaning, one place)").isEmpty();
+    }
+
+    @Test
+    void eachCataloguedIdIsDeclaredOnceAndHasARow() {
+        Map<String, List<String>> declared = new TreeMap<>(); // id -> each constant declaring it (file:line NAME)
+        for (Path f : catalogues()) {
+            List<String> constants = declarations(f);
+            assertThat(constants).as("ids declared by " + ROOT.relativize(f)).isNotEmpty();
+            for (String c : constants) {
+                declared.computeIfAbsent(c.substring(0, c.indexOf(' ')), k -> new ArrayList<>()).add(c);
+            }
+        }
+        assertThat(catalogues()).extracting(f -> f.getFileName().toString())
+                .contains("ConfigMessage.java", "TlsMessage.java", "ClusterMessage.java", "ApplianceMessage.java");
+        assertThat(declared).as("ids the catalogues declare").hasSizeGreaterThan(200);
+        List<String> twice = new ArrayList<>();
+        declared.forEach((id, where) -> {
+            if (where.size() > 1) {
+                twice.add(where.toString());
+            }
+        });
+        assertThat(twice).as("ids declared by two constants or two catalogues (one id, one constant)").isEmpty();
+        Map<String, List<String>> rows = markdownRows();
+        List<String> missing = new ArrayList<>();
+        declared.forEach((id, where) -> {
+            if (!rows.containsKey(id)) {
+                missing.add(where.get(0));
+            }
+        });
+        assertThat(missing).as("catalogued ids that no Markdown table lists (add a row where the module catalogues "
+                + "its ids)").isEmpty();
+    }
+
+    @Test
+    void aModuleWithACatalogueWritesNoIdOutsideIt() {
+        Set<Path> catalogues = new TreeSet<>(catalogues());
+        Set<Path> modules = new TreeSet<>();
+        for (Path c : catalogues) {
+            modules.add(moduleOf(c));
+        }
+        assertThat(modules).extracting(m -> m.getFileName().toString())
+                .contains("config", "tls", "cluster", "appliance");
+        List<String> literal = new ArrayList<>();
+        for (Path f : javaSources()) {
+            String file = ROOT.relativize(f).toString().replace('\\', '/');
+            if (!modules.contains(moduleOf(f)) || catalogues.contains(f) || OTHER_ID_ENUMS.contains(file)) {
+                continue;
+            }
+            for (Literal l : idLiterals(f)) {
+                if (!NOT_YET_CATALOGUED.getOrDefault(file, Set.of()).contains(l.id())) {
+                    literal.add(l.id() + " (" + l.where() + ")");
                 }
             }
         }
-        Map<String, List<String>> rows = new TreeMap<>(); // id -> each row that it leads (file:line)
+        assertThat(literal).as("ids written as string literals in a module that has a catalogue (take them from "
+                + "the module's *Message enum, adding a constant there if it is new)").isEmpty();
+    }
+
+    /** An id inside a string literal of the code, and where. */
+    private record Literal(String id, String where) {
+    }
+
+    private static List<Literal> idLiterals(Path f) {
+        List<Literal> out = new ArrayList<>();
+        List<String> lines = read(f);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("*") || line.startsWith("//") || line.startsWith("/*")) {
+                continue;
+            }
+            Matcher s = STRING.matcher(line);
+            while (s.find()) {
+                Matcher m = ID.matcher(s.group(1));
+                while (m.find()) {
+                    out.add(new Literal(m.group(), ROOT.relativize(f) + ":" + (i + 1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The ids a catalogue declares, each as "ID file:line NAME". */
+    private static List<String> declarations(Path f) {
+        List<String> lines = read(f);
+        Matcher format = FORMAT.matcher(String.join("\n", lines));
+        String prefix = format.find() ? format.group(1) : null;
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String where = ROOT.relativize(f) + ":" + (i + 1);
+            Matcher d = DECLARED.matcher(lines.get(i));
+            Matcher n = NUMBERED.matcher(lines.get(i));
+            if (d.lookingAt()) {
+                out.add(d.group(2) + " " + where + " " + d.group(1));
+            } else if (prefix != null && n.lookingAt()) {
+                out.add(String.format(Locale.ROOT, "%s%04d %s %s", prefix, Integer.parseInt(n.group(2)), where,
+                        n.group(1)));
+            }
+        }
+        return out;
+    }
+
+    /** Every module's {@code *Message.java} that declares an enum of that name. */
+    private static List<Path> catalogues() {
+        List<Path> out = new ArrayList<>();
+        for (Path f : javaSources()) {
+            String name = f.getFileName().toString();
+            if (name.endsWith("Message.java") && Pattern.compile("\\benum\\s+" + name.replace(".java", "") + "\\b")
+                    .matcher(String.join("\n", read(f))).find()) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private static Path moduleOf(Path source) {
+        return ROOT.resolve(ROOT.relativize(source).getName(0));
+    }
+
+    /** id -> each Markdown table row that it leads (file:line). */
+    private static Map<String, List<String>> markdownRows() {
+        Map<String, List<String>> rows = new TreeMap<>();
         for (Path f : markdown()) {
             List<String> lines = read(f);
             for (int i = 0; i < lines.size(); i++) {
@@ -71,22 +221,7 @@ class MessageIdsTest {
                 }
             }
         }
-        assertThat(used).as("ids the code writes").hasSizeGreaterThan(100);
-        List<String> missing = new ArrayList<>();
-        used.forEach((id, where) -> {
-            if (!rows.containsKey(id)) {
-                missing.add(id + " (" + where + ")");
-            }
-        });
-        assertThat(missing).as("ids the code writes that no Markdown table lists (add a row where the module "
-                + "catalogues its ids)").isEmpty();
-        List<String> twice = new ArrayList<>();
-        rows.forEach((id, where) -> {
-            if (where.size() > 1) {
-                twice.add(id + " " + where);
-            }
-        });
-        assertThat(twice).as("ids catalogued in more than one row (one id, one meaning, one place)").isEmpty();
+        return rows;
     }
 
     private static List<Path> javaSources() {

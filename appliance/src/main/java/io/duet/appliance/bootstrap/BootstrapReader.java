@@ -39,9 +39,9 @@ public final class BootstrapReader {
     /** The file the RPM installs; read when present and no {@code --config} is given. */
     public static final Path DEFAULT_FILE = Path.of("/etc/duet/duet.properties");
 
-    public static final String INVALID_VALUE = "DUET-NODE-0001";
-    static final String UNREADABLE_FILE = "DUET-NODE-0002";
-    static final String UNKNOWN_KEY = "DUET-NODE-0003";
+    public static final String INVALID_VALUE = ApplianceMessage.INVALID_BOOTSTRAP_VALUE.id();
+    static final String UNREADABLE_FILE = ApplianceMessage.BOOTSTRAP_UNREADABLE.id();
+    static final String UNKNOWN_KEY = ApplianceMessage.UNKNOWN_BOOTSTRAP_KEY.id();
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapReader.class);
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");

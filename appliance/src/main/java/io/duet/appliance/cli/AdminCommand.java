@@ -1,6 +1,7 @@
 package io.duet.appliance.cli;
 
 import io.duet.admin.auth.Passwords;
+import io.duet.appliance.bootstrap.ApplianceMessage;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.ExitCodes;
 import io.duet.appliance.bootstrap.NodeBootstrap;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
         commandListHeading = "%nCommands:%n",
         subcommands = {AdminCommand.ResetPassword.class, CommandLine.HelpCommand.class})
 final class AdminCommand implements Callable<Integer> {
-    static final String BAD_ROLE = "DUET-CLI-0015";
+    static final String BAD_ROLE = ApplianceMessage.BAD_ROLE.id();
 
     @ParentCommand
     DuetCommand parent;

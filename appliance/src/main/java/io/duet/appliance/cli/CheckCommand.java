@@ -1,5 +1,6 @@
 package io.duet.appliance.cli;
 
+import io.duet.appliance.bootstrap.ApplianceMessage;
 import io.duet.appliance.bootstrap.ExitCodes;
 import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.bootstrap.Version;
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
                 + "match, chain, validity, strength); sealed keys are not opened (no data key is read). Starts "
                 + "nothing and needs no node bootstrap."})
 final class CheckCommand implements Callable<Integer> {
-    static final String UNREADABLE = "DUET-CLI-0001";
+    static final String UNREADABLE = ApplianceMessage.CHECK_UNREADABLE.id();
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The document to check.")
     Path file;

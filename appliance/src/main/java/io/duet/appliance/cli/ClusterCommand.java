@@ -25,6 +25,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.CLUSTER_CREATED;
+import static io.duet.appliance.bootstrap.ApplianceMessage.CLUSTER_JOINED;
+import static io.duet.appliance.bootstrap.ApplianceMessage.LEFTOVER_VIP_RELEASED;
+import static io.duet.appliance.bootstrap.ApplianceMessage.RELEASE_VIPS_FAILED;
+import static io.duet.cluster.message.ClusterMessage.NOT_ANOTHER_MEMBER;
+import static io.duet.cluster.message.ClusterMessage.STANDALONE;
+import static io.duet.cluster.message.ClusterMessage.TOKEN_MALFORMED;
+
 /** {@code duet cluster}: the Raft group of this node. */
 @Command(name = "cluster",
         mixinStandardHelpOptions = true,
@@ -104,14 +112,14 @@ final class ClusterCommand implements Callable<Integer> {
             NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
                     parent.parent.environment());
             if (witness != null && (witness.equals(b.nodeId()) || !b.clusterMembers().containsKey(witness))) {
-                throw new StartupException("DUET-CLI-0007", ExitCodes.USAGE, "--witness '" + witness + "' is not "
-                        + "another member of cluster.members " + b.clusterMembers().keySet());
+                throw new StartupException(NOT_ANOTHER_MEMBER.id(), ExitCodes.USAGE, "--witness '" + witness
+                        + "' is not another member of cluster.members " + b.clusterMembers().keySet());
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("creating the cluster CA and the member certificate of " + b.nodeId() + " ...");
             out.flush();
             ClusterSetup.Initialised r = ClusterSetup.init(b.site(), ttl, java.time.Clock.systemUTC());
-            out.println("DUET-CLUSTER-0052 cluster created: CA " + r.pin());
+            out.println(CLUSTER_CREATED + " cluster created: CA " + r.pin());
             out.println("  node " + b.nodeId() + ": member certificate for " + b.clusterHost() + ", valid until "
                     + r.certificate().getNotAfter().toInstant());
             out.println("  written to " + ClusterIdentity.dir(b.site()) + " (keys sealed under the data key in "
@@ -199,15 +207,15 @@ final class ClusterCommand implements Callable<Integer> {
             try {
                 t = JoinToken.parse(token);
             } catch (IllegalArgumentException e) {
-                throw new StartupException(JoinToken.MALFORMED, ExitCodes.USAGE,
-                        e.getMessage().substring(JoinToken.MALFORMED.length() + 1));
+                throw new StartupException(TOKEN_MALFORMED.id(), ExitCodes.USAGE,
+                        e.getMessage().substring(TOKEN_MALFORMED.id().length() + 1));
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("joining through " + t.endpoint() + " (CA " + t.pin() + ") as " + b.nodeId()
                     + (witness ? ", witness" : ", proxy") + " ...");
             out.flush();
             ClusterSetup.Joined j = ClusterSetup.join(b.site(), t, witness, timeout, java.time.Clock.systemUTC());
-            out.println("DUET-CLUSTER-0053 node " + b.nodeId() + " joined the cluster " + j.pin() + " as "
+            out.println(CLUSTER_JOINED + " node " + b.nodeId() + " joined the cluster " + j.pin() + " as "
                     + (j.witness() ? "witness" : "proxy") + "; member certificate valid until "
                     + j.certificate().getNotAfter().toInstant());
             out.println(j.witness() ? "  no data key was sent: this witness can open no private key"
@@ -243,13 +251,13 @@ final class ClusterCommand implements Callable<Integer> {
             NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
                     parent.parent.environment());
             if (!b.clustered()) {
-                throw new StartupException("DUET-CLI-0006", ExitCodes.USAGE, "this node is standalone: set "
+                throw new StartupException(STANDALONE.id(), ExitCodes.USAGE, "this node is standalone: set "
                         + "cluster.members (or DUET_CLUSTER_MEMBERS)");
             }
             String target = node != null ? node : b.nodeId();
             if (!b.clusterMembers().containsKey(target)) {
-                throw new StartupException("DUET-CLI-0007", ExitCodes.USAGE, "'" + target + "' is not a member of "
-                        + b.clusterMembers().keySet());
+                throw new StartupException(NOT_ANOTHER_MEMBER.id(), ExitCodes.USAGE, "'" + target
+                        + "' is not a member of " + b.clusterMembers().keySet());
             }
             try (ClusterClient c = ClusterClient.connect(b.clusterMembers(),
                     ClusterIdentity.forTools(b.site()))) {
@@ -305,7 +313,7 @@ final class ClusterCommand implements Callable<Integer> {
                 java.util.Set<String> present = ip.present(configured);
                 for (String a : new java.util.TreeSet<>(present)) {
                     ip.release(a);
-                    out.println("DUET-CLUSTER-0048 removed VIP " + a + " from " + b.clusterInterface());
+                    out.println(LEFTOVER_VIP_RELEASED + " removed VIP " + a + " from " + b.clusterInterface());
                 }
                 ip.removeGates();
                 if (present.isEmpty()) {
@@ -314,7 +322,7 @@ final class ClusterCommand implements Callable<Integer> {
                 ip.admitAll(); // a drain's hold-back of new connections, if the process ended during one
                 ip.unrelayAll(); // a relay of a VIP handed over to this node, if the process ended during one
             } catch (io.duet.cluster.vip.VipActuator.VipException e) {
-                throw new StartupException("DUET-CLI-0008", ExitCodes.STARTUP, e.getMessage(), e);
+                throw new StartupException(RELEASE_VIPS_FAILED.id(), ExitCodes.STARTUP, e.getMessage(), e);
             }
             out.flush();
             return ExitCodes.OK;
@@ -339,7 +347,7 @@ final class ClusterCommand implements Callable<Integer> {
             NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
                     parent.parent.environment());
             if (!b.clustered()) {
-                throw new StartupException("DUET-CLI-0006", ExitCodes.USAGE, "this node is standalone: set "
+                throw new StartupException(STANDALONE.id(), ExitCodes.USAGE, "this node is standalone: set "
                         + "cluster.members (or DUET_CLUSTER_MEMBERS) to see a cluster");
             }
             ClusterClient.View v;

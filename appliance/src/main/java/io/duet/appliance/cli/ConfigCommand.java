@@ -1,5 +1,6 @@
 package io.duet.appliance.cli;
 
+import io.duet.appliance.bootstrap.ApplianceMessage;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.ExitCodes;
 import io.duet.appliance.bootstrap.Membership;
@@ -47,8 +48,8 @@ import java.util.concurrent.Callable;
         subcommands = {ConfigCommand.Export.class, ConfigCommand.Import.class, ConfigCommand.Validate.class,
                 CommandLine.HelpCommand.class})
 public final class ConfigCommand implements Callable<Integer> {
-    static final String CLUSTER_UNREACHABLE = "DUET-CLI-0004";
-    static final String CONFLICT = "DUET-CLI-0005";
+    static final String CLUSTER_UNREACHABLE = ApplianceMessage.CLUSTER_UNREACHABLE.id();
+    static final String CONFLICT = ApplianceMessage.IMPORT_CONFLICT.id();
 
     @ParentCommand
     DuetCommand parent;
@@ -138,7 +139,7 @@ public final class ConfigCommand implements Callable<Integer> {
         }
     }
 
-    static final String INVALID_RESULT = "DUET-CLI-0014";
+    static final String INVALID_RESULT = ApplianceMessage.RESET_PASSWORD_INVALID.id();
 
     /**
      * The document in force, with its revision: the cluster's last committed one (read through its leader) in

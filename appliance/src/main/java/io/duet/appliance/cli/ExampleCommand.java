@@ -1,5 +1,6 @@
 package io.duet.appliance.cli;
 
+import io.duet.appliance.bootstrap.ApplianceMessage;
 import io.duet.appliance.bootstrap.ExitCodes;
 import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.bootstrap.Version;
@@ -23,7 +24,7 @@ import java.util.concurrent.Callable;
                 + "duet example > duet.yaml; edit; duet check duet.yaml"})
 public final class ExampleCommand implements Callable<Integer> {
     public static final String RESOURCE = "io/duet/config/example.yaml";
-    static final String MISSING = "DUET-CLI-0002";
+    static final String MISSING = ApplianceMessage.NO_EXAMPLE.id();
 
     private final String resource;
 

@@ -1,5 +1,6 @@
 package io.duet.appliance.cli;
 
+import io.duet.appliance.bootstrap.ApplianceMessage;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.ExitCodes;
 import io.duet.appliance.bootstrap.Membership;
@@ -45,9 +46,9 @@ import java.util.zip.ZipOutputStream;
 
 /** The operator's everyday commands: {@code duet version}, {@code duet status}, {@code duet backup}, {@code duet restore}. */
 final class OpsCommands {
-    static final String BACKUP_FAILED = "DUET-CLI-0016";
-    static final String RESTORE_REFUSED = "DUET-CLI-0017";
-    static final String NOT_A_BACKUP = "DUET-CLI-0018";
+    static final String BACKUP_FAILED = ApplianceMessage.BACKUP_FAILED.id();
+    static final String RESTORE_REFUSED = ApplianceMessage.RESTORE_REFUSED.id();
+    static final String NOT_A_BACKUP = ApplianceMessage.NOT_A_BACKUP.id();
     /** What a backup holds under the data directory: the data key and the cluster identity (CA, member keys). */
     static final List<String> DATA_PARTS = List.of("keys", "cluster/tls");
     static final String FORMAT = "duet-backup-v1";

@@ -1,5 +1,6 @@
 package io.duet.appliance.cli;
 
+import io.duet.appliance.bootstrap.ApplianceMessage;
 import io.duet.appliance.bootstrap.ExitCodes;
 import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.bootstrap.Version;
@@ -55,7 +56,7 @@ final class TlsCommand implements Callable<Integer> {
                     "%nExamples:%n  duet tls check --cert fullchain.pem --key privkey.pem --host www.example.com"
                             + "%n  duet tls check --pkcs12 site.p12 --passphrase-file p12.pass"})
     static final class Check implements Callable<Integer> {
-        static final String UNREADABLE = "DUET-CLI-0003";
+        static final String UNREADABLE = ApplianceMessage.TLS_FILE_UNREADABLE.id();
 
         static final class Source {
             @ArgGroup(exclusive = false, multiplicity = "1")

@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.WITNESS_WITHOUT_MEMBERS;
+
 /**
  * {@code duet witness}: the third voter of a pair. Runs only the Raft member (no data plane, no VIPs), so a small
  * heap does (the RPM's unit gives it 64 MiB). Blocks until the JVM is asked to stop.
@@ -50,8 +52,8 @@ final class WitnessCommand implements Callable<Integer> {
         NodeBootstrap b = BootstrapReader.read(config, parent.defaultBootstrapFile(), parent.environment());
         RunCommand.applyLogLevel(b.logLevel(), parent.debug);
         if (!b.clustered()) {
-            throw new StartupException("DUET-NODE-0016", ExitCodes.USAGE, "a witness needs cluster.members (or "
-                    + "DUET_CLUSTER_MEMBERS) naming this node.id and the two proxies");
+            throw new StartupException(WITNESS_WITHOUT_MEMBERS.id(), ExitCodes.USAGE,
+                    "a witness needs cluster.members (or DUET_CLUSTER_MEMBERS) naming this node.id and the two proxies");
         }
         ClusterIdentity identity = Membership.step(() -> ClusterIdentity.load(b.site(), ClusterIdentity.vault(b.site())));
         PrivateFilesCheck.warn(b); // the witness keeps the Raft log too

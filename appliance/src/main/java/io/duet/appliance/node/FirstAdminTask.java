@@ -11,6 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.FIRST_ADMIN;
+
 /**
  * Creates user 'admin' with a random password when the document has no user (first start), then stops trying: once a
  * second until the store can commit (at once standalone, after quorum in a cluster). The password is printed once on
@@ -19,7 +21,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safety: runs on its own daemon thread; {@link #close} from any thread.
  */
 final class FirstAdminTask implements AutoCloseable {
-    static final String FIRST_ADMIN = "DUET-NODE-0025";
     private static final Logger log = LoggerFactory.getLogger(FirstAdminTask.class);
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.KEYS_SEALED;
+import static io.duet.appliance.bootstrap.ApplianceMessage.SEAL_FAILED;
+
 /**
  * Commits a revision with every private key and affinity signing key given in clear sealed under the data key (the
  * document on disk and in the cluster then holds no usable key). A concurrent edit wins: its own commit comes back
@@ -18,8 +21,6 @@ import java.time.Clock;
  * <p>Thread-safety: called on the store's thread and once at start; holds no state of its own.
  */
 final class KeySealing {
-    static final String KEYS_SEALED = "DUET-NODE-0012";
-    static final String SEAL_FAILED = "DUET-NODE-0013";
     private static final Logger log = LoggerFactory.getLogger(KeySealing.class);
 
     private final ConfigStore store;

@@ -1,6 +1,7 @@
 package io.duet.appliance.node;
 
 import com.codahale.metrics.MetricRegistry;
+import io.duet.appliance.bootstrap.ApplianceMessage;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.Causes;
 import io.duet.appliance.bootstrap.ExitCodes;
@@ -37,6 +38,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.APPLY_FAILED;
+
 /**
  * One running Duet node: the config store, the data plane fed by it, the management server and, with
  * {@code --demo}, the demo backends. Started in that order and stopped in reverse.
@@ -45,15 +48,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hook) and are idempotent; committed documents arrive on the store's thread.
  */
 public final class Node implements AutoCloseable {
-    static final String IO_FAILURE = "DUET-NODE-0004";
-    static final String INVALID_DOCUMENT = "DUET-NODE-0005";
-    static final String LISTENER_BIND = "DUET-NODE-0006";
-    static final String MANAGEMENT_BIND = "DUET-NODE-0007";
-    static final String APPLY_FAILED = "DUET-NODE-0008";
-    static final String DATA_PLANE_FAILED = "DUET-NODE-0010";
-    static final String DEMO_FAILED = "DUET-NODE-0011";
-    static final String TLS_MATERIAL = "DUET-NODE-0014";
-    static final String ADMIN_BIND = "DUET-NODE-0024";
+    static final String IO_FAILURE = ApplianceMessage.IO_FAILURE.id();
+    static final String INVALID_DOCUMENT = ApplianceMessage.INVALID_DOCUMENT.id();
+    static final String LISTENER_BIND = ApplianceMessage.LISTENER_BIND.id();
+    static final String MANAGEMENT_BIND = ApplianceMessage.MANAGEMENT_BIND.id();
+    static final String DATA_PLANE_FAILED = ApplianceMessage.DATA_PLANE_FAILED.id();
+    static final String DEMO_FAILED = ApplianceMessage.DEMO_FAILED.id();
+    static final String TLS_MATERIAL = ApplianceMessage.TLS_MATERIAL.id();
+    static final String ADMIN_BIND = ApplianceMessage.ADMIN_BIND.id();
 
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
@@ -73,7 +75,7 @@ public final class Node implements AutoCloseable {
     /** Heartbeats and the VIP agent of a cluster member; null standalone. */
     private volatile ClusterDuties duties;
     private final Object applyLock = new Object();
-    static final String DATA_DIR_IN_USE = "DUET-NODE-0027";
+    static final String DATA_DIR_IN_USE = ApplianceMessage.DATA_DIR_IN_USE.id();
     private DataDirLock lock;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);

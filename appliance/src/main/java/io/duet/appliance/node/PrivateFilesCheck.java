@@ -12,17 +12,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.PRIVATE_FILE_SHARED;
+
 /**
  * The start-up check of the files that hold the configuration document (password hashes, API token hashes, sealed
  * keys): the document, its kept original and pre-restore copies, the cluster's copy of it and its Raft log, the
  * first admin's password and the backups. Duet writes all of them 0600 (the Raft directory 0700); one that its group
  * or others may read was made so by someone else, and the node says so once per file at start
- * ({@value #SHARED}, a warning: the node does not change modes it did not set).
+ * ({@code DUET-NODE-0040}, a warning: the node does not change modes it did not set).
  *
  * <p>Reads file attributes only; call it off I/O threads.
  */
 public final class PrivateFilesCheck {
-    static final String SHARED = "DUET-NODE-0040";
     private static final Logger log = LoggerFactory.getLogger(PrivateFilesCheck.class);
 
     private PrivateFilesCheck() {
@@ -31,7 +32,8 @@ public final class PrivateFilesCheck {
     /** One file open to others, and what it holds. */
     record Finding(Path path, String mode, boolean directory, String holds) {
         String message() {
-            return SHARED + " " + path + " is readable by others (mode " + mode + "): it holds " + holds + "; chmod "
+            return PRIVATE_FILE_SHARED + " " + path + " is readable by others (mode " + mode + "): it holds " + holds
+                    + "; chmod "
                     + (directory ? "700" : "600") + " " + path + " (Duet writes it " + (directory ? "0700" : "0600")
                     + ")";
         }

@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.COMMIT_FAILED;
+import static io.duet.appliance.bootstrap.ApplianceMessage.NOT_APPLIED_IN_TIME;
+import static io.duet.appliance.bootstrap.ApplianceMessage.RETRY_COMMITTED;
+import static io.duet.appliance.bootstrap.ApplianceMessage.REVISION_UNDECODABLE;
+
 /**
  * The configuration store of a cluster member: the document is the Raft-replicated one ({@link ClusterNode});
  * the revision is the cluster's. Before the cluster has committed anything the node serves {@code initial} (the
@@ -32,7 +37,6 @@ import java.util.function.Consumer;
  * <p>Thread-safe. {@link #propose} blocks up to 10 s for the commit: call it off I/O threads.
  */
 public final class ClusterConfigStore implements ConfigStore {
-    static final String COMMIT_FAILED = "DUET-NODE-0020";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterConfigStore.class);
 
     private final ClusterNode node;
@@ -64,8 +68,8 @@ public final class ClusterConfigStore implements ConfigStore {
         try {
             c = decode(rev);
         } catch (RuntimeException e) {
-            LOG.error("DUET-NODE-0021 revision {} from the cluster does not decode ({}); still serving revision "
-                    + "{}", rev.revision(), e.getMessage(), current.revision());
+            LOG.error("{} revision {} from the cluster does not decode ({}); still serving revision "
+                    + "{}", REVISION_UNDECODABLE, rev.revision(), e.getMessage(), current.revision());
             return;
         }
         current = c;
@@ -195,8 +199,8 @@ public final class ClusterConfigStore implements ConfigStore {
         while (current.revision() < revision) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
-                LOG.warn("DUET-NODE-0026 revision {} is committed but this member has not applied it within 5 s "
-                        + "(serving {})", revision, current.revision());
+                LOG.warn("{} revision {} is committed but this member has not applied it within 5 s "
+                        + "(serving {})", NOT_APPLIED_IN_TIME, revision, current.revision());
                 return;
             }
             wait(left);
@@ -224,7 +228,7 @@ public final class ClusterConfigStore implements ConfigStore {
         }
         for (Revision r : node.history()) {
             if (r.revision() == base + 1 && java.util.Arrays.equals(r.document(), bytes)) {
-                LOG.info("DUET-NODE-0023 revision {} is this proposal (committed once, its retry refused)",
+                LOG.info("{} revision {} is this proposal (committed once, its retry refused)", RETRY_COMMITTED,
                         r.revision());
                 return proposed.withRevision(r.revision());
             }

@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.appliance.bootstrap.ApplianceMessage.DUTIES_STARTED;
+
 /**
  * What a cluster member does besides serving: commits a heartbeat every 200 ms (with the VIPs its agent holds; the
  * document's {@code failover} timers say otherwise), and, when it has an interface for floating IPs, runs the
@@ -151,7 +153,7 @@ public final class ClusterDuties implements AutoCloseable {
                 }
             });
         }
-        LOG.info("DUET-NODE-0022 cluster member {}: heartbeats every {} ms, lease {} ms, margin {} ms, VIPs {}",
+        LOG.info("{} cluster member {}: heartbeats every {} ms, lease {} ms, margin {} ms, VIPs {}", DUTIES_STARTED,
                 b.nodeId(), t[0], t[1], t[2],
                 b.clusterInterface() == null ? "none (no cluster.interface)" : "on " + b.clusterInterface());
         return d;
@@ -168,7 +170,7 @@ public final class ClusterDuties implements AutoCloseable {
         }
         if (beats != null) {
             beats.cancel(false);
-            LOG.info("DUET-NODE-0022 cluster member {}: heartbeats every {} ms (was {} ms)", self, periodMs,
+            LOG.info("{} cluster member {}: heartbeats every {} ms (was {} ms)", DUTIES_STARTED, self, periodMs,
                     beatPeriodMs);
         }
         beatPeriodMs = periodMs;

@@ -1,6 +1,7 @@
 package io.duet.appliance.pair;
 
 import com.codahale.metrics.MetricRegistry;
+import io.duet.appliance.bootstrap.ApplianceMessage;
 import io.duet.appliance.bootstrap.Causes;
 import io.duet.appliance.bootstrap.ExitCodes;
 import io.duet.appliance.bootstrap.Membership;
@@ -29,7 +30,7 @@ import java.util.List;
  */
 public record ClusterWiring(ClusterNode member, ClusterConfigStore store, JoinService join) {
     /** The cluster member could not start (Raft port taken, unreadable log). */
-    public static final String CLUSTER_FAILED = "DUET-NODE-0015";
+    public static final String CLUSTER_FAILED = ApplianceMessage.CLUSTER_FAILED.id();
     private static final Logger log = LoggerFactory.getLogger(ClusterWiring.class);
 
     /**

@@ -1,6 +1,6 @@
 package io.duet.cluster.membership;
 
-
+import io.duet.cluster.message.ClusterMessage;
 import io.duet.cluster.raft.ClusterSettings;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.ClusterAuthority;
@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
+import static io.duet.cluster.message.ClusterMessage.NO_CA_KEY;
+
 /**
  * A member's cluster identity on disk, in {@code <data.dir>/cluster/tls} (directory 0700):
  * <ul>
@@ -33,8 +35,8 @@ import java.util.Properties;
  * CLI tools that talk to the group. Blocking file I/O: not for I/O threads.
  */
 public final class ClusterIdentity {
-    static final String MISSING = "DUET-NODE-0017";
-    public static final String UNUSABLE = "DUET-NODE-0018";
+    static final String MISSING = ClusterMessage.IDENTITY_MISSING.id();
+    public static final String UNUSABLE = ClusterMessage.IDENTITY_UNUSABLE.id();
 
     static final String ROLE_PROXY = "proxy";
     static final String ROLE_WITNESS = "witness";
@@ -75,8 +77,9 @@ public final class ClusterIdentity {
      * Loads the identity and checks it: the certificate names this node id, was issued by the CA, is in its
      * validity period, and the key matches it.
      *
-     * @throws MembershipException {@value #MISSING} when the node has neither initialised nor joined a cluster,
-     *                          {@value #UNUSABLE} when the files do not fit together (exit 3)
+     * @throws MembershipException {@link ClusterMessage#IDENTITY_MISSING} when the node has neither initialised nor joined a
+     *                          cluster,
+     *                          {@link ClusterMessage#IDENTITY_UNUSABLE} when the files do not fit together (exit 3)
      */
     public static ClusterIdentity load(MemberSite b, KeyVault vault) throws MembershipException {
         Path d = dir(b);
@@ -183,7 +186,7 @@ public final class ClusterIdentity {
     /** The CA that can issue member certificates: proxies only. */
     ClusterAuthority authority(KeyVault vault) {
         if (sealedCaKey == null) {
-            throw new IllegalStateException("DUET-CLI-0012 this node holds no cluster CA key (a witness): make join "
+            throw new IllegalStateException(NO_CA_KEY + " this node holds no cluster CA key (a witness): make join "
                     + "tokens on a proxy node");
         }
         return ClusterAuthority.of(vault.open(sealedCaKey), ca);

@@ -1,6 +1,6 @@
 package io.duet.cluster.membership;
 
-
+import io.duet.cluster.message.ClusterMessage;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.ClusterAuthority;
 import io.duet.tls.KeyVault;
@@ -20,18 +20,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.duet.cluster.message.ClusterMessage.NOT_ANOTHER_MEMBER;
+
 /**
  * Creating a cluster identity ({@code duet cluster init}), making join tokens ({@code duet cluster token}) and
  * joining ({@code duet cluster join}). The node must not be running for init and join (they write its data
  * directory); tokens may be made while it runs. Blocking; the CLI's thread.
  */
 public final class ClusterSetup {
-    static final String STANDALONE = "DUET-CLI-0006";
-    static final String ALREADY_MEMBER = "DUET-CLI-0010";
-    static final String OLD_RAFT_LOG = "DUET-CLI-0011";
-    static final String NO_CA_KEY = "DUET-CLI-0012";
-    static final String WRITE_FAILED = "DUET-CLI-0013";
-    static final String BAD_ANSWER = "DUET-JOIN-0008";
+    static final String STANDALONE = ClusterMessage.STANDALONE.id();
+    static final String ALREADY_MEMBER = ClusterMessage.ALREADY_MEMBER.id();
+    static final String OLD_RAFT_LOG = ClusterMessage.OLD_RAFT_LOG.id();
+    static final String NO_CA_KEY = ClusterMessage.NO_CA_KEY.id();
+    static final String WRITE_FAILED = ClusterMessage.IDENTITY_WRITE_FAILED.id();
+    static final String BAD_ANSWER = ClusterMessage.JOIN_ANSWER_UNFIT.id();
 
     private ClusterSetup() {
     }
@@ -76,7 +78,8 @@ public final class ClusterSetup {
     public static JoinToken token(MemberSite b, String node, Duration ttl, Clock clock) throws MembershipException {
         requireClustered(b);
         if (!b.clusterMembers().containsKey(node) || node.equals(b.nodeId())) {
-            throw new MembershipException("DUET-CLI-0007", MembershipException.Kind.USAGE, "'" + node + "' is not another member of "
+            throw new MembershipException(NOT_ANOTHER_MEMBER.id(), MembershipException.Kind.USAGE, "'" + node
+                    + "' is not another member of "
                     + b.clusterMembers().keySet() + ": add it to cluster.members on every node first");
         }
         ClusterIdentity id = ClusterIdentity.load(b, ClusterIdentity.vault(b));

@@ -1,6 +1,5 @@
 package io.duet.cluster.membership;
 
-
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
@@ -15,6 +14,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
+import static io.duet.cluster.message.ClusterMessage.END_NOTICE_RECEIVED;
+import static io.duet.cluster.message.ClusterMessage.END_NOTICE_REFUSED;
+
 /**
  * End notices on the join endpoint: {@code POST /duet/cluster/ended/v1} with the text "NODE SECRET" (the secret in
  * hex), sent by another proxy's VIP guardian once that proxy's process has ended and its VIPs are gone (see
@@ -25,8 +27,6 @@ import java.util.function.BiFunction;
  */
 public final class EndNotices {
     static final String PATH = "/duet/cluster/ended/v1";
-    static final String RECEIVED = "DUET-CLUSTER-0060";
-    static final String REFUSED = "DUET-CLUSTER-0061";
     static final int MAX_BODY = 256;
     static final long QUIET_MS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(EndNotices.class);
@@ -89,11 +89,11 @@ public final class EndNotices {
             return;
         }
         LOG.info("{} node {} ended (its guardian at {} says so and proved it): committing, its VIPs move at once",
-                RECEIVED, node, from);
+                END_NOTICE_RECEIVED, node, from);
         committed.whenComplete((ok, e) -> {
             if (e != null) {
                 LOG.warn("{} the end of node {} was not committed ({}): its VIPs move after lease + margin",
-                        RECEIVED, node, MembershipException.rootMessage(e));
+                        END_NOTICE_RECEIVED, node, MembershipException.rootMessage(e));
             }
         });
         answer(ex, 202, "accepted");
@@ -107,7 +107,7 @@ public final class EndNotices {
             }
             lastRefusalLogged = now;
         }
-        LOG.warn("{} end notice for node '{}' from {} refused: {}", REFUSED, node, from, why);
+        LOG.warn("{} end notice for node '{}' from {} refused: {}", END_NOTICE_REFUSED, node, from, why);
     }
 
     private static void answer(HttpServerExchange ex, int status, String text) {

@@ -1,6 +1,6 @@
 package io.duet.cluster.membership;
 
-
+import io.duet.cluster.message.ClusterMessage;
 import io.duet.tls.ClusterAuthority;
 
 import java.io.IOException;
@@ -26,8 +26,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * the response. Blocking; for the CLI.
  */
 final class JoinClient {
-    static final String UNREACHABLE = "DUET-JOIN-0002";
-    static final String WRONG_CLUSTER = "DUET-JOIN-0003";
+    static final String UNREACHABLE = ClusterMessage.JOIN_UNREACHABLE.id();
+    static final String WRONG_CLUSTER = ClusterMessage.JOIN_WRONG_CLUSTER.id();
 
     private JoinClient() {
     }

@@ -1,6 +1,6 @@
 package io.duet.cluster.membership;
 
-
+import io.duet.cluster.message.ClusterMessage;
 import io.duet.tls.ClusterAuthority;
 import io.duet.tls.KeyVault;
 import io.duet.tls.Pem;
@@ -27,6 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.duet.cluster.message.ClusterMessage.JOIN_MEMBERS_DIFFER;
+import static io.duet.cluster.message.ClusterMessage.JOIN_REFUSED;
+import static io.duet.cluster.message.ClusterMessage.JOIN_REQUEST_MALFORMED;
+import static io.duet.cluster.message.ClusterMessage.JOIN_TOKEN_INVALID;
+import static io.duet.cluster.message.ClusterMessage.JOIN_WRONG_PATH;
+import static io.duet.cluster.message.ClusterMessage.NODE_JOINED;
+
 /**
  * The join endpoint of a proxy node: HTTPS (TLS 1.3, the node's member certificate, which the joining node checks
  * against the CA pin in its token) on this node's cluster host and {@code cluster.join.port}. One request,
@@ -39,9 +46,7 @@ import java.util.TreeMap;
  * caller's address; the caller learns only that its token is not valid, never which check failed.
  */
 public final class JoinService implements AutoCloseable {
-    static final String JOINED = "DUET-CLUSTER-0050";
-    static final String REFUSED = "DUET-CLUSTER-0051";
-    static final String BIND_FAILED = "DUET-NODE-0019";
+    static final String BIND_FAILED = ClusterMessage.JOIN_BIND_FAILED.id();
 
     private static final Logger LOG = LoggerFactory.getLogger(JoinService.class);
 
@@ -104,12 +109,12 @@ public final class JoinService implements AutoCloseable {
             return;
         }
         if (!JoinProtocol.PATH.equals(ex.getRequestPath())) {
-            error(ex, 404, "DUET-JOIN-0009", "not found: the join endpoint serves " + JoinProtocol.PATH + " only");
+            error(ex, 404, JOIN_WRONG_PATH.id(), "not found: the join endpoint serves " + JoinProtocol.PATH + " only");
             return;
         }
         if (!Methods.POST.equals(ex.getRequestMethod())) {
             ex.getResponseHeaders().put(Headers.ALLOW, "POST");
-            error(ex, 405, "DUET-JOIN-0009", "method not allowed: use POST");
+            error(ex, 405, JOIN_WRONG_PATH.id(), "method not allowed: use POST");
             return;
         }
         if (ex.isInIoThread()) {
@@ -121,11 +126,11 @@ public final class JoinService implements AutoCloseable {
         try (InputStream in = ex.getInputStream()) {
             body = in.readNBytes(JoinProtocol.MAX_BODY + 1);
         } catch (IOException e) {
-            error(ex, 413, "DUET-JOIN-0006", "the request body is too large or was cut off");
+            error(ex, 413, JOIN_REQUEST_MALFORMED.id(), "the request body is too large or was cut off");
             return;
         }
         if (body.length > JoinProtocol.MAX_BODY) {
-            error(ex, 413, "DUET-JOIN-0006", "the request body is too large");
+            error(ex, 413, JOIN_REQUEST_MALFORMED.id(), "the request body is too large");
             return;
         }
         String from = ex.getSourceAddress() == null ? "?" : ex.getSourceAddress().getAddress().getHostAddress();
@@ -142,8 +147,10 @@ public final class JoinService implements AutoCloseable {
                 throw new IllegalArgumentException("the public key is not ECDSA P-256");
             }
         } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
-            LOG.warn("{} join request from {} refused: malformed ({})", REFUSED, from, MembershipException.rootMessage(e));
-            error(ex, 400, "DUET-JOIN-0006", "malformed join request: " + MembershipException.rootMessage(e));
+            LOG.warn("{} join request from {} refused: malformed ({})", JOIN_REFUSED, from,
+                    MembershipException.rootMessage(e));
+            error(ex, 400, JOIN_REQUEST_MALFORMED.id(), "malformed join request: "
+                    + MembershipException.rootMessage(e));
             return;
         }
         // Checked without using the token first, so a configuration mistake does not burn it.
@@ -154,17 +161,17 @@ public final class JoinService implements AutoCloseable {
         }
         Map<String, String> ours = new TreeMap<>(bootstrap.clusterMembers());
         if (!ours.containsKey(r.node()) || r.node().equals(bootstrap.nodeId())) {
-            LOG.warn("{} join request from {} for node '{}' refused: not another member of {}", REFUSED, from,
+            LOG.warn("{} join request from {} for node '{}' refused: not another member of {}", JOIN_REFUSED, from,
                     r.node(), ours.keySet());
-            error(ex, 409, "DUET-JOIN-0005", "node '" + r.node() + "' is not a member of this cluster "
+            error(ex, 409, JOIN_MEMBERS_DIFFER.id(), "node '" + r.node() + "' is not a member of this cluster "
                     + ours.keySet() + " (or is the node you are joining through)");
             return;
         }
         if (!ours.equals(new TreeMap<>(r.members()))) {
             LOG.warn("{} join request from {} for node '{}' refused: its cluster.members {} differ from ours {}",
-                    REFUSED, from, r.node(), new TreeMap<>(r.members()), ours);
-            error(ex, 409, "DUET-JOIN-0005", "cluster.members differ: this node has " + ours + ", the joining node "
-                    + new TreeMap<>(r.members()) + "; every member must list the same voters (fix the bootstrap "
+                    JOIN_REFUSED, from, r.node(), new TreeMap<>(r.members()), ours);
+            error(ex, 409, JOIN_MEMBERS_DIFFER.id(), "cluster.members differ: this node has " + ours
+                    + ", the joining node " + new TreeMap<>(r.members()) + "; every member must list the same voters (fix the bootstrap "
                     + "file, then join again with the same token)");
             return;
         }
@@ -186,14 +193,14 @@ public final class JoinService implements AutoCloseable {
         byte[] out = JoinProtocol.JSON.writeValueAsBytes(new JoinProtocol.Response(
                 Pem.certificates(List.of(identity.ca())), Pem.certificates(List.of(cert)), dataKey, caKey));
         LOG.info("{} node {} joined the cluster as {} from {} with token {}: member certificate {} valid until {}{}",
-                JOINED, r.node(), r.witness() ? "witness" : "proxy", from, used.id(),
+                NODE_JOINED, r.node(), r.witness() ? "witness" : "proxy", from, used.id(),
                 cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant(),
                 r.witness() ? " (no data key: a witness opens no private key)" : "; data key and CA key handed over");
         send(ex, 200, out);
     }
 
     private void refuseToken(HttpServerExchange ex, String from, String node, JoinTokens.Redemption r) {
-        LOG.warn("{} join request from {} for node '{}' refused: token {} {}", REFUSED, from, node,
+        LOG.warn("{} join request from {} for node '{}' refused: token {} {}", JOIN_REFUSED, from, node,
                 r.id() == null ? "(unknown)" : r.id(), switch (r.outcome()) {
                     case UNKNOWN -> "was not issued by this node";
                     case USED -> "was used already";
@@ -201,8 +208,8 @@ public final class JoinService implements AutoCloseable {
                     case OTHER_NODE -> "was issued for node '" + r.node() + "'";
                     case OK -> "";
                 });
-        error(ex, 403, "DUET-JOIN-0004", "the join token is not valid on " + bootstrap.nodeId() + " (unknown, used, "
-                + "expired, or issued for another node): make a new one there with `duet cluster token --node "
+        error(ex, 403, JOIN_TOKEN_INVALID.id(), "the join token is not valid on " + bootstrap.nodeId()
+                + " (unknown, used, expired, or issued for another node): make a new one there with `duet cluster token --node "
                 + node + "`");
     }
 

@@ -5,6 +5,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
+import static io.duet.cluster.message.ClusterMessage.TOKEN_MALFORMED;
+
 /**
  * A one-time join token as printed by {@code duet cluster init} and {@code duet cluster token}: where to join (the
  * issuing proxy's join endpoint), which cluster to trust there (the SHA-256 pin of the cluster CA) and the secret
@@ -17,7 +19,6 @@ import java.util.regex.Pattern;
  */
 public record JoinToken(String endpoint, String pin, String secret) {
     static final String PREFIX = "duet-join-v1.";
-    public static final String MALFORMED = "DUET-JOIN-0001";
     private static final Pattern PIN = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -43,26 +44,26 @@ public record JoinToken(String endpoint, String pin, String secret) {
     /**
      * Parses a printed token.
      *
-     * @throws IllegalArgumentException {@value #MALFORMED}, saying what is wrong (never echoing the secret)
+     * @throws IllegalArgumentException {@code DUET-JOIN-0001}, saying what is wrong (never echoing the secret)
      */
     public static JoinToken parse(String text) {
         String t = text == null ? "" : text.trim();
         if (!t.startsWith(PREFIX)) {
-            throw new IllegalArgumentException(MALFORMED + " a join token starts with '" + PREFIX + "'; copy the whole "
-                    + "token that `duet cluster init` or `duet cluster token` printed");
+            throw new IllegalArgumentException(TOKEN_MALFORMED + " a join token starts with '" + PREFIX
+                    + "'; copy the whole token that `duet cluster init` or `duet cluster token` printed");
         }
         String[] lines;
         try {
             lines = new String(Base64.getUrlDecoder().decode(t.substring(PREFIX.length())), StandardCharsets.UTF_8)
                     .split("\n", -1);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(MALFORMED + " the join token is damaged (not base64url): copy it again, "
-                    + "whole");
+            throw new IllegalArgumentException(TOKEN_MALFORMED
+                    + " the join token is damaged (not base64url): copy it again, whole");
         }
         if (lines.length != 3 || !lines[0].matches("\\S+:[0-9]{1,5}") || !PIN.matcher(lines[1]).matches()
                 || !SECRET.matcher(lines[2]).matches()) {
-            throw new IllegalArgumentException(MALFORMED + " the join token is damaged (endpoint, CA pin and secret "
-                    + "expected): copy it again, whole");
+            throw new IllegalArgumentException(TOKEN_MALFORMED
+                    + " the join token is damaged (endpoint, CA pin and secret expected): copy it again, whole");
         }
         return new JoinToken(lines[0], lines[1], lines[2]);
     }

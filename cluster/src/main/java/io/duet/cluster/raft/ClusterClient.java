@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.duet.cluster.message.ClusterMessage.NO_ANSWER;
+import static io.duet.cluster.message.ClusterMessage.PROPOSAL_FAILED;
+
 /**
  * A client of the group for tools (`duet config export/import`, `cluster status`, `status`, `backup`): reads the
  * current revision (linearizable, through the leader) and proposes new ones. Every call answers within
@@ -100,9 +103,9 @@ public final class ClusterClient implements AutoCloseable {
     /** The committed current revision (asks the leader). */
     public Revision current() throws IOException {
         RaftClientReply r = within(() -> client.io().sendReadOnly(Message.EMPTY),
-                "DUET-CLUSTER-0021 the cluster did not answer");
+                NO_ANSWER + " the cluster did not answer");
         if (!r.isSuccess()) {
-            throw new IOException("DUET-CLUSTER-0021 the cluster did not answer: " + r.getException());
+            throw new IOException(NO_ANSWER + " the cluster did not answer: " + r.getException());
         }
         List<Revision> revs = Codec.revisions(r.getMessage().getContent().toByteArray());
         return revs.isEmpty() ? Revision.NONE : revs.get(0);
@@ -116,9 +119,9 @@ public final class ClusterClient implements AutoCloseable {
     public long propose(long baseRevision, byte[] document, String author, String summary) throws IOException {
         RaftClientReply r = within(() -> client.io().send(Message.valueOf(ByteString.copyFrom(
                 Codec.proposal(baseRevision, document, author, summary)))),
-                "DUET-CLUSTER-0020 the proposal was not confirmed (it may still commit: read the revision again)");
+                PROPOSAL_FAILED + " the proposal was not confirmed (it may still commit: read the revision again)");
         if (!r.isSuccess()) {
-            throw new IOException("DUET-CLUSTER-0020 the proposal failed: " + r.getException());
+            throw new IOException(PROPOSAL_FAILED + " the proposal failed: " + r.getException());
         }
         Codec.Reply reply = Codec.reply(r.getMessage().getContent().toByteArray());
         if (!reply.ok()) {
@@ -149,9 +152,9 @@ public final class ClusterClient implements AutoCloseable {
     public void handoff(String node, boolean drain) throws IOException {
         RaftClientReply r = within(() -> client.io().send(Message.valueOf(ByteString.copyFrom(
                 Codec.handoff(node, drain)))),
-                "DUET-CLUSTER-0020 the handoff was not confirmed");
+                PROPOSAL_FAILED + " the handoff was not confirmed");
         if (!r.isSuccess()) {
-            throw new IOException("DUET-CLUSTER-0020 the handoff was not committed: " + r.getException());
+            throw new IOException(PROPOSAL_FAILED + " the handoff was not committed: " + r.getException());
         }
     }
 
@@ -183,9 +186,9 @@ public final class ClusterClient implements AutoCloseable {
         RaftClientReply r;
         try {
             r = within(() -> client.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(
-                    new byte[]{Codec.STATUS_QUERY}))), "DUET-CLUSTER-0021 the cluster did not answer");
+                    new byte[]{Codec.STATUS_QUERY}))), NO_ANSWER + " the cluster did not answer");
             if (!r.isSuccess()) {
-                throw new IOException("DUET-CLUSTER-0021 the cluster did not answer: " + r.getException());
+                throw new IOException(NO_ANSWER + " the cluster did not answer: " + r.getException());
             }
         } catch (IOException e) {
             // what the members said of themselves is still worth showing: no leader answered for the rest

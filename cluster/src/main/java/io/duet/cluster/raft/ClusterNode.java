@@ -30,6 +30,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import static io.duet.cluster.message.ClusterMessage.MEMBER_CLOSE_FAILED;
+import static io.duet.cluster.message.ClusterMessage.MEMBER_STARTED;
+import static io.duet.cluster.message.ClusterMessage.MEMBER_START_FAILED;
+import static io.duet.cluster.message.ClusterMessage.PROPOSAL_FAILED;
+
 /**
  * A member of the Raft group that replicates the configuration document (Apache Ratis over gRPC). Start one per
  * node; {@link #propose} from any member is routed to the leader; every member applies committed revisions and
@@ -343,11 +348,11 @@ public final class ClusterNode implements AutoCloseable {
             } catch (IOException | RuntimeException ignored) {
                 // already failing
             }
-            throw new IOException("DUET-CLUSTER-0005 the Raft member " + s.nodeId() + " could not start on " + self
+            throw new IOException(MEMBER_START_FAILED + " the Raft member " + s.nodeId() + " could not start on " + self
                     + " (port in use?): " + e.getMessage(), e);
         }
-        LOG.info("DUET-CLUSTER-0003 member {} started on {} (group of {}: {}); serving revision {} until the "
-                + "cluster answers", s.nodeId(), self, s.members().size(), s.members().keySet(),
+        LOG.info("{} member {} started on {} (group of {}: {}); serving revision {} until the "
+                + "cluster answers", MEMBER_STARTED, s.nodeId(), self, s.members().size(), s.members().keySet(),
                 machine.current().revision());
         return new ClusterNode(s, machine, server, group);
     }
@@ -399,7 +404,7 @@ public final class ClusterNode implements AutoCloseable {
         Message m = Message.valueOf(ByteString.copyFrom(Codec.proposal(baseRevision, document, author, summary)));
         return client.send(m, timer).thenApply(reply -> {
             if (!reply.isSuccess()) {
-                throw new IllegalStateException("DUET-CLUSTER-0020 the proposal failed: " + reply.getException());
+                throw new IllegalStateException(PROPOSAL_FAILED + " the proposal failed: " + reply.getException());
             }
             Codec.Reply r = Codec.reply(reply.getMessage().getContent().toByteArray());
             if (!r.ok()) {
@@ -497,7 +502,7 @@ public final class ClusterNode implements AutoCloseable {
     private static CompletableFuture<Void> done(CompletableFuture<org.apache.ratis.protocol.RaftClientReply> sent) {
         return sent.thenApply(reply -> {
             if (!reply.isSuccess()) {
-                throw new IllegalStateException("DUET-CLUSTER-0020 " + reply.getException());
+                throw new IllegalStateException(PROPOSAL_FAILED + " " + reply.getException());
             }
             return null;
         });
@@ -580,7 +585,7 @@ public final class ClusterNode implements AutoCloseable {
         try {
             server.close();
         } catch (IOException e) {
-            LOG.warn("DUET-CLUSTER-0004 closing member {}: {}", settings.nodeId(), e.toString());
+            LOG.warn("{} closing member {}: {}", MEMBER_CLOSE_FAILED, settings.nodeId(), e.toString());
         }
     }
 }

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.duet.cluster.message.ClusterMessage.GROUP_SIZE;
+import static io.duet.cluster.message.ClusterMessage.NOT_IN_MEMBERS;
+
 /**
  * One member's view of the group.
  *
@@ -100,11 +103,11 @@ public record ClusterSettings(String nodeId, Map<String, String> members, Path d
         timersOf = timersOf == null ? doc -> null : timersOf;
         int n = members.size();
         if (n != 1 && n != 3 && n != 5) {
-            throw new IllegalArgumentException("DUET-CLUSTER-0001 a group has 1, 3 or 5 voters, not " + n
+            throw new IllegalArgumentException(GROUP_SIZE + " a group has 1, 3 or 5 voters, not " + n
                     + " (two proxies need a witness as the third: with two voters losing either stops all writes)");
         }
         if (!members.containsKey(nodeId)) {
-            throw new IllegalArgumentException("DUET-CLUSTER-0002 node '" + nodeId + "' is not one of the members "
+            throw new IllegalArgumentException(NOT_IN_MEMBERS + " node '" + nodeId + "' is not one of the members "
                     + members.keySet());
         }
     }

@@ -32,6 +32,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
+import static io.duet.cluster.message.ClusterMessage.HANDOFF;
+import static io.duet.cluster.message.ClusterMessage.LAST_APPLIED_UNREADABLE;
+import static io.duet.cluster.message.ClusterMessage.LAST_APPLIED_WRITE_FAILED;
+import static io.duet.cluster.message.ClusterMessage.NODE_ENDED;
+import static io.duet.cluster.message.ClusterMessage.SNAPSHOT_LOADED;
+import static io.duet.cluster.message.ClusterMessage.SUBSCRIBER_FAILED;
+import static io.duet.cluster.message.ClusterMessage.VIP_HOLDER_CHANGED;
+
 /**
  * The replicated document as a Raft state machine. A proposal carries the revision it was based on; applying it
  * commits revision + 1 when that base is still current and refuses it otherwise (the same decision on every
@@ -306,7 +314,7 @@ final class DocumentStateMachine extends BaseStateMachine {
             audit.addAll(trail);
         }
         setLastAppliedTermIndex(snapshot.getTermIndex());
-        LOG.info("DUET-CLUSTER-0011 loaded snapshot at {} (revision {})", snapshot.getTermIndex(), newest.revision());
+        LOG.info("{} loaded snapshot at {} (revision {})", SNAPSHOT_LOADED, snapshot.getTermIndex(), newest.revision());
         if (newest.revision() > 0) {
             published(newest);
         }
@@ -328,15 +336,15 @@ final class DocumentStateMachine extends BaseStateMachine {
         try {
             writeDurably(lastAppliedFile, Codec.revisions(List.of(applied)));
         } catch (IOException ex) {
-            LOG.error("DUET-CLUSTER-0012 cannot write {}: {} (the revision is committed in the Raft log anyway)",
-                    lastAppliedFile, ex.toString());
+            LOG.error("{} cannot write {}: {} (the revision is committed in the Raft log anyway)",
+                    LAST_APPLIED_WRITE_FAILED, lastAppliedFile, ex.toString());
         }
         notifier.execute(() -> {
             for (Consumer<Revision> s : subscribers) {
                 try {
                     s.accept(applied);
                 } catch (RuntimeException ex) {
-                    LOG.error("DUET-CLUSTER-0013 a subscriber failed on revision {}: {}", applied.revision(),
+                    LOG.error("{} a subscriber failed on revision {}: {}", SUBSCRIBER_FAILED, applied.revision(),
                             ex.toString(), ex);
                 }
             }
@@ -456,11 +464,11 @@ final class DocumentStateMachine extends BaseStateMachine {
                     return; // another process of that node, or told already
                 }
                 heartbeats.put(e.ended().node(), previous.end(index));
-                LOG.info("DUET-CLUSTER-0059 node {} ended: its VIP guardian removed its VIPs and said so; they move "
-                        + "now (term {})", e.ended().node(), term);
+                LOG.info("{} node {} ended: its VIP guardian removed its VIPs and said so; they move "
+                        + "now (term {})", NODE_ENDED, e.ended().node(), term);
             } else if (e.handoff() != null) {
                 table = table.withDrained(e.handoff().node(), e.handoff().drain());
-                LOG.info("DUET-CLUSTER-0031 node {} {} (term {})", e.handoff().node(),
+                LOG.info("{} node {} {} (term {})", HANDOFF, e.handoff().node(),
                         e.handoff().drain() ? "hands its VIPs off" : "takes VIPs again", term);
             }
         }
@@ -482,7 +490,7 @@ final class DocumentStateMachine extends BaseStateMachine {
             table = d.ownership();
         }
         for (io.duet.cluster.vip.VipScheduler.Change c : d.changes()) {
-            LOG.info("DUET-CLUSTER-0030 VIP {}: {} -> {} (term {}; {})", c.address(),
+            LOG.info("{} VIP {}: {} -> {} (term {}; {})", VIP_HOLDER_CHANGED, c.address(),
                     c.from() == null ? "nobody" : c.from(), c.to() == null ? "nobody" : c.to(), term, c.reason());
         }
         if (!d.ownership().owners().equals(before.owners()) || !d.changes().isEmpty()
@@ -505,7 +513,7 @@ final class DocumentStateMachine extends BaseStateMachine {
                 return r.isEmpty() ? Revision.NONE : r.get(0);
             }
         } catch (IOException e) {
-            LOG.warn("DUET-CLUSTER-0014 {} does not load ({}); waiting for the cluster", file, e.toString());
+            LOG.warn("{} {} does not load ({}); waiting for the cluster", LAST_APPLIED_UNREADABLE, file, e.toString());
         }
         return Revision.NONE;
     }

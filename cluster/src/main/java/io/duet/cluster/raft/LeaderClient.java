@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import static io.duet.cluster.message.ClusterMessage.LEADER_LEARNED;
+import static io.duet.cluster.message.ClusterMessage.PROPOSAL_FAILED;
+
 /**
  * A member's Raft client that sends to the leader this member knows. When the leader's machine vanishes without a
  * word (its link cut, the process frozen) a Ratis client keeps retrying it until its connection breaks, seconds
@@ -183,7 +186,7 @@ final class LeaderClient implements AutoCloseable {
             client = fresh;
             aimedAt = leader;
             if (!first) {
-                LOG.info("DUET-CLUSTER-0006 leader is now {}: {} go there directly", leader, name);
+                LOG.info("{} leader is now {}: {} go there directly", LEADER_LEARNED, leader, name);
             }
             // closed a while later: a request it carries may still be answered (and must be, if it committed)
             CompletableFuture.runAsync(() -> {
@@ -242,7 +245,7 @@ final class LeaderClient implements AutoCloseable {
                 });
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            result.completeExceptionally(new IOException("DUET-CLUSTER-0020 " + MAX_SENDERS + " " + name
+            result.completeExceptionally(new IOException(PROPOSAL_FAILED + " " + MAX_SENDERS + " " + name
                     + " sends already in flight"));
             return;
         }

@@ -18,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.cluster.message.ClusterMessage.STANDS_FOR_ELECTION;
+
 /**
  * Notices at once that the leader's process is gone or frozen, and starts the election then instead of after Ratis's
  * election timeout. An election pauses the commits that renew the proxies' VIP lifetimes, so it must end within about a second
@@ -45,7 +47,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class LeaderWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderWatch.class);
-    static final String STANDS = "DUET-CLUSTER-0063";
     /** How long the leader must have been silent before its endpoint is tried. */
     static final long SILENT_MS = 150;
     /** How long a connection attempt may take (refusal is immediate on a LAN). */
@@ -134,7 +135,7 @@ final class LeaderWatch implements AutoCloseable {
                     .setLeaderLastEntry(last.toProto())
                     .build();
             boolean started = node.server().startLeaderElection(request).getServerReply().getSuccess();
-            LOG.info("{} leader {} is gone ({}; silent {} ms): {}", STANDS, leader, why,
+            LOG.info("{} leader {} is gone ({}; silent {} ms): {}", STANDS_FOR_ELECTION, leader, why,
                     silentMs, started ? "member " + self + " stands for election now" : "not standing now ("
                             + "Ratis refused: another election is under way or this log is behind)");
         } catch (IOException | RuntimeException e) {

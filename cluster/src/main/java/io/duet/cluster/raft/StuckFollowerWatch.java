@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.cluster.message.ClusterMessage.STUCK_FOLLOWER;
+
 /**
  * A leader hands leadership over when a follower's log repair is stuck. Seen in the namespace lab (Ratis 3.3.0): a
  * follower that joined or came back while leadership moved answered every append with INCONSISTENCY for minutes (the
@@ -30,7 +32,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class StuckFollowerWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StuckFollowerWatch.class);
-    static final String HANDED_OVER = "DUET-CLUSTER-0065";
     static final long CHECK_MS = 1_000;
     /** How long a live follower's applied index may stand still while it is behind. */
     static final long STUCK_MS = 5_000;
@@ -132,17 +133,17 @@ final class StuckFollowerWatch implements AutoCloseable {
                 return;
             }
             LOG.warn("{} member {} has not caught up for {} ms (applied index {}, commit index {}): its log repair "
-                    + "is stuck; leader {} hands leadership to {}, which repairs it from the start", HANDED_OVER,
+                    + "is stuck; leader {} hands leadership to {}, which repairs it from the start", STUCK_FOLLOWER,
                     v.stuck(), v.standingMs(), v.applied(), commit, self, v.to());
             try (RaftClient c = node.newClientTo(RaftPeerId.valueOf(self))) {
                 RaftClientReply reply = c.admin().transferLeadership(RaftPeerId.valueOf(v.to()),
                         WitnessLeadership.TRANSFER_TIMEOUT_MS);
                 if (!reply.isSuccess()) {
-                    LOG.warn("{} leadership not handed to {}: {}", HANDED_OVER, v.to(), reply.getException());
+                    LOG.warn("{} leadership not handed to {}: {}", STUCK_FOLLOWER, v.to(), reply.getException());
                 }
             }
         } catch (Exception e) {
-            LOG.warn("{} stuck-follower check failed: {}", HANDED_OVER, e.toString());
+            LOG.warn("{} stuck-follower check failed: {}", STUCK_FOLLOWER, e.toString());
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.cluster.message.ClusterMessage.LEADERSHIP_ASKED;
+
 /**
  * The witness leads the group: once it has followed the same leader for {@value #SETTLED_MS} ms and applied all that
  * is committed, it asks that leader to hand leadership over (Raft's leadership transfer: the leader lets the witness
@@ -23,7 +25,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class WitnessLeadership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WitnessLeadership.class);
-    static final String ASKED = "DUET-CLUSTER-0062";
     /** How long the same leader must have been known before the witness asks for leadership. */
     static final long SETTLED_MS = 2_000;
     /** At most one request this often. */
@@ -72,15 +73,16 @@ final class WitnessLeadership implements AutoCloseable {
             }
             lastAsked = now;
             LOG.info("{} witness {} asks leader {} to hand leadership over (with the witness leading, a proxy's loss "
-                    + "costs no election)", ASKED, self, leader);
+                    + "costs no election)", LEADERSHIP_ASKED, self, leader);
             try (RaftClient c = node.newClientTo(leader)) {
                 RaftClientReply r = c.admin().transferLeadership(self, TRANSFER_TIMEOUT_MS);
                 if (!r.isSuccess()) {
-                    LOG.info("{} leader {} did not hand leadership over: {}", ASKED, leader, r.getException());
+                    LOG.info("{} leader {} did not hand leadership over: {}", LEADERSHIP_ASKED, leader,
+                            r.getException());
                 }
             }
         } catch (Exception e) {
-            LOG.info("{} leadership not handed over: {}", ASKED, e.toString());
+            LOG.info("{} leadership not handed over: {}", LEADERSHIP_ASKED, e.toString());
         }
     }
 

@@ -7,6 +7,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import static io.duet.cluster.message.ClusterMessage.RELAY_FAILED;
+
 /**
  * The new holder's side of a VIP handed over (see {@link VipAgent}): an nftables table ({@value #TABLE}, family
  * netdev, on the VIP interface's ingress) that sends the packets of every TCP connection to the VIP whose beginning this
@@ -71,8 +73,8 @@ final class HandoverRelay {
      */
     synchronized boolean relay(String vip, String to, String own) {
         if (!usable(to) || !usable(own)) {
-            LOG.warn("DUET-CLUSTER-0068 cannot relay the earlier connections of VIP {}: hardware address {} or {} is "
-                    + "not usable; they end at this node", vip, to, own);
+            LOG.warn("{} cannot relay the earlier connections of VIP {}: hardware address {} or {} is "
+                    + "not usable; they end at this node", RELAY_FAILED, vip, to, own);
             return false;
         }
         String elements = "add element netdev " + TABLE + " to4 { " + vip + " : " + to + " }\n"
@@ -88,8 +90,8 @@ final class HandoverRelay {
         }
         Outcome o = nft.apply(table(iface.get(), own) + elements);
         if (o.exit() != 0) {
-            LOG.warn("DUET-CLUSTER-0068 cannot relay the earlier connections of VIP {} to {}: nftables refused "
-                    + "(netdev family, fwd): {}; they end at this node", vip, to, o.output());
+            LOG.warn("{} cannot relay the earlier connections of VIP {} to {}: nftables refused "
+                    + "(netdev family, fwd): {}; they end at this node", RELAY_FAILED, vip, to, o.output());
             return false;
         }
         madeFor = own;

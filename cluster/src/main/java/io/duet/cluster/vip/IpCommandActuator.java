@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.cluster.message.ClusterMessage.CANNOT_HOLD_VIPS;
+import static io.duet.cluster.message.ClusterMessage.IPV6_NOT_ANNOUNCED;
+import static io.duet.cluster.message.ClusterMessage.NO_DRAIN_GATE;
+import static io.duet.cluster.message.ClusterMessage.VIP_COMMAND_FAILED;
+
 /**
  * VIPs with iproute2 and iputils, as ha.md describes (the service needs CAP_NET_ADMIN and CAP_NET_RAW only):
  * <pre>
@@ -183,7 +188,7 @@ public final class IpCommandActuator implements VipActuator {
         Result r = execute(cmd, Set.of(0, 3, 4, 5, 7));
         int exit = r.exit();
         if (exit == 7) {
-            throw new VipException("DUET-CLUSTER-0064 cannot hold VIPs " + new java.util.TreeSet<>(addresses)
+            throw new VipException(CANNOT_HOLD_VIPS + " cannot hold VIPs " + new java.util.TreeSet<>(addresses)
                     + ": their nftables gate (tables " + GATE_TABLE + ") was refused, so the addresses were removed "
                     + "again (is nftables installed, with nf_tables and its arp family in the kernel?): "
                     + r.output().trim());
@@ -260,7 +265,7 @@ public final class IpCommandActuator implements VipActuator {
     /** Why this node cannot hold VIPs (nftables missing), or null. */
     @Override
     public String cannotHold() {
-        return VipGuardian.onPath("nft") ? null : "DUET-CLUSTER-0064 this node cannot hold VIPs: `nft` (nftables) is "
+        return VipGuardian.onPath("nft") ? null : CANNOT_HOLD_VIPS + " this node cannot hold VIPs: `nft` (nftables) is "
                 + "not installed, and every VIP answers only through its nftables gate (see docs/pair-safety.md); "
                 + "install nftables and restart";
     }
@@ -272,7 +277,7 @@ public final class IpCommandActuator implements VipActuator {
             int dot = u.indexOf('.');
             return Long.parseLong(u.substring(0, dot)) * 100 + Long.parseLong(u.substring(dot + 1));
         } catch (IOException | RuntimeException e) {
-            throw new VipException("DUET-CLUSTER-0040 cannot read /proc/uptime to date a VIP's lifetime: " + e);
+            throw new VipException(VIP_COMMAND_FAILED + " cannot read /proc/uptime to date a VIP's lifetime: " + e);
         }
     }
 
@@ -308,16 +313,16 @@ public final class IpCommandActuator implements VipActuator {
         if (!notify.lines().map(String::trim).toList().contains("1")) {
             if (!ndsendMissingReported) {
                 ndsendMissingReported = true;
-                LOG.warn("DUET-CLUSTER-0041 cannot announce IPv6 VIP {}: set net.ipv6.conf.{}.ndisc_notify=1 (the "
+                LOG.warn("{} cannot announce IPv6 VIP {}: set net.ipv6.conf.{}.ndisc_notify=1 (the "
                         + "package does this in /etc/sysctl.d) or install ndsend; until then neighbours learn the "
-                        + "move only when their cache entry expires", address, iface);
+                        + "move only when their cache entry expires", IPV6_NOT_ANNOUNCED, address, iface);
             }
             return;
         }
         String link = run(List.of("ip", "-o", "link", "show", "dev", iface), false);
         int i = link.indexOf("link/ether ");
         if (i < 0) {
-            throw new VipException("DUET-CLUSTER-0040 no hardware address on " + iface + " to announce " + address);
+            throw new VipException(VIP_COMMAND_FAILED + " no hardware address on " + iface + " to announce " + address);
         }
         String mac = link.substring(i + "link/ether ".length()).trim().split("\\s+")[0];
         run(List.of("ip", "link", "set", "dev", iface, "address", mac), false);
@@ -331,7 +336,7 @@ public final class IpCommandActuator implements VipActuator {
             // Exit 2 with the address gone: its lifetime ran out meanwhile.
             if (runForExit(List.of("ip", v, "addr", "del", address + len, "dev", iface), Set.of(0, 2)) == 2
                     && !present(Set.of(address)).isEmpty()) {
-                throw new VipException("DUET-CLUSTER-0040 `ip " + v + " addr del " + address + len + " dev " + iface
+                throw new VipException(VIP_COMMAND_FAILED + " `ip " + v + " addr del " + address + len + " dev " + iface
                         + "` failed and the address is still there");
             }
         }
@@ -380,9 +385,9 @@ public final class IpCommandActuator implements VipActuator {
         } catch (VipException e) {
             if (!nftMissingReported) {
                 nftMissingReported = true;
-                LOG.warn("DUET-CLUSTER-0054 cannot hold back new connections to VIP {} before a planned move ({}): "
+                LOG.warn("{} cannot hold back new connections to VIP {} before a planned move ({}): "
                         + "install nftables; until then planned moves do not drain, and requests in flight at the "
-                        + "move can be lost", address, e.getMessage());
+                        + "move can be lost", NO_DRAIN_GATE, address, e.getMessage());
             }
             return false;
         }
@@ -494,22 +499,22 @@ public final class IpCommandActuator implements VipActuator {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new VipException("DUET-CLUSTER-0040 `" + shown(command) + "` did not finish within "
+                throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` did not finish within "
                         + TIMEOUT_MS + " ms");
             }
             String text = new String(out, StandardCharsets.UTF_8);
             int exit = p.exitValue();
             if (!fine.contains(exit)) {
-                throw new VipException("DUET-CLUSTER-0040 `" + shown(command) + "` failed (exit " + exit
+                throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` failed (exit " + exit
                         + "): " + text.trim());
             }
             return new Result(exit, text);
         } catch (IOException e) {
-            throw new VipException("DUET-CLUSTER-0040 `" + shown(command) + "` could not run: "
+            throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` could not run: "
                     + e.getMessage() + " (is " + command.get(0) + " installed?)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VipException("DUET-CLUSTER-0040 interrupted while running `" + shown(command) + "`");
+            throw new VipException(VIP_COMMAND_FAILED + " interrupted while running `" + shown(command) + "`");
         }
     }
 

@@ -14,6 +14,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import static io.duet.cluster.message.ClusterMessage.AGENT_CHECK_FAILED;
+import static io.duet.cluster.message.ClusterMessage.FENCED;
+import static io.duet.cluster.message.ClusterMessage.LEFTOVER_VIP_REMOVED;
+import static io.duet.cluster.message.ClusterMessage.MOVE_UNDONE;
+import static io.duet.cluster.message.ClusterMessage.VIP_CLAIMED;
+import static io.duet.cluster.message.ClusterMessage.VIP_DRAINS;
+import static io.duet.cluster.message.ClusterMessage.VIP_DRIFT_REPAIRED;
+import static io.duet.cluster.message.ClusterMessage.VIP_HANDED_OVER;
+import static io.duet.cluster.message.ClusterMessage.VIP_RELAYED;
+import static io.duet.cluster.message.ClusterMessage.VIP_RELEASED;
+import static io.duet.cluster.message.ClusterMessage.VIP_STALLED;
+
 /**
  * One node's side of VIP ownership: makes the interface match the replicated {@link Ownership} table, and fences
  * itself. Everything runs on one thread ({@code duet-vip}), so commands never overlap:
@@ -171,8 +183,8 @@ public final class VipAgent implements AutoCloseable {
                 Set<String> stale = actuator.present(configured);
                 for (String a : new TreeSet<>(stale)) {
                     actuator.release(a);
-                    LOG.info("DUET-CLUSTER-0046 removed VIP {} left on {} from before this start (the cluster "
-                            + "decides who holds it now)", a, actuator);
+                    LOG.info("{} removed VIP {} left on {} from before this start (the cluster "
+                            + "decides who holds it now)", LEFTOVER_VIP_REMOVED, a, actuator);
                 }
                 actuator.removeGates(); // nothing is held yet
                 actuator.unrelayAll();
@@ -265,9 +277,9 @@ public final class VipAgent implements AutoCloseable {
 
     /** A hold was applied too late (this node stalled or froze in between) and undone: the VIPs are gone. */
     private void undone(Set<String> vips) {
-        LOG.warn("DUET-CLUSTER-0057 node {} stalled while renewing VIPs {}: the change was applied too late to be "
-                + "safe and was undone; they are claimed again with the next timely heartbeat (term {})", node, vips,
-                term);
+        LOG.warn("{} node {} stalled while renewing VIPs {}: the change was applied too late to be "
+                + "safe and was undone; they are claimed again with the next timely heartbeat (term {})",
+                VIP_STALLED, node, vips, term);
         held.removeAll(vips);
         vips.forEach(claimedAt::remove);
         heldView = Set.copyOf(held);
@@ -338,8 +350,8 @@ public final class VipAgent implements AutoCloseable {
         if (nowFenced != fenced) {
             fenced = nowFenced;
             if (nowFenced && !held.isEmpty()) {
-                LOG.warn("DUET-CLUSTER-0044 node {} fenced itself: its last heartbeat was committed more than "
-                        + "{} ms ago (no quorum, partitioned or paused); dropping VIPs {} (term {})", node,
+                LOG.warn("{} node {} fenced itself: its last heartbeat was committed more than "
+                        + "{} ms ago (no quorum, partitioned or paused); dropping VIPs {} (term {})", FENCED, node,
                         TimeUnit.NANOSECONDS.toMillis(ownLeaseNanos), held, term);
             }
             reconcile(nowFenced ? "lease expired" : "lease renewed");
@@ -360,7 +372,7 @@ public final class VipAgent implements AutoCloseable {
                 repairDrift();
             }
         } catch (RuntimeException e) {
-            LOG.error("DUET-CLUSTER-0047 VIP agent check failed: {}", e.toString(), e);
+            LOG.error("{} VIP agent check failed: {}", AGENT_CHECK_FAILED, e.toString(), e);
         }
     }
 
@@ -390,7 +402,7 @@ public final class VipAgent implements AutoCloseable {
         for (String a : want) {
             if (draining.remove(a) != null) {
                 stopHoldingBack(a);
-                LOG.info("DUET-CLUSTER-0055 node {} keeps VIP {}: the move was undone while it drained (term {})",
+                LOG.info("{} node {} keeps VIP {}: the move was undone while it drained (term {})", MOVE_UNDONE,
                         node, a, term);
             }
             if (leaving.containsKey(a)) {
@@ -415,16 +427,16 @@ public final class VipAgent implements AutoCloseable {
             VipActuator.Hold h = hold(all);
             if (h == VipActuator.Hold.HELD) {
                 leavingView = Set.copyOf(leaving.keySet());
-                LOG.info("DUET-CLUSTER-0066 node {} hands VIP {} over (term {}; {}): it answers no ARP for it from now, "
+                LOG.info("{} node {} hands VIP {} over (term {}; {}): it answers no ARP for it from now, "
                         + "serves the connections that reach it (the next holder relays those that began here) and "
-                        + "releases it {} ms after the next holder has it, at most {} ms from now", node, a, term, why,
-                        LEAVE_SETTLE_MS, LEAVE_MAX_MS);
+                        + "releases it {} ms after the next holder has it, at most {} ms from now",
+                        VIP_HANDED_OVER, node, a, term, why, LEAVE_SETTLE_MS, LEAVE_MAX_MS);
                 Drainer d = drainer;
                 if (d != null) {
                     try {
                         d.drain(a, LEAVE_MAX_MS);
                     } catch (RuntimeException e) {
-                        LOG.warn("DUET-CLUSTER-0047 ending the connections to VIP {} failed: {}", a, e.toString());
+                        LOG.warn("{} ending the connections to VIP {} failed: {}", AGENT_CHECK_FAILED, a, e.toString());
                     }
                 }
                 heldChanged.run(); // the heartbeat that lets the next holder claim
@@ -462,7 +474,7 @@ public final class VipAgent implements AutoCloseable {
         } catch (VipActuator.VipException e) {
             LOG.error("{} (answering for VIP {} again; retried at the next heartbeat)", e.getMessage(), a);
         }
-        LOG.info("DUET-CLUSTER-0055 node {} keeps VIP {}: the move was undone while it handed the VIP over (term {})",
+        LOG.info("{} node {} keeps VIP {}: the move was undone while it handed the VIP over (term {})", MOVE_UNDONE,
                 node, a, term);
         announce(a);
         heldChanged.run();
@@ -511,8 +523,8 @@ public final class VipAgent implements AutoCloseable {
         String mac = table.handovers().get(a);
         if (mac != null && !relayed.contains(a) && !leaving.containsKey(a) && actuator.relay(a, mac)) {
             relayed.add(a);
-            LOG.info("DUET-CLUSTER-0067 node {} relays the connections to VIP {} that began before it held it to {} "
-                    + "(term {})", node, a, mac, term);
+            LOG.info("{} node {} relays the connections to VIP {} that began before it held it to {} "
+                    + "(term {})", VIP_RELAYED, node, a, mac, term);
         }
     }
 
@@ -525,8 +537,9 @@ public final class VipAgent implements AutoCloseable {
         }
         long started = nanoTime.getAsLong();
         draining.put(a, started);
-        LOG.info("DUET-CLUSTER-0056 node {} drains VIP {} before releasing it (term {}; {}): new connections held "
-                + "back, open ones end after their response, at most {} ms", node, a, term, why, DRAIN_MAX_MS);
+        LOG.info("{} node {} drains VIP {} before releasing it (term {}; {}): new connections held "
+                + "back, open ones end after their response, at most {} ms", VIP_DRAINS, node, a, term, why,
+                DRAIN_MAX_MS);
         java.util.concurrent.CompletionStage<String> done;
         try {
             done = d.drain(a, DRAIN_MAX_MS);
@@ -579,7 +592,7 @@ public final class VipAgent implements AutoCloseable {
             held.add(a);
             heldView = Set.copyOf(held);
             claimedAt.put(a, nanoTime.getAsLong());
-            LOG.info("DUET-CLUSTER-0042 node {} claimed VIP {} (term {}; {})", node, a, term, why);
+            LOG.info("{} node {} claimed VIP {} (term {}; {})", VIP_CLAIMED, node, a, term, why);
             long claim = claimedAt.get(a);
             for (long delay : ANNOUNCE_AT_MS) {
                 // Each announcement only while this claim still stands (not after a release, nor a later claim's).
@@ -609,7 +622,7 @@ public final class VipAgent implements AutoCloseable {
         }
         try {
             actuator.release(a);
-            LOG.info("DUET-CLUSTER-0043 node {} released VIP {} (term {}; {})", node, a, term, why);
+            LOG.info("{} node {} released VIP {} (term {}; {})", VIP_RELEASED, node, a, term, why);
         } catch (VipActuator.VipException e) {
             LOG.error("{} (releasing VIP {}; retried at the next drift check)", e.getMessage(), a);
         }
@@ -654,15 +667,15 @@ public final class VipAgent implements AutoCloseable {
         }
         for (String a : want) {
             if (!actual.contains(a)) {
-                LOG.warn("DUET-CLUSTER-0045 VIP {} should be on node {} but is not (removed by hand, or its "
-                        + "lifetime ran out without a timely heartbeat): adding it back", a, node);
+                LOG.warn("{} VIP {} should be on node {} but is not (removed by hand, or its "
+                        + "lifetime ran out without a timely heartbeat): adding it back", VIP_DRIFT_REPAIRED, a, node);
                 held.remove(a);
                 claim(a, "drift repaired");
             }
         }
         for (String a : actual) {
             if (!want.contains(a) && !draining.containsKey(a) && !leaving.containsKey(a)) {
-                LOG.warn("DUET-CLUSTER-0045 VIP {} is on node {} but should not be: removing it", a, node);
+                LOG.warn("{} VIP {} is on node {} but should not be: removing it", VIP_DRIFT_REPAIRED, a, node);
                 held.add(a);
                 release(a, "drift repaired");
             }

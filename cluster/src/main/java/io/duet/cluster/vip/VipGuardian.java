@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static io.duet.cluster.message.ClusterMessage.GUARDIAN_NOT_STARTED;
+import static io.duet.cluster.message.ClusterMessage.NO_END_NOTICES;
+
 /**
  * The VIP guardian: a small bash child whose standard input is a pipe from this JVM. It remembers the VIPs it was last
  * told about ({@code vips ...} lines), closes their gates and removes them from the interface when
@@ -102,8 +105,8 @@ final class VipGuardian {
             }
             return java.nio.file.Files.createTempFile(dir, "duet-vip-" + ProcessHandle.current().pid() + "-", ".lock");
         } catch (IOException | RuntimeException e) {
-            LOG.warn("DUET-CLUSTER-0058 no lock file for the VIP guardian ({}): after a kill -9 this node's VIPs move "
-                    + "after lease + margin instead of at once", e.toString());
+            LOG.warn("{} no lock file for the VIP guardian ({}): after a kill -9 this node's VIPs move "
+                    + "after lease + margin instead of at once", NO_END_NOTICES, e.toString());
             return null;
         }
     }
@@ -159,8 +162,8 @@ final class VipGuardian {
     /** From now on, the end of this process is announced to the peers (see the class comment). */
     synchronized void notice(EndNotice n) {
         if (lockFile == null || !onPath("curl")) {
-            LOG.warn("DUET-CLUSTER-0058 the VIP guardian cannot tell the peers when this process ends ({}): after a "
-                    + "kill -9 its VIPs move after lease + margin instead of at once",
+            LOG.warn("{} the VIP guardian cannot tell the peers when this process ends ({}): after a "
+                    + "kill -9 its VIPs move after lease + margin instead of at once", NO_END_NOTICES,
                     lockFile == null ? "no lock file; needs flock" : "needs curl");
             return;
         }
@@ -195,9 +198,9 @@ final class VipGuardian {
         } catch (IOException e) {
             if (!failureReported) {
                 failureReported = true;
-                LOG.warn("DUET-CLUSTER-0049 cannot run the VIP guardian ({}; needs bash): if this process is killed or "
+                LOG.warn("{} cannot run the VIP guardian ({}; needs bash): if this process is killed or "
                         + "frozen, its VIPs stay on {} until the next start or `duet cluster release-vips`",
-                        e.toString(), iface);
+                        GUARDIAN_NOT_STARTED, e.toString(), iface);
             }
             process = null;
         }
