@@ -158,16 +158,8 @@ final class LeaderWatch implements AutoCloseable {
 
     /** A connection to {@code hostPort} completes or is refused within {@value #CONNECT_TIMEOUT_MS} ms. */
     static boolean reachable(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1))),
-                    CONNECT_TIMEOUT_MS);
-            return true;
-        } catch (ConnectException e) {
-            return e.getMessage() != null && e.getMessage().contains("refused");
-        } catch (IOException | RuntimeException e) {
-            return false;
+        try (Attempt a = connect(hostPort)) {
+            return a.how() == How.OPEN || a.how() == How.REFUSED;
         }
     }
 
@@ -179,23 +171,20 @@ final class LeaderWatch implements AutoCloseable {
         if (hostPort == null) {
             return null;
         }
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-        int port = Integer.parseInt(hostPort.substring(colon + 1));
-        try (Socket s = new Socket()) {
-            try {
-                s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
-            } catch (ConnectException e) {
-                return e.getMessage() != null && e.getMessage().contains("refused")
-                        ? "its Raft endpoint refuses connections" : null;
-            } catch (java.net.SocketTimeoutException e) {
-                return UNREACHABLE; // a partition or a paused machine (or this member is the one cut off)
-            } catch (IOException | RuntimeException e) {
-                return null;
+        try (Attempt a = connect(hostPort)) {
+            switch (a.how()) {
+                case REFUSED:
+                    return "its Raft endpoint refuses connections";
+                case TIMED_OUT:
+                    return UNREACHABLE; // a partition or a paused machine (or this member is the one cut off)
+                case FAILED:
+                    return null;
+                default:
+                    break;
             }
-            s.setSoTimeout(ANSWER_TIMEOUT_MS);
+            a.socket().setSoTimeout(ANSWER_TIMEOUT_MS);
             try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ANY_SERVER.getSocketFactory()
-                    .createSocket(s, host, port, false)) {
+                    .createSocket(a.socket(), a.host(), a.port(), false)) {
                 tls.startHandshake();
                 return null; // answered
             } catch (java.net.SocketTimeoutException e) {
@@ -206,6 +195,42 @@ final class LeaderWatch implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** How a TCP connection to a member's Raft endpoint went within {@value #CONNECT_TIMEOUT_MS} ms. */
+    private enum How { OPEN, REFUSED, TIMED_OUT, FAILED }
+
+    /** One connection attempt; the socket is open only when {@code how} is OPEN, and closed with the attempt. */
+    private record Attempt(How how, Socket socket, String host, int port) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing was sent through it
+            }
+        }
+    }
+
+    /** Connects to {@code hostPort} ("host:port", IPv6 in brackets): the one parser and dialer of the watch. */
+    private static Attempt connect(String hostPort) {
+        Socket s = new Socket();
+        String host = null;
+        int port = -1;
+        try {
+            int colon = hostPort.lastIndexOf(':');
+            host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+            s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+            return new Attempt(How.OPEN, s, host, port);
+        } catch (ConnectException e) {
+            return new Attempt(e.getMessage() != null && e.getMessage().contains("refused") ? How.REFUSED
+                    : How.FAILED, s, host, port);
+        } catch (java.net.SocketTimeoutException e) {
+            return new Attempt(How.TIMED_OUT, s, host, port);
+        } catch (IOException | RuntimeException e) {
+            return new Attempt(How.FAILED, s, host, port);
         }
     }
 

@@ -241,25 +241,13 @@ public final class IpCommandActuator implements VipActuator {
 
     /** Runs {@code nft -f -} with this script; its exit code (0 ok, 1 refused) and output. */
     private HandoverRelay.Outcome nft(String script) {
-        List<String> full = new ArrayList<>(prefix);
-        full.addAll(List.of("nft", "-f", "-"));
-        try {
-            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-            try (var in = p.getOutputStream()) {
-                in.write(script.getBytes(StandardCharsets.UTF_8));
-            }
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return new HandoverRelay.Outcome(-1, "nft did not finish within " + TIMEOUT_MS + " ms");
-            }
-            return new HandoverRelay.Outcome(p.exitValue(), new String(out, StandardCharsets.UTF_8).trim());
-        } catch (IOException e) {
-            return new HandoverRelay.Outcome(-1, "nft could not run: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new HandoverRelay.Outcome(-1, "interrupted");
-        }
+        Ran r = launch(List.of("nft", "-f", "-"), script.getBytes(StandardCharsets.UTF_8));
+        return switch (r.failure()) {
+            case NONE -> new HandoverRelay.Outcome(r.exit(), r.output().trim());
+            case TIMEOUT -> new HandoverRelay.Outcome(-1, "nft did not finish within " + TIMEOUT_MS + " ms");
+            case NOT_RUN -> new HandoverRelay.Outcome(-1, "nft could not run: " + r.output());
+            case INTERRUPTED -> new HandoverRelay.Outcome(-1, "interrupted");
+        };
     }
 
     /** Why this node cannot hold VIPs (nftables missing), or null. */
@@ -491,30 +479,54 @@ public final class IpCommandActuator implements VipActuator {
     }
 
     private Result execute(List<String> command, Set<Integer> fine) throws VipException {
+        Ran r = launch(command, null);
+        return switch (r.failure()) {
+            case TIMEOUT -> throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command)
+                    + "` did not finish within " + TIMEOUT_MS + " ms");
+            case NOT_RUN -> throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` could not run: "
+                    + r.output() + " (is " + command.get(0) + " installed?)");
+            case INTERRUPTED -> throw new VipException(VIP_COMMAND_FAILED + " interrupted while running `"
+                    + shown(command) + "`");
+            case NONE -> {
+                if (!fine.contains(r.exit())) {
+                    throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` failed (exit " + r.exit()
+                            + "): " + r.output().trim());
+                }
+                yield new Result(r.exit(), r.output());
+            }
+        };
+    }
+
+    /** How a command ended: it ran (exit code and output), or not (output: why it could not start). */
+    private record Ran(Failure failure, int exit, String output) {
+        enum Failure { NONE, TIMEOUT, NOT_RUN, INTERRUPTED }
+    }
+
+    /**
+     * Runs one command (after the prefix) with {@code stdin} (null: none) within {@link #TIMEOUT_MS}: the one place
+     * the actuator starts a process.
+     */
+    private Ran launch(List<String> command, byte[] stdin) {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(command);
         try {
             Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-            p.getOutputStream().close();
+            try (var in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin);
+                }
+            }
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` did not finish within "
-                        + TIMEOUT_MS + " ms");
+                return new Ran(Ran.Failure.TIMEOUT, -1, "");
             }
-            String text = new String(out, StandardCharsets.UTF_8);
-            int exit = p.exitValue();
-            if (!fine.contains(exit)) {
-                throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` failed (exit " + exit
-                        + "): " + text.trim());
-            }
-            return new Result(exit, text);
+            return new Ran(Ran.Failure.NONE, p.exitValue(), new String(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` could not run: "
-                    + e.getMessage() + " (is " + command.get(0) + " installed?)");
+            return new Ran(Ran.Failure.NOT_RUN, -1, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VipException(VIP_COMMAND_FAILED + " interrupted while running `" + shown(command) + "`");
+            return new Ran(Ran.Failure.INTERRUPTED, -1, "");
         }
     }
 
