@@ -17,6 +17,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.proxy.message.ProxyMessage.EDGE_BODY_TOO_LARGE;
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_MALFORMED;
+
 /**
  * One exchange's request-body guard: the size limit (413) and the slow-body limits (408), enforced as the body
  * is read, whoever reads it (router, proxy client, a handler in blocking mode).
@@ -133,7 +136,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
                 org.xnio.IoUtils.safeClose(exchange.getConnection());
             }
         });
-        throw new IOException("DUET-EDGE-0440 malformed HTTP/2 request: " + why);
+        throw new IOException(EDGE_H2_MALFORMED + " malformed HTTP/2 request: " + why);
     }
 
     @Override
@@ -223,7 +226,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         finished = true;
         settings.events().bodyTooLarge();
         reject(EdgeError.TOO_LARGE);
-        throw new IOException("DUET-EDGE-0413 request body over the limit of " + maxBytes + " bytes");
+        throw new IOException(EDGE_BODY_TOO_LARGE + " request body over the limit of " + maxBytes + " bytes");
     }
 
     /** Counts body bytes and marks when the reader waits for the client. */
@@ -235,7 +238,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         private int account(long n) throws IOException {
             if (malformed) {
                 // checked after the read: Undertow hands a stream's trailers over inside the read that ends it
-                throw new IOException("DUET-EDGE-0440 malformed HTTP/2 request: stream reset");
+                throw new IOException(EDGE_H2_MALFORMED + " malformed HTTP/2 request: stream reset");
             }
             long now = System.nanoTime();
             if (firstReadNanos == 0) {

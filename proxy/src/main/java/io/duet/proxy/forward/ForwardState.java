@@ -13,6 +13,9 @@ import org.xnio.IoUtils;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.proxy.message.ProxyMessage.INVALID_RESPONSE_HEAD;
+import static io.duet.proxy.message.ProxyMessage.SERVER_CLOSED_EARLY;
+
 /**
  * Forwards one exchange to a server of a pool over HTTP/1.1 and streams the answer back: the per-request state
  * machine of Duet's own forwarder. It lives as an exchange attachment (the access log and error pages read it).
@@ -88,7 +91,7 @@ public final class ForwardState extends ResponseReader {
             cancelResponseTimer();
             failure = ForwardFailure.NOT_RETRIED;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("DUET-PROXY-0112 {} closed the connection before answering: {}", server, cause);
+                LOG.debug("{} {} closed the connection before answering: {}", SERVER_CLOSED_EARLY, server, cause);
             }
             releaseInBuffer();
             fail();
@@ -107,7 +110,8 @@ public final class ForwardState extends ResponseReader {
 
     @Override
     void badResponse(String why) {
-        LOG.warn("DUET-PROXY-0110 invalid response head from server '{}' of pool '{}': {}; answered 502, connection closed",
+        LOG.warn("{} invalid response head from server '{}' of pool '{}': {}; answered 502, connection closed",
+                INVALID_RESPONSE_HEAD,
                 server.id(), backendPool.name(), why);
         BackendConnection c = connection;
         connection = null;
