@@ -145,10 +145,14 @@ class ArchitectureTest {
             Map.entry("metrics", List.of()),
             Map.entry("http1", List.of()),
             Map.entry("resolve", List.of()),
-            Map.entry("message", List.of()));
+            Map.entry("message", List.of()),
+            Map.entry("request", List.of()));
 
-    /** Leaf packages every package of the proxy may use: the message catalogue ({@code ProxyMessage}). */
-    private static final List<String> PROXY_ANYWHERE = List.of("message");
+    /**
+     * Leaf packages every package of the proxy may use: the message catalogue ({@code ProxyMessage}) and the
+     * request's context ({@code RequestContext}, which every layer reads).
+     */
+    private static final List<String> PROXY_ANYWHERE = List.of("message", "request");
 
     @Test
     void proxyPackagesUseOnlyTheirArrows() {

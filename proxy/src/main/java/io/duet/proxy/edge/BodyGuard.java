@@ -1,5 +1,6 @@
 package io.duet.proxy.edge;
 
+import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.response.EdgeError;
 import io.duet.proxy.response.ErrorResponses;
 import io.undertow.server.ConduitWrapper;
@@ -33,9 +34,13 @@ import static io.duet.proxy.message.ProxyMessage.EDGE_H2_MALFORMED;
  * <p>Threads: the limit may be changed from any thread ({@link EdgeLimits#setMaxBody}); reads come from one
  * thread at a time.
  */
-final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
+final class BodyGuard implements ConduitWrapper<StreamSourceConduit>, RequestContext.Guard {
 
-    static final io.undertow.util.AttachmentKey<BodyGuard> KEY = io.undertow.util.AttachmentKey.create(BodyGuard.class);
+    /** The body guard the edge put in the exchange's request context, or {@code null} (no body, or no edge). */
+    static BodyGuard of(HttpServerExchange exchange) {
+        RequestContext ctx = RequestContext.peek(exchange);
+        return ctx == null ? null : (BodyGuard) ctx.bodyGuard();
+    }
 
     private final HttpServerExchange exchange;
     private final HeadGuardConduit head;

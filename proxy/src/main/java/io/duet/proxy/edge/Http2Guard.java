@@ -154,7 +154,7 @@ final class Http2Guard {
                 LOG.debug("{} malformed HTTP/2 trailers on stream {} from {}: {}; "
                         + "RST_STREAM(PROTOCOL_ERROR)",
                         EDGE_H2_MALFORMED, s.getStreamId(), channel.getPeerAddress(), violation);
-                BodyGuard body = exchange.getAttachment(BodyGuard.KEY);
+                BodyGuard body = BodyGuard.of(exchange);
                 if (body != null) {
                     body.malformed();
                 }
