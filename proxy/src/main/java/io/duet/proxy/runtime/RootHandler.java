@@ -85,19 +85,21 @@ public final class RootHandler implements HttpHandler {
     /** Hop-by-hop removal and the request id on every response, whatever produced it. */
     private static final ResponseCommitListener RESPONSE_HEADERS = exchange -> {
         RequestContext ctx = RequestContext.peek(exchange);
-        if (ctx != null && ctx.snapshot() != null) {
-            ((RuntimeSnapshot) ctx.snapshot()).forwarding().response(exchange, ctx);
+        RuntimeSnapshot snapshot = snapshotOf(ctx);
+        if (snapshot != null) {
+            snapshot.forwarding().response(exchange, ctx);
         }
     };
 
     private static final ExchangeCompletionListener COMPLETION = (exchange, next) -> {
         try {
             RequestContext ctx = RequestContext.peek(exchange);
-            if (ctx != null && ctx.snapshot() != null) {
+            RuntimeSnapshot snapshot = snapshotOf(ctx);
+            if (snapshot != null) {
                 long nanos = System.nanoTime() - ctx.startNanos();
                 int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
                 ctx.finished(status, nanos);
-                AccessLogWriter log = ((RuntimeSnapshot) ctx.snapshot()).accessLog();
+                AccessLogWriter log = snapshot.accessLog();
                 if (log != null) {
                     log.log(record(exchange, ctx, status, nanos));
                 }
@@ -106,6 +108,11 @@ public final class RootHandler implements HttpHandler {
             next.proceed();
         }
     };
+
+    /** The snapshot this handler started the request on, or {@code null} when it did not start it. */
+    private static RuntimeSnapshot snapshotOf(RequestContext ctx) {
+        return ctx == null ? null : (RuntimeSnapshot) ctx.snapshot();
+    }
 
     private static AccessRecord record(HttpServerExchange ex, RequestContext ctx, int status, long nanos) {
         InetSocketAddress source = ex.getSourceAddress();
