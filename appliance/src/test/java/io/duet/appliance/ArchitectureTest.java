@@ -121,7 +121,10 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("io.duet.appliance"));
     }
 
-    /** The proxy's packages and the ones each may use (docs/architecture.md); "" is io.duet.proxy itself. */
+    /**
+     * The proxy's packages and the ones each may use (docs/architecture.md); "" is io.duet.proxy itself. Every
+     * package may also use {@link #PROXY_ANYWHERE}.
+     */
     private static final Map<String, List<String>> PROXY = Map.ofEntries(
             Map.entry("", List.of("runtime", "tls", "edge", "accesslog", "affinity", "balance",
                     "health", "metrics", "pool", "resolve")),
@@ -141,7 +144,15 @@ class ArchitectureTest {
             Map.entry("accesslog", List.of()),
             Map.entry("metrics", List.of()),
             Map.entry("http1", List.of()),
-            Map.entry("resolve", List.of()));
+            Map.entry("resolve", List.of()),
+            Map.entry("message", List.of()),
+            Map.entry("request", List.of()));
+
+    /**
+     * Leaf packages every package of the proxy may use: the message catalogue ({@code ProxyMessage}) and the
+     * request's context ({@code RequestContext}, which every layer reads).
+     */
+    private static final List<String> PROXY_ANYWHERE = List.of("message", "request");
 
     @Test
     void proxyPackagesUseOnlyTheirArrows() {
@@ -155,6 +166,7 @@ class ArchitectureTest {
             Set<String> allowed = new HashSet<>();
             allowed.add(from);
             e.getValue().forEach(to -> allowed.add("io.duet.proxy." + to));
+            PROXY_ANYWHERE.forEach(to -> allowed.add("io.duet.proxy." + to));
             check(classes().that().resideInAPackage(from)
                     .should().onlyDependOnClassesThat(DescribedPredicate.describe(
                             "outside io.duet.proxy or in " + allowed,

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * module's main sources is the leading cell of a table row in the project's Markdown (the root README, docs/, a
  * module's own notes such as cluster/README.md or proxy/ERRORS.md), and no id leads rows in two places, so an id
  * cannot come to mean two things unnoticed. A module's catalogue is its {@code *Message} enum (ConfigMessage,
- * TlsMessage, ClusterMessage, ApplianceMessage, ...): its ids, read from the source ({@code NAME("DUET-...", ...)},
- * or {@code NAME(n, ...)} where the enum formats {@code "DUET-XXX-%04d"}), are declared by one constant of one
+ * TlsMessage, ClusterMessage, ApplianceMessage, ProxyMessage, ...; also the proxy's ErrorId): its ids, read from the
+ * source ({@code NAME("DUET-...", ...)}, {@code NAME(status, "DUET-...", ...)}, or {@code NAME(n, ...)} where the enum
+ * formats {@code "DUET-XXX-%04d"}), are declared by one constant of one
  * catalogue and each leads a row; and a module that has a catalogue writes no id in a string literal anywhere else,
  * so new code takes its id from the catalogue. Ids only mentioned in comments are not checked. Reads the files
  * relative to this module's directory (the project root is "..").
@@ -35,17 +36,23 @@ class MessageIdsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern ID = Pattern.compile("DUET-[A-Z]+-\\d{4}");
     private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
-    /** A catalogue constant with its id written out: {@code NAME("DUET-XXX-nnnn", ...}. */
-    private static final Pattern DECLARED = Pattern.compile("^\\s*([A-Z][A-Z0-9_]*)\\(\"(DUET-[A-Z]+-\\d{4})\"[,)]");
+    /**
+     * A catalogue constant with its id written out: {@code NAME("DUET-XXX-nnnn", ...}, or after a number
+     * ({@code NAME(404, "DUET-XXX-nnnn", ...}, the status of an error id).
+     */
+    private static final Pattern DECLARED =
+            Pattern.compile("^\\s*([A-Z][A-Z0-9_]*)\\((?:\\d+,\\s*)?\"(DUET-[A-Z]+-\\d{4})\"[,)]");
     /** A catalogue constant with its number, in a catalogue that formats its ids from numbers. */
     private static final Pattern NUMBERED = Pattern.compile("^\\s*([A-Z][A-Z0-9_]*)\\((\\d+),");
     private static final Pattern FORMAT = Pattern.compile("\"(DUET-[A-Z]+-)%04d\"");
 
     /**
-     * Enums that hold ids of another kind than messages, in a module whose catalogue may not list them: the proxy's
-     * client-facing error ids, one per HTTP status (proxy/ERRORS.md lists them).
+     * Catalogues not named {@code *Message}, held to the same rules (each id declared once, each with a row): the
+     * proxy's client-facing error ids, one per HTTP status ({@code NAME(status, "DUET-PROXY-0nnn", ...)};
+     * proxy/ERRORS.md lists them), next to its {@code ProxyMessage}.
      */
-    private static final Set<String> OTHER_ID_ENUMS = Set.of("proxy/src/main/java/io/duet/proxy/action/ErrorId.java");
+    private static final Set<String> OTHER_CATALOGUES =
+            Set.of("proxy/src/main/java/io/duet/proxy/response/ErrorId.java");
 
     /**
      * Ids still written as literals in a module that has a catalogue, not moved into it yet (file -> ids). Only
@@ -94,7 +101,8 @@ class MessageIdsTest {
             }
         }
         assertThat(catalogues()).extracting(f -> f.getFileName().toString())
-                .contains("ConfigMessage.java", "TlsMessage.java", "ClusterMessage.java", "ApplianceMessage.java");
+                .contains("ConfigMessage.java", "TlsMessage.java", "ClusterMessage.java", "ApplianceMessage.java",
+                        "ProxyMessage.java", "ErrorId.java");
         assertThat(declared).as("ids the catalogues declare").hasSizeGreaterThan(200);
         List<String> twice = new ArrayList<>();
         declared.forEach((id, where) -> {
@@ -122,11 +130,11 @@ class MessageIdsTest {
             modules.add(moduleOf(c));
         }
         assertThat(modules).extracting(m -> m.getFileName().toString())
-                .contains("config", "tls", "cluster", "appliance");
+                .contains("config", "tls", "cluster", "appliance", "proxy");
         List<String> literal = new ArrayList<>();
         for (Path f : javaSources()) {
             String file = ROOT.relativize(f).toString().replace('\\', '/');
-            if (!modules.contains(moduleOf(f)) || catalogues.contains(f) || OTHER_ID_ENUMS.contains(file)) {
+            if (!modules.contains(moduleOf(f)) || catalogues.contains(f)) {
                 continue;
             }
             for (Literal l : idLiterals(f)) {
@@ -182,13 +190,15 @@ class MessageIdsTest {
         return out;
     }
 
-    /** Every module's {@code *Message.java} that declares an enum of that name. */
+    /** Every module's {@code *Message.java} that declares an enum of that name, and the other catalogues. */
     private static List<Path> catalogues() {
         List<Path> out = new ArrayList<>();
         for (Path f : javaSources()) {
             String name = f.getFileName().toString();
-            if (name.endsWith("Message.java") && Pattern.compile("\\benum\\s+" + name.replace(".java", "") + "\\b")
-                    .matcher(String.join("\n", read(f))).find()) {
+            boolean other = OTHER_CATALOGUES.contains(ROOT.relativize(f).toString().replace('\\', '/'));
+            if (other || name.endsWith("Message.java")
+                    && Pattern.compile("\\benum\\s+" + name.replace(".java", "") + "\\b")
+                            .matcher(String.join("\n", read(f))).find()) {
                 out.add(f);
             }
         }

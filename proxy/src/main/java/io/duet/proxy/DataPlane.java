@@ -51,6 +51,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.duet.proxy.message.ProxyMessage.LISTENER_ACCEPTING;
+import static io.duet.proxy.message.ProxyMessage.LISTENER_CLOSED;
+import static io.duet.proxy.message.ProxyMessage.LISTENER_REBIND_FAILED;
+import static io.duet.proxy.message.ProxyMessage.REVISION_APPLIED;
+import static io.duet.proxy.message.ProxyMessage.SELF_SIGNED_ISSUED;
+import static io.duet.proxy.message.ProxyMessage.STOPPED;
+import static io.duet.proxy.message.ProxyMessage.WORKER_START_FAILED;
+
 /**
  * The data plane: the listeners and everything behind them. The public face of the proxy module.
  *
@@ -119,7 +127,7 @@ public final class DataPlane implements AutoCloseable {
         try {
             dp = new DataPlane(options);
         } catch (IOException e) {
-            throw new UncheckedIOException("DUET-PROXY-0001 cannot start the I/O worker: " + e.getMessage(), e);
+            throw new UncheckedIOException(WORKER_START_FAILED + " cannot start the I/O worker: " + e.getMessage(), e);
         }
         try {
             dp.apply(config);
@@ -192,7 +200,8 @@ public final class DataPlane implements AutoCloseable {
         }
         metrics.retainOnly(keep);
         if (previous != null) {
-            LOG.info("DUET-PROXY-0100 configuration revision {} applied (was {})", next.revision(), previous.revision());
+            LOG.info("{} configuration revision {} applied (was {})",
+                    REVISION_APPLIED, next.revision(), previous.revision());
         }
     }
 
@@ -219,15 +228,15 @@ public final class DataPlane implements AutoCloseable {
             old.edge().close();
             listeners.remove(name);
             if (w == null) {
-                LOG.info("DUET-PROXY-0003 listener '{}' on {} closed: removed from the configuration", name,
+                LOG.info("{} listener '{}' on {} closed: removed from the configuration", LISTENER_CLOSED, name,
                         old.edge().address());
                 continue;
             }
             try {
                 listeners.put(name, bind(w, config.limits(), loaded));
             } catch (RuntimeException e) {
-                LOG.error("DUET-PROXY-0006 listener '{}' could not be rebound with its new settings ({}); "
-                        + "keeping its previous settings", name, e.getMessage());
+                LOG.error("{} listener '{}' could not be rebound with its new settings ({}); "
+                        + "keeping its previous settings", LISTENER_REBIND_FAILED, name, e.getMessage());
                 Map<String, LoadedCertificate> previous = new HashMap<>();
                 certificateCache.values().forEach(c -> previous.put(c.name(), c));
                 listeners.put(name, bind(old.spec(), old.limits(), previous));
@@ -250,7 +259,7 @@ public final class DataPlane implements AutoCloseable {
         EdgeListener edge = EdgeListener.bind(worker, buffers, l, limits,
                 new EdgeMetricsEvents(metrics.forListener(l.name())), root, tls == null ? null : tls.edgeTls(),
                 drains);
-        LOG.info("DUET-PROXY-0002 listener '{}' accepting on {}{}", l.name(), edge.address(),
+        LOG.info("{} listener '{}' accepting on {}{}", LISTENER_ACCEPTING, l.name(), edge.address(),
                 tls == null ? "" : " (TLS, profile " + l.tls().profile() + (l.tls().http2() ? ", h2" : "") + ")");
         return new BoundListener(l, limits, edge, tls);
     }
@@ -298,8 +307,8 @@ public final class DataPlane implements AutoCloseable {
             if (c == null) {
                 c = SelfSigned.issue(List.of(options.nodeName(), "localhost", "127.0.0.1", "::1"),
                         NodeCertificate.VALIDITY, Clock.systemUTC());
-                LOG.info("DUET-PROXY-0150 issued an in-memory self-signed certificate for {} (no node certificate "
-                        + "was configured)", options.nodeName());
+                LOG.info("{} issued an in-memory self-signed certificate for {} (no node certificate "
+                        + "was configured)", SELF_SIGNED_ISSUED, options.nodeName());
             }
             nodeCertificate = CertificateLoader.of(CertificateLoader.SELF_SIGNED, c);
         }
@@ -427,6 +436,6 @@ public final class DataPlane implements AutoCloseable {
             Thread.currentThread().interrupt();
             worker.shutdownNow();
         }
-        LOG.info("DUET-PROXY-0005 data plane stopped");
+        LOG.info("{} data plane stopped", STOPPED);
     }
 }

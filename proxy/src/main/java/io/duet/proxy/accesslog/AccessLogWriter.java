@@ -26,6 +26,13 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.duet.proxy.message.ProxyMessage;
+
+import static io.duet.proxy.message.ProxyMessage.ACCESS_LOG_OPEN_FAILED;
+import static io.duet.proxy.message.ProxyMessage.ACCESS_LOG_REOPENED;
+import static io.duet.proxy.message.ProxyMessage.ACCESS_LOG_WRITABLE;
+import static io.duet.proxy.message.ProxyMessage.ACCESS_LOG_WRITE_FAILED;
+
 /**
  * The access log: the request path hands finished requests to {@link #log}, one daemon thread formats and writes
  * them.
@@ -234,8 +241,8 @@ public final class AccessLogWriter implements AutoCloseable {
             }
             return true;
         } catch (IOException e) {
-            fail("DUET-PROXY-0902 cannot write the access log {}: {}; records are dropped until it can be written"
-                    + " again (check disk space and permissions)", e);
+            fail("{} cannot write the access log {}: {}; records are dropped until it can be written"
+                    + " again (check disk space and permissions)", ACCESS_LOG_WRITE_FAILED, e);
             drop(1);
             closeOutput();
             return false;
@@ -252,8 +259,8 @@ public final class AccessLogWriter implements AutoCloseable {
             }
             out.flush();
         } catch (IOException e) {
-            fail("DUET-PROXY-0902 cannot write the access log {}: {}; records are dropped until it can be written"
-                    + " again (check disk space and permissions)", e);
+            fail("{} cannot write the access log {}: {}; records are dropped until it can be written"
+                    + " again (check disk space and permissions)", ACCESS_LOG_WRITE_FAILED, e);
             closeOutput();
         }
     }
@@ -278,7 +285,7 @@ public final class AccessLogWriter implements AutoCloseable {
             if (same) {
                 return;
             }
-            LOG.info("DUET-PROXY-0903 access log {} was moved or replaced; reopening it", path);
+            LOG.info("{} access log {} was moved or replaced; reopening it", ACCESS_LOG_REOPENED, path);
         }
         flush();
         closeOutput();
@@ -304,12 +311,12 @@ public final class AccessLogWriter implements AutoCloseable {
                 jsonFormat.bind(out);
             }
             if (failing) {
-                LOG.info("DUET-PROXY-0904 access log {} is writable again", path);
+                LOG.info("{} access log {} is writable again", ACCESS_LOG_WRITABLE, path);
                 failing = false;
             }
         } catch (IOException e) {
-            fail("DUET-PROXY-0901 cannot open the access log {}: {}; records are dropped until it can be opened"
-                    + " (check that the directory exists and is writable by the duet user)", e);
+            fail("{} cannot open the access log {}: {}; records are dropped until it can be opened"
+                    + " (check that the directory exists and is writable by the duet user)", ACCESS_LOG_OPEN_FAILED, e);
             closeOutput();
         }
     }
@@ -332,9 +339,9 @@ public final class AccessLogWriter implements AutoCloseable {
         }
     }
 
-    private void fail(String message, IOException e) {
+    private void fail(String message, ProxyMessage id, IOException e) {
         if (!failing) {
-            LOG.error(message, path == null ? "-" : path, e.toString());
+            LOG.error(message, id, path == null ? "-" : path, e.toString());
             failing = true;
         }
     }

@@ -71,7 +71,7 @@ public final class PoolAffinity {
     }
 
     private void committed(HttpServerExchange exchange) {
-        StickyBinding r = exchange.getAttachment(StickyBinding.KEY);
+        StickyBinding r = StickyBinding.of(exchange);
         if (r == null || r.refused || r.served == null) {
             return;
         }

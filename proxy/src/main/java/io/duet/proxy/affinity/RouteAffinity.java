@@ -3,6 +3,7 @@ package io.duet.proxy.affinity;
 import io.duet.config.Route;
 import io.duet.proxy.pool.LoadBalancer;
 import io.duet.proxy.pool.BackendServer;
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpServerExchange;
 
 /**
@@ -35,10 +36,11 @@ public final class RouteAffinity {
      * @param outcome how forwarding ended, read when the response commits
      */
     public StickyBinding bind(HttpServerExchange exchange, ForwardOutcome outcome) {
-        StickyBinding r = exchange.getAttachment(StickyBinding.KEY);
+        RequestContext ctx = RequestContext.of(exchange);
+        StickyBinding r = (StickyBinding) ctx.binding();
         if (r == null) {
             r = new StickyBinding(outcome);
-            exchange.putAttachment(StickyBinding.KEY, r);
+            ctx.binding(r);
             affinity.stickiness().read(exchange, r, System.currentTimeMillis());
             exchange.addResponseCommitListener(affinity.onCommit);
         }

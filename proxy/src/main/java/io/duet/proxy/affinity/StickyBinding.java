@@ -1,15 +1,15 @@
 package io.duet.proxy.affinity;
 
 import io.duet.proxy.pool.BackendServer;
-import io.undertow.util.AttachmentKey;
+import io.duet.proxy.request.RequestContext;
+import io.undertow.server.HttpServerExchange;
 
 /**
  * What affinity found and decided for one exchange: the server the client is bound to and the server each attempt
- * went to. Made by {@link RouteAffinity#bind} on the first attempt (one exchange attachment, read again when the
- * response commits); touched only by the exchange's I/O thread.
+ * went to. Made by {@link RouteAffinity#bind} on the first attempt (kept in the request's context, read again when
+ * the response commits); touched only by the exchange's I/O thread.
  */
-public final class StickyBinding {
-    static final AttachmentKey<StickyBinding> KEY = AttachmentKey.create(StickyBinding.class);
+public final class StickyBinding implements RequestContext.Binding {
 
     /** The server id the request is bound to (cookie, table), or {@code null}. */
     String boundId;
@@ -28,6 +28,12 @@ public final class StickyBinding {
 
     StickyBinding(ForwardOutcome outcome) {
         this.outcome = outcome;
+    }
+
+    /** The binding affinity put in the request's context, or {@code null}. */
+    static StickyBinding of(HttpServerExchange exchange) {
+        RequestContext ctx = RequestContext.peek(exchange);
+        return ctx == null ? null : (StickyBinding) ctx.binding();
     }
 
     /** The server the client is bound to, when the last decision was {@link AffinityDecision#USE_BOUND}. */

@@ -1,5 +1,6 @@
 package io.duet.proxy.edge;
 
+import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.response.EdgeError;
 import io.duet.proxy.response.ErrorResponses;
 import io.undertow.server.ConduitWrapper;
@@ -17,6 +18,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.proxy.message.ProxyMessage.EDGE_BODY_TOO_LARGE;
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_MALFORMED;
+
 /**
  * One exchange's request-body guard: the size limit (413) and the slow-body limits (408), enforced as the body
  * is read, whoever reads it (router, proxy client, a handler in blocking mode).
@@ -30,9 +34,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: the limit may be changed from any thread ({@link EdgeLimits#setMaxBody}); reads come from one
  * thread at a time.
  */
-final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
+final class BodyGuard implements ConduitWrapper<StreamSourceConduit>, RequestContext.Guard {
 
-    static final io.undertow.util.AttachmentKey<BodyGuard> KEY = io.undertow.util.AttachmentKey.create(BodyGuard.class);
+    /** The body guard the edge put in the exchange's request context, or {@code null} (no body, or no edge). */
+    static BodyGuard of(HttpServerExchange exchange) {
+        RequestContext ctx = RequestContext.peek(exchange);
+        return ctx == null ? null : (BodyGuard) ctx.bodyGuard();
+    }
 
     private final HttpServerExchange exchange;
     private final HeadGuardConduit head;
@@ -133,7 +141,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
                 org.xnio.IoUtils.safeClose(exchange.getConnection());
             }
         });
-        throw new IOException("DUET-EDGE-0440 malformed HTTP/2 request: " + why);
+        throw new IOException(EDGE_H2_MALFORMED + " malformed HTTP/2 request: " + why);
     }
 
     @Override
@@ -223,7 +231,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         finished = true;
         settings.events().bodyTooLarge();
         reject(EdgeError.TOO_LARGE);
-        throw new IOException("DUET-EDGE-0413 request body over the limit of " + maxBytes + " bytes");
+        throw new IOException(EDGE_BODY_TOO_LARGE + " request body over the limit of " + maxBytes + " bytes");
     }
 
     /** Counts body bytes and marks when the reader waits for the client. */
@@ -235,7 +243,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit> {
         private int account(long n) throws IOException {
             if (malformed) {
                 // checked after the read: Undertow hands a stream's trailers over inside the read that ends it
-                throw new IOException("DUET-EDGE-0440 malformed HTTP/2 request: stream reset");
+                throw new IOException(EDGE_H2_MALFORMED + " malformed HTTP/2 request: stream reset");
             }
             long now = System.nanoTime();
             if (firstReadNanos == 0) {

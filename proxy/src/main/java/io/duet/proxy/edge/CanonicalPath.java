@@ -1,7 +1,7 @@
 package io.duet.proxy.edge;
 
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -30,8 +30,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CanonicalPath {
 
-    static final AttachmentKey<String> DECODED = AttachmentKey.create(String.class);
-
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private CanonicalPath() {
@@ -39,11 +37,12 @@ public final class CanonicalPath {
 
     /**
      * The canonical, decoded request path of an exchange that passed the edge: what routing and every rule
-     * must match against. Equals {@code exchange.getRequestPath()} after the edge; the query string is not part
-     * of it. Any thread.
+     * must match against, kept in the request's context. Equals {@code exchange.getRequestPath()} after the edge;
+     * the query string is not part of it. Any thread.
      */
     public static String canonicalPath(HttpServerExchange exchange) {
-        String p = exchange.getAttachment(DECODED);
+        RequestContext ctx = RequestContext.peek(exchange);
+        String p = ctx == null ? null : ctx.canonicalPath();
         return p != null ? p : exchange.getRequestPath();
     }
 

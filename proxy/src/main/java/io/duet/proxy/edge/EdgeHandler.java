@@ -1,5 +1,6 @@
 package io.duet.proxy.edge;
 
+import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.response.EdgeError;
 import io.duet.proxy.response.ErrorResponses;
 import io.undertow.server.HttpHandler;
@@ -39,8 +40,10 @@ final class EdgeHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        // The request enters Duet here: its one context, which every layer after reads.
+        RequestContext ctx = RequestContext.of(exchange);
         if (exchange.getConnection() instanceof Http2ServerConnection) {
-            handleHttp2(exchange);
+            handleHttp2(exchange, ctx);
             return;
         }
         HeadGuardConduit head = guardOf(exchange.getConnection());
@@ -51,7 +54,7 @@ final class EdgeHandler implements HttpHandler {
             return;
         }
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
-            BodyGuard body = ex.getAttachment(BodyGuard.KEY);
+            BodyGuard body = (BodyGuard) ctx.bodyGuard();
             if (body != null) {
                 body.stop();
             }
@@ -146,13 +149,13 @@ final class EdgeHandler implements HttpHandler {
             exchange.setRequestPath(decoded);
             exchange.setRelativePath(decoded);
             exchange.setResolvedPath("");
-            exchange.putAttachment(CanonicalPath.DECODED, decoded);
+            ctx.canonicalPath(decoded);
         }
 
         // Body: 413 before reading when the length is known; otherwise counted as it is read.
         if (chunked || declared > 0) {
             BodyGuard body = new BodyGuard(exchange, head, settings);
-            exchange.putAttachment(BodyGuard.KEY, body);
+            ctx.bodyGuard(body);
             if (declared > settings.maxBodyBytes()) {
                 rejectTooLarge(exchange, body);
                 return;
@@ -175,7 +178,7 @@ final class EdgeHandler implements HttpHandler {
      * 413/408 itself. HTTP/2 has no head trickling to time out: Undertow's idle timeout and {@link Http2Guard}'s
      * stream and reset limits apply.
      */
-    private void handleHttp2(HttpServerExchange exchange) throws Exception {
+    private void handleHttp2(HttpServerExchange exchange, RequestContext ctx) throws Exception {
         HeaderMap headers = exchange.getRequestHeaders();
         HeaderValues host = headers.get(Headers.HOST);
         if (host == null || host.size() != 1 || host.getFirst() == null || !validHost(host.getFirst())) {
@@ -203,7 +206,7 @@ final class EdgeHandler implements HttpHandler {
                 exchange.setRequestPath(decoded);
                 exchange.setRelativePath(decoded);
                 exchange.setResolvedPath("");
-                exchange.putAttachment(CanonicalPath.DECODED, decoded);
+                ctx.canonicalPath(decoded);
             } catch (CanonicalPath.BadPathException e) {
                 rejectStream(exchange, EdgeError.BAD_PATH);
                 return;
@@ -234,7 +237,7 @@ final class EdgeHandler implements HttpHandler {
             // a rejection answers this stream (408/413) and the connection goes on.
             BodyGuard body = new BodyGuard(exchange, null, settings);
             body.declaredLength(declared);
-            exchange.putAttachment(BodyGuard.KEY, body);
+            ctx.bodyGuard(body);
             exchange.addRequestWrapper(body);
             exchange.addExchangeCompleteListener((ex, nextListener) -> {
                 body.stop();

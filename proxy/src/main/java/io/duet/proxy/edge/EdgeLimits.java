@@ -20,7 +20,7 @@ public final class EdgeLimits {
      * @return true to go on; false when the exchange has been rejected with 413
      */
     public static boolean setMaxBody(HttpServerExchange exchange, long maxBytes) {
-        BodyGuard guard = exchange.getAttachment(BodyGuard.KEY);
+        BodyGuard guard = BodyGuard.of(exchange);
         if (guard == null) {
             return true; // no body, or not an edge exchange
         }
@@ -39,13 +39,13 @@ public final class EdgeLimits {
      * reset it and lose the edge's answer. Thread of the exchange.
      */
     public static boolean connectionTakenOver(HttpServerExchange exchange) {
-        BodyGuard guard = exchange.getAttachment(BodyGuard.KEY);
+        BodyGuard guard = BodyGuard.of(exchange);
         return guard != null && guard.headRejected();
     }
 
     /** The body limit in force for this exchange, or -1 when the exchange has no body guard. */
     public static long maxBody(HttpServerExchange exchange) {
-        BodyGuard guard = exchange.getAttachment(BodyGuard.KEY);
+        BodyGuard guard = BodyGuard.of(exchange);
         return guard == null ? -1 : guard.maxBytes();
     }
 }

@@ -24,6 +24,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 
+import static io.duet.proxy.message.ProxyMessage.LISTENER_BIND_FAILED;
+
 /**
  * One HTTP/1.1 listener with Duet's edge in front of {@code next}: request-head limits answered 414/431/408,
  * framing and Host checks (400), body limits (413, 408), the path canonicalised once, PROXY protocol from
@@ -147,8 +149,8 @@ public final class EdgeListener implements AutoCloseable {
             server.resumeAccepts();
             return new EdgeListener(spec.name(), server, edge, open);
         } catch (IOException e) {
-            throw new UncheckedIOException("DUET-PROXY-0101 listener '" + spec.name() + "': cannot bind " + address
-                    + " (" + e.getMessage() + "); free the port or change the listener's address", e);
+            throw new UncheckedIOException(LISTENER_BIND_FAILED + " listener '" + spec.name() + "': cannot bind "
+                    + address + " (" + e.getMessage() + "); free the port or change the listener's address", e);
         }
     }
 

@@ -17,6 +17,10 @@ import org.xnio.StreamConnection;
 import java.io.IOException;
 import java.lang.reflect.Method;
 
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_FRAME_RULE;
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_MALFORMED;
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_RULES_OUT_OF_REACH;
+
 /**
  * Undertow's HTTP/2 connection with Duet's edge rules for a new request stream, applied where its header block has
  * just been decoded and before Undertow's request listener rewrites it (Host from {@code :authority}, pseudo-header
@@ -56,14 +60,15 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2FrameCondui
 
     @Override
     public void connectionError(int code, String why) {
-        LOG.debug("DUET-EDGE-0442 HTTP/2 connection from {}: {}; GOAWAY({})", getPeerAddress(), why, code);
+        LOG.debug("{} HTTP/2 connection from {}: {}; GOAWAY({})", EDGE_H2_FRAME_RULE, getPeerAddress(), why, code);
         events.http2Malformed();
         sendGoAway(code);
     }
 
     @Override
     public void streamError(int stream, int code, String why) {
-        LOG.debug("DUET-EDGE-0442 HTTP/2 connection from {}: {}; RST_STREAM({}, {})", getPeerAddress(), why, stream,
+        LOG.debug("{} HTTP/2 connection from {}: {}; RST_STREAM({}, {})",
+                EDGE_H2_FRAME_RULE, getPeerAddress(), why, stream,
                 code);
         events.http2Malformed();
         sendRstStream(stream, code);
@@ -183,7 +188,7 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2FrameCondui
             return channel;
         }
         events.http2Malformed();
-        LOG.debug("DUET-EDGE-0440 malformed HTTP/2 request on stream {} from {}: {}; RST_STREAM(PROTOCOL_ERROR)",
+        LOG.debug("{} malformed HTTP/2 request on stream {} from {}: {}; RST_STREAM(PROTOCOL_ERROR)", EDGE_H2_MALFORMED,
                 request.getStreamId(), getPeerAddress(), violation);
         resetSource(request);
         sendRstStream(request.getStreamId(), ERROR_PROTOCOL_ERROR);
@@ -223,8 +228,9 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2FrameCondui
                     .getDeclaredMethod("getHeaderMap");
             headerMap.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("DUET-EDGE-0441 Undertow's header block is out of reach ({}); an HTTP/2 content-length that is "
-                    + "not a number ends the connection instead of the stream", e.toString());
+            LOG.warn("{} Undertow's header block is out of reach ({}); an HTTP/2 content-length that is "
+                    + "not a number ends the connection instead of the stream",
+                    EDGE_H2_RULES_OUT_OF_REACH, e.toString());
         }
         FRAME_PARSER = parser;
         HEADER_MAP = headerMap;
@@ -273,8 +279,9 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2FrameCondui
             m.setAccessible(true);
             return m;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("DUET-EDGE-0441 Undertow's stream reset is out of reach ({}); malformed HTTP/2 requests are "
-                    + "still reset, their streams end when the connection does", e.toString());
+            LOG.warn("{} Undertow's stream reset is out of reach ({}); malformed HTTP/2 requests are "
+                    + "still reset, their streams end when the connection does",
+                    EDGE_H2_RULES_OUT_OF_REACH, e.toString());
             return null;
         }
     }

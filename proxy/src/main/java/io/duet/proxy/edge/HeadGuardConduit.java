@@ -19,6 +19,8 @@ import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import static io.duet.proxy.message.ProxyMessage.EDGE_CONNECTION_REJECTED;
+
 /**
  * The bottom of every edge connection's read side: runs each request head's raw bytes through a
  * {@link HeadScanner} as they arrive and answers 414 (request line), 431 (header bytes or count), 408 (header
@@ -143,7 +145,7 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
             return n;
         }
         if (p == REJECTED) {
-            throw new IOException("DUET-EDGE-0001 connection rejected by the edge");
+            throw new IOException(EDGE_CONNECTION_REJECTED + " connection rejected by the edge");
         }
         int pos = dst.position();
         int n = next.read(dst);

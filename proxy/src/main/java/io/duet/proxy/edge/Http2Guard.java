@@ -25,6 +25,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_MALFORMED;
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_RAPID_RESET;
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_STREAMS_CANCELLED;
+
 /**
  * HTTP/2 connections with the limits Undertow advertises but does not enforce (measured with a misbehaving client
  * in Http2AbuseTest against Undertow 2.4.4):
@@ -95,7 +99,8 @@ final class Http2Guard {
             f.setAccessible(true);
             return f;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("DUET-EDGE-0421 HTTP/2 streams over the limit are cancelled instead of refused: {}", e.toString());
+            LOG.warn("{} HTTP/2 streams over the limit are cancelled instead of refused: {}",
+                    EDGE_H2_STREAMS_CANCELLED, e.toString());
             return null;
         }
     }
@@ -122,7 +127,7 @@ final class Http2Guard {
     static void reset(HttpServerExchange exchange, String why) throws java.io.IOException {
         Http2Channel channel = exchange.getConnection().getAttachment(CHANNEL);
         Http2StreamSourceChannel s = source(exchange);
-        LOG.debug("DUET-EDGE-0440 malformed HTTP/2 request from {}: {}; RST_STREAM(PROTOCOL_ERROR)",
+        LOG.debug("{} malformed HTTP/2 request from {}: {}; RST_STREAM(PROTOCOL_ERROR)", EDGE_H2_MALFORMED,
                 exchange.getSourceAddress(), why);
         if (channel != null && s != null) {
             channel.sendRstStream(s.getStreamId(), Http2Channel.ERROR_PROTOCOL_ERROR);
@@ -146,9 +151,10 @@ final class Http2Guard {
             String violation = Http2RequestRules.trailerViolation(trailers);
             if (violation != null) {
                 events.http2Malformed();
-                LOG.debug("DUET-EDGE-0440 malformed HTTP/2 trailers on stream {} from {}: {}; "
-                        + "RST_STREAM(PROTOCOL_ERROR)", s.getStreamId(), channel.getPeerAddress(), violation);
-                BodyGuard body = exchange.getAttachment(BodyGuard.KEY);
+                LOG.debug("{} malformed HTTP/2 trailers on stream {} from {}: {}; "
+                        + "RST_STREAM(PROTOCOL_ERROR)",
+                        EDGE_H2_MALFORMED, s.getStreamId(), channel.getPeerAddress(), violation);
+                BodyGuard body = BodyGuard.of(exchange);
                 if (body != null) {
                     body.malformed();
                 }
@@ -233,8 +239,9 @@ final class Http2Guard {
             }
             if (++glitches == max + 1 && ch.isOpen()) {
                 ev.http2ConnectionAbused();
-                LOG.warn("DUET-EDGE-0420 HTTP/2 connection from {} closed with GOAWAY(ENHANCE_YOUR_CALM): more than "
-                        + "{} streams reset or refused within {} s (rapid reset?)", ch.getPeerAddress(), max,
+                LOG.warn("{} HTTP/2 connection from {} closed with GOAWAY(ENHANCE_YOUR_CALM): more than "
+                        + "{} streams reset or refused within {} s (rapid reset?)",
+                        EDGE_H2_RAPID_RESET, ch.getPeerAddress(), max,
                         window / 1000);
                 ch.sendGoAway(Http2Channel.ERROR_ENHANCE_YOUR_CALM);
             }

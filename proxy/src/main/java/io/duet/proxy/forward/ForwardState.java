@@ -5,17 +5,20 @@ import io.duet.proxy.pool.BackendConnection;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.response.ErrorId;
 import io.duet.proxy.response.ErrorResponses;
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import org.xnio.IoUtils;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.proxy.message.ProxyMessage.INVALID_RESPONSE_HEAD;
+import static io.duet.proxy.message.ProxyMessage.SERVER_CLOSED_EARLY;
+
 /**
  * Forwards one exchange to a server of a pool over HTTP/1.1 and streams the answer back: the per-request state
- * machine of Duet's own forwarder. It lives as an exchange attachment (the access log and error pages read it).
+ * machine of Duet's own forwarder. It lives in the request's context (the access log and error pages read it).
  *
  * <p>Flow: pick a server and take an idle keep-alive connection of this I/O thread or open one
  * ({@link ServerChoice}), write the request head and stream the body, re-chunked when the client sent it chunked
@@ -34,8 +37,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: every method runs on the exchange's I/O thread and never blocks.
  */
-public final class ForwardState extends ResponseReader {
-    public static final AttachmentKey<ForwardState> KEY = AttachmentKey.create(ForwardState.class);
+public final class ForwardState extends ResponseReader implements RequestContext.Forwarding {
 
     // Response deadline, linked into the I/O thread's ResponseDeadlines while armed.
     long deadlineNanos;
@@ -49,11 +51,23 @@ public final class ForwardState extends ResponseReader {
         super(route, exchange, requestChunked);
     }
 
+    /** The forwarding state the forwarder put in the exchange's request context, or {@code null} (not forwarded). */
+    public static ForwardState of(HttpServerExchange exchange) {
+        RequestContext ctx = RequestContext.peek(exchange);
+        return ctx == null ? null : (ForwardState) ctx.forwarding();
+    }
+
     /** The server of the last attempt, or {@code null}. */
     public BackendServer server() {
         return server;
     }
 
+    @Override
+    public String serverId() {
+        return server == null ? null : server.id();
+    }
+
+    @Override
     public String pool() {
         return backendPool.name();
     }
@@ -88,7 +102,7 @@ public final class ForwardState extends ResponseReader {
             cancelResponseTimer();
             failure = ForwardFailure.NOT_RETRIED;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("DUET-PROXY-0112 {} closed the connection before answering: {}", server, cause);
+                LOG.debug("{} {} closed the connection before answering: {}", SERVER_CLOSED_EARLY, server, cause);
             }
             releaseInBuffer();
             fail();
@@ -107,7 +121,8 @@ public final class ForwardState extends ResponseReader {
 
     @Override
     void badResponse(String why) {
-        LOG.warn("DUET-PROXY-0110 invalid response head from server '{}' of pool '{}': {}; answered 502, connection closed",
+        LOG.warn("{} invalid response head from server '{}' of pool '{}': {}; answered 502, connection closed",
+                INVALID_RESPONSE_HEAD,
                 server.id(), backendPool.name(), why);
         BackendConnection c = connection;
         connection = null;
@@ -215,7 +230,7 @@ public final class ForwardState extends ResponseReader {
 
     /** Ends the server's share of the request and anything still open when the exchange ends. */
     static final ExchangeCompletionListener COMPLETION = (exchange, nextListener) -> {
-        ForwardState st = exchange.getAttachment(KEY);
+        ForwardState st = of(exchange);
         if (st != null) {
             st.completed();
         }

@@ -3,6 +3,7 @@ package io.duet.proxy.forward;
 import io.duet.proxy.affinity.RouteAffinity;
 import io.duet.proxy.health.ServerOutcomes;
 import io.duet.proxy.pool.BackendPool;
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -70,7 +71,7 @@ public final class Forwarder implements HttpHandler {
         boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
         forwarding.request(exchange);
         ForwardState st = new ForwardState(this, exchange, chunked);
-        exchange.putAttachment(ForwardState.KEY, st);
+        RequestContext.of(exchange).forwarding(st);
         pool.metrics().requestStarted();
         exchange.addExchangeCompleteListener(ForwardState.COMPLETION);
         exchange.dispatch(SameThreadExecutor.INSTANCE, st);

@@ -2,6 +2,7 @@ package io.duet.proxy.forward;
 
 import io.duet.config.CidrBlock;
 import io.duet.config.Forwarding;
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
@@ -32,9 +33,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>I/O thread; allocation is a few strings per request.
  */
 public final class ForwardingHeaders {
-    /** The request id of this exchange, for logs and error pages. */
-    public static final AttachmentKey<String> REQUEST_ID = io.duet.proxy.response.ErrorResponses.REQUEST_ID;
-
     static final HttpString KEEP_ALIVE = new HttpString("Keep-Alive");
     static final HttpString PROXY_CONNECTION = new HttpString("Proxy-Connection");
     static final HttpString X_REAL_IP = new HttpString("X-Real-IP");
@@ -182,10 +180,10 @@ public final class ForwardingHeaders {
     }
 
     /**
-     * Assigns the request id: kept from a trusted proxy, generated otherwise, and set on the request. Runs for
-     * every request before routing. I/O thread.
+     * Assigns the request id: kept from a trusted proxy, generated otherwise, set on the request and kept in the
+     * request's context for logs and error pages. Runs for every request before routing. I/O thread.
      */
-    public void requestId(HttpServerExchange exchange) {
+    public void requestId(HttpServerExchange exchange, RequestContext ctx) {
         if (requestIdHeader == null) {
             return;
         }
@@ -197,11 +195,14 @@ public final class ForwardingHeaders {
             id = newRequestId();
             h.put(requestIdHeader, id);
         }
-        exchange.putAttachment(REQUEST_ID, id);
+        ctx.requestId(id);
     }
 
-    /** Removes hop-by-hop headers from a backend response before it reaches the client. I/O thread. */
-    public void response(HttpServerExchange exchange) {
+    /**
+     * Removes hop-by-hop headers from a backend response before it reaches the client and sends the request id of
+     * the request's context back. I/O thread.
+     */
+    public void response(HttpServerExchange exchange, RequestContext ctx) {
         HeaderMap h = exchange.getResponseHeaders();
         if ((classify(h) & HOP) != 0) {
             boolean switching = exchange.getStatusCode() == 101;
@@ -214,7 +215,7 @@ public final class ForwardingHeaders {
             }
         }
         if (requestIdHeader != null) {
-            String id = exchange.getAttachment(REQUEST_ID);
+            String id = ctx.requestId();
             if (id != null && !h.contains(requestIdHeader)) {
                 h.put(requestIdHeader, id);
             }

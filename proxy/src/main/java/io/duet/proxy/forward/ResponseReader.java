@@ -15,6 +15,8 @@ import org.xnio.channels.StreamSinkChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
+import static io.duet.proxy.message.ProxyMessage.MALFORMED_CHUNKED_RESPONSE;
+
 /**
  * The response side of the forwarder's per-request state ({@link ForwardState}): reads the server's bytes into a
  * pooled buffer, parses the response head ({@link ResponseHead}; interim responses are dropped, 101 hands over to
@@ -223,7 +225,8 @@ abstract class ResponseReader extends RequestWriter {
         } catch (IOException e) {
             // A malformed chunked body from the server: the client gets a truncated response.
             if (LOG.isDebugEnabled()) {
-                LOG.debug("DUET-PROXY-0113 {} sent a malformed chunked body: {}", server, e.getMessage());
+                LOG.debug("{} {} sent a malformed chunked body: {}",
+                        MALFORMED_CHUNKED_RESPONSE, server, e.getMessage());
             }
             abortBoth();
             return false;

@@ -23,6 +23,8 @@ import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import static io.duet.proxy.message.ProxyMessage.CONNECT_FAILED;
+
 /**
  * The first layer of the forwarder's per-request state ({@link ForwardState}): chooses the server of each attempt
  * (affinity's {@link io.duet.proxy.affinity.AffinityDecision}, else the pool's balancer), holds its serverLimit slot
@@ -301,7 +303,7 @@ abstract class ServerChoice implements Runnable, RequestView, ServerConnections.
         route.outcomes().onConnectFailure(server);
         failureReportedFor = server;
         if (LOG.isDebugEnabled()) {
-            LOG.debug("DUET-PROXY-0111 connect to {} failed: {}", server, timedOut ? "timeout" : cause);
+            LOG.debug("{} connect to {} failed: {}", CONNECT_FAILED, server, timedOut ? "timeout" : cause);
         }
         if (attempts <= route.retries() && Idempotent.method(exchange.getRequestMethod()) && !exchange.isComplete()) {
             if (countedActive) {

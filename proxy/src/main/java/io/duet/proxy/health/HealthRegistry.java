@@ -30,6 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.duet.proxy.message.ProxyMessage.HEALTH_CHECK_BUG;
+import static io.duet.proxy.message.ProxyMessage.HEALTH_NOT_EJECTED;
+
 /**
  * Every server's health state machine, owned by the data plane and kept across reloads: a server whose pool, id,
  * address and port did not change keeps its {@link ServerState} (see ConnectionPools) and so its state machine,
@@ -218,8 +221,8 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
         try {
             r = probe.check(s.host(), target.getAddress(), s.port());
         } catch (RuntimeException e) {
-            LOG.error("DUET-HEALTH-0011 check of pool '{}' server '{}' failed unexpectedly (a bug: report it with this "
-                    + "log); counted as a failed check", ph.name, s.id(), e);
+            LOG.error("{} check of pool '{}' server '{}' failed unexpectedly (a bug: report it with this "
+                    + "log); counted as a failed check", HEALTH_CHECK_BUG, ph.name, s.id(), e);
             r = new ProbeResult(Instant.now(), false, "check error: " + e, 0);
         }
         boolean changed;
@@ -320,8 +323,9 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
                 ejectedNow += m.ejected() ? 1 : 0;
             }
             if ((ejectedNow + 1) * 100L > (long) od.maxEjectionPercent() * members.size()) {
-                LOG.warn("DUET-HEALTH-0006 pool '{}' server '{}' failed {} requests in a row but is not ejected: {} of "
+                LOG.warn("{} pool '{}' server '{}' failed {} requests in a row but is not ejected: {} of "
                                 + "{} servers are ejected already and maxEjectionPercent is {}; check the servers",
+                        HEALTH_NOT_EJECTED,
                         ph.name, h.server.id(), failures, ejectedNow, members.size(), od.maxEjectionPercent());
                 if (h.pendingOut) {
                     h.pendingOut = false;

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import static io.duet.proxy.message.ProxyMessage.HEALTH_CHECK_BUG;
+
 /**
  * An HTTP/1.1 check over a plain or TLS socket: one request with {@code Connection: close}, the status checked
  * against the expected set and, when a regex is set, the first {@link HealthCheck#BODY_LIMIT_BYTES} bytes of the
@@ -279,7 +281,7 @@ final class HttpProbe implements Probe {
             ctx.init(null, new TrustManager[]{new AcceptAny()}, null);
             return ctx.getSocketFactory();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("DUET-HEALTH-0011 no TLS support in this JVM: " + e.getMessage(), e);
+            throw new IllegalStateException(HEALTH_CHECK_BUG + " no TLS support in this JVM: " + e.getMessage(), e);
         }
     }
 

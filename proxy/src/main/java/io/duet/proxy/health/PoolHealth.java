@@ -12,6 +12,10 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Objects;
 
+import static io.duet.proxy.message.ProxyMessage.HEALTH_NO_SERVER;
+import static io.duet.proxy.message.ProxyMessage.HEALTH_PANIC;
+import static io.duet.proxy.message.ProxyMessage.HEALTH_PANIC_OVER;
+
 /**
  * The health side of one pool: its check and outlier settings, its servers' state machines and its panic flag.
  * Its monitor guards the state of every {@link ServerHealth} of the pool. Kept across reloads while the pool exists.
@@ -82,17 +86,18 @@ final class PoolHealth {
         if (p != panic) {
             panic = p;
             if (p) {
-                LOG.warn("DUET-HEALTH-0008 pool '{}' is in PANIC: {} of {} servers available, below its threshold of "
+                LOG.warn("{} pool '{}' is in PANIC: {} of {} servers available, below its threshold of "
                         + "{}%; balancing over all of them so the survivors are not overloaded; check the servers",
+                        HEALTH_PANIC,
                         name, available, inService, panicThresholdPercent);
             } else {
-                LOG.info("DUET-HEALTH-0009 pool '{}' left panic: {} of {} servers available", name, available,
+                LOG.info("{} pool '{}' left panic: {} of {} servers available", HEALTH_PANIC_OVER, name, available,
                         inService);
             }
         }
         state.setPanic(p);
         if (available == 0 && lastAvailable != 0 && !members.isEmpty()) {
-            LOG.warn("DUET-HEALTH-0010 pool '{}': no server is available ({} servers); {}", name, members.size(),
+            LOG.warn("{} pool '{}': no server is available ({} servers); {}", HEALTH_NO_SERVER, name, members.size(),
                     fallback == null ? (p ? "panic: trying all of them" : "serving 503")
                             : fallback.pool() != null ? "forwarding to fallback pool '" + fallback.pool() + "'"
                             : "serving its fallback response " + fallback.respond().status());

@@ -17,6 +17,13 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.duet.proxy.message.ProxyMessage.HEALTH_DOWN;
+import static io.duet.proxy.message.ProxyMessage.HEALTH_DRAINING;
+import static io.duet.proxy.message.ProxyMessage.HEALTH_DRAIN_DEADLINE;
+import static io.duet.proxy.message.ProxyMessage.HEALTH_EJECTED;
+import static io.duet.proxy.message.ProxyMessage.HEALTH_MAINTENANCE;
+import static io.duet.proxy.message.ProxyMessage.HEALTH_UP;
+
 /**
  * The health state machine of one server. Inputs: active check results ({@link #onProbe}), passive ejections
  * ({@link #eject}, {@link #restore}) and the administrative state ({@link #admin}). Output: the summary
@@ -313,8 +320,9 @@ final class ServerHealth {
             }
         } else if (sticky != stickyNow && next == HealthState.DRAINING) {
             reason = why;
-            LOG.info("DUET-HEALTH-0007 pool '{}' server '{}' ({}): drain deadline {} passed; its sticky clients "
+            LOG.info("{} pool '{}' server '{}' ({}): drain deadline {} passed; its sticky clients "
                             + "now go to other servers ({} requests still active); it can be removed when none remain",
+                    HEALTH_DRAIN_DEADLINE,
                     pool.name, server.id(), address(), drainUntil, state.active().get());
         }
         stickyNow = sticky;
@@ -326,14 +334,15 @@ final class ServerHealth {
         String checks = history.isEmpty() ? "none" : history.toString();
         String was = from == null ? "new" : from.name();
         switch (to) {
-            case UP -> LOG.info("DUET-HEALTH-0001 {} is UP (was {}): {}; last checks: {}", who, was, why, checks);
-            case DOWN -> LOG.warn("DUET-HEALTH-0002 {} is DOWN (was {}): {}; last checks: {}; it gets no new requests "
-                    + "until {} check(s) pass: check the server", who, was, why, checks, rise);
-            case EJECTED -> LOG.warn("DUET-HEALTH-0003 {} is EJECTED (was {}): {}; last checks: {}; check the server's "
-                    + "logs for the errors", who, was, why, checks);
-            case DRAINING -> LOG.info("DUET-HEALTH-0004 {} is DRAINING (was {}): {}; {} requests active; remove it when "
-                    + "the status shows it drained", who, was, why, state.active().get());
-            case MAINTENANCE -> LOG.info("DUET-HEALTH-0005 {} is in MAINTENANCE (was {}): {}; {} requests still active",
+            case UP -> LOG.info("{} {} is UP (was {}): {}; last checks: {}", HEALTH_UP, who, was, why, checks);
+            case DOWN -> LOG.warn("{} {} is DOWN (was {}): {}; last checks: {}; it gets no new requests "
+                    + "until {} check(s) pass: check the server", HEALTH_DOWN, who, was, why, checks, rise);
+            case EJECTED -> LOG.warn("{} {} is EJECTED (was {}): {}; last checks: {}; check the server's "
+                    + "logs for the errors", HEALTH_EJECTED, who, was, why, checks);
+            case DRAINING -> LOG.info("{} {} is DRAINING (was {}): {}; {} requests active; remove it when "
+                    + "the status shows it drained", HEALTH_DRAINING, who, was, why, state.active().get());
+            case MAINTENANCE -> LOG.info("{} {} is in MAINTENANCE (was {}): {}; {} requests still active",
+                    HEALTH_MAINTENANCE,
                     who, was, why, state.active().get());
         }
     }

@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
+import static io.duet.proxy.message.ProxyMessage.METRICS_RENDER_FAILED;
+
 /**
  * A small HTTP listener of its own for monitoring, apart from the data plane's listeners:
  * <ul>
@@ -105,8 +107,8 @@ public final class ManagementServer implements AutoCloseable {
             try {
                 PrometheusTextWriter.write(registry, body);
             } catch (Exception e) {
-                LOG.error("DUET-PROXY-0951 cannot render /metrics: {}; answering 500. This is a bug: report it with"
-                        + " the stack trace.", e.toString(), e);
+                LOG.error("{} cannot render /metrics: {}; answering 500. This is a bug: report it with"
+                        + " the stack trace.", METRICS_RENDER_FAILED, e.toString(), e);
                 exchange.setStatusCode(StatusCodes.INTERNAL_SERVER_ERROR);
                 text(exchange, "cannot render metrics\n");
                 return;

@@ -29,6 +29,9 @@ import java.security.cert.X509Certificate;
 import java.net.Socket;
 import java.util.List;
 
+import static io.duet.proxy.message.ProxyMessage.POOL_CA_UNLOADABLE;
+import static io.duet.proxy.message.ProxyMessage.POOL_TLS_UNVERIFIED;
+
 /**
  * TLS towards one server of a pool: the pool's SSLContext (trust from its CA bundle, the JDK's trust store, or
  * nothing checked with {@code verify: false}), the name sent as SNI and verified, TLS 1.2 and 1.3 only. One
@@ -71,7 +74,7 @@ public final class BackendTlsContext {
                         ks.setCertificateEntry("ca-" + (i++), c);
                     }
                     if (i == 0) {
-                        throw new IllegalArgumentException("DUET-PROXY-0142 tls.caBundle holds no certificate");
+                        throw new IllegalArgumentException(POOL_CA_UNLOADABLE + " tls.caBundle holds no certificate");
                     }
                 }
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -87,7 +90,8 @@ public final class BackendTlsContext {
             ctx.init(null, trust, null);
             return ctx;
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException("DUET-PROXY-0142 tls.caBundle does not load: " + e.getMessage(), e);
+            throw new IllegalArgumentException(POOL_CA_UNLOADABLE + " tls.caBundle does not load: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -226,7 +230,8 @@ public final class BackendTlsContext {
     }
 
     static void warnUnverified(String pool) {
-        LOG.warn("DUET-PROXY-0141 pool '{}' accepts any server certificate (tls.verify: false): its traffic can be "
-                + "read and changed by anyone on the path; for self-signed test servers only", pool);
+        LOG.warn("{} pool '{}' accepts any server certificate (tls.verify: false): its traffic can be "
+                + "read and changed by anyone on the path; for self-signed test servers only",
+                POOL_TLS_UNVERIFIED, pool);
     }
 }

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.duet.proxy.message.ProxyMessage.SERVER_CONNECTIONS_CLOSED;
+
 /**
  * Owns the keep-alive connection pools to backend servers across reloads. A server whose address, port and
  * connection settings did not change keeps its pool (and its open connections) in the next snapshot; pools of
@@ -151,7 +153,7 @@ public final class ConnectionPools implements AutoCloseable {
             if (keep.contains(e.getValue().pool())) {
                 return false;
             }
-            LOG.info("DUET-PROXY-0102 closing connections to {}:{}: no longer in the configuration",
+            LOG.info("{} closing connections to {}:{}: no longer in the configuration", SERVER_CONNECTIONS_CLOSED,
                     e.getKey().host(), e.getKey().port());
             e.getValue().pool().close();
             return true;

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import static io.duet.proxy.message.ProxyMessage.SERVER_HANDSHAKE_FAILED;
+
 /**
  * The keep-alive connections to one backend server: one idle stack per I/O thread, touched only by that thread, so
  * taking and returning a connection costs no lock and no atomic. A request uses a connection of its own thread
@@ -390,7 +392,7 @@ public final class ServerConnections {
                 lastTlsWarnNanos = now;
                 String refusal = tlsConnection == null ? null
                         : BackendTlsContext.refusal(io.undertow.protocols.ssl.UndertowXnioSsl.getSslEngine(tlsConnection));
-                LOG.warn("DUET-PROXY-0140 TLS handshake with {} ({}) failed: {}", target, tls,
+                LOG.warn("{} TLS handshake with {} ({}) failed: {}", SERVER_HANDSHAKE_FAILED, target, tls,
                         refusal != null ? refusal : rootMessage(e));
             }
             fail(e);

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.duet.proxy.message.ProxyMessage.JDK_CACHES_ANSWERS;
+import static io.duet.proxy.message.ProxyMessage.RESOLVE_BUG;
+
 /**
  * Follows the host names of the document's servers: hands out their {@link ServerAddress}es and looks each name up
  * again every {@code resolve.intervalMs} on its own small pool of daemon threads ({@code duet-resolve-N}, at most
@@ -84,7 +87,7 @@ public final class NameResolution implements AutoCloseable {
             cachingChecked = true;
             String warning = resolver.cachingWarning();
             if (warning != null) {
-                LOG.warn("DUET-PROXY-0968 {}", warning);
+                LOG.warn("{} {}", JDK_CACHES_ANSWERS, warning);
             }
         }
         ResolvedName name = new ResolvedName(pool, serverId, host, port, settings, resolver, clock);
@@ -119,7 +122,7 @@ public final class NameResolution implements AutoCloseable {
             } catch (TimeoutException e) {
                 return; // the rest arrive later, through the addresses' listeners
             } catch (ExecutionException e) {
-                LOG.error("DUET-PROXY-0969 a first lookup failed unexpectedly (a bug: report it with this log)",
+                LOG.error("{} a first lookup failed unexpectedly (a bug: report it with this log)", RESOLVE_BUG,
                         e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

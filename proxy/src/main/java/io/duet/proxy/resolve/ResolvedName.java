@@ -20,6 +20,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
+import static io.duet.proxy.message.ProxyMessage.ADDRESSES_OVER_MAX;
+import static io.duet.proxy.message.ProxyMessage.ADDRESS_CHANGED;
+import static io.duet.proxy.message.ProxyMessage.ADDRESS_DROPPED;
+import static io.duet.proxy.message.ProxyMessage.ADDRESS_FOUND;
+import static io.duet.proxy.message.ProxyMessage.ADDRESS_LEFT;
+import static io.duet.proxy.message.ProxyMessage.LOOKUP_FAILED;
+import static io.duet.proxy.message.ProxyMessage.NEVER_RESOLVED;
+import static io.duet.proxy.message.ProxyMessage.RESOLVES_AGAIN;
+import static io.duet.proxy.message.ProxyMessage.RESOLVE_BUG;
+
 /**
  * One server of the document given by host name, and the addresses its name gives it: one {@link ServerAddress} per
  * server it expands to ({@code resolve.maxAddresses}; one when that is 1). Each lookup assigns the answer's addresses
@@ -94,8 +104,8 @@ final class ResolvedName {
         } catch (UnknownHostException e) {
             error = e.getMessage() == null ? "unknown host " + host : e.getMessage();
         } catch (RuntimeException e) {
-            LOG.error("DUET-PROXY-0969 pool '{}' server '{}': looking up {} failed unexpectedly (a bug: report it "
-                    + "with this log); counted as a failed lookup", pool, server, host, e);
+            LOG.error("{} pool '{}' server '{}': looking up {} failed unexpectedly (a bug: report it "
+                    + "with this log); counted as a failed lookup", RESOLVE_BUG, pool, server, host, e);
             error = e.toString();
         }
         synchronized (this) {
@@ -113,7 +123,7 @@ final class ResolvedName {
     private void answered(List<InetAddress> all) {
         Instant now = clock.instant();
         if (failingSince != null) {
-            LOG.info("DUET-PROXY-0964 pool '{}' server '{}': {} resolves again after {} s of failed lookups", pool,
+            LOG.info("{} pool '{}' server '{}': {} resolves again after {} s of failed lookups", RESOLVES_AGAIN, pool,
                     server, host, Duration.between(failingSince, now).toSeconds());
             failingSince = null;
         }
@@ -145,8 +155,8 @@ final class ResolvedName {
         if (unused != unusedReported) {
             unusedReported = unused;
             if (unused > 0) {
-                LOG.warn("DUET-PROXY-0967 pool '{}' server '{}': {} has {} addresses, maxAddresses is {}: {} not used "
-                        + "({})", pool, server, host, usable.size(), slots.length, unused,
+                LOG.warn("{} pool '{}' server '{}': {} has {} addresses, maxAddresses is {}: {} not used "
+                        + "({})", ADDRESSES_OVER_MAX, pool, server, host, usable.size(), slots.length, unused,
                         names(fresh.subList(f, fresh.size())));
             }
         }
@@ -156,17 +166,19 @@ final class ResolvedName {
             if (next[i] != null) {
                 if (slot.resolved(next[i], now)) {
                     if (was == null) {
-                        LOG.info("DUET-PROXY-0961 pool '{}' server '{}': {} now {} (had no address)", pool, id(i),
+                        LOG.info("{} pool '{}' server '{}': {} now {} (had no address)", ADDRESS_FOUND, pool, id(i),
                                 host, next[i].getHostAddress());
                     } else {
-                        LOG.info("DUET-PROXY-0960 pool '{}' server '{}': {} now {} (was {}); connections to {} drain",
+                        LOG.info("{} pool '{}' server '{}': {} now {} (was {}); connections to {} drain",
+                                ADDRESS_CHANGED,
                                 pool, id(i), host, next[i].getHostAddress(), was.getAddress().getHostAddress(),
                                 was.getAddress().getHostAddress());
                     }
                 }
             } else if (slot.cleared(now, null, null)) {
-                LOG.info("DUET-PROXY-0962 pool '{}' server '{}': {} is no longer an address of {}: its connections "
-                        + "drain and the server is out of service until the name has an address for it", pool, id(i),
+                LOG.info("{} pool '{}' server '{}': {} is no longer an address of {}: its connections "
+                        + "drain and the server is out of service until the name has an address for it",
+                        ADDRESS_LEFT, pool, id(i),
                         was.getAddress().getHostAddress(), host);
             }
         }
@@ -189,8 +201,8 @@ final class ResolvedName {
         long heldMs = Duration.between(failingSince, now).toMillis();
         if (kept.isEmpty()) {
             if (first) {
-                LOG.warn("DUET-PROXY-0966 pool '{}' server '{}': {} does not resolve ({}); the server is out of "
-                        + "service until it does (looked up every {} ms)", pool, server, host, error,
+                LOG.warn("{} pool '{}' server '{}': {} does not resolve ({}); the server is out of "
+                        + "service until it does (looked up every {} ms)", NEVER_RESOLVED, pool, server, host, error,
                         settings.intervalMs());
             }
             return;
@@ -199,12 +211,13 @@ final class ResolvedName {
             for (ServerAddress slot : slots) {
                 slot.cleared(now, error, failingSince);
             }
-            LOG.error("DUET-PROXY-0965 pool '{}' server '{}': {} has not resolved for {} s (holdOnFailureMs {}): "
-                    + "dropping {}; the server is out of service until a lookup succeeds ({})", pool, server, host,
+            LOG.error("{} pool '{}' server '{}': {} has not resolved for {} s (holdOnFailureMs {}): "
+                    + "dropping {}; the server is out of service until a lookup succeeds ({})",
+                    ADDRESS_DROPPED, pool, server, host,
                     heldMs / 1000, settings.holdOnFailureMs(), String.join(", ", kept), error);
         } else if (first) {
-            LOG.warn("DUET-PROXY-0963 pool '{}' server '{}': cannot resolve {} ({}); keeping {} until {} "
-                    + "(holdOnFailureMs {}), looking it up again every {} ms", pool, server, host, error,
+            LOG.warn("{} pool '{}' server '{}': cannot resolve {} ({}); keeping {} until {} "
+                    + "(holdOnFailureMs {}), looking it up again every {} ms", LOOKUP_FAILED, pool, server, host, error,
                     String.join(", ", kept), failingSince.plusMillis(settings.holdOnFailureMs())
                             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                     settings.holdOnFailureMs(), settings.intervalMs());

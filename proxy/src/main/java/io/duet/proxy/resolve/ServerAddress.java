@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.duet.proxy.message.ProxyMessage.RESOLVE_BUG;
+
 /**
  * The current address of one server: the one place forwarding (new backend connections) and active health checks
  * read it from, so both always reach the same address. A server given by IP address has a fixed one; a server given
@@ -137,7 +139,7 @@ public final class ServerAddress {
             try {
                 l.addressChanged(this);
             } catch (RuntimeException e) {
-                LOG.error("DUET-PROXY-0969 a listener of {}'s address failed (a bug: report it with this log)", host,
+                LOG.error("{} a listener of {}'s address failed (a bug: report it with this log)", RESOLVE_BUG, host,
                         e);
             }
         }

@@ -1,7 +1,7 @@
 package io.duet.proxy.response;
 
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -23,12 +23,6 @@ import java.nio.charset.StandardCharsets;
  * The exchange ends once the body is written.
  */
 public final class ErrorResponses {
-
-    /**
-     * The request id shown in error bodies. Whoever assigns request ids attaches it here; when absent, the
-     * {@code X-Request-Id} request header is used, and when that is absent too the body has no request id.
-     */
-    public static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
 
     private static final HttpString REQUEST_ID_HEADER = new HttpString("X-Request-Id");
     private static final String JSON = "application/json";
@@ -69,7 +63,9 @@ public final class ErrorResponses {
             return;
         }
         boolean json = prefersJson(exchange.getRequestHeaders());
-        String requestId = exchange.getAttachment(REQUEST_ID);
+        // The request id of the request's context; else the X-Request-Id request header; else none in the body.
+        RequestContext ctx = RequestContext.peek(exchange);
+        String requestId = ctx == null ? null : ctx.requestId();
         if (requestId == null) {
             requestId = exchange.getRequestHeaders().getFirst(REQUEST_ID_HEADER);
         }

@@ -1,5 +1,6 @@
 package io.duet.proxy.routing;
 
+import io.duet.proxy.request.RequestContext;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
@@ -7,7 +8,6 @@ import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpContinue;
-import io.undertow.util.AttachmentKey;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSourceChannel;
@@ -23,8 +23,6 @@ import java.util.List;
  * Asynchronous: it never blocks the I/O thread; {@code next} runs once enough bytes or the end of the body arrived.
  */
 final class BodyPrefixReader implements ChannelListener<StreamSourceChannel> {
-    /** The bytes read (at most {@code want}); each body route decodes only its own {@code maxBytes} of them. */
-    static final AttachmentKey<byte[]> PREFIX = AttachmentKey.create(byte[].class);
     private static final byte[] EMPTY = new byte[0];
 
     private final HttpServerExchange exchange;
@@ -40,13 +38,15 @@ final class BodyPrefixReader implements ChannelListener<StreamSourceChannel> {
     }
 
     /**
-     * Reads up to {@code want} bytes of the body, attaches them as {@link #PREFIX}, then runs {@code next}.
+     * Reads up to {@code want} bytes of the body, keeps them in the request's context
+     * ({@link RequestContext#bodyPrefix}; each body route decodes only its own {@code maxBytes} of them), then runs
+     * {@code next}.
      * A client that asked {@code Expect: 100-continue} waits for the 100 before it sends the body, so the 100 is
      * sent first (the backend cannot send it: nothing is forwarded before routing ends).
      */
     static void read(HttpServerExchange exchange, int want, HttpHandler next) throws Exception {
         if (exchange.isRequestComplete() || exchange.getRequestContentLength() == 0) {
-            exchange.putAttachment(PREFIX, EMPTY);
+            RequestContext.of(exchange).bodyPrefix(EMPTY);
             next.handleRequest(exchange);
             return;
         }
@@ -144,7 +144,7 @@ final class BodyPrefixReader implements ChannelListener<StreamSourceChannel> {
             d.get(prefix, n, take);
             n += take;
         }
-        exchange.putAttachment(PREFIX, prefix);
+        RequestContext.of(exchange).bodyPrefix(prefix);
         if (!buffers.isEmpty()) {
             Connectors.ungetRequestBytes(exchange, buffers.toArray(new PooledByteBuffer[0]));
             buffers.clear(); // the exchange owns them now

@@ -1,6 +1,7 @@
 package io.duet.proxy.routing;
 
 import io.duet.proxy.metrics.RouteMetrics;
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * @param metrics      metrics of the route
  */
 public record CompiledRoute(String vhost, String name, RequestMatcher[] matchers, Pattern bodyPattern,
-                            int bodyMaxBytes, HttpHandler handler, String pool, RouteMetrics metrics) {
+                            int bodyMaxBytes, HttpHandler handler, String pool, RouteMetrics metrics)
+        implements RequestContext.Route {
 
     /** Every condition except the body holds. I/O thread. */
     boolean matchesWithoutBody(HttpServerExchange exchange, String path) {
@@ -33,6 +35,16 @@ public record CompiledRoute(String vhost, String name, RequestMatcher[] matchers
 
     boolean needsBody() {
         return bodyPattern != null;
+    }
+
+    @Override
+    public void requestStarted() {
+        metrics.requestStarted();
+    }
+
+    @Override
+    public void requestFinished(int status, long nanos) {
+        metrics.requestFinished(status, nanos);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.duet.proxy.routing;
 
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 
@@ -15,15 +16,6 @@ import java.util.List;
  * and the ones after it are tried.
  */
 public final class Router {
-    /**
-     * Told which route an exchange goes to, just before the route's handler runs (the request context of the root
-     * handler, which starts the route's metrics and ends them when the exchange completes). I/O thread.
-     */
-    @FunctionalInterface
-    public interface Chosen {
-        void routeChosen(CompiledRoute route);
-    }
-
     private Router() {
     }
 
@@ -31,11 +23,11 @@ public final class Router {
      * Routes the exchange. I/O thread; never blocks.
      *
      * @param path     the canonical path
-     * @param chosen   told the route before its handler runs
+     * @param ctx      the request's context, told the route before its handler runs (its metrics start there)
      * @param notFound runs when no virtual host or no route matches
      */
     public static void route(HttpServerExchange exchange, HostTable<VirtualHostRoutes> hosts, String path,
-                             Chosen chosen, HttpHandler notFound) throws Exception {
+                             RequestContext ctx, HttpHandler notFound) throws Exception {
         VirtualHostRoutes vh = hosts.lookup(exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.HOST));
         if (vh == null) {
             notFound.handleRequest(exchange);
@@ -45,20 +37,20 @@ public final class Router {
         if (https != null && exchange.getConnection().getSslSessionInfo() == null && https.send(exchange)) {
             return;
         }
-        route(exchange, vh.routes(), 0, path, chosen, notFound);
+        route(exchange, vh.routes(), 0, path, ctx, notFound);
     }
 
     private static void route(HttpServerExchange exchange, List<CompiledRoute> routes, int from, String path,
-                              Chosen chosen, HttpHandler notFound) throws Exception {
+                              RequestContext ctx, HttpHandler notFound) throws Exception {
         for (int i = from, n = routes.size(); i < n; i++) {
             CompiledRoute r = routes.get(i);
             if (!r.matchesWithoutBody(exchange, path)) {
                 continue;
             }
             if (r.needsBody()) {
-                byte[] body = exchange.getAttachment(BodyPrefixReader.PREFIX);
+                byte[] body = ctx.bodyPrefix();
                 if (body == null) {
-                    bufferThenRoute(exchange, routes, i, path, chosen, notFound, r.bodyMaxBytes());
+                    bufferThenRoute(exchange, routes, i, path, ctx, notFound, r.bodyMaxBytes());
                     return;
                 }
                 // The prefix may be longer than this route's maxBytes (a later route wanted more): cut it in bytes.
@@ -67,7 +59,7 @@ public final class Router {
                     continue;
                 }
             }
-            chosen.routeChosen(r);
+            ctx.routeChosen(r);
             r.handler().handleRequest(exchange);
             return;
         }
@@ -76,11 +68,11 @@ public final class Router {
 
     /** Buffers the body prefix the remaining routes may need, then resumes routing at route {@code from}. */
     private static void bufferThenRoute(HttpServerExchange exchange, List<CompiledRoute> routes, int from, String path,
-                                        Chosen chosen, HttpHandler notFound, int firstNeed) throws Exception {
+                                        RequestContext ctx, HttpHandler notFound, int firstNeed) throws Exception {
         int need = firstNeed;
         for (int i = from + 1; i < routes.size(); i++) {
             need = Math.max(need, routes.get(i).bodyMaxBytes());
         }
-        BodyPrefixReader.read(exchange, need, ex -> route(ex, routes, from, path, chosen, notFound));
+        BodyPrefixReader.read(exchange, need, ex -> route(ex, routes, from, path, ctx, notFound));
     }
 }

@@ -2,15 +2,12 @@ package io.duet.proxy.runtime;
 
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.accesslog.AccessRecord;
-import io.duet.proxy.response.ErrorId;
-import io.duet.proxy.response.ErrorResponses;
 import io.duet.proxy.edge.CanonicalPath;
 import io.duet.proxy.edge.RequestGate;
 import io.duet.proxy.forward.ForwardState;
-import io.duet.proxy.forward.ForwardingHeaders;
 import io.duet.proxy.response.ErrorId;
 import io.duet.proxy.response.ErrorResponses;
-import io.duet.proxy.routing.CompiledRoute;
+import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.routing.Router;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.ExchangeCompletionListener;
@@ -24,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The first handler after the edge on every listener: takes the current snapshot once for the whole request,
- * assigns the request id, routes, and on completion records route metrics and the access log line.
+ * The first handler after the edge on every listener: starts the request's {@link RequestContext} (made by the edge,
+ * or here when no edge ran) on the current snapshot, taken once for the whole request, assigns the request id,
+ * routes, and on completion ends the route's metrics and writes the access log line.
  * I/O thread; never blocks.
  */
 public final class RootHandler implements HttpHandler {
@@ -51,12 +49,12 @@ public final class RootHandler implements HttpHandler {
             ErrorResponses.send(exchange, ErrorId.NO_SERVER);
             return;
         }
-        RequestContext ctx = new RequestContext(snapshot, System.nanoTime(), listener);
-        exchange.putAttachment(RequestContext.KEY, ctx);
+        RequestContext ctx = RequestContext.of(exchange);
+        ctx.start(snapshot, listener, System.nanoTime());
         exchange.addExchangeCompleteListener(COMPLETION);
         exchange.addDefaultResponseListener(ERROR_PAGE);
         exchange.addResponseCommitListener(RESPONSE_HEADERS);
-        snapshot.forwarding().requestId(exchange);
+        snapshot.forwarding().requestId(exchange, ctx);
         if (!gate.admit(exchange)) {
             ErrorResponses.send(exchange, ErrorId.MISDIRECTED);
             return;
@@ -72,7 +70,7 @@ public final class RootHandler implements HttpHandler {
         if (exchange.isResponseStarted() || exchange.getStatusCode() < 400) {
             return false;
         }
-        ForwardState st = exchange.getAttachment(ForwardState.KEY);
+        ForwardState st = ForwardState.of(exchange);
         if (st != null && exchange.getStatusCode() == 503 && !st.failure().noServer()) {
             exchange.setStatusCode(st.failure().status());
         }
@@ -86,23 +84,24 @@ public final class RootHandler implements HttpHandler {
 
     /** Hop-by-hop removal and the request id on every response, whatever produced it. */
     private static final ResponseCommitListener RESPONSE_HEADERS = exchange -> {
-        RequestContext ctx = exchange.getAttachment(RequestContext.KEY);
-        if (ctx != null) {
-            ctx.snapshot.forwarding().response(exchange);
+        RequestContext ctx = RequestContext.peek(exchange);
+        RuntimeSnapshot snapshot = snapshotOf(ctx);
+        if (snapshot != null) {
+            snapshot.forwarding().response(exchange, ctx);
         }
     };
 
     private static final ExchangeCompletionListener COMPLETION = (exchange, next) -> {
         try {
-            RequestContext ctx = exchange.getAttachment(RequestContext.KEY);
-            if (ctx != null) {
-                long nanos = System.nanoTime() - ctx.startNanos;
+            RequestContext ctx = RequestContext.peek(exchange);
+            RuntimeSnapshot snapshot = snapshotOf(ctx);
+            if (snapshot != null) {
+                long nanos = System.nanoTime() - ctx.startNanos();
                 int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
                 ctx.finished(status, nanos);
-                CompiledRoute route = ctx.route();
-                AccessLogWriter log = ctx.snapshot.accessLog();
+                AccessLogWriter log = snapshot.accessLog();
                 if (log != null) {
-                    log.log(record(exchange, ctx, route, status, nanos));
+                    log.log(record(exchange, ctx, status, nanos));
                 }
             }
         } finally {
@@ -110,10 +109,15 @@ public final class RootHandler implements HttpHandler {
         }
     };
 
-    private static AccessRecord record(HttpServerExchange ex, RequestContext ctx, CompiledRoute route, int status,
-                                       long nanos) {
+    /** The snapshot this handler started the request on, or {@code null} when it did not start it. */
+    private static RuntimeSnapshot snapshotOf(RequestContext ctx) {
+        return ctx == null ? null : (RuntimeSnapshot) ctx.snapshot();
+    }
+
+    private static AccessRecord record(HttpServerExchange ex, RequestContext ctx, int status, long nanos) {
         InetSocketAddress source = ex.getSourceAddress();
-        ForwardState st = ex.getAttachment(ForwardState.KEY);
+        RequestContext.Route route = ctx.route();
+        RequestContext.Forwarding st = ctx.forwarding();
         String query = ex.getQueryString();
         String uri = query == null || query.isEmpty() ? ex.getRequestURI() : ex.getRequestURI() + "?" + query;
         return new AccessRecord(
@@ -130,10 +134,10 @@ public final class RootHandler implements HttpHandler {
                 route == null ? null : route.vhost(),
                 route == null ? null : route.name(),
                 st == null ? null : st.pool(),
-                st == null || st.server() == null ? null : st.server().id(),
+                st == null ? null : st.serverId(),
                 ex.getRequestHeaders().getFirst(Headers.REFERER),
                 ex.getRequestHeaders().getFirst(Headers.USER_AGENT),
-                ex.getAttachment(ForwardingHeaders.REQUEST_ID),
-                ctx.listener);
+                ctx.requestId(),
+                ctx.listener());
     }
 }

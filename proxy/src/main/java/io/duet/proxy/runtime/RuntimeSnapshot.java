@@ -5,6 +5,7 @@ import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.forward.ForwardingHeaders;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.pool.BackendPool;
+import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.routing.HostTable;
 import io.duet.proxy.routing.VirtualHostRoutes;
 
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * Everything a request needs, compiled from one configuration document. Immutable; a request takes the current
- * snapshot once when it starts and keeps it until it ends, whatever reloads happen meanwhile.
+ * snapshot once when it starts and keeps it in its {@link RequestContext} until it ends, whatever reloads happen
+ * meanwhile.
  *
  * @param config     the document it was compiled from
  * @param hosts      virtual host lookup
@@ -23,7 +25,8 @@ import java.util.Map;
  * @param metrics    every metric bundle this snapshot records into (the rest can be dropped)
  */
 public record RuntimeSnapshot(DuetConfig config, HostTable<VirtualHostRoutes> hosts, Map<String, BackendPool> pools,
-                              ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics) {
+                              ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics)
+        implements RequestContext.Snapshot {
 
     public RuntimeSnapshot {
         pools = Map.copyOf(pools);

@@ -15,6 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static io.duet.proxy.message.ProxyMessage.CERTIFICATE_EXPIRED;
+import static io.duet.proxy.message.ProxyMessage.CERTIFICATE_EXPIRING;
+
 /**
  * Warns before served certificates expire: {@code DUET-PROXY-0131} once when fewer than 30, 14 and 7 days remain
  * (each threshold once per certificate; a renewed certificate starts over), and {@code DUET-PROXY-0151} once it
@@ -67,11 +70,11 @@ public final class CertificateExpiry implements AutoCloseable {
             if (level >= 0 && (before == null || level < before)) {
                 String m;
                 if (level == 0) {
-                    m = "DUET-PROXY-0151 certificate '" + c.name() + "' (" + String.join(", ", c.dnsNames())
+                    m = CERTIFICATE_EXPIRED + " certificate '" + c.name() + "' (" + String.join(", ", c.dnsNames())
                             + ") expired " + c.notAfter() + ": clients refuse it; upload a renewed certificate";
                     LOG.error(m);
                 } else {
-                    m = "DUET-PROXY-0131 certificate '" + c.name() + "' (" + String.join(", ", c.dnsNames())
+                    m = CERTIFICATE_EXPIRING + " certificate '" + c.name() + "' (" + String.join(", ", c.dnsNames())
                             + ") expires " + c.notAfter() + " (" + left.toDays() + " days, under " + level
                             + "); upload a renewed certificate";
                     LOG.warn(m);

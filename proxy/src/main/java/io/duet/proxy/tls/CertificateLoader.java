@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 
+import static io.duet.proxy.message.ProxyMessage.CERTIFICATE_UNLOADABLE;
+
 /**
  * Turns a certificate of the document into what a listener serves, with the tls module: a PEM chain in any order
  * or a PKCS#12 file; the key sealed (opened with the node's {@link KeyVault}) or, before the node has sealed it, in
@@ -61,7 +63,7 @@ public final class CertificateLoader {
     }
 
     private static IllegalArgumentException fail(String name, String what) {
-        return new IllegalArgumentException("DUET-PROXY-0130 certificate '" + name + "': " + what
+        return new IllegalArgumentException(CERTIFICATE_UNLOADABLE + " certificate '" + name + "': " + what
                 + "; the revision was not applied");
     }
 }

@@ -14,6 +14,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
+import static io.duet.proxy.message.ProxyMessage.CLIENT_CA_UNLOADABLE;
+
 /**
  * The trust manager of a listener's client certificates (mutual TLS): the CA bundle of the document, swappable like
  * the key manager ({@link #swap}) so a new bundle applies to new handshakes without a rebind. Without a bundle it
@@ -51,7 +53,7 @@ final class ClientTrust extends X509ExtendedTrustManager {
                 ks.setCertificateEntry("ca-" + (i++), c);
             }
             if (i == 0) {
-                throw new IllegalArgumentException("DUET-PROXY-0133 clientAuth.caBundle holds no certificate");
+                throw new IllegalArgumentException(CLIENT_CA_UNLOADABLE + " clientAuth.caBundle holds no certificate");
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
@@ -60,10 +62,10 @@ final class ClientTrust extends X509ExtendedTrustManager {
                     return x;
                 }
             }
-            throw new IllegalStateException("DUET-PROXY-0133 the JDK offers no X.509 trust manager");
+            throw new IllegalStateException(CLIENT_CA_UNLOADABLE + " the JDK offers no X.509 trust manager");
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException("DUET-PROXY-0133 clientAuth.caBundle does not load: " + e.getMessage(),
-                    e);
+            throw new IllegalArgumentException(CLIENT_CA_UNLOADABLE + " clientAuth.caBundle does not load: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 
+import static io.duet.proxy.message.ProxyMessage.OPENSSL_UNAVAILABLE;
+
 /**
  * The OpenSSL-backed TLS engine ({@code engine: openssl}): wildfly-openssl's SSLContext over the system's libssl.
  * It reads the certificate and key once, when the context is initialised (no SNI selection per handshake), so a
@@ -48,7 +50,7 @@ final class OpenSslEngine {
             ctx.init(new KeyManager[]{keys}, new TrustManager[]{clients}, null);
             return ctx;
         } catch (GeneralSecurityException | RuntimeException | LinkageError e) {
-            unavailable = "DUET-PROXY-0160 the OpenSSL TLS engine is not available (" + e
+            unavailable = OPENSSL_UNAVAILABLE + " the OpenSSL TLS engine is not available (" + e
                     + "): install libssl (OpenSSL 1.1 or 3), set -Dorg.wildfly.openssl.path=DIR, or use engine: jsse";
             throw new IllegalStateException(unavailable, e);
         }

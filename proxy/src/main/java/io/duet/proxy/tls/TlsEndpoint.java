@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.duet.proxy.message.ProxyMessage.NO_JDK_TLS;
+import static io.duet.proxy.message.ProxyMessage.OPENSSL_EC_KEY;
+
 /**
  * The TLS side of one {@code https} listener: one SSLContext for the listener's life whose key manager picks the
  * certificate by SNI, the profile's protocols and suites, and the request gate (SNI/Host check, HSTS).
@@ -94,7 +97,7 @@ public final class TlsEndpoint {
         if (ListenerTls.OPENSSL.equals(spec.engine())) {
             for (LoadedCertificate c : keys.current().all()) {
                 if (!"RSA".equals(c.keyType())) {
-                    throw new IllegalArgumentException("DUET-PROXY-0161 certificate '" + c.name() + "' has an "
+                    throw new IllegalArgumentException(OPENSSL_EC_KEY + " certificate '" + c.name() + "' has an "
                             + c.keyType() + " key: engine openssl signs with RSA keys only here (wildfly-openssl "
                             + "2.2.5 with OpenSSL 3 finds no signature algorithm for EC keys); use an RSA certificate "
                             + "or engine: jsse");
@@ -106,7 +109,7 @@ public final class TlsEndpoint {
                 context = SSLContext.getInstance("TLS");
                 context.init(new KeyManager[]{keys}, new TrustManager[]{clients}, null);
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("DUET-PROXY-0132 the JDK offers no TLS implementation: " + e.getMessage(),
+                throw new IllegalStateException(NO_JDK_TLS + " the JDK offers no TLS implementation: " + e.getMessage(),
                         e);
             }
         }

@@ -1,5 +1,6 @@
 package io.duet.proxy.action;
 
+import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.response.ErrorId;
 import io.duet.proxy.response.ErrorResponses;
 
@@ -65,7 +66,7 @@ class ErrorResponsesTest {
     @Test
     void htmlEscapes() throws Exception {
         URI base = servers.start(ex -> {
-            ex.putAttachment(ErrorResponses.REQUEST_ID, "<id&>");
+            RequestContext.of(ex).requestId("<id&>");
             ErrorResponses.send(ex, 404, ErrorId.NO_ROUTE.id(), "no <script>alert('x')</script> here");
         });
         HttpResponse<byte[]> response = servers.get(base, "/");

@@ -1,0 +1,183 @@
+package io.duet.proxy.request;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+
+/**
+ * One request's state, from where it enters Duet to the access log: the canonical path and the body guard (edge),
+ * the snapshot, listener and start time (root handler), the request id (forwarding headers), the body prefix and
+ * the route (routing), the sticky binding (affinity) and the forwarding state with its pool, server and failure
+ * (forwarder). One object, attached once to the exchange ({@link #of}) instead of one attachment per layer.
+ *
+ * <p>This package depends on nothing of Duet, so every layer may read the context. A field whose type lives higher
+ * up is typed by a small interface declared here and implemented by the owner ({@link Route} by the compiled
+ * route, {@link Forwarding} by the forwarder's state, ...): what lower layers read is on the interface, and only
+ * the owning package reads its own object back as its own type. Nothing here allocates after the context itself.
+ *
+ * <p>Threads: touched by the thread handling the exchange (its I/O thread, or the worker a handler dispatched to);
+ * completion listeners read it after the request's handlers. No locks, no volatile: Undertow hands the exchange
+ * from thread to thread with a happens-before edge.
+ */
+public final class RequestContext {
+    private static final AttachmentKey<RequestContext> KEY = AttachmentKey.create(RequestContext.class);
+
+    /** The compiled snapshot the request uses from start to end (the runtime's). */
+    public interface Snapshot {
+    }
+
+    /** The route the router chose (routing's compiled route): its names and its metrics. */
+    public interface Route {
+        String vhost();
+
+        String name();
+
+        /** The route's metrics start: it is about to handle a request. */
+        void requestStarted();
+
+        /** The route's metrics end for a request it started. */
+        void requestFinished(int status, long nanos);
+    }
+
+    /** The forwarding of the request (the forwarder's state): the pool and the server of the last attempt. */
+    public interface Forwarding {
+        /** The pool's name. */
+        String pool();
+
+        /** The id of the server of the last attempt, or {@code null}. */
+        String serverId();
+    }
+
+    /** What affinity found and decided for the request (affinity's sticky binding). */
+    public interface Binding {
+    }
+
+    /** The edge's guard of the request body (limit, deadlines). */
+    public interface Guard {
+    }
+
+    private String canonicalPath;
+    private Guard bodyGuard;
+    private Snapshot snapshot;
+    private String listener;
+    private long startNanos;
+    private String requestId;
+    private byte[] bodyPrefix;
+    private Route route;
+    private Binding binding;
+    private Forwarding forwarding;
+
+    private RequestContext() {
+    }
+
+    /**
+     * The request's context, made and attached on the first call: where the request enters Duet (the edge; the root
+     * handler when no edge ran). Thread handling the exchange.
+     */
+    public static RequestContext of(HttpServerExchange exchange) {
+        RequestContext c = exchange.getAttachment(KEY);
+        if (c == null) {
+            c = new RequestContext();
+            exchange.putAttachment(KEY, c);
+        }
+        return c;
+    }
+
+    /** The request's context, or {@code null} when neither the edge nor the root handler has seen the request. */
+    public static RequestContext peek(HttpServerExchange exchange) {
+        return exchange.getAttachment(KEY);
+    }
+
+    /** The canonical, decoded path the edge made, or {@code null} (no edge, or {@code OPTIONS *}). */
+    public String canonicalPath() {
+        return canonicalPath;
+    }
+
+    public void canonicalPath(String decoded) {
+        this.canonicalPath = decoded;
+    }
+
+    /** The edge's body guard, or {@code null} (no body, or no edge). */
+    public Guard bodyGuard() {
+        return bodyGuard;
+    }
+
+    public void bodyGuard(Guard guard) {
+        this.bodyGuard = guard;
+    }
+
+    /** The root handler starts the request on a snapshot, on a listener, at a time ({@link System#nanoTime}). */
+    public void start(Snapshot snapshot, String listener, long startNanos) {
+        this.snapshot = snapshot;
+        this.listener = listener;
+        this.startNanos = startNanos;
+    }
+
+    /** The snapshot the request uses, or {@code null} before the root handler ran. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The listener's name, or {@code null} before the root handler ran. */
+    public String listener() {
+        return listener;
+    }
+
+    /** When the root handler started the request ({@link System#nanoTime}). */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** The request id (the client's {@code X-Request-Id} or one Duet made), or {@code null} when none was set. */
+    public String requestId() {
+        return requestId;
+    }
+
+    public void requestId(String id) {
+        this.requestId = id;
+    }
+
+    /** The first bytes of the body a route condition needed, or {@code null} when none were read. */
+    public byte[] bodyPrefix() {
+        return bodyPrefix;
+    }
+
+    public void bodyPrefix(byte[] prefix) {
+        this.bodyPrefix = prefix;
+    }
+
+    /** The router chose a route: it is about to handle the request, and its metrics start. */
+    public void routeChosen(Route chosen) {
+        route = chosen;
+        chosen.requestStarted();
+    }
+
+    /** The route the request took, or {@code null} (no route matched, or the request was refused before). */
+    public Route route() {
+        return route;
+    }
+
+    /** The request ended: the metrics of its route end, when they had started. */
+    public void finished(int status, long nanos) {
+        if (route != null) {
+            route.requestFinished(status, nanos);
+        }
+    }
+
+    /** Affinity's binding, or {@code null} (no affinity, or not forwarded yet). */
+    public Binding binding() {
+        return binding;
+    }
+
+    public void binding(Binding b) {
+        this.binding = b;
+    }
+
+    /** The forwarding of the request, or {@code null} when it was not forwarded. */
+    public Forwarding forwarding() {
+        return forwarding;
+    }
+
+    public void forwarding(Forwarding f) {
+        this.forwarding = f;
+    }
+}
