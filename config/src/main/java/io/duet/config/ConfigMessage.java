@@ -177,7 +177,10 @@ public enum ConfigMessage {
             + "(restart Duet; a bug: report it with this log)"),
     ORIGINAL_KEPT(330, Severity.WARNING, "config file %s was written by hand: before Duet rewrites it for revision %d "
             + "(comments and layout are not kept), your original is kept once as %s (0600; it may hold keys in "
-            + "clear: delete it when you no longer need it)");
+            + "clear: delete it when you no longer need it)"),
+    /** A proposal based on a revision that is no longer current ({@code RevisionConflictException}). */
+    REVISION_CONFLICT(409, "revision conflict: the change was based on revision %d but the current revision is %d; "
+            + "reload and apply the change again");
 
     /** How bad a message is. Mirrors {@link Violation.Severity}. */
     public enum Severity { ERROR, WARNING }

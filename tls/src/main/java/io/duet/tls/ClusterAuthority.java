@@ -75,7 +75,7 @@ public final class ClusterAuthority {
             X509Certificate cert = sign(b, pair.getPrivate());
             return new ClusterAuthority(pair.getPrivate(), cert);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("DUET-TLS-0040 creating the cluster CA failed: " + e.getMessage(), e);
+            throw new IllegalStateException(TlsMessage.CLUSTER_CA_FAILED.format(e.getMessage()), e);
         }
     }
 
@@ -101,8 +101,8 @@ public final class ClusterAuthority {
         try {
             pair = newPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("DUET-TLS-0041 issuing the member certificate of " + nodeId + " failed: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(TlsMessage.MEMBER_CERTIFICATE_FAILED.format(
+                    "issuing the member certificate of " + nodeId, e.getMessage()), e);
         }
         return new Member(pair.getPrivate(), issue(nodeId, pair.getPublic(), hosts, clock), certificate);
     }
@@ -138,8 +138,8 @@ public final class ClusterAuthority {
                     ext.createAuthorityKeyIdentifier(certificate));
             return sign(b, key);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("DUET-TLS-0041 issuing the member certificate of " + nodeId + " failed: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(TlsMessage.MEMBER_CERTIFICATE_FAILED.format(
+                    "issuing the member certificate of " + nodeId, e.getMessage()), e);
         }
     }
 
@@ -148,7 +148,8 @@ public final class ClusterAuthority {
         try {
             return newPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("DUET-TLS-0041 generating a member key failed: " + e.getMessage(), e);
+            throw new IllegalStateException(TlsMessage.MEMBER_CERTIFICATE_FAILED.format("generating a member key",
+                    e.getMessage()), e);
         }
     }
 

@@ -61,8 +61,7 @@ public final class NodeCertificate {
             write(keyFile, vault.seal(issued.key()) + "\n");
             write(certFile, Pem.certificates(issued.chain()));
         } catch (IOException e) {
-            throw new IllegalStateException("DUET-TLS-0032 cannot write the self-signed certificate to " + dir + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(TlsMessage.SELF_SIGNED_UNWRITABLE.format(dir, e.getMessage()), e);
         }
         LOG.info(TlsMessage.SELF_SIGNED_ISSUED.format(String.join(", ", names), issued.notAfter(), certFile));
         return issued;

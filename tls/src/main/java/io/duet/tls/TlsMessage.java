@@ -60,7 +60,11 @@ public enum TlsMessage {
             "issued a self-signed ECDSA P-256 certificate for %s, valid until %s (%s): HTTPS works now; "
                     + "browsers warn until a real certificate is configured"),
     SELF_SIGNED_UNREADABLE("DUET-TLS-0031", Severity.WARNING,
-            "the node's self-signed certificate in %s does not load (%s); issuing a new one");
+            "the node's self-signed certificate in %s does not load (%s); issuing a new one"),
+    SELF_SIGNED_UNWRITABLE("DUET-TLS-0032", Severity.ERROR, "cannot write the self-signed certificate to %s: %s"),
+    CLUSTER_CA_FAILED("DUET-TLS-0040", Severity.ERROR, "creating the cluster CA failed: %s"),
+    /** Issuing a member certificate, or generating its key, failed: "what failed: why". */
+    MEMBER_CERTIFICATE_FAILED("DUET-TLS-0041", Severity.ERROR, "%s failed: %s");
 
     /** How bad a finding is: errors refuse an import, warnings are reported, info is for the operator's log. */
     public enum Severity { ERROR, WARNING, INFO }

@@ -1,13 +1,14 @@
 package io.duet.config.store;
 
+import io.duet.config.ConfigMessage;
+
 /** A proposal was based on a revision that is no longer current. */
 public final class RevisionConflictException extends Exception {
     private final long expected;
     private final long actual;
 
     public RevisionConflictException(long expected, long actual) {
-        super("DUET-CONFIG-0409 revision conflict: the change was based on revision " + expected
-                + " but the current revision is " + actual + "; reload and apply the change again");
+        super(ConfigMessage.REVISION_CONFLICT.id() + " " + ConfigMessage.REVISION_CONFLICT.format(expected, actual));
         this.expected = expected;
         this.actual = actual;
     }
