@@ -3,6 +3,7 @@ package io.duet.admin;
 import io.duet.admin.auth.Passwords;
 import io.duet.admin.message.AdminMessage;
 import io.duet.config.Admin;
+import io.duet.config.AdminRole;
 import io.duet.config.AdminUser;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
@@ -42,7 +43,7 @@ public final class FirstAdmin {
             return null;
         }
         String password = Passwords.generate();
-        AdminUser admin = new AdminUser(USER, "admin", Passwords.hash(password), true);
+        AdminUser admin = new AdminUser(USER, AdminRole.ADMIN.wire(), Passwords.hash(password), true);
         DuetConfig committed;
         try {
             committed = store.propose(cur.withAdmin(new Admin(List.of(admin), cur.admin().apiTokens())),

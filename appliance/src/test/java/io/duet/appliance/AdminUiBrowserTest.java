@@ -4,6 +4,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
+import io.duet.config.BalancerAlgorithm;
+import io.duet.config.HashKey;
+import io.duet.config.Pool;
 import io.duet.testkit.Requirements;
 import io.duet.testkit.Tool;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -43,7 +47,8 @@ import static org.awaitility.Awaitility.await;
  * The admin web UI in real headless Chromium (Debian {@code chromium} and {@code chromium-driver}) against a real
  * node: log in with the generated password, change it, create a pool with two servers and a route, see the proxy
  * serve it, drain a server, roll the change back, and check that a viewer cannot edit. A screenshot of the dashboard
- * under load is saved to {@code target/ui-artifacts/dashboard.png}. Skipped, saying why, without chromium or
+ * under load is saved to {@code target/ui-artifacts/dashboard.png}. And a pool with the {@code hash} balancer and its
+ * key made through the form. Skipped, saying why, without chromium or
  * chromedriver on the PATH.
  */
 @Tag("browser")
@@ -161,6 +166,46 @@ class AdminUiBrowserTest {
 
     private String proxied() throws Exception {
         return RawHttp.get(node.listenerAddress(EmbeddedDocuments.LISTENER), "localhost", "/").body();
+    }
+
+    /**
+     * The pool form offers every balancer of the document, and for {@code hash} the fields of its key: a named
+     * source without its name is refused next to the name, then the pool is committed with balancer and key.
+     */
+    @Test
+    void poolWithHashAndItsKey() throws Exception {
+        Path file = dataDir.resolve("admin-password");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
+        String generated = Files.readAllLines(file).get(1);
+        login("admin", generated);
+        changePassword(generated, "the-operators-own-password");
+
+        open("pools");
+        Select balancer = new Select(find("#pool-balancer"));
+        assertThat(balancer.getOptions()).extracting(o -> o.getAttribute("value"))
+                .containsExactlyElementsOf(Arrays.stream(BalancerAlgorithm.values()).map(BalancerAlgorithm::id)
+                        .toList());
+        assertThat(browser.findElement(By.id("pool-hash-key")).isDisplayed()).isFalse(); // round-robin reads no key
+        type("#pool-name", "sticky");
+        balancer.selectByValue("hash");
+        Select source = new Select(find("#pool-hash-source"));
+        assertThat(source.getOptions()).extracting(o -> o.getAttribute("value"))
+                .containsExactlyElementsOf(HashKey.SOURCES);
+        source.selectByValue("header");
+        find("#pool-hash-name");
+        type("#pool-servers", "b1 127.0.0.1:" + backends[0].getAddress().getPort()
+                + "\nb2 127.0.0.1:" + backends[1].getAddress().getPort());
+        click("#pool-check");
+        assertThat(find("#new-pool .error.field").getText()).contains("name: missing for source 'header'");
+        type("#pool-hash-name", "X-User");
+        click("#pool-check");
+        assertThat(find("#diff-preview").getText()).contains("\"balancer\":\"hash\"",
+                "\"hashKey\":{\"source\":\"header\",\"name\":\"X-User\"}");
+        click("#apply");
+        find("[data-server-row='sticky/b2']");
+        Pool committed = node.store().current().pool("sticky");
+        assertThat(committed.balancer()).isEqualTo(BalancerAlgorithm.HASH.id());
+        assertThat(committed.hashKey()).isEqualTo(new HashKey(HashKey.HEADER, "X-User"));
     }
 
     @Test

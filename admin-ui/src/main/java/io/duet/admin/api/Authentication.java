@@ -61,7 +61,7 @@ public final class Authentication implements Decorator {
                         + Http.PREFIX + "/tokens)");
             }
             tokens.used(t);
-            return new Caller("token:" + t.id(), Role.of(t.role()), null, true, false, address);
+            return new Caller("token:" + t.id(), Caller.role(t.role()), null, true, false, address);
         }
         Sessions.Session s = sessions.find(Http.cookie(ex), user -> {
             AdminUser u = cur.admin().user(user);
@@ -72,7 +72,7 @@ public final class Authentication implements Decorator {
                     + Http.PREFIX + "/session with name and password");
         }
         AdminUser u = cur.admin().user(s.user());
-        Caller c = new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword(), address);
+        Caller c = new Caller(u.name(), Caller.role(u.role()), s, false, u.mustChangePassword(), address);
         if (c.mustChangePassword() && !passwordChangeAllowed) {
             throw new ApiError(403, AdminMessage.MUST_CHANGE_PASSWORD, "change your password first: PUT "
                     + Http.PREFIX + "/session/password with current and new");

@@ -21,12 +21,12 @@ public final class RoleCheck implements Decorator {
         }
         return request -> {
             Caller c = request.caller();
-            if (c.role().compareTo(route.role()) < 0) {
+            if (!c.role().allows(route.role())) {
                 var ex = request.exchange();
                 audit.record(c.name(), Http.address(ex), ex.getRequestMethod() + " " + ex.getRequestPath(), "denied",
-                        null, "role " + c.role().label());
-                throw new ApiError(403, AdminMessage.ROLE_DENIED, "your role (" + c.role().label() + ") may not "
-                        + route.what() + "; it needs " + route.role().label());
+                        null, "role " + c.role().wire());
+                throw new ApiError(403, AdminMessage.ROLE_DENIED, "your role (" + c.role().wire() + ") may not "
+                        + route.what() + "; it needs " + route.role().wire());
             }
             next.serve(request);
         };

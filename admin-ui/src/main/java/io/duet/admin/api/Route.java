@@ -1,5 +1,7 @@
 package io.duet.admin.api;
 
+import io.duet.config.AdminRole;
+
 import java.util.List;
 
 /**
@@ -10,7 +12,7 @@ import java.util.List;
  * @param access who may call: anyone, any logged-in caller, or a role at least {@code role}
  * @param what   what the role may not do, for the 403 ("your role (viewer) may not {@code what}")
  */
-public record Route(String method, String pattern, Access access, Role role, String what, Service service) {
+public record Route(String method, String pattern, Access access, AdminRole role, String what, Service service) {
     /** Who may call a route. */
     public enum Access {
         /** No authentication (the OpenAPI document, the login). */
@@ -22,7 +24,7 @@ public record Route(String method, String pattern, Access access, Role role, Str
     }
 
     /** A route for callers of at least {@code role}. */
-    public static Route of(String method, String pattern, Role role, String what, Service service) {
+    public static Route of(String method, String pattern, AdminRole role, String what, Service service) {
         return new Route(method, pattern, Access.ROLE, role, what, service);
     }
 

@@ -14,9 +14,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.duet.admin.api.Role.ADMIN;
-import static io.duet.admin.api.Role.OPERATOR;
-import static io.duet.admin.api.Role.VIEWER;
+import static io.duet.config.AdminRole.ADMIN;
+import static io.duet.config.AdminRole.OPERATOR;
+import static io.duet.config.AdminRole.VIEWER;
 
 /**
  * The route table of the admin API, in one place: every method and path under {@code /api/v1}, who may call it, and

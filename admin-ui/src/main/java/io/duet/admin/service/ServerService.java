@@ -9,7 +9,7 @@ import io.duet.admin.api.Request;
 import io.duet.admin.audit.AuditLog;
 import io.duet.admin.change.Change;
 import io.duet.admin.message.AdminMessage;
-import io.duet.config.Server;
+import io.duet.config.ServerState;
 import io.duet.config.Violation;
 import io.undertow.server.HttpServerExchange;
 
@@ -47,14 +47,15 @@ final class ServerService {
         String server = r.param("server");
         JsonNode body = Http.body(ex);
         String state = Http.text(body, "state");
-        if (!Server.STATES.contains(state)) {
+        ServerState wanted = ServerState.from(state);
+        if (wanted == null) {
             throw new ApiError(422, AdminMessage.SERVER_STATE, "state: '" + state + "' (expected one of: "
-                    + String.join(", ", Server.STATES) + ")", List.of(Violation.error("$.state",
-                    AdminMessage.SERVER_STATE.id(), "state: expected one of " + Server.STATES)));
+                    + String.join(", ", ServerState.wires()) + ")", List.of(Violation.error("$.state",
+                    AdminMessage.SERVER_STATE.id(), "state: expected one of " + ServerState.wires())));
         }
         String until = null;
         if (body.hasNonNull("drainSeconds")) {
-            if (!state.equals("drain") || !body.get("drainSeconds").canConvertToLong()
+            if (wanted != ServerState.DRAIN || !body.get("drainSeconds").canConvertToLong()
                     || body.get("drainSeconds").asLong() <= 0) {
                 throw new ApiError(422, AdminMessage.SERVER_STATE, "drainSeconds: a positive number, with state drain "
                         + "only", List.of(Violation.error("$.drainSeconds", AdminMessage.SERVER_STATE.id(),

@@ -6,7 +6,6 @@ import io.duet.admin.api.ApiError;
 import io.duet.admin.api.Caller;
 import io.duet.admin.api.Http;
 import io.duet.admin.api.Request;
-import io.duet.admin.api.Role;
 import io.duet.admin.audit.AuditLog;
 import io.duet.admin.auth.LoginThrottle;
 import io.duet.admin.auth.Passwords;
@@ -59,7 +58,7 @@ final class SessionService {
         Sessions.Session s = sessions.create(u.name(), Sessions.fingerprint(u.role(), u.passwordHash()));
         Http.setCookie(ex, s.id());
         audit.record(u.name(), from, "login", "ok", null, u.mustChangePassword() ? "must change password" : null);
-        Http.send(ex, 200, whoami(new Caller(u.name(), Role.of(u.role()), s, false, u.mustChangePassword(), from)));
+        Http.send(ex, 200, whoami(new Caller(u.name(), Caller.role(u.role()), s, false, u.mustChangePassword(), from)));
     }
 
     void get(Request r) throws Exception {
@@ -149,7 +148,7 @@ final class SessionService {
     private static ObjectNode whoami(Caller c) {
         ObjectNode o = Http.JSON.createObjectNode();
         o.put("name", c.name());
-        o.put("role", c.role().label());
+        o.put("role", c.role().wire());
         o.put("mustChangePassword", c.mustChangePassword());
         if (c.session() != null) {
             o.put("csrfToken", c.session().csrf());

@@ -4,6 +4,27 @@ let session = null;          // {name, role, mustChangePassword, csrfToken}
 let timer = null;            // the dashboard's refresh
 const main = document.getElementById('main');
 
+// The document's lists as config's enums hold them (UiListsMatchConfigTest compares the two): roles weakest first
+// (AdminRole), server states with the text of their button (ServerState), each balancer with whether it reads a
+// request key, none, optional or required (BalancerAlgorithm), and the sources of that key (HashKey).
+const ROLES = ['viewer', 'operator', 'admin'];
+const SERVER_STATES = { enabled: 'Enable', drain: 'Drain', maintenance: 'Maintenance' };
+const BALANCERS = {
+  'round-robin': 'none',
+  'weighted-round-robin': 'none',
+  'least-connections': 'none',
+  'weighted-least-connections': 'none',
+  'random-two-choices': 'none',
+  'least-response-time': 'none',
+  'source-hash': 'none',
+  'hash': 'required',
+  'lblc': 'optional',
+  'lblcr': 'optional',
+  'first-available': 'none',
+};
+const HASH_KEY_SOURCES = ['uri', 'path', 'header', 'cookie', 'query'];
+const NAMED_HASH_KEY_SOURCES = ['header', 'cookie', 'query'];
+
 // ---- helpers
 
 function el(tag, attrs = {}, ...children) {
@@ -48,8 +69,10 @@ async function api(method, path, body, headers = {}) {
   return { data, etag: r.headers.get('ETag') };
 }
 
-const canEdit = () => session && session.role === 'admin';
-const canOperate = () => session && (session.role === 'admin' || session.role === 'operator');
+/** True when role may do what needed may (an admin what an operator may, and so on). */
+const roleAllows = (role, needed) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
+const canEdit = () => session && roleAllows(session.role, 'admin');
+const canOperate = () => session && roleAllows(session.role, 'operator');
 
 function go(hash) {
   if (location.hash === hash) render(); else location.hash = hash;
@@ -397,9 +420,9 @@ async function poolsPage() {
       const dnsError = parts.map(x => x.resolveError).find(Boolean);
       const actions = el('td', {});
       if (canOperate()) {
-        for (const state of ['enabled', 'drain', 'maintenance']) {
+        for (const [state, label] of Object.entries(SERVER_STATES)) {
           actions.append(el('button', { type: 'button', class: 'small secondary', 'data-action': state,
-            'data-server': p.name + '/' + s.id, text: state === 'enabled' ? 'Enable' : state === 'drain' ? 'Drain' : 'Maintenance',
+            'data-server': p.name + '/' + s.id, text: label,
             onclick: async () => {
               try {
                 const { data } = await api('PUT', '/pools/' + encodeURIComponent(p.name) + '/servers/'
@@ -430,8 +453,8 @@ function newPoolForm(doc) {
     el('label', { for: 'pool-name', text: 'Name' }), el('input', { id: 'pool-name', 'data-path': '$.pools[' + i + '].name' }),
     el('label', { for: 'pool-balancer', text: 'Balancer' }),
     el('select', { id: 'pool-balancer', 'data-path': '$.pools[' + i + '].balancer' },
-      ...['round-robin', 'weighted-round-robin', 'least-connections', 'least-response-time', 'source-hash', 'hash']
-        .map(b => el('option', { value: b, text: b }))),
+      ...Object.keys(BALANCERS).map(b => el('option', { value: b, text: b }))),
+    hashKeyFields(i),
     el('label', { for: 'pool-servers', text: 'Servers, one per line: id address:port' }),
     el('textarea', { id: 'pool-servers', rows: 4, 'data-path': '$.pools[' + i + '].servers' }),
     el('button', { type: 'submit', id: 'pool-check', text: 'Check and preview' }));
@@ -444,10 +467,50 @@ function newPoolForm(doc) {
       return { id: hostPort ? id : undefined, address: hp.slice(0, at), port: Number(hp.slice(at + 1)) };
     });
     const name = form.querySelector('#pool-name').value.trim();
-    editDocument(form, d => { d.pools = d.pools || []; d.pools.push({ name, balancer: form.querySelector('#pool-balancer').value, servers }); return d; },
+    const pool = { name, balancer: form.querySelector('#pool-balancer').value, servers };
+    const hashKey = hashKeyOf(form, pool.balancer);
+    if (hashKey) pool.hashKey = hashKey;
+    editDocument(form, d => { d.pools = d.pools || []; d.pools.push(pool); return d; },
       'pool ' + name + ' added', () => go('#/pools'));
   });
+  form.querySelector('#pool-balancer').addEventListener('change', () => showHashKeyFields(form));
+  form.querySelector('#pool-hash-source').addEventListener('change', () => showHashKeyFields(form));
+  showHashKeyFields(form);
   return el('section', {}, form);
+}
+
+/** The request key of hash (required), lblc and lblcr (optional: empty reads the uri): its source and name. */
+function hashKeyFields(i) {
+  return el('div', { id: 'pool-hash-key' },
+    el('label', { for: 'pool-hash-source', text: 'Hash key: what of the request is hashed' }),
+    el('select', { id: 'pool-hash-source', 'data-path': '$.pools[' + i + '].hashKey' }),
+    el('div', { id: 'pool-hash-named' },
+      el('label', { for: 'pool-hash-name', text: 'Header, cookie or query parameter name' }),
+      el('input', { id: 'pool-hash-name', 'data-path': '$.pools[' + i + '].hashKey.name' })));
+}
+
+/** Shows the hash key's fields when the balancer reads a key, and its name when the source needs one. */
+function showHashKeyFields(form) {
+  const need = BALANCERS[form.querySelector('#pool-balancer').value];
+  const source = form.querySelector('#pool-hash-source');
+  const optional = need === 'optional';
+  if (source.dataset.for !== need) {
+    const was = source.value;
+    source.replaceChildren(...(optional ? [el('option', { value: '', text: '(default: the uri)' })] : []),
+      ...HASH_KEY_SOURCES.map(k => el('option', { value: k, text: k })));
+    if ([...source.options].some(o => o.value === was)) source.value = was;
+    source.dataset.for = need;
+  }
+  form.querySelector('#pool-hash-key').hidden = need === 'none';
+  form.querySelector('#pool-hash-named').hidden = !NAMED_HASH_KEY_SOURCES.includes(source.value);
+}
+
+/** The pool's hashKey from the form, or null when its balancer reads none or the default is chosen. */
+function hashKeyOf(form, balancer) {
+  const source = form.querySelector('#pool-hash-source').value;
+  if (BALANCERS[balancer] === 'none' || !source) return null;
+  return NAMED_HASH_KEY_SOURCES.includes(source)
+    ? { source, name: form.querySelector('#pool-hash-name').value.trim() } : { source };
 }
 
 async function routesPage() {
@@ -551,7 +614,7 @@ async function usersPage() {
   const form = el('form', { id: 'new-user' }, el('h2', { text: 'New user' }),
     el('label', { for: 'user-name', text: 'Name' }), el('input', { id: 'user-name', 'data-path': '$.admin.users' }),
     el('label', { for: 'user-role', text: 'Role' }),
-    el('select', { id: 'user-role' }, ...['viewer', 'operator', 'admin'].map(r => el('option', { value: r, text: r }))),
+    el('select', { id: 'user-role' }, ...ROLES.map(r => el('option', { value: r, text: r }))),
     el('label', { for: 'user-password', text: 'Password (empty: generate one)' }),
     el('input', { id: 'user-password', type: 'password', autocomplete: 'new-password', 'data-path': '$.password' }),
     el('button', { type: 'submit', id: 'user-create', text: 'Add user' }));
@@ -591,7 +654,7 @@ async function tokensSection() {
   const form = el('form', { id: 'new-token' }, el('h2', { text: 'New API token' }),
     el('label', { for: 'token-name', text: 'What it is for' }), el('input', { id: 'token-name', 'data-path': '$.name' }),
     el('label', { for: 'token-role', text: 'Role' }),
-    el('select', { id: 'token-role' }, ...['viewer', 'operator', 'admin'].map(r => el('option', { value: r, text: r }))),
+    el('select', { id: 'token-role' }, ...ROLES.map(r => el('option', { value: r, text: r }))),
     el('label', { for: 'token-days', text: 'Expires in days (1-365)' }),
     el('input', { id: 'token-days', type: 'number', min: '1', max: '365', value: '90', 'data-path': '$.expiresInDays' }),
     el('button', { type: 'submit', id: 'token-create', text: 'Make token' }));

@@ -1,5 +1,6 @@
 package io.duet.admin.api;
 
+import io.duet.config.AdminRole;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,16 +17,16 @@ class RouteTableTest {
             Route.caller("GET", "/session", NOTHING),
             Route.open("POST", "/session", NOTHING),
             Route.caller("DELETE", "/session", NOTHING),
-            Route.of("GET", "/pools", Role.VIEWER, "read", NOTHING),
-            Route.of("GET", "/pools/{name}", Role.VIEWER, "read", NOTHING),
-            Route.of("PUT", "/pools/{name}", Role.ADMIN, "change", NOTHING),
-            Route.of("DELETE", "/pools/{name}", Role.ADMIN, "change", NOTHING),
-            Route.of("PUT", "/pools/{pool}/servers/{server}/state", Role.OPERATOR, "change", NOTHING)));
+            Route.of("GET", "/pools", AdminRole.VIEWER, "read", NOTHING),
+            Route.of("GET", "/pools/{name}", AdminRole.VIEWER, "read", NOTHING),
+            Route.of("PUT", "/pools/{name}", AdminRole.ADMIN, "change", NOTHING),
+            Route.of("DELETE", "/pools/{name}", AdminRole.ADMIN, "change", NOTHING),
+            Route.of("PUT", "/pools/{pool}/servers/{server}/state", AdminRole.OPERATOR, "change", NOTHING)));
 
     @Test
     void aMethodAndPathReachOneRouteWithItsParameters() {
         RouteTable.Match m = TABLE.find("PUT", "/pools/api/servers/s1/state").orElseThrow();
-        assertThat(m.route().role()).isEqualTo(Role.OPERATOR);
+        assertThat(m.route().role()).isEqualTo(AdminRole.OPERATOR);
         assertThat(m.params()).isEqualTo(Map.of("pool", "api", "server", "s1"));
         assertThat(TABLE.find("GET", "/pools/api").orElseThrow().params()).isEqualTo(Map.of("name", "api"));
         assertThat(TABLE.find("GET", "/pools/").orElseThrow().params()).as("an empty segment is a parameter too")
@@ -50,15 +51,15 @@ class RouteTableTest {
 
     @Test
     void twoRoutesForTheSameMethodAndShapeAreRefused() {
-        assertThatThrownBy(() -> new RouteTable(List.of(Route.of("GET", "/pools/{name}", Role.VIEWER, "read",
-                NOTHING), Route.of("GET", "/pools/{pool}", Role.ADMIN, "read", NOTHING))))
+        assertThatThrownBy(() -> new RouteTable(List.of(Route.of("GET", "/pools/{name}", AdminRole.VIEWER, "read",
+                NOTHING), Route.of("GET", "/pools/{pool}", AdminRole.ADMIN, "read", NOTHING))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/pools/{name}");
     }
 
     @Test
     void onlyStateChangesNeedTheCsrfHeader() {
-        assertThat(Route.of("GET", "/x", Role.VIEWER, "read", NOTHING).changesState()).isFalse();
-        assertThat(Route.of("POST", "/x", Role.VIEWER, "validate", NOTHING).changesState()).isTrue();
-        assertThat(Route.of("DELETE", "/x", Role.ADMIN, "remove", NOTHING).changesState()).isTrue();
+        assertThat(Route.of("GET", "/x", AdminRole.VIEWER, "read", NOTHING).changesState()).isFalse();
+        assertThat(Route.of("POST", "/x", AdminRole.VIEWER, "validate", NOTHING).changesState()).isTrue();
+        assertThat(Route.of("DELETE", "/x", AdminRole.ADMIN, "remove", NOTHING).changesState()).isTrue();
     }
 }

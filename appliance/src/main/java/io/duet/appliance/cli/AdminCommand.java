@@ -8,6 +8,7 @@ import io.duet.appliance.bootstrap.NodeBootstrap;
 import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.bootstrap.Version;
 import io.duet.config.Admin;
+import io.duet.config.AdminRole;
 import io.duet.config.AdminUser;
 import io.duet.config.DuetConfig;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -57,8 +59,8 @@ final class AdminCommand implements Callable<Integer> {
         @Option(names = "--user", paramLabel = "NAME", defaultValue = "admin",
                 description = "The user (default: ${DEFAULT-VALUE}).")
         String user;
-        @Option(names = "--role", paramLabel = "ROLE", defaultValue = "admin",
-                description = "The role of a user created by this command: admin, operator or viewer (default: "
+        @Option(names = "--role", paramLabel = "ROLE", defaultValue = "admin", completionCandidates = Roles.class,
+                description = "The role of a user created by this command: ${COMPLETION-CANDIDATES} (default: "
                         + "${DEFAULT-VALUE}). An existing user keeps its role.")
         String role;
         @Option(names = "--config", paramLabel = "FILE", description = "The node bootstrap file.")
@@ -70,9 +72,10 @@ final class AdminCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws StartupException {
-            if (!List.of("admin", "operator", "viewer").contains(role)) {
-                throw new StartupException(BAD_ROLE, ExitCodes.USAGE, "--role " + role
-                        + " is not a role: use admin, operator or viewer");
+            if (AdminRole.from(role) == null) {
+                List<String> roles = AdminRole.wires();
+                throw new StartupException(BAD_ROLE, ExitCodes.USAGE, "--role " + role + " is not a role: use "
+                        + String.join(", ", roles.subList(0, roles.size() - 1)) + " or " + roles.get(roles.size() - 1));
             }
             NodeBootstrap b = BootstrapReader.read(config, parent.parent.defaultBootstrapFile(),
                     parent.parent.environment());
@@ -107,6 +110,14 @@ final class AdminCommand implements Callable<Integer> {
             out.println(password);
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    /** The roles {@code --role} offers (help and shell completion): {@link AdminRole#wires()}. */
+    static final class Roles implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return AdminRole.wires().iterator();
         }
     }
 }

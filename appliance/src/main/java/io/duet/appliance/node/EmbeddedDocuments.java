@@ -1,6 +1,7 @@
 package io.duet.appliance.node;
 
 import io.duet.appliance.bootstrap.NodeBootstrap;
+import io.duet.config.BalancerAlgorithm;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
 import io.duet.config.FixedResponse;
@@ -48,7 +49,7 @@ public final class EmbeddedDocuments {
      * default host) whose route {@code all} forwards to pool {@code demo}, round-robin over backends b1 and b2.
      */
     public static DuetConfig demo(NodeBootstrap b, InetSocketAddress b1, InetSocketAddress b2) {
-        Pool pool = new Pool("demo", Pool.ROUND_ROBIN, List.of(
+        Pool pool = new Pool("demo", BalancerAlgorithm.ROUND_ROBIN.id(), List.of(
                 new Server("b1", b1.getHostString(), b1.getPort(), null, null),
                 new Server("b2", b2.getHostString(), b2.getPort(), null, null)));
         VirtualHost host = new VirtualHost("demo", List.of("demo.local"), true,

@@ -1,12 +1,15 @@
 package io.duet.proxy.action;
 
 import io.duet.config.HeaderRule;
+import io.duet.proxy.http1.HopByHop;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HttpString;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A compiled, ordered list of header rules ({@code set} replaces every value, {@code add} appends one,
@@ -16,9 +19,9 @@ import java.util.Set;
  */
 final class HeaderRules {
 
-    /** Headers a rule may not touch: hop-by-hop headers and the framing of the message. */
-    static final Set<String> FORBIDDEN = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
-            "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization", "content-length");
+    /** Headers a rule may not touch (lower case): the hop-by-hop headers and the framing of the message. */
+    static final Set<String> FORBIDDEN = Stream.concat(HopByHop.lowerCaseNames().stream(), Stream.of("content-length"))
+            .collect(Collectors.toUnmodifiableSet());
 
     private enum Op { SET, ADD, REMOVE }
 

@@ -2,6 +2,7 @@ package io.duet.proxy.forward;
 
 import io.duet.config.CidrBlock;
 import io.duet.config.Forwarding;
+import io.duet.proxy.http1.HopByHop;
 import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -33,16 +34,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>I/O thread; allocation is a few strings per request.
  */
 public final class ForwardingHeaders {
-    static final HttpString KEEP_ALIVE = new HttpString("Keep-Alive");
-    static final HttpString PROXY_CONNECTION = new HttpString("Proxy-Connection");
     static final HttpString X_REAL_IP = new HttpString("X-Real-IP");
     static final HttpString X_FORWARDED_PORT = new HttpString("X-Forwarded-Port");
     static final HttpString X_FORWARDED_SERVER = new HttpString("X-Forwarded-Server");
     static final HttpString FORWARDED = new HttpString("Forwarded");
     static final HttpString VIA = new HttpString("Via");
-    private static final HttpString[] HOP_BY_HOP = {
-            Headers.CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, Headers.TE, Headers.TRAILER,
-            Headers.TRANSFER_ENCODING, Headers.UPGRADE, Headers.PROXY_AUTHORIZATION, Headers.PROXY_AUTHENTICATE};
+    /** {@link HopByHop#NAMES}, made header names once. */
+    private static final HttpString[] HOP_BY_HOP = HopByHop.headers();
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** What a request or response header name means to forwarding; looked up once per header. */

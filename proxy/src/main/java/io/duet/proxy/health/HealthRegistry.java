@@ -75,6 +75,20 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
         return applied;
     }
 
+    /**
+     * The administrative state a server of the document names.
+     *
+     * @throws IllegalArgumentException for a state the validator would have refused
+     */
+    private static io.duet.config.ServerState adminState(Server doc) {
+        io.duet.config.ServerState state = io.duet.config.ServerState.from(doc.state());
+        if (state == null) {
+            throw new IllegalArgumentException("server " + doc.id() + ": unknown state '" + doc.state() + "' (known: "
+                    + io.duet.config.ServerState.wires() + ")");
+        }
+        return state;
+    }
+
     /** Where the drain report gets the number of sticky clients per server (the affinity package). */
     public void stickyClients(StickyClients counter) {
         this.sticky = counter == null ? StickyClients.UNKNOWN : counter;
@@ -115,8 +129,9 @@ public final class HealthRegistry implements ServerOutcomes, AutoCloseable {
                     h.configureChecks(check);
                     Instant until = doc.drainUntil() == null ? null : Instant.parse(doc.drainUntil());
                     Instant oldUntil = h.drainUntil();
-                    h.admin(doc.state(), until);
-                    if (until != null && !until.equals(oldUntil) && Server.DRAIN.equals(doc.state())) {
+                    io.duet.config.ServerState admin = adminState(doc);
+                    h.admin(admin, until);
+                    if (until != null && !until.equals(oldUntil) && admin == io.duet.config.ServerState.DRAIN) {
                         scheduleDrainDeadline(h, until);
                     }
                     if (check == null) {

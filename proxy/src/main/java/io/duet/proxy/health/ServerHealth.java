@@ -2,9 +2,8 @@ package io.duet.proxy.health;
 
 import io.duet.config.HealthCheck;
 import io.duet.config.OutlierDetection;
-import io.duet.config.Server;
+import io.duet.config.ServerState;
 import io.duet.proxy.pool.BackendServer;
-import io.duet.proxy.pool.ServerState;
 import io.duet.proxy.resolve.ServerAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +26,8 @@ import static io.duet.proxy.message.ProxyMessage.HEALTH_UP;
 /**
  * The health state machine of one server. Inputs: active check results ({@link #onProbe}), passive ejections
  * ({@link #eject}, {@link #restore}) and the administrative state ({@link #admin}). Output: the summary
- * {@link HealthState}, written to the server's {@link ServerState} (available, acceptsSticky, weightFactor) and
- * metrics, and logged with a stable id, its reason and the last check results on every change.
+ * {@link HealthState}, written to the server's {@link io.duet.proxy.pool.ServerState} (available, acceptsSticky,
+ * weightFactor) and metrics, and logged with a stable id, its reason and the last check results on every change.
  *
  * <p>Rise/fall as HAProxy counts them: a counter from 0 to rise+fall-1; up at rise or more. A passing check raises it
  * (a down server reaching rise goes up and jumps to the top); a failing one lowers it while above rise, and at rise
@@ -54,7 +53,7 @@ final class ServerHealth {
     static final double SLOW_START_FLOOR = 0.1;
 
     final PoolHealth pool;
-    final ServerState state;
+    final io.duet.proxy.pool.ServerState state;
     /** The server as compiled by the latest snapshot (address, metrics). */
     volatile BackendServer server;
     /** Consecutive 5xx / connect failures seen by the forwarder; I/O threads. */
@@ -75,7 +74,7 @@ final class ServerHealth {
     private int ejectionMultiplier;
     private long restoredAtNanos;
     private long ejectionsTotal;
-    private String admin = Server.ENABLED;
+    private ServerState admin = ServerState.ENABLED;
     private Instant drainUntil;
     private HealthState current;
     private boolean stickyNow;
@@ -201,7 +200,7 @@ final class ServerHealth {
     }
 
     boolean enabled() {
-        return Server.ENABLED.equals(admin);
+        return admin.inService();
     }
 
     /** Enabled in the document and with an address: counts towards the pool's panic threshold. */
@@ -256,18 +255,18 @@ final class ServerHealth {
         return drainUntil;
     }
 
-    /** Sets the administrative state from the document. Returns true when availability changed. */
-    boolean admin(String state, Instant until) {
-        boolean same = state.equals(admin) && java.util.Objects.equals(until, drainUntil);
+    /** Sets the administrative state the document names. Returns true when availability changed. */
+    boolean admin(ServerState state, Instant until) {
+        boolean same = state == admin && java.util.Objects.equals(until, drainUntil);
         admin = state;
         drainUntil = until;
         if (same && current != null) {
             return false;
         }
         return refresh(switch (state) {
-            case Server.DRAIN -> "drain set in the configuration" + (until == null ? "" : " until " + until);
-            case Server.MAINTENANCE -> "maintenance set in the configuration";
-            default -> current == null ? "in the configuration" : "enabled in the configuration";
+            case DRAIN -> "drain set in the configuration" + (until == null ? "" : " until " + until);
+            case MAINTENANCE -> "maintenance set in the configuration";
+            case ENABLED -> current == null ? "in the configuration" : "enabled in the configuration";
         });
     }
 
@@ -277,16 +276,16 @@ final class ServerHealth {
      */
     boolean refresh(String why) {
         HealthState next;
-        if (noAddress && !Server.MAINTENANCE.equals(admin)) {
+        if (noAddress && admin != ServerState.MAINTENANCE) {
             next = HealthState.MAINTENANCE;
             why = noAddressReason();
-        } else if (Server.MAINTENANCE.equals(admin)) {
+        } else if (admin == ServerState.MAINTENANCE) {
             next = HealthState.MAINTENANCE;
         } else if (!checkUp) {
             next = HealthState.DOWN;
         } else if (ejected) {
             next = HealthState.EJECTED;
-        } else if (Server.DRAIN.equals(admin)) {
+        } else if (admin == ServerState.DRAIN) {
             next = HealthState.DRAINING;
         } else {
             next = HealthState.UP;
@@ -298,7 +297,7 @@ final class ServerHealth {
         boolean initial = current == null;
         state.setAvailable(available);
         state.setAcceptsSticky(sticky);
-        state.setInService(!noAddress && !Server.MAINTENANCE.equals(admin) && !Server.DRAIN.equals(admin));
+        state.setInService(!noAddress && admin.inService());
         // Slow start when a server comes back, and for a server a reload adds (not for those of the first document).
         boolean comesIn = initial ? pool.registry.applied() : !wasAvailable;
         if (available && comesIn && pool.slowStartMs() > 0) {
