@@ -15,8 +15,7 @@ import static io.duet.config.ValidationRun.hasControl;
  * Pure; any thread (the {@link ValidationRun} it is given is the caller's alone).
  */
 final class ActionRules {
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
+    private static final Set<String> HOP_BY_HOP = HopByHopHeaders.LOWER_CASE;
     private static final Set<String> MANAGED = Set.of("content-length", "host");
     private static final List<Integer> REDIRECT_STATUSES = List.of(301, 302, 303, 307, 308);
     private static final List<String> HEADER_OPS = List.of("set", "add", "remove");

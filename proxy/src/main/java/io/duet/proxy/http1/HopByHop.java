@@ -1,31 +1,26 @@
 package io.duet.proxy.http1;
 
+import io.duet.config.HopByHopHeaders;
 import io.undertow.util.HttpString;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * The hop-by-hop header fields (RFC 9110 section 7.6.1, plus the legacy {@code Keep-Alive} and
- * {@code Proxy-Connection}): the proxy's one list of them. The forwarder removes them in both directions and a route's
- * header rules may not touch them. Immutable; any thread.
+ * The hop-by-hop header fields as the proxy uses them: config's one list ({@link HopByHopHeaders}, which the validator
+ * also reads) as Undertow header names. The forwarder removes them in both directions and a route's header rules may
+ * not touch them. Immutable; any thread.
  */
 public final class HopByHop {
     /** The names, spelled as in the RFCs, in the order the forwarder removes them. */
-    public static final List<String> NAMES = List.of("Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
-            "Transfer-Encoding", "Upgrade", "Proxy-Authorization", "Proxy-Authenticate");
-
-    private static final Set<String> LOWER_CASE = NAMES.stream().map(n -> n.toLowerCase(Locale.ROOT))
-            .collect(Collectors.toUnmodifiableSet());
+    public static final List<String> NAMES = HopByHopHeaders.NAMES;
 
     private HopByHop() {
     }
 
     /** The names in lower case ({@code connection}, {@code keep-alive}, ...). */
     public static Set<String> lowerCaseNames() {
-        return LOWER_CASE;
+        return HopByHopHeaders.LOWER_CASE;
     }
 
     /**
