@@ -1,5 +1,7 @@
 package io.duet.appliance;
 
+import io.duet.testkit.http.RawHttp;
+
 import com.sun.net.httpserver.HttpServer;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.EmbeddedDocuments;

@@ -1,5 +1,7 @@
 package io.duet.appliance;
 
+import io.duet.testkit.tls.Issued;
+import io.duet.testkit.tls.TestPki;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.duet.appliance.bootstrap.BootstrapReader;
@@ -73,8 +75,8 @@ class CertificateProposalPairTest {
     private String api;
     private String cookie;
     private String csrf;
-    private TestChains.Issued root;
-    private TestChains.Issued inter;
+    private TestPki root;
+    private TestPki inter;
 
     @BeforeAll
     void startPair() throws Exception {
@@ -94,8 +96,8 @@ class CertificateProposalPairTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !a.store().current().admin().users().isEmpty()
                 && !b.store().current().admin().users().isEmpty());
         logIn();
-        root = TestChains.root("Duet Pair Test Root");
-        inter = TestChains.intermediate(root, "Duet Pair Test Intermediate");
+        root = TestPki.root("Duet Pair Test Root");
+        inter = root.intermediate("Duet Pair Test Intermediate");
     }
 
     @AfterAll
@@ -108,9 +110,9 @@ class CertificateProposalPairTest {
     // The key of another certificate: refused, privateKey named with DUET-TLS-0006.
     @Test
     void mismatchedKeyIsRefused() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
-        TestChains.Issued other = TestChains.leaf(inter, "other.site.test");
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, inter), TestChains.clearKey(other.key())),
+        Issued site = inter.leaf(HOST);
+        Issued other = inter.leaf("other.site.test");
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, inter.ca()), Issued.clearKey(other.key())),
                 "$.certificates[0].privateKey", "DUET-TLS-0006");
     }
 
@@ -118,36 +120,36 @@ class CertificateProposalPairTest {
     @Test
     void expiredCertificateIsRefused() throws Exception {
         Instant now = Instant.now();
-        TestChains.Issued site = TestChains.leaf(inter, HOST, now.minus(Duration.ofDays(30)),
+        Issued site = inter.leaf(HOST, now.minus(Duration.ofDays(30)),
                 now.minus(Duration.ofDays(1)));
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, inter), TestChains.clearKey(site.key())),
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, inter.ca()), Issued.clearKey(site.key())),
                 "$.certificates[0].certificateChain", "DUET-TLS-0008");
     }
 
     // An intermediate of the right name but another key (not the one that signed the leaf): DUET-TLS-0007.
     @Test
     void foreignIntermediateIsRefused() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
-        TestChains.Issued foreign = TestChains.intermediate(root, "Duet Pair Test Intermediate");
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, foreign), TestChains.clearKey(site.key())),
+        Issued site = inter.leaf(HOST);
+        TestPki foreign = root.intermediate("Duet Pair Test Intermediate");
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, foreign.ca()), Issued.clearKey(site.key())),
                 "$.certificates[0].certificateChain", "DUET-TLS-0007");
     }
 
     // An encrypted key with the wrong passphrase: refused, passphrase named with DUET-TLS-0005.
     @Test
     void wrongPassphraseIsRefused() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, inter),
-                TestChains.encryptedKey(site.key(), "the right one"), "a wrong one", null),
+        Issued site = inter.leaf(HOST);
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, inter.ca()),
+                Issued.encryptedKey(site.key(), "the right one"), "a wrong one", null),
                 "$.certificates[0].passphrase", "DUET-TLS-0005");
     }
 
     // A key sealed under another cluster's data key, which these nodes cannot open: DUET-TLS-0020.
     @Test
     void keySealedUnderAnotherDataKeyIsRefused() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
+        Issued site = inter.leaf(HOST);
         KeyVault elsewhere = KeyVault.open(dir.resolve("elsewhere"));
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, inter), elsewhere.seal(site.key())),
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, inter.ca()), elsewhere.seal(site.key())),
                 "$.certificates[0].privateKey", "DUET-TLS-0020");
     }
 
@@ -156,9 +158,9 @@ class CertificateProposalPairTest {
     // first.
     @Test
     void chainOutOfOrderIsAcceptedAndServedLeafFirst() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
-        TlsCertificate reversed = new TlsCertificate("site", TestChains.pem(inter, site),
-                TestChains.clearKey(site.key()));
+        Issued site = inter.leaf(HOST);
+        TlsCertificate reversed = new TlsCertificate("site", Issued.pem(inter.ca(), site),
+                Issued.clearKey(site.key()));
         long before = settledRevision();
         DuetConfig proposed = withCertificate(a.store().current(), reversed);
         HttpResponse<String> dryRun = send(HttpRequest.newBuilder(URI.create(api + "/config/validate"))
@@ -172,12 +174,12 @@ class CertificateProposalPairTest {
         HttpResponse<String> put = putConfig(proposed, before);
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         awaitSealedLeafFirst(site);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(served(b, root.certificate()))
-                .containsExactly(site.certificate(), inter.certificate()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(served(b, root.ca().certificate()))
+                .containsExactly(site.certificate(), inter.ca().certificate()));
 
-        TestChains.Issued renewed = TestChains.leaf(inter, HOST);
+        Issued renewed = inter.leaf(HOST);
         Cli imported = importDocument(withCertificate(a.store().current(), new TlsCertificate("site",
-                TestChains.pem(inter, renewed), TestChains.clearKey(renewed.key()))));
+                Issued.pem(inter.ca(), renewed), Issued.clearKey(renewed.key()))));
         assertThat(imported.code()).as(imported.out() + imported.err()).isZero();
         awaitSealedLeafFirst(renewed);
     }
@@ -235,13 +237,13 @@ class CertificateProposalPairTest {
         return a.store().current().revision();
     }
 
-    private void awaitSealedLeafFirst(TestChains.Issued leaf) {
+    private void awaitSealedLeafFirst(Issued leaf) {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             for (Node n : List.of(a, b)) {
                 TlsCertificate stored = n.store().current().certificate("site");
                 assertThat(stored.sealed()).isTrue();
                 assertThat(CertificateImport.readCertificates(stored.certificateChain()))
-                        .containsExactly(leaf.certificate(), inter.certificate());
+                        .containsExactly(leaf.certificate(), inter.ca().certificate());
             }
         });
     }

@@ -1,5 +1,7 @@
 package io.duet.appliance;
 
+import io.duet.testkit.http.RawHttp;
+
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.NodeBootstrap;
 import io.duet.appliance.node.EmbeddedDocuments;

@@ -1,5 +1,7 @@
 package io.duet.proxy.action;
 
+import io.duet.testkit.http.Answers;
+
 import io.duet.proxy.response.ErrorId;
 import io.duet.proxy.response.ErrorResponses;
 
@@ -30,7 +32,7 @@ class HeaderRulesTest {
     // Request rules (set, add, remove, in order) change what a real backend receives through ProxyHandler.
     @Test
     void requestRulesReachTheBackend() throws Exception {
-        URI backend = servers.start(new EchoBackend());
+        URI backend = servers.start(Answers.echo());
         URI proxy = servers.start(new RequestHeaderRulesHandler(List.of(
                 new HeaderRule("set", "X-Env", "prod"),
                 new HeaderRule("add", "X-Tag", "two"),

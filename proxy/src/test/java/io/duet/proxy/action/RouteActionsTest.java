@@ -1,5 +1,7 @@
 package io.duet.proxy.action;
 
+import io.duet.testkit.http.Answers;
+
 import io.duet.config.Compression;
 import io.duet.config.FixedResponse;
 import io.duet.config.HeaderRule;
@@ -39,7 +41,7 @@ class RouteActionsTest {
     // response rules act on the backend's response (the rules have the last word, here on Vary).
     @Test
     void forwardingChain() throws Exception {
-        URI backend = servers.start(new EchoBackend());
+        URI backend = servers.start(Answers.echo());
         HttpHandler chain = RouteActions.compile(route("web", null, null, new Rewrite("/api", "/v2"), 1000L),
                 servers.proxyTo(backend));
         URI proxy = servers.start(chain);

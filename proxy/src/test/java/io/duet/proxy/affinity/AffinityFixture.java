@@ -10,7 +10,7 @@ import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.config.VirtualHost;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.duet.proxy.health;
 
+import io.duet.testkit.http.StubBackend;
 import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
@@ -26,9 +27,9 @@ final class HealthDocs {
     private HealthDocs() {
     }
 
-    static List<Server> servers(FlakyBackend... backends) {
+    static List<Server> servers(StubBackend... backends) {
         List<Server> out = new ArrayList<>();
-        for (FlakyBackend b : backends) {
+        for (StubBackend b : backends) {
             out.add(new Server(b.name(), "127.0.0.1", b.port(), null, null));
         }
         return out;
@@ -36,7 +37,7 @@ final class HealthDocs {
 
     /** Pool {@code p} of these backends, changed by {@code pool}; route retries as given; extra pools appended. */
     static DuetConfig doc(long revision, int retries, UnaryOperator<Pool> pool, List<Pool> extra,
-                          FlakyBackend... backends) {
+                          StubBackend... backends) {
         List<Pool> pools = new ArrayList<>();
         pools.add(pool.apply(new Pool("p", Pool.ROUND_ROBIN, servers(backends))));
         pools.addAll(extra);
@@ -51,7 +52,7 @@ final class HealthDocs {
         }
     }
 
-    static DuetConfig doc(UnaryOperator<Pool> pool, FlakyBackend... backends) {
+    static DuetConfig doc(UnaryOperator<Pool> pool, StubBackend... backends) {
         return doc(1, 1, pool, List.of(), backends);
     }
 

@@ -8,7 +8,7 @@ import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 import io.duet.proxy.testing.WebSocketEchoBackend;
 import org.junit.jupiter.api.Test;
 

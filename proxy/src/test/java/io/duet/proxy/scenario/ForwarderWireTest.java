@@ -4,7 +4,7 @@ import io.duet.proxy.testing.RawBackend;
 import io.duet.config.Pool;
 import io.duet.proxy.testing.Closer;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

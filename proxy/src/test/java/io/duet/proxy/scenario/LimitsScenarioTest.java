@@ -4,7 +4,7 @@ import io.duet.proxy.testing.RawBackend;
 import io.duet.config.Limits;
 import io.duet.config.RouteMatch;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

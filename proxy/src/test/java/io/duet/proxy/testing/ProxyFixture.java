@@ -1,5 +1,6 @@
 package io.duet.proxy.testing;
 
+import io.duet.testkit.http.StubBackend;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.Pool;

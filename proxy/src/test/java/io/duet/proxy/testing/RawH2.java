@@ -1,5 +1,6 @@
 package io.duet.proxy.testing;
 
+import io.duet.testkit.tls.TrustAll;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;

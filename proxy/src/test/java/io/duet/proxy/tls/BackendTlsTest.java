@@ -1,5 +1,6 @@
 package io.duet.proxy.tls;
 
+import io.duet.testkit.tls.TestPki;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -20,8 +21,8 @@ import io.duet.config.TlsCertificate;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
-import io.duet.proxy.testing.RawHttp;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.CertifiedKey;
 import org.junit.jupiter.api.AfterAll;
@@ -74,10 +75,10 @@ class BackendTlsTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki(Files.createDirectories(tmp.resolve("pki")));
-        otherCa = new TestPki(Files.createDirectories(tmp.resolve("other")));
-        backendCert = pki.issue("backend", "ec", 2, "DNS:backend.test");
-        selfSigned = otherCa.issue("selfish", "ec", 2, "DNS:selfish.test");
+        pki = TestPki.create(Files.createDirectories(tmp.resolve("pki")));
+        otherCa = TestPki.create(Files.createDirectories(tmp.resolve("other")));
+        backendCert = TestCertificates.issue(pki, "backend", "ec", 2, "DNS:backend.test");
+        selfSigned = TestCertificates.issue(otherCa, "selfish", "ec", 2, "DNS:selfish.test");
     }
 
     @BeforeEach

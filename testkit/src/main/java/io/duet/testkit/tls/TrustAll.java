@@ -1,4 +1,4 @@
-package io.duet.proxy.testing;
+package io.duet.testkit.tls;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
