@@ -1,14 +1,14 @@
 package io.duet.proxy.health;
 
-import io.duet.testkit.http.StubBackend;
 import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.Pool;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
-import io.duet.config.VirtualHost;
+import io.duet.config.build.ConfigBuilders;
+import io.duet.config.build.DocumentBuilder;
+import io.duet.testkit.http.StubBackend;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,10 +41,13 @@ final class HealthDocs {
         List<Pool> pools = new ArrayList<>();
         pools.add(pool.apply(new Pool("p", Pool.ROUND_ROBIN, servers(backends))));
         pools.addAll(extra);
-        DuetConfig d = new DuetConfig(revision, List.of(new Listener("http", "127.0.0.1", 0)), null, null, null,
-                List.of(new VirtualHost("v", List.of("health.test"), true, List.of(
-                        new Route("all", RouteMatch.any(), "p", null, null, null, null, null, null, null, 2000L,
-                                retries)))), pools);
+        DocumentBuilder doc = ConfigBuilders.document().revision(revision)
+                .listener(new Listener("http", "127.0.0.1", 0))
+                .virtualHost(ConfigBuilders.virtualHost("v").hostname("health.test").defaultHost()
+                        .route(ConfigBuilders.route("all").match(RouteMatch.any()).pool("p").responseTimeoutMs(2000)
+                                .retries(retries)));
+        pools.forEach(doc::pool);
+        DuetConfig d = doc.build();
         try {
             return ConfigValidator.requireValid(d);
         } catch (Exception e) {
