@@ -1,11 +1,10 @@
 package io.duet.appliance;
 
-import io.duet.testkit.http.RawHttp;
-
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,13 +1,12 @@
 package io.duet.appliance;
 
-import io.duet.testkit.http.RawHttp;
-
 import com.sun.net.httpserver.HttpServer;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
 import io.duet.testkit.Requirements;
 import io.duet.testkit.Tool;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -1,7 +1,5 @@
 package io.duet.appliance;
 
-import io.duet.testkit.tls.Issued;
-import io.duet.testkit.tls.TestPki;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -15,6 +13,8 @@ import io.duet.config.Listener;
 import io.duet.config.ListenerTls;
 import io.duet.config.TlsCertificate;
 import io.duet.config.store.FileConfigStore;
+import io.duet.testkit.tls.Issued;
+import io.duet.testkit.tls.TestPki;
 import io.duet.tls.KeyVault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

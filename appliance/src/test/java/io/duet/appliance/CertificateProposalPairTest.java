@@ -1,7 +1,5 @@
 package io.duet.appliance;
 
-import io.duet.testkit.tls.Issued;
-import io.duet.testkit.tls.TestPki;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.duet.appliance.bootstrap.BootstrapReader;
@@ -16,6 +14,8 @@ import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.ListenerTls;
 import io.duet.config.TlsCertificate;
+import io.duet.testkit.tls.Issued;
+import io.duet.testkit.tls.TestPki;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.KeyVault;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,5 @@
 package io.duet.appliance;
 
-import io.duet.testkit.http.RawHttp;
-
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.NodeBootstrap;
 import io.duet.appliance.node.EmbeddedDocuments;
@@ -14,6 +12,7 @@ import io.duet.config.FixedResponse;
 import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.VirtualHost;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

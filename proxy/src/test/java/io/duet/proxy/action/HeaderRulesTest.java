@@ -1,11 +1,9 @@
 package io.duet.proxy.action;
 
-import io.duet.testkit.http.Answers;
-
+import io.duet.config.HeaderRule;
 import io.duet.proxy.response.ErrorId;
 import io.duet.proxy.response.ErrorResponses;
-
-import io.duet.config.HeaderRule;
+import io.duet.testkit.http.Answers;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;

@@ -1,8 +1,7 @@
 package io.duet.proxy.action;
 
-import io.duet.testkit.http.Answers;
-
 import io.duet.config.Rewrite;
+import io.duet.testkit.http.Answers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,13 +1,12 @@
 package io.duet.proxy.action;
 
-import io.duet.testkit.http.Answers;
-
 import io.duet.config.Compression;
 import io.duet.config.FixedResponse;
 import io.duet.config.HeaderRule;
 import io.duet.config.Redirect;
 import io.duet.config.Rewrite;
 import io.duet.config.Route;
+import io.duet.testkit.http.Answers;
 import io.undertow.server.HttpHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

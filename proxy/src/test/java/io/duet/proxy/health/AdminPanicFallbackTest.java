@@ -1,12 +1,12 @@
 package io.duet.proxy.health;
 
-import io.duet.testkit.http.StubBackend;
 import io.duet.config.Fallback;
 import io.duet.config.FixedResponse;
 import io.duet.config.HealthCheck;
 import io.duet.config.Pool;
 import io.duet.config.Server;
 import io.duet.proxy.testing.ProxyFixture;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,8 +1,8 @@
 package io.duet.proxy.health;
 
-import io.duet.testkit.http.StubBackend;
 import io.duet.config.OutlierDetection;
 import io.duet.proxy.testing.ProxyFixture;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package io.duet.proxy.resolve;
 
-import io.duet.testkit.http.LoopbackPorts;
-import io.duet.testkit.http.StubBackend;
 import com.codahale.metrics.MetricRegistry;
 import io.duet.config.ConfigCodec;
 import io.duet.config.ConfigValidator;
@@ -10,6 +8,8 @@ import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import io.duet.proxy.health.HealthState;
 import io.duet.proxy.health.ServerHealthStatus;
+import io.duet.testkit.http.LoopbackPorts;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

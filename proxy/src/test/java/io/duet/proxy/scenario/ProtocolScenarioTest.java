@@ -1,7 +1,7 @@
 package io.duet.proxy.scenario;
 
-import io.duet.proxy.testing.RawBackend;
 import io.duet.proxy.testing.ProxyFixture;
+import io.duet.proxy.testing.RawBackend;
 import io.duet.testkit.http.RawHttp;
 import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,7 @@
 package io.duet.proxy.testing;
 
 import io.duet.testkit.http.RawHttp;
+
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

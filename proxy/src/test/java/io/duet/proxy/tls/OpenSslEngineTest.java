@@ -1,7 +1,5 @@
 package io.duet.proxy.tls;
 
-import io.duet.testkit.tls.TestPki;
-import io.duet.testkit.Commands;
 import com.codahale.metrics.MetricRegistry;
 import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
@@ -15,9 +13,11 @@ import io.duet.config.TlsCertificate;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
-import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.Commands;
 import io.duet.testkit.Requirements;
 import io.duet.testkit.Tool;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package io.duet.proxy.tls;
 
-import io.duet.testkit.tls.TestPki;
-import io.duet.testkit.Commands;
 import com.codahale.metrics.MetricRegistry;
 import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
@@ -11,24 +9,23 @@ import io.duet.config.Pool;
 import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
-import io.duet.config.VirtualHost;
 import io.duet.config.TlsCertificate;
+import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
+import io.duet.testkit.Commands;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.CertifiedKey;
 import io.duet.tls.KeyVault;
 import io.duet.tls.NodeCertificate;
 import io.duet.tls.SelfSigned;
-import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -39,6 +36,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -9,13 +9,13 @@ import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
 import org.xnio.IoUtils;
 
-import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real HTTP (or HTTPS) backend on a loopback address that stamps its name in {@code X-Backend}, records every
