@@ -11,6 +11,7 @@ import io.duet.config.Listener;
 import io.duet.config.RouteMatch;
 import io.duet.config.build.ConfigBuilders;
 import io.duet.config.store.FileConfigStore;
+import io.duet.testkit.tls.TrustOnly;
 import io.duet.tls.CertifiedKey;
 import io.duet.tls.SelfSigned;
 
@@ -24,14 +25,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,13 +61,7 @@ final class AdminFixture implements AutoCloseable {
         store = FileConfigStore.open(dir.resolve("config.json"));
         cert = SelfSigned.issue(List.of("localhost", "127.0.0.1"), Duration.ofDays(30), Clock.systemUTC());
         startServer();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("node", cert.leaf());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
+        tls = TrustOnly.context(cert.leaf());
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
     }
 

@@ -5,6 +5,7 @@ import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
 import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.tls.TrustOnly;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,7 +101,7 @@ class AdminListenerTest {
 
         X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
                 Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
         String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
         assertThat(login(http, base, "admin", first).statusCode()).isEqualTo(401);
         HttpResponse<String> ok = login(http, base, "admin", fresh);
@@ -131,7 +132,7 @@ class AdminListenerTest {
 
         X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
                 Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
         String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\"" + password + "\"}"))
@@ -169,7 +170,7 @@ class AdminListenerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
             X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
                     Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-            HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
+            HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
             String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
             HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\""

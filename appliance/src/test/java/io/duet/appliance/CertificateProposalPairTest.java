@@ -16,6 +16,7 @@ import io.duet.config.ListenerTls;
 import io.duet.config.TlsCertificate;
 import io.duet.testkit.tls.Issued;
 import io.duet.testkit.tls.TestPki;
+import io.duet.testkit.tls.TrustOnly;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.KeyVault;
 import org.junit.jupiter.api.AfterAll;
@@ -269,7 +270,7 @@ class CertificateProposalPairTest {
         Path pwB = dir.resolve("b").resolve("admin-password");
         await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(pwA) || Files.exists(pwB));
         String first = Files.readAllLines(Files.exists(pwA) ? pwA : pwB).get(1);
-        http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(CertificateImport.readCertificates(
+        http = HttpClient.newBuilder().sslContext(TrustOnly.context(CertificateImport.readCertificates(
                 Files.readString(dir.resolve("a").resolve("tls").resolve("self-signed.pem"))).get(0))).build();
         api = "https://127.0.0.1:" + a.adminAddress().getPort() + "/api/v1";
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(api + "/session"))
@@ -349,7 +350,7 @@ class CertificateProposalPairTest {
 
     /** The chain node {@code n}'s https listener {@code site} serves for the test host, as the client receives it. */
     private static List<Certificate> served(Node n, X509Certificate trusted) throws Exception {
-        SSLContext ctx = NodeTlsTest.trusting(trusted);
+        SSLContext ctx = TrustOnly.context(trusted);
         InetSocketAddress address = n.listenerAddress("site");
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
             s.setSoTimeout(10_000);

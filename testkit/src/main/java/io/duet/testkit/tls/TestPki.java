@@ -27,7 +27,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throw-away certificate authority made in process with Bouncy Castle: a root or intermediate CA that issues leaf
@@ -138,11 +137,7 @@ public final class TestPki {
 
     /** A client SSLContext trusting only this CA. */
     public SSLContext clientContext() throws Exception {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trustStore());
-        SSLContext c = SSLContext.getInstance("TLS");
-        c.init(null, tmf.getTrustManagers(), null);
-        return c;
+        return TrustOnly.context(ca.certificate());
     }
 
     private Issued issue(String cn, String keyType, Instant from, Instant until, List<String> sans) throws Exception {
