@@ -5,6 +5,7 @@ import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
 import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
 import io.duet.testkit.tls.TrustOnly;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,15 +156,7 @@ class AdminListenerTest {
     // see the proxy serve it, drain a server (the answer shows its live figures), read health, cluster and metrics.
     @Test
     void serverActionsAndLiveStatus() throws Exception {
-        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        backend.createContext("/", ex -> {
-            byte[] b = "from backend\n".getBytes();
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
-        backend.start();
+        StubBackend backend = StubBackend.start("backend").body("from backend\n");
         try {
             Node node = start();
             Path file = dataDir.resolve("admin-password");
@@ -190,7 +183,7 @@ class AdminListenerTest {
                     .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
             com.fasterxml.jackson.databind.node.ObjectNode doc =
                     (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(get.body());
-            int port = backend.getAddress().getPort();
+            int port = backend.port();
             doc.set("pools", json.readTree("[{\"name\":\"p\",\"servers\":[{\"id\":\"b1\",\"address\":"
                     + "\"127.0.0.1\",\"port\":" + port + "},{\"id\":\"b2\",\"address\":\"localhost\",\"port\":"
                     + port + "}]}]")); // b2 by host name: the status shows what it resolved to
@@ -239,7 +232,7 @@ class AdminListenerTest {
                     .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("rate1m");
         } finally {
-            backend.stop(0);
+            backend.close();
         }
     }
 }
