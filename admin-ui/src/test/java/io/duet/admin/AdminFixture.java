@@ -7,18 +7,14 @@ import io.duet.config.Admin;
 import io.duet.config.AdminUser;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
-import io.duet.config.FixedResponse;
 import io.duet.config.Listener;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
-import io.duet.config.VirtualHost;
+import io.duet.config.build.ConfigBuilders;
 import io.duet.config.store.FileConfigStore;
+import io.duet.testkit.tls.TrustOnly;
 import io.duet.tls.CertifiedKey;
 import io.duet.tls.SelfSigned;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -29,11 +25,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,21 +53,15 @@ final class AdminFixture implements AutoCloseable {
     AdminFixture(Path dir, NodeView node) throws Exception {
         this.dir = dir;
         this.node = node;
-        Route hello = new Route("hello", RouteMatch.any(), null, null, new FixedResponse(200, "hello\n", null),
-                null, null, null, null, null, null, null);
-        DuetConfig doc = new DuetConfig(1L, List.of(new Listener("http", "127.0.0.1", 8080)), null, null, null,
-                List.of(new VirtualHost("default", List.of("localhost"), true, List.of(hello))), List.of());
+        DuetConfig doc = ConfigBuilders.document().revision(1).listener(new Listener("http", "127.0.0.1", 8080))
+                .virtualHost(ConfigBuilders.virtualHost("default").hostname("localhost").defaultHost()
+                        .route(ConfigBuilders.route("hello").match(RouteMatch.any()).respond(200, "hello\n", null)))
+                .build();
         Files.writeString(dir.resolve("config.json"), ConfigCodec.encode(doc, ConfigCodec.Format.JSON));
         store = FileConfigStore.open(dir.resolve("config.json"));
         cert = SelfSigned.issue(List.of("localhost", "127.0.0.1"), Duration.ofDays(30), Clock.systemUTC());
         startServer();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("node", cert.leaf());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
+        tls = TrustOnly.context(cert.leaf());
         http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
     }
 

@@ -4,6 +4,9 @@ import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TrustOnly;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +102,7 @@ class AdminListenerTest {
 
         X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
                 Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
         String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
         assertThat(login(http, base, "admin", first).statusCode()).isEqualTo(401);
         HttpResponse<String> ok = login(http, base, "admin", fresh);
@@ -130,7 +133,7 @@ class AdminListenerTest {
 
         X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
                 Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
         String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\"" + password + "\"}"))
@@ -153,22 +156,14 @@ class AdminListenerTest {
     // see the proxy serve it, drain a server (the answer shows its live figures), read health, cluster and metrics.
     @Test
     void serverActionsAndLiveStatus() throws Exception {
-        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        backend.createContext("/", ex -> {
-            byte[] b = "from backend\n".getBytes();
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
-        backend.start();
+        StubBackend backend = StubBackend.start("backend").body("from backend\n");
         try {
             Node node = start();
             Path file = dataDir.resolve("admin-password");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
             X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
                     Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-            HttpClient http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(nodeCert)).build();
+            HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
             String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
             HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\""
@@ -188,7 +183,7 @@ class AdminListenerTest {
                     .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
             com.fasterxml.jackson.databind.node.ObjectNode doc =
                     (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(get.body());
-            int port = backend.getAddress().getPort();
+            int port = backend.port();
             doc.set("pools", json.readTree("[{\"name\":\"p\",\"servers\":[{\"id\":\"b1\",\"address\":"
                     + "\"127.0.0.1\",\"port\":" + port + "},{\"id\":\"b2\",\"address\":\"localhost\",\"port\":"
                     + port + "}]}]")); // b2 by host name: the status shows what it resolved to
@@ -237,7 +232,7 @@ class AdminListenerTest {
                     .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("rate1m");
         } finally {
-            backend.stop(0);
+            backend.close();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.duet.appliance;
 
-import com.sun.net.httpserver.HttpServer;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
@@ -9,6 +8,8 @@ import io.duet.config.HashKey;
 import io.duet.config.Pool;
 import io.duet.testkit.Requirements;
 import io.duet.testkit.Tool;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -27,8 +28,6 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class AdminUiBrowserTest {
     private Node node;
     private WebDriver browser;
     private WebDriverWait wait;
-    private final HttpServer[] backends = new HttpServer[2];
+    private final StubBackend[] backends = new StubBackend[2];
     private String ui;
 
     @BeforeEach
@@ -67,15 +66,7 @@ class AdminUiBrowserTest {
         Path chromedriver = Requirements.requireTool(Tool.CHROMEDRIVER);
         for (int i = 0; i < 2; i++) {
             String name = "b" + (i + 1);
-            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            s.createContext("/", ex -> {
-                byte[] b = name.getBytes(StandardCharsets.UTF_8);
-                ex.sendResponseHeaders(200, b.length);
-                ex.getResponseBody().write(b);
-                ex.close();
-            });
-            s.start();
-            backends[i] = s;
+            backends[i] = StubBackend.start(name).body(name);
         }
         Map<String, String> env = new HashMap<>(Map.of(
                 "DUET_NODE_ID", "ui-node",
@@ -112,9 +103,9 @@ class AdminUiBrowserTest {
         if (node != null) {
             node.close();
         }
-        for (HttpServer s : backends) {
+        for (StubBackend s : backends) {
             if (s != null) {
-                s.stop(0);
+                s.close();
             }
         }
     }
@@ -193,8 +184,8 @@ class AdminUiBrowserTest {
                 .containsExactlyElementsOf(HashKey.SOURCES);
         source.selectByValue("header");
         find("#pool-hash-name");
-        type("#pool-servers", "b1 127.0.0.1:" + backends[0].getAddress().getPort()
-                + "\nb2 127.0.0.1:" + backends[1].getAddress().getPort());
+        type("#pool-servers", "b1 127.0.0.1:" + backends[0].port()
+                + "\nb2 127.0.0.1:" + backends[1].port());
         click("#pool-check");
         assertThat(find("#new-pool .error.field").getText()).contains("name: missing for source 'header'");
         type("#pool-hash-name", "X-User");
@@ -226,8 +217,8 @@ class AdminUiBrowserTest {
         // A pool with two servers: an invalid port is shown next to the servers field, then the real ones.
         open("pools");
         type("#pool-name", "web");
-        int p1 = backends[0].getAddress().getPort();
-        int p2 = backends[1].getAddress().getPort();
+        int p1 = backends[0].port();
+        int p2 = backends[1].port();
         type("#pool-servers", "b1 127.0.0.1:" + p1 + "\nb2 127.0.0.1:70000");
         click("#pool-check");
         assertThat(find("#new-pool .error.field").getText()).contains("port");

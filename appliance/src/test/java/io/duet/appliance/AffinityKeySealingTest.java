@@ -8,11 +8,8 @@ import io.duet.config.Affinity;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
-import io.duet.config.Pool;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
-import io.duet.config.Server;
-import io.duet.config.VirtualHost;
+import io.duet.config.build.ConfigBuilders;
 import io.duet.tls.KeyVault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -85,13 +82,14 @@ class AffinityKeySealingTest {
     void theKeyIsSealedAtRestAndCookiesStillLeadToTheirServer() throws Exception {
         DemoBackends backends = DemoBackends.start();
         closing.add(backends);
-        Pool sticky = new Pool("sticky", null, List.of(
-                new Server("b1", backends.b1().getHostString(), backends.b1().getPort(), null, null),
-                new Server("b2", backends.b2().getHostString(), backends.b2().getPort(), null, null)),
-                null, null, new Affinity(Affinity.COOKIE, KEY, null, null, null, null));
-        DuetConfig doc = new DuetConfig(1L, List.of(new Listener("web", "127.0.0.1", 0)), null, null, null,
-                List.of(new VirtualHost("v", List.of("localhost"), true, List.of(Route.forward("all",
-                        RouteMatch.any(), "sticky")))), List.of(sticky));
+        DuetConfig doc = ConfigBuilders.document().revision(1).listener(new Listener("web", "127.0.0.1", 0))
+                .virtualHost(ConfigBuilders.virtualHost("v").hostname("localhost").defaultHost()
+                        .route(ConfigBuilders.forward("all", RouteMatch.any(), "sticky")))
+                .pool(ConfigBuilders.pool("sticky")
+                        .server(ConfigBuilders.server(backends.b1().getHostString(), backends.b1().getPort()).id("b1"))
+                        .server(ConfigBuilders.server(backends.b2().getHostString(), backends.b2().getPort()).id("b2"))
+                        .affinity(new Affinity(Affinity.COOKIE, KEY, null, null, null, null)))
+                .build();
         Path a = dir.resolve("a");
         Files.createDirectories(a);
         Path file = a.resolve("config.json");

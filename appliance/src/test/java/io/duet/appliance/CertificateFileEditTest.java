@@ -13,6 +13,8 @@ import io.duet.config.Listener;
 import io.duet.config.ListenerTls;
 import io.duet.config.TlsCertificate;
 import io.duet.config.store.FileConfigStore;
+import io.duet.testkit.tls.Issued;
+import io.duet.testkit.tls.TestPki;
 import io.duet.tls.KeyVault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,12 +105,12 @@ class CertificateFileEditTest {
         startNode();
         Path file = node.configFile();
         DuetConfig running = node.store().current();
-        TestChains.Issued root = TestChains.root("Duet File Test Root");
-        TestChains.Issued site = TestChains.leaf(root, HOST);
-        TestChains.Issued other = TestChains.leaf(root, "other.site.test");
+        TestPki root = TestPki.root("Duet File Test Root");
+        Issued site = root.leaf(HOST);
+        Issued other = root.leaf("other.site.test");
 
         Files.writeString(file, ConfigCodec.encode(withCertificate(running, new TlsCertificate("site",
-                TestChains.pem(site), TestChains.clearKey(other.key()))), ConfigCodec.Format.JSON));
+                Issued.pem(site), Issued.clearKey(other.key()))), ConfigCodec.Format.JSON));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logs.list).anySatisfy(e -> assertThat(
                 e.getFormattedMessage()).startsWith("DUET-CONFIG-0100 config file " + file + " rejected, still "
                 + "running revision " + running.revision() + ":").contains("DUET-TLS-0006 $.certificates[0]"
@@ -117,7 +119,7 @@ class CertificateFileEditTest {
         assertThatThrownBy(() -> node.listenerAddress("site")).hasMessageContaining("no listener named 'site'");
 
         Files.writeString(file, ConfigCodec.encode(withCertificate(running, new TlsCertificate("site",
-                TestChains.pem(site), TestChains.clearKey(site.key()))), ConfigCodec.Format.JSON));
+                Issued.pem(site), Issued.clearKey(site.key()))), ConfigCodec.Format.JSON));
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> assertThat(
                 node.listenerAddress("site").getPort()).isPositive());
         assertThat(node.store().current().revision()).isGreaterThan(running.revision());
@@ -128,11 +130,11 @@ class CertificateFileEditTest {
     void configImportWithAMismatchedKeyIsRefused() throws Exception {
         startNode();
         DuetConfig running = node.store().current();
-        TestChains.Issued root = TestChains.root("Duet File Test Root");
-        TestChains.Issued site = TestChains.leaf(root, HOST);
+        TestPki root = TestPki.root("Duet File Test Root");
+        Issued site = root.leaf(HOST);
         Path edited = dir.resolve("edited.json");
         Files.writeString(edited, ConfigCodec.encode(withCertificate(running, new TlsCertificate("site",
-                TestChains.pem(site), TestChains.clearKey(TestChains.leaf(root, "x.site.test").key()))),
+                Issued.pem(site), Issued.clearKey(root.leaf("x.site.test").key()))),
                 ConfigCodec.Format.JSON));
         Cli imported = duet("config", "import", edited.toString());
         assertThat(imported.code()).isEqualTo(ExitCodes.INVALID_DOCUMENT);
@@ -148,11 +150,11 @@ class CertificateFileEditTest {
     void checkReportsCertificateFindings() throws Exception {
         DuetConfig base = EmbeddedDocuments.welcome(BootstrapReader.read(null, dir.resolve("absent.properties"),
                 env()));
-        TestChains.Issued root = TestChains.root("Duet Check Root");
-        TestChains.Issued site = TestChains.leaf(root, HOST);
+        TestPki root = TestPki.root("Duet Check Root");
+        Issued site = root.leaf(HOST);
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, ConfigCodec.encode(withCertificate(base, new TlsCertificate("site",
-                TestChains.pem(site), TestChains.clearKey(TestChains.leaf(root, "x.site.test").key()))),
+                Issued.pem(site), Issued.clearKey(root.leaf("x.site.test").key()))),
                 ConfigCodec.Format.JSON));
         Cli checked = duet("check", bad.toString());
         assertThat(checked.code()).isEqualTo(ExitCodes.INVALID_DOCUMENT);
@@ -160,7 +162,7 @@ class CertificateFileEditTest {
 
         Path sealed = dir.resolve("sealed.json");
         Files.writeString(sealed, ConfigCodec.encode(withCertificate(base, new TlsCertificate("site",
-                TestChains.pem(site), KeyVault.open(dir.resolve("keys")).seal(site.key()))), ConfigCodec.Format.JSON));
+                Issued.pem(site), KeyVault.open(dir.resolve("keys")).seal(site.key()))), ConfigCodec.Format.JSON));
         Cli warned = duet("check", sealed.toString());
         assertThat(warned.code()).as(warned.out()).isZero();
         assertThat(warned.out()).contains("DUET-CONFIG-0301 $.certificates[0].privateKey: privateKey: sealed");

@@ -14,6 +14,9 @@ import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.ListenerTls;
 import io.duet.config.TlsCertificate;
+import io.duet.testkit.tls.Issued;
+import io.duet.testkit.tls.TestPki;
+import io.duet.testkit.tls.TrustOnly;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.KeyVault;
 import org.junit.jupiter.api.AfterAll;
@@ -73,8 +76,8 @@ class CertificateProposalPairTest {
     private String api;
     private String cookie;
     private String csrf;
-    private TestChains.Issued root;
-    private TestChains.Issued inter;
+    private TestPki root;
+    private TestPki inter;
 
     @BeforeAll
     void startPair() throws Exception {
@@ -94,8 +97,8 @@ class CertificateProposalPairTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !a.store().current().admin().users().isEmpty()
                 && !b.store().current().admin().users().isEmpty());
         logIn();
-        root = TestChains.root("Duet Pair Test Root");
-        inter = TestChains.intermediate(root, "Duet Pair Test Intermediate");
+        root = TestPki.root("Duet Pair Test Root");
+        inter = root.intermediate("Duet Pair Test Intermediate");
     }
 
     @AfterAll
@@ -108,9 +111,9 @@ class CertificateProposalPairTest {
     // The key of another certificate: refused, privateKey named with DUET-TLS-0006.
     @Test
     void mismatchedKeyIsRefused() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
-        TestChains.Issued other = TestChains.leaf(inter, "other.site.test");
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, inter), TestChains.clearKey(other.key())),
+        Issued site = inter.leaf(HOST);
+        Issued other = inter.leaf("other.site.test");
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, inter.ca()), Issued.clearKey(other.key())),
                 "$.certificates[0].privateKey", "DUET-TLS-0006");
     }
 
@@ -118,36 +121,36 @@ class CertificateProposalPairTest {
     @Test
     void expiredCertificateIsRefused() throws Exception {
         Instant now = Instant.now();
-        TestChains.Issued site = TestChains.leaf(inter, HOST, now.minus(Duration.ofDays(30)),
+        Issued site = inter.leaf(HOST, now.minus(Duration.ofDays(30)),
                 now.minus(Duration.ofDays(1)));
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, inter), TestChains.clearKey(site.key())),
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, inter.ca()), Issued.clearKey(site.key())),
                 "$.certificates[0].certificateChain", "DUET-TLS-0008");
     }
 
     // An intermediate of the right name but another key (not the one that signed the leaf): DUET-TLS-0007.
     @Test
     void foreignIntermediateIsRefused() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
-        TestChains.Issued foreign = TestChains.intermediate(root, "Duet Pair Test Intermediate");
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, foreign), TestChains.clearKey(site.key())),
+        Issued site = inter.leaf(HOST);
+        TestPki foreign = root.intermediate("Duet Pair Test Intermediate");
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, foreign.ca()), Issued.clearKey(site.key())),
                 "$.certificates[0].certificateChain", "DUET-TLS-0007");
     }
 
     // An encrypted key with the wrong passphrase: refused, passphrase named with DUET-TLS-0005.
     @Test
     void wrongPassphraseIsRefused() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, inter),
-                TestChains.encryptedKey(site.key(), "the right one"), "a wrong one", null),
+        Issued site = inter.leaf(HOST);
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, inter.ca()),
+                Issued.encryptedKey(site.key(), "the right one"), "a wrong one", null),
                 "$.certificates[0].passphrase", "DUET-TLS-0005");
     }
 
     // A key sealed under another cluster's data key, which these nodes cannot open: DUET-TLS-0020.
     @Test
     void keySealedUnderAnotherDataKeyIsRefused() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
+        Issued site = inter.leaf(HOST);
         KeyVault elsewhere = KeyVault.open(dir.resolve("elsewhere"));
-        refusedEverywhere(new TlsCertificate("site", TestChains.pem(site, inter), elsewhere.seal(site.key())),
+        refusedEverywhere(new TlsCertificate("site", Issued.pem(site, inter.ca()), elsewhere.seal(site.key())),
                 "$.certificates[0].privateKey", "DUET-TLS-0020");
     }
 
@@ -156,9 +159,9 @@ class CertificateProposalPairTest {
     // first.
     @Test
     void chainOutOfOrderIsAcceptedAndServedLeafFirst() throws Exception {
-        TestChains.Issued site = TestChains.leaf(inter, HOST);
-        TlsCertificate reversed = new TlsCertificate("site", TestChains.pem(inter, site),
-                TestChains.clearKey(site.key()));
+        Issued site = inter.leaf(HOST);
+        TlsCertificate reversed = new TlsCertificate("site", Issued.pem(inter.ca(), site),
+                Issued.clearKey(site.key()));
         long before = settledRevision();
         DuetConfig proposed = withCertificate(a.store().current(), reversed);
         HttpResponse<String> dryRun = send(HttpRequest.newBuilder(URI.create(api + "/config/validate"))
@@ -172,12 +175,12 @@ class CertificateProposalPairTest {
         HttpResponse<String> put = putConfig(proposed, before);
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         awaitSealedLeafFirst(site);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(served(b, root.certificate()))
-                .containsExactly(site.certificate(), inter.certificate()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(served(b, root.ca().certificate()))
+                .containsExactly(site.certificate(), inter.ca().certificate()));
 
-        TestChains.Issued renewed = TestChains.leaf(inter, HOST);
+        Issued renewed = inter.leaf(HOST);
         Cli imported = importDocument(withCertificate(a.store().current(), new TlsCertificate("site",
-                TestChains.pem(inter, renewed), TestChains.clearKey(renewed.key()))));
+                Issued.pem(inter.ca(), renewed), Issued.clearKey(renewed.key()))));
         assertThat(imported.code()).as(imported.out() + imported.err()).isZero();
         awaitSealedLeafFirst(renewed);
     }
@@ -235,13 +238,13 @@ class CertificateProposalPairTest {
         return a.store().current().revision();
     }
 
-    private void awaitSealedLeafFirst(TestChains.Issued leaf) {
+    private void awaitSealedLeafFirst(Issued leaf) {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             for (Node n : List.of(a, b)) {
                 TlsCertificate stored = n.store().current().certificate("site");
                 assertThat(stored.sealed()).isTrue();
                 assertThat(CertificateImport.readCertificates(stored.certificateChain()))
-                        .containsExactly(leaf.certificate(), inter.certificate());
+                        .containsExactly(leaf.certificate(), inter.ca().certificate());
             }
         });
     }
@@ -267,7 +270,7 @@ class CertificateProposalPairTest {
         Path pwB = dir.resolve("b").resolve("admin-password");
         await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(pwA) || Files.exists(pwB));
         String first = Files.readAllLines(Files.exists(pwA) ? pwA : pwB).get(1);
-        http = HttpClient.newBuilder().sslContext(NodeTlsTest.trusting(CertificateImport.readCertificates(
+        http = HttpClient.newBuilder().sslContext(TrustOnly.context(CertificateImport.readCertificates(
                 Files.readString(dir.resolve("a").resolve("tls").resolve("self-signed.pem"))).get(0))).build();
         api = "https://127.0.0.1:" + a.adminAddress().getPort() + "/api/v1";
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(api + "/session"))
@@ -347,7 +350,7 @@ class CertificateProposalPairTest {
 
     /** The chain node {@code n}'s https listener {@code site} serves for the test host, as the client receives it. */
     private static List<Certificate> served(Node n, X509Certificate trusted) throws Exception {
-        SSLContext ctx = NodeTlsTest.trusting(trusted);
+        SSLContext ctx = TrustOnly.context(trusted);
         InetSocketAddress address = n.listenerAddress("site");
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
             s.setSoTimeout(10_000);

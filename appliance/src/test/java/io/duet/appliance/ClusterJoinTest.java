@@ -10,6 +10,7 @@ import io.duet.cluster.membership.JoinProtocol;
 import io.duet.cluster.membership.JoinService;
 import io.duet.cluster.membership.JoinToken;
 import io.duet.cluster.membership.JoinTokens;
+import io.duet.testkit.tls.TrustOnly;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.ClusterAuthority;
 import io.duet.tls.KeyVault;
@@ -368,7 +369,7 @@ class ClusterJoinTest {
     }
 
     private SSLContext trustingCa() throws Exception {
-        return NodeTlsTest.trusting(CertificateImport.readCertificates(Files.readString(
+        return TrustOnly.context(CertificateImport.readCertificates(Files.readString(
                 ClusterIdentity.dir(bootstrap("a").site()).resolve("ca.pem"))).get(0));
     }
 

@@ -12,6 +12,8 @@ import io.duet.config.FixedResponse;
 import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.VirtualHost;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.tls.TrustOnly;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -232,7 +234,7 @@ class ClusterModeTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> !b.store().current().certificates().isEmpty()
                 && io.duet.tls.KeyVault.isSealed(b.store().current().certificates().get(0).privateKey()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(NodeTlsTest.get(
-                b.listenerAddress("site"), "www.site.test", NodeTlsTest.trusting(site.leaf())).leaf())
+                b.listenerAddress("site"), "www.site.test", TrustOnly.context(site.leaf())).leaf())
                 .isEqualTo(site.leaf()));
 
         // The admin API of both nodes: one first admin for the cluster (created by whichever node won), a login on
@@ -245,7 +247,7 @@ class ClusterModeTest {
         String first = java.nio.file.Files.readAllLines(java.nio.file.Files.exists(pwA) ? pwA : pwB).get(1);
         assertThat(a.store().current().admin().users()).hasSize(1);
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .sslContext(NodeTlsTest.trusting(io.duet.tls.CertificateImport.readCertificates(
+                .sslContext(TrustOnly.context(io.duet.tls.CertificateImport.readCertificates(
                         java.nio.file.Files.readString(dir.resolve("b").resolve("tls").resolve("self-signed.pem")))
                         .get(0))).build();
         String baseB = "https://127.0.0.1:" + b.adminAddress().getPort() + "/api/v1";
@@ -296,7 +298,7 @@ class ClusterModeTest {
         // The audit trail is kept with the configuration: a failed login on node a shows in node b's audit log,
         // next to b's own login, handoff and commit records.
         java.net.http.HttpClient httpA = java.net.http.HttpClient.newBuilder()
-                .sslContext(NodeTlsTest.trusting(io.duet.tls.CertificateImport.readCertificates(
+                .sslContext(TrustOnly.context(io.duet.tls.CertificateImport.readCertificates(
                         java.nio.file.Files.readString(dir.resolve("a").resolve("tls").resolve("self-signed.pem")))
                         .get(0))).build();
         java.net.http.HttpResponse<String> wrong = httpA.send(java.net.http.HttpRequest.newBuilder(

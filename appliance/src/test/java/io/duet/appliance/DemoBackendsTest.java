@@ -1,6 +1,7 @@
 package io.duet.appliance;
 
 import io.duet.appliance.node.DemoBackends;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -13,6 +13,7 @@ import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.config.VirtualHost;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -13,6 +13,7 @@ import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.TlsCertificate;
 import io.duet.config.VirtualHost;
+import io.duet.testkit.tls.TrustOnly;
 import io.duet.tls.CertifiedKey;
 import io.duet.tls.SelfSigned;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -41,7 +41,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,7 +90,7 @@ class NodeTlsTest {
         assertThat(Files.readString(dataDir.resolve("tls/self-signed.key"))).startsWith("duet-sealed:v1:");
 
         InetSocketAddress https = node.listenerAddress(EmbeddedDocuments.TLS_LISTENER);
-        Exchange r = get(https, "localhost", trusting(own));
+        Exchange r = get(https, "localhost", TrustOnly.context(own));
         assertThat(r.leaf()).isEqualTo(own);
         assertThat(r.leaf().getPublicKey().getAlgorithm()).isEqualTo("EC");
         assertThat(r.response()).startsWith("HTTP/1.1 200").contains("Duet is running on node tls-node");
@@ -99,7 +98,7 @@ class NodeTlsTest {
         // A restart loads the same certificate (same data key): nothing is issued again.
         node.close();
         Node again = start();
-        assertThat(get(again.listenerAddress(EmbeddedDocuments.TLS_LISTENER), "localhost", trusting(own)).leaf())
+        assertThat(get(again.listenerAddress(EmbeddedDocuments.TLS_LISTENER), "localhost", TrustOnly.context(own)).leaf())
                 .isEqualTo(own);
     }
 
@@ -126,28 +125,17 @@ class NodeTlsTest {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(Files.readString(file)).contains("duet-sealed:v1:").doesNotContain("PRIVATE KEY"));
         InetSocketAddress web = node.listenerAddress("web");
-        Exchange r = get(web, "www.site.test", trusting(site.leaf()));
+        Exchange r = get(web, "www.site.test", TrustOnly.context(site.leaf()));
         assertThat(r.leaf()).isEqualTo(site.leaf());
         assertThat(r.response()).startsWith("HTTP/1.1 200").endsWith("site\n");
 
         node.close();
         Node again = start();
-        assertThat(get(again.listenerAddress("web"), "www.site.test", trusting(site.leaf())).leaf())
+        assertThat(get(again.listenerAddress("web"), "www.site.test", TrustOnly.context(site.leaf())).leaf())
                 .isEqualTo(site.leaf());
     }
 
     record Exchange(X509Certificate leaf, String response) {
-    }
-
-    static SSLContext trusting(X509Certificate cert) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("trusted", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     /** One HTTP/1.1 GET over TLS with SNI {@code host}; the served leaf and the whole response. */

@@ -13,6 +13,7 @@ import io.duet.config.Listener;
 import io.duet.config.Pool;
 import io.duet.config.Server;
 import io.duet.config.TlsCertificate;
+import io.duet.config.build.ConfigBuilders;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -31,8 +32,8 @@ class ChangesTest {
         Admin admin = new Admin(List.of(new AdminUser("alice", "admin", "hash-a", false),
                 new AdminUser("bob", "viewer", "hash-b", false)),
                 List.of(new ApiToken("00000000000000t1", "ci", "operator", "sha", 1L, "alice", 2L)));
-        return new DuetConfig(3L, List.of(new Listener("http", "127.0.0.1", 8080)), null, null, null, List.of(),
-                List.of(api), List.of(new TlsCertificate("site", "chain", KEY)), null, admin);
+        return ConfigBuilders.document().revision(3).listener(new Listener("http", "127.0.0.1", 8080)).pool(api)
+                .certificate(new TlsCertificate("site", "chain", KEY)).admin(admin).build();
     }
 
     private static ChangeRefused refused(Change c) {

@@ -8,6 +8,7 @@ import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.TlsCertificate;
+import io.duet.config.build.ConfigBuilders;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,9 +22,9 @@ class RedactionTest {
     private static DuetConfig doc() {
         Admin admin = new Admin(List.of(new AdminUser("alice", "admin", "hash-a", false)),
                 List.of(new ApiToken("00000000000000t1", "ci", "viewer", "sha", 1L, "alice")));
-        return new DuetConfig(2L, List.of(new Listener("http", "127.0.0.1", 8080)), null, null, null, List.of(),
-                List.of(), List.of(new TlsCertificate("clear", "chain", "clear-key", "pass", null),
-                new TlsCertificate("sealed", "chain", SEALED)), null, admin);
+        return ConfigBuilders.document().revision(2).listener(new Listener("http", "127.0.0.1", 8080))
+                .certificate(new TlsCertificate("clear", "chain", "clear-key", "pass", null))
+                .certificate(new TlsCertificate("sealed", "chain", SEALED)).admin(admin).build();
     }
 
     @Test

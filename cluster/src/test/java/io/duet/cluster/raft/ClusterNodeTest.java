@@ -1,6 +1,7 @@
 package io.duet.cluster.raft;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,34 +26,28 @@ import static org.awaitility.Awaitility.await;
 class ClusterNodeTest {
     @TempDir
     Path dir;
-    private final Map<String, ClusterNode> nodes = new HashMap<>();
-    private final Map<String, String> members = new HashMap<>();
+    private MiniCluster cluster;
+
+    @BeforeEach
+    void cluster() {
+        cluster = new MiniCluster(dir);
+    }
 
     @AfterEach
     void stop() {
-        nodes.values().forEach(ClusterNode::close);
+        cluster.close();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private void group(String... ids) throws Exception {
-        for (String id : ids) {
-            members.put(id, "127.0.0.1:" + freePort());
-        }
+    private void group(String... ids) {
+        cluster.add(ids);
     }
 
     private ClusterNode start(String id) throws Exception {
-        ClusterNode n = ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id)));
-        nodes.put(id, n);
-        return n;
+        return cluster.start(id);
     }
 
     private void stopNode(String id) {
-        nodes.remove(id).close();
+        cluster.stop(id);
     }
 
     private static byte[] doc(String s) {
@@ -86,19 +81,19 @@ class ClusterNodeTest {
         for (String id : List.of("a", "b", "w")) {
             start(id);
         }
-        Revision r1 = commit(nodes.get("b"), 0, "first");
-        Revision r2 = commit(nodes.get("w"), r1.revision(), "second");
+        Revision r1 = commit(cluster.node("b"), 0, "first");
+        Revision r2 = commit(cluster.node("w"), r1.revision(), "second");
         assertThat(r2.revision()).isEqualTo(2);
-        for (ClusterNode n : nodes.values()) {
+        for (ClusterNode n : cluster.nodes().values()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == 2);
             assertThat(text(n.current())).isEqualTo("second");
             assertThat(n.current().time()).isPositive();
             assertThat(n.history()).extracting(Revision::revision).containsExactly(2L, 1L);
         }
-        assertThatThrownBy(() -> commit(nodes.get("a"), 1, "late"))
+        assertThatThrownBy(() -> commit(cluster.node("a"), 1, "late"))
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(StaleRevisionException.class)
                 .hasMessageContaining("DUET-CLUSTER-0010").hasMessageContaining("revision 2 is current");
-        assertThat(nodes.values()).allMatch(n -> n.current().revision() == 2);
+        assertThat(cluster.nodes().values()).allMatch(n -> n.current().revision() == 2);
     }
 
     // The leader goes away under a stream of writes: every acknowledged write is on both survivors, and on the old
@@ -112,20 +107,20 @@ class ClusterNodeTest {
         List<Long> acknowledged = new ArrayList<>();
         long base = 0;
         for (int i = 0; i < 5; i++) {
-            base = commit(nodes.get("a"), base, "v" + i).revision();
+            base = commit(cluster.node("a"), base, "v" + i).revision();
             acknowledged.add(base);
         }
-        String leader = nodes.get("a").status().leader();
+        String leader = cluster.node("a").status().leader();
         assertThat(leader).isNotNull();
         stopNode(leader);
-        String survivor = nodes.keySet().iterator().next();
+        String survivor = cluster.nodes().keySet().iterator().next();
         long t0 = System.nanoTime();
         for (int i = 5; i < 10; i++) {
             long b = base;
             String v = "v" + i;
             base = await().atMost(Duration.ofSeconds(20)).until(() -> {
                 try {
-                    return commit(nodes.get(survivor), b, v).revision();
+                    return commit(cluster.node(survivor), b, v).revision();
                 } catch (ExecutionException | CompletionException e) {
                     if (e.getCause() instanceof StaleRevisionException s) {
                         return s.current(); // the write went through before its reply was lost: it is committed
@@ -137,7 +132,7 @@ class ClusterNodeTest {
         }
         System.out.printf("writes resumed %d ms after the leader stopped%n", (System.nanoTime() - t0) / 1_000_000);
         long last = base;
-        for (ClusterNode n : nodes.values()) {
+        for (ClusterNode n : cluster.nodes().values()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == last);
         }
         ClusterNode back = start(leader);
@@ -155,10 +150,10 @@ class ClusterNodeTest {
         }
         long base = 0;
         for (int i = 0; i < 3; i++) {
-            base = commit(nodes.get("a"), base, "v" + i).revision();
+            base = commit(cluster.node("a"), base, "v" + i).revision();
         }
         long last = base;
-        for (ClusterNode n : nodes.values()) {
+        for (ClusterNode n : cluster.nodes().values()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == last);
         }
         for (String id : List.of("a", "b", "w")) {
@@ -171,7 +166,7 @@ class ClusterNodeTest {
         start("w");
         Revision next = await().atMost(Duration.ofSeconds(20)).until(() -> {
             try {
-                return commit(nodes.get("b"), last, "after restart");
+                return commit(cluster.node("b"), last, "after restart");
             } catch (ExecutionException e) {
                 return null;
             }
@@ -189,10 +184,10 @@ class ClusterNodeTest {
         }
         long base = 0;
         for (int i = 0; i < 6; i++) {
-            base = commit(nodes.get("a"), base, "v" + i).revision();
+            base = commit(cluster.node("a"), base, "v" + i).revision();
         }
         long last = base;
-        for (ClusterNode n : nodes.values()) {
+        for (ClusterNode n : cluster.nodes().values()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == last);
         }
         for (String id : List.of("a", "b", "w")) {
@@ -202,19 +197,18 @@ class ClusterNodeTest {
         for (String id : List.of("a", "b", "w")) {
             List<Long> heard = java.util.Collections.synchronizedList(new ArrayList<>());
             seen.put(id, heard);
-            nodes.put(id, ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id)),
-                    r -> heard.add(r.revision())));
+            cluster.start(id, r -> heard.add(r.revision()));
         }
         Revision next = await().atMost(Duration.ofSeconds(20)).until(() -> {
             try {
-                return commit(nodes.get("b"), last, "after restart");
+                return commit(cluster.node("b"), last, "after restart");
             } catch (ExecutionException e) {
                 return null;
             }
         }, r -> r != null);
         assertThat(next.revision()).isEqualTo(last + 1);
         for (String id : List.of("a", "b", "w")) {
-            ClusterNode n = nodes.get(id);
+            ClusterNode n = cluster.node(id);
             await().atMost(Duration.ofSeconds(10)).until(() -> n.current().revision() == last + 1);
             assertThat(n.history()).extracting(Revision::revision)
                     .containsExactly(last + 1, last, last - 1, last - 2, last - 3, last - 4, last - 5);
@@ -230,24 +224,24 @@ class ClusterNodeTest {
     void snapshotsAndCatchUp() throws Exception {
         group("a", "b", "w");
         for (String id : List.of("a", "b", "w")) {
-            nodes.put(id, ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id), null, null, 10, 5)));
+            cluster.start(id, new ClusterSettings(id, cluster.members(), cluster.dir(id), null, null, 10, 5));
         }
         stopNode("w");
         long base = 0;
         for (int i = 0; i < 23; i++) {
-            base = commit(nodes.get("a"), base, "v" + i).revision();
-            nodes.get(i % 2 == 0 ? "a" : "b").audit(doc("record " + i)).get(20, TimeUnit.SECONDS);
+            base = commit(cluster.node("a"), base, "v" + i).revision();
+            cluster.node(i % 2 == 0 ? "a" : "b").audit(doc("record " + i)).get(20, TimeUnit.SECONDS);
         }
         List<String> trail = new ArrayList<>();
         for (int i = 22; i >= 0; i--) {
             trail.add("record " + i);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> auditText(nodes.get("b"), 100).equals(trail));
+        await().atMost(Duration.ofSeconds(10)).until(() -> auditText(cluster.node("b"), 100).equals(trail));
         long last = base;
-        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.walk(dir.resolve("a"))
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.walk(cluster.dir("a"))
                 .anyMatch(p -> p.getFileName().toString().startsWith("snapshot.")));
-        ClusterNode w = ClusterNode.start(new ClusterSettings("w", members, dir.resolve("w"), null, null, 10, 5));
-        nodes.put("w", w);
+        ClusterNode w = cluster.start("w", 
+                new ClusterSettings("w", cluster.members(), cluster.dir("w"), null, null, 10, 5));
         await().atMost(Duration.ofSeconds(20)).until(() -> w.current().revision() == last);
         assertThat(text(w.current())).isEqualTo("v22");
         assertThat(w.history()).hasSizeLessThanOrEqualTo(10).first().extracting(Revision::revision).isEqualTo(last);
@@ -256,8 +250,8 @@ class ClusterNodeTest {
         assertThat(w.auditTrail(100)).extracting(Map.Entry::getKey).allMatch(t -> t > 0);
 
         stopNode("a");
-        ClusterNode a = ClusterNode.start(new ClusterSettings("a", members, dir.resolve("a"), null, null, 10, 5));
-        nodes.put("a", a);
+        ClusterNode a = cluster.start("a", 
+                new ClusterSettings("a", cluster.members(), cluster.dir("a"), null, null, 10, 5));
         await().atMost(Duration.ofSeconds(20)).until(() -> auditText(a, 100).equals(trail));
     }
 
@@ -268,8 +262,8 @@ class ClusterNodeTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
                 .supportedFileAttributeViews().contains("posix"), "needs a file system with POSIX permissions");
         group("a");
-        ClusterNode a = ClusterNode.start(new ClusterSettings("a", members, dir.resolve("a"), null, null, 10, 2));
-        nodes.put("a", a);
+        ClusterNode a = cluster.start("a", 
+                new ClusterSettings("a", cluster.members(), cluster.dir("a"), null, null, 10, 2));
         long base = 0;
         for (int i = 0; i < 5; i++) {
             base = commit(a, base, "secret " + i).revision();
@@ -298,11 +292,11 @@ class ClusterNodeTest {
     @Test
     void portInUseFailsWithoutExitingTheJvm() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            members.put("a", "127.0.0.1:" + taken.getLocalPort());
+            cluster.members().put("a", "127.0.0.1:" + taken.getLocalPort());
             assertThatThrownBy(() -> start("a")).satisfies(e -> assertThat(e.toString() + e.getCause())
                     .containsAnyOf("DUET-CLUSTER-0005", "Address already in use", "bind"));
         }
-        members.clear();
+        cluster.members().clear();
         group("b");
         assertThat(commit(start("b"), 0, "still alive").revision()).isEqualTo(1);
     }
@@ -316,7 +310,7 @@ class ClusterNodeTest {
         group("a", "b", "c");
         start("a");
         long bound = ClusterClient.DEADLINE_MS + 5_000;
-        try (ClusterClient c = ClusterClient.connect(members)) {
+        try (ClusterClient c = ClusterClient.connect(cluster.members())) {
             Map<String, java.util.concurrent.Callable<String>> calls = new java.util.LinkedHashMap<>();
             calls.put("current", () -> {
                 c.current();
@@ -331,7 +325,7 @@ class ClusterNodeTest {
                 return "committed";
             });
             calls.put("status", () -> {
-                ClusterClient.View v = c.status(members);
+                ClusterClient.View v = c.status(cluster.members());
                 assertThat(v.leader()).isNull();
                 assertThat(v.members()).extracting(ClusterClient.Member::reachable)
                         .containsExactly(true, false, false); // a answers for itself

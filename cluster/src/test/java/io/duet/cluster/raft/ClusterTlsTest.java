@@ -2,19 +2,15 @@ package io.duet.cluster.raft;
 
 import io.duet.tls.ClusterAuthority;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,37 +24,34 @@ import static org.awaitility.Awaitility.await;
 class ClusterTlsTest {
     @TempDir
     Path dir;
-    private final List<ClusterNode> nodes = new ArrayList<>();
+    private MiniCluster cluster;
+
+    @BeforeEach
+    void cluster() {
+        cluster = new MiniCluster(dir);
+    }
 
     @AfterEach
     void stop() {
-        nodes.forEach(ClusterNode::close);
+        cluster.close();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private ClusterNode start(String id, Map<String, String> members, ClusterAuthority ca) throws Exception {
+    /** A member holding a certificate for its id from {@code ca}, in its own seat and data directory. */
+    private ClusterNode start(String id, ClusterAuthority ca, Path dataDir) throws Exception {
         ClusterAuthority.Member m = ca.issue(id, List.of("127.0.0.1"), Clock.systemUTC());
-        ClusterNode n = ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id))
+        return cluster.start(id, new ClusterSettings(id, cluster.members(), dataDir)
                 .withTls(new ClusterSettings.Tls(m.key(), m.certificate(), m.ca())));
-        nodes.add(n);
-        return n;
     }
 
     // Three members of one CA commit and replicate; an impostor with another CA's certificate in the third seat is
     // shut out while the two genuine members still form a majority.
     @Test
     void membersOfTheClusterCaReplicateAnImpostorIsRefused() throws Exception {
-        Map<String, String> members = new TreeMap<>(Map.of("a", "127.0.0.1:" + freePort(), "b",
-                "127.0.0.1:" + freePort(), "w", "127.0.0.1:" + freePort()));
+        cluster.add("a", "b", "w");
         ClusterAuthority ca = ClusterAuthority.create("test", Clock.systemUTC());
-        ClusterNode a = start("a", members, ca);
-        ClusterNode b = start("b", members, ca);
-        ClusterNode w = start("w", members, ca);
+        ClusterNode a = start("a", ca, cluster.dir("a"));
+        ClusterNode b = start("b", ca, cluster.dir("b"));
+        ClusterNode w = start("w", ca, cluster.dir("w"));
         Revision r = await().atMost(Duration.ofSeconds(30)).until(() -> {
             try {
                 return a.propose(0, "one".getBytes(StandardCharsets.UTF_8), "t", "one").get(10, TimeUnit.SECONDS);
@@ -71,14 +64,9 @@ class ClusterTlsTest {
         }
 
         // The witness is replaced by an impostor holding a certificate from another CA (same id, same address).
-        nodes.remove(w);
-        w.close();
+        cluster.stop("w");
         ClusterAuthority other = ClusterAuthority.create("other", Clock.systemUTC());
-        Path impostorDir = dir.resolve("impostor");
-        ClusterAuthority.Member m = other.issue("w", List.of("127.0.0.1"), Clock.systemUTC());
-        ClusterNode impostor = ClusterNode.start(new ClusterSettings("w", members, impostorDir)
-                .withTls(new ClusterSettings.Tls(m.key(), m.certificate(), m.ca())));
-        nodes.add(impostor);
+        ClusterNode impostor = start("w", other, dir.resolve("impostor"));
         long base = r.revision();
         for (int i = 0; i < 3; i++) {
             long b0 = base;

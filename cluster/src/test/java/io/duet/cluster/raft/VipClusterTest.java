@@ -3,11 +3,10 @@ package io.duet.cluster.raft;
 import io.duet.cluster.vip.Ownership;
 import io.duet.cluster.vip.VipSpec;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,18 +33,22 @@ class VipClusterTest {
 
     @TempDir
     Path dir;
-    private final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
-    private final Map<String, String> members = new HashMap<>();
+    private MiniCluster cluster;
     /** What each proxy "holds": the table's answer for it (the real agent's held set, without interfaces). */
     private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService beats = Executors.newScheduledThreadPool(2);
     /** Proxies whose scheduled heartbeats stopped (their member still runs). */
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
+    @BeforeEach
+    void cluster() {
+        cluster = new MiniCluster(dir);
+    }
+
     @AfterEach
     void stop() {
         beats.shutdownNow();
-        nodes.values().forEach(ClusterNode::close);
+        cluster.close();
     }
 
     /** How often each member read the VIPs out of a document. */
@@ -54,13 +57,12 @@ class VipClusterTest {
     private ClusterNode start(String id) throws Exception {
         java.util.concurrent.atomic.AtomicInteger reads = vipReads.computeIfAbsent(id,
                 k -> new java.util.concurrent.atomic.AtomicInteger());
-        ClusterNode n = ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id), null, null, 0, 0, 1000,
-                500, doc -> {
+        ClusterNode n = cluster.start(id, new ClusterSettings(id, cluster.members(), cluster.dir(id), null, null, 0,
+                0, 1000, 500, doc -> {
                     reads.incrementAndGet();
                     return VIPS;
                 }));
         n.subscribeOwnership((table, term) -> held.put(id, Set.copyOf(table.heldBy(id))));
-        nodes.put(id, n);
         return n;
     }
 
@@ -71,7 +73,7 @@ class VipClusterTest {
     /** Heartbeats every 250 ms; a proxy that {@code canClaim} not reports holding nothing (its claims fail). */
     private void heartbeats(String id, boolean canClaim) {
         beats.scheduleAtFixedRate(() -> {
-            ClusterNode n = nodes.get(id);
+            ClusterNode n = cluster.node(id);
             if (n != null && !silent.contains(id)) {
                 n.heartbeat(canClaim ? held.getOrDefault(id, Set.of()) : Set.of());
             }
@@ -80,19 +82,11 @@ class VipClusterTest {
 
     /** Two proxies and a witness on loopback, and a first document (its VIPs are {@link #VIPS}). */
     private void startGroupWithVips() throws Exception {
-        for (String id : List.of("a", "b", "w")) {
-            members.put(id, "127.0.0.1:" + freePort());
-        }
+        cluster.add("a", "b", "w");
         for (String id : List.of("a", "b", "w")) {
             start(id);
         }
-        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        cluster.node("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
     }
 
     // Preferred owners while both proxies live; the survivor takes the stopped one's VIP after lease + margin,
@@ -102,25 +96,25 @@ class VipClusterTest {
         startGroupWithVips();
         heartbeats("a");
         heartbeats("b");
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.nodes().values().stream().allMatch(n ->
                 "a".equals(n.ownership().owner(V50)) && "b".equals(n.ownership().owner(V51))));
         // Every applied heartbeat decides the owners (at least 20 more here); the document's VIPs are read once per
         // revision, not each time (before: once per applied heartbeat).
-        long from = nodes.get("w").heartbeats().values().stream().mapToLong(io.duet.cluster.vip.Heartbeat::index)
+        long from = cluster.node("w").heartbeats().values().stream().mapToLong(io.duet.cluster.vip.Heartbeat::index)
                 .max().orElse(0);
-        await().atMost(Duration.ofSeconds(20)).until(() -> nodes.get("w").heartbeats().values().stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node("w").heartbeats().values().stream()
                 .mapToLong(io.duet.cluster.vip.Heartbeat::index).max().orElse(0) > from + 20);
         assertThat(vipReads.get("w").get()).as("VIP reads of the witness's member for one revision")
                 .isLessThanOrEqualTo(2);
 
         long t0 = System.nanoTime();
-        nodes.remove("a").close(); // a stops: no more heartbeats from it
-        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("b").ownership().owner(V50)));
+        cluster.stop("a"); // a stops: no more heartbeats from it
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(cluster.node("b").ownership().owner(V50)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("VIP %s moved to b %d ms after a stopped%n", V50, ms);
         assertThat(ms).as("not before lease + margin of a's last heartbeat").isGreaterThanOrEqualTo(1000);
-        await().atMost(Duration.ofSeconds(5)).until(() -> "b".equals(nodes.get("w").ownership().owner(V50)));
-        assertThat(nodes.get("w").ownership().owners()).isEqualTo(nodes.get("b").ownership().owners());
+        await().atMost(Duration.ofSeconds(5)).until(() -> "b".equals(cluster.node("w").ownership().owner(V50)));
+        assertThat(cluster.node("w").ownership().owners()).isEqualTo(cluster.node("b").ownership().owners());
     }
 
     // The failover timers come from the committed document, the same on every member: a document "timers 300 200"
@@ -129,35 +123,32 @@ class VipClusterTest {
     // before the change keep their own timers.
     @Test
     void theDocumentSetsTheFailoverTimers() throws Exception {
+        cluster.add("a", "b", "w");
         for (String id : List.of("a", "b", "w")) {
-            members.put(id, "127.0.0.1:" + freePort());
-        }
-        for (String id : List.of("a", "b", "w")) {
-            ClusterNode n = ClusterNode.start(new ClusterSettings(id, members, dir.resolve(id), null, null, 0, 0, 1000,
-                    500, doc -> VIPS).withTimers(doc -> {
+            ClusterNode n = cluster.start(id, new ClusterSettings(id, cluster.members(), cluster.dir(id), null, null,
+                    0, 0, 1000, 500, doc -> VIPS).withTimers(doc -> {
                         String[] f = new String(doc, java.nio.charset.StandardCharsets.UTF_8).split(" ");
                         return f[0].equals("timers") ? new long[] {250, Long.parseLong(f[1]), Long.parseLong(f[2])}
                                 : null;
                     }));
             n.subscribeOwnership((table, term) -> held.put(id, Set.copyOf(table.heldBy(id))));
-            nodes.put(id, n);
         }
-        nodes.get("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
+        cluster.node("a").propose(0, "doc".getBytes(), "test", "vips").get(20, TimeUnit.SECONDS);
         heartbeats("a");
         heartbeats("b");
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.nodes().values().stream().allMatch(n ->
                 "a".equals(n.ownership().owner(V50)) && "b".equals(n.ownership().owner(V51))));
-        assertThat(nodes.get("w").heartbeats().get("a").graceMs(0, 0)).isEqualTo(1500);
-        assertThat(nodes.get("a").timers()).containsExactly(200, 1000, 500);
+        assertThat(cluster.node("w").heartbeats().get("a").graceMs(0, 0)).isEqualTo(1500);
+        assertThat(cluster.node("a").timers()).containsExactly(200, 1000, 500);
 
-        nodes.get("b").propose(1, "timers 300 200".getBytes(), "test", "shorter").get(20, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+        cluster.node("b").propose(1, "timers 300 200".getBytes(), "test", "shorter").get(20, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.nodes().values().stream().allMatch(n ->
                 java.util.Arrays.equals(n.timers(), new long[] {250, 300, 200})
                         && n.heartbeats().get("a").leaseMs() == 300 && n.heartbeats().get("b").marginMs() == 200));
 
         long t0 = System.nanoTime();
-        nodes.remove("a").close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("b").ownership().owner(V50)));
+        cluster.stop("a");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(cluster.node("b").ownership().owner(V50)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("VIP %s moved to b %d ms after a stopped (lease 300 + margin 200 ms)%n", V50, ms);
         assertThat(ms).as("the document's lease + margin since a's last heartbeat, not the settings' 1.5 s")
@@ -171,15 +162,15 @@ class VipClusterTest {
         startGroupWithVips();
         heartbeats("a");
         heartbeats("b");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(cluster.node("w").ownership().owner(V51)));
         Set<Map<String, String>> seen = ConcurrentHashMap.newKeySet();
-        nodes.get("w").subscribeOwnership((t, term) -> seen.add(t.owners()));
-        nodes.get("b").handoff("b", true).get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "a".equals(nodes.get("w").ownership().owner(V51)));
+        cluster.node("w").subscribeOwnership((t, term) -> seen.add(t.owners()));
+        cluster.node("b").handoff("b", true).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "a".equals(cluster.node("w").ownership().owner(V51)));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> // notified on the notifier thread
                 assertThat(seen).anyMatch(owners -> !owners.containsKey(V51))); // the "no holder" step
-        nodes.get("b").handoff("b", false).get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
+        cluster.node("b").handoff("b", false).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(cluster.node("w").ownership().owner(V51)));
     }
 
     // A proxy that is alive but cannot claim the VIP it is given (here: it never reports holding it, as when its
@@ -190,16 +181,16 @@ class VipClusterTest {
         startGroupWithVips();
         heartbeats("a");
         heartbeats("b", false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(nodes.get("w").ownership().owner(V51)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(cluster.node("w").ownership().owner(V51)));
         long given = System.nanoTime();
-        await().atMost(Duration.ofSeconds(15)).until(() -> nodes.values().stream().allMatch(n ->
+        await().atMost(Duration.ofSeconds(15)).until(() -> cluster.nodes().values().stream().allMatch(n ->
                 "a".equals(n.ownership().owner(V51)) && "a".equals(n.ownership().owner(V50))));
         long ms = (System.nanoTime() - given) / 1_000_000;
         System.out.printf("VIP %s moved from b (alive, not claiming) to a %d ms after b was given it%n", V51, ms);
         assertThat(ms).as("not before the claim deadline").isGreaterThanOrEqualTo(2500);
-        for (ClusterNode n : nodes.values()) {
+        for (ClusterNode n : cluster.nodes().values()) {
             assertThat(n.ownership().stuck()).containsKey("b");
-            assertThat(n.ownership().owners()).isEqualTo(nodes.get("w").ownership().owners());
+            assertThat(n.ownership().owners()).isEqualTo(cluster.node("w").ownership().owners());
         }
     }
 
@@ -212,29 +203,30 @@ class VipClusterTest {
         startGroupWithVips();
         heartbeats("a");
         heartbeats("b");
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.nodes().values().stream().allMatch(n ->
                 "a".equals(n.ownership().owner(V50)) && "b".equals(n.ownership().owner(V51))));
-        byte[] secret = nodes.get("a").endSecret();
+        byte[] secret = cluster.node("a").endSecret();
         byte[] wrong = secret.clone();
         wrong[0] ^= 1;
         silent.add("a"); // a's process "ended": no more heartbeats (its member stays up to send a late one below)
 
-        assertThat(nodes.get("b").ended("a", wrong).get(10, TimeUnit.SECONDS)).as("a wrong secret").isFalse();
-        assertThat(nodes.get("b").ended("b", secret).get(10, TimeUnit.SECONDS)).as("another node's").isFalse();
+        assertThat(cluster.node("b").ended("a", wrong).get(10, TimeUnit.SECONDS)).as("a wrong secret").isFalse();
+        assertThat(cluster.node("b").ended("b", secret).get(10, TimeUnit.SECONDS)).as("another node's").isFalse();
         long t0 = System.nanoTime();
-        assertThat(nodes.get("b").ended("a", secret).get(10, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n ->
+        assertThat(cluster.node("b").ended("a", secret).get(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.nodes().values().stream().allMatch(n ->
                 "b".equals(n.ownership().owner(V50)) && n.heartbeats().get("a").ended()));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("VIP %s moved to b %d ms after the end of a was reported%n", V50, ms);
         assertThat(ms).as("moved by the report, not by the lease (1000 ms) + margin (500 ms)").isLessThan(1000);
-        assertThat(nodes.get("b").ended("a", secret).get(10, TimeUnit.SECONDS)).as("told already").isFalse();
+        assertThat(cluster.node("b").ended("a", secret).get(10, TimeUnit.SECONDS)).as("told already").isFalse();
 
-        nodes.get("a").heartbeat(Set.of(V50)).get(10, TimeUnit.SECONDS); // in flight at the end, committed after it
-        long committed = nodes.values().stream().mapToLong(n -> n.status().commitIndex()).max().orElseThrow();
-        await().atMost(Duration.ofSeconds(5)).until(() -> nodes.values().stream().allMatch(n ->
+        cluster.node("a").heartbeat(Set.of(V50)).get(10, TimeUnit.SECONDS); // in flight at the end, committed after it
+        long committed = cluster.nodes().values().stream().mapToLong(n -> n.status().commitIndex()).max()
+                .orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.nodes().values().stream().allMatch(n ->
                 n.status().appliedIndex() >= committed));
-        for (ClusterNode n : nodes.values()) {
+        for (ClusterNode n : cluster.nodes().values()) {
             assertThat(n.heartbeats().get("a").ended()).as("a stays ended on %s", n.status().node()).isTrue();
             assertThat(n.ownership().owner(V50)).isEqualTo("b");
         }

@@ -1,9 +1,9 @@
 package io.duet.proxy.action;
 
+import io.duet.config.HeaderRule;
 import io.duet.proxy.response.ErrorId;
 import io.duet.proxy.response.ErrorResponses;
-
-import io.duet.config.HeaderRule;
+import io.duet.testkit.http.Answers;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -30,7 +30,7 @@ class HeaderRulesTest {
     // Request rules (set, add, remove, in order) change what a real backend receives through ProxyHandler.
     @Test
     void requestRulesReachTheBackend() throws Exception {
-        URI backend = servers.start(new EchoBackend());
+        URI backend = servers.start(Answers.echo());
         URI proxy = servers.start(new RequestHeaderRulesHandler(List.of(
                 new HeaderRule("set", "X-Env", "prod"),
                 new HeaderRule("add", "X-Tag", "two"),

@@ -1,6 +1,7 @@
 package io.duet.proxy.action;
 
 import io.duet.config.Rewrite;
+import io.duet.testkit.http.Answers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ class RewriteHandlerTest {
 
     /** What the backend saw, through a real ProxyHandler, for a raw request line. */
     private String backendSaw(Rewrite rewrite, String requestTarget) throws Exception {
-        URI backend = servers.start(new EchoBackend());
+        URI backend = servers.start(Answers.echo());
         URI proxy = servers.start(new RewriteHandler(rewrite, servers.proxyTo(backend)));
         String response = TestServers.raw(proxy, "GET " + requestTarget + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 200");

@@ -6,6 +6,7 @@ import io.duet.config.HeaderRule;
 import io.duet.config.Redirect;
 import io.duet.config.Rewrite;
 import io.duet.config.Route;
+import io.duet.testkit.http.Answers;
 import io.undertow.server.HttpHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class RouteActionsTest {
     // response rules act on the backend's response (the rules have the last word, here on Vary).
     @Test
     void forwardingChain() throws Exception {
-        URI backend = servers.start(new EchoBackend());
+        URI backend = servers.start(Answers.echo());
         HttpHandler chain = RouteActions.compile(route("web", null, null, new Rewrite("/api", "/v2"), 1000L),
                 servers.proxyTo(backend));
         URI proxy = servers.start(chain);

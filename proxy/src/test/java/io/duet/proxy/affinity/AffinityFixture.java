@@ -6,11 +6,10 @@ import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.Pool;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
-import io.duet.config.Server;
-import io.duet.config.VirtualHost;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.config.build.ConfigBuilders;
+import io.duet.config.build.PoolBuilder;
+import io.duet.testkit.http.StubBackend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,15 +32,15 @@ final class AffinityFixture {
 
     /** One listener, a default host with route "all" to pool "p" (round robin) of these backends with this affinity. */
     static DuetConfig config(Affinity affinity, String stickyServerDown, StubBackend... backends) {
-        List<Server> servers = new ArrayList<>();
+        PoolBuilder pool = ConfigBuilders.pool("p").balancer(Pool.ROUND_ROBIN).affinity(affinity);
         for (StubBackend b : backends) {
-            servers.add(new Server(b.name(), "127.0.0.1", b.port(), null, null));
+            pool.server(ConfigBuilders.server("127.0.0.1", b.port()).id(b.name()));
         }
-        Route route = new Route("all", RouteMatch.any(), "p", null, null, null, null, null, null, null, null, null,
-                stickyServerDown);
-        DuetConfig c = new DuetConfig(1L, List.of(new Listener("http", "127.0.0.1", 0)), null, null, null,
-                List.of(new VirtualHost("default", List.of("example.test"), true, List.of(route))),
-                List.of(new Pool("p", Pool.ROUND_ROBIN, servers, null, null, affinity)));
+        DuetConfig c = ConfigBuilders.document().revision(1).listener(new Listener("http", "127.0.0.1", 0))
+                .virtualHost(ConfigBuilders.virtualHost("default").hostname("example.test").defaultHost()
+                        .route(ConfigBuilders.route("all").match(RouteMatch.any()).pool("p")
+                                .stickyServerDown(stickyServerDown)))
+                .pool(pool).build();
         List<io.duet.config.Violation> errors = ConfigValidator.validate(c).stream()
                 .filter(io.duet.config.Violation::isError).toList();
         if (!errors.isEmpty()) {

@@ -5,12 +5,12 @@ import io.duet.config.DuetConfig;
 import io.duet.config.Route;
 import io.duet.proxy.pool.ServerState;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
+import io.duet.tls.KeyVault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.duet.tls.KeyVault;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;

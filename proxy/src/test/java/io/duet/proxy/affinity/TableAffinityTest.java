@@ -5,7 +5,7 @@ import io.duet.config.DuetConfig;
 import io.duet.config.Route;
 import io.duet.proxy.pool.ServerState;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 import io.undertow.util.Headers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

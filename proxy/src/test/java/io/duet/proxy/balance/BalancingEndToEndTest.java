@@ -9,7 +9,7 @@ import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 import io.undertow.server.HttpServerExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

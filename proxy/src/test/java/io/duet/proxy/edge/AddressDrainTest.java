@@ -3,7 +3,7 @@ package io.duet.proxy.edge;
 import io.duet.config.DuetConfig;
 import io.duet.config.Vip;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.duet.proxy.edge;
 
-import io.duet.proxy.testing.RawHttp;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

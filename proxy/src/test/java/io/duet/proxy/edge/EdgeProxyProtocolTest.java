@@ -1,7 +1,7 @@
 package io.duet.proxy.edge;
 
 import io.duet.config.ProxyProtocol;
-import io.duet.proxy.testing.RawHttp;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

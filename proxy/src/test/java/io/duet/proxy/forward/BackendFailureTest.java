@@ -10,8 +10,8 @@ import io.duet.config.Server;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.testing.Closer;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

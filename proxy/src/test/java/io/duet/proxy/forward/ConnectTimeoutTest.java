@@ -3,12 +3,12 @@ package io.duet.proxy.forward;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.Pool;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
-import io.duet.config.VirtualHost;
+import io.duet.config.build.ConfigBuilders;
+import io.duet.config.build.PoolBuilder;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,10 +57,14 @@ class ConnectTimeoutTest {
     }
 
     private DuetConfig config(Server... servers) {
-        return new DuetConfig(1L, List.of(new Listener("http", "127.0.0.1", 0)), null, null, null,
-                List.of(new VirtualHost("v", List.of("x.test"), true,
-                        List.of(Route.forward("all", RouteMatch.any(), "p")))),
-                List.of(new Pool("p", Pool.ROUND_ROBIN, List.of(servers), 300L, null)));
+        PoolBuilder pool = ConfigBuilders.pool("p").balancer(Pool.ROUND_ROBIN).connectTimeoutMs(300);
+        for (Server s : servers) {
+            pool.server(s);
+        }
+        return ConfigBuilders.document().revision(1).listener(new Listener("http", "127.0.0.1", 0))
+                .virtualHost(ConfigBuilders.virtualHost("v").hostname("x.test").defaultHost()
+                        .route(ConfigBuilders.forward("all", RouteMatch.any(), "p")))
+                .pool(pool).build();
     }
 
     // A server that does not accept the connection within the pool's connect timeout is skipped: a GET goes to

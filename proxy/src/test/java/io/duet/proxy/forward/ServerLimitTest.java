@@ -5,7 +5,7 @@ import io.duet.config.Pool;
 import io.duet.config.ServerLimit;
 import io.duet.proxy.testing.Closer;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.duet.proxy.health;
 
 import io.duet.config.HealthCheck;
 import io.duet.proxy.testing.ProxyFixture;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,11 +25,11 @@ class ActiveCheckTest {
     // Rise/fall: an up server goes down after exactly `fall` failed checks in a row and comes back after `rise` passes.
     @Test
     void riseAndFall() throws Exception {
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(fast(HealthCheck.http("/health")),
                      null, null, null, null), a, b))) {
             await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").lastProbes().size() >= 3);
-            a.mode(FlakyBackend.Mode.ERROR);
+            a.mode(StubBackend.Mode.ERROR);
             await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.DOWN);
             ServerHealthStatus down = status(proxy, "a");
             List<ProbeResult> probes = down.lastProbes();
@@ -41,7 +42,7 @@ class ActiveCheckTest {
             for (int i = 0; i < 6; i++) {
                 assertThat(HealthDocs.get(proxy.port(), "/x").backend()).isEqualTo("b");
             }
-            a.mode(FlakyBackend.Mode.OK);
+            a.mode(StubBackend.Mode.OK);
             await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.UP);
             ServerHealthStatus upNow = status(proxy, "a");
             // Exactly `rise` passes brought it back (more passes may have run since; the reason names the count).
@@ -62,7 +63,7 @@ class ActiveCheckTest {
     // A new server starts up but on its last fall step (as HAProxy): its first failed check marks it down.
     @Test
     void startsUpAndOneFailureTakesItDown() throws Exception {
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b")) {
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b")) {
             a.stop();
             HealthCheck slow = HealthCheck.tcp().withTiming(60_000, 500, 2, 3);
             try (ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(slow, null, null, null, null), a, b))) {
@@ -77,7 +78,7 @@ class ActiveCheckTest {
     // TCP check: a server that stops listening goes down; when it listens again it comes back.
     @Test
     void tcpCheckFollowsTheListener() throws Exception {
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(fast(HealthCheck.tcp()), null, null, null,
                      null), a, b))) {
             await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").lastProbes().size() >= 2);
@@ -94,10 +95,10 @@ class ActiveCheckTest {
     // A server that answers slower than the check timeout is down; the check gives up at its timeout.
     @Test
     void slowServerFailsByTimeout() throws Exception {
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(fast(HealthCheck.http("/health")), null,
                      null, null, null), a, b))) {
-            a.healthMode(FlakyBackend.Mode.SLOW).slowMs(1000);
+            a.healthMode(StubBackend.Mode.SLOW).slowMs(1000);
             await().atMost(Duration.ofSeconds(5)).until(() -> status(proxy, "a").state() == HealthState.DOWN);
             ProbeResult last = status(proxy, "a").lastProbes().get(status(proxy, "a").lastProbes().size() - 1);
             assertThat(last.detail()).isEqualTo("timeout after 80 ms");
@@ -125,7 +126,7 @@ class ActiveCheckTest {
     // Jittered checks of two servers do not run in lockstep: their check times drift apart.
     @Test
     void checksOfServersDoNotRunInLockstep() throws Exception {
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(
                      new HealthCheck(null, null, "/health", null, null, null, null, null, null, 100L, 80L, null, null,
                              20), null, null, null, null), a, b))) {

@@ -6,6 +6,7 @@ import io.duet.config.HealthCheck;
 import io.duet.config.Pool;
 import io.duet.config.Server;
 import io.duet.proxy.testing.ProxyFixture;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -44,10 +45,10 @@ class AdminPanicFallbackTest {
     // and the admin state comes from the document.
     @Test
     void drainAndMaintenance() throws Exception {
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p, a, b))) {
             // One slow request in flight on a.
-            a.mode(FlakyBackend.Mode.SLOW).slowMs(1500);
+            a.mode(StubBackend.Mode.SLOW).slowMs(1500);
             CompletableFuture<HttpResponse<String>> inFlight = new CompletableFuture<>();
             for (int i = 0; i < 2 && !inFlight.isDone(); i++) {
                 var f = HealthDocs.CLIENT.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
@@ -66,7 +67,7 @@ class AdminPanicFallbackTest {
             assertThat(d.acceptsSticky()).isTrue();
             assertThat(d.activeRequests()).isEqualTo(1);
             assertThat(d.drained()).isFalse();
-            a.mode(FlakyBackend.Mode.OK);
+            a.mode(StubBackend.Mode.OK);
             for (int i = 0; i < 4; i++) {
                 assertThat(HealthDocs.get(proxy.port(), "/x").backend()).isEqualTo("b");
             }
@@ -91,10 +92,10 @@ class AdminPanicFallbackTest {
     @Test
     void slowStartRamp() throws Exception {
         HealthCheck check = HealthCheck.http("/health").withTiming(100, 80, 1, 1);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(check, null, 1500L, null, null), a, b))) {
             assertThat(status(proxy, "a").weightFactor()).isEqualTo(1.0); // no ramp for the first document
-            a.healthMode(FlakyBackend.Mode.ERROR);
+            a.healthMode(StubBackend.Mode.ERROR);
             await().atMost(Duration.ofSeconds(3)).until(() -> status(proxy, "a").state() == HealthState.DOWN);
             a.healthMode(null);
             await().atMost(Duration.ofSeconds(3)).until(() -> status(proxy, "a").state() == HealthState.UP);
@@ -112,16 +113,16 @@ class AdminPanicFallbackTest {
     @Test
     void panicBalancesOverAll() throws Exception {
         HealthCheck check = HealthCheck.http("/health").withTiming(100, 80, 1, 1);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
-             FlakyBackend c = FlakyBackend.start("c");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
+             StubBackend c = StubBackend.start("c").body("ok c");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(check, null, null, 50, null), a, b, c))) {
-            a.healthMode(FlakyBackend.Mode.ERROR);
+            a.healthMode(StubBackend.Mode.ERROR);
             await().atMost(Duration.ofSeconds(3)).until(() -> status(proxy, "a").state() == HealthState.DOWN);
             assertThat(proxy.dataPlane().health().status("p").panic()).isFalse(); // 2 of 3 >= 50%
             for (int i = 0; i < 6; i++) {
                 assertThat(HealthDocs.get(proxy.port(), "/x").backend()).isIn("b", "c");
             }
-            b.healthMode(FlakyBackend.Mode.ERROR);
+            b.healthMode(StubBackend.Mode.ERROR);
             await().atMost(Duration.ofSeconds(3)).until(() -> proxy.dataPlane().health().status("p").panic());
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < 6; i++) {
@@ -139,7 +140,7 @@ class AdminPanicFallbackTest {
     @Test
     void fallbacks() throws Exception {
         HealthCheck check = HealthCheck.tcp().withTiming(100, 80, 1, 1);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend sorry = FlakyBackend.start("sorry")) {
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend sorry = StubBackend.start("sorry").body("ok sorry")) {
             Pool sorryPool = new Pool("sorry", null, HealthDocs.servers(sorry));
             try (ProxyFixture proxy = ProxyFixture.start(doc(1, 1, p -> p.withHealth(check, null, null, null,
                     new Fallback("sorry", null)), List.of(sorryPool), a))) {
@@ -168,7 +169,7 @@ class AdminPanicFallbackTest {
     @Test
     void healthSurvivesReload() throws Exception {
         HealthCheck check = HealthCheck.tcp().withTiming(100, 80, 1, 1);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(check, null, null, null, null), a, b))) {
             a.stop();
             await().atMost(Duration.ofSeconds(3)).until(() -> status(proxy, "a").state() == HealthState.DOWN);

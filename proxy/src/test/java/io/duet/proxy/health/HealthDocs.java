@@ -4,10 +4,11 @@ import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.Pool;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
-import io.duet.config.VirtualHost;
+import io.duet.config.build.ConfigBuilders;
+import io.duet.config.build.DocumentBuilder;
+import io.duet.testkit.http.StubBackend;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,9 +27,9 @@ final class HealthDocs {
     private HealthDocs() {
     }
 
-    static List<Server> servers(FlakyBackend... backends) {
+    static List<Server> servers(StubBackend... backends) {
         List<Server> out = new ArrayList<>();
-        for (FlakyBackend b : backends) {
+        for (StubBackend b : backends) {
             out.add(new Server(b.name(), "127.0.0.1", b.port(), null, null));
         }
         return out;
@@ -36,14 +37,17 @@ final class HealthDocs {
 
     /** Pool {@code p} of these backends, changed by {@code pool}; route retries as given; extra pools appended. */
     static DuetConfig doc(long revision, int retries, UnaryOperator<Pool> pool, List<Pool> extra,
-                          FlakyBackend... backends) {
+                          StubBackend... backends) {
         List<Pool> pools = new ArrayList<>();
         pools.add(pool.apply(new Pool("p", Pool.ROUND_ROBIN, servers(backends))));
         pools.addAll(extra);
-        DuetConfig d = new DuetConfig(revision, List.of(new Listener("http", "127.0.0.1", 0)), null, null, null,
-                List.of(new VirtualHost("v", List.of("health.test"), true, List.of(
-                        new Route("all", RouteMatch.any(), "p", null, null, null, null, null, null, null, 2000L,
-                                retries)))), pools);
+        DocumentBuilder doc = ConfigBuilders.document().revision(revision)
+                .listener(new Listener("http", "127.0.0.1", 0))
+                .virtualHost(ConfigBuilders.virtualHost("v").hostname("health.test").defaultHost()
+                        .route(ConfigBuilders.route("all").match(RouteMatch.any()).pool("p").responseTimeoutMs(2000)
+                                .retries(retries)));
+        pools.forEach(doc::pool);
+        DuetConfig d = doc.build();
         try {
             return ConfigValidator.requireValid(d);
         } catch (Exception e) {
@@ -51,7 +55,7 @@ final class HealthDocs {
         }
     }
 
-    static DuetConfig doc(UnaryOperator<Pool> pool, FlakyBackend... backends) {
+    static DuetConfig doc(UnaryOperator<Pool> pool, StubBackend... backends) {
         return doc(1, 1, pool, List.of(), backends);
     }
 

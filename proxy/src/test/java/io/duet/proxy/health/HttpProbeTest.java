@@ -1,15 +1,16 @@
 package io.duet.proxy.health;
 
 import io.duet.config.HealthCheck;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.FileInputStream;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +25,7 @@ class HttpProbeTest {
     // The expected status set accepts single codes and ranges and rejects the rest.
     @Test
     void statusSet() throws Exception {
-        try (FlakyBackend b = FlakyBackend.start("b")) {
+        try (StubBackend b = StubBackend.start("b").body("ok b")) {
             b.okStatus(204);
             assertThat(new HttpProbe(check("/", List.of("200", "204"), null, null, false, false))
                     .check("127.0.0.1", LOOPBACK, b.port()).ok()).isTrue();
@@ -35,7 +36,7 @@ class HttpProbeTest {
             b.okStatus(302);
             assertThat(new HttpProbe(check("/", List.of("200-399"), null, null, false, false))
                     .check("127.0.0.1", LOOPBACK, b.port()).ok()).isTrue();
-            b.mode(FlakyBackend.Mode.ERROR);
+            b.mode(StubBackend.Mode.ERROR);
             assertThat(new HttpProbe(check("/", List.of("200-399"), null, null, false, false))
                     .check("127.0.0.1", LOOPBACK, b.port()).ok()).isFalse();
         }
@@ -44,7 +45,7 @@ class HttpProbeTest {
     // The body regex is searched in the body; a body without a match fails the check.
     @Test
     void bodyRegex() throws Exception {
-        try (FlakyBackend b = FlakyBackend.start("b")) {
+        try (StubBackend b = StubBackend.start("b").body("ok b")) {
             b.body("{\"status\":\"UP\",\"db\":\"ok\"}");
             assertThat(new HttpProbe(check("/", null, "\"status\":\"UP\"", null, false, false))
                     .check("127.0.0.1", LOOPBACK, b.port()).ok()).isTrue();
@@ -59,18 +60,18 @@ class HttpProbeTest {
     // The configured Host header is sent; without one, the server's address and port.
     @Test
     void hostHeader() throws Exception {
-        try (FlakyBackend b = FlakyBackend.start("b")) {
+        try (StubBackend b = StubBackend.start("b").body("ok b")) {
             new HttpProbe(check("/", null, null, "app.internal", false, false)).check("127.0.0.1", LOOPBACK, b.port());
             new HttpProbe(check("/", null, null, null, false, false)).check("127.0.0.1", LOOPBACK, b.port());
-            assertThat(b.hosts).containsExactly("app.internal", "127.0.0.1:" + b.port());
+            assertThat(b.hosts()).containsExactly("app.internal", "127.0.0.1:" + b.port());
         }
     }
 
     // A server that closes the connection without answering fails the check.
     @Test
     void closedConnectionFails() throws Exception {
-        try (FlakyBackend b = FlakyBackend.start("b")) {
-            b.mode(FlakyBackend.Mode.CLOSE);
+        try (StubBackend b = StubBackend.start("b").body("ok b")) {
+            b.mode(StubBackend.Mode.CLOSE);
             ProbeResult r = new HttpProbe(check("/", null, null, null, false, false))
                     .check("127.0.0.1", LOOPBACK, b.port());
             assertThat(r.ok()).isFalse();
@@ -82,7 +83,7 @@ class HttpProbeTest {
     @Test
     void httpsAgainstSelfSignedBackend(@TempDir Path dir) throws Exception {
         SSLContext tls = selfSigned(dir);
-        try (FlakyBackend b = FlakyBackend.startTls("tls", tls)) {
+        try (StubBackend b = StubBackend.startTls("tls", tls).body("ok tls")) {
             ProbeResult ok = new HttpProbe(check("/", null, "ok tls", null, true, false))
                     .check("127.0.0.1", LOOPBACK, b.port());
             assertThat(ok.ok()).as(ok.detail()).isTrue();

@@ -3,6 +3,7 @@ package io.duet.proxy.health;
 import io.duet.config.HealthCheck;
 import io.duet.config.OutlierDetection;
 import io.duet.proxy.testing.ProxyFixture;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -61,8 +62,8 @@ class KillOneOfThreeTest {
         long interval = 200;
         int fall = 3;
         HealthCheck check = HealthCheck.http("/health").withTiming(interval, 100, 2, fall);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
-             FlakyBackend c = FlakyBackend.start("c");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
+             StubBackend c = StubBackend.start("c").body("ok c");
              ProxyFixture proxy = ProxyFixture.start(doc(1, 0, p -> p.withHealth(check, null, null, null, null),
                      List.of(), a, b, c))) {
             await().atMost(Duration.ofSeconds(5)).until(() -> proxy.dataPlane().health().status("p").servers()
@@ -96,8 +97,8 @@ class KillOneOfThreeTest {
     @Test
     void passiveDetectionTakesTheDeadServerOut() throws Exception {
         OutlierDetection od = new OutlierDetection(true, 5, 30_000L, 300_000L, 50);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
-             FlakyBackend c = FlakyBackend.start("c");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
+             StubBackend c = StubBackend.start("c").body("ok c");
              ProxyFixture proxy = ProxyFixture.start(doc(1, 0, p -> p.withHealth(null, od, null, null, null),
                      List.of(), a, b, c))) {
             Load load = new Load(proxy.port());

@@ -2,6 +2,7 @@ package io.duet.proxy.health;
 
 import io.duet.config.OutlierDetection;
 import io.duet.proxy.testing.ProxyFixture;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,9 +21,9 @@ class OutlierDetectionTest {
     @Test
     void consecutive5xxEjectAndTheEjectionGrows() throws Exception {
         OutlierDetection od = new OutlierDetection(true, 5, 300L, 10_000L, 50);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(null, od, null, null, null), a, b))) {
-            a.mode(FlakyBackend.Mode.ERROR);
+            a.mode(StubBackend.Mode.ERROR);
             int errors = 0;
             for (int i = 0; i < 10 && status(proxy, "a").state() != HealthState.EJECTED; i++) {
                 errors += HealthDocs.get(proxy.port(), "/x").status() == 500 ? 1 : 0;
@@ -50,7 +51,7 @@ class OutlierDetectionTest {
     @Test
     void connectFailuresEject() throws Exception {
         OutlierDetection od = new OutlierDetection(true, 3, 60_000L, 60_000L, 50);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(null, od, null, null, null), a, b))) {
             a.stop();
             await().atMost(Duration.ofSeconds(5)).until(() -> {
@@ -65,10 +66,10 @@ class OutlierDetectionTest {
     @Test
     void maxEjectionShare() throws Exception {
         OutlierDetection od = new OutlierDetection(true, 2, 60_000L, 60_000L, 50);
-        try (FlakyBackend a = FlakyBackend.start("a"); FlakyBackend b = FlakyBackend.start("b");
+        try (StubBackend a = StubBackend.start("a").body("ok a"); StubBackend b = StubBackend.start("b").body("ok b");
              ProxyFixture proxy = ProxyFixture.start(doc(p -> p.withHealth(null, od, null, null, null), a, b))) {
-            a.mode(FlakyBackend.Mode.ERROR);
-            b.mode(FlakyBackend.Mode.ERROR);
+            a.mode(StubBackend.Mode.ERROR);
+            b.mode(StubBackend.Mode.ERROR);
             await().atMost(Duration.ofSeconds(5)).until(() -> {
                 HealthDocs.get(proxy.port(), "/x");
                 return status(proxy, "a").state() == HealthState.EJECTED

@@ -12,7 +12,7 @@ import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import io.duet.proxy.testing.RawH2;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

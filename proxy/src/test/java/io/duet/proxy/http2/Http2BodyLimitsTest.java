@@ -13,13 +13,12 @@ import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import io.duet.proxy.testing.RawH2;
-import io.duet.proxy.testing.StubBackend;
-import io.duet.proxy.testing.TrustAll;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TrustAll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -326,7 +326,7 @@ class Http2ConnectionRulesTest {
     void largeUploadWithinTheWindowsGoesThrough() throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_2)
-                .sslContext(io.duet.proxy.testing.TrustAll.context()).build();
+                .sslContext(io.duet.testkit.tls.TrustAll.context()).build();
         byte[] body = new byte[1 << 20];
         java.util.Arrays.fill(body, (byte) 'u');
         java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(

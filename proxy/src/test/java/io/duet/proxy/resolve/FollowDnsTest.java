@@ -8,6 +8,8 @@ import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
 import io.duet.proxy.health.HealthState;
 import io.duet.proxy.health.ServerHealthStatus;
+import io.duet.testkit.http.LoopbackPorts;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,17 +77,17 @@ class FollowDnsTest {
     // connections drain (it gets nothing more once in-flight requests ended), and no request fails.
     @Test
     void addressChangeUnderLoadFailsNothing() throws Exception {
-        int port = AddressedBackend.commonFreePort("127.0.0.1", "127.0.0.2");
+        int port = LoopbackPorts.commonFree("127.0.0.1", "127.0.0.2");
         HostsFile hosts = new HostsFile(dir.resolve("hosts")).write("127.0.0.1 api.test");
-        try (AddressedBackend old = AddressedBackend.start("old", "127.0.0.1", port);
-             AddressedBackend now = AddressedBackend.start("new", "127.0.0.2", port);
+        try (StubBackend old = StubBackend.startOn("old", "127.0.0.1", port).body("ok old");
+             StubBackend now = StubBackend.startOn("new", "127.0.0.2", port).body("ok new");
              DataPlane dp = start(doc(port, "{intervalMs: 1000}"), hosts)) {
             assertThat(status(dp, "api").resolvedAddress()).isEqualTo("127.0.0.1");
             Load load = Load.start(dp.address("http").getPort(), CLIENTS);
             try (load) {
                 runFor(load, 200);
                 await().atMost(WAIT).until(() -> old.checks() > 0);
-                assertThat(now.requests() + now.checks()).isZero();
+                assertThat(now.requestsBesideChecks() + now.checks()).isZero();
 
                 hosts.write("127.0.0.2 api.test");
                 await().atMost(WAIT).until(() -> load.answeredBy("new") > 0 && now.checks() > 0);
@@ -95,10 +97,10 @@ class FollowDnsTest {
                 assertThat(s.state()).isEqualTo(HealthState.UP);
 
                 runFor(load, 200); // requests in flight at the change have long ended
-                int oldRequests = old.requests();
+                int oldRequests = old.requestsBesideChecks();
                 int oldChecks = old.checks();
                 runFor(load, 400);
-                assertThat(old.requests()).as("requests to the old address after the drain").isEqualTo(oldRequests);
+                assertThat(old.requestsBesideChecks()).as("requests to the old address after the drain").isEqualTo(oldRequests);
                 assertThat(old.checks()).as("checks of the old address after the change").isEqualTo(oldChecks);
             }
             System.out.printf("DNS change under load: %d requests from %d clients, %d failed (old %d, new %d)%n",
@@ -114,10 +116,10 @@ class FollowDnsTest {
     // on unharmed; after the hold the server is out of service (503); a good lookup brings it back.
     @Test
     void failedLookupHoldsTheLastGoodAddress() throws Exception {
-        int port = AddressedBackend.commonFreePort("127.0.0.1", "127.0.0.2");
+        int port = LoopbackPorts.commonFree("127.0.0.1", "127.0.0.2");
         HostsFile hosts = new HostsFile(dir.resolve("hosts")).write("127.0.0.1 api.test");
-        try (AddressedBackend old = AddressedBackend.start("old", "127.0.0.1", port);
-             AddressedBackend now = AddressedBackend.start("new", "127.0.0.2", port);
+        try (StubBackend old = StubBackend.startOn("old", "127.0.0.1", port).body("ok old");
+             StubBackend now = StubBackend.startOn("new", "127.0.0.2", port).body("ok new");
              DataPlane dp = start(doc(port, "{intervalMs: 1000, holdOnFailureMs: 4000}"), hosts)) {
             Load load = Load.start(dp.address("http").getPort(), CLIENTS);
             try (load) {
@@ -153,9 +155,9 @@ class FollowDnsTest {
     // that changes its resolve settings follows it afresh, publishing the server with its address (no gap).
     @Test
     void reloadKeepsTheNameWithItsConnections() throws Exception {
-        int port = AddressedBackend.commonFreePort("127.0.0.1");
+        int port = LoopbackPorts.commonFree("127.0.0.1");
         HostsFile hosts = new HostsFile(dir.resolve("hosts")).write("127.0.0.1 api.test");
-        try (AddressedBackend old = AddressedBackend.start("old", "127.0.0.1", port);
+        try (StubBackend old = StubBackend.startOn("old", "127.0.0.1", port).body("ok old");
              DataPlane dp = start(doc(port, "{intervalMs: 1000}"), hosts)) {
             assertThat(get(dp).statusCode()).isEqualTo(200);
             assertThat(dp.openConnections("p", "api")).hasValueSatisfying(n -> assertThat(n).isPositive());
@@ -174,9 +176,9 @@ class FollowDnsTest {
     // `rise` passes, with traffic going to the new address.
     @Test
     void downServerComesUpAtItsNewAddress() throws Exception {
-        int port = AddressedBackend.commonFreePort("127.0.0.1", "127.0.0.2");
+        int port = LoopbackPorts.commonFree("127.0.0.1", "127.0.0.2");
         HostsFile hosts = new HostsFile(dir.resolve("hosts")).write("127.0.0.1 api.test"); // nothing listens there
-        try (AddressedBackend now = AddressedBackend.start("new", "127.0.0.2", port);
+        try (StubBackend now = StubBackend.startOn("new", "127.0.0.2", port).body("ok new");
              DataPlane dp = start(doc(port, "{intervalMs: 1000}"), hosts)) {
             await().atMost(WAIT).until(() -> status(dp, "api").state() == HealthState.DOWN);
             assertThat(status(dp, "api").reason()).contains("connection refused");
@@ -191,10 +193,10 @@ class FollowDnsTest {
     // with its own health checks; an address leaving the name takes its server out, without failing a request.
     @Test
     void severalAddressesBecomeSeveralServers() throws Exception {
-        int port = AddressedBackend.commonFreePort("127.0.0.1", "127.0.0.2");
+        int port = LoopbackPorts.commonFree("127.0.0.1", "127.0.0.2");
         HostsFile hosts = new HostsFile(dir.resolve("hosts")).write("127.0.0.2 api.test", "127.0.0.1 api.test");
-        try (AddressedBackend one = AddressedBackend.start("one", "127.0.0.1", port);
-             AddressedBackend two = AddressedBackend.start("two", "127.0.0.2", port);
+        try (StubBackend one = StubBackend.startOn("one", "127.0.0.1", port).body("ok one");
+             StubBackend two = StubBackend.startOn("two", "127.0.0.2", port).body("ok two");
              DataPlane dp = start(doc(port, "{intervalMs: 1000, maxAddresses: 3}"), hosts)) {
             assertThat(dp.health().status("p").servers()).extracting(ServerHealthStatus::server,
                     ServerHealthStatus::resolvedAddress, ServerHealthStatus::state).containsExactly(
@@ -210,9 +212,9 @@ class FollowDnsTest {
                 await().atMost(WAIT).until(() -> status(dp, "api#1").resolvedAddress() == null);
                 assertThat(status(dp, "api#1").state()).isEqualTo(HealthState.MAINTENANCE);
                 runFor(load, 200);
-                int oneRequests = one.requests();
+                int oneRequests = one.requestsBesideChecks();
                 runFor(load, 300);
-                assertThat(one.requests()).isEqualTo(oneRequests);
+                assertThat(one.requestsBesideChecks()).isEqualTo(oneRequests);
             }
             System.out.printf("address leaving a name of two under load: %d requests, %d failed%n", load.sent(),
                     load.failures().size());

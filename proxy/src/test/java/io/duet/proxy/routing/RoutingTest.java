@@ -3,21 +3,21 @@ package io.duet.proxy.routing;
 import io.duet.config.BodyMatch;
 import io.duet.config.Compression;
 import io.duet.config.DuetConfig;
-import io.duet.config.FixedResponse;
 import io.duet.config.HeaderRule;
 import io.duet.config.Listener;
 import io.duet.config.PathMatch;
 import io.duet.config.Pool;
-import io.duet.config.Redirect;
-import io.duet.config.Rewrite;
 import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.config.ValueMatch;
 import io.duet.config.VirtualHost;
+import io.duet.config.build.ConfigBuilders;
+import io.duet.config.build.DocumentBuilder;
+import io.duet.config.build.RouteBuilder;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
 import io.undertow.util.Headers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,11 +70,17 @@ class RoutingTest {
     // ---- document helpers ----
 
     private static DuetConfig config(List<VirtualHost> vhosts, Pool... extraPools) {
-        List<Pool> pools = new ArrayList<>(List.of(extraPools));
-        for (String p : POOLS) {
-            pools.add(new Pool(p, Pool.ROUND_ROBIN, List.of(new Server(p, "127.0.0.1", BACKENDS.get(p).port(), null, null))));
+        DocumentBuilder doc = ConfigBuilders.document().revision(revision++)
+                .listener(new Listener("http", "127.0.0.1", 0));
+        vhosts.forEach(doc::virtualHost);
+        for (Pool p : extraPools) {
+            doc.pool(p);
         }
-        return new DuetConfig(revision++, List.of(new Listener("http", "127.0.0.1", 0)), null, null, null, vhosts, pools);
+        for (String p : POOLS) {
+            doc.pool(ConfigBuilders.pool(p).balancer(Pool.ROUND_ROBIN)
+                    .server(ConfigBuilders.server("127.0.0.1", BACKENDS.get(p).port()).id(p)));
+        }
+        return doc.build();
     }
 
     private static VirtualHost vhost(String name, List<String> hosts, boolean dflt, Route... routes) {
@@ -90,11 +96,9 @@ class RoutingTest {
         return Route.forward(name, match.build(), pool);
     }
 
-    private static Route route(String name, M match, String pool, Redirect redirect, FixedResponse respond,
-                               List<HeaderRule> requestHeaders, List<HeaderRule> responseHeaders, Rewrite rewrite,
-                               Compression compression) {
-        return new Route(name, match.build(), pool, redirect, respond, requestHeaders, responseHeaders, rewrite,
-                compression, null, null, null);
+    /** A route with this name and match; the test adds what it does. */
+    private static RouteBuilder route(String name, M match) {
+        return ConfigBuilders.route(name).match(match.build());
     }
 
     private static M any() {
@@ -626,8 +630,7 @@ class RoutingTest {
     // A redirect route answers 301 with the Location built from the template; nothing is forwarded.
     @Test
     void redirectRoute() {
-        routes(route("https", prefix("/"), null, new Redirect(301, "https://{host}{request_uri}"), null,
-                null, null, null, null));
+        routes(route("https", prefix("/")).redirect(301, "https://{host}{request_uri}").build());
         int before = backend("A").requests();
         RawHttp.Response r = get("Shop.Example.test:8080", "/cart/items?id=7&x=%20y");
         assertThat(r.status()).isEqualTo(301);
@@ -638,8 +641,7 @@ class RoutingTest {
     // A fixed response route answers with its status, body and content type.
     @Test
     void fixedResponseRoute() {
-        routes(route("maint", prefix("/"), null, null,
-                new FixedResponse(503, "down for maintenance", "text/plain; charset=utf-8"), null, null, null, null));
+        routes(route("maint", prefix("/")).respond(503, "down for maintenance", "text/plain; charset=utf-8").build());
         RawHttp.Response r = get("example.test", "/anything");
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.body()).isEqualTo("down for maintenance");
@@ -650,11 +652,12 @@ class RoutingTest {
     // Request header rules change what the backend receives; response header rules change what the client receives.
     @Test
     void headerRules() {
-        routes(route("rules", prefix("/"), "A", null, null,
-                List.of(new HeaderRule("set", "X-Env", "prod"), new HeaderRule("add", "X-Tag", "two"),
-                        new HeaderRule("remove", "X-Secret", null)),
-                List.of(new HeaderRule("set", "X-Served-By", "duet"), new HeaderRule("remove", "X-Backend", null)),
-                null, null));
+        routes(route("rules", prefix("/")).pool("A")
+                .requestHeader(new HeaderRule("set", "X-Env", "prod"))
+                .requestHeader(new HeaderRule("add", "X-Tag", "two"))
+                .requestHeader(new HeaderRule("remove", "X-Secret", null))
+                .responseHeader(new HeaderRule("set", "X-Served-By", "duet"))
+                .responseHeader(new HeaderRule("remove", "X-Backend", null)).build());
         RawHttp.Response r = get("example.test", "/h", "X-Env: dev", "X-Tag: one", "X-Secret: s3cr3t");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("X-Served-By")).isEqualTo("duet");
@@ -671,7 +674,7 @@ class RoutingTest {
     // A prefix rewrite strips /api: the backend sees /users?x=1.
     @Test
     void pathRewrite() {
-        routes(route("api", prefix("/api"), "A", null, null, null, null, new Rewrite("/api", ""), null),
+        routes(route("api", prefix("/api")).pool("A").rewrite("/api", "").build(),
                 fwd("rest", any(), "B"));
         RawHttp.Response r = get("example.test", "/api/users?x=1");
         assertThat(r.header("X-Backend")).isEqualTo("A");
@@ -692,8 +695,8 @@ class RoutingTest {
                 ex.getResponseSender().send(text, StandardCharsets.UTF_8);
             });
             proxy.dataPlane().apply(config(List.of(vhost("default", List.of("example.test"), true,
-                            route("gz", prefix("/"), "G", null, null, null, null, null,
-                                    new Compression(true, null, null, null)))),
+                            route("gz", prefix("/")).pool("G").compression(new Compression(true, null, null, null))
+                                    .build())),
                     new Pool("G", Pool.ROUND_ROBIN, List.of(new Server("G", "127.0.0.1", g.port(), null, null)))));
             HttpResponse<byte[]> r = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/page"))
                     .header("Accept-Encoding", "gzip").timeout(Duration.ofSeconds(10)).build(),

@@ -4,7 +4,7 @@ import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
 import io.duet.config.Pool;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;

@@ -8,8 +8,8 @@ import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.StubBackend;
 import io.duet.proxy.testing.WebSocketEchoBackend;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.duet.config.AccessLog;
 import io.duet.config.RouteMatch;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

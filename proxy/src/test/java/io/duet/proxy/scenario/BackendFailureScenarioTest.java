@@ -1,13 +1,13 @@
 package io.duet.proxy.scenario;
 
-import io.duet.proxy.testing.RawBackend;
 import io.duet.config.Pool;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
 import io.duet.proxy.testing.Closer;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.proxy.testing.RawBackend;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package io.duet.proxy.scenario;
 
-import io.duet.proxy.testing.RawBackend;
 import io.duet.config.Pool;
 import io.duet.proxy.testing.Closer;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
+import io.duet.proxy.testing.RawBackend;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,10 +1,10 @@
 package io.duet.proxy.scenario;
 
-import io.duet.proxy.testing.RawBackend;
 import io.duet.config.Limits;
 import io.duet.config.RouteMatch;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
+import io.duet.proxy.testing.RawBackend;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

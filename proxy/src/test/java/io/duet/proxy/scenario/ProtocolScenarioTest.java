@@ -1,9 +1,9 @@
 package io.duet.proxy.scenario;
 
-import io.duet.proxy.testing.RawBackend;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.proxy.testing.RawBackend;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

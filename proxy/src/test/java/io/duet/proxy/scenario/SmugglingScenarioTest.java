@@ -1,8 +1,8 @@
 package io.duet.proxy.scenario;
 
-import io.duet.proxy.testing.RawBackend;
 import io.duet.proxy.testing.ProxyFixture;
-import io.duet.proxy.testing.RawHttp;
+import io.duet.proxy.testing.RawBackend;
+import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,13 +12,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 
-import static org.awaitility.Awaitility.await;
-
 import static io.duet.proxy.scenario.Scenarios.address;
 import static io.duet.proxy.scenario.Scenarios.get;
 import static io.duet.proxy.scenario.Scenarios.pool;
 import static io.duet.proxy.scenario.Scenarios.server;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Request smuggling attempts through the whole data plane: refused at the edge, and the backend sees nothing. */
 class SmugglingScenarioTest {

@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A raw client socket for scenarios {@link io.duet.proxy.testing.RawHttp} cannot express: reading only a response
+ * A raw client socket for scenarios {@link io.duet.testkit.http.RawHttp} cannot express: reading only a response
  * head (HEAD, truncated responses), reading "up to n bytes or EOF", and telling EOF from a timeout.
  *
  * <p>Not thread-safe, except that one thread may write while another reads. Reads time out after 5 s.
@@ -160,7 +160,7 @@ final class Wire implements Closeable {
     }
 
     private String readLine() throws IOException {
-        return io.duet.proxy.testing.RawHttp.readLine(in);
+        return io.duet.testkit.http.RawHttp.readLine(in);
     }
 
     @Override

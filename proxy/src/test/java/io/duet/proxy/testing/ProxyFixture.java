@@ -2,13 +2,11 @@ package io.duet.proxy.testing;
 
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
-import io.duet.config.Pool;
-import io.duet.config.Route;
 import io.duet.config.RouteMatch;
-import io.duet.config.Server;
-import io.duet.config.VirtualHost;
+import io.duet.config.build.PoolBuilder;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
+import io.duet.testkit.http.StubBackend;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,8 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+
+import static io.duet.config.build.ConfigBuilders.document;
+import static io.duet.config.build.ConfigBuilders.forward;
+import static io.duet.config.build.ConfigBuilders.pool;
+import static io.duet.config.build.ConfigBuilders.server;
+import static io.duet.config.build.ConfigBuilders.virtualHost;
 
 /** Starts a real {@link DataPlane} on an ephemeral port and talks to it, for black-box tests. */
 public final class ProxyFixture implements AutoCloseable {
@@ -43,14 +45,14 @@ public final class ProxyFixture implements AutoCloseable {
 
     /** One listener on port 0, one default virtual host routing everything to pool {@code p} of these backends. */
     public static DuetConfig simpleConfig(String balancer, StubBackend... backends) {
-        List<Server> servers = new ArrayList<>();
+        PoolBuilder p = pool("p").balancer(balancer);
         for (StubBackend b : backends) {
-            servers.add(new Server(b.name(), "127.0.0.1", b.port(), null, null));
+            p.server(server("127.0.0.1", b.port()).id(b.name()));
         }
-        return new DuetConfig(1L, List.of(new Listener("http", "127.0.0.1", 0)), null, null, null,
-                List.of(new VirtualHost("default", List.of("example.test"), true,
-                        List.of(Route.forward("all", RouteMatch.any(), "p")))),
-                List.of(new Pool("p", balancer, servers)));
+        return document().revision(1).listener(new Listener("http", "127.0.0.1", 0))
+                .virtualHost(virtualHost("default").hostname("example.test").defaultHost()
+                        .route(forward("all", RouteMatch.any(), "p")))
+                .pool(p).build();
     }
 
     public DataPlane dataPlane() {

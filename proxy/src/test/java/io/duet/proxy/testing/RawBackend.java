@@ -1,5 +1,7 @@
 package io.duet.proxy.testing;
 
+import io.duet.testkit.http.RawHttp;
+
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -279,7 +281,7 @@ public final class RawBackend implements AutoCloseable {
 
     /** A line without its CR LF, or null at EOF before any byte of it; EOF inside a line is an error. */
     private static String readLine(InputStream in) throws IOException {
-        return io.duet.proxy.testing.RawHttp.readLine(in, true);
+        return io.duet.testkit.http.RawHttp.readLine(in, true);
     }
 
     @Override

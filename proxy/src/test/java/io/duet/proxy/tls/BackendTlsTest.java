@@ -20,8 +20,9 @@ import io.duet.config.TlsCertificate;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
-import io.duet.proxy.testing.RawHttp;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.http.RawHttp;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.CertifiedKey;
 import org.junit.jupiter.api.AfterAll;
@@ -32,13 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIServerName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedKeyManager;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -56,6 +50,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,10 +75,10 @@ class BackendTlsTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki(Files.createDirectories(tmp.resolve("pki")));
-        otherCa = new TestPki(Files.createDirectories(tmp.resolve("other")));
-        backendCert = pki.issue("backend", "ec", 2, "DNS:backend.test");
-        selfSigned = otherCa.issue("selfish", "ec", 2, "DNS:selfish.test");
+        pki = TestPki.create(Files.createDirectories(tmp.resolve("pki")));
+        otherCa = TestPki.create(Files.createDirectories(tmp.resolve("other")));
+        backendCert = TestCertificates.issue(pki, "backend", "ec", 2, "DNS:backend.test");
+        selfSigned = TestCertificates.issue(otherCa, "selfish", "ec", 2, "DNS:selfish.test");
     }
 
     @BeforeEach

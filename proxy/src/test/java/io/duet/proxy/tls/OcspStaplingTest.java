@@ -13,7 +13,9 @@ import io.duet.config.TlsCertificate;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.Commands;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import io.duet.tls.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
@@ -45,10 +47,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -67,6 +65,10 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -192,7 +194,7 @@ class OcspStaplingTest {
 
     /** A JDK client handshake asking for the certificate status; the single response stapled, or null. */
     private SingleResp stapled(int port, String sni) throws Exception {
-        try (SSLSocket s = (SSLSocket) io.duet.proxy.testing.TrustAll.context().getSocketFactory()
+        try (SSLSocket s = (SSLSocket) io.duet.testkit.tls.TrustAll.context().getSocketFactory()
                 .createSocket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             SSLParameters p = s.getSSLParameters();
@@ -221,8 +223,8 @@ class OcspStaplingTest {
         assertThat(stapled(port, "ocsp.test").getThisUpdate()).isEqualTo(first.getThisUpdate());
         assertThat(hits.get()).isEqualTo(1);
 
-        TestPki openssl = new TestPki(Files.createDirectories(tmp.resolve("pki")));
-        TestPki.Result r = openssl.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+        TestPki openssl = TestPki.create(Files.createDirectories(tmp.resolve("pki")));
+        Commands.Result r = Commands.exec(openssl.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
                 "-servername", "ocsp.test", "-status"), "");
         assertThat(r.output()).contains("OCSP Response Status: successful").contains("Cert Status: good");
     }

@@ -13,9 +13,11 @@ import io.duet.config.TlsCertificate;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.Commands;
 import io.duet.testkit.Requirements;
 import io.duet.testkit.Tool;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,32 +43,32 @@ class OpenSslEngineTest {
     // TLS 1.3 and h2 through OpenSSL, TLS 1.1 refused; a new certificate applies (the listener is rebound).
     @Test
     void servesThroughOpenSsl() throws Exception {
-        TestPki pki = new TestPki(tmp);
+        TestPki pki = TestPki.create(tmp);
         Requirements.requireTool(Tool.CURL);
-        TlsCertificate one = pki.issue("www", "rsa", 2, "DNS:www.a.test");
-        TlsCertificate two = pki.issue("www", "rsa", 2, "DNS:www.a.test");
+        TlsCertificate one = TestCertificates.issue(pki, "www", "rsa", 2, "DNS:www.a.test");
+        TlsCertificate two = TestCertificates.issue(pki, "www", "rsa", 2, "DNS:www.a.test");
         try (StubBackend b = StubBackend.start("b1")) {
             DuetConfig c = config(1, one, b.port());
             assertThat(ConfigValidator.validate(c).stream().filter(v -> v.isError())).isEmpty();
             try (DataPlane dp = DataPlane.start(c, new DataPlaneOptions(Path.of("target/duet-test-data"), 1,
                     new MetricRegistry(), "openssl"))) {
                 int port = dp.address("web").getPort();
-                TestPki.Result curl = pki.exec(List.of("curl", "-sS", "--max-time", "10", "-w", "%{http_version}",
+                Commands.Result curl = Commands.exec(pki.dir(), List.of("curl", "-sS", "--max-time", "10", "-w", "%{http_version}",
                         "--cacert", pki.caFile().toString(), "--resolve", "www.a.test:" + port + ":127.0.0.1",
                         "https://www.a.test:" + port + "/"), null);
                 assertThat(curl.exit()).as(curl.output()).isZero();
                 assertThat(curl.output()).startsWith("b1 GET /").endsWith("2");
-                TestPki.Result s = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                Commands.Result s = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
                         "-servername", "www.a.test"), "");
                 assertThat(s.output()).contains("TLSv1.3").contains("CN = www");
                 String serial1 = s.output().replaceAll("(?s).*(-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----).*", "$1");
-                TestPki.Result old = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                Commands.Result old = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
                         "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"), "");
                 assertThat(old.output()).doesNotContain("Cipher is ECDHE");
 
                 dp.apply(config(2, two, b.port()));
                 int after = dp.address("web").getPort();
-                TestPki.Result s2 = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + after,
+                Commands.Result s2 = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + after,
                         "-servername", "www.a.test"), "");
                 String serial2 = s2.output().replaceAll("(?s).*(-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----).*", "$1");
                 assertThat(serial2).as("the new certificate is served").isNotEqualTo(serial1);

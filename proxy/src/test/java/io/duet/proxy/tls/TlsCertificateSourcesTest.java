@@ -9,24 +9,23 @@ import io.duet.config.Pool;
 import io.duet.config.Route;
 import io.duet.config.RouteMatch;
 import io.duet.config.Server;
-import io.duet.config.VirtualHost;
 import io.duet.config.TlsCertificate;
+import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
+import io.duet.testkit.Commands;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import io.duet.tls.CertificateImport;
 import io.duet.tls.CertifiedKey;
 import io.duet.tls.KeyVault;
 import io.duet.tls.NodeCertificate;
 import io.duet.tls.SelfSigned;
-import io.duet.proxy.testing.StubBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -37,6 +36,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,8 +53,8 @@ class TlsCertificateSourcesTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        pki = new TestPki(tmp);
-        www = pki.issue("www", "rsa", 2, "DNS:www.a.test");
+        pki = TestPki.create(tmp);
+        www = TestCertificates.issue(pki, "www", "rsa", 2, "DNS:www.a.test");
         vault = KeyVault.open(tmp.resolve("keys"));
         backend = StubBackend.start("b1");
     }
@@ -121,9 +123,9 @@ class TlsCertificateSourcesTest {
         Path key = tmp.resolve("www-plain.key");
         Files.writeString(key, www.privateKey());
         Files.writeString(tmp.resolve("www-plain.pem"), www.certificateChain());
-        pki.run(List.of("openssl", "pkcs8", "-topk8", "-in", key.toString(), "-v2", "aes-256-cbc", "-passout",
+        Commands.run(pki.dir(), List.of("openssl", "pkcs8", "-topk8", "-in", key.toString(), "-v2", "aes-256-cbc", "-passout",
                 "pass:pw-1", "-out", "www-enc.key"));
-        pki.run(List.of("openssl", "pkcs12", "-export", "-inkey", key.toString(), "-in", "www-plain.pem",
+        Commands.run(pki.dir(), List.of("openssl", "pkcs12", "-export", "-inkey", key.toString(), "-in", "www-plain.pem",
                 "-passout", "pass:pw-2", "-out", "www.p12"));
         TlsCertificate encrypted = new TlsCertificate("www", www.certificateChain(),
                 Files.readString(tmp.resolve("www-enc.key")), "pw-1", null);
@@ -232,7 +234,7 @@ class TlsCertificateSourcesTest {
     }
 
     private static X509Certificate leafTrustingAnything(int port) throws Exception {
-        SSLContext ctx = io.duet.proxy.testing.TrustAll.context();
+        SSLContext ctx = io.duet.testkit.tls.TrustAll.context();
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             s.startHandshake();

@@ -14,9 +14,11 @@ import io.duet.config.TlsCertificate;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.Commands;
 import io.duet.testkit.Requirements;
 import io.duet.testkit.Tool;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,12 +45,12 @@ class TlsClientAuthTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        pki = new TestPki(Files.createDirectories(tmp.resolve("server")));
-        clients = new TestPki(Files.createDirectories(tmp.resolve("clients")));
-        strangers = new TestPki(Files.createDirectories(tmp.resolve("strangers")));
-        www = pki.issue("www", "ec", 2, "DNS:www.a.test");
-        alice = clients.issue("alice", "ec", 2, "DNS:alice.clients.test");
-        mallory = strangers.issue("mallory", "ec", 2, "DNS:mallory.test");
+        pki = TestPki.create(Files.createDirectories(tmp.resolve("server")));
+        clients = TestPki.create(Files.createDirectories(tmp.resolve("clients")));
+        strangers = TestPki.create(Files.createDirectories(tmp.resolve("strangers")));
+        www = TestCertificates.issue(pki, "www", "ec", 2, "DNS:www.a.test");
+        alice = TestCertificates.issue(clients, "alice", "ec", 2, "DNS:alice.clients.test");
+        mallory = TestCertificates.issue(strangers, "mallory", "ec", 2, "DNS:mallory.test");
         Files.writeString(tmp.resolve("alice.pem"), alice.certificateChain());
         Files.writeString(tmp.resolve("alice.key"), alice.privateKey());
         Files.writeString(tmp.resolve("mallory.pem"), mallory.certificateChain());
@@ -85,7 +87,7 @@ class TlsClientAuthTest {
     }
 
     /** curl over https with an optional client certificate and a forged subject header; exit code and output. */
-    private static TestPki.Result curl(int port, String cert) throws Exception {
+    private static Commands.Result curl(int port, String cert) throws Exception {
         Requirements.requireTool(Tool.CURL);
         List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "--cacert",
                 pki.caFile().toString(), "--resolve", "www.a.test:" + port + ":127.0.0.1",
@@ -94,7 +96,7 @@ class TlsClientAuthTest {
             cmd.addAll(List.of("--cert", tmp.resolve(cert + ".pem").toString(), "--key",
                     tmp.resolve(cert + ".key").toString()));
         }
-        return pki.exec(cmd, null);
+        return Commands.exec(pki.dir(), cmd, null);
     }
 
     // required: no certificate or one from another CA fails the handshake (nothing reaches the server); a trusted
@@ -108,7 +110,7 @@ class TlsClientAuthTest {
             assertThat(curl(port, "mallory").exit()).isNotZero();
             assertThat(backend.requests()).isEqualTo(before);
 
-            TestPki.Result ok = curl(port, "alice");
+            Commands.Result ok = curl(port, "alice");
             assertThat(ok.exit()).as(ok.output()).isZero();
             assertThat(backend.last().header("X-Client-Cert-Subject")).isEqualTo("CN=alice");
             assertThat(backend.last().count("X-Client-Cert-Subject")).isEqualTo(1);
@@ -128,7 +130,7 @@ class TlsClientAuthTest {
 
             // Plain HTTP listener of the same data plane: the default header is stripped there too.
             int plain = dp.address("plain").getPort();
-            TestPki.Result r = pki.exec(List.of("curl", "-sS", "--max-time", "10", "-H", "Host: www.a.test", "-H",
+            Commands.Result r = Commands.exec(pki.dir(), List.of("curl", "-sS", "--max-time", "10", "-H", "Host: www.a.test", "-H",
                     "X-Client-Cert-Subject: CN=forged", "http://127.0.0.1:" + plain + "/"), null);
             assertThat(r.exit()).isZero();
             assertThat(backend.last().header("X-Client-Cert-Subject")).isNull();

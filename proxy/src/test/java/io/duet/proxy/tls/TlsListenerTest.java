@@ -15,17 +15,16 @@ import io.duet.config.TlsCertificate;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.Commands;
 import io.duet.testkit.Requirements;
 import io.duet.testkit.Tool;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -40,6 +39,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,10 +59,10 @@ class TlsListenerTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        pki = new TestPki(tmp);
-        www = pki.issue("www", "rsa", 2, "DNS:www.a.test");
-        wild = pki.issue("wild", "ec", 2, "DNS:*.b.test");
-        fallback = pki.issue("fallback", "ec", 3, "DNS:default.test", "IP:127.0.0.1");
+        pki = TestPki.create(tmp);
+        www = TestCertificates.issue(pki, "www", "rsa", 2, "DNS:www.a.test");
+        wild = TestCertificates.issue(pki, "wild", "ec", 2, "DNS:*.b.test");
+        fallback = TestCertificates.issue(pki, "fallback", "ec", 3, "DNS:default.test", "IP:127.0.0.1");
         backend = StubBackend.start("b1");
     }
 
@@ -157,7 +159,7 @@ class TlsListenerTest {
             assertThat(cn(leaf(port, "unknown.test"))).isEqualTo("CN=fallback");
             assertThat(cn(leaf(port, null))).isEqualTo("CN=fallback");
             // openssl agrees (RSA and EC certificates on one listener).
-            String out = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername",
+            String out = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername",
                     "x.b.test", "-CAfile", pki.caFile().toString(), "-verify_return_error"), "").output();
             assertThat(out).contains("subject=CN = wild").contains("Verify return code: 0 (ok)");
         }
@@ -171,16 +173,16 @@ class TlsListenerTest {
         try (DataPlane dp = start(config(1, tls("intermediate", true, "www", "wild", "fallback"), www, wild, fallback))) {
             int port = dp.address("web").getPort();
             String url = "https://www.a.test:" + port + "/hello?q=1";
-            String h2 = pki.run(curl(port, "--http2", "-w", "\n%{http_version}", url));
+            String h2 = Commands.run(pki.dir(), curl(port, "--http2", "-w", "\n%{http_version}", url));
             assertThat(h2).isEqualTo("b1 GET /hello?q=1\n2");
-            String h2Post = pki.run(curl(port, "--http2", "-w", "\n%{http_version}", "--data-binary",
+            String h2Post = Commands.run(pki.dir(), curl(port, "--http2", "-w", "\n%{http_version}", "--data-binary",
                     "@" + pki.caFile(), url));
             assertThat(h2Post).endsWith("\n2");
             assertThat(backend.last().method()).isEqualTo("POST");
             assertThat(new String(backend.last().body(), StandardCharsets.US_ASCII))
                     .isEqualTo(java.nio.file.Files.readString(pki.caFile()));
             assertThat(backend.last().header("Host")).isEqualTo("www.a.test:" + port);
-            String h1 = pki.run(curl(port, "--http1.1", "-w", "\n%{http_version}", url));
+            String h1 = Commands.run(pki.dir(), curl(port, "--http1.1", "-w", "\n%{http_version}", url));
             assertThat(h1).isEqualTo("b1 GET /hello?q=1\n1.1");
 
             HttpClient jdk = HttpClient.newBuilder().sslContext(pki.clientContext())
@@ -198,25 +200,25 @@ class TlsListenerTest {
         try (DataPlane dp = start(config(1, tls("intermediate", true, "fallback"), fallback))) {
             int port = dp.address("web").getPort();
             for (String old : List.of("-tls1", "-tls1_1")) {
-                TestPki.Result r = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, old,
+                Commands.Result r = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, old,
                         "-cipher", "DEFAULT:@SECLEVEL=0"), "");
                 assertThat(r.exit()).as(old).isNotZero();
                 assertThat(r.output()).as(old).contains("alert protocol version").contains("Cipher is (NONE)");
             }
-            TestPki.Result ok = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2",
+            Commands.Result ok = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2",
                     "-CAfile", pki.caFile().toString()), "");
             assertThat(ok.output()).contains("Protocol  : TLSv1.2").contains("Verify return code: 0 (ok)");
         }
         try (DataPlane dp = start(config(1, tls("modern", true, "fallback"), fallback))) {
             int port = dp.address("web").getPort();
-            TestPki.Result r = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2"), "");
+            Commands.Result r = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2"), "");
             assertThat(r.exit()).isNotZero();
             // The client offers TLS 1.2 suites too: Undertow grants h2 only to ClientHellos listing
             // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (ALPNLimitingSSLEngine); a TLS 1.3-only hello gets http/1.1.
-            TestPki.Result ok = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+            Commands.Result ok = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
                     "-alpn", "h2", "-CAfile", pki.caFile().toString()), "");
             assertThat(ok.output()).contains("New, TLSv1.3").contains("ALPN protocol: h2");
-            TestPki.Result h1 = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3",
+            Commands.Result h1 = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3",
                     "-alpn", "h2,http/1.1", "-CAfile", pki.caFile().toString()), "");
             assertThat(h1.output()).contains("New, TLSv1.3").contains("ALPN protocol: http/1.1");
         }
@@ -229,11 +231,11 @@ class TlsListenerTest {
             int port = dp.address("web").getPort();
             for (String weak : List.of("AES128-GCM-SHA256", "AES128-SHA", "ECDHE-RSA-AES128-SHA256",
                     "ECDHE-RSA-AES256-SHA", "DES-CBC3-SHA")) {
-                TestPki.Result r = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                Commands.Result r = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
                         "-servername", "www.a.test", "-tls1_2", "-cipher", weak + ":@SECLEVEL=0"), "");
                 assertThat(r.exit()).as(weak).isNotZero();
             }
-            TestPki.Result ok = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+            Commands.Result ok = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
                     "-servername", "www.a.test", "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"), "");
             assertThat(ok.output()).contains("Cipher    : ECDHE-RSA-AES128-GCM-SHA256");
         }
@@ -250,9 +252,9 @@ class TlsListenerTest {
             int port = dp.address("web").getPort();
             String url = "https://www.a.test:" + port + "/";
             for (String v : List.of("--http1.1", "--http2")) {
-                String mis = pki.run(curl(port, v, "-H", "Host: x.b.test", "-w", "\n%{http_code}", url));
+                String mis = Commands.run(pki.dir(), curl(port, v, "-H", "Host: x.b.test", "-w", "\n%{http_code}", url));
                 assertThat(mis).as(v).contains("DUET-PROXY-0421").endsWith("\n421");
-                String ok = pki.run(curl(port, v, "-i", "-w", "\n%{http_code}", url));
+                String ok = Commands.run(pki.dir(), curl(port, v, "-i", "-w", "\n%{http_code}", url));
                 assertThat(ok).as(v).endsWith("\n200").containsIgnoringCase("strict-transport-security: "
                         + "max-age=600; includeSubDomains");
             }
@@ -269,7 +271,7 @@ class TlsListenerTest {
     @Test
     void rotationUnderLoadWithoutFailures() throws Exception {
         MetricRegistry registry = new MetricRegistry();
-        TlsCertificate renewed = pki.issue("www", "ec", 30, "DNS:www.a.test");
+        TlsCertificate renewed = TestCertificates.issue(pki, "www", "ec", 30, "DNS:www.a.test");
         try (DataPlane dp = start(config(1, tls("intermediate", true, "www", "fallback"), www, fallback), registry)) {
             int port = dp.address("web").getPort();
             String gauge = "duet_certificate_expiry_seconds{certificate=\"www\"}";

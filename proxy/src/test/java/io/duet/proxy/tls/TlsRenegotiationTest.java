@@ -11,7 +11,9 @@ import io.duet.config.Server;
 import io.duet.config.VirtualHost;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.DataPlaneOptions;
-import io.duet.proxy.testing.StubBackend;
+import io.duet.testkit.Commands;
+import io.duet.testkit.http.StubBackend;
+import io.duet.testkit.tls.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +30,7 @@ class TlsRenegotiationTest {
     // openssl s_client asks to renegotiate a TLS 1.2 session ("R"): the server refuses with an alert.
     @Test
     void clientInitiatedRenegotiationIsRefused() throws Exception {
-        TestPki pki = new TestPki(tmp);
+        TestPki pki = TestPki.create(tmp);
         try (StubBackend backend = StubBackend.start("b1")) {
             DuetConfig c = new DuetConfig(1L, List.of(new Listener("web", "127.0.0.1", 0, "https", null,
                     new ListenerTls(List.of(), null, null, false, null))), null, null, null,
@@ -39,7 +41,7 @@ class TlsRenegotiationTest {
             try (DataPlane dp = DataPlane.start(c, new DataPlaneOptions(Path.of("target/duet-test-data"), 1,
                     new MetricRegistry(), "reneg"))) {
                 int port = dp.address("web").getPort();
-                TestPki.Result r = pki.exec(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                Commands.Result r = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
                         "-tls1_2", "-servername", "localhost"), "R\n");
                 assertThat(r.output()).contains("Protocol  : TLSv1.2");
                 assertThat(r.output()).contains("RENEGOTIATING");

@@ -1,4 +1,4 @@
-package io.duet.proxy.testing;
+package io.duet.testkit.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -19,8 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A raw HTTP/1 client for edge tests: sends exactly the bytes it is given and parses what comes back without
- * any normalisation, so malformed requests reach the server as written.
+ * A raw HTTP/1.1 client over a real socket: sends exactly the bytes it is given (any Host header, malformed requests
+ * as written) and parses what comes back without any normalisation.
  *
  * <p>Not thread-safe: one test thread per instance. Every read has a socket timeout (5 s by default) so a
  * server that never answers fails the test instead of hanging it.
@@ -47,6 +47,38 @@ public final class RawHttp implements Closeable {
             return new RawHttp(s);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Talks over a socket already connected (a TLS socket after its handshake, say); reads time out after 5 s. */
+    public static RawHttp over(Socket connected) {
+        try {
+            connected.setSoTimeout(5_000);
+            return new RawHttp(connected);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One {@code GET path} with the given Host header (and {@code X-Test: raw-client}, {@code Connection: close}) to
+     * 127.0.0.1 on the port of {@code to}; reads within 10 s. A refused connection is a {@link java.net.ConnectException}.
+     */
+    public static Response get(InetSocketAddress to, String host, String path) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress("127.0.0.1", to.getPort()), 5_000);
+            s.setSoTimeout(10_000);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        try (RawHttp client = new RawHttp(s)) {
+            client.send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nX-Test: raw-client\r\n"
+                    + "Connection: close\r\n\r\n");
+            return client.readResponse();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -1,10 +1,10 @@
-package io.duet.proxy.testing;
+package io.duet.testkit.tls;
 
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 
 /** A client SSLContext that accepts any server certificate: for tests against self-signed listeners only. */
 public final class TrustAll {
