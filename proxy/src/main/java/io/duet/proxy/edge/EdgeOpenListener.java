@@ -142,8 +142,7 @@ final class EdgeOpenListener implements DelegateOpenListener {
             drain.guard = guard;
             guard.drainEntry = drain;
         }
-        connection.getSourceChannel().setConduit(guard);
-        connection.getSinkChannel().setConduit(guard.sinkGuard());
+        guard.install();
         if (pending != null && !guard.rearm(pending)) {
             pending.close();
             return;

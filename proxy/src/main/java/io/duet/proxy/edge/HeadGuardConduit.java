@@ -8,6 +8,7 @@ import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.ConduitReadableByteChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 import org.xnio.conduits.Conduits;
 import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSinkConduit;
@@ -70,9 +71,17 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
                 settings.maxHeaderCount());
     }
 
-    /** The sink conduit to install above the raw one: after a rejection it swallows whatever Undertow writes. */
-    StreamSinkConduit sinkGuard() {
-        return new SinkGuard(rawSink, this);
+    /**
+     * Puts this guard at the bottom of the connection's read side and a {@link SinkGuard} above its raw write side.
+     * XNIO's {@code setConduit} swaps a channel's conduit without routing read-ready events through the new one, so
+     * the guard takes them over here, forwarding them to the channel's read listener: the lazy suspend below only
+     * works when every read event passes through it. The connection's I/O thread, before Undertow sees it.
+     */
+    void install() {
+        ConduitStreamSourceChannel source = connection.getSourceChannel();
+        source.setConduit(this);
+        setReadReadyHandler(new ReadReadyHandler.ChannelListenerHandler<>(source));
+        connection.getSinkChannel().setConduit(new SinkGuard(rawSink, this));
     }
 
     boolean rejected() {
@@ -204,6 +213,9 @@ final class HeadGuardConduit extends AbstractStreamSourceConduit<StreamSourceCon
     // only sets a flag; reads really stop when a read event arrives while the flag is set (the client pipelined or
     // closed during a request), which is rare. Suspend and resume may come from any thread; the read-ready path
     // runs on the I/O thread and re-checks the flag after a real suspend so a concurrent resume is never lost.
+    // It needs every read event of the conduit below (install() routes them here): over TLS that conduit is
+    // Undertow's SslConduit, which re-runs its read-ready handler by itself while it holds undecrypted bytes and
+    // reads are resumed, and closes the connection as a read loop (UT005076) once that makes no progress 100 times.
 
     private volatile boolean lazilySuspended;
     private ReadReadyHandler upper;

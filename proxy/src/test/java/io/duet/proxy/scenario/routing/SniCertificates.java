@@ -6,6 +6,7 @@ import io.duet.config.TlsCertificate;
 import io.duet.testkit.tls.Issued;
 import io.duet.testkit.tls.TestPki;
 
+import java.net.Socket;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -52,12 +53,22 @@ final class SniCertificates {
     /** A TLS socket to 127.0.0.1 that sends {@code host} as SNI and checks the certificate is the CA's for it. */
     SSLSocket connect(int port, String host) throws Exception {
         SSLSocket s = (SSLSocket) pki.clientContext().getSocketFactory().createSocket("127.0.0.1", port);
+        s.setTcpNoDelay(true);
+        return handshake(s, host);
+    }
+
+    /** The same as {@link #connect}, layered over a connected TCP socket (closed with the TLS socket). */
+    SSLSocket connectOver(Socket tcp, String host) throws Exception {
+        return handshake((SSLSocket) pki.clientContext().getSocketFactory().createSocket(tcp, "127.0.0.1",
+                tcp.getPort(), true), host);
+    }
+
+    private static SSLSocket handshake(SSLSocket s, String host) throws Exception {
         SSLParameters p = s.getSSLParameters();
         p.setServerNames(List.of(new SNIHostName(host)));
         p.setEndpointIdentificationAlgorithm("HTTPS");
         p.setApplicationProtocols(new String[]{"http/1.1"});
         s.setSSLParameters(p);
-        s.setTcpNoDelay(true);
         s.startHandshake();
         return s;
     }
