@@ -185,7 +185,7 @@ public final class IpCommandActuator implements VipActuator {
         for (String a : new java.util.TreeSet<>(addresses)) {
             cmd.add(quiet.contains(a) ? "q=" + a : a);
         }
-        Result r = execute(cmd, Set.of(0, 3, 4, 5, 7));
+        Ran r = execute(cmd, Set.of(0, 3, 4, 5, 7));
         int exit = r.exit();
         if (exit == 7) {
             throw new VipException(CANNOT_HOLD_VIPS + " cannot hold VIPs " + new java.util.TreeSet<>(addresses)
@@ -475,10 +475,8 @@ public final class IpCommandActuator implements VipActuator {
         return execute(command, fine).exit();
     }
 
-    private record Result(int exit, String output) {
-    }
-
-    private Result execute(List<String> command, Set<Integer> fine) throws VipException {
+    /** Runs a command; its exit code and output when the exit code is in {@code fine}, else a VipException. */
+    private Ran execute(List<String> command, Set<Integer> fine) throws VipException {
         Ran r = launch(command, null);
         return switch (r.failure()) {
             case TIMEOUT -> throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command)
@@ -492,7 +490,7 @@ public final class IpCommandActuator implements VipActuator {
                     throw new VipException(VIP_COMMAND_FAILED + " `" + shown(command) + "` failed (exit " + r.exit()
                             + "): " + r.output().trim());
                 }
-                yield new Result(r.exit(), r.output());
+                yield r;
             }
         };
     }
