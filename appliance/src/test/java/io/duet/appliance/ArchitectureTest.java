@@ -132,7 +132,7 @@ class ArchitectureTest {
                     "edge", "accesslog", "pool", "metrics", "response")),
             Map.entry("tls", List.of("edge")),
             Map.entry("routing", List.of("metrics")),
-            Map.entry("action", List.of("edge", "http1", "response")),
+            Map.entry("action", List.of("edge", "response")),
             Map.entry("health", List.of("action", "pool", "resolve", "metrics")),
             Map.entry("forward", List.of("affinity", "balance", "pool", "health", "edge", "http1",
                     "metrics", "response")),

@@ -1,7 +1,7 @@
 package io.duet.proxy.action;
 
 import io.duet.config.HeaderRule;
-import io.duet.proxy.http1.HopByHop;
+import io.duet.config.HopByHopHeaders;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HttpString;
 
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 final class HeaderRules {
 
     /** Headers a rule may not touch (lower case): the hop-by-hop headers and the framing of the message. */
-    static final Set<String> FORBIDDEN = Stream.concat(HopByHop.lowerCaseNames().stream(), Stream.of("content-length"))
+    static final Set<String> FORBIDDEN = Stream.concat(HopByHopHeaders.LOWER_CASE.stream(), Stream.of("content-length"))
             .collect(Collectors.toUnmodifiableSet());
 
     private enum Op { SET, ADD, REMOVE }

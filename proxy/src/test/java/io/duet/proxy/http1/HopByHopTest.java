@@ -2,6 +2,7 @@ package io.duet.proxy.http1;
 
 import io.duet.config.ConfigCodec;
 import io.duet.config.ConfigValidator;
+import io.duet.config.HopByHopHeaders;
 import io.duet.config.Violation;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -22,7 +23,7 @@ class HopByHopTest {
 
     @Test
     void theNinePerRfc9110AndTheLegacyTwo() {
-        assertThat(HopByHop.lowerCaseNames()).containsExactlyInAnyOrder("connection", "keep-alive",
+        assertThat(HopByHopHeaders.LOWER_CASE).containsExactlyInAnyOrder("connection", "keep-alive",
                 "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization",
                 "proxy-authenticate");
     }
@@ -30,14 +31,14 @@ class HopByHopTest {
     @Test
     void headersAreUndertowsConstantsWhereItHasThem() {
         HttpString[] h = HopByHop.headers();
-        assertThat(h).hasSize(HopByHop.NAMES.size());
+        assertThat(h).hasSize(HopByHopHeaders.NAMES.size());
         assertThat(h[0]).isSameAs(Headers.CONNECTION);
         assertThat(h[1]).isEqualTo(Headers.KEEP_ALIVE); // Undertow spells its constant keep-alive
         assertThat(h[3]).isSameAs(Headers.TE);
         assertThat(h[5]).isSameAs(Headers.TRANSFER_ENCODING);
         assertThat(h[8]).isSameAs(Headers.PROXY_AUTHENTICATE);
         for (int i = 0; i < h.length; i++) {
-            assertThat(h[i].toString()).isEqualTo(HopByHop.NAMES.get(i));
+            assertThat(h[i].toString()).isEqualTo(HopByHopHeaders.NAMES.get(i));
         }
         assertThat(HopByHop.headers()).isNotSameAs(h); // a caller's own copy
     }
@@ -50,7 +51,7 @@ class HopByHopTest {
     @Test
     void theValidatorRefusesExactlyTheseAsHopByHop() throws Exception {
         Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        names.addAll(HopByHop.NAMES);
+        names.addAll(HopByHopHeaders.NAMES);
         for (Field f : Headers.class.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == HttpString.class) {
                 String name = f.get(null).toString();
@@ -63,7 +64,7 @@ class HopByHopTest {
         List<String> wrong = new ArrayList<>();
         for (String name : names) {
             boolean refused = refusedAsHopByHop(name);
-            if (refused != HopByHop.lowerCaseNames().contains(name.toLowerCase(Locale.ROOT))) {
+            if (refused != HopByHopHeaders.LOWER_CASE.contains(name.toLowerCase(Locale.ROOT))) {
                 wrong.add(name + (refused ? " refused by the validator only" : " not refused by the validator"));
             }
         }
