@@ -69,9 +69,11 @@ public final class Forwarder implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) {
         // The edge allows Transfer-Encoding only as exactly "chunked"; ForwardingHeaders removes it (hop-by-hop).
         boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
-        forwarding.request(exchange);
+        RequestContext ctx = RequestContext.of(exchange);
+        String clientIp = forwarding.request(exchange, ctx);
         ForwardState st = new ForwardState(this, exchange, chunked);
-        RequestContext.of(exchange).forwarding(st);
+        st.clientIp(clientIp);
+        ctx.forwarding(st);
         pool.metrics().requestStarted();
         exchange.addExchangeCompleteListener(ForwardState.COMPLETION);
         exchange.dispatch(SameThreadExecutor.INSTANCE, st);

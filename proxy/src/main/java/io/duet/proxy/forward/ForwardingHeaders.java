@@ -59,7 +59,12 @@ public final class ForwardingHeaders {
     }
 
     /** The client's address text and its last Forwarded element, computed once per client connection. */
-    private static final class ClientText {
+    /**
+     * The client's address and its text, made once per client connection (the peer address of a connection does
+     * not change; Duet never overrides an exchange's source address) and kept in the request's context, so a request
+     * asks the socket for its peer address at most once per connection, not once per use.
+     */
+    private static final class ClientText implements RequestContext.Client {
         final InetAddress address;
         final String ip;
         String host;
@@ -69,6 +74,16 @@ public final class ForwardingHeaders {
         ClientText(InetAddress address) {
             this.address = address;
             this.ip = address == null ? "unknown" : address.getHostAddress();
+        }
+
+        @Override
+        public InetAddress address() {
+            return address;
+        }
+
+        @Override
+        public String ip() {
+            return ip;
         }
     }
 
@@ -92,7 +107,12 @@ public final class ForwardingHeaders {
      * Prepares the request headers for forwarding. I/O thread. One pass over the request's headers finds out
      * whether any hop-by-hop or forwarding header is present; the common request has none and costs no removals.
      */
-    public void request(HttpServerExchange exchange) {
+    /**
+     * Rewrites the request's forwarding headers (see the class comment). I/O thread.
+     *
+     * @return the client's address as text, for the X-Forwarded-For the request writer adds
+     */
+    public String request(HttpServerExchange exchange, RequestContext ctx) {
         HeaderMap h = exchange.getRequestHeaders();
         int found = classify(h);
         if ((found & HOP) != 0) {
@@ -103,7 +123,7 @@ public final class ForwardingHeaders {
                 h.put(Headers.CONNECTION, "Upgrade");
             }
         }
-        ClientText client = clientText(exchange);
+        ClientText client = clientText(exchange, ctx);
         boolean fromTrusted = client.address != null && CidrBlock.anyContains(trusted, client.address);
         if (!fromTrusted && (found & FORWARDING) != 0) {
             h.remove(Headers.X_FORWARDED_FOR);
@@ -136,11 +156,7 @@ public final class ForwardingHeaders {
             String existing = h.getFirst(VIA);
             h.put(VIA, existing == null ? via : existing + ", " + via);
         }
-    }
-
-    /** The client's address as text for X-Forwarded-For (cached per client connection). I/O thread. */
-    String clientIp(HttpServerExchange exchange) {
-        return clientText(exchange).ip;
+        return client.ip;
     }
 
     /** Bit set of the classes of the headers present. */
@@ -155,13 +171,18 @@ public final class ForwardingHeaders {
         return found;
     }
 
-    private static ClientText clientText(HttpServerExchange exchange) {
-        InetSocketAddress source = exchange.getSourceAddress();
-        InetAddress address = source == null ? null : source.getAddress();
+    private static ClientText clientText(HttpServerExchange exchange, RequestContext ctx) {
+        if (ctx != null && ctx.client() instanceof ClientText known) {
+            return known;
+        }
         ClientText t = exchange.getConnection().getAttachment(CLIENT_TEXT);
-        if (t == null || t.address != address && (t.address == null || !t.address.equals(address))) {
-            t = new ClientText(address);
+        if (t == null) {
+            InetSocketAddress source = exchange.getSourceAddress();
+            t = new ClientText(source == null ? null : source.getAddress());
             exchange.getConnection().putAttachment(CLIENT_TEXT, t);
+        }
+        if (ctx != null) {
+            ctx.client(t);
         }
         return t;
     }
@@ -186,8 +207,7 @@ public final class ForwardingHeaders {
             return;
         }
         HeaderMap h = exchange.getRequestHeaders();
-        InetSocketAddress source = exchange.getSourceAddress();
-        InetAddress peer = source == null ? null : source.getAddress();
+        InetAddress peer = clientText(exchange, ctx).address;
         String id = peer != null && CidrBlock.anyContains(trusted, peer) ? h.getFirst(requestIdHeader) : null;
         if (id == null || id.isEmpty() || id.length() > 200) {
             id = newRequestId();

@@ -43,6 +43,8 @@ abstract class RequestWriter extends ServerChoice implements BackendConnection.U
     boolean requestWritten;
     private boolean bodyStarted;
     StreamSourceChannel requestChannel;
+    /** The client's address as text, for X-Forwarded-For (the forwarding headers' per-connection record). */
+    private String clientIp = "unknown";
 
     RequestWriter(Forwarder route, HttpServerExchange exchange, boolean requestChunked) {
         super(route, exchange);
@@ -52,6 +54,10 @@ abstract class RequestWriter extends ServerChoice implements BackendConnection.U
 
     /** The connection to the server broke (reset, closed early, write failed). */
     abstract void backendBroken(IOException cause);
+
+    void clientIp(String ip) {
+        this.clientIp = ip;
+    }
 
     /** The client failed while sending its body: the server must never see a complete request. */
     abstract void clientBroken(IOException e);
@@ -101,7 +107,7 @@ abstract class RequestWriter extends ServerChoice implements BackendConnection.U
             h.header(Headers.HOST, server.host().indexOf(':') >= 0
                     ? "[" + server.host() + "]:" + server.port() : server.host() + ":" + server.port());
         }
-        String ip = route.forwarding().clientIp(exchange);
+        String ip = clientIp;
         h.header(Headers.X_FORWARDED_FOR, xff == null || xff.isEmpty() ? ip : xff + ", " + ip);
         if (!proto) {
             h.header(Headers.X_FORWARDED_PROTO, exchange.getRequestScheme());

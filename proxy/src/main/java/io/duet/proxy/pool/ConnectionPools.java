@@ -12,7 +12,6 @@ import io.duet.proxy.resolve.NameResolution;
 import io.duet.proxy.resolve.ServerAddress;
 import io.duet.proxy.resolve.SystemHostResolver;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.DefaultByteBufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -54,7 +53,9 @@ public final class ConnectionPools implements AutoCloseable {
     private final int ioThreads;
     static final int READ_BUFFER_SIZE = 64 * 1024;
     static final int MAX_POOLED_READ_BUFFERS = 256;
-    private final ByteBufferPool readBuffers = new DefaultByteBufferPool(true, READ_BUFFER_SIZE, MAX_POOLED_READ_BUFFERS, 0);
+    static final int READ_BUFFERS_PER_THREAD = 8;
+    private final ByteBufferPool readBuffers = new BufferPool(READ_BUFFER_SIZE, true, READ_BUFFERS_PER_THREAD,
+            MAX_POOLED_READ_BUFFERS);
     private final Map<Key, Entry> entries = new HashMap<>();
     private final Map<StateKey, ServerState> serverStates = new HashMap<>();
     private final Map<String, PoolState> poolStates = new HashMap<>();
@@ -84,7 +85,8 @@ public final class ConnectionPools implements AutoCloseable {
     /**
      * Buffers the forwarder reads server responses into: 64 KiB, so a response head and a body of a few tens of KiB
      * arrive in one read and leave in one write (16 KiB buffers took two of each for a 16 KiB page). Bounded: at most
-     * {@link #MAX_POOLED_READ_BUFFERS} are kept for reuse. Any thread.
+     * {@link #READ_BUFFERS_PER_THREAD} per I/O thread and {@link #MAX_POOLED_READ_BUFFERS} shared are kept for reuse.
+     * Any thread.
      */
     public ByteBufferPool readBuffers() {
         return readBuffers;

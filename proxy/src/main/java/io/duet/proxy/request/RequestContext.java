@@ -51,6 +51,15 @@ public final class RequestContext {
     public interface Binding {
     }
 
+    /** The client's address (forwarding's per-connection record of it), once something asked for it. */
+    public interface Client {
+        /** The peer's address, or {@code null} when the connection has none (a test channel). */
+        java.net.InetAddress address();
+
+        /** The address as text ({@code unknown} without one). */
+        String ip();
+    }
+
     /** The edge's guard of the request body (limit, deadlines). */
     public interface Guard {
     }
@@ -65,6 +74,7 @@ public final class RequestContext {
     private Route route;
     private Binding binding;
     private Forwarding forwarding;
+    private Client client;
 
     private RequestContext() {
     }
@@ -85,6 +95,15 @@ public final class RequestContext {
     /** The request's context, or {@code null} when neither the edge nor the root handler has seen the request. */
     public static RequestContext peek(HttpServerExchange exchange) {
         return exchange.getAttachment(KEY);
+    }
+
+    /** The client's address, or {@code null} until forwarding looked it up for this request. */
+    public Client client() {
+        return client;
+    }
+
+    public void client(Client c) {
+        this.client = c;
     }
 
     /** The canonical, decoded path the edge made, or {@code null} (no edge, or {@code OPTIONS *}). */

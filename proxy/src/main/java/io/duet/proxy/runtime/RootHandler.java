@@ -114,15 +114,24 @@ public final class RootHandler implements HttpHandler {
         return ctx == null ? null : (RuntimeSnapshot) ctx.snapshot();
     }
 
-    private static AccessRecord record(HttpServerExchange ex, RequestContext ctx, int status, long nanos) {
+    /** The client's address as text: forwarding's per-connection record when it made one, else the socket's. */
+    private static String clientIp(HttpServerExchange ex, RequestContext ctx) {
+        RequestContext.Client client = ctx.client();
+        if (client != null) {
+            return client.address() == null ? "-" : client.ip();
+        }
         InetSocketAddress source = ex.getSourceAddress();
+        return source == null || source.getAddress() == null ? "-" : source.getAddress().getHostAddress();
+    }
+
+    private static AccessRecord record(HttpServerExchange ex, RequestContext ctx, int status, long nanos) {
         RequestContext.Route route = ctx.route();
         RequestContext.Forwarding st = ctx.forwarding();
         String query = ex.getQueryString();
         String uri = query == null || query.isEmpty() ? ex.getRequestURI() : ex.getRequestURI() + "?" + query;
         return new AccessRecord(
                 System.currentTimeMillis(),
-                source == null || source.getAddress() == null ? "-" : source.getAddress().getHostAddress(),
+                clientIp(ex, ctx),
                 ex.getRequestMethod().toString(),
                 uri,
                 ex.getProtocol().toString(),
