@@ -37,7 +37,8 @@ import static io.duet.proxy.message.ProxyMessage.SERVER_CLOSED_EARLY;
  *
  * <p>Threads: every method runs on the exchange's I/O thread and never blocks.
  */
-public final class ForwardState extends ResponseReader implements RequestContext.Forwarding {
+public final class ForwardState extends ResponseReader implements RequestContext.Forwarding,
+        ExchangeCompletionListener {
 
     // Response deadline, linked into the I/O thread's ResponseDeadlines while armed.
     long deadlineNanos;
@@ -228,14 +229,18 @@ public final class ForwardState extends ResponseReader implements RequestContext
         writeHead();
     }
 
-    /** Ends the server's share of the request and anything still open when the exchange ends. */
-    static final ExchangeCompletionListener COMPLETION = (exchange, nextListener) -> {
-        ForwardState st = of(exchange);
-        if (st != null) {
-            st.completed();
+    /**
+     * Ends the server's share of the request and anything still open when the exchange ends. The state is its own
+     * completion listener: no lookup of the request's context when the exchange ends.
+     */
+    @Override
+    public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
+        try {
+            completed();
+        } finally {
+            nextListener.proceed();
         }
-        nextListener.proceed();
-    };
+    }
 
     private void completed() {
         cancelResponseTimer();

@@ -70,12 +70,12 @@ public final class Forwarder implements HttpHandler {
         // The edge allows Transfer-Encoding only as exactly "chunked"; ForwardingHeaders removes it (hop-by-hop).
         boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
         RequestContext ctx = RequestContext.of(exchange);
-        String clientIp = forwarding.request(exchange, ctx);
+        RequestContext.Client client = forwarding.request(exchange, ctx);
         ForwardState st = new ForwardState(this, exchange, chunked);
-        st.clientIp(clientIp);
+        st.client(client);
         ctx.forwarding(st);
         pool.metrics().requestStarted();
-        exchange.addExchangeCompleteListener(ForwardState.COMPLETION);
+        exchange.addExchangeCompleteListener(st);
         exchange.dispatch(SameThreadExecutor.INSTANCE, st);
     }
 }

@@ -67,13 +67,20 @@ public final class ForwardingHeaders {
     private static final class ClientText implements RequestContext.Client {
         final InetAddress address;
         final String ip;
+        final int localPort;
         String host;
         String scheme;
         String forwarded;
 
-        ClientText(InetAddress address) {
+        ClientText(InetAddress address, int localPort) {
             this.address = address;
             this.ip = address == null ? "unknown" : address.getHostAddress();
+            this.localPort = localPort;
+        }
+
+        @Override
+        public int localPort() {
+            return localPort;
         }
 
         @Override
@@ -110,9 +117,9 @@ public final class ForwardingHeaders {
     /**
      * Rewrites the request's forwarding headers (see the class comment). I/O thread.
      *
-     * @return the client's address as text, for the X-Forwarded-For the request writer adds
+     * @return the client connection's addresses, for the X-Forwarded-For and -Port the request writer adds
      */
-    public String request(HttpServerExchange exchange, RequestContext ctx) {
+    public RequestContext.Client request(HttpServerExchange exchange, RequestContext ctx) {
         HeaderMap h = exchange.getRequestHeaders();
         int found = classify(h);
         if ((found & HOP) != 0) {
@@ -156,7 +163,7 @@ public final class ForwardingHeaders {
             String existing = h.getFirst(VIA);
             h.put(VIA, existing == null ? via : existing + ", " + via);
         }
-        return client.ip;
+        return client;
     }
 
     /** Bit set of the classes of the headers present. */
@@ -178,7 +185,8 @@ public final class ForwardingHeaders {
         ClientText t = exchange.getConnection().getAttachment(CLIENT_TEXT);
         if (t == null) {
             InetSocketAddress source = exchange.getSourceAddress();
-            t = new ClientText(source == null ? null : source.getAddress());
+            InetSocketAddress local = exchange.getDestinationAddress();
+            t = new ClientText(source == null ? null : source.getAddress(), local == null ? -1 : local.getPort());
             exchange.getConnection().putAttachment(CLIENT_TEXT, t);
         }
         if (ctx != null) {

@@ -1,6 +1,7 @@
 package io.duet.proxy.forward;
 
 import io.duet.proxy.pool.BackendConnection;
+import io.duet.proxy.request.RequestContext;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpContinue;
@@ -12,7 +13,6 @@ import org.xnio.ChannelListener;
 import org.xnio.channels.StreamSourceChannel;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -43,8 +43,8 @@ abstract class RequestWriter extends ServerChoice implements BackendConnection.U
     boolean requestWritten;
     private boolean bodyStarted;
     StreamSourceChannel requestChannel;
-    /** The client's address as text, for X-Forwarded-For (the forwarding headers' per-connection record). */
-    private String clientIp = "unknown";
+    /** The client connection's addresses, for X-Forwarded-For and -Port (forwarding's per-connection record). */
+    private RequestContext.Client client;
 
     RequestWriter(Forwarder route, HttpServerExchange exchange, boolean requestChunked) {
         super(route, exchange);
@@ -55,8 +55,8 @@ abstract class RequestWriter extends ServerChoice implements BackendConnection.U
     /** The connection to the server broke (reset, closed early, write failed). */
     abstract void backendBroken(IOException cause);
 
-    void clientIp(String ip) {
-        this.clientIp = ip;
+    void client(RequestContext.Client c) {
+        this.client = c;
     }
 
     /** The client failed while sending its body: the server must never see a complete request. */
@@ -107,15 +107,15 @@ abstract class RequestWriter extends ServerChoice implements BackendConnection.U
             h.header(Headers.HOST, server.host().indexOf(':') >= 0
                     ? "[" + server.host() + "]:" + server.port() : server.host() + ":" + server.port());
         }
-        String ip = clientIp;
+        String ip = client == null ? "unknown" : client.ip();
         h.header(Headers.X_FORWARDED_FOR, xff == null || xff.isEmpty() ? ip : xff + ", " + ip);
         if (!proto) {
             h.header(Headers.X_FORWARDED_PROTO, exchange.getRequestScheme());
         }
         if (!port) {
-            InetSocketAddress local = exchange.getDestinationAddress();
-            if (local != null) {
-                h.append(X_FORWARDED_PORT).append(": ").append(local.getPort()).crlf();
+            int localPort = client == null ? -1 : client.localPort();
+            if (localPort >= 0) {
+                h.append(X_FORWARDED_PORT).append(": ").append(localPort).crlf();
             }
         }
         if (requestChunked) {

@@ -1,6 +1,8 @@
 package io.duet.proxy.request;
 
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ResponseCommitListener;
 import io.undertow.util.AttachmentKey;
 
 /**
@@ -18,7 +20,7 @@ import io.undertow.util.AttachmentKey;
  * completion listeners read it after the request's handlers. No locks, no volatile: Undertow hands the exchange
  * from thread to thread with a happens-before edge.
  */
-public final class RequestContext {
+public final class RequestContext implements ResponseCommitListener, ExchangeCompletionListener {
     private static final AttachmentKey<RequestContext> KEY = AttachmentKey.create(RequestContext.class);
 
     /** The compiled snapshot the request uses from start to end (the runtime's). */
@@ -58,6 +60,19 @@ public final class RequestContext {
 
         /** The address as text ({@code unknown} without one). */
         String ip();
+
+        /** The local port the client connected to, or -1 when unknown. */
+        int localPort();
+    }
+
+    /**
+     * What the request's starter (the root handler) does when the response is committed and when the exchange
+     * ends. The context is itself the exchange's listener for both, so neither looks the context up again.
+     */
+    public interface Ends {
+        void beforeCommit(HttpServerExchange exchange, RequestContext ctx);
+
+        void completed(HttpServerExchange exchange, RequestContext ctx);
     }
 
     /** The edge's guard of the request body (limit, deadlines). */
@@ -75,6 +90,7 @@ public final class RequestContext {
     private Binding binding;
     private Forwarding forwarding;
     private Client client;
+    private Ends ends;
 
     private RequestContext() {
     }
@@ -129,6 +145,35 @@ public final class RequestContext {
         this.snapshot = snapshot;
         this.listener = listener;
         this.startNanos = startNanos;
+    }
+
+    /**
+     * As {@link #start(Snapshot, String, long)}, and registers the context on the exchange as its response-commit and
+     * completion listener, calling {@code ends}.
+     */
+    public void start(Snapshot snapshot, String listener, long startNanos, HttpServerExchange exchange, Ends ends) {
+        start(snapshot, listener, startNanos);
+        this.ends = ends;
+        exchange.addExchangeCompleteListener(this);
+        exchange.addResponseCommitListener(this);
+    }
+
+    @Override
+    public void beforeCommit(HttpServerExchange exchange) {
+        if (ends != null) {
+            ends.beforeCommit(exchange, this);
+        }
+    }
+
+    @Override
+    public void exchangeEvent(HttpServerExchange exchange, NextListener nextListener) {
+        try {
+            if (ends != null) {
+                ends.completed(exchange, this);
+            }
+        } finally {
+            nextListener.proceed();
+        }
     }
 
     /** The snapshot the request uses, or {@code null} before the root handler ran. */

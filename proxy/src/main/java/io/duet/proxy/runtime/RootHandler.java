@@ -10,10 +10,8 @@ import io.duet.proxy.response.ErrorResponses;
 import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.routing.Router;
 import io.undertow.server.DefaultResponseListener;
-import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.ResponseCommitListener;
 import io.undertow.util.Headers;
 
 import java.net.InetSocketAddress;
@@ -50,10 +48,8 @@ public final class RootHandler implements HttpHandler {
             return;
         }
         RequestContext ctx = RequestContext.of(exchange);
-        ctx.start(snapshot, listener, System.nanoTime());
-        exchange.addExchangeCompleteListener(COMPLETION);
+        ctx.start(snapshot, listener, System.nanoTime(), exchange, ENDS);
         exchange.addDefaultResponseListener(ERROR_PAGE);
-        exchange.addResponseCommitListener(RESPONSE_HEADERS);
         snapshot.forwarding().requestId(exchange, ctx);
         if (!gate.admit(exchange)) {
             ErrorResponses.send(exchange, ErrorId.MISDIRECTED);
@@ -82,18 +78,21 @@ public final class RootHandler implements HttpHandler {
 
     private static final HttpHandler NOT_FOUND = exchange -> ErrorResponses.send(exchange, ErrorId.NO_ROUTE);
 
-    /** Hop-by-hop removal and the request id on every response, whatever produced it. */
-    private static final ResponseCommitListener RESPONSE_HEADERS = exchange -> {
-        RequestContext ctx = RequestContext.peek(exchange);
-        RuntimeSnapshot snapshot = snapshotOf(ctx);
-        if (snapshot != null) {
-            snapshot.forwarding().response(exchange, ctx);
+    /**
+     * Hop-by-hop removal and the request id on every response, whatever produced it (before the commit); route
+     * metrics and the access log when the exchange ends.
+     */
+    private static final RequestContext.Ends ENDS = new RequestContext.Ends() {
+        @Override
+        public void beforeCommit(HttpServerExchange exchange, RequestContext ctx) {
+            RuntimeSnapshot snapshot = snapshotOf(ctx);
+            if (snapshot != null) {
+                snapshot.forwarding().response(exchange, ctx);
+            }
         }
-    };
 
-    private static final ExchangeCompletionListener COMPLETION = (exchange, next) -> {
-        try {
-            RequestContext ctx = RequestContext.peek(exchange);
+        @Override
+        public void completed(HttpServerExchange exchange, RequestContext ctx) {
             RuntimeSnapshot snapshot = snapshotOf(ctx);
             if (snapshot != null) {
                 long nanos = System.nanoTime() - ctx.startNanos();
@@ -104,8 +103,6 @@ public final class RootHandler implements HttpHandler {
                     log.log(record(exchange, ctx, status, nanos));
                 }
             }
-        } finally {
-            next.proceed();
         }
     };
 
