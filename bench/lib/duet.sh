@@ -22,8 +22,10 @@ read_unit() {
     case "$line" in
       Environment=*)
         v=${line#Environment=}
+        v=${v%"${v##*[![:space:]]}"}                 # trailing blanks
         if [[ "$v" == \"*\" ]]; then UNIT_ENV+=("${v:1:${#v}-2}"); else read -r -a v <<<"$v"; UNIT_ENV+=("${v[@]}"); fi ;;
-      LimitNOFILE=*) UNIT_NOFILE=${line#LimitNOFILE=} ;;
+      LimitNOFILE=*) UNIT_NOFILE=${line#LimitNOFILE=}; UNIT_NOFILE=${UNIT_NOFILE##*:}   # soft:hard -> hard
+        [[ "$UNIT_NOFILE" == infinity ]] && UNIT_NOFILE=1048576 ;;
       UMask=*) UNIT_UMASK=${line#UMask=} ;;
     esac
   done <"$UNIT_FILE"
