@@ -92,6 +92,9 @@ run_one() { # phase key round duration   (round 0 = warm-up, not recorded)
   if (( wrc != 0 )); then
     log "${cmd[0]} failed (rc=$wrc) for $c $phase round $r, see $out"
     rps=0 req=0
+  elif (( req == 0 )); then                          # no error counted, but not one answer: a failed run too
+    log "${cmd[0]}: not one request completed for $c $phase round $r, see $out"
+    wrc=99
   fi
   if ((${#pids[@]})) && (( req > 0 )); then
     cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$req" 'BEGIN { printf "%.1f", t * 1000000 / hz / n }')

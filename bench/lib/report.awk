@@ -74,16 +74,16 @@ END {
     }
   }
   # idle connections
-  if (idle != "" && (getline line < idle) > 0) {
+  if (idle != "" && (getline line < idle) > 0 && (getline line < idle) > 0) {   # a header and at least one row
     printf "\n### Idle keep-alive connections (each sent one request and read the answer, then held idle)\n\n"
     print "| config | open | failed | still open at the end | RSS before MiB | RSS held MiB | delta MiB | KiB per connection |"
     print "|---|---:|---:|---:|---:|---:|---:|---:|"
-    while ((getline line < idle) > 0) {
+    do {
       split(line, f, ","); d = f[8] - f[7]
       printf "| %s | %d | %d | %d | %.1f | %.1f | %.1f | %s |\n", lab[f[1]], f[4], f[5], f[6], f[7] / 1024, f[8] / 1024,
         d / 1024, (f[4] > 0 ? sprintf("%.1f", d / f[4]) : "-")
       idle_delta[f[1]] = d; idle_ok[f[1]] = f[4]
-    }
+    } while ((getline line < idle) > 0)
   }
   # targets of issue 18 (paired medians)
   print ""; print "### Targets (issue 18; same-round medians)"; print ""
