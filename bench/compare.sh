@@ -30,7 +30,9 @@
 #   --h2-conns N         h2load connections (default 10)
 #   --h2-streams N       h2load streams per connection, -m (default 100)
 #   --idle-conns N       idle keep-alive connections held to each proxy config after the load phases, RSS read
-#                        before and while held (default 10000; 0: no idle phase)
+#                        before and while held (default 10000; 0: no idle phase). Needs an open-files hard
+#                        limit above 2N + 500 (haproxy holds two per connection); the script raises the
+#                        limit to the unit's LimitNOFILE where it may and refuses an N it cannot hold
 #   --idle-hold S        how long they are held (default 5)
 #   --duration S         seconds per measured run (default 10)
 #   --warmup S           one unrecorded run per config before each phase (default 5)
