@@ -51,6 +51,12 @@ check "/etc/duet 750 root:duet" test "$(mode_owner /etc/duet)" = "750 root:duet"
 check "/etc/duet/duet.properties 640 root:duet" test "$(mode_owner /etc/duet/duet.properties)" = "640 root:duet"
 check "/var/lib/duet 750 duet:duet" test "$(mode_owner /var/lib/duet)" = "750 duet:duet"
 check "/etc/sysconfig/duet 644 root:root" test "$(mode_owner /etc/sysconfig/duet)" = "644 root:root"
+check "/usr/share/duet/jvm.options 644 root:root" test "$(mode_owner /usr/share/duet/jvm.options)" = "644 root:root"
+check "/usr/share/duet/jvm-witness.options 644 root:root" \
+    test "$(mode_owner /usr/share/duet/jvm-witness.options)" = "644 root:root"
+check "/etc/sysconfig/duet sets nothing (only commented examples)" bash -c "! grep -q '^[[:space:]]*[^#[:space:]]' '$root/etc/sysconfig/duet'"
+check "the units name no JVM option themselves (jvm.options is the one place)" bash -c "! grep -q 'Xmx\\|JAVA_OPTS=' \
+    '$root/usr/lib/systemd/system/duet.service' '$root/usr/lib/systemd/system/duet-witness.service'"
 check "duet.properties is config(noreplace)" bash -c "${RPM[*]} -q --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' duet \
     | grep -qx '/etc/duet/duet.properties cn'"
 check "sysctl drop-in sets ip_nonlocal_bind" grep -qx 'net.ipv4.ip_nonlocal_bind = 1' "$root/usr/lib/sysctl.d/60-duet.conf"
@@ -79,6 +85,31 @@ inside env DUET_NODE_ID=a DUET_CLUSTER_MEMBERS=a=192.0.2.1:9700,b=192.0.2.2:9700
 check "cluster init wrote its files as duet" test "$(inside stat -c %U /var/lib/duet/cluster/tls/ca.pem)" = duet
 check "no file under /var/lib/duet belongs to root" test -z "$(inside find /var/lib/duet -user root)"
 
+echo "== the launcher's JVM options (DUET_LAUNCHER_DRY_RUN=1 prints the command)"
+# options FILE: the file's options on one line, as the launcher reads them
+options() { grep -v '^[[:space:]]*#' "$root$1" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | grep -v '^$' | tr '\n' ' '; }
+node_opts=$(options /usr/share/duet/jvm.options)
+witness_opts=$(options /usr/share/duet/jvm-witness.options)
+echo "   jvm.options: $node_opts"
+check "jvm.options: G1, 512m-1g heap, exit on OOM" test "$node_opts" = \
+    "-Xms512m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/var/lib/duet "
+dry() { inside env DUET_LAUNCHER_DRY_RUN=1 "$@" 2>&1 | cut -d' ' -f2-; }
+check "duet run: the options of jvm.options" test "$(dry /usr/bin/duet run --config /etc/duet/duet.properties)" = \
+    "${node_opts}-jar /usr/share/duet/duet.jar run --config /etc/duet/duet.properties"
+check "duet witness: the options of jvm-witness.options" test "$(dry /usr/bin/duet witness)" = \
+    "${witness_opts}-jar /usr/share/duet/duet.jar witness"
+check "duet status (a CLI command): small heap, C1 only" test "$(dry /usr/bin/duet status)" = \
+    "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -jar /usr/share/duet/duet.jar status"
+check "DUET_JAVA_OPTS (from /etc/sysconfig/duet) replaces jvm.options for run" \
+    test "$(dry env DUET_JAVA_OPTS=-Xmx2g /usr/bin/duet run)" = "-Xmx2g -jar /usr/share/duet/duet.jar run"
+check "DUET_WITNESS_JAVA_OPTS replaces jvm-witness.options" \
+    test "$(dry env DUET_WITNESS_JAVA_OPTS=-Xmx96m /usr/bin/duet witness)" = "-Xmx96m -jar /usr/share/duet/duet.jar witness"
+check "DUET_HOME names another jar and options file" test "$(dry env DUET_HOME=/usr/share/duet/. /usr/bin/duet run)" = \
+    "${node_opts}-jar /usr/share/duet/./duet.jar run"
+rc=0; out=$(inside env DUET_HOME=/nonexistent /usr/bin/duet run 2>&1) || rc=$?
+check "an unreadable options file: exit 3" test "$rc" = 3
+check "an unreadable options file: DUET-CLI-0021" grep -q DUET-CLI-0021 <<<"$out"
+
 echo "== the service's command as the unit runs it (user duet, three capabilities), in a private network namespace"
 # No systemd runs here, so this starts what ExecStart starts, the way the launcher does for root: as user duet with
 # only CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE (setpriv), in a network namespace of its own (ports 80,
@@ -89,8 +120,7 @@ unshare --net bash -c '
     set -u
     ip link set lo up
     chroot "$root" /usr/bin/env DUET_NODE_ID=rpm-test DUET_IO_THREADS=1 \
-        DUET_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" /usr/bin/duet run --config /etc/duet/duet.properties \
-        >"$work/run.log" 2>&1 &
+        /usr/bin/duet run --config /etc/duet/duet.properties >"$work/run.log" 2>&1 &
     pid=$!
     ready=no
     for _ in $(seq 1 240); do    # up to 60 s for the first start (keys, certificate, first admin)
@@ -103,6 +133,8 @@ unshare --net bash -c '
     echo "ready=$ready" >"$work/run.result"
     # chroot, env, the launcher and setpriv all exec: $pid is the JVM itself
     echo "uid=$(stat -c %u /proc/"$pid")" >>"$work/run.result"
+    # what the unit starts: java with the options of /usr/share/duet/jvm.options (argv[0], the java path, left out)
+    echo "cmdline=$(tr "\0" " " </proc/"$pid"/cmdline | cut -d" " -f2-)" >>"$work/run.result"
     grep -E "^Cap(Eff|Prm|Bnd|Amb):" /proc/"$pid"/status | tr -d "\t" | tr ":" "=" >>"$work/run.result"
     curl -s -o /dev/null -w "http=%{http_code}\n" http://127.0.0.1:80/ >>"$work/run.result" || echo "http=none" >>"$work/run.result"
     kill -TERM "$pid"
@@ -123,11 +155,13 @@ unshare --net bash -c '
         ip -4 addr replace 192.0.2.201/32 dev duet-v0 >>"$work/vip.log" 2>&1 || echo "vip_add_nocaps=refused" >>"$work/run.result"
 '
 cat "$work/run.result" | sed "s/^/   /"
-result() { grep "^$1=" "$work/run.result" | cut -d= -f2; }
+result() { grep "^$1=" "$work/run.result" | cut -d= -f2-; }
 [ "$(result ready)" = yes ] || { tail -30 "$work/run.log"; cat "$work/status.out"; }
 check "the node started and duet status says it runs" test "$(result ready)" = yes
 check "duet status: running, revision 1" grep -q "process: running" "$work/status.out"
 check "the node runs as user duet" test "$(result uid)" = "$(inside id -u duet)"
+check "the started JVM has the options of jvm.options" test "$(result cmdline)" = \
+    "${node_opts}-jar /usr/share/duet/duet.jar run --config /etc/duet/duet.properties "
 # bits 10, 12, 13: CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_NET_RAW; nothing else, not even in the bounding set
 check "effective capabilities are exactly NET_BIND_SERVICE, NET_ADMIN, NET_RAW" test "$(result CapEff)" = 0000000000003400
 check "bounding set is the same three" test "$(result CapBnd)" = 0000000000003400

@@ -109,6 +109,8 @@ class RpmPackageIT {
         assertThat(files.lines()).contains(
                 "-rwxr-xr-x root root  /usr/bin/duet",
                 "-rw-r--r-- root root  /usr/share/duet/duet.jar",
+                "-rw-r--r-- root root  /usr/share/duet/jvm.options",
+                "-rw-r--r-- root root  /usr/share/duet/jvm-witness.options",
                 "-rw-r----- root duet cn /etc/duet/duet.properties",
                 "-rw-r--r-- root root cn /etc/sysconfig/duet",
                 "-rw-r--r-- root root cn /etc/logrotate.d/duet",

@@ -49,7 +49,10 @@ final class ManPageCommand implements Callable<Integer> {
         }
         b.append(".SH FILES\n");
         file(b, "/etc/duet/duet.properties", "the node bootstrap (node id, data directory, ports, cluster members)");
-        file(b, "/etc/sysconfig/duet", "JVM options of the services (DUET_JAVA_OPTS, DUET_WITNESS_JAVA_OPTS)");
+        file(b, "/usr/share/duet/jvm.options", "the proxy node's JVM options (duet run), one per line; "
+                + "jvm-witness.options next to it holds the witness's");
+        file(b, "/etc/sysconfig/duet", "overrides of the services' JVM options (DUET_JAVA_OPTS, "
+                + "DUET_WITNESS_JAVA_OPTS), each replacing its whole default list");
         file(b, "/var/lib/duet", "data: configuration document, keys, cluster identity, Raft log, access and audit "
                 + "logs; admin-password holds the first admin password");
         file(b, "/usr/share/doc/duet/docs", "the operator's guide (README.md lists its pages): installing and "
