@@ -192,6 +192,10 @@ class ConfigValidatorTest {
                 + "accessLog: {syslog: {address: \"unix:///dev/log\", format: rfc3164, facility: daemon}}\n");
         assertThat(bsd.accessLog().syslog().maxLength()).isEqualTo(1024);
         assertThat(bsd.accessLog().syslog().facilityCode()).isEqualTo(3);
+        // The codec writes the syslog output back as it read it, without inventing a file path.
+        DuetConfig again = yaml(ConfigCodec.encode(bsd, Format.YAML));
+        assertThat(again.accessLog()).isEqualTo(bsd.accessLog());
+        assertThat(again.accessLog().path()).isNull();
         assertThat(SyslogAddress.parse("udp://[::1]:514")).contains(new SyslogAddress("::1", 514, null));
         assertThat(SyslogAddress.parse("unix:///dev/log")).contains(new SyslogAddress(null, 0, "/dev/log"));
     }

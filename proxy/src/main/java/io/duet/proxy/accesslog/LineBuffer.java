@@ -42,12 +42,6 @@ final class LineBuffer {
         pendingHigh = 0;
     }
 
-    /** Removes the first {@code n} bytes, moving the rest to the front. */
-    void discardFront(int n) {
-        System.arraycopy(bytes, n, bytes, 0, length - n);
-        length -= n;
-    }
-
     /** Appends ASCII text (every char below 0x80; callers pass literals). */
     LineBuffer ascii(String s) {
         endPending();
