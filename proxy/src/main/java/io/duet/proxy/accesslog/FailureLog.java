@@ -25,7 +25,7 @@ final class FailureLog {
      *
      * @param template SLF4J template with three holes: the id, the output, the error
      */
-    void failed(String template, ProxyMessage id, Exception e) {
+    void failed(String template, ProxyMessage id, Throwable e) {
         if (!failing) {
             LOG.error(template, id, output, e.toString());
             failing = true;

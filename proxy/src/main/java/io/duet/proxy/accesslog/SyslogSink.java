@@ -63,8 +63,8 @@ final class SyslogSink implements Sink {
             framer = new SyslogFramer(rfc3164, config.facilityCode(), config.tag(), host, config.maxLength(),
                     ProcessHandle.current().pid(), zone);
         }
+        DatagramChannel c = null;
         try {
-            DatagramChannel c;
             if (address.unix()) {
                 c = AFUNIXDatagramChannel.open();
                 c.configureBlocking(false);
@@ -79,11 +79,15 @@ final class SyslogSink implements Sink {
                 c.connect(to);
             }
             channel = c;
+            c = null;
             failures.recovered();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // RuntimeException, LinkageError: junixsocket's native library did not load (an unsupported platform, a
+            // temporary directory that forbids executables); the writer thread must survive it like a closed socket.
             failures.failed("{} cannot open the access log {}: {}; records are dropped until it can be opened"
                     + " (check the address and that the syslog daemon listens there)", ACCESS_LOG_OPEN_FAILED, e);
-            closeChannel();
+        } finally {
+            close(c); // a socket that did not connect
         }
     }
 
@@ -145,6 +149,10 @@ final class SyslogSink implements Sink {
     private void closeChannel() {
         DatagramChannel c = channel;
         channel = null;
+        close(c);
+    }
+
+    private static void close(DatagramChannel c) {
         if (c != null) {
             try {
                 c.close();
