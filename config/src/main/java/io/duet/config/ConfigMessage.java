@@ -167,6 +167,10 @@ public enum ConfigMessage {
             + "(a lost leader is noticed within 300-600 ms) makes the proxies drop their VIPs until it ends; "
             + "700 ms or more keeps them through one"),
 
+    // The access log (0350-0359).
+    SYSLOG_ADDRESS(350, "address: '%s' (expected: udp://host:port such as udp://127.0.0.1:514 or "
+            + "udp://[::1]:514, or unix:///path to a local datagram socket such as unix:///dev/log)"),
+
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
     FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),

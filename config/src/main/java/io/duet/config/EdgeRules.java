@@ -13,6 +13,7 @@ import static io.duet.config.ValidationRun.ONE_MIB;
  */
 final class EdgeRules {
     private static final List<String> ACCESS_LOG_FORMATS = List.of("combined", "json");
+    private static final List<String> SYSLOG_FORMATS = List.of(Syslog.RFC5424, Syslog.RFC3164);
 
     private EdgeRules() {
     }
@@ -52,10 +53,73 @@ final class EdgeRules {
             run.add(ConfigMessage.NOT_ONE_OF.at(p + ".format", "format", a.format(),
                     String.join(", ", ACCESS_LOG_FORMATS)));
         }
-        if (a.path().isBlank()) {
-            run.add(ConfigMessage.MISSING.at(p + ".path", "path", "a file path, or - for standard output"));
-        } else if (hasControl(a.path())) {
-            run.add(ConfigMessage.CONTROL_CHARACTER.at(p + ".path", "path"));
+        if (a.path() != null && a.syslog() != null) {
+            run.add(ConfigMessage.NOT_EXACTLY_ONE.at(p, "accessLog", "path, syslog set", "path, syslog"));
         }
+        if (a.path() != null) {
+            if (a.path().isBlank()) {
+                run.add(ConfigMessage.MISSING.at(p + ".path", "path", "a file path, or - for standard output"));
+            } else if (hasControl(a.path())) {
+                run.add(ConfigMessage.CONTROL_CHARACTER.at(p + ".path", "path"));
+            }
+        }
+        if (a.syslog() != null) {
+            syslog(run, p + ".syslog", a.syslog());
+        }
+    }
+
+    private static void syslog(ValidationRun run, String p, Syslog s) {
+        if (s.address() == null || s.address().isBlank()) {
+            run.add(ConfigMessage.MISSING.at(p + ".address", "address",
+                    "udp://host:port, or unix:///path such as unix:///dev/log"));
+        } else if (SyslogAddress.parse(s.address()).isEmpty()) {
+            run.add(ConfigMessage.SYSLOG_ADDRESS.at(p + ".address", s.address()));
+        }
+        if (!SYSLOG_FORMATS.contains(s.format())) {
+            run.add(ConfigMessage.NOT_ONE_OF.at(p + ".format", "format", s.format(),
+                    String.join(", ", SYSLOG_FORMATS)));
+        }
+        if (s.facilityCode() < 0) {
+            run.add(ConfigMessage.NOT_ONE_OF.at(p + ".facility", "facility", s.facility(),
+                    String.join(", ", Syslog.FACILITIES)));
+        }
+        if (!isSyslogTag(s.tag())) {
+            run.add(ConfigMessage.INVALID_TOKEN.at(p + ".tag", "tag", s.tag(),
+                    "1-32 letters, digits, '.', '_' or '-'"));
+        }
+        run.range(p + ".maxLength", "maxLength", s.maxLength(), 480, 65_507,
+                "480-65507 bytes (RFC 5424's minimum to the largest UDP datagram)");
+        if (s.hostname() != null && !isSyslogHostname(s.hostname())) {
+            run.add(ConfigMessage.INVALID_HOSTNAME.at(p + ".hostname", "hostname", s.hostname(),
+                    "1-255 printable ASCII characters without spaces"));
+        }
+    }
+
+    private static boolean isSyslogTag(String tag) {
+        if (tag.isEmpty() || tag.length() > 32) {
+            return false;
+        }
+        for (int i = 0; i < tag.length(); i++) {
+            char c = tag.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isSyslogHostname(String h) {
+        if (h.isEmpty() || h.length() > 255) {
+            return false;
+        }
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if (c < 33 || c > 126) {
+                return false;
+            }
+        }
+        return true;
     }
 }

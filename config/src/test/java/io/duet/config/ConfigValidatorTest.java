@@ -149,6 +149,57 @@ class ConfigValidatorTest {
         assertThat(errors(LISTENER + HOST + POOL + "forwarding: {requestIdHeader: \"\"}\n")).isEmpty();
     }
 
+    // Access log to syslog: address, framing, facility, tag, length and host name are checked, each with its path
+    // and id; a file path and syslog together are refused; a plain syslog output is valid and has no file path.
+    @Test
+    void accessLogSyslogRules() {
+        List<Violation> v = errors(LISTENER + HOST + POOL + """
+                accessLog:
+                  path: logs/a.log
+                  syslog: {address: "tcp://10.0.0.5:514", format: rfc9999, facility: local9, tag: "du et",
+                           maxLength: 100, hostname: "a b"}
+                """);
+        assertThat(v).extracting(Violation::path, Violation::id).containsExactly(
+                e("$.accessLog", 15),
+                e("$.accessLog.syslog.address", 350),
+                e("$.accessLog.syslog.format", 14),
+                e("$.accessLog.syslog.facility", 14),
+                e("$.accessLog.syslog.tag", 18),
+                e("$.accessLog.syslog.maxLength", 12),
+                e("$.accessLog.syslog.hostname", 50));
+        assertThat(v.get(0).message()).isEqualTo("accessLog: path, syslog set (expected: exactly one of path, syslog)");
+        assertThat(v.get(1).message()).startsWith("address: 'tcp://10.0.0.5:514' (expected: udp://host:port");
+
+        for (String bad : List.of("udp://10.0.0.5", "udp://10.0.0.5:0", "udp://10.0.0.5:70000", "udp://::1:514",
+                "udp://[10.0.0.1]:514", "udp://my_host:514", "unix://dev/log", "unix://", "/dev/log")) {
+            assertThat(errors(LISTENER + HOST + POOL + "accessLog: {syslog: {address: \"" + bad + "\"}}\n"))
+                    .as(bad).extracting(Violation::path, Violation::id)
+                    .containsExactly(e("$.accessLog.syslog.address", 350));
+        }
+        assertThat(errors(LISTENER + HOST + POOL + "accessLog: {syslog: {}}\n"))
+                .extracting(Violation::path, Violation::id).containsExactly(e("$.accessLog.syslog.address", 11));
+
+        for (String good : List.of("udp://127.0.0.1:514", "udp://[::1]:514", "udp://logs.example.com:5140",
+                "unix:///dev/log")) {
+            DuetConfig d = yaml(LISTENER + HOST + POOL + "accessLog: {syslog: {address: \"" + good + "\"}}\n");
+            assertThat(ConfigValidator.validate(d)).as(good).isEmpty();
+            assertThat(d.accessLog().path()).isNull();
+            assertThat(d.accessLog().syslog().format()).isEqualTo("rfc5424");
+            assertThat(d.accessLog().syslog().maxLength()).isEqualTo(2048);
+            assertThat(d.accessLog().syslog().facilityCode()).isEqualTo(16);
+        }
+        DuetConfig bsd = yaml(LISTENER + HOST + POOL
+                + "accessLog: {syslog: {address: \"unix:///dev/log\", format: rfc3164, facility: daemon}}\n");
+        assertThat(bsd.accessLog().syslog().maxLength()).isEqualTo(1024);
+        assertThat(bsd.accessLog().syslog().facilityCode()).isEqualTo(3);
+        // The codec writes the syslog output back as it read it, without inventing a file path.
+        DuetConfig again = yaml(ConfigCodec.encode(bsd, Format.YAML));
+        assertThat(again.accessLog()).isEqualTo(bsd.accessLog());
+        assertThat(again.accessLog().path()).isNull();
+        assertThat(SyslogAddress.parse("udp://[::1]:514")).contains(new SyslogAddress("::1", 514, null));
+        assertThat(SyslogAddress.parse("unix:///dev/log")).contains(new SyslogAddress(null, 0, "/dev/log"));
+    }
+
     // Virtual host rules: names, host name syntax, a host name in two hosts, one default, reachable hosts.
     @Test
     void virtualHostRules() {

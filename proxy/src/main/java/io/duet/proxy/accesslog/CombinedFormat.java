@@ -9,7 +9,7 @@ import java.util.Locale;
  * The combined line format (NGINX/Apache combined plus a key=value tail); see the package documentation for the
  * exact layout. Not thread-safe: one instance per writer thread (it caches the formatted second).
  */
-final class CombinedFormat {
+final class CombinedFormat implements LineFormat {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -17,47 +17,47 @@ final class CombinedFormat {
     private long cachedSecond = Long.MIN_VALUE;
     private String cachedTime;
 
-    /** Appends one line, with its terminating line feed, to sb. */
-    void append(StringBuilder sb, AccessRecord r) {
+    @Override
+    public void append(LineBuffer sb, AccessRecord r) {
         plain(sb, r.clientAddress());
-        sb.append(" - - [").append(time(r.epochMillis())).append("] \"");
+        sb.ascii(" - - [").ascii(time(r.epochMillis())).ascii("] \"");
         if (r.method() == null) {
-            sb.append('-');
+            sb.ascii('-');
         } else {
             quoted(sb, r.method());
-            sb.append(' ');
+            sb.ascii(' ');
             quoted(sb, r.uri());
-            sb.append(' ');
+            sb.ascii(' ');
             quoted(sb, r.protocol());
         }
-        sb.append("\" ").append(r.status()).append(' ');
+        sb.ascii("\" ").number(r.status()).ascii(' ');
         if (r.responseBytes() < 0) {
-            sb.append('-');
+            sb.ascii('-');
         } else {
-            sb.append(r.responseBytes());
+            sb.number(r.responseBytes());
         }
-        sb.append(" \"");
+        sb.ascii(" \"");
         quoted(sb, r.referer());
-        sb.append("\" \"");
+        sb.ascii("\" \"");
         quoted(sb, r.userAgent());
-        sb.append("\" rid=");
+        sb.ascii("\" rid=");
         plain(sb, r.requestId());
-        sb.append(" dur_us=").append(r.durationMicros());
-        sb.append(" route=");
+        sb.ascii(" dur_us=").number(r.durationMicros());
+        sb.ascii(" route=");
         if (r.vhost() == null && r.route() == null) {
-            sb.append('-');
+            sb.ascii('-');
         } else {
             plain(sb, r.vhost());
-            sb.append('/');
+            sb.ascii('/');
             plain(sb, r.route());
         }
-        sb.append(" pool=");
+        sb.ascii(" pool=");
         plain(sb, r.pool());
-        sb.append(" server=");
+        sb.ascii(" server=");
         plain(sb, r.serverId());
-        sb.append(" listener=");
+        sb.ascii(" listener=");
         plain(sb, r.listener());
-        sb.append('\n');
+        sb.ascii('\n');
     }
 
     private String time(long epochMillis) {
@@ -70,26 +70,26 @@ final class CombinedFormat {
     }
 
     /** Inside double quotes: {@code "}, {@code \}, controls and DEL become {@code \xHH}; null or empty is {@code -}. */
-    private static void quoted(StringBuilder sb, String s) {
+    private static void quoted(LineBuffer sb, String s) {
         escape(sb, s, false);
     }
 
     /** Unquoted field: as {@link #quoted}, and a space also becomes {@code \x20}. */
-    private static void plain(StringBuilder sb, String s) {
+    private static void plain(LineBuffer sb, String s) {
         escape(sb, s, true);
     }
 
-    private static void escape(StringBuilder sb, String s, boolean space) {
+    private static void escape(LineBuffer sb, String s, boolean space) {
         if (s == null || s.isEmpty()) {
-            sb.append('-');
+            sb.ascii('-');
             return;
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f || c == '"' || c == '\\' || (space && c == ' ')) {
-                sb.append("\\x").append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                sb.ascii("\\x").ascii(HEX[(c >> 4) & 0xF]).ascii(HEX[c & 0xF]);
             } else {
-                sb.append(c);
+                sb.character(c);
             }
         }
     }

@@ -1,12 +1,26 @@
 /**
  * The access log: one {@link io.duet.proxy.accesslog.AccessRecord} per finished request, queued without blocking by
- * {@link io.duet.proxy.accesslog.AccessLogWriter#log} and written by one daemon thread.
+ * {@link io.duet.proxy.accesslog.AccessLogWriter#log} and written by one daemon thread to a file, standard output or
+ * syslog.
+ *
+ * <h2>The parts</h2>
+ * <ul>
+ * <li>{@code AccessLogWriter}: the API and the writer thread (wakes every 100 ms, at the queue's high-water mark, or
+ *     on close/reopen; counts drops).</li>
+ * <li>{@code RecordQueue}: the lock-free bounded queue between the I/O threads and the writer.</li>
+ * <li>{@code LineFormat}, {@code CombinedFormat}, {@code JsonFormat}: a record as one line, written straight into a
+ *     {@code LineBuffer} (reusable bytes, UTF-8 encoded as appended).</li>
+ * <li>{@code Sink}: where lines go. {@code StreamSink} writes a batch with one write: {@code FileSink} (append,
+ *     rotation by file key) and {@code StdoutSink}; {@code SyslogSink} sends one non-blocking datagram per record over
+ *     UDP or a unix datagram socket, framed by {@code SyslogFramer} (RFC 5424 or RFC 3164).</li>
+ * <li>{@code FailureLog}: an output's failures, logged once per run.</li>
+ * </ul>
  *
  * <h2>Use from the request path</h2>
  * <pre>
  * AccessLogWriter log = AccessLogWriter.open(config.accessLog(), options.dataDir(), registry); // at startup
  * log.log(new AccessRecord(...));   // I/O thread, at the end of each request: never blocks, never does I/O
- * log.dropped();                    // records lost (queue full or file unwritable); also duet_access_log_dropped_total
+ * log.dropped();                    // records lost (queue full, output unwritable); also duet_access_log_dropped_total
  * log.close();                      // at shutdown: writes what is queued, flushes, closes
  * </pre>
  * A configuration change of the access log is applied by opening a new writer and closing the old one.
@@ -29,6 +43,17 @@
  * {@code status}, {@code bytes_sent}, {@code bytes_received}, {@code duration_us}, {@code host}, {@code vhost},
  * {@code route}, {@code pool}, {@code server}, {@code referer}, {@code user_agent}, {@code request_id},
  * {@code listener}.
+ *
+ * <h2>Syslog</h2>
+ * One datagram per record: {@code <PRI>1 TIMESTAMP HOSTNAME TAG PID - - LINE} (RFC 5424, time in UTC with
+ * milliseconds) or {@code <PRI>Mmm dd hh:mm:ss [HOSTNAME ]TAG[PID]: LINE} (RFC 3164, local time), LINE being the
+ * combined or JSON line without its line feed, the whole cut at {@code maxLength} bytes on a character boundary.
+ * Severity: info for 1xx-3xx, notice for 4xx, err for 5xx, warning when no status was sent.
+ *
+ * <h2>Delivery</h2>
+ * A record is written within about 100 ms ({@code AccessLogWriter.FLUSH_INTERVAL_MILLIS}) unless the output stalls;
+ * a file or standard output gets one write per batch. Records are dropped and counted, never waited for, when the
+ * queue is full or the output cannot take them.
  *
  * <h2>Rotation</h2>
  * Move or delete the file (logrotate's default {@code create} mode): within about a second the writer notices that

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.duet.config.AccessLog;
 import io.duet.config.RouteMatch;
+import io.duet.config.Syslog;
 import io.duet.proxy.testing.ProxyFixture;
 import io.duet.testkit.http.RawHttp;
 import io.duet.testkit.http.StubBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +29,7 @@ import static io.duet.proxy.scenario.Scenarios.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The JSON access log after real traffic through the whole data plane. */
+/** The access log (a JSON file, syslog over UDP) after real traffic through the whole data plane. */
 class AccessLogScenarioTest {
 
     private static List<String> lines(Path file) throws Exception {
@@ -72,6 +76,36 @@ class AccessLogScenarioTest {
             assertThat(uris).containsExactlyInAnyOrder("/page/0", "/page/1", "/page/2", "/page/3", "/page/4");
             // The backend saw the same ids.
             assertThat(b.seen()).extracting(s -> s.header("X-Request-Id")).containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
+
+    // With a syslog output, a request through the data plane is one RFC 5424 datagram on a real UDP socket: facility
+    // local1 with severity info for a 200, host name and tag as configured, and the combined line with the request id.
+    @Test
+    void oneSyslogDatagramPerRequest(@TempDir Path dir) throws Exception {
+        try (DatagramChannel udp = DatagramChannel.open();
+             StubBackend b = StubBackend.start("b")) {
+            udp.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) udp.getLocalAddress()).getPort();
+            AccessLog syslog = new AccessLog(true, "combined", null,
+                    new Syslog("udp://127.0.0.1:" + port, "rfc5424", "local1", "edge", null, "node1"));
+            try (ProxyFixture proxy = ProxyFixture.start(Scenarios.config(null, syslog,
+                    List.of(route("all", RouteMatch.any(), "p", null, null, null)), pool("p", server("b", b.port()))))) {
+                String id;
+                try (RawHttp c = RawHttp.connect(address(proxy.port()))) {
+                    RawHttp.Response r = c.send(get("/hello?x=1")).readResponse();
+                    assertThat(r.status()).isEqualTo(200);
+                    id = r.header("X-Request-Id");
+                }
+                udp.socket().setSoTimeout(10_000);
+                byte[] buf = new byte[4096];
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udp.socket().receive(p);
+                String message = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+                assertThat(message).matches("<142>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z node1 edge \\d+ - - "
+                        + "127\\.0\\.0\\.1 - - \\[.*] \"GET /hello\\?x=1 HTTP/1\\.1\" 200 .*");
+                assertThat(message).contains(" rid=" + id + " ", " route=v/all pool=p server=b listener=http");
+            }
         }
     }
 }
