@@ -21,7 +21,7 @@
 #                        the same certificate on its own port (haproxy 8101/8102, nginx 8111/8112, Duet 8131)
 #   --tls-only           only the TLS phases
 #   --tls-key TYPE       ec (default: ECDSA P-256, what Duet issues) or rsa (RSA 2048)
-#   --duet-tls-engine E  jsse (default) or openssl (Duet's listener engine; openssl needs --tls-key rsa)
+#   --duet-tls-engine E  jsse (default) or openssl (Duet's listener engine; ec or rsa keys)
 #   --duration S         seconds per measured run (default 10)
 #   --warmup S           one unrecorded run per config before each phase (default 5)
 #   --jvm-warmup S       unrecorded load on Duet before the first phase (default 30); a cold JVM runs at
