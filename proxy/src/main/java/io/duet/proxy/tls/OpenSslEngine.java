@@ -37,7 +37,7 @@ import static io.duet.proxy.message.ProxyMessage.OPENSSL_UNAVAILABLE;
  * context is initialised without keys and the certificate is set through wildfly-openssl's own native
  * {@code setCertificate} with a {@code BEGIN PRIVATE KEY} (PKCS#8) block, which libssl reads for RSA and EC alike.
  * That method and the context's native handle are not public API: they are reached by reflection, checked at
- * first use ({@link #OPENSSL_UNAVAILABLE} names the version if they moved).
+ * first use (DUET-PROXY-0160 names them if a version lacks them).
  */
 final class OpenSslEngine {
     private static final String[] LIB_DIRS = {"/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib/aarch64-linux-gnu",
