@@ -26,7 +26,7 @@
 #                        same certificate on its own port (TLS port = HTTP port + 100)
 #   --tls-only           only the TLS phases (and the idle phase unless --idle-conns 0)
 #   --tls-key TYPE       ec (default: ECDSA P-256, what Duet issues) or rsa (RSA 2048)
-#   --duet-tls-engine E  jsse (default) or openssl (Duet's listener engine; openssl needs --tls-key rsa)
+#   --duet-tls-engine E  jsse (default) or openssl (Duet's listener engine; ec or rsa keys)
 #   --h2-conns N         h2load connections (default 10)
 #   --h2-streams N       h2load streams per connection, -m (default 100)
 #   --idle-conns N       idle keep-alive connections held to each proxy config after the load phases, RSS read

@@ -48,8 +48,9 @@ public enum ProxyMessage {
     OPENSSL_UNAVAILABLE("DUET-PROXY-0160",
             "`engine: openssl` but the OpenSSL library cannot be loaded (libssl missing, wrong path): the "
             + "revision is rejected"),
-    OPENSSL_EC_KEY("DUET-PROXY-0161",
-            "`engine: openssl` with an EC key: wildfly-openssl 2.2.5 with OpenSSL 3 signs with RSA keys only"),
+    OPENSSL_KEY_REFUSED("DUET-PROXY-0161",
+            "`engine: openssl`: libssl refused the listener's certificate or key (a key type other than RSA or EC, "
+            + "or material it cannot read): the revision is rejected"),
     ACCESS_LOG_OPEN_FAILED("DUET-PROXY-0901",
             "the access log cannot be opened; records are dropped (and counted) until it can"),
     ACCESS_LOG_WRITE_FAILED("DUET-PROXY-0902",

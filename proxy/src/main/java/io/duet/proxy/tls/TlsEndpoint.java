@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.duet.proxy.message.ProxyMessage.NO_JDK_TLS;
-import static io.duet.proxy.message.ProxyMessage.OPENSSL_EC_KEY;
 
 /**
  * The TLS side of one {@code https} listener: one SSLContext for the listener's life whose key manager picks the
@@ -95,15 +94,8 @@ public final class TlsEndpoint {
         ClientTrust clients = new ClientTrust(spec.clientAuth().enabled() ? spec.clientAuth().caBundle() : null);
         SSLContext context;
         if (ListenerTls.OPENSSL.equals(spec.engine())) {
-            for (LoadedCertificate c : keys.current().all()) {
-                if (!"RSA".equals(c.keyType())) {
-                    throw new IllegalArgumentException(OPENSSL_EC_KEY + " certificate '" + c.name() + "' has an "
-                            + c.keyType() + " key: engine openssl signs with RSA keys only here (wildfly-openssl "
-                            + "2.2.5 with OpenSSL 3 finds no signature algorithm for EC keys); use an RSA certificate "
-                            + "or engine: jsse");
-                }
-            }
-            context = OpenSslEngine.context(keys, clients);
+            // One certificate (the validator's DUET-CONFIG-0182): libssl gets it once, no SNI selection.
+            context = OpenSslEngine.context(keys.current().select(null), clients);
         } else {
             try {
                 context = SSLContext.getInstance("TLS");

@@ -20,6 +20,8 @@ import io.duet.testkit.http.StubBackend;
 import io.duet.testkit.tls.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -73,6 +75,40 @@ class OpenSslEngineTest {
                 String serial2 = s2.output().replaceAll("(?s).*(-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----).*", "$1");
                 assertThat(serial2).as("the new certificate is served").isNotEqualTo(serial1);
             }
+        }
+    }
+
+    // Duet issues ECDSA P-256 certificates by default: libssl signs with them as with RSA 2048, over TLS 1.3 and
+    // 1.2, for HTTP/1.1 and h2 by ALPN (wildfly-openssl alone never hands an EC key to libssl: see OpenSslEngine).
+    @ParameterizedTest(name = "{0} key, TLS {1}")
+    @CsvSource({"ec, 1.3, ECDSA, 256", "ec, 1.2, ECDSA, 256", "rsa, 1.3, RSA-PSS, 2048", "rsa, 1.2, RSA-PSS, 2048"})
+    void signsWithEcAndRsaKeys(String keyType, String tls, String signature, int bits) throws Exception {
+        TestPki pki = TestPki.create(tmp);
+        Requirements.requireTool(Tool.CURL);
+        TlsCertificate cert = TestCertificates.issue(pki, "www", keyType, 2, "DNS:www.a.test");
+        try (StubBackend b = StubBackend.start("b1");
+             DataPlane dp = DataPlane.start(config(1, cert, b.port()), new DataPlaneOptions(
+                     Path.of("target/duet-test-data"), 1, new MetricRegistry(), "openssl"))) {
+            int port = dp.address("web").getPort();
+            // h2 with a client that offers TLS 1.2 suites too: a ClientHello with TLS 1.3 suites only gets HTTP/1.1
+            // from Undertow's ALPN check, with JSSE as with OpenSSL (so "1.3" here lets curl offer both).
+            for (String http : List.of("--http1.1", "--http2")) {
+                Commands.Result curl = Commands.exec(pki.dir(), List.of("curl", "-sS", "--max-time", "10",
+                        http, "--tlsv" + (http.equals("--http2") ? "1.2" : tls), "--tls-max", tls,
+                        "-w", " %{http_version} %{ssl_verify_result}",
+                        "--cacert", pki.caFile().toString(), "--resolve", "www.a.test:" + port + ":127.0.0.1",
+                        "https://www.a.test:" + port + "/x"), null);
+                assertThat(curl.exit()).as(curl.output()).isZero();
+                assertThat(curl.output()).as(http).startsWith("b1 GET /x")
+                        .endsWith((http.equals("--http2") ? " 2" : " 1.1") + " 0");
+            }
+            Commands.Result s = Commands.exec(pki.dir(), List.of("openssl", "s_client", "-connect",
+                    "127.0.0.1:" + port, "-servername", "www.a.test", "-tls" + tls.replace('.', '_'),
+                    "-CAfile", pki.caFile().toString(), "-verify_return_error"), "");
+            assertThat(s.output()).as(s.output()).contains("Verify return code: 0 (ok)")
+                    .contains("Peer signature type: " + signature)
+                    .contains("Server public key is " + bits + " bit")
+                    .contains("TLSv" + tls);
         }
     }
 }
