@@ -58,11 +58,11 @@ public final class ForwardingHeaders {
         }
     }
 
-    /** The client's address text and its last Forwarded element, computed once per client connection. */
     /**
-     * The client's address and its text, made once per client connection (the peer address of a connection does
-     * not change; Duet never overrides an exchange's source address) and kept in the request's context, so a request
-     * asks the socket for its peer address at most once per connection, not once per use.
+     * The client's address, its text, the local port and the last Forwarded element, made once per client connection
+     * (the peer address of a connection does not change; Duet never overrides an exchange's source address) and kept
+     * in the request's context, so a request asks the socket for its addresses at most once per connection, not once
+     * per use.
      */
     private static final class ClientText implements RequestContext.Client {
         final InetAddress address;
@@ -113,9 +113,6 @@ public final class ForwardingHeaders {
     /**
      * Prepares the request headers for forwarding. I/O thread. One pass over the request's headers finds out
      * whether any hop-by-hop or forwarding header is present; the common request has none and costs no removals.
-     */
-    /**
-     * Rewrites the request's forwarding headers (see the class comment). I/O thread.
      *
      * @return the client connection's addresses, for the X-Forwarded-For and -Port the request writer adds
      */

@@ -5,6 +5,8 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ResponseCommitListener;
 import io.undertow.util.AttachmentKey;
 
+import java.net.InetAddress;
+
 /**
  * One request's state, from where it enters Duet to the access log: the canonical path and the body guard (edge),
  * the snapshot, listener and start time (root handler), the request id (forwarding headers), the body prefix and
@@ -56,7 +58,7 @@ public final class RequestContext implements ResponseCommitListener, ExchangeCom
     /** The client's address (forwarding's per-connection record of it), once something asked for it. */
     public interface Client {
         /** The peer's address, or {@code null} when the connection has none (a test channel). */
-        java.net.InetAddress address();
+        InetAddress address();
 
         /** The address as text ({@code unknown} without one). */
         String ip();
