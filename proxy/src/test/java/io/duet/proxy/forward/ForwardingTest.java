@@ -62,6 +62,19 @@ class ForwardingTest {
         assertThat(seen.header("X-Request-Id")).isNotEqualTo("forged").hasSize(16);
     }
 
+    // The client's address and the port it connected to reach the server on every request of a connection (Duet
+    // reads them from the socket once per connection and keeps them for its later requests).
+    @Test
+    void clientAddressAndListenerPortOnEveryRequest() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            proxy.get("/", "X-Forwarded-Port", "1");
+            StubBackend.Seen seen = i % 2 == 0 ? b1.last() : b2.last();
+            assertThat(seen.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
+            assertThat(seen.header("X-Forwarded-Port")).isEqualTo(String.valueOf(proxy.port()));
+            assertThat(seen.count("X-Forwarded-Port")).isEqualTo(1);
+        }
+    }
+
     // A trusted proxy's forwarding headers are extended and kept.
     @Test
     void trustedProxyHeadersAreExtended() throws Exception {
