@@ -9,7 +9,8 @@ import java.util.List;
  * @param balancer               one of {@link #BALANCERS} ({@link BalancerAlgorithm}); default {@code round-robin}
  * @param servers                at least one; backup servers are used only when no primary server is up
  * @param connectTimeoutMs       overrides {@link Limits#backendConnectTimeoutMs()}
- * @param maxConnectionsPerServer pooled keep-alive connections per server and I/O thread (default 64)
+ * @param maxConnectionsPerServer idle keep-alive connections kept per server and I/O thread (default 64); more are open
+ *                                while requests need them, the surplus closes after 5 s idle
  * @param affinity               session affinity; absent: none (every request gets the balancer's pick)
  * @param healthCheck            active health check of the servers; none (default): servers count as up
  * @param outlierDetection       passive outlier detection; none (default): off

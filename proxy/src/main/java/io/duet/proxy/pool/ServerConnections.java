@@ -22,8 +22,10 @@ import static io.duet.proxy.message.ProxyMessage.SERVER_HANDSHAKE_FAILED;
  * The keep-alive connections to one backend server: one idle stack per I/O thread, touched only by that thread, so
  * taking and returning a connection costs no lock and no atomic. A request uses a connection of its own thread
  * (the most recently used one first, which keeps few connections warm); when there is none it opens one on its
- * thread. Idle connections are closed after {@link #IDLE_TTL_NANOS}, when the server closes them, or when more than
- * {@code maxIdlePerThread} are idle on a thread.
+ * thread. Idle connections are closed after {@link #IDLE_TTL_NANOS}, when the server closes them, or, beyond
+ * {@code maxIdlePerThread} on a thread, once they stayed idle for {@link #SURPLUS_IDLE_NANOS}: a burst of concurrent
+ * requests (an HTTP/2 client sends 100 at once) keeps the connections it opened for the next burst instead of closing
+ * them as each request ends and opening them again (HAProxy's {@code pool-purge-delay} works alike, 5 s by default).
  *
  * <p>New connections go to the server's current {@link ServerAddress}. When it changes (a host name that now resolves
  * elsewhere), the connections to the old address drain: none takes a new request, idle ones are closed, busy ones
@@ -34,6 +36,8 @@ import static io.duet.proxy.message.ProxyMessage.SERVER_HANDSHAKE_FAILED;
 public final class ServerConnections {
     /** Idle connections are closed after this long (servers often close theirs sooner; that is noticed at once). */
     static final long IDLE_TTL_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Idle connections above the per-thread limit are closed once idle this long (the oldest first). */
+    static final long SURPLUS_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** The outcome of {@link #connect}; called on the requesting I/O thread. */
     public interface ConnectCallback {
@@ -52,6 +56,7 @@ public final class ServerConnections {
     private final BackendTlsContext tls;
     private final ArrayDeque<BackendConnection>[] idle;
     private final boolean[] purgeScheduled;
+    private final boolean[] trimScheduled;
     /** The I/O thread of each idle stack, once it opened a connection (for work on that thread). */
     private final AtomicReferenceArray<XnioIoThread> threads;
     private final AtomicInteger open = new AtomicInteger();
@@ -80,6 +85,7 @@ public final class ServerConnections {
             idle[i] = new ArrayDeque<>();
         }
         this.purgeScheduled = new boolean[ioThreads];
+        this.trimScheduled = new boolean[ioThreads];
         this.threads = new AtomicReferenceArray<>(ioThreads);
         if (address.followsDns()) {
             address.subscribe(drainOld);
@@ -150,12 +156,13 @@ public final class ServerConnections {
         }
         int slot = slot(c.thread());
         ArrayDeque<BackendConnection> stack = idle[slot];
-        if (stack.size() >= maxIdlePerThread) {
-            c.close();
-            return;
-        }
         c.idleSinceNanos = System.nanoTime();
         stack.addFirst(c);
+        if (stack.size() > maxIdlePerThread && !trimScheduled[slot]) {
+            trimScheduled[slot] = true;
+            c.thread().executeAfter(new Trim(c.thread(), slot), TimeUnit.NANOSECONDS.toMillis(SURPLUS_IDLE_NANOS),
+                    TimeUnit.MILLISECONDS);
+        }
         if (!purgeScheduled[slot]) {
             purgeScheduled[slot] = true;
             c.thread().executeAfter(new Purge(c.thread(), slot), TimeUnit.NANOSECONDS.toMillis(IDLE_TTL_NANOS) / 2,
@@ -247,6 +254,39 @@ public final class ServerConnections {
                 purgeScheduled[slot] = false;
             } else {
                 thread.executeAfter(this, TimeUnit.NANOSECONDS.toMillis(IDLE_TTL_NANOS) / 2, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * Closes the connections of one thread above {@code maxIdlePerThread} that stayed idle for
+     * {@link #SURPLUS_IDLE_NANOS}, oldest first (the stack's tail: the most recently used are taken first, so the tail
+     * is what a whole period of traffic did not need). Runs on that thread, again while a surplus remains.
+     */
+    private final class Trim implements Runnable {
+        private final XnioIoThread thread;
+        private final int slot;
+
+        Trim(XnioIoThread thread, int slot) {
+            this.thread = thread;
+            this.slot = slot;
+        }
+
+        @Override
+        public void run() {
+            ArrayDeque<BackendConnection> stack = idle[slot];
+            long now = System.nanoTime();
+            BackendConnection oldest;
+            while (stack.size() > maxIdlePerThread && (oldest = stack.peekLast()) != null
+                    && now - oldest.idleSinceNanos >= SURPLUS_IDLE_NANOS) {
+                stack.pollLast().close();
+            }
+            if (stack.size() > maxIdlePerThread) {
+                long waitNanos = SURPLUS_IDLE_NANOS - (now - stack.peekLast().idleSinceNanos);
+                thread.executeAfter(this, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)),
+                        TimeUnit.MILLISECONDS);
+            } else {
+                trimScheduled[slot] = false;
             }
         }
     }

@@ -103,6 +103,7 @@ public final class RawBackend implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger incompleteBodies = new AtomicInteger();
     private final AtomicInteger heads = new AtomicInteger();
     private final List<String> targets = new CopyOnWriteArrayList<>();
@@ -156,6 +157,11 @@ public final class RawBackend implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections accepted and not yet closed by either side (a close by the peer counts once it is read). */
+    public int open() {
+        return open.get();
+    }
+
     /** Request heads read (a request counts here as soon as its head arrived, before its body). */
     public int heads() {
         return heads.get();
@@ -189,6 +195,7 @@ public final class RawBackend implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        open.incrementAndGet();
         try (s) {
             s.setTcpNoDelay(true);
             InputStream in = s.getInputStream();
@@ -203,6 +210,8 @@ public final class RawBackend implements AutoCloseable {
             }
         } catch (Exception e) {
             // The peer went away or the test closed us: the connection is done either way.
+        } finally {
+            open.decrementAndGet();
         }
     }
 
