@@ -25,12 +25,11 @@ import java.util.List;
 
 /**
  * The admin listener: HTTPS only (TLS 1.2 and 1.3), on its own address and port, serving the REST API under
- * {@code /api/v1}. Requests run on a few worker threads (password hashing and commits block); bodies are capped
+ * {@code /api/v1}, and the web UI's files (plain ES modules, no build step: every file {@link UiFiles} allows).
+ * Requests run on a few worker threads (password hashing and commits block); bodies are capped
  * ({@value RequestBody#MAX_BYTES} bytes) and requests time out like the proxy's.
  */
 public final class AdminServer implements AutoCloseable {
-    /** The web UI's files (plain ES modules, no build step), served from this module's resources. */
-    static final java.util.Set<String> UI_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/style.css");
     /** This node's last use of each API token, beside the audit file. */
     static final String TOKEN_USE_FILE = "api-tokens-used.json";
     /** A connection with no byte in either direction for this long is closed (a stalled body, a lingering close). */
@@ -61,7 +60,7 @@ public final class AdminServer implements AutoCloseable {
         Sessions sessions = new Sessions(clock);
         io.undertow.server.handlers.resource.ResourceHandler ui = new io.undertow.server.handlers.resource.ResourceHandler(
                 new io.undertow.server.handlers.resource.ClassPathResourceManager(AdminServer.class.getClassLoader(),
-                        "io/duet/admin/ui")).setWelcomeFiles("index.html").setDirectoryListingEnabled(false);
+                        UiFiles.ROOT)).setWelcomeFiles("index.html").setDirectoryListingEnabled(false);
         AuditLog audit = new AuditLog(auditFile, nodeId, clock, store);
         ApiTokens tokens = new ApiTokens(auditFile == null ? null : auditFile.resolveSibling(TOKEN_USE_FILE), clock);
         io.undertow.server.HttpHandler api = AdminApi.handler(store, sessions, new LoginThrottle(clock), audit, clock,
@@ -81,7 +80,7 @@ public final class AdminServer implements AutoCloseable {
                         String p = ex.getRequestPath();
                         if (p.equals(AdminApi.PREFIX) || p.startsWith(AdminApi.PREFIX + "/")) {
                             api.handleRequest(ex);
-                        } else if (UI_FILES.contains(p) && (ex.getRequestMethod().equals(io.undertow.util.Methods.GET)
+                        } else if (UiFiles.served(p) && (ex.getRequestMethod().equals(io.undertow.util.Methods.GET)
                                 || ex.getRequestMethod().equals(io.undertow.util.Methods.HEAD))) {
                             SecurityHeaders.apply(ex);
                             ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");

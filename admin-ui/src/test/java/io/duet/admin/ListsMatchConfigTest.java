@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The web UI (app.js, no build step) and openapi.json write config's lists by hand: roles, server states, balancers
+ * The web UI (ui/lib/lists.js, no build step) and openapi.json write config's lists by hand: roles, server states, balancers
  * and the sources of a hash key. They cannot drift from config's enums ({@link AdminRole}, {@link ServerState},
  * {@link BalancerAlgorithm}, {@link HashKey#SOURCES}): this test reads both files and compares.
  */
@@ -32,19 +32,22 @@ class ListsMatchConfigTest {
     private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
     private static final Pattern PAIR = Pattern.compile("'?([\\w-]+)'?\\s*:\\s*'([^']*)'");
 
-    private static String appJs() throws Exception {
-        try (InputStream in = AdminServer.class.getResourceAsStream("ui/app.js")) {
-            assertThat(in).as("app.js on the classpath").isNotNull();
+    /** The UI's module that holds every one of these lists. */
+    private static final String LISTS = "ui/lib/lists.js";
+
+    private static String listsJs() throws Exception {
+        try (InputStream in = AdminServer.class.getResourceAsStream(LISTS)) {
+            assertThat(in).as(LISTS + " on the classpath").isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
-    /** The text of {@code const NAME = <open> ... <close>;} in app.js. */
+    /** The text of {@code const NAME = <open> ... <close>;} in lists.js. */
     private static String constant(String name, char open, char close) throws Exception {
-        String js = appJs();
+        String js = listsJs();
         String head = "const " + name + " = " + open;
         int from = js.indexOf(head);
-        assertThat(from).as("app.js declares " + head).isNotNegative();
+        assertThat(from).as(LISTS + " declares " + head).isNotNegative();
         int to = js.indexOf(close + ";", from);
         return js.substring(from + head.length(), to);
     }
