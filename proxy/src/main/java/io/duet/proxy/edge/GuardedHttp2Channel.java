@@ -2,9 +2,11 @@ package io.duet.proxy.edge;
 
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
+import io.undertow.protocols.http2.AbstractHttp2StreamSinkChannel;
 import io.undertow.protocols.http2.AbstractHttp2StreamSourceChannel;
 import io.undertow.protocols.http2.ConnectionErrorException;
 import io.undertow.protocols.http2.Http2Channel;
+import io.undertow.protocols.http2.Http2DataStreamSinkChannel;
 import io.undertow.protocols.http2.Http2StreamSourceChannel;
 import io.undertow.server.protocol.framed.FrameHeaderData;
 import io.undertow.server.protocol.http2.Http2OpenListener;
@@ -16,6 +18,7 @@ import org.xnio.StreamConnection;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.duet.proxy.message.ProxyMessage.EDGE_H2_FRAME_RULE;
 import static io.duet.proxy.message.ProxyMessage.EDGE_H2_MALFORMED;
@@ -42,6 +45,33 @@ final class GuardedHttp2Channel extends Http2Channel implements Http2FrameCondui
                         OptionMap options, EdgeEvents events) {
         super(connection, Http2OpenListener.HTTP2, buffers, data, false, false, options);
         this.events = events;
+        setRequireExplicitFlush(true);
+    }
+
+    /** A flush of this connection's frames is queued on its I/O thread (see {@link #queueFrame}). */
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
+    private final Runnable queuedFlush = () -> {
+        flushQueued.set(false);
+        flush();
+    };
+
+    /**
+     * Frames are written once per turn of the I/O thread's loop, not one write per frame: Undertow writes (and, over
+     * TLS, encrypts into a record of its own) each stream's frames the moment they are queued, so 100 streams whose
+     * responses arrive in the same turn cost 100 records and 100 writes; queued here, they leave together in one
+     * gathering write after the turn's events (a frame that fills its buffer is still written at once). XNIO runs the
+     * queued task before its next select, so no frame waits for more than the rest of the current turn. Only the
+     * frames of responses wait: a control frame (GOAWAY, RST_STREAM, SETTINGS, PING, WINDOW_UPDATE) is written at once,
+     * with whatever waits before it, as Undertow may close the connection right after queueing one.
+     */
+    @Override
+    protected void queueFrame(AbstractHttp2StreamSinkChannel frame) throws IOException {
+        super.queueFrame(frame);
+        if (!(frame instanceof Http2DataStreamSinkChannel)) {
+            flush();
+        } else if (flushQueued.compareAndSet(false, true)) {
+            getIoThread().execute(queuedFlush);
+        }
     }
 
     /**

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import static io.duet.proxy.message.ProxyMessage.EDGE_H2_MALFORMED;
 import static io.duet.proxy.message.ProxyMessage.EDGE_H2_RAPID_RESET;
 import static io.duet.proxy.message.ProxyMessage.EDGE_H2_STREAMS_CANCELLED;
+import static io.duet.proxy.message.ProxyMessage.EDGE_H2_STREAMS_COUNTED_BY_EXCHANGE;
 
 /**
  * HTTP/2 connections with the limits Undertow advertises but does not enforce (measured with a misbehaving client
@@ -72,7 +73,8 @@ final class Http2Guard {
                 return;
             }
             Counters c = exchange.getConnection().getAttachment(COUNTERS);
-            if (c.open.incrementAndGet() > maxStreams) {
+            int running = c.open.incrementAndGet();
+            if (running > RUNNING_PER_STREAM_LIMIT * maxStreams || streamsOpen(channel, running) > maxStreams) {
                 c.open.decrementAndGet();
                 events.http2StreamRefused();
                 refuse(exchange, channel);
@@ -84,6 +86,38 @@ final class Http2Guard {
             guardTrailers(exchange, channel, events);
             next.handleRequest(exchange);
         };
+    }
+
+    /**
+     * Exchanges may outlive their stream by a little: a response's last frame is written before its exchange
+     * completes (Undertow completes it from a listener afterwards), and the client may open its next stream as soon as
+     * it has that frame. The limit the client sees is therefore counted on the streams ({@link #streamsOpen}); the
+     * exchanges still running on a connection are bounded at this many times it, which also bounds what streams the
+     * client reset (no longer counted as open) may still hold.
+     */
+    static final int RUNNING_PER_STREAM_LIMIT = 2;
+
+    /**
+     * Undertow's count of the connection's open and half-closed streams (RFC 9113 5.1.2), which includes the stream
+     * being handled and drops the moment a stream's last frame is written or it is reset; Undertow keeps it in a
+     * private field, read here through a handle found once. Null when out of reach: the running exchanges count then.
+     */
+    private static final java.lang.invoke.VarHandle UNDERTOW_OPEN_STREAMS = undertowOpenStreams();
+
+    private static java.lang.invoke.VarHandle undertowOpenStreams() {
+        try {
+            return java.lang.invoke.MethodHandles.privateLookupIn(Http2Channel.class,
+                    java.lang.invoke.MethodHandles.lookup())
+                    .findVarHandle(Http2Channel.class, "receiveConcurrentStreams", int.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("{} HTTP/2 streams are counted by their exchanges (a client opening its next stream the moment "
+                    + "a response ends may be refused): {}", EDGE_H2_STREAMS_COUNTED_BY_EXCHANGE, e.toString());
+            return null;
+        }
+    }
+
+    private static int streamsOpen(Http2Channel channel, int running) {
+        return UNDERTOW_OPEN_STREAMS == null ? running : (int) UNDERTOW_OPEN_STREAMS.getVolatile(channel);
     }
 
     /**

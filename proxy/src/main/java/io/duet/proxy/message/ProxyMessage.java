@@ -102,6 +102,9 @@ public enum ProxyMessage {
             + "GOAWAY(ENHANCE_YOUR_CALM)"),
     EDGE_H2_STREAMS_CANCELLED("DUET-EDGE-0421",
             "this Undertow build hides the HTTP/2 stream id: streams over the limit are cancelled, not refused"),
+    EDGE_H2_STREAMS_COUNTED_BY_EXCHANGE("DUET-EDGE-0422",
+            "this Undertow build hides its count of open HTTP/2 streams: the limit counts running exchanges, which end "
+            + "a little after their stream (a client opening its next stream at once may be refused)"),
     EDGE_H2_MALFORMED("DUET-EDGE-0440",
             "a malformed HTTP/2 request (RFC 9113 section 8): the stream is reset before anything of it reaches a"
             + " server"),
