@@ -5,7 +5,7 @@
  *
  * <h2>The parts</h2>
  * <ul>
- * <li>{@code AccessLogWriter}: the API and the writer thread (wakes every 100 ms, at the queue's high-water mark, or
+ * <li>{@code AccessLogWriter}: the API and the writer thread (wakes every 20 ms, at the queue's high-water mark, or
  *     on close/reopen; counts drops).</li>
  * <li>{@code RecordQueue}: the lock-free bounded queue between the I/O threads and the writer.</li>
  * <li>{@code LineFormat}, {@code CombinedFormat}, {@code JsonFormat}: a record as one line, written straight into a
@@ -51,7 +51,7 @@
  * Severity: info for 1xx-3xx, notice for 4xx, err for 5xx, warning when no status was sent.
  *
  * <h2>Delivery</h2>
- * A record is written within about 100 ms ({@code AccessLogWriter.FLUSH_INTERVAL_MILLIS}) unless the output stalls;
+ * A record is written within about 20 ms ({@code AccessLogWriter.FLUSH_INTERVAL_MILLIS}) unless the output stalls;
  * a file or standard output gets one write per batch. Records are dropped and counted, never waited for, when the
  * queue is full or the output cannot take them.
  *
