@@ -91,8 +91,8 @@ options() { grep -v '^[[:space:]]*#' "$root$1" | sed -e 's/^[[:space:]]*//' -e '
 node_opts=$(options /usr/share/duet/jvm.options)
 witness_opts=$(options /usr/share/duet/jvm-witness.options)
 echo "   jvm.options: $node_opts"
-check "jvm.options: serial GC, 64m-1g heap, exit on OOM" test "$node_opts" = \
-    "-Xms64m -Xmx1g -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/var/lib/duet "
+check "jvm.options: serial GC, 64m-1g heap, exit on OOM, native heap trimmed" test "$node_opts" = \
+    "-Xms64m -Xmx1g -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/var/lib/duet -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 "
 dry() { inside env DUET_LAUNCHER_DRY_RUN=1 "$@" 2>&1 | cut -d' ' -f2-; }
 check "duet run: the options of jvm.options" test "$(dry /usr/bin/duet run --config /etc/duet/duet.properties)" = \
     "${node_opts}-jar /usr/share/duet/duet.jar run --config /etc/duet/duet.properties"
