@@ -81,10 +81,10 @@ export function serversTable(p, live, onEdit) {
       el('td', { text: s.address + ':' + s.port + (resolved.length ? ' → ' + resolved.join(', ') : '')
         + (dnsError ? ' (DNS: ' + dnsError + ')' : '') }),
       el('td', { class: 'weight', text: String(s.weight ?? 1) + (s.backup ? ' (backup)' : '') }),
-      el('td', { class: 'state', text: s.state || 'enabled' }),
+      el('td', {}, el('span', { class: 'state', text: s.state || 'enabled' }),
+        s.drainUntil ? el('span', { class: 'until', text: ' until ' + s.drainUntil }) : null),
       el('td', { class: l.available ? 'ok' : 'bad', text: l.state ? l.state + (l.reason ? ' (' + l.reason + ')' : '') : '—' }),
       el('td', { text: l.activeRequests === undefined ? '—' : String(l.activeRequests) }), actions));
-    if (s.drainUntil) t.lastChild.querySelector('.state').append(el('span', { class: 'until', text: ' until ' + s.drainUntil }));
   }
   return t;
 }
