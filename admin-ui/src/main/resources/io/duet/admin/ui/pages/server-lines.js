@@ -22,6 +22,7 @@ export function parseServerLines(text) {
     const m = HOST_PORT.exec(hostPort);
     if (!m) {
       errors.push(where + (hostPort.includes(':') ? "'" + hostPort + "' is not address:port"
+        + (/:.*:/.test(hostPort) ? ' (an IPv6 address in brackets: [::1]:8080)' : '')
         : "'" + hostPort + "' has no port (expected address:port, e.g. " + hostPort + ':8080)'));
       return;
     }
