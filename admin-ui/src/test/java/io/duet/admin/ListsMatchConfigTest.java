@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.duet.admin.api.OpenApi;
 import io.duet.config.AdminRole;
+import io.duet.config.Affinity;
 import io.duet.config.BalancerAlgorithm;
 import io.duet.config.HashKey;
+import io.duet.config.HealthCheck;
+import io.duet.config.Resolve;
 import io.duet.config.ServerState;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +99,17 @@ class ListsMatchConfigTest {
         assertThat(list("HASH_KEY_SOURCES")).isEqualTo(HashKey.SOURCES);
         assertThat(list("NAMED_HASH_KEY_SOURCES"))
                 .isEqualTo(HashKey.SOURCES.stream().filter(HashKey::named).toList());
+    }
+
+    /** The pool form's lists: weighted balancers, health check types, affinity modes, SameSite values, DNS families. */
+    @Test
+    void thePoolFormsListsAreConfigs() throws Exception {
+        assertThat(list("WEIGHTED_BALANCERS")).isEqualTo(Arrays.stream(BalancerAlgorithm.values())
+                .filter(BalancerAlgorithm::weighted).map(BalancerAlgorithm::id).toList());
+        assertThat(list("HEALTH_CHECK_TYPES")).isEqualTo(HealthCheck.TYPES);
+        assertThat(list("AFFINITY_MODES")).isEqualTo(Affinity.MODES);
+        assertThat(list("SAME_SITE")).isEqualTo(Affinity.Cookie.SAME_SITE);
+        assertThat(list("RESOLVE_FAMILIES")).isEqualTo(Resolve.FAMILIES);
     }
 
     /** Every enum openapi.json gives a {@code role} or {@code state} property is config's list, in its order. */

@@ -79,6 +79,7 @@ class OperatorJourneyBrowserTest {
         // Drain b1 from the UI: the proxy sends new requests to b2 only.
         ui.open("pools");
         ui.click("button[data-action='drain'][data-server='web/b1']");
+        ui.click("#confirm-ok"); // drain asks first (issue 19: destructive actions are confirmed)
         ui.waiter().until(ExpectedConditions.textToBe(By.cssSelector("[data-server-row='web/b1'] .state"), "drain"));
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             Set<String> now = new HashSet<>();
@@ -166,6 +167,7 @@ class OperatorJourneyBrowserTest {
         ui.open("users");
         assertThat(ui.find("#tokens-table tr[data-token]").getText()).contains("ci", "viewer", "never");
         ui.click("#tokens-table button.revoke");
+        ui.click("#confirm-ok"); // revoking asks first
         ui.waiter().until(d -> d.findElements(By.cssSelector("#tokens-table tr[data-token]")).isEmpty());
         // The admin's audit page lists what happened, the user just created among it.
         ui.open("audit");

@@ -20,3 +20,11 @@ export const BALANCERS = {
 };
 export const HASH_KEY_SOURCES = ['uri', 'path', 'header', 'cookie', 'query'];
 export const NAMED_HASH_KEY_SOURCES = ['header', 'cookie', 'query'];
+// The pool form's lists (POOLS area): balancers whose weights count (BalancerAlgorithm.weighted), health check types
+// (HealthCheck.TYPES), affinity modes (Affinity.MODES), SameSite values (Affinity.Cookie.SAME_SITE), address families
+// of DNS (Resolve.FAMILIES).
+export const WEIGHTED_BALANCERS = ['weighted-round-robin', 'weighted-least-connections', 'source-hash', 'hash', 'lblc', 'lblcr', 'first-available'];
+export const HEALTH_CHECK_TYPES = ['http', 'tcp'];
+export const AFFINITY_MODES = ['cookie', 'learn', 'source', 'header'];
+export const SAME_SITE = ['Strict', 'Lax', 'None'];
+export const RESOLVE_FAMILIES = ['ipv4', 'ipv6'];

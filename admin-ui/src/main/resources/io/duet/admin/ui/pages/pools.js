@@ -1,51 +1,33 @@
-// Pools: their servers with live health and state buttons (enable, drain, maintenance), and the new-pool form.
+// Pools: the list (filterable; each pool with its servers, live health and state actions) and the new-pool form;
+// #/pools?pool=NAME is one pool: its servers (add, edit, remove), its settings (the pool form) and its deletion.
 import { api } from '../lib/api.js';
+import { confirmAction } from '../lib/confirm.js';
 import { el, toast } from '../lib/dom.js';
 import { editDocument } from '../lib/edit.js';
-import { BALANCERS, HASH_KEY_SOURCES, NAMED_HASH_KEY_SOURCES, SERVER_STATES } from '../lib/lists.js';
-import { go, render } from '../lib/navigation.js';
-import { canEdit, canOperate } from '../lib/session.js';
+import { go } from '../lib/navigation.js';
+import { canEdit } from '../lib/session.js';
+import { filterBox } from '../lib/table-filter.js';
+import { markSaved, trackUnsaved } from '../lib/unsaved.js';
+import { poolFields, readPool, wirePoolFields } from './pool-form.js';
+import { serverForm, serversTable } from './pool-servers.js';
+import { parseServerLines } from './server-lines.js';
+
+const poolLink = name => '#/pools?pool=' + encodeURIComponent(name);
 
 export async function poolsPage() {
   const [{ data: doc }, { data: health }] = await Promise.all([api('GET', '/config'), api('GET', '/status/health')]);
   const live = {};
   for (const p of health) for (const s of p.servers) live[p.pool + '/' + s.server] = s;
   doc.pools = doc.pools || [];
+  const wanted = new URLSearchParams(location.hash.split('?')[1] || '').get('pool');
+  if (wanted !== null) return poolPage(doc, live, wanted);
   const list = el('section', { id: 'pools' }, el('h2', { text: 'Pools' }));
+  if (doc.pools.length) list.append(filterBox('pool-filter', 'Filter pools (name, server, address)', () => list.querySelectorAll('.pool-item')));
   for (const p of doc.pools) {
-    const t = el('table', {}, el('tr', {}, ...['server', 'address', 'state', 'health', 'in flight', ''].map(h => el('th', { text: h }))));
-    for (const s of p.servers || []) {
-      // A host name with resolve.maxAddresses above 1 is several servers, id#1..id#N (one per address).
-      const slots = Object.keys(live).filter(k => k.startsWith(p.name + '/' + s.id + '#')).map(k => live[k]);
-      const l = live[p.name + '/' + s.id] || (slots.length ? {
-        available: slots.some(x => x.available),
-        state: slots.map(x => x.server + ' ' + x.state).join(', '),
-        activeRequests: slots.reduce((n, x) => n + x.activeRequests, 0) } : {});
-      const parts = live[p.name + '/' + s.id] ? [l] : slots;
-      const resolved = parts.map(x => x.resolvedAddress).filter(a => a && a !== s.address);
-      const dnsError = parts.map(x => x.resolveError).find(Boolean);
-      const actions = el('td', {});
-      if (canOperate()) {
-        for (const [state, label] of Object.entries(SERVER_STATES)) {
-          actions.append(el('button', { type: 'button', class: 'small secondary', 'data-action': state,
-            'data-server': p.name + '/' + s.id, text: label,
-            onclick: async () => {
-              try {
-                const { data } = await api('PUT', '/pools/' + encodeURIComponent(p.name) + '/servers/'
-                  + encodeURIComponent(s.id) + '/state', state === 'drain' ? { state, drainSeconds: 600 } : { state });
-                toast(p.name + '/' + s.id + ': ' + state + (data.live ? ', ' + data.live.activeRequests + ' in flight' : ''));
-                render();
-              } catch (e) { toast(e.message); }
-            } }));
-        }
-      }
-      t.append(el('tr', { 'data-server-row': p.name + '/' + s.id }, el('td', { text: s.id }),
-        el('td', { text: s.address + ':' + s.port + (resolved.length ? ' → ' + resolved.join(', ') : '')
-          + (dnsError ? ' (DNS: ' + dnsError + ')' : '') }), el('td', { class: 'state', text: s.state }),
-        el('td', { class: l.available ? 'ok' : 'bad', text: l.state ? l.state + (l.reason ? ' (' + l.reason + ')' : '') : '—' }),
-        el('td', { text: l.activeRequests === undefined ? '—' : String(l.activeRequests) }), actions));
-    }
-    list.append(el('h3', { text: p.name + ' (' + p.balancer + ')' }), t);
+    list.append(el('div', { class: 'pool-item', 'data-pool-item': p.name,
+      'data-filter': [p.name, p.balancer, ...(p.servers || []).map(s => s.id + ' ' + s.address + ':' + s.port)].join(' ') },
+    el('h3', {}, el('a', { href: poolLink(p.name), text: p.name }), ' (' + p.balancer + ')'),
+    serversTable(p, live, s => go(poolLink(p.name) + '&server=' + encodeURIComponent(s.id)))));
   }
   if (!doc.pools.length) list.append(el('p', { text: 'No pools yet.' }));
   const page = el('div', {}, list);
@@ -53,68 +35,78 @@ export async function poolsPage() {
   return page;
 }
 
-function newPoolForm(doc) {
-  const i = doc.pools.length;
-  const form = el('form', { id: 'new-pool' }, el('h2', { text: 'New pool' }),
-    el('label', { for: 'pool-name', text: 'Name' }), el('input', { id: 'pool-name', 'data-path': '$.pools[' + i + '].name' }),
-    el('label', { for: 'pool-balancer', text: 'Balancer' }),
-    el('select', { id: 'pool-balancer', 'data-path': '$.pools[' + i + '].balancer' },
-      ...Object.keys(BALANCERS).map(b => el('option', { value: b, text: b }))),
-    hashKeyFields(i),
-    el('label', { for: 'pool-servers', text: 'Servers, one per line: id address:port' }),
-    el('textarea', { id: 'pool-servers', rows: 4, 'data-path': '$.pools[' + i + '].servers' }),
+/** One pool: servers, the server form, the pool's settings, deletion. */
+function poolPage(doc, live, name) {
+  const i = doc.pools.findIndex(p => p.name === name);
+  const back = el('p', {}, el('a', { href: '#/pools', text: '← all pools' }));
+  if (i < 0) return el('section', {}, back, el('p', { class: 'error', text: "No pool '" + name + "'." }));
+  const p = doc.pools[i];
+  const serverId = new URLSearchParams(location.hash.split('?')[1]).get('server');
+  const slot = el('div', { id: 'server-form-slot' });
+  const openForm = s => slot.replaceChildren(serverForm(doc, i, s));
+  const section = el('section', { id: 'pool-detail', 'data-pool': p.name }, back,
+    el('h2', { text: 'Pool ' + p.name + ' (' + p.balancer + ')' }), serversTable(p, live, openForm), slot);
+  if (canEdit()) {
+    section.append(el('button', { type: 'button', id: 'add-server', text: 'Add a server to ' + p.name,
+      onclick: () => openForm(null) }));
+    const s = serverId && (p.servers || []).find(x => x.id === serverId);
+    if (s) openForm(s);
+    return el('div', {}, section, editPoolForm(doc, i), el('section', {}, el('button', { type: 'button',
+      id: 'delete-pool', class: 'danger', text: 'Delete pool ' + p.name, onclick: () => deletePool(p) })));
+  }
+  return el('div', {}, section, el('section', {}, el('h3', { text: 'Settings' }),
+    el('pre', { id: 'pool-json', text: JSON.stringify(p, null, 2) })));
+}
+
+async function deletePool(p) {
+  const ok = await confirmAction({ title: 'Delete pool ' + p.name + '?',
+    body: 'The pool and its ' + (p.servers || []).length + ' servers are removed on every node. Routes to it must go first.',
+    confirmLabel: 'Delete ' + p.name });
+  if (!ok) return;
+  try {
+    await api('DELETE', '/pools/' + encodeURIComponent(p.name));
+    toast('Pool ' + p.name + ' deleted');
+    go('#/pools');
+  } catch (e) { toast((e.id ? e.id + ' ' : '') + e.message + e.violations.map(v => ' ' + v.message).join('')); }
+}
+
+function editPoolForm(doc, i) {
+  const p = doc.pools[i];
+  const form = el('form', { id: 'edit-pool' }, el('h2', { text: 'Settings of pool ' + p.name }), poolFields(p, i, doc),
     el('button', { type: 'submit', id: 'pool-check', text: 'Check and preview' }));
+  wirePoolFields(form);
+  trackUnsaved(form);
   form.addEventListener('submit', ev => {
     ev.preventDefault();
-    const servers = form.querySelector('#pool-servers').value.split('\n').map(l => l.trim()).filter(Boolean).map(l => {
-      const [id, hostPort] = l.split(/\s+/);
-      const at = (hostPort || id).lastIndexOf(':');
-      const hp = hostPort || id;
-      return { id: hostPort ? id : undefined, address: hp.slice(0, at), port: Number(hp.slice(at + 1)) };
-    });
-    const name = form.querySelector('#pool-name').value.trim();
-    const pool = { name, balancer: form.querySelector('#pool-balancer').value, servers };
-    const hashKey = hashKeyOf(form, pool.balancer);
-    if (hashKey) pool.hashKey = hashKey;
-    editDocument(form, d => { d.pools = d.pools || []; d.pools.push(pool); return d; },
-      'pool ' + name + ' added', () => go('#/pools'));
+    editDocument(form, d => {
+      const k = d.pools.findIndex(x => x.name === p.name);
+      d.pools[k] = readPool(form, d.pools[k]);
+      return d;
+    }, 'pool ' + p.name + ' changed', () => { markSaved(form); go(poolLink(p.name)); });
   });
-  form.querySelector('#pool-balancer').addEventListener('change', () => showHashKeyFields(form));
-  form.querySelector('#pool-hash-source').addEventListener('change', () => showHashKeyFields(form));
-  showHashKeyFields(form);
   return el('section', {}, form);
 }
 
-/** The request key of hash (required), lblc and lblcr (optional: empty reads the uri): its source and name. */
-function hashKeyFields(i) {
-  return el('div', { id: 'pool-hash-key' },
-    el('label', { for: 'pool-hash-source', text: 'Hash key: what of the request is hashed' }),
-    el('select', { id: 'pool-hash-source', 'data-path': '$.pools[' + i + '].hashKey' }),
-    el('div', { id: 'pool-hash-named' },
-      el('label', { for: 'pool-hash-name', text: 'Header, cookie or query parameter name' }),
-      el('input', { id: 'pool-hash-name', 'data-path': '$.pools[' + i + '].hashKey.name' })));
-}
-
-/** Shows the hash key's fields when the balancer reads a key, and its name when the source needs one. */
-function showHashKeyFields(form) {
-  const need = BALANCERS[form.querySelector('#pool-balancer').value];
-  const source = form.querySelector('#pool-hash-source');
-  const optional = need === 'optional';
-  if (source.dataset.for !== need) {
-    const was = source.value;
-    source.replaceChildren(...(optional ? [el('option', { value: '', text: '(default: the uri)' })] : []),
-      ...HASH_KEY_SOURCES.map(k => el('option', { value: k, text: k })));
-    if ([...source.options].some(o => o.value === was)) source.value = was;
-    source.dataset.for = need;
-  }
-  form.querySelector('#pool-hash-key').hidden = need === 'none';
-  form.querySelector('#pool-hash-named').hidden = !NAMED_HASH_KEY_SOURCES.includes(source.value);
-}
-
-/** The pool's hashKey from the form, or null when its balancer reads none or the default is chosen. */
-function hashKeyOf(form, balancer) {
-  const source = form.querySelector('#pool-hash-source').value;
-  if (BALANCERS[balancer] === 'none' || !source) return null;
-  return NAMED_HASH_KEY_SOURCES.includes(source)
-    ? { source, name: form.querySelector('#pool-hash-name').value.trim() } : { source };
+function newPoolForm(doc) {
+  const i = doc.pools.length;
+  const servers = el('textarea', { id: 'pool-servers', rows: 4, 'data-path': '$.pools[' + i + '].servers' });
+  const form = el('form', { id: 'new-pool' }, el('h2', { text: 'New pool' }), poolFields(null, i, doc),
+    el('label', { for: 'pool-servers', text: 'Servers, one per line: [id] address:port [weight=N] [backup]' }), servers,
+    el('button', { type: 'submit', id: 'pool-check', text: 'Check and preview' }));
+  wirePoolFields(form);
+  trackUnsaved(form);
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    form.querySelectorAll('.error, .diff, .confirm').forEach(e => e.remove());
+    const parsed = parseServerLines(servers.value);
+    if (parsed.errors.length) {
+      servers.after(el('div', { class: 'error field', id: 'pool-servers-error', text: parsed.errors.join('\n') }));
+      return;
+    }
+    const name = form.querySelector('#pool-name').value.trim();
+    const pool = readPool(form, { name, servers: parsed.servers });
+    editDocument(form, d => { d.pools = d.pools || []; d.pools.push(pool); return d; },
+      'pool ' + name + ' added', () => { markSaved(form); go('#/pools'); });
+  });
+  return el('section', {}, form);
 }

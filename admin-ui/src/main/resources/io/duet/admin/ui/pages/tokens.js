@@ -1,11 +1,16 @@
 // API tokens, a section of the users page: listed with expiry and last use, made (shown once), revoked.
 import { api } from '../lib/api.js';
+import { confirmAction } from '../lib/confirm.js';
 import { el, toast } from '../lib/dom.js';
 import { errorList, showViolations } from '../lib/errors.js';
 import { ROLES } from '../lib/lists.js';
 import { render } from '../lib/navigation.js';
+import { filterBox } from '../lib/table-filter.js';
 
 const when = ms => ms ? new Date(ms).toLocaleString() : 'never';
+
+// What the last make said (the token itself): shown once, on the render that follows (the list then has the token).
+let made = null;
 
 /** API tokens: listed with expiry and last use (this node's), made (the token is shown once), revoked. */
 export async function tokensSection() {
@@ -17,8 +22,11 @@ export async function tokensSection() {
       el('td', { text: k.name + ' (' + k.id + ')' }), el('td', { text: k.role }), el('td', { text: k.owner || '' }),
       el('td', { text: when(k.expires) + (k.expired ? ' (expired)' : '') }), el('td', { text: when(k.lastUsed) }),
       el('td', {}, el('button', { type: 'button', class: 'small secondary revoke', 'data-id': k.id, text: 'Revoke',
-        onclick: async () => {
-          try { await api('DELETE', '/tokens/' + encodeURIComponent(k.id)); render(); } catch (e) { toast(e.message); }
+        'aria-label': 'Revoke token ' + k.name, onclick: async () => {
+          if (!await confirmAction({ title: 'Revoke token ' + k.name + '?', confirmLabel: 'Revoke ' + k.name,
+            body: 'Every client using it (' + k.role + ', ' + k.id + ') is refused from now on.' })) return;
+          try { await api('DELETE', '/tokens/' + encodeURIComponent(k.id)); toast('Token ' + k.name + ' revoked'); render(); }
+          catch (e) { toast(e.message); }
         } }))));
   }
   const form = el('form', { id: 'new-token' }, el('h2', { text: 'New API token' }),
@@ -28,6 +36,10 @@ export async function tokensSection() {
     el('label', { for: 'token-days', text: 'Expires in days (1-365)' }),
     el('input', { id: 'token-days', type: 'number', min: '1', max: '365', value: '90', 'data-path': '$.expiresInDays' }),
     el('button', { type: 'submit', id: 'token-create', text: 'Make token' }));
+  if (made) {
+    form.append(el('p', { class: 'created', id: 'created-token', text: made }));
+    made = null;
+  }
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
     form.querySelectorAll('.error, .created').forEach(e => e.remove());
@@ -35,11 +47,12 @@ export async function tokensSection() {
       expiresInDays: Number(form.querySelector('#token-days').value) };
     try {
       const { data } = await api('POST', '/tokens', body);
-      form.append(el('p', { class: 'created', id: 'created-token',
-        text: 'Made. The token (shown once, copy it now): ' + data.token + ' - expires ' + when(data.expires) }));
+      made = 'Made. The token (shown once, copy it now): ' + data.token + ' - expires ' + when(data.expires);
+      render();
     } catch (e) {
       if (e.violations.length) showViolations(form, e.violations); else form.append(errorList(e));
     }
   });
-  return el('div', {}, el('section', {}, el('h2', { text: 'API tokens' }), t), el('section', {}, form));
+  return el('div', {}, el('section', {}, el('h2', { text: 'API tokens' }),
+    filterBox('token-filter', 'Filter tokens', () => t.querySelectorAll('tr[data-token]')), t), el('section', {}, form));
 }
