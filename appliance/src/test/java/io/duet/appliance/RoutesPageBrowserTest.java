@@ -38,7 +38,8 @@ class RoutesPageBrowserTest {
         ui.click("#vhost-check");
         assertThat(ui.find("#diff-preview").getText()).contains("\"name\":\"shop\"");
         ui.click("#apply");
-        ui.find("[data-vhost='shop']");
+        assertThat(ui.find("[data-vhost='shop'] [data-warning]").getText()).contains("DUET-CONFIG-0055",
+                "virtual host 'shop' has no route");
         assertThat(ui.node().store().current().virtualHosts()).extracting(VirtualHost::name).contains("shop");
 
         new Select(ui.find("#route-host")).selectByVisibleText("shop");
@@ -95,6 +96,8 @@ class RoutesPageBrowserTest {
         ui.find("tr[data-route='default/api']");
         String welcome = request(ui, "GET", "localhost", "/").body();
         assertThat(request(ui, "GET", "localhost", "/api").body()).isEqualTo(welcome); // welcome matches first
+        assertThat(ui.find("tr[data-route='default/api'] [data-warning]").getText())
+                .contains("DUET-CONFIG-0066", "route 'api' is unreachable: route 'welcome' above");
 
         ui.click("[data-move-up='default/api']");
         assertThat(ui.find("tr[data-route='default/api'] .position").getText()).isEqualTo("1");
@@ -104,6 +107,9 @@ class RoutesPageBrowserTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> request(ui, "GET", "localhost", "/api").body().equals("b2"));
         assertThat(ui.node().store().current().virtualHosts().get(0).routes()).extracting(Route::name)
                 .containsExactly("api", "welcome");
+        // The page is drawn again after the apply: first now, the route has no warning.
+        ui.waiter().until(d -> d.findElements(By.cssSelector("[data-warning]")).isEmpty()
+                && !d.findElements(By.cssSelector("tr[data-route='default/api']")).isEmpty());
 
         ui.click("[data-delete-route='default/api']");
         assertThat(answerDialog(ui, false)).contains("Delete route api of default?");

@@ -26,12 +26,16 @@ export async function routesPage() {
     if (r >= 0) return el('section', {}, routeForm(doc, h, r));
   }
   if (canEdit() && h >= 0 && !q.has('route')) return el('section', {}, vhostForm(doc, h));
-  return listPage(doc);
+  let warnings = [];
+  try {
+    warnings = (await api('POST', '/config/validate', doc)).data.violations.filter(v => v.severity === 'WARNING');
+  } catch (e) { /* the list without its warnings */ }
+  return listPage(doc, warnings);
 }
 
-function listPage(doc) {
+function listPage(doc, warnings) {
   const problems = el('div', { id: 'routes-problems' });
-  const hosts = doc.virtualHosts.map(vh => hostSection(doc, vh, problems));
+  const hosts = doc.virtualHosts.map((vh, i) => hostSection(doc, vh, problems, warnings, '$.virtualHosts[' + i + ']'));
   const filter = filterBox('routes-filter', 'Filter hosts and routes (name, host name, path)', query => {
     for (const s of hosts) {
       const hostHit = matchesFilter(query, s.dataset.filter);
@@ -52,12 +56,19 @@ function listPage(doc) {
   return page;
 }
 
-function hostSection(doc, vh, problems) {
+/** The validator's warnings about path or below it, each as a line; for a host (hostLevel) not those of its routes. */
+function warningsAt(warnings, path, hostLevel) {
+  return warnings.filter(w => (w.path === path || w.path.startsWith(path + '.'))
+    && !(hostLevel && w.path.startsWith(path + '.routes[')))
+    .map(w => el('div', { class: 'warn', 'data-warning': w.id, text: '⚠ ' + w.id + ' ' + w.message }));
+}
+
+function hostSection(doc, vh, problems, warnings, path) {
   const routes = vh.routes || [];
   const title = vh.name + ' — ' + ((vh.hostnames || []).join(', ') || 'no host name')
     + (vh.defaultHost ? ' (default)' : '') + (vh.httpsRedirect?.enabled ? ' · redirects HTTP to HTTPS' : '');
   const section = el('div', { class: 'vhost', 'data-vhost': vh.name, 'data-filter': [vh.name, ...(vh.hostnames || [])].join(' ') },
-    el('h3', { text: title }));
+    el('h3', { text: title }), warningsAt(warnings, path, true));
   if (canEdit()) {
     section.append(el('div', {},
       el('a', { href: '#/routes?host=' + encodeURIComponent(vh.name), class: 'button small secondary',
@@ -89,7 +100,8 @@ function hostSection(doc, vh, problems) {
     }
     const match = matchText(r.match);
     table.append(el('tr', { 'data-route': vh.name + '/' + r.name, 'data-filter': r.name + ' ' + match },
-      el('td', { class: 'position', text: String(i + 1) }), el('td', { text: r.name }),
+      el('td', { class: 'position', text: String(i + 1) }),
+      el('td', {}, r.name, warningsAt(warnings, path + '.routes[' + i + ']', false)),
       el('td', { class: 'match', text: match }), el('td', { class: 'action', text: actionText(r) }), actions));
   });
   section.append(routes.length ? table : el('p', { text: 'No route: its requests get 404.' }));
