@@ -6,6 +6,7 @@ import { editDocument } from '../lib/edit.js';
 import { markClean, trackDirty } from '../lib/dirty.js';
 import { area, bindPaths, check, checked, choice, field, group, items, number, pruned, showWhen, text } from '../lib/forms.js';
 import { go } from '../lib/navigation.js';
+import { CLIENT_AUTH_MODES, TLS_ENGINES, TLS_PROFILES, pairs } from '../lib/routing-lists.js';
 import { summaryField, summaryOf } from '../lib/summary.js';
 
 /** A form for doc.listeners[i] (edit), or a new listener when i is undefined. */
@@ -33,17 +34,17 @@ export function listenerForm(doc, i) {
         ...certs.map((c, k) => check('listener-cert-' + k, c, '@.tls.certificates[' + k + ']', (tls.certificates || []).includes(c)))),
       choice('listener-default-cert', 'Default certificate (no or unknown SNI name)', '@.tls.defaultCertificate',
         [['', '(the first chosen)'], ...certs], tls.defaultCertificate ?? ''),
-      choice('listener-profile', 'Profile', '@.tls.profile', [['intermediate', 'intermediate (TLS 1.2 and 1.3)'], ['modern', 'modern (TLS 1.3 only)']],
+      choice('listener-profile', 'Profile', '@.tls.profile', pairs(TLS_PROFILES),
         tls.profile || 'intermediate'),
       check('listener-http2', 'Offer HTTP/2 (ALPN)', '@.tls.http2', tls.http2 !== false),
-      choice('listener-engine', 'TLS engine', '@.tls.engine', [['jsse', 'jsse (the JDK)'], ['openssl', 'openssl (the system\'s libssl)']], tls.engine || 'jsse'),
+      choice('listener-engine', 'TLS engine', '@.tls.engine', pairs(TLS_ENGINES), tls.engine || 'jsse'),
       check('listener-hsts', 'HSTS (Strict-Transport-Security on every response)', '@.tls.hsts.enabled', hsts.enabled),
       el('div', { 'data-when': 'listener-hsts' },
         field('listener-hsts-age', 'HSTS max-age, seconds (default 31536000)', '@.tls.hsts.maxAgeSeconds', { value: hsts.maxAgeSeconds ?? '', inputmode: 'numeric' }),
         check('listener-hsts-sub', 'includeSubDomains', '@.tls.hsts.includeSubDomains', hsts.includeSubDomains),
         check('listener-hsts-preload', 'preload', '@.tls.hsts.preload', hsts.preload)),
       choice('listener-client-auth', 'Client certificates (mutual TLS)', '@.tls.clientAuth.mode',
-        [['none', 'not asked for'], ['optional', 'optional'], ['required', 'required']], auth.mode || 'none'),
+        pairs(CLIENT_AUTH_MODES), auth.mode || 'none'),
       el('div', { 'data-when': 'listener-client-auth:optional|required' },
         area('listener-ca-bundle', 'CA bundle (PEM) client certificates must chain to', '@.tls.clientAuth.caBundle', auth.caBundle, 4),
         field('listener-subject-header', 'Header carrying the client certificate\'s subject (default X-Client-Cert-Subject)',

@@ -7,9 +7,9 @@ import { area, bindPaths, check, checked, choice, field, group, items, lines, nu
 import { markClean, trackDirty } from '../lib/dirty.js';
 import { go } from '../lib/navigation.js';
 import { summaryField, summaryOf } from '../lib/summary.js';
+import { PATH_KINDS, REDIRECT_STATUSES, STICKY_SERVER_DOWN, pairs } from '../lib/routing-lists.js';
 import { parseRule, parseValue, ruleText, valueText } from './route-text.js';
 
-const STATUSES = ['301', '302', '303', '307', '308'];
 const VALUE_HELP = ', one per line: name=value, name~regex, name (present), !name (absent), name!=value, name!~regex';
 
 /**
@@ -30,7 +30,7 @@ export function routeForm(doc, h, r) {
     editing ? null : choice('route-position', 'Position (routes are tried in order; the first that matches wins)', null,
       [['first', 'first (before the others)'], ['last', 'last']], 'first'),
     group('route-match', 'Match (every condition must hold; none: everything)',
-      choice('route-path-kind', 'Path', '@.match.path', [['any', 'any path'], ['prefix', 'prefix'], ['exact', 'exact'], ['regex', 'regex (whole path)']], kind),
+      choice('route-path-kind', 'Path', '@.match.path', [['any', 'any path'], ...pairs(PATH_KINDS)], kind),
       el('div', { 'data-when': 'route-path-kind:prefix' }, field('route-prefix', 'Path prefix', '@.match.path.prefix', { value: m.path?.prefix ?? '/' })),
       el('div', { 'data-when': 'route-path-kind:exact' }, field('route-exact', 'Exact path', '@.match.path.exact', { value: m.path?.exact ?? '' })),
       el('div', { 'data-when': 'route-path-kind:regex' }, field('route-regex', 'Path regex', '@.match.path.regex', { value: m.path?.regex ?? '' })),
@@ -46,7 +46,7 @@ export function routeForm(doc, h, r) {
       el('div', { 'data-when': 'route-action-kind:pool' },
         choice('route-pool', 'Pool', '@.pool', (doc.pools || []).map(p => p.name), route.pool)),
       el('div', { 'data-when': 'route-action-kind:redirect' },
-        choice('route-redirect-status', 'Redirect status', '@.redirect.status', STATUSES, route.redirect?.status ?? 302),
+        choice('route-redirect-status', 'Redirect status', '@.redirect.status', REDIRECT_STATUSES, route.redirect?.status ?? 302),
         field('route-redirect-location', 'Location (may use {scheme} {host} {path} {query} {request_uri})', '@.redirect.location',
           { value: route.redirect?.location ?? '' })),
       el('div', { 'data-when': 'route-action-kind:respond' },
@@ -70,7 +70,7 @@ export function routeForm(doc, h, r) {
       field('route-timeout', 'Response timeout, ms (empty: the edge limit)', '@.responseTimeoutMs', { value: route.responseTimeoutMs ?? '', inputmode: 'numeric' }),
       field('route-retries', 'Retries on another server (0-5, default 1)', '@.retries', { value: route.retries ?? '', inputmode: 'numeric' }),
       choice('route-sticky', 'When the sticky server is down', '@.stickyServerDown',
-        [['redispatch', 'redispatch (pick another server)'], ['fail', 'fail (503)']], route.stickyServerDown ?? 'redispatch')),
+        pairs(STICKY_SERVER_DOWN), route.stickyServerDown ?? 'redispatch')),
     summaryField('route-summary', 'default: route … added / edited'),
     el('button', { type: 'submit', id: 'route-check', text: 'Check and preview' }),
     editing ? el('a', { href: '#/routes', class: 'button secondary', text: 'Back to the routes' }) : null);

@@ -5,6 +5,7 @@ import { editDocument } from '../lib/edit.js';
 import { markClean, trackDirty } from '../lib/dirty.js';
 import { bindPaths, check, checked, choice, field, items, number, pruned, showWhen, text } from '../lib/forms.js';
 import { go } from '../lib/navigation.js';
+import { REDIRECT_STATUSES } from '../lib/routing-lists.js';
 import { summaryField, summaryOf } from '../lib/summary.js';
 
 /** A form for doc.virtualHosts[h] (edit), or a new virtual host when h is undefined. */
@@ -21,7 +22,7 @@ export function vhostForm(doc, h) {
     check('vhost-redirect', 'Redirect plain HTTP requests to HTTPS', '@.httpsRedirect.enabled', redirect.enabled),
     el('div', { 'data-when': 'vhost-redirect' },
       field('vhost-redirect-port', 'HTTPS port in the Location (default 443)', '@.httpsRedirect.port', { value: redirect.port ?? '', inputmode: 'numeric' }),
-      choice('vhost-redirect-status', 'Redirect status', '@.httpsRedirect.status', ['301', '302', '303', '307', '308'], redirect.status ?? 301)),
+      choice('vhost-redirect-status', 'Redirect status', '@.httpsRedirect.status', REDIRECT_STATUSES, redirect.status ?? 301)),
     summaryField('vhost-summary', 'default: virtual host … added / edited'),
     el('button', { type: 'submit', id: 'vhost-check', text: 'Check and preview' }),
     el('a', { href: '#/routes', class: 'button secondary', text: 'Back to the routes' }));
