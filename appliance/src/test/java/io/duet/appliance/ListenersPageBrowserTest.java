@@ -7,6 +7,7 @@ import io.duet.testkit.http.RawHttp;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
 
 import java.net.InetSocketAddress;
@@ -46,6 +47,9 @@ class ListenersPageBrowserTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> request(listener("extra"), "GET", "localhost", "/").body()
                 .equals(welcome));
 
+        ui.type("#listeners-filter", "extr");
+        ui.waiter().until(d -> !d.findElement(By.cssSelector("tr[data-listener='" + EmbeddedDocuments.TLS_LISTENER
+                + "']")).isDisplayed());
         ui.click("[data-edit-listener='extra']");
         ui.click("#listener-proxy");
         ui.type("#listener-proxy-trusted", "127.0.0.1");

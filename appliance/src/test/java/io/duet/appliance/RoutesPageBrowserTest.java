@@ -75,6 +75,14 @@ class RoutesPageBrowserTest {
         assertThat(committed.match().path().prefix()).isEqualTo("/v2");
         assertThat(committed.match().methods()).containsExactly("GET");
         assertThat(committed.pool()).isEqualTo("one");
+
+        // The filter box keeps what names or paths match: the default host has no /v2 route and hides.
+        ui.type("#routes-filter", "/V2");
+        ui.waiter().until(d -> !d.findElement(By.cssSelector("[data-vhost='default']")).isDisplayed());
+        assertThat(ui.find("tr[data-route='shop/api']").isDisplayed()).isTrue();
+        ui.type("#routes-filter", "welcome");
+        ui.waiter().until(d -> !d.findElement(By.cssSelector("[data-vhost='shop']")).isDisplayed());
+        assertThat(ui.find("tr[data-route='default/welcome']").isDisplayed()).isTrue();
     }
 
     /**
