@@ -138,6 +138,39 @@ class RoutesPageBrowserTest {
         ui.waiter().until(d -> d.findElement(By.id("audit-table")).getText().contains("api route retired"));
     }
 
+    /**
+     * The folded options of the route form reach the proxy: a rewrite and a request header rule change what the server
+     * gets, a response header rule what the client gets; a bad retries value is shown next to its field, unfolded.
+     */
+    @Test
+    void rewriteAndHeaderRulesReachTheServer() throws Exception {
+        addPools(ui);
+        ui.loginAsFirstAdmin(AdminUiBrowser.ADMIN_PASSWORD);
+        ui.open("routes");
+        ui.type("#route-name", "api");
+        ui.type("#route-prefix", "/api");
+        new Select(ui.find("#route-pool")).selectByValue("one");
+        ui.click("#route-more summary");
+        ui.type("#route-rewrite-prefix", "/api");
+        ui.type("#route-request-headers", "set X-From duet");
+        ui.type("#route-response-headers", "set X-Route api");
+        ui.type("#route-retries", "6");
+        ui.click("#route-check");
+        assertThat(ui.find("#route-retries + .error").getText()).contains("retries: 6 (expected: 0-5)");
+        ui.type("#route-retries", "2");
+        ui.click("#route-check");
+        ui.find("#diff-preview");
+        ui.click("#apply");
+        assertThat(ui.find("tr[data-route='default/api'] .action").getText())
+                .isEqualTo("pool one · rewrite /api → / · request headers: set X-From duet · response headers: set X-Route api"
+                        + " · retries 2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> request(ui, "GET", "localhost", "/api/users?x=1").body()
+                .equals("b1"));
+        assertThat(ui.backend(0).last().uri()).isEqualTo("/users");
+        assertThat(ui.backend(0).last().header("X-From")).isEqualTo("duet");
+        assertThat(request(ui, "GET", "localhost", "/api/users").header("X-Route")).isEqualTo("api");
+    }
+
     /** Issue 19's bug: a bad path prefix was reported under the Name field; it belongs next to the prefix input. */
     @Test
     void prefixViolationIsShownNextToThePrefix() throws Exception {

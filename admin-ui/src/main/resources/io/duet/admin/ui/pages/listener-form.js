@@ -31,7 +31,7 @@ export function listenerForm(doc, i) {
       el('div', { 'data-path': '@.tls.certificates', id: 'listener-certs' },
         el('p', { class: 'hint', text: certs.length ? 'Certificates served (by SNI name; none: the node\'s self-signed one)'
           : 'No certificate in the document: the node\'s self-signed one is served.' }),
-        ...certs.map((c, k) => check('listener-cert-' + k, c, '@.tls.certificates[' + k + ']', (tls.certificates || []).includes(c)))),
+        ...certs.map((c, k) => check('listener-cert-' + k, c, null, (tls.certificates || []).includes(c)))),
       choice('listener-default-cert', 'Default certificate (no or unknown SNI name)', '@.tls.defaultCertificate',
         [['', '(the first chosen)'], ...certs], tls.defaultCertificate ?? ''),
       choice('listener-profile', 'Profile', '@.tls.profile', pairs(TLS_PROFILES),

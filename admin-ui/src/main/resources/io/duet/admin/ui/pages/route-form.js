@@ -53,7 +53,9 @@ export function routeForm(doc, h, r) {
         field('route-respond-status', 'Status', '@.respond.status', { value: route.respond?.status ?? 200, inputmode: 'numeric' }),
         field('route-respond-type', 'Content type', '@.respond.contentType', { value: route.respond?.contentType ?? 'text/plain; charset=utf-8' }),
         area('route-respond-body', 'Body', '@.respond.body', route.respond?.body ?? '', 3))),
-    group('route-options', 'Rewrite, headers and limits',
+    el('details', { id: 'route-more', open: hasOptions(route) },
+      el('summary', { text: 'Rewrite, header rules, compression and limits' }),
+      group('route-options', 'Rewrite, headers and limits',
       field('route-rewrite-prefix', 'Rewrite: path prefix replaced (empty: no rewrite)', '@.rewrite.prefix', { value: route.rewrite?.prefix ?? '' }),
       field('route-rewrite-replacement', 'Rewrite: replacement (empty: strip the prefix)', '@.rewrite.replacement', { value: route.rewrite?.replacement ?? '' }),
       area('route-request-headers', 'Request header rules, one per line: set Name value, add Name value, remove Name',
@@ -70,7 +72,7 @@ export function routeForm(doc, h, r) {
       field('route-timeout', 'Response timeout, ms (empty: the edge limit)', '@.responseTimeoutMs', { value: route.responseTimeoutMs ?? '', inputmode: 'numeric' }),
       field('route-retries', 'Retries on another server (0-5, default 1)', '@.retries', { value: route.retries ?? '', inputmode: 'numeric' }),
       choice('route-sticky', 'When the sticky server is down', '@.stickyServerDown',
-        pairs(STICKY_SERVER_DOWN), route.stickyServerDown ?? 'redispatch')),
+        pairs(STICKY_SERVER_DOWN), route.stickyServerDown ?? 'redispatch'))),
     summaryField('route-summary', 'default: route … added / edited'),
     el('button', { type: 'submit', id: 'route-check', text: 'Check and preview' }),
     editing ? el('a', { href: '#/routes', class: 'button secondary', text: 'Back to the routes' }) : null);
@@ -100,9 +102,17 @@ export function routeForm(doc, h, r) {
         bindPaths(form, '$.virtualHosts[' + hi + '].routes[' + (vh.routes.length - 1) + ']');
       }
       return d;
-    }, summary, () => { markClean(form); go('#/routes'); });
+    }, summary, () => { markClean(form); go('#/routes'); })
+      .then(() => { if (form.querySelector('#route-more .error')) form.querySelector('#route-more').open = true; });
   });
   return form;
+}
+
+/** True when the route sets any of the options the form folds away (so an edit shows them open). */
+function hasOptions(r) {
+  return !!(r.rewrite || (r.requestHeaders || []).length || (r.responseHeaders || []).length || r.compression?.enabled
+    || r.maxBodyBytes !== undefined || r.responseTimeoutMs !== undefined || (r.retries !== undefined && r.retries !== 1)
+    || (r.stickyServerDown && r.stickyServerDown !== 'redispatch'));
 }
 
 /** The route the form describes (what it has no field for is kept from the route edited). */
