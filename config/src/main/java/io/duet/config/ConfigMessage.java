@@ -53,6 +53,8 @@ public enum ConfigMessage {
     PROTECTED_HEADER(64, "name: '%s' %s and cannot be the target of a header rule (remove the rule)"),
     NO_EFFECT(65, Severity.WARNING, "%s: has no effect on a %s route (remove it)"),
     UNREACHABLE_ROUTE(66, Severity.WARNING, "route '%s' is unreachable: route '%s' above matches every request it matches"),
+    ONLY_OPTIONS_ASTERISK(67, Severity.WARNING, "route '%s' is unreachable except by 'OPTIONS *': route '%s' above "
+            + "(path prefix /) matches every request with a path"),
 
     // Pools.
     POOL_NO_SERVER(70, "pool '%s' has no server (expected: at least one)"),

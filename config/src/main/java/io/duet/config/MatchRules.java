@@ -114,6 +114,37 @@ final class MatchRules {
         return candidate.startsWith("/") && prefixMatches(a.prefix(), candidate);
     }
 
+    /**
+     * True when {@code m} is path-only with the prefix {@code /}: it matches every request but {@code OPTIONS *},
+     * whose path {@code *} is the only one without a leading '/'.
+     */
+    static boolean matchesEveryPath(RouteMatch m) {
+        PathMatch p = m.path();
+        return m.pathOnly() && p != null && "/".equals(p.prefix()) && p.exact() == null && p.regex() == null;
+    }
+
+    /**
+     * True when {@code OPTIONS *} may satisfy {@code m}'s path and methods: no path or a regex matching {@code *}
+     * (an invalid regex counts as may: it is reported as an error anyway), and no methods or OPTIONS among them.
+     */
+    static boolean mayMatchAsterisk(RouteMatch m) {
+        if (!m.methods().isEmpty() && !m.methods().contains("OPTIONS")) {
+            return false;
+        }
+        PathMatch p = m.path();
+        if (p == null) {
+            return true;
+        }
+        if (p.exact() != null || p.prefix() != null || p.regex() == null) {
+            return false;
+        }
+        try {
+            return java.util.regex.Pattern.matches(p.regex(), "*");
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return true;
+        }
+    }
+
     /** Exactly one of exact/prefix is set, it starts with '/', and no regex is set. */
     private static boolean singleLiteral(PathMatch m) {
         if (m.regex() != null || (m.exact() == null) == (m.prefix() == null)) {

@@ -113,7 +113,10 @@ final class VirtualHostRules {
         unreachable(run, hp, routes);
     }
 
-    /** Warns about each route an earlier path-only route of the same host always wins over. */
+    /**
+     * Warns about each route an earlier path-only route of the same host always wins over, and about each one a
+     * path-only {@code /} prefix route above leaves only {@code OPTIONS *} to.
+     */
     private static void unreachable(ValidationRun run, String hp, List<Route> routes) {
         for (int j = 1; j < routes.size(); j++) {
             Route later = routes.get(j);
@@ -122,8 +125,18 @@ final class VirtualHostRules {
             }
             for (int i = 0; i < j; i++) {
                 Route earlier = routes.get(i);
-                if (earlier != null && MatchRules.covers(earlier.match(), later.match())) {
+                if (earlier == null) {
+                    continue;
+                }
+                boolean everyPath = MatchRules.matchesEveryPath(earlier.match());
+                if (MatchRules.covers(earlier.match(), later.match())
+                        || (everyPath && !MatchRules.mayMatchAsterisk(later.match()))) {
                     run.add(ConfigMessage.UNREACHABLE_ROUTE.at(hp + ".routes[" + j + "]",
+                            String.valueOf(later.name()), String.valueOf(earlier.name())));
+                    break;
+                }
+                if (everyPath) {
+                    run.add(ConfigMessage.ONLY_OPTIONS_ASTERISK.at(hp + ".routes[" + j + "]",
                             String.valueOf(later.name()), String.valueOf(earlier.name())));
                     break;
                 }

@@ -422,6 +422,33 @@ class ConfigValidatorTest {
                 .isEqualTo("route 'apix-again' is unreachable: route 'apix' above matches every request it matches");
     }
 
+    // A route behind a path-only '/' prefix route gets a request only by OPTIONS * (the one path without a leading
+    // '/'): a warning of its own; a later route that cannot take OPTIONS is unreachable outright.
+    @Test
+    void routesBehindRootPrefix() {
+        List<Violation> w = warnings(LISTENER + POOL + """
+                virtualHosts:
+                  - name: v
+                    defaultHost: true
+                    routes:
+                      - {name: root, match: {path: {prefix: /}}, pool: p}
+                      - {name: rx, match: {path: {regex: ".*"}}, pool: p}
+                      - {name: rx-a, match: {path: {regex: "/a.*"}}, pool: p}
+                      - {name: options, match: {methods: [OPTIONS]}, pool: p}
+                      - {name: get, match: {methods: [GET]}, pool: p}
+                      - {name: all, pool: p}
+                """);
+        String h = "$.virtualHosts[0].routes";
+        assertThat(w).extracting(Violation::path, Violation::id).containsExactly(
+                e(h + "[1]", 67),
+                e(h + "[2]", 66),
+                e(h + "[3]", 67),
+                e(h + "[4]", 66),
+                e(h + "[5]", 67));
+        assertThat(w.get(4).message()).isEqualTo("route 'all' is unreachable except by 'OPTIONS *': route 'root' "
+                + "above (path prefix /) matches every request with a path");
+    }
+
     // Pool rules: names, balancer, servers present and valid, unique ids, a primary server, timeouts; unused pools warn.
     @Test
     void poolRules() {

@@ -51,4 +51,22 @@ class MatchRulesTest {
         assertThat(MatchRules.covers(getOnly, exact("/a"))).isFalse();
         assertThat(MatchRules.covers(prefix("/"), getOnly)).isTrue();
     }
+
+    // Only a path-only '/' prefix matches every path; OPTIONS * reaches what has no path or a regex matching '*'.
+    @Test
+    void rootPrefixAndOptionsAsterisk() {
+        assertThat(MatchRules.matchesEveryPath(prefix("/"))).isTrue();
+        assertThat(MatchRules.matchesEveryPath(prefix("/a"))).isFalse();
+        assertThat(MatchRules.matchesEveryPath(RouteMatch.any())).isFalse();
+        assertThat(MatchRules.matchesEveryPath(new RouteMatch(new PathMatch(null, "/", null), List.of("GET"), null,
+                null, null, null, null))).isFalse();
+        assertThat(MatchRules.mayMatchAsterisk(RouteMatch.any())).isTrue();
+        assertThat(MatchRules.mayMatchAsterisk(regex(".*"))).isTrue();
+        assertThat(MatchRules.mayMatchAsterisk(regex("/.*"))).isFalse();
+        assertThat(MatchRules.mayMatchAsterisk(prefix("/"))).isFalse();
+        assertThat(MatchRules.mayMatchAsterisk(new RouteMatch(null, List.of("GET", "OPTIONS"), null, null, null, null,
+                null))).isTrue();
+        assertThat(MatchRules.mayMatchAsterisk(new RouteMatch(null, List.of("GET"), null, null, null, null,
+                null))).isFalse();
+    }
 }

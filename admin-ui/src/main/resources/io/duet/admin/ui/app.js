@@ -11,6 +11,7 @@ import { certificatesPage } from './pages/certificates.js';
 import { configPage } from './pages/config.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { historyPage } from './pages/history.js';
+import { listenersPage } from './pages/listeners.js';
 import { loginPage, passwordPage } from './pages/login.js';
 import { poolsPage } from './pages/pools.js';
 import { routesPage } from './pages/routes.js';
@@ -21,6 +22,7 @@ const main = document.getElementById('main');
 
 const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, certificates: certificatesPage, vips: vipsPage, config: configPage,
   history: historyPage, users: usersPage, audit: auditPage };
+pages.listeners = listenersPage;
 
 async function render() {
   const mine = beginRender();
