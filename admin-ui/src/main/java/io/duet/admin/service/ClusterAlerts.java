@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The alerts of the pair, from this member's view of the cluster ({@link LiveNode#cluster()}): no leader
  * ({@code cluster-no-leader}; heartbeats then say nothing, so no member alerts), a member whose last committed
- * heartbeat is older than the document's lease + margin or that never sent one ({@code member-missing}), a VIP of
+ * heartbeat is older than the document's lease + margin, or (seen by the leader only: a witness sends no
+ * heartbeats) that has not answered the leader for as long ({@code member-missing}), a VIP of
  * the document that no node holds ({@code vip-unheld}). A standalone node has none. Pure.
  */
 final class ClusterAlerts {
@@ -32,19 +33,22 @@ final class ClusterAlerts {
         Failover f = doc.failoverTimers();
         long limit = f.leaseMs() + f.marginMs();
         Map<String, Object> beats = (Map<String, Object>) cluster.getOrDefault("heartbeats", Map.of());
+        Map<String, Object> silence = (Map<String, Object>) cluster.getOrDefault("followerSilenceMs", Map.of());
         for (Object m : (List<Object>) cluster.getOrDefault("members", List.of())) {
             String member = String.valueOf(m);
+            // Proxies commit heartbeats; a witness sends none, so only the leader's view of it can tell.
             Map<String, Object> hb = (Map<String, Object>) beats.get(member);
-            if (hb == null) {
-                alerts.add(new Alert("member-missing:" + member, "member-missing", Alert.CRITICAL, "member", null,
-                        member, "cluster member '" + member + "' has sent no heartbeat", -1));
-                continue;
-            }
-            long age = ((Number) hb.getOrDefault("ageMs", 0L)).longValue();
+            long age = hb == null ? -1 : ((Number) hb.getOrDefault("ageMs", 0L)).longValue();
+            Object quiet = silence.get(member);
+            long silent = quiet instanceof Number n ? n.longValue() : -1;
             if (age > limit) {
                 alerts.add(new Alert("member-missing:" + member, "member-missing", Alert.CRITICAL, "member", null,
                         member, "cluster member '" + member + "' missing: last heartbeat " + age + " ms ago (lease + "
                         + "margin " + limit + " ms)", now - age));
+            } else if (silent > limit) {
+                alerts.add(new Alert("member-missing:" + member, "member-missing", Alert.CRITICAL, "member", null,
+                        member, "cluster member '" + member + "' missing: it has not answered the leader ('" + self
+                        + "') for " + silent + " ms", now - silent));
             }
         }
         Map<String, Object> owners = (Map<String, Object>) cluster.getOrDefault("vipOwners", Map.of());

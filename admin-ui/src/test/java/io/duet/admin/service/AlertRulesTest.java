@@ -123,8 +123,8 @@ class AlertRulesTest {
         assertThat(alerts.get(0).message()).startsWith("certificate 'soon' expires in 9 day(s)");
     }
 
-    // A member silent for longer than lease + margin, one never heard of, a VIP nobody holds; none standalone, and
-    // only "no leader" without one.
+    // A proxy whose heartbeat is older than lease + margin, a witness that has not answered the leader for as long,
+    // a VIP nobody holds; none standalone, and only "no leader" without one.
     @Test
     void clusterMembersAndVips() {
         long now = 1_000_000;
@@ -136,17 +136,20 @@ class AlertRulesTest {
         cluster.put("vipOwners", Map.of());
         cluster.put("heartbeats", Map.of("a", Map.of("ageMs", 150L, "holds", List.of()),
                 "b", Map.of("ageMs", 5_000L, "holds", List.of())));
+        // The witness w sends no heartbeats: only the leader's Raft view tells whether it answers.
+        cluster.put("followerSilenceMs", Map.of("b", 4_000L, "w", 3_000L));
         List<Alert> alerts = new ArrayList<>();
         ClusterAlerts.collect(doc(Server.ENABLED), cluster, now, alerts);
         assertThat(alerts).extracting(Alert::id).containsExactly("member-missing:b", "member-missing:w",
                 "vip-unheld:192.0.2.10");
         assertThat(alerts.get(0).since()).isEqualTo(now - 5_000);
         assertThat(alerts.get(0).message()).contains("last heartbeat 5000 ms ago (lease + margin 1200 ms)");
-        assertThat(alerts.get(1).since()).isEqualTo(-1);
+        assertThat(alerts.get(1).since()).isEqualTo(now - 3_000);
+        assertThat(alerts.get(1).message()).contains("has not answered the leader ('a') for 3000 ms");
 
         cluster.put("vipOwners", Map.of("192.0.2.10", "a"));
-        cluster.put("heartbeats", Map.of("a", Map.of("ageMs", 150L), "b", Map.of("ageMs", 150L),
-                "w", Map.of("ageMs", 150L)));
+        cluster.put("followerSilenceMs", Map.of("b", 40L, "w", 60L));
+        cluster.put("heartbeats", Map.of("a", Map.of("ageMs", 150L), "b", Map.of("ageMs", 150L)));
         alerts.clear();
         ClusterAlerts.collect(doc(Server.ENABLED), cluster, now, alerts);
         assertThat(alerts).isEmpty();

@@ -120,6 +120,7 @@ final class NodeStatusView implements NodeView {
         member.heartbeats().forEach((node, hb) -> beats.put(node, Map.of("ageMs", Math.max(0, now - hb.time()),
                 "holds", new ArrayList<>(new java.util.TreeSet<>(hb.held())))));
         out.put("heartbeats", beats);
+        out.put("followerSilenceMs", member.followerSilenceMs()); // empty unless this member leads
         return out;
     }
 

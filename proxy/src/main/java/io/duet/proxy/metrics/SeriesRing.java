@@ -63,14 +63,15 @@ final class SeriesRing {
 
     /**
      * Records sample {@code tick} from the running counts (as {@link #counts} gives them) and the latencies recorded
-     * since the previous sample. A count that went down (the bundle was replaced) counts from zero.
+     * since the previous sample. A count that went down (a pool's sum over its servers when one left) counts 0; a
+     * replaced bundle gets a new ring, so its own counts never go down.
      *
      * @param scratch reused buffer for the latencies; its length bounds the sample they are taken from
      */
     void record(long tick, long[] counts, long[] scratch) {
         int at = (int) (tick % capacity) * FIELDS;
         for (int i = 0; i < COUNTS; i++) {
-            long d = counts[i] >= previous[i] ? counts[i] - previous[i] : counts[i];
+            long d = Math.max(0, counts[i] - previous[i]);
             data[at + i] = (int) Math.min(Integer.MAX_VALUE, d);
             previous[i] = counts[i];
         }
