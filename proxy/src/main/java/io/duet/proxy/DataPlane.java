@@ -13,7 +13,9 @@ import io.duet.proxy.tls.CertificateExpiry;
 import io.duet.proxy.tls.LoadedCertificate;
 import io.duet.proxy.tls.TlsEndpoint;
 import io.duet.proxy.health.HealthRegistry;
+import io.duet.proxy.metrics.HistorySampler;
 import io.duet.proxy.metrics.MetricBundle;
+import io.duet.proxy.metrics.MetricsHistory;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
@@ -88,6 +90,8 @@ public final class DataPlane implements AutoCloseable {
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
     private final Map<String, BoundListener> listeners = new LinkedHashMap<>();
     private AccessLogWriter accessLog;
+    private MetricsHistory history;
+    private HistorySampler historySampler;
     private AccessLog accessLogSpec;
     private boolean closed;
     /** Parsed certificates of the revision in force, by their document form (an unchanged one is not re-parsed). */
@@ -372,6 +376,20 @@ public final class DataPlane implements AutoCloseable {
         return options.metrics();
     }
 
+    /**
+     * Starts keeping the recent traffic of every pool, route and server ({@link MetricsHistory}, sampled every
+     * {@code periodMillis} on a thread of its own until {@link #close}); at most once.
+     */
+    public synchronized MetricsHistory startHistory(long periodMillis) {
+        if (closed || history != null) {
+            throw new IllegalStateException(closed ? "data plane is closed" : "the history is kept already");
+        }
+        history = new MetricsHistory(metrics, Clock.systemUTC(), periodMillis, MetricsHistory.DEFAULT_CAPACITY,
+                MetricsHistory.DEFAULT_MAX_SERIES);
+        historySampler = HistorySampler.start(history);
+        return history;
+    }
+
     /** Every server's health: state, reason, last checks, active requests (for the admin UI). Any thread. */
     public HealthRegistry health() {
         return health;
@@ -418,6 +436,9 @@ public final class DataPlane implements AutoCloseable {
             return;
         }
         closed = true;
+        if (historySampler != null) {
+            historySampler.close();
+        }
         drains.close();
         for (BoundListener l : listeners.values()) {
             l.edge().close();

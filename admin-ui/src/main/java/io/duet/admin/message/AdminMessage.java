@@ -42,6 +42,7 @@ public enum AdminMessage {
     NAME_MISMATCH("DUET-ADMIN-0128", "the element's name in the body differs from the path's"),
     HANDOFF_REFUSED("DUET-ADMIN-0129", "handoff not possible"),
     LIMIT("DUET-ADMIN-0130", "limit is not a number from 1 to 5000"),
+    HISTORY_QUERY("DUET-ADMIN-0131", "a metrics history query names no kind, a wrong one, or a bad since"),
     NOT_FOUND("DUET-ADMIN-0140", "no such resource or revision"),
 
     // API tokens and password hashing.

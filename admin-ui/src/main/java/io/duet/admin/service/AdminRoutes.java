@@ -39,6 +39,8 @@ public final class AdminRoutes {
         UserService users = new UserService(store, committer);
         TokenService apiTokens = new TokenService(store, tokens, committer);
         StatusService status = new StatusService(node, audit);
+        MetricsHistoryService history = new MetricsHistoryService(node, clock);
+        AlertService alerts = new AlertService(store, node, clock);
 
         List<Route> r = new ArrayList<>();
         r.add(Route.open("GET", "/openapi.json", q -> Http.sendRaw(q.exchange(), 200, OpenApi.document())));
@@ -91,6 +93,8 @@ public final class AdminRoutes {
         r.add(Route.of("GET", "/status/health", VIEWER, "read the status", status::health));
         r.add(Route.of("GET", "/status/cluster", VIEWER, "read the status", status::cluster));
         r.add(Route.of("GET", "/status/metrics", VIEWER, "read the status", status::metrics));
+        r.add(Route.of("GET", "/metrics/history", VIEWER, "read the status", history::history));
+        r.add(Route.of("GET", "/alerts", VIEWER, "read the status", alerts::alerts));
         r.add(Route.of("GET", "/audit", ADMIN, "read the audit log", status::audit));
         return new RouteTable(r);
     }

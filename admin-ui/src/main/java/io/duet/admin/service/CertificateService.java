@@ -55,9 +55,9 @@ final class CertificateService {
                 o.put("subject", leaf.getSubjectX500Principal().getName());
                 o.put("issuer", leaf.getIssuerX500Principal().getName());
                 o.put("notAfter", leaf.getNotAfter().toInstant().toString());
-                long days = (leaf.getNotAfter().getTime() - now) / 86_400_000L;
+                long days = CertificateValidity.daysLeft(leaf, now);
                 o.put("daysLeft", days);
-                o.put("status", days < 0 ? "expired" : days < 30 ? "expiring" : "ok");
+                o.put("status", CertificateValidity.status(days));
                 ArrayNode names = o.putArray("names");
                 if (leaf.getSubjectAlternativeNames() != null) {
                     for (List<?> san : leaf.getSubjectAlternativeNames()) {

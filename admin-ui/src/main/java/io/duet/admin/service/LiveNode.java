@@ -19,6 +19,18 @@ public interface LiveNode {
     Map<String, Object> metrics();
 
     /**
+     * The recent traffic of the pools, routes or servers kept on the node, with the samples taken after
+     * {@code sinceMillis} (0: all). Any thread; copies what it returns.
+     *
+     * @param kind  {@code pool}, {@code route} or {@code server}
+     * @param scope only the servers of this pool, the routes of this virtual host; null: all
+     * @param name  only this pool, route or server; null: all
+     */
+    default MetricHistory metricsHistory(String kind, String scope, String name, long sinceMillis) {
+        return MetricHistory.NONE;
+    }
+
+    /**
      * Planned failover: moves {@code node}'s VIPs to the other proxy, or with {@code undo} lets it hold VIPs again.
      * Blocks until committed.
      *

@@ -19,6 +19,7 @@ public enum BootstrapKey {
     ADMIN_ADDRESS("admin.address", "0.0.0.0"),
     ADMIN_PORT("admin.port", "9443"),
     IO_THREADS("io.threads", "0"),
+    METRICS_HISTORY_PERIOD_MS("metrics.history.period.ms", "5000"),
     CLUSTER_MEMBERS("cluster.members", ""),
     CLUSTER_INTERFACE("cluster.interface", ""),
     CLUSTER_JOIN_PORT("cluster.join.port", "9701"),

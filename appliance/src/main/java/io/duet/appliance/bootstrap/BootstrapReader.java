@@ -146,6 +146,7 @@ public final class BootstrapReader {
         String managementAddress = address(BootstrapKey.MANAGEMENT_ADDRESS);
         int managementPort = integer(BootstrapKey.MANAGEMENT_PORT, 0, 65535);
         int ioThreads = integer(BootstrapKey.IO_THREADS, 0, 1024);
+        int historyPeriodMs = integer(BootstrapKey.METRICS_HISTORY_PERIOD_MS, 100, 60_000);
         String adminAddress = address(BootstrapKey.ADMIN_ADDRESS);
         int adminPort = integer(BootstrapKey.ADMIN_PORT, 0, 65535);
         String logLevel = text(BootstrapKey.LOG_LEVEL);
@@ -185,7 +186,8 @@ public final class BootstrapReader {
             throw new StartupException(INVALID_VALUE, ExitCodes.USAGE, problems);
         }
         return new NodeBootstrap(nodeId, dataDir, configFile, proxyAddress, proxyPort, proxyTlsPort, managementAddress,
-                managementPort, ioThreads, logLevel, source, members, iface, joinPort, adminAddress, adminPort);
+                managementPort, ioThreads, logLevel, source, members, iface, joinPort, adminAddress, adminPort,
+                historyPeriodMs);
     }
 
     /** The trimmed value, or {@code null} when unset or blank. */

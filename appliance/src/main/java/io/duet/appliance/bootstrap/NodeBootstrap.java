@@ -25,6 +25,7 @@ import java.nio.file.Path;
  * @param clusterJoinPort   port of this node's join endpoint (HTTPS, on its cluster.members host)
  * @param adminAddress      bind address of the admin listener (web UI and REST API, HTTPS)
  * @param adminPort         its port (0: any free port, for tests)
+ * @param historyPeriodMs   interval of the traffic history kept for the admin dashboard (720 samples)
  * @param source            where the values came from, for the startup banner
  */
 public record NodeBootstrap(
@@ -43,7 +44,8 @@ public record NodeBootstrap(
         String clusterInterface,
         int clusterJoinPort,
         String adminAddress,
-        int adminPort) {
+        int adminPort,
+        int historyPeriodMs) {
 
     /** An address that means "every interface" (0.0.0.0, ::), not one a client can connect to or a name. */
     public static boolean isWildcard(String address) {

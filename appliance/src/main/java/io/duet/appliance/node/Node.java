@@ -197,6 +197,7 @@ public final class Node implements AutoCloseable {
                 registry, b.nodeId(), vault, nodeCertificate), file, demoMode);
         started.add(dataPlane);
         log.info("data plane started (revision {})", dataPlane.revision());
+        io.duet.proxy.metrics.MetricsHistory history = dataPlane.startHistory(b.historyPeriodMs());
 
         ManagementServer management = startManagement(b, registry);
         started.add(management);
@@ -206,7 +207,7 @@ public final class Node implements AutoCloseable {
         try {
             admin = io.duet.admin.AdminServer.start(b.adminAddress(), b.adminPort(), nodeCertificate.key(),
                     nodeCertificate.chain(), store, b.dataDir().resolve("audit.log"), b.nodeId(), Clock.systemUTC(),
-                    new NodeStatusView(dataPlane, registry, member, b.nodeId()));
+                    new NodeStatusView(dataPlane, registry, member, b.nodeId(), history));
         } catch (IllegalStateException e) {
             throw new StartupException(ADMIN_BIND, ExitCodes.STARTUP, e.getMessage(), e);
         }

@@ -5,12 +5,16 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 import io.duet.admin.NodeView;
+import io.duet.admin.service.MetricHistory;
+import io.duet.admin.service.MetricSeries;
 import io.duet.cluster.raft.ClusterNode;
 import io.duet.cluster.raft.ClusterStatus;
 import io.duet.proxy.DataPlane;
 import io.duet.proxy.health.PoolHealthStatus;
 import io.duet.proxy.health.ProbeResult;
 import io.duet.proxy.health.ServerHealthStatus;
+import io.duet.proxy.metrics.HistorySeries;
+import io.duet.proxy.metrics.MetricsHistory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,12 +32,31 @@ final class NodeStatusView implements NodeView {
     private final MetricRegistry registry;
     private final ClusterNode member; // null standalone
     private final String nodeId;
+    private final MetricsHistory history; // null: none kept
 
-    NodeStatusView(DataPlane dataPlane, MetricRegistry registry, ClusterNode member, String nodeId) {
+    NodeStatusView(DataPlane dataPlane, MetricRegistry registry, ClusterNode member, String nodeId,
+                   MetricsHistory history) {
         this.dataPlane = dataPlane;
         this.registry = registry;
         this.member = member;
         this.nodeId = nodeId;
+        this.history = history;
+    }
+
+    /** The data plane's history, column for column (the arrays are fresh copies already). */
+    @Override
+    public MetricHistory metricsHistory(String kind, String scope, String name, long sinceMillis) {
+        if (history == null) {
+            return MetricHistory.NONE;
+        }
+        List<MetricSeries> out = new ArrayList<>();
+        for (HistorySeries h : history.query(kind, scope, name, sinceMillis)) {
+            out.add(new MetricSeries(h.kind(), h.scope(), h.name(), h.atMillis(), h.intervalMillis(), h.requests(),
+                    h.responses2xx(), h.responses3xx(), h.responses4xx(), h.responses5xx(), h.noServer(),
+                    h.queueRejected(), h.connectErrors(), h.responseTimeouts(), h.p50Ms(), h.p95Ms(), h.p99Ms()));
+        }
+        return new MetricHistory(history.periodMillis(), history.capacity(), history.maxSeries(),
+                history.untracked(), out);
     }
 
     @Override
@@ -97,6 +120,7 @@ final class NodeStatusView implements NodeView {
         member.heartbeats().forEach((node, hb) -> beats.put(node, Map.of("ageMs", Math.max(0, now - hb.time()),
                 "holds", new ArrayList<>(new java.util.TreeSet<>(hb.held())))));
         out.put("heartbeats", beats);
+        out.put("followerSilenceMs", member.followerSilenceMs()); // empty unless this member leads
         return out;
     }
 

@@ -561,6 +561,26 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /**
+     * While this member leads: each follower's id and the milliseconds since it last answered the leader (Ratis's
+     * own figure); empty on a follower, which sees only the leader. For the admin API's alerts; any thread.
+     */
+    public Map<String, Long> followerSilenceMs() {
+        try {
+            var role = server.getDivision(GROUP).getInfo().getRoleInfoProto();
+            if (!role.hasLeaderInfo()) {
+                return Map.of();
+            }
+            Map<String, Long> out = new java.util.TreeMap<>();
+            for (var f : role.getLeaderInfo().getFollowerInfoList()) {
+                out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The Raft server of this member (for tests and the cluster status of the appliance). */
     RaftServer server() {
         return server;

@@ -73,6 +73,27 @@ class ClusterNodeTest {
         assertThat(a.status().role()).isEqualTo("LEADER");
     }
 
+    // The leader knows how long each follower has been silent (the admin API's missing-member alert for a witness,
+    // which sends no heartbeats); a follower knows nothing of the others; a stopped member's silence grows.
+    @Test
+    void theLeaderSeesSilentFollowers() throws Exception {
+        group("a", "b", "w");
+        for (String id : List.of("a", "b", "w")) {
+            start(id);
+        }
+        commit(cluster.node("a"), 0, "one");
+        String leader = await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node("a").status().leader(),
+                java.util.Objects::nonNull);
+        ClusterNode lead = cluster.node(leader);
+        List<String> followers = cluster.nodes().keySet().stream().filter(id -> !id.equals(leader)).sorted().toList();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lead.followerSilenceMs())
+                .containsOnlyKeys(followers).allSatisfy((id, ms) -> assertThat(ms).isLessThan(1_000)));
+        assertThat(cluster.node(followers.get(0)).followerSilenceMs()).isEmpty();
+        stopNode(followers.get(1));
+        await().atMost(Duration.ofSeconds(20)).until(() -> lead.followerSilenceMs()
+                .getOrDefault(followers.get(1), 0L) > 1_500);
+    }
+
     // Three voters: a proposal made on any member reaches all of them, with the leader's time and in order; a
     // proposal on a stale base is refused on every member and changes nothing; history is newest first.
     @Test

@@ -17,19 +17,39 @@ import java.util.concurrent.atomic.LongAdder;
  * durations are ignored, as by Timer.
  */
 final class LatencyTimer extends Timer {
+    private static final long[] NONE = new long[0];
     private final SummingHistogram histogram;
+    private final Reservoir reservoir;
 
     LatencyTimer() {
-        this(new SummingHistogram(new RecentSamplesReservoir()), Clock.defaultClock());
+        this(new RecentSamplesReservoir(), Clock.defaultClock());
     }
 
     LatencyTimer(Reservoir reservoir, Clock clock) {
-        this(new SummingHistogram(reservoir), clock);
+        this(new SummingHistogram(reservoir), reservoir, clock);
     }
 
-    private LatencyTimer(SummingHistogram histogram, Clock clock) {
+    private LatencyTimer(SummingHistogram histogram, Reservoir reservoir, Clock clock) {
         super(new CompletionRates(histogram, clock), histogram, clock);
         this.histogram = histogram;
+        this.reservoir = reservoir;
+    }
+
+    /** A new cursor for {@link #durationsSince}: nothing read yet. */
+    long[] newCursor() {
+        return reservoir instanceof RecentSamplesReservoir r ? new long[r.stripes()] : NONE;
+    }
+
+    /**
+     * Copies into {@code into} the durations (nanoseconds) recorded since the cursor, the most recent ones when
+     * more came than fit, and moves the cursor; none for a reservoir that cannot tell (tests). One reading thread
+     * at a time; allocates nothing.
+     *
+     * @return how many were copied
+     */
+    int durationsSince(long[] cursor, long[] into) {
+        return reservoir instanceof RecentSamplesReservoir r && cursor.length == r.stripes()
+                ? r.valuesSince(cursor, into) : 0;
     }
 
     /**

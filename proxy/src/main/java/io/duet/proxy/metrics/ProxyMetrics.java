@@ -73,6 +73,18 @@ public final class ProxyMetrics {
     }
 
     /**
+     * The traffic bundles handed out and not removed: pools first, then routes, then servers (the order the history
+     * keeps them in when it must leave some out). A copy; off the I/O threads (takes this object's lock).
+     */
+    public synchronized java.util.List<TrafficMetrics> traffic() {
+        java.util.List<TrafficMetrics> out = new java.util.ArrayList<>(pools.size() + routes.size() + servers.size());
+        out.addAll(pools.values());
+        out.addAll(routes.values());
+        out.addAll(servers.values());
+        return out;
+    }
+
+    /**
      * Keeps the bundles given and removes every other bundle handed out so far, with its metrics, from the
      * registry (and so from JMX and the exposition). Pass every bundle the new snapshot holds. Idempotent.
      */

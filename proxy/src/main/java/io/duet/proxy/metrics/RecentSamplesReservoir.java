@@ -105,4 +105,34 @@ final class RecentSamplesReservoir implements Reservoir {
         }
         return new UniformSnapshot(n == all.length ? all : Arrays.copyOf(all, n));
     }
+
+    /** The length of a cursor for {@link #valuesSince}: one position per stripe. */
+    int stripes() {
+        return stripes.length;
+    }
+
+    /**
+     * Copies into {@code into} the values recorded since the cursor (in no order) and moves the cursor to now:
+     * from each stripe its most recent ones, at most {@code into.length / stripes()} of them (and at most the
+     * ring's size). A value overwritten while this reads is a lost sample, never an invented one. For one reading
+     * thread at a time (the history sampler); allocates nothing. Costs the request path nothing: it reads the
+     * positions {@link #update} keeps anyway.
+     *
+     * @param cursor {@link #stripes()} positions, all 0 at first; updated in place
+     * @return how many values were copied
+     */
+    int valuesSince(long[] cursor, long[] into) {
+        int share = into.length / stripes.length;
+        int n = 0;
+        for (int i = 0; i < stripes.length; i++) {
+            Stripe s = stripes[i];
+            long until = (long) NEXT.getAcquire(s);
+            long from = Math.max(cursor[i], until - Math.min(share, s.values.length));
+            for (long k = from; k < until; k++) {
+                into[n++] = (long) SLOT.getOpaque(s.values, (int) k & slotMask);
+            }
+            cursor[i] = until;
+        }
+        return n;
+    }
 }

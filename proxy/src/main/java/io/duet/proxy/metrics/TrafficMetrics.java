@@ -39,12 +39,16 @@ public abstract sealed class TrafficMetrics implements MetricBundle permits Rout
     private final Counter active;
     private final Counter[] responsesByClass = new Counter[5];
     final List<String> names = new ArrayList<>(10);
+    private final String kind;
+    private final String[] labels;
 
     /**
      * Registers (or finds) the family set {@code duet_<kind>_requests_total}, {@code _request_duration_seconds},
      * {@code _responses_total{...,class="Nxx"}} and {@code _active_requests}.
      */
     TrafficMetrics(MetricRegistry registry, String kind, String... labels) {
+        this.kind = kind;
+        this.labels = labels.clone();
         String prefix = "duet_" + kind + "_";
         requests = reuseOrRegister(registry, register(prefix + "requests_total", labels), CountingMeter.class,
                 m -> true, CountingMeter::new);
@@ -123,6 +127,26 @@ public abstract sealed class TrafficMetrics implements MetricBundle permits Rout
     /** Responses of a status class 1-5 ({@code duet_<kind>_responses_total{class="Nxx"}}). */
     public final Counter responses(int statusClass) {
         return responsesByClass[statusClass - 1];
+    }
+
+    /** {@code route}, {@code pool} or {@code server}. */
+    final String kind() {
+        return kind;
+    }
+
+    /** The value of a label ({@code pool}, {@code server}, {@code vhost}, {@code route}), or null. */
+    final String label(String key) {
+        for (int i = 0; i + 1 < labels.length; i += 2) {
+            if (labels[i].equals(key)) {
+                return labels[i + 1];
+            }
+        }
+        return null;
+    }
+
+    /** The request latencies: the history sampler reads the durations recorded since its last reading. */
+    final LatencyTimer latencyTimer() {
+        return latency;
     }
 
     @Override

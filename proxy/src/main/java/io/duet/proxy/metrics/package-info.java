@@ -39,5 +39,11 @@
  * {@link io.duet.proxy.metrics.ManagementServer} ({@code GET /metrics}, {@code GET /healthz}),
  * {@link io.duet.proxy.metrics.JmxExposure} ({@code io.duet:type=route,name=requests_total,vhost=api,route=users}),
  * {@link io.duet.proxy.metrics.JvmMetrics} (a few process/JVM gauges).
+ *
+ * <h2>History</h2>
+ * {@link io.duet.proxy.metrics.MetricsHistory} keeps the last hour of every route, pool and server in 5-second
+ * intervals (requests, responses by class, Duet's own failures, latency percentiles of the interval), sampled by
+ * {@link io.duet.proxy.metrics.HistorySampler} off the I/O threads from the counters above and the positions of the
+ * latency reservoirs: the request path pays nothing for it.
  */
 package io.duet.proxy.metrics;
