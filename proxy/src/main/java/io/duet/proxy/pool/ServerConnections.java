@@ -160,13 +160,11 @@ public final class ServerConnections {
         stack.addFirst(c);
         if (stack.size() > maxIdlePerThread && !trimScheduled[slot]) {
             trimScheduled[slot] = true;
-            c.thread().executeAfter(new Trim(c.thread(), slot), TimeUnit.NANOSECONDS.toMillis(SURPLUS_IDLE_NANOS),
-                    TimeUnit.MILLISECONDS);
+            new Sweep(c.thread(), slot, maxIdlePerThread, SURPLUS_IDLE_NANOS, trimScheduled).schedule(SURPLUS_IDLE_NANOS);
         }
         if (!purgeScheduled[slot]) {
             purgeScheduled[slot] = true;
-            c.thread().executeAfter(new Purge(c.thread(), slot), TimeUnit.NANOSECONDS.toMillis(IDLE_TTL_NANOS) / 2,
-                    TimeUnit.MILLISECONDS);
+            new Sweep(c.thread(), slot, 0, IDLE_TTL_NANOS, purgeScheduled).schedule(IDLE_TTL_NANOS);
         }
     }
 
@@ -232,44 +230,30 @@ public final class ServerConnections {
         return address.host() + ":" + address.port();
     }
 
-    /** Closes the connections of one thread that have been idle longer than the TTL. Runs on that thread. */
-    private final class Purge implements Runnable {
-        private final XnioIoThread thread;
-        private final int slot;
-
-        Purge(XnioIoThread thread, int slot) {
-            this.thread = thread;
-            this.slot = slot;
-        }
-
-        @Override
-        public void run() {
-            ArrayDeque<BackendConnection> stack = idle[slot];
-            long now = System.nanoTime();
-            BackendConnection oldest;
-            while ((oldest = stack.peekLast()) != null && (now - oldest.idleSinceNanos >= IDLE_TTL_NANOS || closed)) {
-                stack.pollLast().close();
-            }
-            if (stack.isEmpty()) {
-                purgeScheduled[slot] = false;
-            } else {
-                thread.executeAfter(this, TimeUnit.NANOSECONDS.toMillis(IDLE_TTL_NANOS) / 2, TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
     /**
-     * Closes the connections of one thread above {@code maxIdlePerThread} that stayed idle for
-     * {@link #SURPLUS_IDLE_NANOS}, oldest first (the stack's tail: the most recently used are taken first, so the tail
-     * is what a whole period of traffic did not need). Runs on that thread, again while a surplus remains.
+     * Closes, oldest first, the idle connections of one thread beyond the first {@code keep} that stayed idle for
+     * {@code limitNanos} (all of them once the pool is closed): the TTL sweep keeps none past {@link #IDLE_TTL_NANOS};
+     * the surplus sweep keeps {@code maxIdlePerThread} past {@link #SURPLUS_IDLE_NANOS}. The stack's tail is what a
+     * whole period of traffic did not need (the most recently used are taken first). Runs on that thread, again when
+     * the next one is due, until none is left to close.
      */
-    private final class Trim implements Runnable {
+    private final class Sweep implements Runnable {
         private final XnioIoThread thread;
         private final int slot;
+        private final int keep;
+        private final long limitNanos;
+        private final boolean[] scheduled;
 
-        Trim(XnioIoThread thread, int slot) {
+        Sweep(XnioIoThread thread, int slot, int keep, long limitNanos, boolean[] scheduled) {
             this.thread = thread;
             this.slot = slot;
+            this.keep = keep;
+            this.limitNanos = limitNanos;
+            this.scheduled = scheduled;
+        }
+
+        void schedule(long afterNanos) {
+            thread.executeAfter(this, Math.max(1, TimeUnit.NANOSECONDS.toMillis(afterNanos)), TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -277,16 +261,14 @@ public final class ServerConnections {
             ArrayDeque<BackendConnection> stack = idle[slot];
             long now = System.nanoTime();
             BackendConnection oldest;
-            while (stack.size() > maxIdlePerThread && (oldest = stack.peekLast()) != null
-                    && now - oldest.idleSinceNanos >= SURPLUS_IDLE_NANOS) {
+            while (stack.size() > keep && (oldest = stack.peekLast()) != null
+                    && (now - oldest.idleSinceNanos >= limitNanos || closed)) {
                 stack.pollLast().close();
             }
-            if (stack.size() > maxIdlePerThread) {
-                long waitNanos = SURPLUS_IDLE_NANOS - (now - stack.peekLast().idleSinceNanos);
-                thread.executeAfter(this, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)),
-                        TimeUnit.MILLISECONDS);
+            if (stack.size() > keep) {
+                schedule(limitNanos - (now - stack.peekLast().idleSinceNanos));
             } else {
-                trimScheduled[slot] = false;
+                scheduled[slot] = false;
             }
         }
     }
