@@ -93,6 +93,13 @@ class ConfigYamlApiTest {
         JsonNode committed = AdminFixture.json(put);
         assertThat(committed.get("warnings").toString()).contains("DUET-CONFIG-0055", "$.virtualHosts[1]");
         assertThat(fixture.store.current().virtualHosts()).extracting(h -> h.name()).contains("empty");
+
+        // the diff of the two revisions: the host added by name, no line for the revision number itself
+        long rev = committed.get("revision").asLong();
+        JsonNode diff = AdminFixture.json(admin.call("GET", "/config/diff?from=" + (rev - 1) + "&to=" + rev, null));
+        assertThat(diff).hasSize(1);
+        assertThat(diff.get(0).get("op").asText()).isEqualTo("add");
+        assertThat(diff.get(0).get("path").asText()).isEqualTo("$.virtualHosts[1]");
     }
 
     /** YAML that does not read: 422 with the read problem and where it is. */
