@@ -46,8 +46,10 @@ class ConfigEditorBrowserTest {
         return String.join("\n", lines) + "\n";
     }
 
+    /** Line n's number in the gutter (present; it may be scrolled out of view with its text). */
     private WebElement gutterLine(int n) {
-        return ui.find("#config-text-gutter [data-line='" + n + "']");
+        ui.find("#config-text-gutter");
+        return ui.browser().findElement(By.cssSelector("#config-text-gutter [data-line='" + n + "']"));
     }
 
     /**
@@ -87,6 +89,8 @@ class ConfigEditorBrowserTest {
         WebElement warning = ui.find("#config-violations li.warning[data-line='" + (hosts + 1) + "']");
         assertThat(warning.getText()).contains("Warning", "DUET-CONFIG-0055", "line " + (hosts + 1) + ":");
         assertThat(gutterLine(hosts + 1).getAttribute("class")).contains("warning");
+        warning.findElement(By.tagName("button")).click(); // Go to line: the text and its gutter scroll to it
+        ui.waiter().until(ExpectedConditions.visibilityOf(gutterLine(hosts + 1)));
         String diff = ui.find("#diff-preview").getText();
         assertThat(diff).startsWith("+ $.virtualHosts[0]: {\"name\":\"empty\"").doesNotContain("~ ");
         assertThat(diff.lines()).hasSize(1);
