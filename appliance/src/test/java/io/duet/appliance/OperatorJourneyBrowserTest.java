@@ -92,6 +92,7 @@ class OperatorJourneyBrowserTest {
         // Roll the drain back from the history: b1 serves again.
         ui.open("history");
         ui.click("button[data-rollback='" + routeRevision + "']");
+        ui.click("#rollback-confirm"); // rollback asks first
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 ui.node().store().current().pool("web").servers().get(0).state().equals("enabled"));
         await().atMost(Duration.ofSeconds(10)).until(() -> {

@@ -119,6 +119,24 @@ public final class ConfigCodec {
         }
     }
 
+    /**
+     * Writes a tree of the document (as a redacted view gives it) in the same style as {@link #encode}, so an
+     * editor shows the text a file would hold.
+     */
+    public static String encodeTree(com.fasterxml.jackson.databind.JsonNode tree, Format format) {
+        try {
+            return (format == Format.YAML ? YAML_WRITER : JSON_WRITER).writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            // A tree of plain values always serialises.
+            throw new IllegalStateException("cannot encode configuration document", e);
+        }
+    }
+
+    /** Where each JSON path of {@code text} starts, by line ({@link SourceLines}); syntax errors end the map early. */
+    public static SourceLines lines(String text, Format format) {
+        return SourceLines.of(format == Format.YAML ? YAML_MAPPER : JSON_MAPPER, text);
+    }
+
     private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {
         builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -14,6 +14,7 @@ import io.duet.admin.message.AdminMessage;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
 import io.duet.config.InvalidConfigException;
+import io.duet.config.SourceLines;
 import io.duet.config.Violation;
 import io.duet.config.store.ConfigStore;
 import io.undertow.server.HttpServerExchange;
@@ -38,7 +39,7 @@ final class ConfigService {
     void get(Request r) throws Exception {
         DuetConfig cur = store.current();
         Http.etag(r.exchange(), cur.revision());
-        Http.send(r.exchange(), 200, Redaction.shown(cur));
+        DocumentFormat.send(r.exchange(), Redaction.shown(cur));
     }
 
     /** PUT: the whole document (but users and tokens), against the revision of If-Match (required). */
@@ -55,6 +56,9 @@ final class ConfigService {
                 "edited through the API")), base, r.caller());
         ObjectNode o = Http.JSON.createObjectNode();
         o.put("revision", c.revision());
+        // Warnings do not block a commit; the caller sees them here as well as at validate.
+        o.set("warnings", Http.JSON.valueToTree(store.validate(c.document()).stream()
+                .filter(v -> !v.isError()).toList()));
         Http.etag(ex, c.revision());
         Http.send(ex, 200, o);
     }
@@ -62,11 +66,18 @@ final class ConfigService {
     /** What a PUT would find (certificate material included) and the diff against the current document. */
     void validate(Request r) throws Exception {
         DuetConfig cur = store.current();
-        DuetConfig proposed = Changes.apply(cur, new Change.ReplaceDocument(decode(r.exchange()), null)).document();
+        String text = text(r.exchange());
+        ConfigCodec.Format format = DocumentFormat.ofBody(r.exchange());
+        DuetConfig proposed = Changes.apply(cur, new Change.ReplaceDocument(decode(text, format), null)).document();
         List<Violation> v = store.validate(proposed);
+        SourceLines lines = ConfigCodec.lines(text, format);
         ObjectNode o = Http.JSON.createObjectNode();
         o.put("valid", v.stream().noneMatch(Violation::isError));
-        o.set("violations", Http.JSON.valueToTree(v));
+        ArrayNode violations = o.putArray("violations");
+        for (Violation x : v) {
+            // The line of the sent text where the path (or the nearest object holding it) starts, for an editor.
+            violations.add(Http.JSON.<ObjectNode>valueToTree(x).put("line", lines.lineOf(x.path())));
+        }
         o.set("diff", Http.JSON.valueToTree(JsonDiff.diff(Redaction.shown(store.current()),
                 Redaction.shown(proposed.withRevision(store.current().revision())))));
         Http.send(r.exchange(), 200, o);
@@ -91,14 +102,15 @@ final class ConfigService {
         } catch (NumberFormatException e) {
             throw new ApiError(404, AdminMessage.NOT_FOUND, "no such revision");
         }
-        Http.send(r.exchange(), 200, Redaction.shown(revision(n)));
+        DocumentFormat.send(r.exchange(), Redaction.shown(revision(n)));
     }
 
     void diff(Request r) throws Exception {
         long from = Http.longParam(r.exchange(), "from");
         long to = Http.longParam(r.exchange(), "to");
+        // The revision number itself always differs: not a change worth a line.
         Http.send(r.exchange(), 200, Http.JSON.valueToTree(JsonDiff.diff(Redaction.shown(revision(from)),
-                Redaction.shown(revision(to)))));
+                Redaction.shown(revision(to).withRevision(from)))));
     }
 
     void rollback(Request r) throws Exception {
@@ -151,10 +163,18 @@ final class ConfigService {
                 + store.commits().size() + ")");
     }
 
+    /** The body as a document, in the syntax its Content-Type names ({@link DocumentFormat}). */
     private static DuetConfig decode(HttpServerExchange ex) throws ApiError {
-        String text = new String(Http.bytes(ex), StandardCharsets.UTF_8);
+        return decode(text(ex), DocumentFormat.ofBody(ex));
+    }
+
+    private static String text(HttpServerExchange ex) throws ApiError {
+        return new String(Http.bytes(ex), StandardCharsets.UTF_8);
+    }
+
+    private static DuetConfig decode(String text, ConfigCodec.Format format) throws ApiError {
         try {
-            return ConfigCodec.decode(text, ConfigCodec.Format.JSON);
+            return ConfigCodec.decode(text, format);
         } catch (InvalidConfigException e) {
             throw new ApiError(422, AdminMessage.INVALID_DOCUMENT, "the document does not read: nothing was changed",
                     e.violations());
