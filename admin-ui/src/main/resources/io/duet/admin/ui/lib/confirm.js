@@ -28,7 +28,7 @@ function ask({ title, message, body, confirmLabel = 'Confirm', cancelLabel = 'Ca
       : el('input', { id: 'confirm-summary', maxlength: 200, value: summary, placeholder: summary });
     const ok = el('button', { type: 'button', id: 'confirm-ok', class: 'danger', text: confirmLabel });
     const cancel = el('button', { type: 'button', id: 'confirm-cancel', class: 'secondary', text: cancelLabel });
-    const dialog = el('dialog', { id: 'confirm-dialog', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-message' },
+    const dialog = el('dialog', { id: 'confirm-dialog', class: 'confirm-dialog', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-message' },
       el('h2', { id: 'confirm-title', text: title }),
       typeof content === 'string' || content == null ? el('p', { id: 'confirm-message', text: content || '' })
         : el('div', { id: 'confirm-message' }, content),
