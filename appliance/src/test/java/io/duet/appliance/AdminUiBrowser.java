@@ -235,7 +235,8 @@ final class AdminUiBrowser implements BeforeEachCallback, AfterEachCallback {
     void viewport(int width, int height) {
         viewportWidth = width;
         ((ChromeDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width,
-                "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+                "height", height, "screenWidth", width, "screenHeight", height, "deviceScaleFactor", 1,
+                "mobile", width < 600));
     }
 
     /** Makes the page see the system setting {@code light} or {@code dark} (prefers-color-scheme). */
