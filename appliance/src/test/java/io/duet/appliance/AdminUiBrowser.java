@@ -1,5 +1,8 @@
 package io.duet.appliance;
 
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
 import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
@@ -27,7 +30,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -65,6 +70,7 @@ final class AdminUiBrowser implements BeforeEachCallback, AfterEachCallback {
     private WebDriver browser;
     private WebDriverWait wait;
     private String ui;
+    private int viewportWidth; // set by viewport(); 0: the window's
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
@@ -214,5 +220,94 @@ final class AdminUiBrowser implements BeforeEachCallback, AfterEachCallback {
     /** The body the proxy's plain listener answers for {@code http://localhost/}. */
     String proxied() throws Exception {
         return RawHttp.get(node.listenerAddress(EmbeddedDocuments.LISTENER), "localhost", "/").body();
+    }
+
+    /** Goes to a location of the UI (e.g. {@code #/pools?pool=web}) and waits until {@code css} is visible. */
+    void go(String hash, String css) {
+        browser.get(ui + hash);
+        find(css);
+    }
+
+    /**
+     * Makes the page lay out as on a screen {@code width} x {@code height} CSS pixels wide (Chromium's device
+     * emulation; below 600 px as a phone, honouring the page's viewport meta tag). The page is laid out again at once.
+     */
+    void viewport(int width, int height) {
+        viewportWidth = width;
+        ((ChromeDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width,
+                "height", height, "screenWidth", width, "screenHeight", height, "deviceScaleFactor", 1,
+                "mobile", width < 600));
+    }
+
+    /** Makes the page see the system setting {@code light} or {@code dark} (prefers-color-scheme). */
+    void colorScheme(String scheme) {
+        ((ChromeDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    /**
+     * The page's accessibility violations of impact serious or critical, as axe-core (run in the page) finds them
+     * against WCAG 2.x A and AA and its best practices: one line per rule with its id, impact, help and the CSS
+     * selectors of the elements at fault. Empty when there are none. Waits for running CSS transitions to end first.
+     */
+    List<String> accessibilityViolations() {
+        // colours mid-transition (the toast fading) are no state a reader stays in: check once they settle
+        wait.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d)
+                .executeScript("return document.getAnimations().length === 0")));
+        Results results = new AxeBuilder()
+                .withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"))
+                .analyze(browser);
+        if (results.isErrored()) {
+            throw new AssertionError("axe-core could not check " + browser.getCurrentUrl() + ": "
+                    + results.getErrorMessage());
+        }
+        return results.getViolations().stream()
+                .filter(r -> "serious".equals(r.getImpact()) || "critical".equals(r.getImpact()))
+                .map(AdminUiBrowser::describe)
+                .toList();
+    }
+
+    private static String describe(Rule r) {
+        return r.getId() + " (" + r.getImpact() + "): " + r.getHelp() + " at "
+                + r.getNodes().stream().map(n -> String.valueOf(n.getTarget())).collect(Collectors.joining(", "));
+    }
+
+    /** Fails, naming each rule, its impact and its elements, when axe-core finds a serious or critical violation. */
+    void assertAccessible(String context) {
+        List<String> violations = accessibilityViolations();
+        if (!violations.isEmpty()) {
+            throw new AssertionError(context + " (" + browser.getCurrentUrl() + "): serious or critical accessibility "
+                    + "violations:\n  " + String.join("\n  ", violations));
+        }
+    }
+
+    /**
+     * What of the shown page lies beyond the viewport's width and cannot be scrolled to on its own: the page wider
+     * than the viewport, and each visible control (button, link, field) outside it that no horizontally scrollable
+     * region of the page's (e.g. a table's) holds; a region that is itself wider than the viewport counts too.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> controlsOutsideViewport() {
+        // As a phone, Chromium widens the layout viewport to a page wider than the screen: compare with the screen.
+        return (List<String>) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
+                const w = arguments[0] || window.innerWidth, out = [];
+                const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                    + ' "' + (e.getAttribute('aria-label') || e.textContent || e.value || '').trim().slice(0, 40) + '"';
+                if (document.documentElement.scrollWidth > w) {
+                  out.push('the page is ' + document.documentElement.scrollWidth + ' px wide, the viewport ' + w);
+                }
+                for (const c of document.querySelectorAll('button, a[href], input, select, textarea')) {
+                  const r = c.getBoundingClientRect();
+                  if (!r.width || !c.checkVisibility()) continue;
+                  let region = c.parentElement;
+                  while (region && region !== document.body && !['auto', 'scroll'].includes(getComputedStyle(region).overflowX)) {
+                    region = region.parentElement;
+                  }
+                  const box = region && region !== document.body ? region.getBoundingClientRect() : null;
+                  if (box && (box.left < -1 || box.right > w + 1)) out.push(name(c) + ': its scroll region is wider than the viewport');
+                  else if (!box && (r.left < -1 || r.right > w + 1)) out.push(name(c) + ' at ' + Math.round(r.left) + '..' + Math.round(r.right));
+                }
+                return out;
+                """, viewportWidth);
     }
 }

@@ -6,6 +6,7 @@ import { el } from './lib/dom.js';
 import { errorList } from './lib/errors.js';
 import { beginRender, go, isCurrent, setRenderer } from './lib/navigation.js';
 import { canEdit, session, setSession } from './lib/session.js';
+import { scrollTablesOf } from './lib/table-scroll.js';
 import { auditPage } from './pages/audit.js';
 import { certificatesPage } from './pages/certificates.js';
 import { configPage } from './pages/config.js';
@@ -49,6 +50,7 @@ async function render() {
   document.getElementById('nav-users').hidden = !canEdit();
   document.getElementById('nav-audit').hidden = !canEdit();
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.id === 'nav-' + page);
+  for (const a of nav.querySelectorAll('a')) if (a.id === 'nav-' + page) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   try {
     const content = await (pages[page] || dashboardPage)();
     if (isCurrent(mine)) main.replaceChildren(content); // a later navigation wins
@@ -58,6 +60,7 @@ async function render() {
 }
 
 setRenderer(render);
+scrollTablesOf(main);
 document.getElementById('logout').addEventListener('click', async () => {
   try { await api('DELETE', '/session'); } catch (e) { /* gone anyway */ }
   setSession(null);

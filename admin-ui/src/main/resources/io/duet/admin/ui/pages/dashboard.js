@@ -40,14 +40,15 @@ function renderCluster(box, c) {
   }
   const t = el('table', {}, el('tr', {}, el('th', { text: 'member' }), el('th', { text: 'heartbeat' }),
     el('th', { text: 'holds' })));
-  t.firstChild.append(el('th', { text: '' }));
+  t.firstChild.append(el('th', {}, el('span', { class: 'visually-hidden', text: 'actions' })));
   for (const m of c.members || []) {
     const hb = (c.heartbeats || {})[m];
     const actions = el('td', {});
     if (canOperate() && hb) {
       for (const undo of [false, true]) {
         actions.append(el('button', { type: 'button', class: 'small secondary', 'data-handoff': m + (undo ? ':undo' : ''),
-          text: undo ? 'Take VIPs back' : 'Hand off VIPs', onclick: async () => {
+          text: undo ? 'Take VIPs back' : 'Hand off VIPs',
+          'aria-label': undo ? 'Let node ' + m + ' take its VIPs back' : 'Hand off the VIPs of node ' + m, onclick: async () => {
             try { await api('POST', '/cluster/handoff', { node: m, undo }); toast(undo ? m + ' may hold VIPs again' : m + ' hands its VIPs off'); }
             catch (e) { toast(e.message); }
           } }));
@@ -110,6 +111,6 @@ function renderTraffic(figures, m) {
     el('div', {}, el('div', { text: 'requests/s' }), el('div', { class: 'figure', id: 'fig-rps', text: rps.toFixed(1) })),
     el('div', {}, el('div', { text: 'p95 latency' }), el('div', { class: 'figure', text: p95.toFixed(1) + ' ms' })),
     el('div', {}, el('div', { text: '5xx since start' }), el('div', { class: 'figure ' + (errors ? 'bad' : ''), text: String(errors) })));
-  chart('chart-rps', history.rps, '#2557d6', 'requests/s');
-  chart('chart-p95', history.p95, '#b26a00', 'p95 ms');
+  chart('chart-rps', history.rps, '--accent', 'requests/s', history.t);
+  chart('chart-p95', history.p95, '--warn', 'p95 latency, ms', history.t);
 }

@@ -59,7 +59,7 @@ async function removeServer(p, s) {
 
 /** The table of pool p's servers; onEdit(server) opens the server form (admins). */
 export function serversTable(p, live, onEdit) {
-  const t = el('table', { class: 'servers', 'data-pool': p.name }, el('tr', {},
+  const t = el('table', { class: 'servers', 'data-pool': p.name, 'aria-label': 'Servers of pool ' + p.name }, el('tr', {},
     ...['server', 'address', 'weight', 'state', 'health', 'in flight', ''].map(h => el('th', { text: h }))));
   for (const s of p.servers || []) {
     const { l, resolved, dnsError } = liveOf(live, p, s);
@@ -68,14 +68,15 @@ export function serversTable(p, live, onEdit) {
       for (const [state, label] of Object.entries(SERVER_STATES)) {
         actions.append(el('button', { type: 'button', class: 'small secondary', 'data-action': state,
           'data-server': p.name + '/' + s.id, text: label + (state === 'enabled' ? '' : '…'),
-          'aria-label': label + ' server ' + p.name + '/' + s.id, onclick: () => changeState(p, s, state) }));
+          'aria-label': state === 'maintenance' ? 'Put server ' + s.id + ' of pool ' + p.name + ' in maintenance'
+            : label + ' server ' + s.id + ' of pool ' + p.name, onclick: () => changeState(p, s, state) }));
       }
     }
     if (canEdit()) {
       actions.append(el('button', { type: 'button', class: 'small secondary', 'data-edit-server': p.name + '/' + s.id,
-        text: 'Edit', 'aria-label': 'Edit server ' + p.name + '/' + s.id, onclick: () => onEdit(s) }),
+        text: 'Edit', 'aria-label': 'Edit server ' + s.id + ' of pool ' + p.name, onclick: () => onEdit(s) }),
       el('button', { type: 'button', class: 'small secondary', 'data-remove-server': p.name + '/' + s.id,
-        text: 'Remove', 'aria-label': 'Remove server ' + p.name + '/' + s.id, onclick: () => removeServer(p, s) }));
+        text: 'Remove', 'aria-label': 'Remove server ' + s.id + ' of pool ' + p.name, onclick: () => removeServer(p, s) }));
     }
     t.append(el('tr', { 'data-server-row': p.name + '/' + s.id }, el('td', { text: s.id }),
       el('td', { text: s.address + ':' + s.port + (resolved.length ? ' → ' + resolved.join(', ') : '')
