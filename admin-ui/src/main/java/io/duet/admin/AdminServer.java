@@ -25,7 +25,8 @@ import java.util.List;
 
 /**
  * The admin listener: HTTPS only (TLS 1.2 and 1.3), on its own address and port, serving the REST API under
- * {@code /api/v1}, and the web UI's files (plain ES modules, no build step: every file {@link UiFiles} allows).
+ * {@code /api/v1}, and the web UI's files (plain ES modules, no build step: every file {@link UiFiles} allows; the
+ * third-party ones {@link VendorFiles} lists).
  * Requests run on a few worker threads (password hashing and commits block); bodies are capped
  * ({@value RequestBody#MAX_BYTES} bytes) and requests time out like the proxy's.
  */
@@ -80,6 +81,13 @@ public final class AdminServer implements AutoCloseable {
                         String p = ex.getRequestPath();
                         if (p.equals(AdminApi.PREFIX) || p.startsWith(AdminApi.PREFIX + "/")) {
                             api.handleRequest(ex);
+                        } else if (VendorFiles.bytes(p) != null && (ex.getRequestMethod().equals(
+                                io.undertow.util.Methods.GET) || ex.getRequestMethod().equals(
+                                io.undertow.util.Methods.HEAD))) {
+                            SecurityHeaders.apply(ex);
+                            ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+                            ex.getResponseHeaders().put(Headers.CONTENT_TYPE, VendorFiles.contentType(p));
+                            ex.getResponseSender().send(java.nio.ByteBuffer.wrap(VendorFiles.bytes(p)));
                         } else if (UiFiles.served(p) && (ex.getRequestMethod().equals(io.undertow.util.Methods.GET)
                                 || ex.getRequestMethod().equals(io.undertow.util.Methods.HEAD))) {
                             SecurityHeaders.apply(ex);

@@ -16,6 +16,7 @@ import io.duet.proxy.health.HealthRegistry;
 import io.duet.proxy.metrics.HistorySampler;
 import io.duet.proxy.metrics.MetricBundle;
 import io.duet.proxy.metrics.MetricsHistory;
+import io.duet.proxy.accesslog.AccessTap;
 import io.duet.proxy.metrics.ProxyMetrics;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
@@ -91,6 +92,7 @@ public final class DataPlane implements AutoCloseable {
     private final Map<String, BoundListener> listeners = new LinkedHashMap<>();
     private AccessLogWriter accessLog;
     private MetricsHistory history;
+    private final AccessTap accessTap = new AccessTap(AccessTap.DEFAULT_CAPACITY, System::currentTimeMillis);
     private HistorySampler historySampler;
     private AccessLog accessLogSpec;
     private boolean closed;
@@ -262,7 +264,8 @@ public final class DataPlane implements AutoCloseable {
 
     private BoundListener bind(Listener l, Limits limits, Map<String, LoadedCertificate> loaded) {
         TlsEndpoint tls = l.https() ? TlsEndpoint.create(worker.getXnio(), l.tls(), loaded) : null;
-        RootHandler root = new RootHandler(current::get, l.name(), tls == null ? TlsEndpoint.PLAIN_GATE : tls.gate());
+        RootHandler root = new RootHandler(current::get, l.name(), tls == null ? TlsEndpoint.PLAIN_GATE : tls.gate(),
+                accessTap);
         EdgeListener edge = EdgeListener.bind(worker, buffers, l, limits,
                 new EdgeMetricsEvents(metrics.forListener(l.name())), root, tls == null ? null : tls.edgeTls(),
                 drains);
@@ -388,6 +391,14 @@ public final class DataPlane implements AutoCloseable {
                 MetricsHistory.DEFAULT_MAX_SERIES);
         historySampler = HistorySampler.start(history);
         return history;
+    }
+
+    /**
+     * The recent access records for a live tail, filled on every listener while someone watches (whether or not the
+     * access log is on). Any thread.
+     */
+    public AccessTap accessTap() {
+        return accessTap;
     }
 
     /** Every server's health: state, reason, last checks, active requests (for the admin UI). Any thread. */

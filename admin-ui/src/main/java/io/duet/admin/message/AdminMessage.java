@@ -43,6 +43,7 @@ public enum AdminMessage {
     HANDOFF_REFUSED("DUET-ADMIN-0129", "handoff not possible"),
     LIMIT("DUET-ADMIN-0130", "limit is not a number from 1 to 5000"),
     HISTORY_QUERY("DUET-ADMIN-0131", "a metrics history query names no kind, a wrong one, or a bad since"),
+    TAIL_QUERY("DUET-ADMIN-0132", "an access log tail query has a bad since, status or limit"),
     NOT_FOUND("DUET-ADMIN-0140", "no such resource or revision"),
 
     // API tokens and password hashing.

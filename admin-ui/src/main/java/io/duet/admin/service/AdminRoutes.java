@@ -41,6 +41,7 @@ public final class AdminRoutes {
         StatusService status = new StatusService(node, audit);
         MetricsHistoryService history = new MetricsHistoryService(node, clock);
         AlertService alerts = new AlertService(store, node, clock);
+        AccessTailService tail = new AccessTailService(node);
 
         List<Route> r = new ArrayList<>();
         r.add(Route.open("GET", "/openapi.json", q -> Http.sendRaw(q.exchange(), 200, OpenApi.document())));
@@ -95,6 +96,8 @@ public final class AdminRoutes {
         r.add(Route.of("GET", "/status/metrics", VIEWER, "read the status", status::metrics));
         r.add(Route.of("GET", "/metrics/history", VIEWER, "read the status", history::history));
         r.add(Route.of("GET", "/alerts", VIEWER, "read the status", alerts::alerts));
+        // Operator: the records hold client addresses, paths and queries (personal data, tokens in URLs).
+        r.add(Route.of("GET", "/access-log/tail", OPERATOR, "read the access log", tail::tail));
         r.add(Route.of("GET", "/audit", ADMIN, "read the audit log", status::audit));
         return new RouteTable(r);
     }

@@ -31,6 +31,18 @@ public interface LiveNode {
     }
 
     /**
+     * The live tail of the access log: the node's recent access records after sequence {@code sinceSeq} that
+     * {@code filter} shows, oldest first, at most {@code max}; asking keeps the node recording them for a minute (it
+     * records none while nobody watches). Returns {@code records} (maps with {@code seq, time, client, method, uri,
+     * protocol, status, bytesSent, durationUs, host, vhost, route, pool, server, requestId, listener}),
+     * {@code lastSeq} (pass it back as {@code sinceSeq}), {@code missed} (records after {@code sinceSeq} were
+     * overwritten before this call), {@code capacity} (the records kept). Any thread; copies what it returns.
+     */
+    default Map<String, Object> accessTail(long sinceSeq, AccessFilter filter, int max) {
+        return Map.of("records", List.of(), "lastSeq", 0L, "missed", false, "capacity", 0);
+    }
+
+    /**
      * Planned failover: moves {@code node}'s VIPs to the other proxy, or with {@code undo} lets it hold VIPs again.
      * Blocks until committed.
      *

@@ -7,12 +7,14 @@ import { errorList } from './lib/errors.js';
 import { beginRender, go, isCurrent, setRenderer } from './lib/navigation.js';
 import { canEdit, session, setSession } from './lib/session.js';
 import { scrollTablesOf } from './lib/table-scroll.js';
+import { canOperate } from './lib/session.js';
 import { auditPage } from './pages/audit.js';
 import { certificatesPage } from './pages/certificates.js';
 import { configPage } from './pages/config.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { historyPage } from './pages/history.js';
 import { listenersPage } from './pages/listeners.js';
+import { liveLogPage } from './pages/live-log.js';
 import { loginPage, passwordPage } from './pages/login.js';
 import { poolsPage } from './pages/pools.js';
 import { routesPage } from './pages/routes.js';
@@ -24,6 +26,7 @@ const main = document.getElementById('main');
 const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, certificates: certificatesPage, vips: vipsPage, config: configPage,
   history: historyPage, users: usersPage, audit: auditPage };
 pages.listeners = listenersPage;
+pages['live-log'] = liveLogPage;
 
 async function render() {
   const mine = beginRender();
@@ -49,6 +52,7 @@ async function render() {
   nav.hidden = false;
   document.getElementById('nav-users').hidden = !canEdit();
   document.getElementById('nav-audit').hidden = !canEdit();
+  document.getElementById('nav-live-log').hidden = !canOperate();
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.id === 'nav-' + page);
   for (const a of nav.querySelectorAll('a')) if (a.id === 'nav-' + page) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   try {

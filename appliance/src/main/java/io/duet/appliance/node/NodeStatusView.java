@@ -5,11 +5,14 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 import io.duet.admin.NodeView;
+import io.duet.admin.service.AccessFilter;
 import io.duet.admin.service.MetricHistory;
 import io.duet.admin.service.MetricSeries;
 import io.duet.cluster.raft.ClusterNode;
 import io.duet.cluster.raft.ClusterStatus;
 import io.duet.proxy.DataPlane;
+import io.duet.proxy.accesslog.AccessRecord;
+import io.duet.proxy.accesslog.AccessTap;
 import io.duet.proxy.health.PoolHealthStatus;
 import io.duet.proxy.health.ProbeResult;
 import io.duet.proxy.health.ServerHealthStatus;
@@ -57,6 +60,41 @@ final class NodeStatusView implements NodeView {
         }
         return new MetricHistory(history.periodMillis(), history.capacity(), history.maxSeries(),
                 history.untracked(), out);
+    }
+
+    /** The data plane's access tap, filtered; each record as a map (JSON field names of the access log, camel case). */
+    @Override
+    public Map<String, Object> accessTail(long sinceSeq, AccessFilter filter, int max) {
+        AccessTap tap = dataPlane.accessTap();
+        AccessTap.Tail t = tap.tail(sinceSeq, r -> filter.matches(r.host(), r.vhost(), r.route(), r.status()), max);
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (AccessTap.Entry e : t.entries()) {
+            AccessRecord r = e.record();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("time", java.time.Instant.ofEpochMilli(r.epochMillis()).toString());
+            m.put("client", r.clientAddress());
+            m.put("method", r.method());
+            m.put("uri", r.uri());
+            m.put("protocol", r.protocol());
+            m.put("status", r.status());
+            m.put("bytesSent", r.responseBytes());
+            m.put("durationUs", r.durationMicros());
+            m.put("host", r.host());
+            m.put("vhost", r.vhost());
+            m.put("route", r.route());
+            m.put("pool", r.pool());
+            m.put("server", r.serverId());
+            m.put("requestId", r.requestId());
+            m.put("listener", r.listener());
+            records.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("records", records);
+        out.put("lastSeq", t.lastSeq());
+        out.put("missed", t.missed());
+        out.put("capacity", tap.capacity());
+        return out;
     }
 
     @Override

@@ -14,6 +14,8 @@
  *     rotation by file key) and {@code StdoutSink}; {@code SyslogSink} sends one non-blocking datagram per record over
  *     UDP or a unix datagram socket, framed by {@code SyslogFramer} (RFC 5424 or RFC 3164).</li>
  * <li>{@code FailureLog}: an output's failures, logged once per run.</li>
+ * <li>{@code AccessTap}: the live tail's ring of the last 1,000 records, filled (whether or not the log is on) only
+ *     while someone watches ({@code GET /api/v1/access-log/tail}).</li>
  * </ul>
  *
  * <h2>Use from the request path</h2>

@@ -2,6 +2,7 @@ package io.duet.proxy.runtime;
 
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.accesslog.AccessRecord;
+import io.duet.proxy.accesslog.AccessTap;
 import io.duet.proxy.edge.CanonicalPath;
 import io.duet.proxy.edge.RequestGate;
 import io.duet.proxy.forward.ForwardState;
@@ -28,15 +29,18 @@ public final class RootHandler implements HttpHandler {
     private final Supplier<RuntimeSnapshot> snapshots;
     private final String listener;
     private final RequestGate gate;
+    private final RequestContext.Ends ends;
 
     public RootHandler(Supplier<RuntimeSnapshot> snapshots, String listener) {
-        this(snapshots, listener, RequestGate.OPEN);
+        this(snapshots, listener, RequestGate.OPEN, null);
     }
 
-    public RootHandler(Supplier<RuntimeSnapshot> snapshots, String listener, RequestGate gate) {
+    /** @param tap the live tail's records (filled while watched), or null: none */
+    public RootHandler(Supplier<RuntimeSnapshot> snapshots, String listener, RequestGate gate, AccessTap tap) {
         this.snapshots = snapshots;
         this.listener = listener;
         this.gate = gate;
+        this.ends = new Ends(tap);
     }
 
     @Override
@@ -48,7 +52,7 @@ public final class RootHandler implements HttpHandler {
             return;
         }
         RequestContext ctx = RequestContext.of(exchange);
-        ctx.start(snapshot, listener, System.nanoTime(), exchange, ENDS);
+        ctx.start(snapshot, listener, System.nanoTime(), exchange, ends);
         exchange.addDefaultResponseListener(ERROR_PAGE);
         snapshot.forwarding().requestId(exchange, ctx);
         if (!gate.admit(exchange)) {
@@ -80,9 +84,15 @@ public final class RootHandler implements HttpHandler {
 
     /**
      * Hop-by-hop removal and the request id on every response, whatever produced it (before the commit); route
-     * metrics and the access log when the exchange ends.
+     * metrics, the access log and the live tail's tap (while watched) when the exchange ends.
      */
-    private static final RequestContext.Ends ENDS = new RequestContext.Ends() {
+    private static final class Ends implements RequestContext.Ends {
+        private final AccessTap tap; // null: none
+
+        Ends(AccessTap tap) {
+            this.tap = tap;
+        }
+
         @Override
         public void beforeCommit(HttpServerExchange exchange, RequestContext ctx) {
             RuntimeSnapshot snapshot = snapshotOf(ctx);
@@ -99,12 +109,19 @@ public final class RootHandler implements HttpHandler {
                 int status = exchange.isResponseStarted() ? exchange.getStatusCode() : 0;
                 ctx.finished(status, nanos);
                 AccessLogWriter log = snapshot.accessLog();
-                if (log != null) {
-                    log.log(record(exchange, ctx, status, nanos));
+                boolean tapped = tap != null && tap.watched();
+                if (log != null || tapped) {
+                    AccessRecord r = record(exchange, ctx, status, nanos);
+                    if (log != null) {
+                        log.log(r);
+                    }
+                    if (tapped) {
+                        tap.offer(r);
+                    }
                 }
             }
         }
-    };
+    }
 
     /** The snapshot this handler started the request on, or {@code null} when it did not start it. */
     private static RuntimeSnapshot snapshotOf(RequestContext ctx) {
