@@ -64,15 +64,7 @@ public enum TlsMessage {
     SELF_SIGNED_UNWRITABLE("DUET-TLS-0032", Severity.ERROR, "cannot write the self-signed certificate to %s: %s"),
     CLUSTER_CA_FAILED("DUET-TLS-0040", Severity.ERROR, "creating the cluster CA failed: %s"),
     /** Issuing a member certificate, or generating its key, failed: "what failed: why". */
-    MEMBER_CERTIFICATE_FAILED("DUET-TLS-0041", Severity.ERROR, "%s failed: %s"),
-    NATIVE_CRYPTO("DUET-TLS-0050", Severity.INFO,
-            "native cryptography: %s serves AES-GCM, ECDSA, ECDH, RSA, SHA-2 and HMAC for TLS and everything else "
-                    + "(X25519 stays with the JDK)"),
-    NATIVE_CRYPTO_UNAVAILABLE("DUET-TLS-0051", Severity.WARNING,
-            "native cryptography unavailable (%s): the JDK's own, slower implementations serve TLS; supported on "
-                    + "Linux x86-64 with a writable java.io.tmpdir"),
-    NATIVE_CRYPTO_OFF("DUET-TLS-0052", Severity.INFO,
-            "native cryptography switched off (-Dduet.crypto.native=false): the JDK's implementations serve TLS");
+    MEMBER_CERTIFICATE_FAILED("DUET-TLS-0041", Severity.ERROR, "%s failed: %s");
 
     /** How bad a finding is: errors refuse an import, warnings are reported, info is for the operator's log. */
     public enum Severity { ERROR, WARNING, INFO }

@@ -103,7 +103,6 @@ public final class Node implements AutoCloseable {
      * @throws StartupException one clear line with an id; exit code 1 (invalid document) or 3
      */
     public static Node start(NodeBootstrap bootstrap, boolean demo) throws StartupException {
-        io.duet.tls.NativeCrypto.install(); // before the first key, certificate or TLS context: the whole JVM uses it
         List<AutoCloseable> started = new ArrayList<>();
         try {
             return start(bootstrap, demo, started);

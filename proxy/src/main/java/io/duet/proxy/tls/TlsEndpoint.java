@@ -90,7 +90,6 @@ public final class TlsEndpoint {
      * @param loaded every certificate the listener names, parsed
      */
     public static TlsEndpoint create(Xnio xnio, ListenerTls spec, Map<String, LoadedCertificate> loaded) {
-        io.duet.tls.NativeCrypto.install(); // once per JVM (the node installs it at start; here for a bare data plane)
         SniKeyManager keys = new SniKeyManager(set(spec, loaded));
         ClientTrust clients = new ClientTrust(spec.clientAuth().enabled() ? spec.clientAuth().caBundle() : null);
         SSLContext context;
