@@ -14,6 +14,9 @@ const time = ms => new Date(ms).toLocaleTimeString([], { hour12: false });
  */
 export function timeChart({ id, title, unit, digits, series }) {
   const box = el('div', { class: 'plot', 'aria-hidden': 'true' });
+  // The drawing is described by the hidden table below; inert keeps uPlot's own focusable parts (its legend and
+  // cursor layer) out of the tab order too, as aria-hidden content must not take focus (axe: aria-hidden-focus).
+  box.setAttribute('inert', '');
   const values = el('table', { 'data-chart-values': id });
   // A table is never narrower than its content: the hidden box around it keeps it out of the page's width.
   const figure = el('figure', { class: 'time-chart', id }, el('figcaption', { text: title }), box,
