@@ -15,14 +15,14 @@ import java.util.Properties;
 final class VendorFiles {
     /** The prefix of every vendor path. */
     static final String PREFIX = "/vendor/";
+    /** The uPlot WebJar's folder, its version read once from the jar. */
     private static final String UPLOT = "META-INF/resources/webjars/uplot/" + version("org.webjars.npm", "uplot")
-            + "/dist/";
+            + "/";
     /** Request path to class-path resource. */
     static final Map<String, String> FILES = Map.of(
-            "/vendor/uplot/uPlot.esm.js", UPLOT + "uPlot.esm.js",
-            "/vendor/uplot/uPlot.min.css", UPLOT + "uPlot.min.css",
-            "/vendor/uplot/LICENSE", "META-INF/resources/webjars/uplot/" + version("org.webjars.npm", "uplot")
-                    + "/LICENSE");
+            "/vendor/uplot/uPlot.esm.js", UPLOT + "dist/uPlot.esm.js",
+            "/vendor/uplot/uPlot.min.css", UPLOT + "dist/uPlot.min.css",
+            "/vendor/uplot/LICENSE", UPLOT + "LICENSE");
 
     /** The files' bytes, read once when the class loads (about 200 KB), so no request reads the class path. */
     private static final Map<String, byte[]> BYTES = load();

@@ -7,7 +7,7 @@ import { errorList, showViolations } from '../lib/errors.js';
 import { go, render } from '../lib/navigation.js';
 import { canEdit } from '../lib/session.js';
 import { filterBox } from '../lib/table-filter.js';
-import { markSaved, trackUnsaved } from '../lib/unsaved.js';
+import { markClean, trackDirty } from '../lib/dirty.js';
 
 const certLink = name => '#/certificates?name=' + encodeURIComponent(name);
 
@@ -33,7 +33,7 @@ function pemForm(name) {
     el('label', { for: 'cert-pass', text: 'Passphrase of an encrypted key' }),
     el('input', { id: 'cert-pass', type: 'password', autocomplete: 'off' }),
     el('button', { type: 'submit', id: 'cert-upload', text: name ? 'Replace ' + name : 'Upload' }));
-  trackUnsaved(form);
+  trackDirty(form);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
     form.querySelectorAll('.error').forEach(e => e.remove());
@@ -45,7 +45,7 @@ function pemForm(name) {
     try {
       if (name) await api('PUT', '/certificates/' + encodeURIComponent(name), body);
       else await api('POST', '/certificates', body);
-      markSaved(form);
+      markClean(form);
       toast('Certificate ' + certName + (name ? ' replaced' : ' added'));
       go(certLink(certName));
     } catch (e) { if (e.violations.length) showViolations(form, e.violations); else form.append(errorList(e)); }

@@ -7,7 +7,7 @@ import { editDocument } from '../lib/edit.js';
 import { SERVER_STATES } from '../lib/lists.js';
 import { go, render } from '../lib/navigation.js';
 import { canEdit, canOperate } from '../lib/session.js';
-import { markSaved, trackUnsaved } from '../lib/unsaved.js';
+import { markClean, trackDirty } from '../lib/dirty.js';
 
 const serverPath = (pool, id) => '/pools/' + encodeURIComponent(pool) + '/servers/' + encodeURIComponent(id);
 
@@ -114,7 +114,7 @@ export function serverForm(doc, i, s) {
     el('div', { class: 'check' }, backup, el('label', { for: 'server-backup', text: 'Backup: used only when no primary server is up' })),
     el('label', { for: 'server-state', text: 'State' }), state,
     el('button', { type: 'submit', id: 'server-check', text: 'Check and preview' }));
-  trackUnsaved(form);
+  trackDirty(form);
   form.addEventListener('submit', ev => {
     ev.preventDefault();
     const next = { ...(s || {}), address: form.querySelector('#server-address').value.trim(),
@@ -129,7 +129,7 @@ export function serverForm(doc, i, s) {
       pool.servers = pool.servers || [];
       if (s) pool.servers[pool.servers.findIndex(x => x.id === s.id)] = next; else pool.servers.push(next);
       return d;
-    }, s ? 'server ' + label + ' changed' : 'server ' + label + ' added', () => { markSaved(form); go('#/pools?pool=' + encodeURIComponent(p.name)); });
+    }, s ? 'server ' + label + ' changed' : 'server ' + label + ' added', () => { markClean(form); go('#/pools?pool=' + encodeURIComponent(p.name)); });
   });
   return form;
 }

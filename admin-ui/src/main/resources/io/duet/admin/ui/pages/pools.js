@@ -7,7 +7,7 @@ import { editDocument } from '../lib/edit.js';
 import { go } from '../lib/navigation.js';
 import { canEdit } from '../lib/session.js';
 import { filterBox } from '../lib/table-filter.js';
-import { markSaved, trackUnsaved } from '../lib/unsaved.js';
+import { markClean, trackDirty } from '../lib/dirty.js';
 import { poolFields, readPool, wirePoolFields } from './pool-form.js';
 import { serverForm, serversTable } from './pool-servers.js';
 import { parseServerLines } from './server-lines.js';
@@ -75,14 +75,14 @@ function editPoolForm(doc, i) {
   const form = el('form', { id: 'edit-pool' }, el('h2', { text: 'Settings of pool ' + p.name }), poolFields(p, i, doc),
     el('button', { type: 'submit', id: 'pool-check', text: 'Check and preview' }));
   wirePoolFields(form);
-  trackUnsaved(form);
+  trackDirty(form);
   form.addEventListener('submit', ev => {
     ev.preventDefault();
     editDocument(form, d => {
       const k = d.pools.findIndex(x => x.name === p.name);
       d.pools[k] = readPool(form, d.pools[k]);
       return d;
-    }, 'pool ' + p.name + ' changed', () => { markSaved(form); go(poolLink(p.name)); });
+    }, 'pool ' + p.name + ' changed', () => { markClean(form); go(poolLink(p.name)); });
   });
   return el('section', {}, form);
 }
@@ -94,7 +94,7 @@ function newPoolForm(doc) {
     el('label', { for: 'pool-servers', text: 'Servers, one per line: [id] address:port [weight=N] [backup]' }), servers,
     el('button', { type: 'submit', id: 'pool-check', text: 'Check and preview' }));
   wirePoolFields(form);
-  trackUnsaved(form);
+  trackDirty(form);
   form.addEventListener('submit', ev => {
     ev.preventDefault();
     form.querySelectorAll('.error, .diff, .confirm').forEach(e => e.remove());
@@ -106,7 +106,7 @@ function newPoolForm(doc) {
     const name = form.querySelector('#pool-name').value.trim();
     const pool = readPool(form, { name, servers: parsed.servers });
     editDocument(form, d => { d.pools = d.pools || []; d.pools.push(pool); return d; },
-      'pool ' + name + ' added', () => { markSaved(form); go('#/pools'); });
+      'pool ' + name + ' added', () => { markClean(form); go('#/pools'); });
   });
   return el('section', {}, form);
 }
