@@ -62,6 +62,8 @@ public final class ClusterNode implements AutoCloseable {
      */
     private final LeaderClient beats;
     private final RaftGroup group;
+    /** Builds every client of this member (see the constructor). */
+    private final GrpcFactory rpc;
     private volatile WitnessLeadership witnessLeadership;
     private final LeaderWatch leaderWatch;
     private final StuckFollowerWatch stuckFollowerWatch;
@@ -82,14 +84,19 @@ public final class ClusterNode implements AutoCloseable {
         // another member. Ratis's default (3 s) left heartbeats uncommitted for 3 s after a leader loss, past the
         // 1 s lease, so both proxies fenced (seen in the randomized fault run). Retries keep their call id: the
         // leader's retry cache makes them idempotent.
-        this.client = new LeaderClient("proposals", leader -> newClient(group, 500, settings.tls(), leader),
-                this::knownLeader);
+        // One factory, so one set of TLS contexts, for every client of this member: building a client with its own
+        // contexts took 30 ms on a quiet machine and 0.4-1.6 s on a loaded one, and a heartbeat client spent by a
+        // failure waited that long for its replacement (a lab run: a proxy fenced 0.9 s after a leadership transfer
+        // to the witness). With the contexts shared, a client is built in about 0.1 ms.
+        this.rpc = new GrpcFactory(tlsParameters(settings.tls()));
+        this.client = new LeaderClient("proposals", leader -> newClient(rpc, group, 500, leader, null),
+                this::knownLeader, false, ClusterNode::warm);
         // Heartbeats go to the leader this member knows, and only there (HeartbeatRetryPolicy): each client's group
         // lists that member alone. Until a leader is known, a client of the whole group finds it.
         this.beats = new LeaderClient("heartbeats", leader -> leader == null
-                ? newClient(group, 250, settings.tls(), null)
-                : newClient(only(group, leader), 250, settings.tls(), leader, HeartbeatRetryPolicy.INSTANCE),
-                this::knownLeader, true);
+                ? newClient(rpc, group, 250, null, null)
+                : newClient(rpc, only(group, leader), 250, leader, HeartbeatRetryPolicy.INSTANCE),
+                this::knownLeader, true, ClusterNode::warm);
         List<RaftPeerId> ids = group.getPeers().stream().map(RaftPeer::getId).toList();
         client.prepare(ids);
         beats.prepare(ids);
@@ -242,21 +249,33 @@ public final class ClusterNode implements AutoCloseable {
         return p;
     }
 
+    /** A client with TLS contexts of its own (tests; a member shares its factory's, see the constructor). */
+    static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls, RaftPeerId leader,
+                                org.apache.ratis.retry.RetryPolicy retry) {
+        return newClient(new GrpcFactory(tlsParameters(tls)), group, timeoutMs, leader, retry);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong WARM_CALLS = new java.util.concurrent.atomic.AtomicLong();
+
     /**
-     * A client of the group whose requests to a silent member time out after {@code timeoutMs}, sending first to
-     * {@code leader} (null: the client finds it).
+     * Opens {@code c}'s connection to {@code peer} ahead of need (one group-info request, once, never retried): a
+     * spare client taken when {@code peer} becomes the leader then sends at once, instead of first connecting and
+     * completing a mutual-TLS handshake with a process that may have just started (a heartbeat to a witness that had
+     * led for 60 ms timed out that way in a lab run, after 250 ms). Throws when {@code peer} did not answer.
      */
-    private static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls, RaftPeerId leader) {
-        return newClient(group, timeoutMs, tls, leader, null);
+    static void warm(RaftClient c, RaftPeerId peer) throws IOException {
+        c.getClientRpc().sendRequest(new org.apache.ratis.protocol.GroupInfoRequest(c.getId(), peer, GROUP,
+                WARM_CALLS.incrementAndGet()));
     }
 
     /**
-     * As above, retrying as {@code retry} says (null: Ratis's default, which retries forever). With a policy of its
-     * own, the client's first request is its own: Ratis otherwise opens every client's ordered window with a "dummy"
+     * A client of the group built by {@code rpc} whose requests to a silent member time out after {@code timeoutMs},
+     * sending first to {@code leader} (null: the client finds it), retrying as {@code retry} says (null: Ratis's
+     * default, which retries forever). With a policy of its own, the client's first request is its own: Ratis otherwise opens every client's ordered window with a "dummy"
      * watch request whose timeout is 10 s and holds every later request until it is answered, so a heartbeat client's
      * first heartbeat to a frozen leader waited 10 s instead of its own timeout.
      */
-    static RaftClient newClient(RaftGroup group, long timeoutMs, ClusterSettings.Tls tls, RaftPeerId leader,
+    static RaftClient newClient(GrpcFactory rpc, RaftGroup group, long timeoutMs, RaftPeerId leader,
                                 org.apache.ratis.retry.RetryPolicy retry) {
         RaftProperties p = new RaftProperties();
         org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p,
@@ -269,7 +288,7 @@ public final class ClusterNode implements AutoCloseable {
         RaftClient.Builder b = RaftClient.newBuilder()
                 .setProperties(p)
                 .setRaftGroup(group)
-                .setClientRpc(new GrpcFactory(tlsParameters(tls)).newRaftClientRpc(ClientId.randomId(), p));
+                .setClientRpc(rpc.newRaftClientRpc(ClientId.randomId(), p));
         if (leader != null) {
             b.setLeaderId(leader);
         }
@@ -450,7 +469,7 @@ public final class ClusterNode implements AutoCloseable {
 
     /** A client of its own aimed at {@code leader} (administrative requests; the caller closes it). */
     RaftClient newClientTo(RaftPeerId leader) {
-        return newClient(group, WitnessLeadership.TRANSFER_TIMEOUT_MS + 1_000, settings.tls(), leader);
+        return newClient(rpc, group, WitnessLeadership.TRANSFER_TIMEOUT_MS + 1_000, leader, null);
     }
 
     /** This process's end secret, for its VIP guardian only (see {@code VipGuardian}); a copy. */

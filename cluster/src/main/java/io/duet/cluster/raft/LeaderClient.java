@@ -51,12 +51,29 @@ final class LeaderClient implements AutoCloseable {
                 return t;
             });
     private final java.util.Map<RaftPeerId, RaftClient> spares = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ExecutorService builders = java.util.concurrent.Executors
-            .newSingleThreadExecutor(r -> {
+    /** Builds and warms the spares; one thread, so a warm-up that waits for a silent member delays only spares. */
+    private final java.util.concurrent.ScheduledExecutorService builders = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "duet-raft-client-build");
                 t.setDaemon(true);
                 return t;
             });
+
+    /** Opens a spare's connection to its member ahead of need (one request, never retried). */
+    @FunctionalInterface
+    interface Warmer {
+        /** Throws when {@code peer} did not answer within the client's request timeout. */
+        void warm(RaftClient c, RaftPeerId peer) throws IOException;
+    }
+
+    /**
+     * How often every spare's connection is checked (one request each): a connection opened long ago may be gone (the
+     * member restarted, the channel went idle), and a spare whose member did not answer is replaced by a fresh one, so
+     * that a failed connection's reconnect back-off (gRPC waits up to two minutes between attempts) never stands
+     * between a new leader and this member's first request to it.
+     */
+    static final long WARM_EVERY_MS = 10_000;
+    private final Warmer warmer;
     /** Renewals get their own thread: never behind the (slow) builds of spares. */
     private final java.util.concurrent.ExecutorService renewer = java.util.concurrent.Executors
             .newSingleThreadExecutor(r -> {
@@ -79,7 +96,7 @@ final class LeaderClient implements AutoCloseable {
      * @param knownLeader the leader this member knows now, or null
      */
     LeaderClient(String name, Function<RaftPeerId, RaftClient> factory, Supplier<RaftPeerId> knownLeader) {
-        this(name, factory, knownLeader, false);
+        this(name, factory, knownLeader, false, null);
     }
 
     /**
@@ -88,14 +105,50 @@ final class LeaderClient implements AutoCloseable {
      *                          one ("is closed"), so after each failure the client is replaced by a fresh one aimed at
      *                          the same leader (a spare when one is ready; built in the background otherwise, while
      *                          sends through the spent one fail at once)
+     * @param warmer            opens each spare's connection when it is built and every {@value #WARM_EVERY_MS} ms
+     *                          (null: spares connect when first used)
      */
     LeaderClient(String name, Function<RaftPeerId, RaftClient> factory, Supplier<RaftPeerId> knownLeader,
-                 boolean renewAfterFailure) {
+                 boolean renewAfterFailure, Warmer warmer) {
         this.name = name;
         this.factory = factory;
         this.knownLeader = knownLeader;
         this.renewAfterFailure = renewAfterFailure;
+        this.warmer = warmer;
         this.client = factory.apply(null);
+        if (warmer != null) {
+            builders.scheduleWithFixedDelay(this::rewarm, WARM_EVERY_MS, WARM_EVERY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Builds thread: checks every spare's connection, replacing those whose member did not answer. */
+    private void rewarm() {
+        for (RaftPeerId peer : members) {
+            RaftClient spare = spares.get(peer);
+            if (spare == null || warm(spare, peer)) {
+                continue;
+            }
+            RaftClient fresh = factory.apply(peer);
+            if (spares.replace(peer, spare, fresh)) {
+                closeQuietly(spare);
+            } else {
+                closeQuietly(fresh); // taken meanwhile
+            }
+        }
+    }
+
+    /** Whether {@code peer} answered through {@code c} (always true without a warmer). */
+    private boolean warm(RaftClient c, RaftPeerId peer) {
+        if (warmer == null) {
+            return true;
+        }
+        try {
+            warmer.warm(c, peer);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{} spare for {} not warmed: {}", name, peer, e.toString());
+            return false;
+        }
     }
 
     /**
@@ -142,6 +195,7 @@ final class LeaderClient implements AutoCloseable {
         try {
             builders.execute(() -> {
                 RaftClient c = factory.apply(peer);
+                warm(c, peer);
                 RaftClient previous = spares.put(peer, c);
                 if (previous != null) {
                     closeQuietly(previous);

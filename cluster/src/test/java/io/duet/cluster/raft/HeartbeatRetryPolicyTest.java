@@ -82,7 +82,7 @@ class HeartbeatRetryPolicyTest {
             try (LeaderClient beats = new LeaderClient("heartbeats", leader -> {
                 built.incrementAndGet();
                 return ClusterNode.newClient(group, 250, null, leader, HeartbeatRetryPolicy.INSTANCE);
-            }, () -> X, true)) {
+            }, () -> X, true, null)) {
                 for (int beat = 0; beat < 3; beat++) {
                     int n = beat;
                     long t0 = System.nanoTime();
