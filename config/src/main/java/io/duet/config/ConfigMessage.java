@@ -173,6 +173,11 @@ public enum ConfigMessage {
     SYSLOG_ADDRESS(350, "address: '%s' (expected: udp://host:port such as udp://127.0.0.1:514 or "
             + "udp://[::1]:514, or unix:///path to a local datagram socket such as unix:///dev/log)"),
 
+    // Traffic control (issue 20): access rules 0360-0379, rate limits 0380-0399, error and maintenance pages
+    // 0420-0439. Until each part is enforced by the proxy, the validator refuses it (0419), so that nothing is
+    // committed that the data plane would silently ignore.
+    TRAFFIC_CONTROL_NOT_YET(419, "%s: not enforced by this release yet (expected: leave it out)"),
+
     // Config stores (log messages; not violations of a document).
     FILE_REJECTED(100, Severity.WARNING, "config file %s rejected, still running revision %d:"),
     FILE_UNREADABLE(101, Severity.WARNING, "config file %s cannot be read (%s), still running revision %d; fix the file"),

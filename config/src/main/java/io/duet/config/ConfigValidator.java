@@ -15,7 +15,8 @@ import java.util.Set;
  * <p>This class walks the document in a fixed order and hands each area to its rule set ({@link ListenerRules},
  * {@link ClusterRules}, {@link CertificateRules}, {@link EdgeRules}, {@link VirtualHostRules} with
  * {@link MatchRules} and {@link ActionRules}, {@link PoolRules} with {@link BalancerRules}, {@link HealthRules},
- * {@link AffinityRules} and {@link ResolveRules}, {@link AdminRules}); they share one {@link ValidationRun}.
+ * {@link AffinityRules} and {@link ResolveRules}, {@link AdminRules}, {@link TrafficRules}); they share one
+ * {@link ValidationRun}.
  */
 public final class ConfigValidator {
     private ConfigValidator() {
@@ -73,5 +74,6 @@ public final class ConfigValidator {
         PoolRules.pools(run, d.pools(), usedPools);
         AdminRules.admin(run, d.admin());
         ClusterRules.failover(run, d.failover());
+        TrafficRules.document(run, d);
     }
 }

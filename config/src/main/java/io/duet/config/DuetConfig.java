@@ -21,7 +21,9 @@ public record DuetConfig(
         List<TlsCertificate> certificates,
         List<Vip> vips,
         Admin admin,
-        Failover failover) {
+        Failover failover,
+        List<AddressList> addressLists,
+        List<RateLimit> rateLimits) {
 
     public DuetConfig {
         revision = revision == null ? 0L : revision;
@@ -34,6 +36,15 @@ public record DuetConfig(
         certificates = Lists.copy(certificates);
         vips = Lists.copy(vips);
         admin = admin == null ? Admin.empty() : admin;
+        addressLists = Lists.copy(addressLists);
+        rateLimits = Lists.copy(rateLimits);
+    }
+
+    public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
+                      AccessLog accessLog, List<VirtualHost> virtualHosts, List<Pool> pools,
+                      List<TlsCertificate> certificates, List<Vip> vips, Admin admin, Failover failover) {
+        this(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates, vips, admin,
+                failover, null, null);
     }
 
     public DuetConfig(Long revision, List<Listener> listeners, Limits limits, Forwarding forwarding,
@@ -67,25 +78,25 @@ public record DuetConfig(
     /** The same document with another revision. */
     public DuetConfig withRevision(long newRevision) {
         return new DuetConfig(newRevision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,
-                vips, admin, failover);
+                vips, admin, failover, addressLists, rateLimits);
     }
 
     /** The same document with other certificates. */
     public DuetConfig withCertificates(List<TlsCertificate> newCertificates) {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, newCertificates,
-                vips, admin, failover);
+                vips, admin, failover, addressLists, rateLimits);
     }
 
     /** The same document with other pools. */
     public DuetConfig withPools(List<Pool> newPools) {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, newPools, certificates,
-                vips, admin, failover);
+                vips, admin, failover, addressLists, rateLimits);
     }
 
     /** The same document with other admin users and tokens. */
     public DuetConfig withAdmin(Admin newAdmin) {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,
-                vips, newAdmin, failover);
+                vips, newAdmin, failover, addressLists, rateLimits);
     }
 
     /** The certificate with this name, or {@code null}. Skips null list elements. */

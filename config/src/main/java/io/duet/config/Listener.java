@@ -1,5 +1,7 @@
 package io.duet.config;
 
+import java.util.List;
+
 /**
  * A port the data plane listens on.
  *
@@ -10,16 +12,24 @@ package io.duet.config;
  * @param proxyProtocol accept the PROXY protocol (v1 and v2) from these peers (before the TLS handshake)
  * @param tls           certificates and protocol settings of {@code https} (default: none named, so the node's
  *                      self-signed certificate, and the defaults of {@link ListenerTls}); null for {@code http}
+ * @param access        who may use the listener, by client address (checked before any route)
+ * @param rateLimits    the names of the rate limits applied to every request of the listener, in order
  */
 public record Listener(String name, String address, Integer port, String protocol, ProxyProtocol proxyProtocol,
-                       ListenerTls tls) {
+                       ListenerTls tls, AccessRule access, List<String> rateLimits) {
     public Listener {
+        rateLimits = Lists.copy(rateLimits);
         address = address == null ? "0.0.0.0" : address;
         protocol = protocol == null ? "http" : protocol;
         proxyProtocol = proxyProtocol == null ? ProxyProtocol.disabled() : proxyProtocol;
         if (tls == null && "https".equals(protocol)) {
             tls = new ListenerTls(null, null, null, null, null); // no certificate: the node's self-signed one
         }
+    }
+
+    public Listener(String name, String address, Integer port, String protocol, ProxyProtocol proxyProtocol,
+                    ListenerTls tls) {
+        this(name, address, port, protocol, proxyProtocol, tls, null, null);
     }
 
     public Listener(String name, String address, int port) {

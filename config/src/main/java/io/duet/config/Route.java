@@ -23,6 +23,9 @@ import java.util.List;
  *                          its sticky clients: {@code redispatch} (default; the balancer picks another server and the
  *                          binding moves to it) or {@code fail} (503, for applications whose sessions live only on
  *                          that server)
+ * @param access            who may use the route, by client address
+ * @param rateLimits        the names of the rate limits applied to the route's requests, in order
+ * @param maintenance       the route's maintenance switch
  */
 public record Route(
         String name,
@@ -37,7 +40,10 @@ public record Route(
         Long maxBodyBytes,
         Long responseTimeoutMs,
         Integer retries,
-        String stickyServerDown) {
+        String stickyServerDown,
+        AccessRule access,
+        List<String> rateLimits,
+        Maintenance maintenance) {
 
     public static final int DEFAULT_RETRIES = 1;
     public static final String REDISPATCH = "redispatch";
@@ -50,6 +56,15 @@ public record Route(
         responseHeaders = Lists.copy(responseHeaders);
         retries = retries == null ? DEFAULT_RETRIES : retries;
         stickyServerDown = stickyServerDown == null ? REDISPATCH : stickyServerDown;
+        rateLimits = Lists.copy(rateLimits);
+    }
+
+    public Route(String name, RouteMatch match, String pool, Redirect redirect, FixedResponse respond,
+                 List<HeaderRule> requestHeaders, List<HeaderRule> responseHeaders, Rewrite rewrite,
+                 Compression compression, Long maxBodyBytes, Long responseTimeoutMs, Integer retries,
+                 String stickyServerDown) {
+        this(name, match, pool, redirect, respond, requestHeaders, responseHeaders, rewrite, compression, maxBodyBytes,
+                responseTimeoutMs, retries, stickyServerDown, null, null, null);
     }
 
     public Route(String name, RouteMatch match, String pool, Redirect redirect, FixedResponse respond,

@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param path         exact, prefix or regex on the canonical path (no query)
  * @param methods      request method is one of these (upper case)
+ * @param sources      the client address (the real one: after the PROXY protocol and a trusted X-Forwarded-For) is
+ *                     in one of these: {@link AddressList} names, CIDR blocks or single addresses
  * @param headers      header conditions (name case-insensitive)
  * @param query        query parameter conditions (name case-sensitive)
  * @param cookies      cookie conditions (name case-sensitive)
@@ -22,14 +24,21 @@ public record RouteMatch(
         List<ValueMatch> query,
         List<ValueMatch> cookies,
         List<String> contentTypes,
-        BodyMatch body) {
+        BodyMatch body,
+        List<String> sources) {
 
     public RouteMatch {
+        sources = Lists.copy(sources);
         methods = Lists.copy(methods);
         headers = Lists.copy(headers);
         query = Lists.copy(query);
         cookies = Lists.copy(cookies);
         contentTypes = Lists.copy(contentTypes);
+    }
+
+    public RouteMatch(PathMatch path, List<String> methods, List<ValueMatch> headers, List<ValueMatch> query,
+                      List<ValueMatch> cookies, List<String> contentTypes, BodyMatch body) {
+        this(path, methods, headers, query, cookies, contentTypes, body, null);
     }
 
     public static RouteMatch any() {
@@ -43,6 +52,6 @@ public record RouteMatch(
     /** True when only a path condition (or nothing) is set. */
     public boolean pathOnly() {
         return methods.isEmpty() && headers.isEmpty() && query.isEmpty() && cookies.isEmpty()
-                && contentTypes.isEmpty() && body == null;
+                && contentTypes.isEmpty() && body == null && sources.isEmpty();
     }
 }

@@ -14,10 +14,13 @@ import java.util.List;
  * @param defaultHost at most one host is the default
  * @param routes      tried in order; the first whose every condition matches wins
  * @param httpsRedirect plain-HTTP requests for this host are redirected to HTTPS instead of routed (default off)
+ * @param errorPages  bodies of Duet's own answers on this host, by status
+ * @param maintenance the host's maintenance switch
  */
 public record VirtualHost(String name, List<String> hostnames, Boolean defaultHost, List<Route> routes,
-                          HttpsRedirect httpsRedirect) {
+                          HttpsRedirect httpsRedirect, List<ErrorPage> errorPages, Maintenance maintenance) {
     public VirtualHost {
+        errorPages = Lists.copy(errorPages);
         hostnames = Lists.copy(hostnames);
         defaultHost = defaultHost != null && defaultHost;
         routes = Lists.copy(routes);
@@ -26,5 +29,10 @@ public record VirtualHost(String name, List<String> hostnames, Boolean defaultHo
 
     public VirtualHost(String name, List<String> hostnames, Boolean defaultHost, List<Route> routes) {
         this(name, hostnames, defaultHost, routes, null);
+    }
+
+    public VirtualHost(String name, List<String> hostnames, Boolean defaultHost, List<Route> routes,
+                       HttpsRedirect httpsRedirect) {
+        this(name, hostnames, defaultHost, routes, httpsRedirect, null, null);
     }
 }

@@ -121,7 +121,7 @@ class ConfigCodecTest {
         assertThat(v).allMatch(Violation::isError);
         assertThat(v).filteredOn(x -> x.path().equals("$.listeners[0].prot")).singleElement()
                 .extracting(Violation::message).isEqualTo(
-                        "unknown field 'prot' (known: address, name, port, protocol, proxyProtocol, tls) at line 2, column 31");
+                        "unknown field 'prot' (known: access, address, name, port, protocol, proxyProtocol, rateLimits, tls) at line 2, column 31");
         assertThat(v).filteredOn(x -> x.path().equals("$.pools[0].servers[1].port")).singleElement()
                 .extracting(Violation::message).isEqualTo("port: \"http\" (expected: an integer) at line 5, column 39");
     }

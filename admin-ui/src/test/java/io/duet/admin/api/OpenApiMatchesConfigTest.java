@@ -58,6 +58,7 @@ class OpenApiMatchesConfigTest {
         m.put("HealthCheck.type", HealthCheck.TYPES);
         m.put("ListenerTls.engine", ListenerTls.ENGINES);
         m.put("ListenerTls.profile", ListenerTls.PROFILES);
+        m.put("AccessRule.action", io.duet.config.AccessRule.ACTIONS);
         m.put("Resolve.prefer", Resolve.FAMILIES);
         m.put("Route.stickyServerDown", Route.STICKY_SERVER_DOWN);
         m.put("Syslog.facility", Syslog.FACILITIES);

@@ -28,6 +28,8 @@ public final class DocumentBuilder {
     private final List<Vip> vips = new ArrayList<>();
     private Admin admin;
     private Failover failover;
+    private final List<io.duet.config.AddressList> addressLists = new ArrayList<>();
+    private final List<io.duet.config.RateLimit> rateLimits = new ArrayList<>();
 
     DocumentBuilder() {
     }
@@ -95,8 +97,18 @@ public final class DocumentBuilder {
         return this;
     }
 
+    public DocumentBuilder addressList(io.duet.config.AddressList list) {
+        addressLists.add(list);
+        return this;
+    }
+
+    public DocumentBuilder rateLimit(io.duet.config.RateLimit limit) {
+        rateLimits.add(limit);
+        return this;
+    }
+
     public DuetConfig build() {
         return new DuetConfig(revision, listeners, limits, forwarding, accessLog, virtualHosts, pools, certificates,
-                vips, admin, failover);
+                vips, admin, failover, addressLists, rateLimits);
     }
 }

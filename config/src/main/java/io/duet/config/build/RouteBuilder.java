@@ -27,6 +27,9 @@ public final class RouteBuilder {
     private Long responseTimeoutMs;
     private Integer retries;
     private String stickyServerDown;
+    private io.duet.config.AccessRule access;
+    private final List<String> rateLimits = new ArrayList<>();
+    private io.duet.config.Maintenance maintenance;
 
     RouteBuilder(String name) {
         this.name = name;
@@ -105,8 +108,25 @@ public final class RouteBuilder {
         return this;
     }
 
+    /** Who may use the route, by client address. */
+    public RouteBuilder access(io.duet.config.AccessRule value) {
+        this.access = value;
+        return this;
+    }
+
+    /** Applies the rate limit with this name (after those added before). */
+    public RouteBuilder rateLimit(String limitName) {
+        rateLimits.add(limitName);
+        return this;
+    }
+
+    public RouteBuilder maintenance(io.duet.config.Maintenance value) {
+        this.maintenance = value;
+        return this;
+    }
+
     public Route build() {
         return new Route(name, match, pool, redirect, respond, requestHeaders, responseHeaders, rewrite, compression,
-                maxBodyBytes, responseTimeoutMs, retries, stickyServerDown);
+                maxBodyBytes, responseTimeoutMs, retries, stickyServerDown, access, rateLimits, maintenance);
     }
 }

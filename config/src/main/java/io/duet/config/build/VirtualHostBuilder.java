@@ -14,6 +14,8 @@ public final class VirtualHostBuilder {
     private Boolean defaultHost;
     private final List<Route> routes = new ArrayList<>();
     private HttpsRedirect httpsRedirect;
+    private final List<io.duet.config.ErrorPage> errorPages = new ArrayList<>();
+    private io.duet.config.Maintenance maintenance;
 
     VirtualHostBuilder(String name) {
         this.name = name;
@@ -49,7 +51,18 @@ public final class VirtualHostBuilder {
         return this;
     }
 
+    /** The body of one of Duet's own answers on this host. */
+    public VirtualHostBuilder errorPage(io.duet.config.ErrorPage page) {
+        errorPages.add(page);
+        return this;
+    }
+
+    public VirtualHostBuilder maintenance(io.duet.config.Maintenance value) {
+        this.maintenance = value;
+        return this;
+    }
+
     public VirtualHost build() {
-        return new VirtualHost(name, hostnames, defaultHost, routes, httpsRedirect);
+        return new VirtualHost(name, hostnames, defaultHost, routes, httpsRedirect, errorPages, maintenance);
     }
 }
