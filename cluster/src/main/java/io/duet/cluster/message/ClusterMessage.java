@@ -96,6 +96,9 @@ public enum ClusterMessage {
     RELAY_FAILED("DUET-CLUSTER-0068", "the relay of a VIP handed over could not be set up (nftables "
             + "refused, an unusable hardware address): connections that began on the old holder are reset "
             + "when they reach this node"),
+    PEER_MESSAGE_REFUSED("DUET-CLUSTER-0069", "a message on the members' peer channel (outside the Raft log) was "
+            + "refused or could not be handled: malformed, from a sender its certificate does not name, or a handler "
+            + "failed"),
 
     // The join protocol, docs/troubleshooting.md.
     TOKEN_MALFORMED("DUET-JOIN-0001", "the join token is not a whole `duet-join-v1.` token; exit 2"),

@@ -62,6 +62,8 @@ public final class ClusterNode implements AutoCloseable {
      */
     private final LeaderClient beats;
     private final RaftGroup group;
+    /** Messages to and from the other members outside the log (see {@link PeerChannel}). */
+    private final PeerChannel peers;
     /** Builds every client of this member (see the constructor). */
     private final GrpcFactory rpc;
     private volatile WitnessLeadership witnessLeadership;
@@ -75,8 +77,10 @@ public final class ClusterNode implements AutoCloseable {
                 return t;
             });
 
-    private ClusterNode(ClusterSettings settings, DocumentStateMachine machine, RaftServer server, RaftGroup group) {
+    private ClusterNode(ClusterSettings settings, DocumentStateMachine machine, RaftServer server, RaftGroup group,
+                        PeerChannel peers) {
         this.settings = settings;
+        this.peers = peers;
         this.machine = machine;
         this.server = server;
         this.group = group;
@@ -236,11 +240,16 @@ public final class ClusterNode implements AutoCloseable {
      * gRPC parameters: with TLS material, mutual TLS on the member-to-member, client and admin channels, trusting
      * only the cluster CA; without, plain (the Raft port must then be reachable on a private network only).
      */
+    /** The Ratis TLS configuration of {@code tls} (mutual), or null for none. */
+    static org.apache.ratis.grpc.GrpcTlsConfig tlsConfig(ClusterSettings.Tls tls) {
+        return tls == null ? null : new org.apache.ratis.grpc.GrpcTlsConfig(tls.key(), tls.certificate(),
+                List.of(tls.ca()), true);
+    }
+
     static Parameters tlsParameters(ClusterSettings.Tls tls) {
         Parameters p = new Parameters();
         if (tls != null) {
-            org.apache.ratis.grpc.GrpcTlsConfig c = new org.apache.ratis.grpc.GrpcTlsConfig(tls.key(),
-                    tls.certificate(), List.of(tls.ca()), true);
+            org.apache.ratis.grpc.GrpcTlsConfig c = tlsConfig(tls);
             GrpcConfigKeys.TLS.setConf(p, c);
             GrpcConfigKeys.Server.setTlsConf(p, c);
             GrpcConfigKeys.Client.setTlsConf(p, c);
@@ -351,6 +360,8 @@ public final class ClusterNode implements AutoCloseable {
             machine.subscribe(subscriber);
         }
         Parameters params = tlsParameters(s.tls());
+        PeerChannel peerChannel = new PeerChannel(s.nodeId(), s.members(), GrpcConfigKeys.TLS.conf(params));
+        GrpcConfigKeys.Server.setServicesCustomizer(params, peerChannel.service());
         RaftServer server = RaftServer.newBuilder()
                 .setParameters(params)
                 .setServerId(RaftPeerId.valueOf(s.nodeId()))
@@ -373,7 +384,7 @@ public final class ClusterNode implements AutoCloseable {
         LOG.info("{} member {} started on {} (group of {}: {}); serving revision {} until the "
                 + "cluster answers", MEMBER_STARTED, s.nodeId(), self, s.members().size(), s.members().keySet(),
                 machine.current().revision());
-        return new ClusterNode(s, machine, server, group);
+        return new ClusterNode(s, machine, server, group, peerChannel);
     }
 
     /**
@@ -470,6 +481,11 @@ public final class ClusterNode implements AutoCloseable {
     /** A client of its own aimed at {@code leader} (administrative requests; the caller closes it). */
     RaftClient newClientTo(RaftPeerId leader) {
         return newClient(rpc, group, WitnessLeadership.TRANSFER_TIMEOUT_MS + 1_000, leader, null);
+    }
+
+    /** Messages to and from the other members outside the Raft log, over the Raft port's mutual TLS. */
+    public PeerChannel peers() {
+        return peers;
     }
 
     /** This process's end secret, for its VIP guardian only (see {@code VipGuardian}); a copy. */
@@ -613,6 +629,7 @@ public final class ClusterNode implements AutoCloseable {
         }
         leaderWatch.close();
         stuckFollowerWatch.close();
+        peers.close();
         timer.shutdownNow();
         reconnector.shutdownNow();
         try {
