@@ -162,6 +162,24 @@ public enum ConfigMessage {
             + "was not opened (expected: duet config import, or the admin API, on a node of the cluster: they open "
             + "it before committing)"),
 
+    // Access rules and address lists (0360-0379; AccessRules). A bad CIDR block is 0017, a duplicate list name 0013.
+    UNKNOWN_ADDRESS_LIST(360, "%s: '%s' is neither an IP address, a CIDR block nor the name of an address list "
+            + "(known: %s)"),
+    EMPTY_ADDRESS_LIST(361, Severity.WARNING, "addresses: address list '%s' is empty, so it matches no client "
+            + "(expected: at least one address or CIDR block)"),
+    CIDR_HOST_BITS(362, Severity.WARNING, "%s: '%s' has host bits set; it is read as %s (expected: the network "
+            + "address of the block)"),
+    UNUSED_ADDRESS_LIST(363, Severity.WARNING, "addressLists: address list '%s' is used by no access rule and no "
+            + "match.sources (expected: use it, or remove it)"),
+    ACCESS_RULE_EMPTY(364, "access: neither allow nor deny has an entry (expected: at least one entry in allow "
+            + "or deny)"),
+    ACCESS_STATUS(365, "status: %d for action '%s' (expected: %s)"),
+    ACCESS_LOCATION_MISSING(366, "location: missing for action 'redirect' (expected: where to send a refused "
+            + "client, a URL or a path)"),
+    ACCESS_ONLY_FOR(367, "%s: set for action '%s' (expected: only with action '%s'; leave it out)"),
+    ADDRESS_LIST_NAME(368, "name: '%s' (expected: a letter, then letters, digits, '.', '_' or '-': a list name "
+            + "never looks like an address)"),
+
     // The pair's failover timers (0340-0349).
     FAILOVER_FEW_HEARTBEATS(340, "leaseMs: %d is less than three heartbeats of %d ms (expected: leaseMs >= 3 x "
             + "heartbeatMs, so that one late heartbeat does not make a proxy drop its VIPs)"),

@@ -12,7 +12,7 @@ final class TrafficRules {
     }
 
     static void document(ValidationRun run, DuetConfig d) {
-        notYet(run, "$.addressLists", "addressLists", !d.addressLists().isEmpty());
+        AccessRules.document(run, d);
         notYet(run, "$.rateLimits", "rateLimits", !d.rateLimits().isEmpty());
         List<Listener> listeners = d.listeners();
         for (int i = 0; i < listeners.size(); i++) {
@@ -21,7 +21,6 @@ final class TrafficRules {
                 continue;
             }
             String at = "$.listeners[" + i + "]";
-            notYet(run, at + ".access", "access", l.access() != null);
             notYet(run, at + ".rateLimits", "rateLimits", !l.rateLimits().isEmpty());
         }
         List<VirtualHost> hosts = d.virtualHosts();
@@ -39,10 +38,8 @@ final class TrafficRules {
                     continue;
                 }
                 String rat = at + ".routes[" + r + "]";
-                notYet(run, rat + ".access", "access", route.access() != null);
                 notYet(run, rat + ".rateLimits", "rateLimits", !route.rateLimits().isEmpty());
                 notYet(run, rat + ".maintenance", "maintenance", route.maintenance() != null);
-                notYet(run, rat + ".match.sources", "sources", !route.match().sources().isEmpty());
             }
         }
     }

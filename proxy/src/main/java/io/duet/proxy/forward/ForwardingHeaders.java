@@ -163,6 +163,74 @@ public final class ForwardingHeaders {
         return client;
     }
 
+    /**
+     * The real client's address, Duet's one definition of it: the connection's peer, which is already the PROXY
+     * protocol's source when a trusted peer sent one (the edge sets it); when that peer is a trusted proxy
+     * ({@code forwarding.trustedProxies}), X-Forwarded-For is read from the right and the first address that is
+     * not a trusted proxy is the client (each trusted hop vouches for the one before it). When every address is
+     * trusted, the left-most is the client; when an element is not an IP address, the hop after it (the last
+     * address that could be checked) is. Kept in the request's context ({@link RequestContext#realClient}).
+     * I/O thread; allocates only when a trusted proxy sent X-Forwarded-For.
+     */
+    public InetAddress realClient(HttpServerExchange exchange, RequestContext ctx) {
+        InetAddress client = clientText(exchange, ctx).address;
+        if (client != null && !trusted.isEmpty() && CidrBlock.anyContains(trusted, client)) {
+            HeaderValues xff = exchange.getRequestHeaders().get(Headers.X_FORWARDED_FOR);
+            if (xff != null) {
+                client = fromForwardedFor(xff, client);
+            }
+        }
+        if (ctx != null) {
+            ctx.realClient(client);
+        }
+        return client;
+    }
+
+    /** Walks X-Forwarded-For from the right while the hops are trusted proxies. */
+    private InetAddress fromForwardedFor(HeaderValues xff, InetAddress peer) {
+        InetAddress candidate = peer;
+        for (int v = xff.size() - 1; v >= 0; v--) {
+            String value = xff.get(v);
+            int end = value.length();
+            while (end > 0) {
+                int comma = value.lastIndexOf(',', end - 1);
+                String element = value.substring(comma + 1, end).trim();
+                end = comma < 0 ? 0 : comma;
+                if (element.isEmpty()) {
+                    continue;
+                }
+                InetAddress a = forwardedAddress(element);
+                if (a == null) {
+                    return candidate;
+                }
+                candidate = a;
+                if (!CidrBlock.anyContains(trusted, a)) {
+                    return a;
+                }
+            }
+        }
+        return candidate;
+    }
+
+    /** An X-Forwarded-For element as an address: {@code 192.0.2.1}, {@code 192.0.2.1:port}, {@code 2001:db8::1},
+     *  {@code [2001:db8::1]} or {@code [2001:db8::1]:port}; {@code null} for anything else. */
+    static InetAddress forwardedAddress(String element) {
+        String s = element;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                return null;
+            }
+            s = s.substring(1, close);
+        } else {
+            int colon = s.indexOf(':');
+            if (colon >= 0 && colon == s.lastIndexOf(':')) {
+                s = s.substring(0, colon); // IPv4 with a port
+            }
+        }
+        return CidrBlock.parseIpLiteral(s).orElse(null);
+    }
+
     /** Bit set of the classes of the headers present. */
     private static int classify(HeaderMap h) {
         int found = 0;

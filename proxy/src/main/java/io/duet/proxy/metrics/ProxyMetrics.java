@@ -31,6 +31,8 @@ public final class ProxyMetrics {
     private final Map<ServerKey, ServerMetrics> servers = new HashMap<>();
     private final Map<String, EdgeMetrics> listeners = new HashMap<>();
     private final Map<String, CertificateMetrics> certificates = new HashMap<>();
+    private final Map<String, AccessMetrics> listenerAccess = new HashMap<>();
+    private final Map<RouteKey, AccessMetrics> routeAccess = new HashMap<>();
 
     private record RouteKey(String vhost, String route) {
     }
@@ -72,6 +74,18 @@ public final class ProxyMetrics {
         return certificates.computeIfAbsent(certificate, k -> new CertificateMetrics(registry, certificate));
     }
 
+    /** The bundle of a listener's access rule, labelled {@code listener}; created and registered on first use. */
+    public synchronized AccessMetrics forListenerAccess(String listener) {
+        return listenerAccess.computeIfAbsent(listener,
+                k -> new AccessMetrics(registry, "duet_listener_access_total", "listener", listener));
+    }
+
+    /** The bundle of a route's access rule, labelled {@code vhost},{@code route}; created on first use. */
+    public synchronized AccessMetrics forRouteAccess(String vhost, String route) {
+        return routeAccess.computeIfAbsent(new RouteKey(vhost, route),
+                k -> new AccessMetrics(registry, "duet_route_access_total", "vhost", vhost, "route", route));
+    }
+
     /**
      * The traffic bundles handed out and not removed: pools first, then routes, then servers (the order the history
      * keeps them in when it must leave some out). A copy; off the I/O threads (takes this object's lock).
@@ -96,6 +110,8 @@ public final class ProxyMetrics {
         removeAllBut(servers, kept);
         removeAllBut(listeners, kept);
         removeAllBut(certificates, kept);
+        removeAllBut(listenerAccess, kept);
+        removeAllBut(routeAccess, kept);
     }
 
     private void removeAllBut(Map<?, ? extends MetricBundle> bundles, Set<MetricBundle> kept) {

@@ -92,6 +92,7 @@ public final class RequestContext implements ResponseCommitListener, ExchangeCom
     private Binding binding;
     private Forwarding forwarding;
     private Client client;
+    private InetAddress realClient;
     private Ends ends;
 
     private RequestContext() {
@@ -122,6 +123,19 @@ public final class RequestContext implements ResponseCommitListener, ExchangeCom
 
     public void client(Client c) {
         this.client = c;
+    }
+
+    /**
+     * The real client's address (after the PROXY protocol and a trusted proxy's X-Forwarded-For; forwarding's
+     * definition), or {@code null} until the root handler asked forwarding for it (only when the snapshot has an
+     * access rule or a {@code match.sources}).
+     */
+    public InetAddress realClient() {
+        return realClient;
+    }
+
+    public void realClient(InetAddress address) {
+        this.realClient = address;
     }
 
     /** The canonical, decoded path the edge made, or {@code null} (no edge, or {@code OPTIONS *}). */

@@ -7,6 +7,7 @@ package io.duet.proxy.response;
  */
 public enum ErrorId {
     BAD_REQUEST(400, "DUET-PROXY-0400", "the request is malformed; fix the request and retry"),
+    FORBIDDEN(403, "DUET-PROXY-0403", "access from your address is not allowed here"),
     NO_ROUTE(404, "DUET-PROXY-0404", "no route matches this host and path; check the URL"),
     REQUEST_TIMEOUT(408, "DUET-PROXY-0408", "the request was not received in time; retry on a faster connection"),
     BODY_TOO_LARGE(413, "DUET-PROXY-0413", "the request body exceeds the limit of this route; send a smaller body"),

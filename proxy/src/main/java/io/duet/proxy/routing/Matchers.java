@@ -4,6 +4,7 @@ import io.duet.config.BodyMatch;
 import io.duet.config.PathMatch;
 import io.duet.config.RouteMatch;
 import io.duet.config.ValueMatch;
+import io.duet.proxy.request.RequestContext;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
 import io.undertow.util.Headers;
@@ -15,18 +16,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.net.InetAddress;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * Compiles a {@link RouteMatch} into matchers, cheapest first: path, method, headers, query, cookies, content
- * type. The body condition is separate ({@link CompiledRoute#bodyPattern()}) because it needs the body buffered.
+ * Compiles a {@link RouteMatch} into matchers, cheapest first: path, method, client address ({@code sources}: a
+ * binary search on the real client's address), headers, query, cookies, content type. The body condition is separate ({@link CompiledRoute#bodyPattern()}) because it needs the body buffered.
  */
 final class Matchers {
     private Matchers() {
     }
 
-    static RequestMatcher[] compile(RouteMatch m) {
+    static RequestMatcher[] compile(RouteMatch m, Function<List<String>, Predicate<InetAddress>> sourceSets) {
         List<RequestMatcher> out = new ArrayList<>();
         if (m.path() != null) {
             out.add(path(m.path()));
@@ -37,6 +40,10 @@ final class Matchers {
                 methods.add(HttpString.tryFromString(s.toUpperCase(Locale.ROOT)));
             }
             out.add((ex, p) -> methods.contains(ex.getRequestMethod()));
+        }
+        if (!m.sources().isEmpty()) {
+            Predicate<InetAddress> sources = sourceSets.apply(m.sources());
+            out.add((ex, p) -> sources.test(realClient(ex)));
         }
         for (ValueMatch v : m.headers()) {
             out.add(header(v));
@@ -58,6 +65,17 @@ final class Matchers {
             });
         }
         return out.toArray(new RequestMatcher[0]);
+    }
+
+    /** The real client's address the root handler put in the context; the connection's peer without one. */
+    private static InetAddress realClient(HttpServerExchange ex) {
+        RequestContext ctx = RequestContext.peek(ex);
+        InetAddress a = ctx == null ? null : ctx.realClient();
+        if (a != null) {
+            return a;
+        }
+        java.net.InetSocketAddress s = ex.getSourceAddress();
+        return s == null ? null : s.getAddress();
     }
 
     static Pattern body(BodyMatch body) {

@@ -6,9 +6,12 @@ import io.duet.config.VirtualHost;
 import io.duet.proxy.metrics.RouteMetrics;
 import io.undertow.server.HttpHandler;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Compiles the virtual hosts of a document into a host table. Reload thread; never an I/O thread. */
 public final class RouteCompiler {
@@ -23,12 +26,24 @@ public final class RouteCompiler {
     public static HostTable<VirtualHostRoutes> compile(List<VirtualHost> vhosts,
                                                        BiFunction<String, Route, HttpHandler> actions,
                                                        BiFunction<String, String, RouteMetrics> metrics) {
+        return compile(vhosts, actions, metrics, entries -> {
+            throw new IllegalArgumentException("match.sources: no address lists given to the route compiler");
+        });
+    }
+
+    /**
+     * @param sources the test of a route's {@code match.sources} (list names, blocks) on the real client's address
+     */
+    public static HostTable<VirtualHostRoutes> compile(List<VirtualHost> vhosts,
+                                                       BiFunction<String, Route, HttpHandler> actions,
+                                                       BiFunction<String, String, RouteMetrics> metrics,
+                                                       Function<List<String>, Predicate<InetAddress>> sources) {
         HostTable.Builder<VirtualHostRoutes> table = HostTable.builder();
         for (VirtualHost vh : vhosts) {
             List<CompiledRoute> routes = new ArrayList<>(vh.routes().size());
             for (Route r : vh.routes()) {
                 BodyMatch body = r.match().body();
-                routes.add(new CompiledRoute(vh.name(), r.name(), Matchers.compile(r.match()), Matchers.body(body),
+                routes.add(new CompiledRoute(vh.name(), r.name(), Matchers.compile(r.match(), sources), Matchers.body(body),
                         body == null ? 0 : body.maxBytes(), actions.apply(vh.name(), r), r.pool(),
                         metrics.apply(vh.name(), r.name())));
             }

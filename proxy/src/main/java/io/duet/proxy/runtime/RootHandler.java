@@ -1,5 +1,7 @@
 package io.duet.proxy.runtime;
 
+import io.duet.proxy.access.AccessPolicy;
+import io.duet.proxy.access.AccessTable;
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.accesslog.AccessRecord;
 import io.duet.proxy.accesslog.AccessTap;
@@ -15,6 +17,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,7 +25,8 @@ import java.util.function.Supplier;
 /**
  * The first handler after the edge on every listener: starts the request's {@link RequestContext} (made by the edge,
  * or here when no edge ran) on the current snapshot, taken once for the whole request, assigns the request id,
- * routes, and on completion ends the route's metrics and writes the access log line.
+ * works out the real client's address when an access rule or a route match needs it and applies the listener's
+ * access rule, routes, and on completion ends the route's metrics and writes the access log line.
  * I/O thread; never blocks.
  */
 public final class RootHandler implements HttpHandler {
@@ -55,6 +59,15 @@ public final class RootHandler implements HttpHandler {
         ctx.start(snapshot, listener, System.nanoTime(), exchange, ends);
         exchange.addDefaultResponseListener(ERROR_PAGE);
         snapshot.forwarding().requestId(exchange, ctx);
+        AccessTable access = snapshot.access();
+        if (access.needsClient()) {
+            // The real client (PROXY protocol, trusted X-Forwarded-For), then the listener's rule before any route.
+            InetAddress client = snapshot.forwarding().realClient(exchange, ctx);
+            AccessPolicy rule = access.listener(listener);
+            if (rule != null && !rule.admit(exchange, client)) {
+                return;
+            }
+        }
         if (!gate.admit(exchange)) {
             ErrorResponses.send(exchange, ErrorId.MISDIRECTED);
             return;

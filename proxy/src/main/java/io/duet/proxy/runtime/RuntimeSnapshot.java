@@ -1,6 +1,7 @@
 package io.duet.proxy.runtime;
 
 import io.duet.config.DuetConfig;
+import io.duet.proxy.access.AccessTable;
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.forward.ForwardingHeaders;
 import io.duet.proxy.metrics.MetricBundle;
@@ -23,9 +24,11 @@ import java.util.Map;
  * @param forwarding forwarding header rules and request ids
  * @param accessLog  the access log, or {@code null} when it is off
  * @param metrics    every metric bundle this snapshot records into (the rest can be dropped)
+ * @param access     the access rules of listeners and routes, and whether a request's real client is needed
  */
 public record RuntimeSnapshot(DuetConfig config, HostTable<VirtualHostRoutes> hosts, Map<String, BackendPool> pools,
-                              ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics)
+                              ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics,
+                              AccessTable access)
         implements RequestContext.Snapshot {
 
     public RuntimeSnapshot {

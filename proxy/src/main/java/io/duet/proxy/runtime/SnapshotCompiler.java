@@ -3,6 +3,9 @@ package io.duet.proxy.runtime;
 import io.duet.config.DuetConfig;
 import io.duet.config.Pool;
 import io.duet.config.Route;
+import io.duet.proxy.access.AccessHandler;
+import io.duet.proxy.access.AccessTable;
+import io.duet.proxy.access.Tarpit;
 import io.duet.proxy.accesslog.AccessLogWriter;
 import io.duet.proxy.action.RouteActions;
 import io.duet.proxy.affinity.AffinityTables;
@@ -18,7 +21,9 @@ import io.duet.proxy.metrics.RouteMetrics;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
+import io.duet.proxy.routing.HostTable;
 import io.duet.proxy.routing.RouteCompiler;
+import io.duet.proxy.routing.VirtualHostRoutes;
 import io.undertow.server.HttpHandler;
 
 import java.util.ArrayList;
@@ -36,6 +41,8 @@ public final class SnapshotCompiler {
     private final String nodeName;
     private final AffinityTables affinityTables;
     private final ServerOutcomes outcomes;
+    /** Tarpitted requests held at once, bounded for the data plane across reloads. */
+    private final Tarpit tarpit = new Tarpit(Tarpit.DEFAULT_CAPACITY);
 
     /**
      * @param outcomes where forwarders report each request's outcome per server (passive health)
@@ -70,13 +77,23 @@ public final class SnapshotCompiler {
         affinityTables.retainOnly(pools.keySet());
         connectionPools.awaitAddresses(); // new servers given by name are published with their first address
         ForwardingHeaders forwarding = new ForwardingHeaders(config.forwarding(), nodeName);
-        return new RuntimeSnapshot(config, RouteCompiler.compile(config.virtualHosts(),
-                (vhost, route) -> RouteActions.compile(route, forwarder(config, route, pools, affinities, forwarding)),
+        AccessTable access = new AccessTable(config, metrics, tarpit);
+        HostTable<VirtualHostRoutes> hosts = RouteCompiler.compile(config.virtualHosts(),
+                (vhost, route) -> AccessHandler.wrap(access.route(vhost, route),
+                        RouteActions.compile(route, forwarder(config, route, pools, affinities, forwarding))),
                 (vhost, route) -> {
                     RouteMetrics m = metrics.forRoute(vhost, route);
                     bundles.add(m);
                     return m;
-                }), pools, forwarding, accessLog, bundles);
+                },
+                entries -> access.set(entries)::contains);
+        bundles.addAll(access.metrics());
+        return new RuntimeSnapshot(config, hosts, pools, forwarding, accessLog, bundles, access);
+    }
+
+    /** The data plane's bound on tarpitted requests (requests held now). */
+    public Tarpit tarpit() {
+        return tarpit;
     }
 
     /** The live affinity state of the pools (sticky clients per server). */

@@ -121,6 +121,6 @@ class ErrorResponsesTest {
             assertThat(id.id()).isEqualTo(String.format("DUET-PROXY-%04d", id.status()));
         }
         assertThat(new HashSet<>(Arrays.stream(ErrorId.values()).map(ErrorId::status).toList()))
-                .containsExactlyInAnyOrder(400, 404, 408, 413, 421, 429, 431, 500, 502, 503, 504);
+                .containsExactlyInAnyOrder(400, 403, 404, 408, 413, 421, 429, 431, 500, 502, 503, 504);
     }
 }
