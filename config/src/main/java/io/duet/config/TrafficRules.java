@@ -12,8 +12,8 @@ final class TrafficRules {
     }
 
     static void document(ValidationRun run, DuetConfig d) {
+        RateLimitRules.document(run, d);
         notYet(run, "$.addressLists", "addressLists", !d.addressLists().isEmpty());
-        notYet(run, "$.rateLimits", "rateLimits", !d.rateLimits().isEmpty());
         List<Listener> listeners = d.listeners();
         for (int i = 0; i < listeners.size(); i++) {
             Listener l = listeners.get(i);
@@ -22,7 +22,6 @@ final class TrafficRules {
             }
             String at = "$.listeners[" + i + "]";
             notYet(run, at + ".access", "access", l.access() != null);
-            notYet(run, at + ".rateLimits", "rateLimits", !l.rateLimits().isEmpty());
         }
         List<VirtualHost> hosts = d.virtualHosts();
         for (int h = 0; h < hosts.size(); h++) {
@@ -40,7 +39,6 @@ final class TrafficRules {
                 }
                 String rat = at + ".routes[" + r + "]";
                 notYet(run, rat + ".access", "access", route.access() != null);
-                notYet(run, rat + ".rateLimits", "rateLimits", !route.rateLimits().isEmpty());
                 notYet(run, rat + ".maintenance", "maintenance", route.maintenance() != null);
                 notYet(run, rat + ".match.sources", "sources", !route.match().sources().isEmpty());
             }
