@@ -163,6 +163,42 @@ public final class ForwardingHeaders {
         return client;
     }
 
+    /**
+     * The real client's address: the connection's peer (after the PROXY protocol), or, when that peer is a trusted
+     * proxy and the request carries {@code X-Forwarded-For}, the right-most address of that list that is not a
+     * trusted proxy (the last hop a trusted proxy saw). {@code null} when the connection has no address. I/O thread;
+     * allocates only when a trusted proxy forwarded the request.
+     */
+    public InetAddress clientAddress(HttpServerExchange exchange, RequestContext ctx) {
+        InetAddress peer = clientText(exchange, ctx).address;
+        if (peer == null || trusted.isEmpty() || !CidrBlock.anyContains(trusted, peer)) {
+            return peer;
+        }
+        HeaderValues xff = exchange.getRequestHeaders().get(Headers.X_FORWARDED_FOR);
+        if (xff == null) {
+            return peer;
+        }
+        InetAddress found = peer;
+        for (int v = xff.size() - 1; v >= 0; v--) {
+            String list = xff.get(v);
+            int end = list.length();
+            while (end > 0) {
+                int comma = list.lastIndexOf(',', end - 1);
+                String item = list.substring(comma + 1, end).trim();
+                end = comma < 0 ? 0 : comma;
+                java.util.Optional<InetAddress> a = CidrBlock.parseIpLiteral(item);
+                if (a.isEmpty()) {
+                    return found; // not an address: stop at the last hop that was one
+                }
+                found = a.get();
+                if (!CidrBlock.anyContains(trusted, found)) {
+                    return found;
+                }
+            }
+        }
+        return found;
+    }
+
     /** Bit set of the classes of the headers present. */
     private static int classify(HeaderMap h) {
         int found = 0;

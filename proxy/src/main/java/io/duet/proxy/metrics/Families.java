@@ -35,6 +35,7 @@ final class Families {
             Map.entry("duet_listener_connections_accepted_total", "Connections accepted by the listener."),
             Map.entry("duet_listener_connections_open", "Connections of the listener open now."),
             Map.entry("duet_certificate_expiry_seconds", "Seconds until the TLS certificate expires (negative once expired)."),
+            Map.entry("duet_rate_limit_requests_total", "Requests seen by the rate limit, by outcome (allowed, limited, delayed, unkeyed: without the key, not counted)."),
             Map.entry(ACCESS_LOG_DROPPED, "Access log records dropped because the queue was full or the file could not be written."));
 
     /** The help text of a family, or null for a family not defined by the proxy. */

@@ -31,6 +31,7 @@ public final class ProxyMetrics {
     private final Map<ServerKey, ServerMetrics> servers = new HashMap<>();
     private final Map<String, EdgeMetrics> listeners = new HashMap<>();
     private final Map<String, CertificateMetrics> certificates = new HashMap<>();
+    private final Map<String, RateLimitMetrics> rateLimits = new HashMap<>();
 
     private record RouteKey(String vhost, String route) {
     }
@@ -72,6 +73,11 @@ public final class ProxyMetrics {
         return certificates.computeIfAbsent(certificate, k -> new CertificateMetrics(registry, certificate));
     }
 
+    /** The bundle of a rate limit, labelled {@code limit}; created and registered on first use. */
+    public synchronized RateLimitMetrics forRateLimit(String limit) {
+        return rateLimits.computeIfAbsent(limit, k -> new RateLimitMetrics(registry, limit));
+    }
+
     /**
      * The traffic bundles handed out and not removed: pools first, then routes, then servers (the order the history
      * keeps them in when it must leave some out). A copy; off the I/O threads (takes this object's lock).
@@ -96,6 +102,7 @@ public final class ProxyMetrics {
         removeAllBut(servers, kept);
         removeAllBut(listeners, kept);
         removeAllBut(certificates, kept);
+        removeAllBut(rateLimits, kept);
     }
 
     private void removeAllBut(Map<?, ? extends MetricBundle> bundles, Set<MetricBundle> kept) {

@@ -8,6 +8,7 @@ import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.routing.HostTable;
 import io.duet.proxy.routing.VirtualHostRoutes;
+import io.undertow.server.HttpHandler;
 
 import java.util.List;
 import java.util.Map;
@@ -23,14 +24,22 @@ import java.util.Map;
  * @param forwarding forwarding header rules and request ids
  * @param accessLog  the access log, or {@code null} when it is off
  * @param metrics    every metric bundle this snapshot records into (the rest can be dropped)
+ * @param listenerRateLimits per listener name with rate limits: its limits in front of routing
  */
 public record RuntimeSnapshot(DuetConfig config, HostTable<VirtualHostRoutes> hosts, Map<String, BackendPool> pools,
-                              ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics)
+                              ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics,
+                              Map<String, HttpHandler> listenerRateLimits)
         implements RequestContext.Snapshot {
 
     public RuntimeSnapshot {
         pools = Map.copyOf(pools);
         metrics = List.copyOf(metrics);
+        listenerRateLimits = Map.copyOf(listenerRateLimits);
+    }
+
+    public RuntimeSnapshot(DuetConfig config, HostTable<VirtualHostRoutes> hosts, Map<String, BackendPool> pools,
+                           ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics) {
+        this(config, hosts, pools, forwarding, accessLog, metrics, Map.of());
     }
 
     public long revision() {

@@ -1,6 +1,7 @@
 package io.duet.proxy.runtime;
 
 import io.duet.config.DuetConfig;
+import io.duet.config.Listener;
 import io.duet.config.Pool;
 import io.duet.config.Route;
 import io.duet.proxy.accesslog.AccessLogWriter;
@@ -18,6 +19,8 @@ import io.duet.proxy.metrics.RouteMetrics;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
+import io.duet.proxy.ratelimit.RateLimits;
+import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.routing.RouteCompiler;
 import io.undertow.server.HttpHandler;
 
@@ -36,6 +39,7 @@ public final class SnapshotCompiler {
     private final String nodeName;
     private final AffinityTables affinityTables;
     private final ServerOutcomes outcomes;
+    private final RateLimits rateLimits;
 
     /**
      * @param outcomes where forwarders report each request's outcome per server (passive health)
@@ -48,6 +52,7 @@ public final class SnapshotCompiler {
         this.nodeName = nodeName;
         this.outcomes = outcomes;
         this.affinityTables = new AffinityTables(keys);
+        this.rateLimits = new RateLimits(metrics);
     }
 
     /**
@@ -70,13 +75,27 @@ public final class SnapshotCompiler {
         affinityTables.retainOnly(pools.keySet());
         connectionPools.awaitAddresses(); // new servers given by name are published with their first address
         ForwardingHeaders forwarding = new ForwardingHeaders(config.forwarding(), nodeName);
+        RateLimits.Compiled limits = rateLimits.compile(config,
+                ex -> forwarding.clientAddress(ex, RequestContext.peek(ex)), bundles);
+        Map<String, HttpHandler> listenerLimits = new HashMap<>();
+        for (Listener l : config.listeners()) {
+            if (!l.rateLimits().isEmpty()) {
+                listenerLimits.put(l.name(), limits.wrap(l.rateLimits(), null, RootHandler.ROUTE));
+            }
+        }
         return new RuntimeSnapshot(config, RouteCompiler.compile(config.virtualHosts(),
-                (vhost, route) -> RouteActions.compile(route, forwarder(config, route, pools, affinities, forwarding)),
+                (vhost, route) -> limits.wrap(route.rateLimits(), vhost + "/" + route.name(),
+                        RouteActions.compile(route, forwarder(config, route, pools, affinities, forwarding))),
                 (vhost, route) -> {
                     RouteMetrics m = metrics.forRoute(vhost, route);
                     bundles.add(m);
                     return m;
-                }), pools, forwarding, accessLog, bundles);
+                }), pools, forwarding, accessLog, bundles, listenerLimits);
+    }
+
+    /** The node's rate limits (their state outlives snapshots). */
+    public RateLimits rateLimits() {
+        return rateLimits;
     }
 
     /** The live affinity state of the pools (sticky clients per server). */
