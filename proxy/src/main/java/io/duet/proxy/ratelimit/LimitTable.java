@@ -31,9 +31,14 @@ public final class LimitTable {
     private final AtomicIntegerArray unreported;
     private final LongAdder evictions = new LongAdder();
 
-    /** @param maxKeys the keys kept at most (rounded up to a power of two, at least {@link #PROBE}) */
+    /**
+     * @param maxKeys the keys the table must hold without evicting a live one: the slots are the power of two at or
+     *                above 4/3 of it (a load of at most 3/4 keeps probe windows from filling up early), at least
+     *                {@link #PROBE}; 20 bytes a slot
+     */
     LimitTable(int maxKeys) {
-        int capacity = Math.max(PROBE, maxKeys <= 1 ? 1 : Integer.highestOneBit(maxKeys - 1) << 1);
+        long want = Math.max(PROBE, (maxKeys * 4L + 2) / 3);
+        int capacity = (int) Math.min(1 << 30, Long.highestOneBit(want - 1) << 1);
         mask = capacity - 1;
         keys = new AtomicLongArray(capacity);
         tats = new AtomicLongArray(capacity);
