@@ -189,6 +189,12 @@ class RateLimitScenarioTest {
         assertThat(status("slow")).containsEntry("allowed", 1L).containsEntry("delayed", 1L)
                 .containsEntry("limited", 1L);
         assertThat(backend.requests()).isEqualTo(2);
+        StringBuilder text = new StringBuilder();
+        io.duet.proxy.metrics.PrometheusTextWriter.write(proxy.dataPlane().metrics(), text);
+        assertThat(text.toString()).contains("# HELP duet_rate_limit_requests_total ",
+                "duet_rate_limit_requests_total{limit=\"slow\",outcome=\"allowed\"} 1\n",
+                "duet_rate_limit_requests_total{limit=\"slow\",outcome=\"delayed\"} 1\n",
+                "duet_rate_limit_requests_total{limit=\"slow\",outcome=\"limited\"} 1\n");
     }
 
     // A table at its bound evicts: 200 distinct keys in a table for 12 (16 slots) keep it at 16, all served.
