@@ -36,6 +36,12 @@ record LimitState(LimitTable table, Size size, RateLimitMetrics metrics, Limited
         return System.nanoTime() - ORIGIN;
     }
 
+    /** The burst with this node's share applied (at least 1): a half share halves it. */
+    long burst(long full) {
+        double f = share.fraction;
+        return f >= 1.0 ? full : Math.max(1, (long) (full * f));
+    }
+
     /** The emission interval with this node's share applied: a half share doubles it. */
     long interval(long full) {
         double f = share.fraction;

@@ -56,7 +56,7 @@ final class RateLimiter {
         }
         long now = LimitState.now();
         long iv = state.interval(interval);
-        long r = state.table().acquire(hash, now, iv, (spec.burstOrDefault() - 1) * iv, maxWait);
+        long r = state.table().acquire(hash, now, iv, (state.burst(spec.burstOrDefault()) - 1) * iv, maxWait);
         if (r < 0) {
             m.limited();
             state.limited().refused(hash, now, h -> keys.label(exchange, route));
