@@ -82,7 +82,7 @@ class RateLimitNodeTest {
         DuetConfig doc = ConfigBuilders.document().revision(cur.revision())
                 .listener(new Listener("http", "127.0.0.1", 0))
                 .rateLimit(new RateLimit("keys", List.of("client", "header:X-Api-Key"), requests, "hour", null, null,
-                        null, null, true, null, null, null))
+                        null, null, true, null, null, null, null))
                 .virtualHost(ConfigBuilders.virtualHost("site").hostname("site.test").defaultHost()
                         .route(ConfigBuilders.forward("api", RouteMatch.pathPrefix("/api"), "web").rateLimit("keys"))
                         .route(ConfigBuilders.forward("all", RouteMatch.any(), "web")))

@@ -181,6 +181,8 @@ public enum ConfigMessage {
     RATE_LIMIT_UNUSED(385, Severity.WARNING, "rate limit '%s' is not used by any listener or route"),
     RATE_LIMIT_DELAY_UNUSED(386, Severity.WARNING, "maxDelayMs: has no effect with action 'reject' (remove it, or "
             + "use action: delay)"),
+    RATE_LIMIT_DELAY_WITHOUT_RATE(387, "action: 'delay' needs a rate (requests and per or windowMs): a request over "
+            + "concurrent is never held (expected: action: reject, or a rate)"),
 
     // The access log (0350-0359).
     SYSLOG_ADDRESS(350, "address: '%s' (expected: udp://host:port such as udp://127.0.0.1:514 or "

@@ -5,13 +5,14 @@ import java.util.List;
 /**
  * A named rate limit, applied by the listeners and routes that name it ({@code rateLimits}). The algorithm is GCRA
  * (the generic cell rate algorithm, a token bucket kept as one timestamp per key): {@code requests} per
- * {@code per} (or per {@code windowMs}) on average, and at most {@code burst} at once from a quiet key.
+ * {@code per} (or per {@code windowMs}) on average, and at most {@code burst} at once from a quiet key; and/or at
+ * most {@code concurrent} requests of a key in flight.
  *
  * @param name       unique in the document
  * @param key        what a request is counted under: one or more of {@code client} (the real client address),
  *                   {@code route}, {@code header:NAME}, {@code cookie:NAME}, {@code query:NAME} (default
  *                   {@code [client]}); several parts make one combined key
- * @param requests   requests allowed per period
+ * @param requests   requests allowed per period (required unless {@code concurrent} is set)
  * @param per        the period: {@code second}, {@code minute} or {@code hour} (exactly one of per and windowMs)
  * @param windowMs   the period in milliseconds, instead of {@code per}
  * @param burst      requests a quiet key may send at once (default: {@code requests})
@@ -24,10 +25,11 @@ import java.util.List;
  *                   not counted) or {@code shared} (every such request shares one bucket)
  * @param maxKeys    the keys the node keeps for this limit (default 100000); beyond, the expired and then the
  *                   nearest to expiry are evicted
+ * @param concurrent the most requests of one key in flight at once (none when null); with or without a rate
  */
 public record RateLimit(String name, List<String> key, Long requests, String per, Long windowMs, Long burst,
                         String action, Integer status, Boolean headers, Long maxDelayMs, String missingKey,
-                        Integer maxKeys) {
+                        Integer maxKeys, Integer concurrent) {
     public static final String CLIENT = "client";
     public static final String ROUTE = "route";
     public static final String HEADER = "header";
@@ -63,7 +65,7 @@ public record RateLimit(String name, List<String> key, Long requests, String per
     }
 
     public RateLimit(String name) {
-        this(name, null, null, null, null, null, null, null, null, null, null, null);
+        this(name, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The period in milliseconds ({@code per} or {@code windowMs}), or 0 when neither is set. */

@@ -22,6 +22,7 @@ final class RateLimitRules {
     static final long MAX_DELAY_MS = 60_000L;
     static final int MIN_KEYS = 1;
     static final int MAX_KEYS = 10_000_000;
+    static final int MAX_CONCURRENT = 1_000_000;
 
     private RateLimitRules() {
     }
@@ -87,14 +88,22 @@ final class RateLimitRules {
                 run.add(ConfigMessage.RATE_LIMIT_KEY_TWICE.at(kp, "key[" + k + "]", part));
             }
         }
-        if (l.requests() == null) {
-            run.add(ConfigMessage.MISSING.at(p + ".requests", "requests", "the requests allowed per period"));
-        } else {
+        boolean rated = l.requests() != null || l.per() != null || l.windowMs() != null || l.burst() != null;
+        if (l.requests() == null && (rated || l.concurrent() == null)) {
+            run.add(ConfigMessage.MISSING.at(p + ".requests", "requests",
+                    "the requests allowed per period (or only concurrent, without per, windowMs and burst)"));
+        } else if (l.requests() != null) {
             run.range(p + ".requests", "requests", l.requests(), 1, MAX_REQUESTS, "1-1000000000");
         }
-        if ((l.per() == null) == (l.windowMs() == null)) {
+        if (rated && (l.per() == null) == (l.windowMs() == null)) {
             run.add(ConfigMessage.NOT_EXACTLY_ONE.at(p, "period", l.per() == null ? "none set" : "per, windowMs set",
                     "per, windowMs"));
+        }
+        if (l.concurrent() != null) {
+            run.range(p + ".concurrent", "concurrent", l.concurrent(), 1, MAX_CONCURRENT, "1-1000000");
+            if (!rated && RateLimit.DELAY.equals(l.action())) {
+                run.add(ConfigMessage.RATE_LIMIT_DELAY_WITHOUT_RATE.at(p + ".action"));
+            }
         }
         if (l.per() != null && !RateLimit.PERIODS.contains(l.per())) {
             run.add(ConfigMessage.NOT_ONE_OF.at(p + ".per", "per", l.per(), String.join(", ", RateLimit.PERIODS)));

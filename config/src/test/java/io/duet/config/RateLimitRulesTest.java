@@ -79,6 +79,16 @@ class RateLimitRulesTest {
                 e("$.rateLimits[0].maxDelayMs", 386), e("$.rateLimits[1].name", 385));
     }
 
+    // concurrent alone needs no rate; a rate's parts without requests, or delay without a rate, are refused.
+    @Test
+    void concurrentAloneIsALimitButCannotDelay() {
+        assertThat(errors(doc("[{name: a, concurrent: 2}]", "[a]", "[]"))).isEmpty();
+        assertThat(errors(doc("[{name: a, concurrent: 0, action: delay}, {name: b, concurrent: 1, per: second}, "
+                + "{name: c}]", "[a, b, c]", "[]"))).extracting(Violation::path, Violation::id)
+                .containsExactlyInAnyOrder(e("$.rateLimits[0].concurrent", 12), e("$.rateLimits[0].action", 387),
+                        e("$.rateLimits[1].requests", 11), e("$.rateLimits[2].requests", 11));
+    }
+
     @Test
     void headerPartsCompareWithoutCaseAndQueryNamesAreNotHeaderTokens() {
         assertThat(RateLimitRules.validPart("query:api.key[]")).isTrue();

@@ -43,8 +43,8 @@ public interface LiveNode {
     }
 
     /**
-     * The node's rate limits: per limit {@code name, key, requests, periodMs, burst, action, maxKeys, keys} (live
-     * now), {@code share} (this node's part of the limit), {@code allowed, limited, delayed, unkeyed, evictions}.
+     * The node's rate limits: per limit {@code name, key, requests, periodMs, burst, action, concurrent, inFlight,
+     * maxKeys, keys} (live now), {@code share} (this node's part of the limit), {@code allowed, limited, delayed, unkeyed, evictions}.
      * Any thread; copies what it returns.
      */
     default List<Map<String, Object>> rateLimits() {

@@ -5,7 +5,7 @@ import io.duet.proxy.metrics.RateLimitMetrics;
 /**
  * What a rate limit keeps across reloads: its table of keys, its metrics, the keys it refused lately, and its share
  * of the limit (the pair's seam: 1 alone or while the peer reports; 1/2 when the peer is unreachable).
- * A new table (empty) when {@code maxKeys} or the rate changes: a key's state is a time measured in the old rate's
+ * A new table (empty) when {@code maxKeys}, the rate or whether it counts requests in flight changes: a key's state is a time measured in the old rate's
  * intervals, so a raised limit must not keep clients waiting at the old one. Any thread.
  *
  * @param table the keys
@@ -13,9 +13,11 @@ import io.duet.proxy.metrics.RateLimitMetrics;
  */
 record LimitState(LimitTable table, Size size, RateLimitMetrics metrics, LimitedKeys limited, Share share) {
     /** What a table is made for: a change of any of these starts a new one. */
-    record Size(int maxKeys, long periodMs, long requests, long burst) {
+    record Size(int maxKeys, long periodMs, long requests, long burst, boolean inFlight) {
         static Size of(io.duet.config.RateLimit spec) {
-            return new Size(spec.maxKeys(), spec.periodMs(), spec.requests(), spec.burstOrDefault());
+            long requests = spec.requests() == null ? 0 : spec.requests();
+            return new Size(spec.maxKeys(), spec.periodMs(), requests, requests == 0 ? 0 : spec.burstOrDefault(),
+                    spec.concurrent() != null);
         }
     }
 
@@ -28,7 +30,7 @@ record LimitState(LimitTable table, Size size, RateLimitMetrics metrics, Limited
     }
 
     LimitState(Size size, RateLimitMetrics metrics) {
-        this(new LimitTable(size.maxKeys()), size, metrics, new LimitedKeys(), new Share());
+        this(new LimitTable(size.maxKeys(), size.inFlight()), size, metrics, new LimitedKeys(), new Share());
     }
 
     /** Now on the limiter's clock, nanoseconds, always positive. */

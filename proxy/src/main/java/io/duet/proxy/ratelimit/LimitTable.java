@@ -29,6 +29,7 @@ public final class LimitTable {
     private final AtomicLongArray keys;
     private final AtomicLongArray tats;
     private final AtomicIntegerArray unreported;
+    private final AtomicIntegerArray inFlight; // null: the limit counts no requests in flight
     private final LongAdder evictions = new LongAdder();
 
     /**
@@ -37,12 +38,18 @@ public final class LimitTable {
      *                {@link #PROBE}; 20 bytes a slot
      */
     LimitTable(int maxKeys) {
+        this(maxKeys, false);
+    }
+
+    /** @param inFlight also count each key's requests in flight ({@link #enter}, {@link #leave}; 4 bytes a slot) */
+    LimitTable(int maxKeys, boolean inFlight) {
         long want = Math.max(PROBE, (maxKeys * 4L + 2) / 3);
         int capacity = (int) Math.min(1 << 30, Long.highestOneBit(want - 1) << 1);
         mask = capacity - 1;
         keys = new AtomicLongArray(capacity);
         tats = new AtomicLongArray(capacity);
         unreported = new AtomicIntegerArray(capacity);
+        this.inFlight = inFlight ? new AtomicIntegerArray(capacity) : null;
     }
 
     int capacity() {
@@ -62,6 +69,9 @@ public final class LimitTable {
     long acquire(long hash, long now, long interval, long tolerance, long maxWait) {
         for (int attempt = 0; attempt < RETRIES; attempt++) {
             int s = slot(hash, now);
+            if (s < 0) {
+                return -1_000_000_000L; // every slot of the key's window holds requests in flight: refused for 1 s
+            }
             long stored = tats.get(s);
             long tat = Math.max(stored, now);
             long wait = tat - tolerance - now;
@@ -83,11 +93,57 @@ public final class LimitTable {
     void charge(long hash, int admitted, long now, long interval) {
         for (int attempt = 0; attempt < RETRIES; attempt++) {
             int s = slot(hash, now);
+            if (s < 0) {
+                return;
+            }
             long stored = tats.get(s);
             if (tats.compareAndSet(s, stored, Math.max(stored, now) + admitted * interval) && keys.get(s) == hash) {
                 return;
             }
         }
+    }
+
+    /**
+     * One more request of key {@code hash} in flight, unless it has {@code max} already. A slot with requests in
+     * flight is never evicted, so the count cannot be lost. Any thread.
+     *
+     * @return the slot to pass to {@link #leave} when the request ends, or -1: refused (at {@code max}, or every slot
+     * of the key's window holds requests in flight)
+     */
+    int enter(long hash, long now, int max) {
+        for (int attempt = 0; attempt < RETRIES; attempt++) {
+            int s = slot(hash, now);
+            if (s < 0) {
+                return -1;
+            }
+            int n = inFlight.get(s);
+            if (n >= max) {
+                return -1;
+            }
+            if (inFlight.compareAndSet(s, n, n + 1)) {
+                if (keys.get(s) == hash) {
+                    return s;
+                }
+                inFlight.decrementAndGet(s); // the slot changed hands meanwhile: try again
+            }
+        }
+        return -1;
+    }
+
+    /** A request {@link #enter} let in ended. Any thread. */
+    void leave(int slot) {
+        inFlight.decrementAndGet(slot);
+    }
+
+    /** Requests in flight over all keys (0 when the limit counts none). Off the I/O threads. */
+    long inFlight() {
+        long n = 0;
+        if (inFlight != null) {
+            for (int s = 0; s <= mask; s++) {
+                n += inFlight.get(s);
+            }
+        }
+        return n;
     }
 
     /** What {@link #drainUnreported} hands out: a key and this node's admissions of it since the last drain. */
@@ -145,7 +201,8 @@ public final class LimitTable {
 
     /**
      * The slot of {@code hash}: where it is, else the first free slot of its window, else a victim (expired first,
-     * else the smallest TAT). Slots are never emptied, so a key is never behind a free slot of its window.
+     * else the smallest TAT; never a slot with requests in flight). Slots are never emptied, so a key is never behind
+     * a free slot of its window. -1 when every slot of the window holds requests in flight.
      */
     private int slot(long hash, long now) {
         int home = (int) hash & mask;
@@ -167,6 +224,9 @@ public final class LimitTable {
                     }
                     continue;
                 }
+                if (inFlight != null && inFlight.get(s) > 0) {
+                    continue;
+                }
                 long t = tats.get(s);
                 long rank = t <= now ? Long.MIN_VALUE : t;
                 if (rank < victimTat) {
@@ -175,6 +235,9 @@ public final class LimitTable {
                 }
             }
             if (victim < 0) {
+                if (inFlight != null) {
+                    return -1;
+                }
                 continue; // every slot was taken by racing inserts of other keys while we looked: look again
             }
             long old = keys.get(victim);

@@ -25,13 +25,17 @@ final class RateLimiter {
     private final long tolerance;
     private final long maxWait;
     private final String policy;
+    private final boolean rated;
+    private final int concurrent;
 
     RateLimiter(RateLimit spec, LimitState state, ClientAddress clients) {
         this.spec = spec;
         this.state = state;
         this.keys = new RequestKeys(spec.key(), RateLimit.SHARED.equals(spec.missingKey()), clients);
-        this.interval = Math.max(1, spec.periodMs() * MS / spec.requests());
-        this.tolerance = (spec.burstOrDefault() - 1) * interval;
+        this.rated = spec.requests() != null;
+        this.concurrent = spec.concurrent() == null ? 0 : spec.concurrent();
+        this.interval = rated ? Math.max(1, spec.periodMs() * MS / spec.requests()) : 1;
+        this.tolerance = rated ? (spec.burstOrDefault() - 1) * interval : 0;
         this.maxWait = RateLimit.DELAY.equals(spec.action()) ? spec.maxDelayOrDefault() * MS : 0;
         this.policy = "\"" + spec.name() + "\";q=" + spec.requests() + ";w=" + Math.max(1, spec.periodMs() / 1000);
     }
@@ -55,8 +59,32 @@ final class RateLimiter {
             return 0;
         }
         long now = LimitState.now();
-        long iv = state.interval(interval);
-        long r = state.table().acquire(hash, now, iv, (state.burst(spec.burstOrDefault()) - 1) * iv, maxWait);
+        LimitTable table = state.table();
+        int entered = -1;
+        if (concurrent > 0) {
+            entered = table.enter(hash, now, concurrent);
+            if (entered < 0) {
+                m.limited();
+                state.limited().refused(hash, now, h -> keys.label(exchange, route));
+                return -1_000_000_000L; // in flight: try again in a second
+            }
+        }
+        long r = 0;
+        if (rated) {
+            long iv = state.interval(interval);
+            r = table.acquire(hash, now, iv, (state.burst(spec.burstOrDefault()) - 1) * iv, maxWait);
+        }
+        if (entered >= 0) {
+            if (r < 0) {
+                table.leave(entered);
+            } else {
+                int slot = entered;
+                exchange.addExchangeCompleteListener((ex, next) -> {
+                    table.leave(slot);
+                    next.proceed();
+                });
+            }
+        }
         if (r < 0) {
             m.limited();
             state.limited().refused(hash, now, h -> keys.label(exchange, route));
@@ -65,7 +93,7 @@ final class RateLimiter {
         } else {
             m.allowed();
         }
-        if (spec.headers()) {
+        if (spec.headers() && rated) {
             long debt = r < 0 ? state.table().debt(hash, now) : Math.max(0, state.table().debt(hash, now) - r);
             long remaining = r < 0 ? 0 : Math.max(0, (tolerance + interval - debt) / interval);
             String value = "\"" + spec.name() + "\";r=" + remaining + ";t=" + seconds(debt);

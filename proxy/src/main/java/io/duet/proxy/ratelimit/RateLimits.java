@@ -86,8 +86,8 @@ public final class RateLimits {
     }
 
     /**
-     * Every limit: {@code name, requests, periodMs, burst, action, key, maxKeys, keys (live now), share,
-     * allowed, limited, delayed, unkeyed, evictions}. Off the I/O threads (walks the tables).
+     * Every limit: {@code name, requests, periodMs, burst, action, key, concurrent, inFlight, maxKeys, keys (live
+     * now), share, allowed, limited, delayed, unkeyed, evictions}. Off the I/O threads (walks the tables).
      */
     public List<Map<String, Object>> status() {
         long now = LimitState.now();
@@ -104,6 +104,8 @@ public final class RateLimits {
             m.put("periodMs", spec.periodMs());
             m.put("burst", spec.burstOrDefault());
             m.put("action", spec.action());
+            m.put("concurrent", spec.concurrent());
+            m.put("inFlight", s.table().inFlight());
             m.put("maxKeys", spec.maxKeys());
             m.put("keys", s.table().liveKeys(now));
             m.put("share", s.share().fraction);
@@ -165,7 +167,7 @@ public final class RateLimits {
     public void charge(String name, long keyHash, int admitted) {
         LimitState s = states.get(name);
         RateLimit spec = specs.get(name);
-        if (s != null && spec != null && admitted > 0) {
+        if (s != null && spec != null && spec.requests() != null && admitted > 0) {
             long interval = Math.max(1, spec.periodMs() * 1_000_000L / spec.requests());
             s.table().charge(keyHash, admitted, LimitState.now(), interval);
         }

@@ -58,6 +58,24 @@ class LimitTableTest {
         assertThat(t.liveKeys(NOW + 9 * IV)).isZero();
     }
 
+    // In flight: at most max per key; a slot with requests in flight is never evicted, so its count is never lost.
+    @Test
+    void inFlightIsBoundedAndNeverEvicted() {
+        LimitTable t = new LimitTable(12, true);
+        long key = RequestKeys.mix(5);
+        int slot = t.enter(key, NOW, 2);
+        assertThat(slot).isNotNegative();
+        assertThat(t.enter(key, NOW, 2)).isEqualTo(slot);
+        assertThat(t.enter(key, NOW, 2)).as("a third at once").isEqualTo(-1);
+        for (int k = 0; k < 1000; k++) {
+            t.acquire(RequestKeys.mix(k + 100), NOW, IV, 0, 0); // a flood of other keys
+        }
+        assertThat(t.inFlight()).isEqualTo(2);
+        assertThat(t.enter(key, NOW, 2)).as("still two in flight").isEqualTo(-1);
+        t.leave(slot);
+        assertThat(t.enter(key, NOW, 2)).isEqualTo(slot);
+    }
+
     // The pair's seam: this node's admissions drain once; the peer's are charged as if they had come here.
     @Test
     void admissionsDrainOnceAndThePeersAreCharged() {

@@ -197,6 +197,42 @@ class RateLimitScenarioTest {
                 "duet_rate_limit_requests_total{limit=\"slow\",outcome=\"limited\"} 1\n");
     }
 
+    // concurrent: a client's third request while two are in flight is refused at once; once they end, it may again.
+    @Test
+    void concurrentRefusesWhileTheKeyHasTheMostInFlight() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        backend.handler(ex -> ex.dispatch(() -> {
+            try {
+                if (ex.getQueryString().contains("held")) {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.getResponseSender().send("done");
+        }));
+        proxy = ProxyFixture.start(routeLimits("[{name: two, concurrent: 2}]", "[two]", "[]"));
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            held.add(proxy.client().sendAsync(HttpRequest.newBuilder(proxy.uri("/a?held=" + i))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> status("two").get("inFlight").equals(2L));
+        HttpResponse<String> third = proxy.get("/a?third");
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(proxy.get("/b").statusCode()).as("another route").isEqualTo(200);
+        release.countDown();
+        for (CompletableFuture<HttpResponse<String>> f : held) {
+            assertThat(f.get().statusCode()).isEqualTo(200);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> status("two").get("inFlight").equals(0L));
+        assertThat(proxy.get("/a?after").statusCode()).isEqualTo(200);
+        assertThat(status("two")).containsEntry("limited", 1L).containsEntry("allowed", 3L);
+    }
+
     // A table at its bound evicts: 200 distinct keys in a table for 12 (16 slots) keep it at 16, all served.
     @Test
     void theTableStaysAtItsBoundAndEvicts() throws Exception {
