@@ -41,7 +41,7 @@ public final class LimitTableHarness {
             long after = mem.getHeapMemoryUsage().getUsed();
             System.out.printf("maxKeys %,d: capacity %,d slots, live keys %,d, evictions %,d, heap %.1f MiB%n",
                     maxKeys, t.capacity(), t.liveKeys(now), t.evictions(), (after - before) / 1048576.0);
-            System.out.println(t.capacity() > 0 ? "" : "");
+            System.out.println();
         }
     }
 }
