@@ -127,10 +127,11 @@ class ArchitectureTest {
      */
     private static final Map<String, List<String>> PROXY = Map.ofEntries(
             Map.entry("", List.of("runtime", "tls", "edge", "accesslog", "affinity", "balance",
-                    "health", "metrics", "pool", "resolve")),
+                    "health", "metrics", "pool", "resolve", "ratelimit")),
             Map.entry("runtime", List.of("routing", "action", "forward", "affinity", "health",
-                    "edge", "accesslog", "pool", "metrics", "response", "access")),
+                    "edge", "accesslog", "pool", "metrics", "response", "access", "ratelimit")),
             Map.entry("access", List.of("action", "metrics", "response")),
+            Map.entry("ratelimit", List.of("metrics", "response")),
             Map.entry("tls", List.of("edge")),
             Map.entry("routing", List.of("metrics")),
             Map.entry("action", List.of("edge", "response")),

@@ -187,6 +187,21 @@ public enum ConfigMessage {
             + "(a lost leader is noticed within 300-600 ms) makes the proxies drop their VIPs until it ends; "
             + "700 ms or more keeps them through one"),
 
+    // Rate limits (0380-0399).
+    RATE_LIMIT_UNKNOWN(380, "%s: unknown rate limit '%s' (known: %s)"),
+    RATE_LIMIT_KEY_PART(381, "%s: '%s' (expected: client, route, header:NAME, cookie:NAME or query:NAME, where "
+            + "NAME is a header name token, a cookie name or a query parameter name)"),
+    RATE_LIMIT_KEY_TWICE(382, "%s: '%s' appears twice in the key (expected: each part once)"),
+    RATE_LIMIT_ROUTE_ON_LISTENER(383, "%s: rate limit '%s' keys on the route, which is not known before routing "
+            + "(expected: name it on routes only, or take route out of its key)"),
+    RATE_LIMIT_NAMED_TWICE(384, "%s: rate limit '%s' is already named at %s (expected: each limit once per "
+            + "listener or route)"),
+    RATE_LIMIT_UNUSED(385, Severity.WARNING, "rate limit '%s' is not used by any listener or route"),
+    RATE_LIMIT_DELAY_UNUSED(386, Severity.WARNING, "maxDelayMs: has no effect with action 'reject' (remove it, or "
+            + "use action: delay)"),
+    RATE_LIMIT_DELAY_WITHOUT_RATE(387, "action: 'delay' needs a rate (requests and per or windowMs): a request over "
+            + "concurrent is never held (expected: action: reject, or a rate)"),
+
     // The access log (0350-0359).
     SYSLOG_ADDRESS(350, "address: '%s' (expected: udp://host:port such as udp://127.0.0.1:514 or "
             + "udp://[::1]:514, or unix:///path to a local datagram socket such as unix:///dev/log)"),

@@ -13,7 +13,7 @@ final class TrafficRules {
 
     static void document(ValidationRun run, DuetConfig d) {
         AccessRules.document(run, d);
-        notYet(run, "$.rateLimits", "rateLimits", !d.rateLimits().isEmpty());
+        RateLimitRules.document(run, d);
         List<Listener> listeners = d.listeners();
         for (int i = 0; i < listeners.size(); i++) {
             Listener l = listeners.get(i);
@@ -21,7 +21,6 @@ final class TrafficRules {
                 continue;
             }
             String at = "$.listeners[" + i + "]";
-            notYet(run, at + ".rateLimits", "rateLimits", !l.rateLimits().isEmpty());
         }
         List<VirtualHost> hosts = d.virtualHosts();
         for (int h = 0; h < hosts.size(); h++) {
@@ -38,7 +37,6 @@ final class TrafficRules {
                     continue;
                 }
                 String rat = at + ".routes[" + r + "]";
-                notYet(run, rat + ".rateLimits", "rateLimits", !route.rateLimits().isEmpty());
                 notYet(run, rat + ".maintenance", "maintenance", route.maintenance() != null);
             }
         }

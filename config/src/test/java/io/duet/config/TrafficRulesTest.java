@@ -16,7 +16,7 @@ class TrafficRulesTest {
         String doc = """
                 listeners: [{name: web, port: 8080, access: {deny: [10.0.0.0/8]}, rateLimits: [per-client]}]
                 addressLists: [{name: office, addresses: [192.0.2.0/24]}]
-                rateLimits: [{name: per-client}]
+                rateLimits: [{name: per-client, requests: 10, per: second}]
                 virtualHosts:
                   - name: v
                     defaultHost: true
@@ -32,9 +32,7 @@ class TrafficRulesTest {
                 pools: [{name: p, servers: [{address: 10.0.0.1, port: 80}]}]
                 """;
         assertThat(errors(doc)).extracting(Violation::path, Violation::id).containsExactlyInAnyOrder(
-                e("$.rateLimits", 419), e("$.listeners[0].rateLimits", 419),
                 e("$.virtualHosts[0].errorPages", 419), e("$.virtualHosts[0].maintenance", 419),
-                e("$.virtualHosts[0].routes[0].rateLimits", 419),
                 e("$.virtualHosts[0].routes[0].maintenance", 419));
     }
 }

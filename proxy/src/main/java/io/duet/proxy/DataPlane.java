@@ -348,6 +348,14 @@ public final class DataPlane implements AutoCloseable {
         return compiler.affinityTables().stickyClients(pool);
     }
 
+    /**
+     * The node's rate limits: their status and top refused keys for the admin API, and the pair's seam (shares,
+     * admissions to report, the peer's admissions to charge). Any thread off the I/O threads.
+     */
+    public io.duet.proxy.ratelimit.RateLimits rateLimits() {
+        return compiler.rateLimits();
+    }
+
     /** The live state of a server of the current snapshot (health, drain, in-flight requests), or empty. */
     public Optional<ServerState> serverState(String pool, String serverId) {
         RuntimeSnapshot s = current.get();

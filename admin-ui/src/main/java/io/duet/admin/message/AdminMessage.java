@@ -44,6 +44,7 @@ public enum AdminMessage {
     LIMIT("DUET-ADMIN-0130", "limit is not a number from 1 to 5000"),
     HISTORY_QUERY("DUET-ADMIN-0131", "a metrics history query names no kind, a wrong one, or a bad since"),
     TAIL_QUERY("DUET-ADMIN-0132", "an access log tail query has a bad since, status or limit"),
+    RATE_LIMIT_QUERY("DUET-ADMIN-0137", "a rate limit's top keys query has a bad limit"),
     NOT_FOUND("DUET-ADMIN-0140", "no such resource or revision"),
 
     // API tokens and password hashing.

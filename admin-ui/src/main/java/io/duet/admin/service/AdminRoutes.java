@@ -42,6 +42,7 @@ public final class AdminRoutes {
         MetricsHistoryService history = new MetricsHistoryService(node, clock);
         AlertService alerts = new AlertService(store, node, clock);
         AccessTailService tail = new AccessTailService(node);
+        RateLimitService rateLimits = new RateLimitService(node);
 
         List<Route> r = new ArrayList<>();
         r.add(Route.open("GET", "/openapi.json", q -> Http.sendRaw(q.exchange(), 200, OpenApi.document())));
@@ -99,6 +100,9 @@ public final class AdminRoutes {
         // Operator: the records hold client addresses, paths and queries (personal data, tokens in URLs).
         r.add(Route.of("GET", "/access-log/tail", OPERATOR, "read the access log", tail::tail));
         r.add(Route.of("GET", "/audit", ADMIN, "read the audit log", status::audit));
+        r.add(Route.of("GET", "/rate-limits", VIEWER, "read the status", rateLimits::list));
+        // Operator: the keys are client addresses (personal data); header, cookie and query values only as a hash.
+        r.add(Route.of("GET", "/rate-limits/{name}/top", OPERATOR, "read the rate limits' keys", rateLimits::top));
         return new RouteTable(r);
     }
 

@@ -43,6 +43,24 @@ public interface LiveNode {
     }
 
     /**
+     * The node's rate limits: per limit {@code name, key, requests, periodMs, burst, action, concurrent, inFlight,
+     * maxKeys, keys} (live now), {@code share} (this node's part of the limit), {@code allowed, limited, delayed, unkeyed, evictions}.
+     * Any thread; copies what it returns.
+     */
+    default List<Map<String, Object>> rateLimits() {
+        return List.of();
+    }
+
+    /**
+     * The keys limit {@code name} refused lately, most refusals first, at most {@code max}: {@code key} (client
+     * addresses and routes as they are; header, cookie and query values only as a short hash, never the value),
+     * {@code refusals}, {@code lastRefusedAgoMs}, {@code debtMs}; null when there is no such limit. Any thread.
+     */
+    default List<Map<String, Object>> rateLimitTop(String name, int max) {
+        return null;
+    }
+
+    /**
      * Planned failover: moves {@code node}'s VIPs to the other proxy, or with {@code undo} lets it hold VIPs again.
      * Blocks until committed.
      *

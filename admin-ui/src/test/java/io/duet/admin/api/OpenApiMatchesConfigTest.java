@@ -59,6 +59,9 @@ class OpenApiMatchesConfigTest {
         m.put("ListenerTls.engine", ListenerTls.ENGINES);
         m.put("ListenerTls.profile", ListenerTls.PROFILES);
         m.put("AccessRule.action", io.duet.config.AccessRule.ACTIONS);
+        m.put("RateLimit.per", io.duet.config.RateLimit.PERIODS);
+        m.put("RateLimit.action", io.duet.config.RateLimit.ACTIONS);
+        m.put("RateLimit.missingKey", io.duet.config.RateLimit.MISSING_KEYS);
         m.put("Resolve.prefer", Resolve.FAMILIES);
         m.put("Route.stickyServerDown", Route.STICKY_SERVER_DOWN);
         m.put("Syslog.facility", Syslog.FACILITIES);

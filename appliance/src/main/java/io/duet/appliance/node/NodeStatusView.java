@@ -62,6 +62,16 @@ final class NodeStatusView implements NodeView {
                 history.untracked(), out);
     }
 
+    @Override
+    public List<Map<String, Object>> rateLimits() {
+        return dataPlane.rateLimits().status();
+    }
+
+    @Override
+    public List<Map<String, Object>> rateLimitTop(String name, int max) {
+        return dataPlane.rateLimits().top(name, max).orElse(null);
+    }
+
     /** The data plane's access tap, filtered; each record as a map (JSON field names of the access log, camel case). */
     @Override
     public Map<String, Object> accessTail(long sinceSeq, AccessFilter filter, int max) {

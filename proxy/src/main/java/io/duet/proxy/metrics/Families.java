@@ -37,6 +37,7 @@ final class Families {
             Map.entry("duet_certificate_expiry_seconds", "Seconds until the TLS certificate expires (negative once expired)."),
             Map.entry("duet_listener_access_total", "Requests the listener's access rule let through, denied or tarpitted, by outcome."),
             Map.entry("duet_route_access_total", "Requests the route's access rule let through, denied or tarpitted, by outcome."),
+            Map.entry("duet_rate_limit_requests_total", "Requests seen by the rate limit, by outcome (allowed, limited, delayed, unkeyed: without the key, not counted)."),
             Map.entry(ACCESS_LOG_DROPPED, "Access log records dropped because the queue was full or the file could not be written."));
 
     /** The help text of a family, or null for a family not defined by the proxy. */

@@ -7,7 +7,7 @@ import java.util.List;
  * configuration snapshot. Recording methods are safe from any thread, never block and allocate nothing.
  */
 public sealed interface MetricBundle permits TrafficMetrics, EdgeMetrics, CertificateMetrics,
-        AccessMetrics {
+        AccessMetrics, RateLimitMetrics {
 
     /** The Dropwizard names this bundle registered, in registration order. */
     List<String> metricNames();

@@ -33,6 +33,7 @@ public final class ProxyMetrics {
     private final Map<String, CertificateMetrics> certificates = new HashMap<>();
     private final Map<String, AccessMetrics> listenerAccess = new HashMap<>();
     private final Map<RouteKey, AccessMetrics> routeAccess = new HashMap<>();
+    private final Map<String, RateLimitMetrics> rateLimits = new HashMap<>();
 
     private record RouteKey(String vhost, String route) {
     }
@@ -86,6 +87,11 @@ public final class ProxyMetrics {
                 k -> new AccessMetrics(registry, "duet_route_access_total", "vhost", vhost, "route", route));
     }
 
+    /** The bundle of a rate limit, labelled {@code limit}; created and registered on first use. */
+    public synchronized RateLimitMetrics forRateLimit(String limit) {
+        return rateLimits.computeIfAbsent(limit, k -> new RateLimitMetrics(registry, limit));
+    }
+
     /**
      * The traffic bundles handed out and not removed: pools first, then routes, then servers (the order the history
      * keeps them in when it must leave some out). A copy; off the I/O threads (takes this object's lock).
@@ -112,6 +118,7 @@ public final class ProxyMetrics {
         removeAllBut(certificates, kept);
         removeAllBut(listenerAccess, kept);
         removeAllBut(routeAccess, kept);
+        removeAllBut(rateLimits, kept);
     }
 
     private void removeAllBut(Map<?, ? extends MetricBundle> bundles, Set<MetricBundle> kept) {

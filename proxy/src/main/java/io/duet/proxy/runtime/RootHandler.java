@@ -72,8 +72,22 @@ public final class RootHandler implements HttpHandler {
             ErrorResponses.send(exchange, ErrorId.MISDIRECTED);
             return;
         }
+        if (!snapshot.listenerRateLimits().isEmpty()) {
+            HttpHandler limits = snapshot.listenerRateLimits().get(listener);
+            if (limits != null) {
+                limits.handleRequest(exchange); // the listener's rate limits, then ROUTE
+                return;
+            }
+        }
         Router.route(exchange, snapshot.hosts(), CanonicalPath.canonicalPath(exchange), ctx, NOT_FOUND);
     }
+
+    /** Routes a request whose context the root handler started (behind a listener's rate limits). I/O thread. */
+    static final HttpHandler ROUTE = exchange -> {
+        RequestContext ctx = RequestContext.of(exchange);
+        Router.route(exchange, ((RuntimeSnapshot) ctx.snapshot()).hosts(), CanonicalPath.canonicalPath(exchange), ctx,
+                RootHandler.NOT_FOUND);
+    };
 
     /**
      * The error page of any exchange that ends with an error status and no body; a bare 503 of a forwarded request

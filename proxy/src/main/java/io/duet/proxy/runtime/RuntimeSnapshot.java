@@ -9,6 +9,7 @@ import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.routing.HostTable;
 import io.duet.proxy.routing.VirtualHostRoutes;
+import io.undertow.server.HttpHandler;
 
 import java.util.List;
 import java.util.Map;
@@ -25,15 +26,17 @@ import java.util.Map;
  * @param accessLog  the access log, or {@code null} when it is off
  * @param metrics    every metric bundle this snapshot records into (the rest can be dropped)
  * @param access     the access rules of listeners and routes, and whether a request's real client is needed
+ * @param listenerRateLimits per listener name with rate limits: its limits in front of routing
  */
 public record RuntimeSnapshot(DuetConfig config, HostTable<VirtualHostRoutes> hosts, Map<String, BackendPool> pools,
                               ForwardingHeaders forwarding, AccessLogWriter accessLog, List<MetricBundle> metrics,
-                              AccessTable access)
+                              AccessTable access, Map<String, HttpHandler> listenerRateLimits)
         implements RequestContext.Snapshot {
 
     public RuntimeSnapshot {
         pools = Map.copyOf(pools);
         metrics = List.copyOf(metrics);
+        listenerRateLimits = Map.copyOf(listenerRateLimits);
     }
 
     public long revision() {

@@ -1,6 +1,7 @@
 package io.duet.proxy.runtime;
 
 import io.duet.config.DuetConfig;
+import io.duet.config.Listener;
 import io.duet.config.Pool;
 import io.duet.config.Route;
 import io.duet.proxy.access.AccessHandler;
@@ -22,6 +23,8 @@ import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
 import io.duet.proxy.routing.HostTable;
+import io.duet.proxy.ratelimit.RateLimits;
+import io.duet.proxy.request.RequestContext;
 import io.duet.proxy.routing.RouteCompiler;
 import io.duet.proxy.routing.VirtualHostRoutes;
 import io.undertow.server.HttpHandler;
@@ -43,6 +46,7 @@ public final class SnapshotCompiler {
     private final ServerOutcomes outcomes;
     /** Tarpitted requests held at once, bounded for the data plane across reloads. */
     private final Tarpit tarpit = new Tarpit(Tarpit.DEFAULT_CAPACITY);
+    private final RateLimits rateLimits;
 
     /**
      * @param outcomes where forwarders report each request's outcome per server (passive health)
@@ -55,6 +59,7 @@ public final class SnapshotCompiler {
         this.nodeName = nodeName;
         this.outcomes = outcomes;
         this.affinityTables = new AffinityTables(keys);
+        this.rateLimits = new RateLimits(metrics);
     }
 
     /**
@@ -78,9 +83,22 @@ public final class SnapshotCompiler {
         connectionPools.awaitAddresses(); // new servers given by name are published with their first address
         ForwardingHeaders forwarding = new ForwardingHeaders(config.forwarding(), nodeName);
         AccessTable access = new AccessTable(config, metrics, tarpit);
+        RateLimits.Compiled limits = rateLimits.compile(config,
+                ex -> { // the real client, worked out once per request (the access rules may have done it)
+                    RequestContext c = RequestContext.peek(ex);
+                    java.net.InetAddress known = c == null ? null : c.realClient();
+                    return known != null ? known : forwarding.realClient(ex, c);
+                }, bundles);
+        Map<String, HttpHandler> listenerLimits = new HashMap<>();
+        for (Listener l : config.listeners()) {
+            if (!l.rateLimits().isEmpty()) {
+                listenerLimits.put(l.name(), limits.wrap(l.rateLimits(), null, RootHandler.ROUTE));
+            }
+        }
         HostTable<VirtualHostRoutes> hosts = RouteCompiler.compile(config.virtualHosts(),
                 (vhost, route) -> AccessHandler.wrap(access.route(vhost, route),
-                        RouteActions.compile(route, forwarder(config, route, pools, affinities, forwarding))),
+                        limits.wrap(route.rateLimits(), vhost + "/" + route.name(),
+                                RouteActions.compile(route, forwarder(config, route, pools, affinities, forwarding)))),
                 (vhost, route) -> {
                     RouteMetrics m = metrics.forRoute(vhost, route);
                     bundles.add(m);
@@ -88,12 +106,17 @@ public final class SnapshotCompiler {
                 },
                 entries -> access.set(entries)::contains);
         bundles.addAll(access.metrics());
-        return new RuntimeSnapshot(config, hosts, pools, forwarding, accessLog, bundles, access);
+        return new RuntimeSnapshot(config, hosts, pools, forwarding, accessLog, bundles, access, listenerLimits);
     }
 
     /** The data plane's bound on tarpitted requests (requests held now). */
     public Tarpit tarpit() {
         return tarpit;
+    }
+
+    /** The node's rate limits (their state outlives snapshots). */
+    public RateLimits rateLimits() {
+        return rateLimits;
     }
 
     /** The live affinity state of the pools (sticky clients per server). */
