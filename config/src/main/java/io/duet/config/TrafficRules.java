@@ -31,8 +31,7 @@ final class TrafficRules {
                 continue;
             }
             String at = "$.virtualHosts[" + h + "]";
-            notYet(run, at + ".errorPages", "errorPages", !v.errorPages().isEmpty());
-            notYet(run, at + ".maintenance", "maintenance", v.maintenance() != null);
+            PageRules.virtualHost(run, at, v);
             for (int r = 0; r < v.routes().size(); r++) {
                 Route route = v.routes().get(r);
                 if (route == null) {
@@ -41,7 +40,7 @@ final class TrafficRules {
                 String rat = at + ".routes[" + r + "]";
                 notYet(run, rat + ".access", "access", route.access() != null);
                 notYet(run, rat + ".rateLimits", "rateLimits", !route.rateLimits().isEmpty());
-                notYet(run, rat + ".maintenance", "maintenance", route.maintenance() != null);
+                PageRules.route(run, rat, route);
                 notYet(run, rat + ".match.sources", "sources", !route.match().sources().isEmpty());
             }
         }

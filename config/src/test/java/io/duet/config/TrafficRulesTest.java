@@ -34,9 +34,7 @@ class TrafficRulesTest {
         assertThat(errors(doc)).extracting(Violation::path, Violation::id).containsExactlyInAnyOrder(
                 e("$.addressLists", 419), e("$.rateLimits", 419),
                 e("$.listeners[0].access", 419), e("$.listeners[0].rateLimits", 419),
-                e("$.virtualHosts[0].errorPages", 419), e("$.virtualHosts[0].maintenance", 419),
                 e("$.virtualHosts[0].routes[0].access", 419), e("$.virtualHosts[0].routes[0].rateLimits", 419),
-                e("$.virtualHosts[0].routes[0].maintenance", 419),
                 e("$.virtualHosts[0].routes[0].match.sources", 419));
     }
 }
