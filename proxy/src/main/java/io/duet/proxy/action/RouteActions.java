@@ -24,6 +24,10 @@ public final class RouteActions {
      * @throws IllegalArgumentException when a part of the route cannot be compiled; the message names the field
      */
     public static HttpHandler compile(Route route, HttpHandler forward) {
+        HttpHandler maintenance = MaintenanceHandler.of(route.maintenance());
+        if (maintenance != null) {
+            return maintenance; // the route's maintenance switch is on: 503 and its page, no other action
+        }
         HttpHandler handler;
         if (route.redirect() != null) {
             handler = new RedirectHandler(route.redirect());

@@ -9,6 +9,7 @@ import io.undertow.server.HttpHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** Compiles the virtual hosts of a document into a host table. Reload thread; never an I/O thread. */
 public final class RouteCompiler {
@@ -23,6 +24,18 @@ public final class RouteCompiler {
     public static HostTable<VirtualHostRoutes> compile(List<VirtualHost> vhosts,
                                                        BiFunction<String, Route, HttpHandler> actions,
                                                        BiFunction<String, String, RouteMetrics> metrics) {
+        return compile(vhosts, actions, metrics, vh -> VirtualHostRoutes.HostAnswers.NONE);
+    }
+
+    /**
+     * As {@link #compile(List, BiFunction, BiFunction)}, with what each host answers besides its routes.
+     *
+     * @param answers a host's error pages and maintenance answer
+     */
+    public static HostTable<VirtualHostRoutes> compile(List<VirtualHost> vhosts,
+                                                       BiFunction<String, Route, HttpHandler> actions,
+                                                       BiFunction<String, String, RouteMetrics> metrics,
+                                                       Function<VirtualHost, VirtualHostRoutes.HostAnswers> answers) {
         HostTable.Builder<VirtualHostRoutes> table = HostTable.builder();
         for (VirtualHost vh : vhosts) {
             List<CompiledRoute> routes = new ArrayList<>(vh.routes().size());
@@ -32,8 +45,10 @@ public final class RouteCompiler {
                         body == null ? 0 : body.maxBytes(), actions.apply(vh.name(), r), r.pool(),
                         metrics.apply(vh.name(), r.name())));
             }
+            VirtualHostRoutes.HostAnswers extra = answers.apply(vh);
             VirtualHostRoutes compiled = new VirtualHostRoutes(vh.name(), routes, vh.httpsRedirect().enabled()
-                    ? new HttpsRedirector(vh.httpsRedirect(), vh.hostnames()) : null);
+                    ? new HttpsRedirector(vh.httpsRedirect(), vh.hostnames()) : null, extra.pages(),
+                    extra.maintenance());
             for (String h : vh.hostnames()) {
                 table.add(h, compiled);
             }

@@ -1,9 +1,12 @@
 package io.duet.proxy.runtime;
 
 import io.duet.config.DuetConfig;
+import io.duet.config.ErrorPage;
+import io.duet.config.VirtualHost;
 import io.duet.config.Pool;
 import io.duet.config.Route;
 import io.duet.proxy.accesslog.AccessLogWriter;
+import io.duet.proxy.action.MaintenanceHandler;
 import io.duet.proxy.action.RouteActions;
 import io.duet.proxy.affinity.AffinityTables;
 import io.duet.proxy.affinity.PoolAffinity;
@@ -18,7 +21,9 @@ import io.duet.proxy.metrics.RouteMetrics;
 import io.duet.proxy.pool.BackendPool;
 import io.duet.proxy.pool.BackendServer;
 import io.duet.proxy.pool.ConnectionPools;
+import io.duet.proxy.response.ErrorPages;
 import io.duet.proxy.routing.RouteCompiler;
+import io.duet.proxy.routing.VirtualHostRoutes;
 import io.undertow.server.HttpHandler;
 
 import java.util.ArrayList;
@@ -76,7 +81,17 @@ public final class SnapshotCompiler {
                     RouteMetrics m = metrics.forRoute(vhost, route);
                     bundles.add(m);
                     return m;
-                }), pools, forwarding, accessLog, bundles);
+                }, SnapshotCompiler::hostAnswers), pools, forwarding, accessLog, bundles);
+    }
+
+    /** A host's error pages (encoded once here) and its maintenance answer while its switch is on. */
+    private static VirtualHostRoutes.HostAnswers hostAnswers(VirtualHost vh) {
+        ErrorPages pages = null;
+        for (ErrorPage p : vh.errorPages()) {
+            pages = pages == null ? new ErrorPages() : pages;
+            pages.page(p.status(), p.contentType(), p.body());
+        }
+        return new VirtualHostRoutes.HostAnswers(pages, MaintenanceHandler.of(vh.maintenance()));
     }
 
     /** The live affinity state of the pools (sticky clients per server). */
