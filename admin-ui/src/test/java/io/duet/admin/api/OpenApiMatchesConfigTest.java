@@ -59,6 +59,7 @@ class OpenApiMatchesConfigTest {
         m.put("ListenerTls.engine", ListenerTls.ENGINES);
         m.put("ListenerTls.profile", ListenerTls.PROFILES);
         m.put("AccessRule.action", io.duet.config.AccessRule.ACTIONS);
+        m.put("ErrorPage.status", io.duet.config.ErrorPage.STATUSES);
         m.put("Resolve.prefer", Resolve.FAMILIES);
         m.put("Route.stickyServerDown", Route.STICKY_SERVER_DOWN);
         m.put("Syslog.facility", Syslog.FACILITIES);
