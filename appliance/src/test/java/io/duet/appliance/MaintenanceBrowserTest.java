@@ -80,6 +80,7 @@ class MaintenanceBrowserTest {
         ui.click("[data-error-pages='shop']");
         ui.click("#error-page-add");
         ui.click("#error-page-add");
+        ui.assertAccessible("error pages form of host shop");
         new Select(ui.find("#error-page-status-1")).selectByValue("404");
         ui.click("#error-pages-check");
         assertThat(ui.find("#edit-error-pages .error").getText()).contains("already has a page");

@@ -26,7 +26,10 @@ public final class RouteActions {
     public static HttpHandler compile(Route route, HttpHandler forward) {
         HttpHandler maintenance = MaintenanceHandler.of(route.maintenance());
         if (maintenance != null) {
-            return maintenance; // the route's maintenance switch is on: 503 and its page, no other action
+            // The route's maintenance switch is on: 503 and its page instead of its actions; its response header
+            // rules still apply, as to every error response.
+            return route.responseHeaders().isEmpty() ? maintenance
+                    : new ResponseHeaderRulesHandler(route.responseHeaders(), maintenance);
         }
         HttpHandler handler;
         if (route.redirect() != null) {

@@ -76,7 +76,8 @@ class MaintenanceScenarioTest {
         assertThat(back.body()).isEqualTo("ok GET /app/x");
     }
 
-    // A route's switch with its own page and Retry-After: only that route; the host's other routes are served.
+    // A route's switch with its own page and Retry-After: only that route (its response header rules still apply);
+    // the host's other routes are served.
     @Test
     void routeSwitchAnswersOnlyItsRoute() {
         apply(null, new Maintenance(true, 120, "text/plain; charset=utf-8", "back at noon"));
@@ -86,6 +87,7 @@ class MaintenanceScenarioTest {
         assertThat(r.header("content-type")).isEqualTo("text/plain; charset=utf-8");
         assertThat(r.header("cache-control")).isEqualTo("no-store");
         assertThat(r.body()).isEqualTo("back at noon");
+        assertThat(r.header("x-site")).as("the route's response header rules apply").isEqualTo("app");
         assertThat(exchange(get(BRANDED, "/nowhere")).body()).isEqualTo("branded 404");
         assertThat(exchange(get(PLAIN, "/app/x")).body()).isEqualTo("ok GET /app/x");
 

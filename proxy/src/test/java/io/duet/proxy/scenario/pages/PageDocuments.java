@@ -3,6 +3,7 @@ package io.duet.proxy.scenario.pages;
 import io.duet.config.ConfigValidator;
 import io.duet.config.DuetConfig;
 import io.duet.config.ErrorPage;
+import io.duet.config.HeaderRule;
 import io.duet.config.Limits;
 import io.duet.config.Listener;
 import io.duet.config.Maintenance;
@@ -61,7 +62,8 @@ final class PageDocuments {
     }
 
     private static VirtualHostBuilder routes(VirtualHostBuilder v, Backends b, Maintenance appSwitch) {
-        return v.route(route("app").pathPrefix("/app").pool("ok").maintenance(appSwitch))
+        return v.route(route("app").pathPrefix("/app").pool("ok").maintenance(appSwitch)
+                        .responseHeader(new HeaderRule("set", "X-Site", "app")))
                 .route(route("small").pathPrefix("/small").pool("ok").maxBodyBytes(10))
                 .route(route("dying").pathPrefix("/dying").pool("dying"))
                 .route(route("silent").pathPrefix("/silent").pool("silent").responseTimeoutMs(300))
