@@ -206,9 +206,17 @@ public enum ConfigMessage {
     SYSLOG_ADDRESS(350, "address: '%s' (expected: udp://host:port such as udp://127.0.0.1:514 or "
             + "udp://[::1]:514, or unix:///path to a local datagram socket such as unix:///dev/log)"),
 
+    // Error and maintenance pages (0420-0439).
+    ERROR_PAGE_STATUS(420, "%s: %s (expected one of Duet's own answers: 400, 403, 404, 408, 413, 429, 502, 503, "
+            + "504)"),
+    ERROR_PAGE_DUPLICATE(421, "%s: %d already has a page at %s (expected: one page per status on a virtual host)"),
+    PAGE_CONTENT_TYPE(422, "%s: '%s' (expected: a media type with optional parameters, such as "
+            + "text/html; charset=utf-8)"),
+    PAGE_BODY_TOO_LARGE(423, "%s: %d bytes in UTF-8 (expected: at most %d bytes)"),
+
     // Traffic control (issue 20): access rules 0360-0379, rate limits 0380-0399, error and maintenance pages
-    // 0420-0439. Until each part is enforced by the proxy, the validator refuses it (0419), so that nothing is
-    // committed that the data plane would silently ignore.
+    // 0420-0439.
+    /** Retired: refused traffic-control settings while they were being built; never emitted any more. */
     TRAFFIC_CONTROL_NOT_YET(419, "%s: not enforced by this release yet (expected: leave it out)"),
 
     // Config stores (log messages; not violations of a document).

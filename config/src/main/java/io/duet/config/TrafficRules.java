@@ -3,9 +3,8 @@ package io.duet.config;
 import java.util.List;
 
 /**
- * The traffic-control settings of a document (issue 20: address lists, access rules, rate limits, error and
- * maintenance pages). A setting the proxy does not enforce yet is refused ({@link ConfigMessage#TRAFFIC_CONTROL_NOT_YET}):
- * a document that asks for a limit must never be committed to run without it.
+ * The traffic-control settings of a document (issue 20), each area to its rule set: address lists and access rules
+ * ({@link AccessRules}), rate limits ({@link RateLimitRules}), error and maintenance pages ({@link PageRules}).
  */
 final class TrafficRules {
     private TrafficRules() {
@@ -14,14 +13,6 @@ final class TrafficRules {
     static void document(ValidationRun run, DuetConfig d) {
         AccessRules.document(run, d);
         RateLimitRules.document(run, d);
-        List<Listener> listeners = d.listeners();
-        for (int i = 0; i < listeners.size(); i++) {
-            Listener l = listeners.get(i);
-            if (l == null) {
-                continue;
-            }
-            String at = "$.listeners[" + i + "]";
-        }
         List<VirtualHost> hosts = d.virtualHosts();
         for (int h = 0; h < hosts.size(); h++) {
             VirtualHost v = hosts.get(h);
@@ -29,22 +20,13 @@ final class TrafficRules {
                 continue;
             }
             String at = "$.virtualHosts[" + h + "]";
-            notYet(run, at + ".errorPages", "errorPages", !v.errorPages().isEmpty());
-            notYet(run, at + ".maintenance", "maintenance", v.maintenance() != null);
+            PageRules.virtualHost(run, at, v);
             for (int r = 0; r < v.routes().size(); r++) {
                 Route route = v.routes().get(r);
-                if (route == null) {
-                    continue;
+                if (route != null) {
+                    PageRules.route(run, at + ".routes[" + r + "]", route);
                 }
-                String rat = at + ".routes[" + r + "]";
-                notYet(run, rat + ".maintenance", "maintenance", route.maintenance() != null);
             }
-        }
-    }
-
-    private static void notYet(ValidationRun run, String path, String field, boolean present) {
-        if (present) {
-            run.add(ConfigMessage.TRAFFIC_CONTROL_NOT_YET.at(path, field));
         }
     }
 }

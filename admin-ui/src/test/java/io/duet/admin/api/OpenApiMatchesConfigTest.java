@@ -62,6 +62,7 @@ class OpenApiMatchesConfigTest {
         m.put("RateLimit.per", io.duet.config.RateLimit.PERIODS);
         m.put("RateLimit.action", io.duet.config.RateLimit.ACTIONS);
         m.put("RateLimit.missingKey", io.duet.config.RateLimit.MISSING_KEYS);
+        m.put("ErrorPage.status", io.duet.config.ErrorPage.STATUSES);
         m.put("Resolve.prefer", Resolve.FAMILIES);
         m.put("Route.stickyServerDown", Route.STICKY_SERVER_DOWN);
         m.put("Syslog.facility", Syslog.FACILITIES);

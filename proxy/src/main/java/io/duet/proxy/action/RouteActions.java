@@ -24,6 +24,13 @@ public final class RouteActions {
      * @throws IllegalArgumentException when a part of the route cannot be compiled; the message names the field
      */
     public static HttpHandler compile(Route route, HttpHandler forward) {
+        HttpHandler maintenance = MaintenanceHandler.of(route.maintenance());
+        if (maintenance != null) {
+            // The route's maintenance switch is on: 503 and its page instead of its actions; its response header
+            // rules still apply, as to every error response.
+            return route.responseHeaders().isEmpty() ? maintenance
+                    : new ResponseHeaderRulesHandler(route.responseHeaders(), maintenance);
+        }
         HttpHandler handler;
         if (route.redirect() != null) {
             handler = new RedirectHandler(route.redirect());

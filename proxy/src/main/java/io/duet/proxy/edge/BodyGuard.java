@@ -206,7 +206,7 @@ final class BodyGuard implements ConduitWrapper<StreamSourceConduit>, RequestCon
      */
     private void reject(EdgeError error) {
         if (head != null) {
-            head.reject(exchange.isResponseStarted() ? null : error.http1());
+            head.reject(exchange.isResponseStarted() ? null : ErrorResponses.http1Closing(exchange, error));
             return;
         }
         rejectStream(error);

@@ -261,7 +261,7 @@ final class EdgeHandler implements HttpHandler {
         HeadGuardConduit head = guardOf(exchange.getConnection());
         body.settings().events().bodyTooLarge();
         if (head != null) {
-            head.reject(EdgeError.TOO_LARGE.http1());
+            head.reject(ErrorResponses.http1Closing(exchange, EdgeError.TOO_LARGE)); // the host's 413 page, if routed
         } else {
             body.rejectStream(EdgeError.TOO_LARGE); // HTTP/2: this stream only
         }

@@ -81,6 +81,10 @@ public final class RequestContext implements ResponseCommitListener, ExchangeCom
     public interface Guard {
     }
 
+    /** The error pages of the request's virtual host (response's compiled pages), once the host is known. */
+    public interface Pages {
+    }
+
     private String canonicalPath;
     private Guard bodyGuard;
     private Snapshot snapshot;
@@ -94,6 +98,7 @@ public final class RequestContext implements ResponseCommitListener, ExchangeCom
     private Client client;
     private InetAddress realClient;
     private Ends ends;
+    private Pages pages;
 
     private RequestContext() {
     }
@@ -241,6 +246,18 @@ public final class RequestContext implements ResponseCommitListener, ExchangeCom
         if (route != null) {
             route.requestFinished(status, nanos);
         }
+    }
+
+    /**
+     * The error pages of the request's virtual host, or {@code null} (host not known yet, or it has none): the router
+     * sets them once it found the host, and every answer Duet writes itself for the request uses them.
+     */
+    public Pages pages() {
+        return pages;
+    }
+
+    public void pages(Pages p) {
+        this.pages = p;
     }
 
     /** Affinity's binding, or {@code null} (no affinity, or not forwarded yet). */

@@ -19,6 +19,16 @@ import java.nio.charset.StandardCharsets;
  * id ({@link ErrorId}). The edge's refusals ({@link EdgeError}) are short text: pre-encoded HTTP/1.1 responses that
  * close the connection ({@link #http1Closing}), or a text answer on an HTTP/2 stream ({@link #sendText}).
  *
+ * <p>Per virtual host: when the request's host is known (the router put its {@link ErrorPages} on the request's
+ * context) and it has a page for the status, that page is the body instead, with its own content type, whatever the
+ * Accept header; status, {@code Cache-Control}, {@code Connection} and {@code Retry-After} stay as above. So every
+ * method here picks the host's page by itself: callers never look pages up.
+ *
+ * <p><b>For a new answer of Duet's own</b> (an access rule's 403, a rate limit's 429 ...), call
+ * {@link #answer(HttpServerExchange, int, String)} or, with {@code Retry-After},
+ * {@link #answer(HttpServerExchange, int, String, long)}: the host's page for that status, else the default page
+ * with the status's stable id ({@link ErrorId#idFor}) and your message.
+ *
  * <p>Threads: may be called on an I/O thread or on a worker thread (blocking or not); never blocks an I/O thread.
  * The exchange ends once the body is written.
  */
@@ -28,8 +38,50 @@ public final class ErrorResponses {
     private static final String JSON = "application/json";
     private static final String HTML = "text/html; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
+    private static final HttpString RETRY_AFTER = new HttpString("Retry-After");
 
     private ErrorResponses() {
+    }
+
+    /**
+     * Duet's own answer with {@code status} for this exchange: the page of the request's virtual host for that
+     * status when it has one, else Duet's default page (HTML or JSON) with the status's stable id and
+     * {@code message}. The connection stays open. Thread handling the exchange; never blocks.
+     *
+     * @param message what happened and what to do, for the default page (e.g. "access denied by rule 'office'")
+     */
+    public static void answer(HttpServerExchange exchange, int status, String message) {
+        send(exchange, status, ErrorId.idFor(status), message, false, -1);
+    }
+
+    /**
+     * As {@link #answer(HttpServerExchange, int, String)}, with {@code Retry-After: retryAfterSeconds} (429, 503).
+     */
+    public static void answer(HttpServerExchange exchange, int status, String message, long retryAfterSeconds) {
+        send(exchange, status, ErrorId.idFor(status), message, false, retryAfterSeconds);
+    }
+
+    /**
+     * Sends {@code page} as the body of a {@code status} answer with {@code Retry-After} when
+     * {@code retryAfterSeconds >= 0} (a maintenance page, which need not be one of the host's error pages).
+     */
+    public static void sendPage(HttpServerExchange exchange, int status, ErrorPages.Page page,
+                                long retryAfterSeconds) {
+        if (exchange.isResponseStarted()) {
+            exchange.setPersistent(false);
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
+        writePage(exchange, status, page, false, retryAfterSeconds);
+    }
+
+    /**
+     * The HTTP/1.1 answer the edge writes for {@code error} on this exchange's connection: the request's host's page
+     * for its status when the host is known and has one, else the edge's own text ({@link EdgeError#http1()}).
+     */
+    public static byte[] http1Closing(HttpServerExchange exchange, EdgeError error) {
+        ErrorPages.Page page = pageFor(exchange, error.status());
+        return page == null ? error.http1() : page.http1Closing();
     }
 
     /** Sends {@code id}'s status with its default message; the connection stays open. */
@@ -57,9 +109,19 @@ public final class ErrorResponses {
      */
     public static void send(HttpServerExchange exchange, int status, String errorId, String message,
                             boolean closeConnection) {
+        send(exchange, status, errorId, message, closeConnection, -1);
+    }
+
+    private static void send(HttpServerExchange exchange, int status, String errorId, String message,
+                             boolean closeConnection, long retryAfterSeconds) {
         if (exchange.isResponseStarted()) {
             exchange.setPersistent(false);
             IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
+        ErrorPages.Page page = pageFor(exchange, status);
+        if (page != null) {
+            writePage(exchange, status, page, closeConnection, retryAfterSeconds);
             return;
         }
         boolean json = prefersJson(exchange.getRequestHeaders());
@@ -81,6 +143,9 @@ public final class ErrorResponses {
         headers.put(Headers.CONTENT_TYPE, json ? JSON : HTML);
         headers.put(Headers.CONTENT_LENGTH, bytes.length);
         headers.put(Headers.CACHE_CONTROL, "no-store");
+        if (retryAfterSeconds >= 0) {
+            headers.put(RETRY_AFTER, retryAfterSeconds);
+        }
         if (closeConnection) {
             headers.put(Headers.CONNECTION, Headers.CLOSE.toString());
             exchange.setPersistent(false);
@@ -88,11 +153,43 @@ public final class ErrorResponses {
         exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
     }
 
+    /** The page of the request's virtual host for {@code status}, or {@code null}. */
+    private static ErrorPages.Page pageFor(HttpServerExchange exchange, int status) {
+        RequestContext ctx = RequestContext.peek(exchange);
+        RequestContext.Pages pages = ctx == null ? null : ctx.pages();
+        return pages == null ? null : ((ErrorPages) pages).forStatus(status);
+    }
+
+    /** A page's answer: the response has not started. */
+    private static void writePage(HttpServerExchange exchange, int status, ErrorPages.Page page,
+                                  boolean closeConnection, long retryAfterSeconds) {
+        exchange.setStatusCode(status);
+        HeaderMap headers = exchange.getResponseHeaders();
+        headers.clear();
+        headers.put(Headers.CONTENT_TYPE, page.contentType());
+        headers.put(Headers.CONTENT_LENGTH, page.length());
+        headers.put(Headers.CACHE_CONTROL, "no-store");
+        if (retryAfterSeconds >= 0) {
+            headers.put(RETRY_AFTER, retryAfterSeconds);
+        }
+        if (closeConnection) {
+            headers.put(Headers.CONNECTION, Headers.CLOSE.toString());
+            exchange.setPersistent(false);
+        }
+        exchange.getResponseSender().send(page.body());
+    }
+
     /**
      * An edge refusal on an HTTP/2 stream: the status, {@code Content-Type: text/plain; charset=utf-8} and the text
-     * with a line end (the stream ends; the connection stays). Thread handling the exchange.
+     * with a line end, or the host's page for the status when the host is known (the stream ends; the connection
+     * stays). Thread handling the exchange.
      */
     public static void sendText(HttpServerExchange exchange, EdgeError error) {
+        ErrorPages.Page page = pageFor(exchange, error.status());
+        if (page != null) {
+            writePage(exchange, error.status(), page, false, -1);
+            return;
+        }
         exchange.setStatusCode(error.status());
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, TEXT);
         exchange.getResponseSender().send(error.text() + "\n");

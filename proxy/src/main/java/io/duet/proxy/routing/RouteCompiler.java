@@ -28,16 +28,18 @@ public final class RouteCompiler {
                                                        BiFunction<String, String, RouteMetrics> metrics) {
         return compile(vhosts, actions, metrics, entries -> {
             throw new IllegalArgumentException("match.sources: no address lists given to the route compiler");
-        });
+        }, vh -> VirtualHostRoutes.HostAnswers.NONE);
     }
 
     /**
      * @param sources the test of a route's {@code match.sources} (list names, blocks) on the real client's address
+     * @param answers a host's error pages and maintenance answer
      */
     public static HostTable<VirtualHostRoutes> compile(List<VirtualHost> vhosts,
                                                        BiFunction<String, Route, HttpHandler> actions,
                                                        BiFunction<String, String, RouteMetrics> metrics,
-                                                       Function<List<String>, Predicate<InetAddress>> sources) {
+                                                       Function<List<String>, Predicate<InetAddress>> sources,
+                                                       Function<VirtualHost, VirtualHostRoutes.HostAnswers> answers) {
         HostTable.Builder<VirtualHostRoutes> table = HostTable.builder();
         for (VirtualHost vh : vhosts) {
             List<CompiledRoute> routes = new ArrayList<>(vh.routes().size());
@@ -47,8 +49,10 @@ public final class RouteCompiler {
                         body == null ? 0 : body.maxBytes(), actions.apply(vh.name(), r), r.pool(),
                         metrics.apply(vh.name(), r.name())));
             }
+            VirtualHostRoutes.HostAnswers extra = answers.apply(vh);
             VirtualHostRoutes compiled = new VirtualHostRoutes(vh.name(), routes, vh.httpsRedirect().enabled()
-                    ? new HttpsRedirector(vh.httpsRedirect(), vh.hostnames()) : null);
+                    ? new HttpsRedirector(vh.httpsRedirect(), vh.hostnames()) : null, extra.pages(),
+                    extra.maintenance());
             for (String h : vh.hostnames()) {
                 table.add(h, compiled);
             }

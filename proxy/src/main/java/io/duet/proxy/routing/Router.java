@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Finds the route of a request and runs it.
  *
- * <p>Order: the virtual host by Host header ({@link HostTable}), then its routes in document order; the first
+ * <p>Order: the virtual host by Host header ({@link HostTable}) (its error pages apply from then on; while its
+ * maintenance switch is on, its maintenance answer is the answer), then its routes in document order; the first
  * route whose every condition holds wins. A route with a body condition makes the router buffer the first bytes
  * of the body (asynchronously; the bytes are put back so the body is still forwarded whole) before that route
  * and the ones after it are tried.
@@ -31,6 +32,11 @@ public final class Router {
         VirtualHostRoutes vh = hosts.lookup(exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.HOST));
         if (vh == null) {
             notFound.handleRequest(exchange);
+            return;
+        }
+        ctx.pages(vh.pages()); // from here on, Duet's own answers use the host's pages
+        if (vh.maintenance() != null) {
+            vh.maintenance().handleRequest(exchange); // the host's maintenance switch is on: 503 for every request
             return;
         }
         HttpsRedirector https = vh.httpsRedirect();

@@ -2,12 +2,15 @@ package io.duet.proxy.runtime;
 
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
+import io.duet.config.ErrorPage;
+import io.duet.config.VirtualHost;
 import io.duet.config.Pool;
 import io.duet.config.Route;
 import io.duet.proxy.access.AccessHandler;
 import io.duet.proxy.access.AccessTable;
 import io.duet.proxy.access.Tarpit;
 import io.duet.proxy.accesslog.AccessLogWriter;
+import io.duet.proxy.action.MaintenanceHandler;
 import io.duet.proxy.action.RouteActions;
 import io.duet.proxy.affinity.AffinityTables;
 import io.duet.proxy.affinity.PoolAffinity;
@@ -25,6 +28,7 @@ import io.duet.proxy.pool.ConnectionPools;
 import io.duet.proxy.routing.HostTable;
 import io.duet.proxy.ratelimit.RateLimits;
 import io.duet.proxy.request.RequestContext;
+import io.duet.proxy.response.ErrorPages;
 import io.duet.proxy.routing.RouteCompiler;
 import io.duet.proxy.routing.VirtualHostRoutes;
 import io.undertow.server.HttpHandler;
@@ -104,7 +108,7 @@ public final class SnapshotCompiler {
                     bundles.add(m);
                     return m;
                 },
-                entries -> access.set(entries)::contains);
+                entries -> access.set(entries)::contains, SnapshotCompiler::hostAnswers);
         bundles.addAll(access.metrics());
         return new RuntimeSnapshot(config, hosts, pools, forwarding, accessLog, bundles, access, listenerLimits);
     }
@@ -117,6 +121,16 @@ public final class SnapshotCompiler {
     /** The node's rate limits (their state outlives snapshots). */
     public RateLimits rateLimits() {
         return rateLimits;
+    }
+
+    /** A host's error pages (encoded once here) and its maintenance answer while its switch is on. */
+    private static VirtualHostRoutes.HostAnswers hostAnswers(VirtualHost vh) {
+        ErrorPages pages = null;
+        for (ErrorPage p : vh.errorPages()) {
+            pages = pages == null ? new ErrorPages() : pages;
+            pages.page(p.status(), p.contentType(), p.body());
+        }
+        return new VirtualHostRoutes.HostAnswers(pages, MaintenanceHandler.of(vh.maintenance()));
     }
 
     /** The live affinity state of the pools (sticky clients per server). */

@@ -13,6 +13,8 @@ import { routeOrderForm } from './route-order.js';
 import { routeForm } from './route-form.js';
 import { actionText, matchText } from './route-text.js';
 import { vhostForm } from './vhost-form.js';
+import { errorPagesForm } from './error-pages-form.js';
+import { inMaintenance, maintenanceButton } from './maintenance-switch.js';
 
 export async function routesPage() {
   const { data: doc } = await api('GET', '/config');
@@ -25,6 +27,7 @@ export async function routesPage() {
     const r = (doc.virtualHosts[h].routes || []).findIndex(x => x.name === q.get('route'));
     if (r >= 0) return el('section', {}, routeForm(doc, h, r));
   }
+  if (canEdit() && h >= 0 && q.has('errorpages')) return el('section', {}, errorPagesForm(doc, h));
   if (canEdit() && h >= 0 && !q.has('route')) return el('section', {}, vhostForm(doc, h));
   let warnings = [];
   try {
@@ -69,6 +72,7 @@ function hostSection(doc, vh, problems, warnings, path) {
     + (vh.defaultHost ? ' (default)' : '') + (vh.httpsRedirect?.enabled ? ' · redirects HTTP to HTTPS' : '');
   const section = el('div', { class: 'vhost', 'data-vhost': vh.name, 'data-filter': [vh.name, ...(vh.hostnames || [])].join(' ') },
     el('h3', { text: title }), warningsAt(warnings, path, true));
+  if (inMaintenance(vh)) section.append(el('p', { class: 'warn', 'data-maintenance-on': vh.name, text: 'In maintenance: every request gets 503.' }));
   if (canEdit()) {
     section.append(el('div', {},
       el('a', { href: '#/routes?host=' + encodeURIComponent(vh.name), class: 'button small secondary',
@@ -78,6 +82,10 @@ function hostSection(doc, vh, problems, warnings, path) {
           'Its ' + routes.length + ' route(s) go with it; requests for its host names get 404 (or the default host).',
           'Delete host ' + vh.name, 'virtual host ' + vh.name + ' deleted',
           d => { d.virtualHosts = d.virtualHosts.filter(v => v.name !== vh.name); return d; }) })));
+    section.lastChild.append(
+      el('a', { href: '#/routes?host=' + encodeURIComponent(vh.name) + '&errorpages', class: 'button small secondary',
+        'data-error-pages': vh.name, text: 'Error pages of host ' + vh.name }),
+      maintenanceButton(problems, vh, vh.name));
   }
   const table = el('table', { class: 'routes' }, el('tr', {}, ...['#', 'route', 'match', 'action', ''].map(x => el('th', { text: x }))));
   const order = canEdit() ? routeOrderForm(vh, table) : null;
@@ -96,13 +104,15 @@ function hostSection(doc, vh, problems, warnings, path) {
           onclick: () => remove(problems, 'Delete route ' + r.name + ' of ' + vh.name + '?',
             'Requests it matches go to the next route that matches them (or get 404).',
             'Delete route ' + r.name, 'route ' + r.name + ' of ' + vh.name + ' deleted',
-            d => { const v = d.virtualHosts.find(x => x.name === vh.name); v.routes = v.routes.filter(x => x.name !== r.name); return d; }) }));
+            d => { const v = d.virtualHosts.find(x => x.name === vh.name); v.routes = v.routes.filter(x => x.name !== r.name); return d; }) }),
+        maintenanceButton(problems, r, vh.name, r.name));
     }
     const match = matchText(r.match);
     table.append(el('tr', { 'data-route': vh.name + '/' + r.name, 'data-filter': r.name + ' ' + match },
       el('td', { class: 'position', text: String(i + 1) }),
       el('td', {}, r.name, warningsAt(warnings, path + '.routes[' + i + ']', false)),
-      el('td', { class: 'match', text: match }), el('td', { class: 'action', text: actionText(r) }), actions));
+      el('td', { class: 'match', text: match }),
+      el('td', { class: 'action', text: (inMaintenance(r) ? 'in maintenance (503) · ' : '') + actionText(r) }), actions));
   });
   section.append(routes.length ? table : el('p', { text: 'No route: its requests get 404.' }));
   if (order) section.append(order.form);
