@@ -51,4 +51,40 @@ class NarrowScreenBrowserTest {
         assertThat(health.isSelected()).isTrue();
         ui.find("[data-part-set='healthCheck'] .part-fields input");
     }
+
+    // A pool's server actions (Enable, Drain..., Maintenance..., Edit, Remove) are in sight at 390 px without
+    // scrolling the table sideways (they lay beyond the screen's right edge, the table scrolling in its region): the
+    // actions column stays at the region's right edge while the other columns scroll, and Drain works from there.
+    @Test
+    void serverActionsStayInSightAt390Px() throws Exception {
+        ui.loginAsFirstAdmin(AdminUiBrowser.ADMIN_PASSWORD);
+        PoolTraffic.addPool(ui, io.duet.config.build.ConfigBuilders.pool("web")
+                .server(io.duet.config.build.ConfigBuilders.server("127.0.0.1", ui.backend(0).port()).id("b1"))
+                .server(io.duet.config.build.ConfigBuilders.server("127.0.0.1", ui.backend(1).port()).id("b2"))
+                .build());
+        ui.viewport(390, 844);
+        ui.open("pools");
+        ui.find("[data-server-row='web/b1']");
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) ui.browser();
+        String outOfSight = """
+                const region = document.querySelector("table.servers[data-pool='web']").parentElement;
+                const box = region.getBoundingClientRect();
+                return [...document.querySelectorAll("[data-server-row] td.actions button")]
+                  .filter(b => { const r = b.getBoundingClientRect(); return r.left < box.left || r.right > box.right; })
+                  .map(b => b.textContent + ' at ' + Math.round(b.getBoundingClientRect().left) + '-'
+                    + Math.round(b.getBoundingClientRect().right) + ' (region ' + Math.round(box.left) + '-'
+                    + Math.round(box.right) + ', scrolled ' + region.scrollLeft + ')');""";
+        assertThat(js.executeScript("return document.querySelector(\"table.servers[data-pool='web']\")"
+                + ".parentElement.scrollWidth > document.querySelector(\"table.servers[data-pool='web']\")"
+                + ".parentElement.clientWidth")).as("the table is wider than the screen (else nothing to show)")
+                .isEqualTo(true);
+        assertThat((List<?>) js.executeScript(outOfSight)).as("actions out of sight, table not scrolled").isEmpty();
+        js.executeScript("document.querySelector(\"table.servers[data-pool='web']\").parentElement.scrollLeft = 10000");
+        assertThat((List<?>) js.executeScript(outOfSight)).as("actions out of sight, table scrolled right").isEmpty();
+        js.executeScript("document.querySelector(\"table.servers[data-pool='web']\").parentElement.scrollLeft = 0");
+        ui.click("button[data-action='drain'][data-server='web/b1']");
+        ui.find("dialog.confirm-dialog");
+        ui.click("#confirm-ok");
+        ui.waiter().until(d -> "drain".equals(ui.node().store().current().pool("web").servers().get(0).state()));
+    }
 }
