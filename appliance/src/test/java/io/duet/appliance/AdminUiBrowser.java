@@ -154,9 +154,14 @@ final class AdminUiBrowser implements BeforeEachCallback, AfterEachCallback {
 
     /** Replaces the text of a visible field. */
     void type(String css, String text) {
-        WebElement e = find(css);
-        e.clear();
-        e.sendKeys(text);
+        // Found, cleared and typed again if the page replaced the field meanwhile (a logout still rendering the login
+        // page when the test types its name: OperatorJourneyBrowserTest failed once so).
+        wait.until(d -> {
+            WebElement e = find(css);
+            e.clear();
+            e.sendKeys(text);
+            return true;
+        });
     }
 
     void click(String css) {
