@@ -162,6 +162,22 @@ final class AdminFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * One request written byte for byte ({@code request}, head and body as given: no client normalises its path)
+     * over its own TLS connection from 127.0.0.1; the whole response as text, once the listener closes it (send
+     * {@code Connection: close}).
+     */
+    String exchange(String request) throws Exception {
+        try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                server.address().getPort())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     static JsonNode json(HttpResponse<String> r) throws Exception {
         return JSON.readTree(r.body());
     }

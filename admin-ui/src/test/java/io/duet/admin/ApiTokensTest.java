@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.duet.config.Admin;
 import io.duet.config.ApiToken;
 import io.duet.config.DuetConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -24,19 +22,8 @@ import static org.assertj.core.api.Assertions.within;
  */
 class ApiTokensTest {
     private static final long DAY = ApiToken.DAY_MS;
-    @TempDir
-    Path dir;
-    private AdminFixture admin;
-
-    @BeforeEach
-    void start() throws Exception {
-        admin = new AdminFixture(dir, NodeView.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminFixtureExtension admin = new AdminFixtureExtension(NodeView.NONE);
 
     private static JsonNode listed(JsonNode list, String id) {
         for (JsonNode t : list) {
@@ -51,7 +38,7 @@ class ApiTokensTest {
     // the field). The list has id, name, role, owner, created, expires and last use, never the secret or its hash.
     @Test
     void tokensExpireAndAreListedWithoutTheirSecret() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
         long now = System.currentTimeMillis();
         JsonNode ninety = AdminFixture.json(a.call("POST", "/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}"));
         JsonNode week = AdminFixture.json(a.call("POST", "/tokens", "{\"name\":\"once\",\"role\":\"operator\","
@@ -65,11 +52,11 @@ class ApiTokensTest {
             assertThat(AdminFixture.id(r)).isEqualTo("DUET-ADMIN-0151");
             assertThat(AdminFixture.json(r).get("violations").get(0).get("path").asText()).isEqualTo("$.expiresInDays");
         }
-        assertThat(admin.store.current().admin().apiTokens()).hasSize(2);
+        assertThat(admin.fixture().store.current().admin().apiTokens()).hasSize(2);
 
         HttpResponse<String> list = a.call("GET", "/tokens", null);
         assertThat(list.body()).doesNotContain(ninety.get("token").asText()).doesNotContain("sha256")
-                .doesNotContain(admin.store.current().admin().apiTokens().get(0).sha256());
+                .doesNotContain(admin.fixture().store.current().admin().apiTokens().get(0).sha256());
         JsonNode ci = listed(AdminFixture.json(list), ninety.get("id").asText());
         assertThat(ci.get("name").asText()).isEqualTo("ci");
         assertThat(ci.get("role").asText()).isEqualTo("viewer");
@@ -84,18 +71,18 @@ class ApiTokensTest {
     // tokens expired once it is a year old; a valid one works until it is revoked (then 401 DUET-ADMIN-0103).
     @Test
     void expiredTokensAreRefusedAndRevokedOnesToo() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
         long now = System.currentTimeMillis();
         String expired = "duet_expired_secret";
         String legacy = "duet_legacy_secret";
-        DuetConfig cur = admin.store.current();
+        DuetConfig cur = admin.fixture().store.current();
         List<ApiToken> tokens = new ArrayList<>(cur.admin().apiTokens());
         tokens.add(new ApiToken("00000000000000e1", "old", "admin", AdminApi.sha256(expired), now - 100 * DAY,
                 "admin", now - 10 * DAY));
         tokens.add(new ApiToken("00000000000000e2", "legacy", "admin", AdminApi.sha256(legacy), now - 366 * DAY,
                 "admin"));
-        admin.store.propose(cur.withAdmin(new Admin(cur.admin().users(), tokens)), cur.revision());
-        AdminFixture.Client bot = admin.new Client();
+        admin.fixture().store.propose(cur.withAdmin(new Admin(cur.admin().users(), tokens)), cur.revision());
+        AdminFixture.Client bot = admin.fixture().new Client();
         for (String secret : List.of(expired, legacy)) {
             HttpResponse<String> r = bot.call("GET", "/config", null, "Authorization", "Bearer " + secret);
             assertThat(r.statusCode()).isEqualTo(401);
@@ -103,7 +90,7 @@ class ApiTokensTest {
         }
         assertThat(AdminFixture.json(a.call("GET", "/tokens", null)).findValues("expired"))
                 .allMatch(JsonNode::asBoolean);
-        assertThat(Files.readString(dir.resolve("audit.log"))).contains("expired API token");
+        assertThat(Files.readString(admin.fixture().dir.resolve("audit.log"))).contains("expired API token");
 
         JsonNode made = AdminFixture.json(a.call("POST", "/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}"));
         String secret = made.get("token").asText();
@@ -118,25 +105,25 @@ class ApiTokensTest {
     // it (a small private file beside the audit log).
     @Test
     void lastUseIsRecordedWithoutARevisionAndSurvivesARestart() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
         JsonNode made = AdminFixture.json(a.call("POST", "/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}"));
         String id = made.get("id").asText();
-        long revision = admin.store.current().revision();
+        long revision = admin.fixture().store.current().revision();
         long before = System.currentTimeMillis();
-        AdminFixture.Client bot = admin.new Client();
+        AdminFixture.Client bot = admin.fixture().new Client();
         for (int i = 0; i < 3; i++) {
             assertThat(bot.call("GET", "/status/health", null, "Authorization", "Bearer " + made.get("token")
                     .asText()).statusCode()).isEqualTo(200);
         }
-        assertThat(admin.store.current().revision()).as("a use commits nothing").isEqualTo(revision);
+        assertThat(admin.fixture().store.current().revision()).as("a use commits nothing").isEqualTo(revision);
         long used = listed(AdminFixture.json(a.call("GET", "/tokens", null)), id).get("lastUsed").asLong();
         assertThat(used).isBetween(before, System.currentTimeMillis());
 
-        admin.restartServer();
-        Path file = dir.resolve(AdminServer.TOKEN_USE_FILE);
+        admin.fixture().restartServer();
+        Path file = admin.fixture().dir.resolve(AdminServer.TOKEN_USE_FILE);
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
-        AdminFixture.Client again = admin.new Client();
+        AdminFixture.Client again = admin.fixture().new Client();
         assertThat(again.login("admin", "a-good-long-password").statusCode()).isEqualTo(200);
         assertThat(listed(AdminFixture.json(again.call("GET", "/tokens", null)), id).get("lastUsed").asLong())
                 .isEqualTo(used);

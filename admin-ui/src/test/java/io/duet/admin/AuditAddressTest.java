@@ -1,42 +1,29 @@
 package io.duet.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The audit trail says from where: every record of an admin listener call carries the client's address. */
 class AuditAddressTest {
-    @TempDir
-    Path dir;
-    private AdminFixture admin;
-
-    @BeforeEach
-    void start() throws Exception {
-        admin = new AdminFixture(dir, NodeView.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminFixtureExtension admin = new AdminFixtureExtension(NodeView.NONE);
 
     // A commit made with an API token from 127.0.0.2 is audited with 127.0.0.2 (the API and the local file), as a
     // session's commit from 127.0.0.1 is with 127.0.0.1.
     @Test
     void commitsAreAuditedWithTheClientAddress() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
         String token = AdminFixture.json(a.call("POST", "/tokens", "{\"name\":\"ci\",\"role\":\"admin\"}"))
                 .get("token").asText();
         String limits = a.call("GET", "/limits", null).body().replace("\"maxHeaderCount\":100",
                 "\"maxHeaderCount\":60");
-        AdminFixture.Raw put = admin.from("127.0.0.2", "PUT", "/limits", limits, "Authorization", "Bearer " + token);
+        AdminFixture.Raw put = admin.fixture().from("127.0.0.2", "PUT", "/limits", limits, "Authorization",
+                "Bearer " + token);
         assertThat(put.status()).as(put.body()).isEqualTo(200);
 
         JsonNode records = AdminFixture.json(a.call("GET", "/audit", null));
@@ -55,7 +42,8 @@ class AuditAddressTest {
         assertThat(byToken.path("user").asText()).startsWith("token:");
         assertThat(bySession).as(records.toString()).isNotNull();
         assertThat(bySession.path("address").asText()).isEqualTo("127.0.0.1");
-        assertThat(Files.readString(dir.resolve("audit.log"))).contains("\"address\":\"127.0.0.2\",\"action\":"
+        assertThat(Files.readString(admin.fixture().dir.resolve("audit.log")))
+                .contains("\"address\":\"127.0.0.2\",\"action\":"
                 + "\"commit\"");
     }
 }

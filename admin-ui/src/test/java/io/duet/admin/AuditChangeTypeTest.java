@@ -1,14 +1,11 @@
 package io.duet.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,23 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the route table has for the path.
  */
 class AuditChangeTypeTest {
-    @TempDir
-    Path dir;
-    private AdminFixture admin;
-
-    @BeforeEach
-    void start() throws Exception {
-        admin = new AdminFixture(dir, NodeView.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminFixtureExtension admin = new AdminFixtureExtension(NodeView.NONE);
 
     @Test
     void commitsRecordTheirChangeType() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
         assertThat(a.call("POST", "/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}").statusCode()).isEqualTo(201);
         assertThat(a.call("PUT", "/pools/api", "{\"servers\":[{\"id\":\"s1\",\"address\":\"127.0.0.1\",\"port\":"
                 + "9001}]}").statusCode()).isEqualTo(201);
@@ -50,18 +36,19 @@ class AuditChangeTypeTest {
             }
         }
         assertThat(changes).containsSubsequence("ChangeOwnPassword", "PutApiToken", "PutPart", "SetServerState");
-        assertThat(Files.readString(dir.resolve("audit.log"))).contains("\"change\":\"SetServerState\"");
+        assertThat(Files.readString(admin.fixture().dir.resolve("audit.log")))
+                .contains("\"change\":\"SetServerState\"");
     }
 
     @Test
     void theAllowOfA405ComesFromTheRouteTable() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
         HttpResponse<String> config = a.call("PATCH", "/config", "{}");
         assertThat(config.statusCode()).isEqualTo(405);
         assertThat(config.headers().firstValue("Allow")).hasValue("GET, PUT");
         assertThat(a.call("POST", "/pools/api", "{}").headers().firstValue("Allow")).hasValue("GET, PUT, DELETE");
         assertThat(a.call("DELETE", "/limits", null).headers().firstValue("Allow")).hasValue("GET, PUT");
-        HttpResponse<String> session = admin.new Client().call("PATCH", "/session", "{}");
+        HttpResponse<String> session = admin.fixture().new Client().call("PATCH", "/session", "{}");
         assertThat(session.statusCode()).as("authentication first").isEqualTo(401);
     }
 }

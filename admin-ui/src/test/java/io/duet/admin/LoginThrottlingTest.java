@@ -2,12 +2,9 @@ package io.duet.admin;
 
 import io.duet.admin.auth.LoginThrottle;
 import io.duet.admin.auth.Passwords;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,25 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never lock the user out from another.
  */
 class LoginThrottlingTest {
-    @TempDir
-    Path dir;
-    private AdminFixture admin;
-
-    @BeforeEach
-    void start() throws Exception {
-        admin = new AdminFixture(dir, NodeView.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminFixtureExtension admin = new AdminFixtureExtension(NodeView.NONE);
 
     // 20 wrong passwords for one user sent at once from one address: exactly the allowance (5) is checked and
     // answered 401, every other attempt 429 - the same as 20 attempts one after the other.
     @Test
     void parallelWrongPasswordsGetExactlyTheAllowance() throws Exception {
-        admin.firstAdmin();
+        admin.fixture().firstAdmin();
         int attempts = 20;
         ExecutorService pool = Executors.newFixedThreadPool(attempts);
         try {
@@ -52,7 +38,8 @@ class LoginThrottlingTest {
                 String password = "wrong-password-" + i;
                 answers.add(pool.submit(() -> {
                     go.await();
-                    return admin.from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin", password))
+                    return admin.fixture().from("127.0.0.1", "POST", "/session",
+                            AdminFixture.loginBody("admin", password))
                             .status();
                 }));
             }
@@ -72,21 +59,24 @@ class LoginThrottlingTest {
     // 5 s for a turn, then gets 503 with Retry-After; that attempt is not counted against the allowance.
     @Test
     void aNodeBusyHashingAnswers503AndCountsNothing() throws Exception {
-        String password = admin.firstAdmin();
+        String password = admin.fixture().firstAdmin();
         Passwords.HASHING.acquire(Passwords.MAX_CONCURRENT);
         AdminFixture.Raw busy;
         try {
-            busy = admin.from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin", "wrong-password"));
+            busy = admin.fixture().from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin",
+                    "wrong-password"));
         } finally {
             Passwords.HASHING.release(Passwords.MAX_CONCURRENT);
         }
         assertThat(busy.status()).isEqualTo(503);
         assertThat(busy.body()).contains("DUET-ADMIN-0152");
         for (int i = 0; i < LoginThrottle.FREE - 1; i++) {
-            assertThat(admin.from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin", "wrong-" + i))
+            assertThat(admin.fixture().from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin",
+                    "wrong-" + i))
                     .status()).isEqualTo(401);
         }
-        assertThat(admin.from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin", password)).status())
+        assertThat(admin.fixture().from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin",
+                password)).status())
                 .as("the busy attempt was not a failure").isEqualTo(200);
     }
 
@@ -94,20 +84,22 @@ class LoginThrottlingTest {
     // still logs in at once (no lock-out of the account for everyone), while 127.0.0.2 stays throttled.
     @Test
     void failuresFromOneAddressDoNotLockTheUserOutFromAnother() throws Exception {
-        String password = admin.firstAdmin();
+        String password = admin.fixture().firstAdmin();
         for (int i = 0; i < LoginThrottle.FREE; i++) {
-            assertThat(admin.from("127.0.0.2", "POST", "/session", AdminFixture.loginBody("admin", "guess-" + i))
+            assertThat(admin.fixture().from("127.0.0.2", "POST", "/session", AdminFixture.loginBody("admin",
+                    "guess-" + i))
                     .status()).isEqualTo(401);
         }
-        AdminFixture.Raw attacker = admin.from("127.0.0.2", "POST", "/session",
+        AdminFixture.Raw attacker = admin.fixture().from("127.0.0.2", "POST", "/session",
                 AdminFixture.loginBody("admin", "guess-again"));
         assertThat(attacker.status()).isEqualTo(429);
         assertThat(attacker.body()).contains("DUET-ADMIN-0102");
 
-        AdminFixture.Raw owner = admin.from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin",
+        AdminFixture.Raw owner = admin.fixture().from("127.0.0.1", "POST", "/session", AdminFixture.loginBody("admin",
                 password));
         assertThat(owner.status()).as(owner.body()).isEqualTo(200);
-        assertThat(admin.from("127.0.0.2", "POST", "/session", AdminFixture.loginBody("admin", password)).status())
+        assertThat(admin.fixture().from("127.0.0.2", "POST", "/session", AdminFixture.loginBody("admin",
+                password)).status())
                 .as("the throttled address waits, even with the right password").isEqualTo(429);
     }
 }

@@ -1,13 +1,10 @@
 package io.duet.admin;
 
 import io.duet.admin.api.OpenApiSchemas;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,23 +25,12 @@ class OpenApiBodiesTest {
             + "\"methods\":[\"GET\",\"POST\"],\"headers\":[{\"name\":\"X-Env\",\"exact\":\"prod\"}]},"
             + "\"pool\":\"api\",\"requestHeaders\":[{\"op\":\"set\",\"name\":\"X-Via\",\"value\":\"duet\"}],"
             + "\"rewrite\":{\"prefix\":\"/api\",\"replacement\":\"/\"},\"retries\":2}";
-    @TempDir
-    Path dir;
-    private AdminFixture fixture;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new AdminFixture(dir, NodeView.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final AdminFixtureExtension admin = new AdminFixtureExtension(NodeView.NONE);
 
     @Test
     void bodiesWrittenFromTheSchemasAreAcceptedAndEveryAnswerMatchesItsSchema() throws Exception {
-        AdminFixture.Client a = fixture.loggedInAdmin("a-long-new-password-1");
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-long-new-password-1");
         assertThat(OpenApiSchemas.problems("Pool", POOL)).isEmpty();
         assertThat(OpenApiSchemas.problems("Route", ROUTE)).isEmpty();
 

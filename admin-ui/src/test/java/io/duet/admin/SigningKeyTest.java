@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.duet.config.Affinity;
 import io.duet.config.DuetConfig;
 import io.duet.config.Pool;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,19 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SigningKeyTest {
     private static final String KEY = "EUvaPMc1FtAPRHEcX0avLgS+cVY7+3sdjIBO8NZEVCE=";
     private static final String SEALED = "duet-sealed:v1:0123456789abcdef:bm9uY2UtY2lwaGVydGV4dC10YWctYnl0ZXM";
-    @TempDir
-    Path dir;
-    private AdminFixture admin;
-
-    @BeforeEach
-    void start() throws Exception {
-        admin = new AdminFixture(dir, NodeView.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminFixtureExtension admin = new AdminFixtureExtension(NodeView.NONE);
 
     private static String stickyPool(String key) {
         return "{\"servers\":[{\"id\":\"s1\",\"address\":\"127.0.0.1\",\"port\":9001}],\"affinity\":{\"mode\":"
@@ -47,14 +33,14 @@ class SigningKeyTest {
     // is it in what the admin who set it reads back.
     @Test
     void noRoleReadsTheSigningKey() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
-        long before = admin.store.current().revision();
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
+        long before = admin.fixture().store.current().revision();
         HttpResponse<String> put = a.call("PUT", "/pools/sticky", stickyPool(KEY));
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-        assertThat(admin.store.current().pool("sticky").affinity().signingKey()).isEqualTo(KEY);
-        long rev = admin.store.current().revision();
-        admin.addUser("vera", "viewer", "vera-password-123");
-        AdminFixture.Client v = admin.new Client();
+        assertThat(admin.fixture().store.current().pool("sticky").affinity().signingKey()).isEqualTo(KEY);
+        long rev = admin.fixture().store.current().revision();
+        admin.fixture().addUser("vera", "viewer", "vera-password-123");
+        AdminFixture.Client v = admin.fixture().new Client();
         assertThat(v.login("vera", "vera-password-123").statusCode()).isEqualTo(200);
 
         String doc = v.call("GET", "/config", null).body();
@@ -83,25 +69,25 @@ class SigningKeyTest {
     // still be set; a new pool cannot borrow a key it never had (422).
     @Test
     void whatWasReadCanBeSentBack() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
         assertThat(a.call("PUT", "/pools/sticky", stickyPool(KEY)).statusCode()).isEqualTo(201);
 
         ObjectNode pool = (ObjectNode) AdminFixture.json(a.call("GET", "/pools/sticky", null));
         pool.put("balancer", "least-connections");
         HttpResponse<String> back = a.call("PUT", "/pools/sticky", pool.toString());
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
-        assertThat(admin.store.current().pool("sticky").balancer()).isEqualTo("least-connections");
-        assertThat(admin.store.current().pool("sticky").affinity().signingKey()).isEqualTo(KEY);
+        assertThat(admin.fixture().store.current().pool("sticky").balancer()).isEqualTo("least-connections");
+        assertThat(admin.fixture().store.current().pool("sticky").affinity().signingKey()).isEqualTo(KEY);
 
         HttpResponse<String> get = a.call("GET", "/config", null);
         HttpResponse<String> whole = a.call("PUT", "/config", get.body(), "If-Match",
                 get.headers().firstValue("ETag").orElseThrow());
         assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
-        assertThat(admin.store.current().pool("sticky").affinity().signingKey()).isEqualTo(KEY);
+        assertThat(admin.fixture().store.current().pool("sticky").affinity().signingKey()).isEqualTo(KEY);
 
         String other = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
         assertThat(a.call("PUT", "/pools/sticky", stickyPool(other)).statusCode()).isEqualTo(200);
-        assertThat(admin.store.current().pool("sticky").affinity().signingKey()).isEqualTo(other);
+        assertThat(admin.fixture().store.current().pool("sticky").affinity().signingKey()).isEqualTo(other);
 
         HttpResponse<String> borrowed = a.call("PUT", "/pools/new", stickyPool("(hidden)"));
         assertThat(borrowed.statusCode()).isEqualTo(422);
@@ -113,12 +99,12 @@ class SigningKeyTest {
     // key opens, and GET still hides it.
     @Test
     void anExportCarriesOnlyTheSealedForm() throws Exception {
-        AdminFixture.Client a = admin.loggedInAdmin("a-good-long-password");
-        DuetConfig cur = admin.store.current();
+        AdminFixture.Client a = admin.fixture().loggedInAdmin("a-good-long-password");
+        DuetConfig cur = admin.fixture().store.current();
         List<Pool> pools = new ArrayList<>(cur.pools());
         pools.add(new Pool("sticky", null, List.of(new io.duet.config.Server("s1", "127.0.0.1", 9001, null, null)),
                 null, null, new Affinity(Affinity.COOKIE, SEALED, null, null, null, null)));
-        admin.store.propose(cur.withPools(pools), cur.revision());
+        admin.fixture().store.propose(cur.withPools(pools), cur.revision());
 
         JsonNode export = AdminFixture.json(a.call("GET", "/config/export", null));
         assertThat(export.at("/pools/0/affinity/signingKey").asText()).isEqualTo(SEALED);

@@ -2,15 +2,9 @@ package io.duet.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.duet.admin.message.AdminMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,45 +23,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UiFilesTest {
     private static final Map<String, String> TYPES = Map.of("html", "text/html", "js", "application/javascript",
             "css", "text/css", "svg", "image/svg+xml");
-    @TempDir
-    Path dir;
-    private AdminFixture fixture;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new AdminFixture(dir, NodeView.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final AdminFixtureExtension admin = new AdminFixtureExtension(NodeView.NONE);
 
     /** A response read by {@link #get}: status, headers (names lower case, first value) and body. */
     private record Response(int status, Map<String, String> headers, String body) {
     }
 
     private Response get(String method, String path) throws Exception {
-        try (SSLSocket s = (SSLSocket) fixture.tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-                fixture.server.address().getPort())) {
-            s.setSoTimeout(30_000);
-            OutputStream out = s.getOutputStream();
-            out.write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int head = response.indexOf("\r\n\r\n");
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String line : response.substring(0, head).split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                            line.substring(colon + 1).trim());
-                }
+        String response = admin.fixture().exchange(method + " " + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        int head = response.indexOf("\r\n\r\n");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line : response.substring(0, head).split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
-            return new Response(Integer.parseInt(response.substring(9, 12)), headers, response.substring(head + 4));
         }
+        return new Response(Integer.parseInt(response.substring(9, 12)), headers, response.substring(head + 4));
     }
 
     private static void hasSecurityHeaders(Response r) {

@@ -1,17 +1,9 @@
 package io.duet.admin;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,31 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * security headers; nothing else of the WebJar, and no path that is not listed. Requests are written byte for byte.
  */
 class VendorFilesTest {
-    @TempDir
-    Path dir;
-    private AdminFixture fixture;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new AdminFixture(dir, NodeView.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final AdminFixtureExtension admin = new AdminFixtureExtension(NodeView.NONE);
 
     private String get(String path) throws Exception {
-        try (SSLSocket s = (SSLSocket) fixture.tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-                fixture.server.address().getPort())) {
-            s.setSoTimeout(30_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return admin.fixture().exchange("GET " + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.duet.appliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.duet.admin.auth.Passwords;
-import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.Node;
 import io.duet.config.Admin;
 import io.duet.config.AdminUser;
@@ -13,7 +12,6 @@ import io.duet.config.RouteMatch;
 import io.duet.config.build.ConfigBuilders;
 import io.duet.testkit.http.RawHttp;
 import io.duet.testkit.http.StubBackend;
-import io.duet.testkit.tls.TrustOnly;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,16 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,8 +40,7 @@ class AccessTailTest {
     Path dataDir;
     private Node node;
     private StubBackend b1;
-    private HttpClient https;
-    private String api;
+    private AdminApiClient admin;
 
     @BeforeEach
     void start() throws Exception {
@@ -58,17 +49,8 @@ class AccessTailTest {
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort(); // closed again: nothing listens there
         }
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DUET_NODE_ID", "tail-node",
-                "DUET_DATA_DIR", dataDir.toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_ADMIN_ADDRESS", "127.0.0.1",
-                "DUET_ADMIN_PORT", "0",
-                "DUET_IO_THREADS", "1"));
-        node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env), false);
+        Map<String, String> env = LoopbackNodes.env("tail-node", dataDir, 1);
+        node = LoopbackNodes.start(env);
         await().atMost(Duration.ofSeconds(10)).until(() -> !node.store().current().admin().users().isEmpty());
         DuetConfig cur = node.store().current();
         List<AdminUser> users = new ArrayList<>(cur.admin().users());
@@ -87,10 +69,7 @@ class AccessTailTest {
         node.store().propose(doc, cur.revision());
         await().atMost(Duration.ofSeconds(10)).until(() -> node.store().current().pool("dead") != null
                 && node.listenerAddress("http") != null);
-        X509Certificate cert = io.duet.tls.CertificateImport.readCertificates(
-                Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        https = HttpClient.newBuilder().sslContext(TrustOnly.context(cert)).build();
-        api = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
+        admin = new AdminApiClient(node, dataDir);
     }
 
     @AfterEach
@@ -101,22 +80,8 @@ class AccessTailTest {
         b1.close();
     }
 
-    private String login(String user, String password) throws Exception {
-        HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(api + "/session"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + user + "\",\"password\":\"" + password
-                        + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-        return cookie.substring(0, cookie.indexOf(';'));
-    }
-
-    private HttpResponse<String> call(String cookie, String path) throws Exception {
-        return https.send(HttpRequest.newBuilder(URI.create(api + path)).header("Cookie", cookie).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode tail(String cookie, String query) throws Exception {
-        HttpResponse<String> r = call(cookie, "/access-log/tail" + query);
+    private JsonNode tail(AdminApiClient.Session session, String query) throws Exception {
+        HttpResponse<String> r = admin.get(session, "/access-log/tail" + query);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -136,7 +101,7 @@ class AccessTailTest {
     // server and status, oldest first, and the filters pick by host, route and status class.
     @Test
     void realRequestsAppearFilteredByHostRouteAndStatus() throws Exception {
-        String ops = login("ops", "ops-password-1");
+        AdminApiClient.Session ops = admin.session("ops", "ops-password-1");
         assertThat(proxied("site.test", "/before")).isEqualTo(200);
         JsonNode first = tail(ops, "");
         assertThat(first.get("records")).isEmpty(); // nobody watched: the request was not kept
@@ -174,11 +139,11 @@ class AccessTailTest {
     // Viewers may not read client addresses and paths; a bad filter is refused with its id.
     @Test
     void operatorsOnlyAndBadQueriesRefused() throws Exception {
-        String viewer = login("watcher", "watcher-password-1");
-        assertThat(call(viewer, "/access-log/tail").statusCode()).isEqualTo(403);
-        String ops = login("ops", "ops-password-1");
+        AdminApiClient.Session viewer = admin.session("watcher", "watcher-password-1");
+        assertThat(admin.get(viewer, "/access-log/tail").statusCode()).isEqualTo(403);
+        AdminApiClient.Session ops = admin.session("ops", "ops-password-1");
         for (String bad : List.of("?status=6xx", "?status=abc", "?since=-1", "?limit=0", "?limit=1001", "?since=x")) {
-            HttpResponse<String> r = call(ops, "/access-log/tail" + bad);
+            HttpResponse<String> r = admin.get(ops, "/access-log/tail" + bad);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             assertThat(JSON.readTree(r.body()).get("id").asText()).as(bad).isEqualTo("DUET-ADMIN-0132");
         }

@@ -99,6 +99,43 @@ class AccessibilityBrowserTest {
                 .isEqualTo("p95 latency, ms");
     }
 
+    /** The dashboard once pool web has traffic: its history charts drawn by uPlot, with values (not "no data"). */
+    private static final Page DASHBOARD_WITH_CHARTS = new Page("dashboard with traffic charts", "#/dashboard",
+            "#chart-pool_web_latency .uplot canvas");
+
+    /**
+     * The dashboard with filled uPlot charts (pool web's requests/s, errors and latency, its route's and servers'),
+     * in both themes and at both sizes: the legend, axes and hidden value tables get no serious or critical finding.
+     */
+    @Test
+    void dashboardChartsWithDataAreAccessible() throws Exception {
+        ui.loginAsFirstAdmin(AdminUiBrowser.ADMIN_PASSWORD);
+        populate();
+        PoolTraffic.routeDefaultHostTo(ui, "web");
+        ui.go("#/dashboard", "#history");
+        for (int i = 0; i < 10; i++) {
+            ui.proxied();
+        }
+        // the next sample (5 s) holds them; the page polls the history every period
+        new org.openqa.selenium.support.ui.WebDriverWait(ui.browser(), java.time.Duration.ofSeconds(40))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElements(By.cssSelector("[data-chart-values='chart-pool_web_latency'] "
+                        + "td[data-series='p95']")).stream()
+                        .anyMatch(td -> td.getAttribute("textContent").endsWith(" ms")));
+        List<String> found = new ArrayList<>();
+        for (Screen screen : SCREENS) {
+            show(screen, DASHBOARD_WITH_CHARTS);
+            for (String kind : List.of("route", "server", "pool")) { // pool last: the next screen's ready mark
+                ui.click("#history-kind-" + kind);
+                ui.find("#history-charts [data-object^='" + kind + ":'] .uplot canvas");
+                assertThat(Integer.parseInt(ui.find("#history-charts [data-object^='" + kind + ":'] figure")
+                        .getAttribute("data-points"))).as("%s %s charts have data", screen, kind).isPositive();
+                record(found, screen + " dashboard " + kind + " charts", ui.accessibilityViolations());
+            }
+        }
+        assertThat(found).as("dashboard charts: serious or critical accessibility violations (axe-core)").isEmpty();
+    }
+
     /** The pages as a viewer sees them (no forms, no actions). */
     @Test
     void viewerPagesAreAccessible() throws Exception {

@@ -1,12 +1,10 @@
 package io.duet.appliance;
 
-import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
 import io.duet.testkit.http.RawHttp;
 import io.duet.testkit.http.StubBackend;
-import io.duet.testkit.tls.TrustOnly;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,10 +16,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,22 +40,13 @@ class AdminListenerTest {
     }
 
     private Node start() throws StartupException {
-        Node node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env()), false);
+        Node node = LoopbackNodes.start(env());
         nodes.add(node);
         return node;
     }
 
     private Map<String, String> env() {
-        return new HashMap<>(Map.of(
-                "DUET_NODE_ID", "admin-node",
-                "DUET_DATA_DIR", dataDir.toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_ADMIN_ADDRESS", "127.0.0.1",
-                "DUET_ADMIN_PORT", "0",
-                "DUET_IO_THREADS", "1"));
+        return LoopbackNodes.env("admin-node", dataDir, 1);
     }
 
     private String cli(int expectedExit, String... args) {
@@ -70,13 +57,6 @@ class AdminListenerTest {
         cmd.setErr(new java.io.PrintWriter(err, true));
         assertThat(cmd.execute(args)).as(out + "" + err).isEqualTo(expectedExit);
         return out + "" + err;
-    }
-
-    private static HttpResponse<String> login(HttpClient http, String base, String user, String password)
-            throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/session")).POST(HttpRequest.BodyPublishers
-                .ofString("{\"name\":\"" + user + "\",\"password\":\"" + password + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     // A lost admin password is reset from the node's console: a new one-time password (printed once) replaces the
@@ -100,19 +80,16 @@ class AdminListenerTest {
         // (standalone, the running node learns of the change as an edit of its watched file)
         assertThat(node.store().current().admin().user("admin").passwordHash()).isNotEqualTo(hashBefore);
 
-        X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
-                Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
-        String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
-        assertThat(login(http, base, "admin", first).statusCode()).isEqualTo(401);
-        HttpResponse<String> ok = login(http, base, "admin", fresh);
+        AdminApiClient admin = new AdminApiClient(node, dataDir);
+        assertThat(admin.login("admin", first).statusCode()).isEqualTo(401);
+        HttpResponse<String> ok = admin.login("admin", fresh);
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).contains("\"mustChangePassword\":true", "\"role\":\"admin\"");
 
         String ops = cli(0, "admin", "reset-password", "--user", "ops", "--role", "operator");
         assertThat(ops).contains("Created operator user 'ops'");
         await().atMost(Duration.ofSeconds(10)).until(() -> node.store().current().admin().user("ops") != null);
-        HttpResponse<String> opsLogin = login(http, base, "ops", ops.lines().toList().get(1).trim());
+        HttpResponse<String> opsLogin = admin.login("ops", ops.lines().toList().get(1).trim());
         assertThat(opsLogin.statusCode()).isEqualTo(200);
         assertThat(opsLogin.body()).contains("\"role\":\"operator\"");
 
@@ -131,13 +108,8 @@ class AdminListenerTest {
         assertThat(password).hasSize(20);
         long revision = node.store().current().revision();
 
-        X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
-                Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
-        String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
-        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\"" + password + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        AdminApiClient admin = new AdminApiClient(node, dataDir);
+        HttpResponse<String> login = admin.login("admin", password);
         assertThat(login.statusCode()).isEqualTo(200);
         assertThat(login.body()).contains("\"mustChangePassword\":true");
 
@@ -161,13 +133,10 @@ class AdminListenerTest {
             Node node = start();
             Path file = dataDir.resolve("admin-password");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
-            X509Certificate nodeCert = io.duet.tls.CertificateImport.readCertificates(
-                    Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-            HttpClient http = HttpClient.newBuilder().sslContext(TrustOnly.context(nodeCert)).build();
-            String base = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
-            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\""
-                            + Files.readAllLines(file).get(1) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            AdminApiClient admin = new AdminApiClient(node, dataDir);
+            HttpClient http = admin.http();
+            String base = admin.api();
+            HttpResponse<String> login = admin.login("admin", Files.readAllLines(file).get(1));
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
             String csrf = json.readTree(login.body()).get("csrfToken").asText();
             HttpResponse<String> changed = http.send(HttpRequest.newBuilder(URI.create(base + "/session/password"))

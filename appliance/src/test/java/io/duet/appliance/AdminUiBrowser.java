@@ -3,7 +3,6 @@ package io.duet.appliance;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
-import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.EmbeddedDocuments;
 import io.duet.appliance.node.Node;
 import io.duet.testkit.Requirements;
@@ -29,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -81,17 +79,7 @@ final class AdminUiBrowser implements BeforeEachCallback, AfterEachCallback {
             String name = "b" + (i + 1);
             backends[i] = StubBackend.start(name).body(name);
         }
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DUET_NODE_ID", "ui-node",
-                "DUET_DATA_DIR", dataDir.toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_ADMIN_ADDRESS", "127.0.0.1",
-                "DUET_ADMIN_PORT", "0",
-                "DUET_IO_THREADS", "2"));
-        node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env), false);
+        node = LoopbackNodes.start(LoopbackNodes.env("ui-node", dataDir, 2));
         ui = "https://127.0.0.1:" + node.adminAddress().getPort() + "/";
 
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -166,9 +154,14 @@ final class AdminUiBrowser implements BeforeEachCallback, AfterEachCallback {
 
     /** Replaces the text of a visible field. */
     void type(String css, String text) {
-        WebElement e = find(css);
-        e.clear();
-        e.sendKeys(text);
+        // Found, cleared and typed again if the page replaced the field meanwhile (a logout still rendering the login
+        // page when the test types its name: OperatorJourneyBrowserTest failed once so).
+        wait.until(d -> {
+            WebElement e = find(css);
+            e.clear();
+            e.sendKeys(text);
+            return true;
+        });
     }
 
     void click(String css) {

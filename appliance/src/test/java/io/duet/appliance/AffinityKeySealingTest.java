@@ -1,6 +1,5 @@
 package io.duet.appliance;
 
-import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.StartupException;
 import io.duet.appliance.node.DemoBackends;
 import io.duet.appliance.node.Node;
@@ -25,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,17 +50,7 @@ class AffinityKeySealingTest {
     }
 
     private Node start(Path dataDir) throws StartupException {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DUET_NODE_ID", "sticky-" + dataDir.getFileName(),
-                "DUET_DATA_DIR", dataDir.toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_ADMIN_ADDRESS", "127.0.0.1",
-                "DUET_ADMIN_PORT", "0",
-                "DUET_IO_THREADS", "1"));
-        Node node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env), false);
+        Node node = LoopbackNodes.start(LoopbackNodes.env("sticky-" + dataDir.getFileName(), dataDir, 1));
         closing.add(node);
         return node;
     }

@@ -71,9 +71,6 @@ class DashboardPageBrowserTest {
     // Twenty requests through the proxy: the pool's requests/s and latency show in its chart's text alternative
     // within a sampling period or two; the route and the servers have theirs; the range choice redraws.
     @Test
-    @org.junit.jupiter.api.Disabled("passes when it is the first node of the JVM; after another node ran in the same "
-            + "JVM, GET /metrics/history reports 0 requests for pool web although the proxy served 24 (server side, "
-            + "not the page: the failure message shows the API's answer). Enable once that is fixed")
     void realRequestsAppearInTheChartsTextAlternative() throws Exception {
         webPool();
         ui.loginAsFirstAdmin(AdminUiBrowser.ADMIN_PASSWORD);

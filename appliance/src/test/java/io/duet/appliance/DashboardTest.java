@@ -3,7 +3,6 @@ package io.duet.appliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.duet.admin.auth.Passwords;
-import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.Node;
 import io.duet.config.Admin;
 import io.duet.config.AdminUser;
@@ -13,7 +12,6 @@ import io.duet.config.Listener;
 import io.duet.config.RouteMatch;
 import io.duet.config.build.ConfigBuilders;
 import io.duet.testkit.http.StubBackend;
-import io.duet.testkit.tls.TrustOnly;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,12 +21,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,25 +42,15 @@ class DashboardTest {
     private Node node;
     private StubBackend b1;
     private StubBackend b2;
-    private HttpClient https;
-    private String api;
+    private AdminApiClient admin;
 
     @BeforeEach
     void start() throws Exception {
         b1 = StubBackend.start("b1");
         b2 = StubBackend.start("b2");
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DUET_NODE_ID", "dash-node",
-                "DUET_DATA_DIR", dataDir.toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_ADMIN_ADDRESS", "127.0.0.1",
-                "DUET_ADMIN_PORT", "0",
-                "DUET_IO_THREADS", "1"));
+        Map<String, String> env = LoopbackNodes.env("dash-node", dataDir, 1);
         env.put("DUET_METRICS_HISTORY_PERIOD_MS", "200");
-        node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env), false);
+        node = LoopbackNodes.start(env);
         await().atMost(Duration.ofSeconds(10)).until(() -> !node.store().current().admin().users().isEmpty());
         DuetConfig cur = node.store().current();
         List<AdminUser> users = new ArrayList<>(cur.admin().users());
@@ -83,10 +68,7 @@ class DashboardTest {
                 .build().withAdmin(new Admin(users, cur.admin().apiTokens()));
         node.store().propose(doc, cur.revision());
         await().atMost(Duration.ofSeconds(10)).until(() -> node.store().current().pool("web") != null);
-        X509Certificate cert = io.duet.tls.CertificateImport.readCertificates(
-                Files.readString(dataDir.resolve("tls").resolve("self-signed.pem"))).get(0);
-        https = HttpClient.newBuilder().sslContext(TrustOnly.context(cert)).build();
-        api = "https://127.0.0.1:" + node.adminAddress().getPort() + "/api/v1";
+        admin = new AdminApiClient(node, dataDir);
     }
 
     @AfterEach
@@ -98,20 +80,8 @@ class DashboardTest {
         b2.close();
     }
 
-    /** Logs in; returns {cookie, csrfToken}. */
-    private String[] login(String user, String password) throws Exception {
-        HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(api + "/session"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + user + "\",\"password\":\"" + password
-                        + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-        return new String[] {cookie.substring(0, cookie.indexOf(';')), JSON.readTree(r.body()).get("csrfToken")
-                .asText()};
-    }
-
-    private JsonNode get(String[] session, String path) throws Exception {
-        HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(api + path))
-                .header("Cookie", session[0]).build(), HttpResponse.BodyHandlers.ofString());
+    private JsonNode get(AdminApiClient.Session session, String path) throws Exception {
+        HttpResponse<String> r = admin.get(session, path);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -130,7 +100,7 @@ class DashboardTest {
         return n;
     }
 
-    private List<String> alertIds(String[] session) throws Exception {
+    private List<String> alertIds(AdminApiClient.Session session) throws Exception {
         List<String> ids = new ArrayList<>();
         get(session, "/alerts").get("alerts").forEach(a -> ids.add(a.get("id").asText()));
         return ids;
@@ -140,7 +110,7 @@ class DashboardTest {
     // of epoch milliseconds, with latency in the intervals that had requests.
     @Test
     void historyShowsRealRequests() throws Exception {
-        String[] viewer = login("watcher", "watcher-password-1");
+        AdminApiClient.Session viewer = admin.session("watcher", "watcher-password-1");
         await().atMost(Duration.ofSeconds(10)).until(() -> get(viewer, "/metrics/history?kind=pool&name=web")
                 .get("series").size() == 1);
         for (int i = 0; i < 20; i++) {
@@ -184,7 +154,7 @@ class DashboardTest {
     // both back: no alert.
     @Test
     void alertsFollowTheBackends() throws Exception {
-        String[] viewer = login("watcher", "watcher-password-1");
+        AdminApiClient.Session viewer = admin.session("watcher", "watcher-password-1");
         await().atMost(Duration.ofSeconds(10)).until(() -> alertIds(viewer).isEmpty()
                 && b1.checks() > 0 && b2.checks() > 0);
         b1.stop();
@@ -208,10 +178,11 @@ class DashboardTest {
     // message tells the operator's part from the failure.
     @Test
     void maintenanceIsStateNotAlert() throws Exception {
-        String[] viewer = login("watcher", "watcher-password-1");
-        String[] ops = login("ops", "ops-password-1");
-        HttpResponse<String> put = https.send(HttpRequest.newBuilder(URI.create(api + "/pools/web/servers/b1/state"))
-                .header("Cookie", ops[0]).header("X-CSRF-Token", ops[1]).header("Content-Type", "application/json")
+        AdminApiClient.Session viewer = admin.session("watcher", "watcher-password-1");
+        AdminApiClient.Session ops = admin.session("ops", "ops-password-1");
+        HttpResponse<String> put = admin.http().send(HttpRequest.newBuilder(URI.create(admin.api()
+                        + "/pools/web/servers/b1/state")).header("Cookie", ops.cookie())
+                .header("X-CSRF-Token", ops.csrf()).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"state\":\"maintenance\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);

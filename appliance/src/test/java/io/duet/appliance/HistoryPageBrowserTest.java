@@ -56,6 +56,28 @@ class HistoryPageBrowserTest {
         assertThat(ui.browser().findElements(By.cssSelector(".diff"))).hasSize(1);
     }
 
+    /**
+     * Every Diff and Roll back button names its revision in its accessible name (what a screen reader announces in a
+     * list of a dozen identical buttons otherwise): "Diff revision 3", "Roll back to revision 2".
+     */
+    @Test
+    void actionButtonsNameTheirRevision() throws Exception {
+        ui.loginAsFirstAdmin(AdminUiBrowser.ADMIN_PASSWORD);
+        long before = ui.node().store().current().revision();
+        long rev = insertRouteFirst("named", "a route to name the buttons");
+        ui.open("history");
+        ui.find("tr[data-revision='" + rev + "']");
+        assertThat(ui.find("button[data-diff='" + rev + "']").getAccessibleName()).isEqualTo("Diff revision " + rev);
+        assertThat(ui.find("button[data-rollback='" + before + "']").getAccessibleName())
+                .isEqualTo("Roll back to revision " + before);
+        for (org.openqa.selenium.WebElement b : ui.browser().findElements(By.cssSelector("#history-table button"))) {
+            String revision = b.getAttribute(b.getAttribute("data-diff") != null ? "data-diff" : "data-rollback");
+            assertThat(b.getAccessibleName()).as("the buttons of revision %s", revision)
+                    .isIn("Diff revision " + revision, "Roll back to revision " + revision);
+        }
+        assertThat(ui.browser().findElements(By.cssSelector("#history-table button"))).hasSizeGreaterThanOrEqualTo(3);
+    }
+
     /** Each revision shows its change summary; rollback asks first: cancel changes nothing, confirm rolls back. */
     @Test
     void summaryShownAndRollbackConfirmed() throws Exception {

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,16 +64,7 @@ class PrivateFilesTest {
     }
 
     private Map<String, String> env() {
-        return new HashMap<>(Map.of(
-                "DUET_NODE_ID", "private-node",
-                "DUET_DATA_DIR", dir.resolve("data").toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_ADMIN_ADDRESS", "127.0.0.1",
-                "DUET_ADMIN_PORT", "0",
-                "DUET_IO_THREADS", "1"));
+        return LoopbackNodes.env("private-node", dir.resolve("data"), 1);
     }
 
     private Node start() throws StartupException {

@@ -5,11 +5,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import static io.duet.proxy.message.ProxyMessage.HISTORY_SERIES_CAPPED;
 
@@ -46,6 +49,8 @@ public final class MetricsHistory {
     private final int[] intervals;
     private final Map<Key, SeriesRing> series = new LinkedHashMap<>();
     private final long[] scratch = new long[LATENCY_SAMPLE];
+    /** The bundles live at the previous sample, or when this history was made (by identity). */
+    private Set<TrafficMetrics> previousLive;
     private long ticks; // samples taken so far; the next is at index ticks % capacity
     private long lastNanos;
     private int untracked;
@@ -64,6 +69,32 @@ public final class MetricsHistory {
         this.at = new long[capacity];
         this.intervals = new int[capacity];
         this.lastNanos = System.nanoTime();
+        // What the objects there now count from here on is the first sample's.
+        List<TrafficMetrics> live = metrics.traffic();
+        Map<String, List<ServerMetrics>> byPool = serversByPool(live);
+        for (TrafficMetrics b : live) {
+            if (series.size() < maxSeries) {
+                series.put(key(b), new SeriesRing(b, 0, capacity, SeriesRing.counts(b, byPool.getOrDefault(
+                        b.label("pool"), List.of()))));
+            }
+        }
+        previousLive = identitySet(live);
+    }
+
+    private static Map<String, List<ServerMetrics>> serversByPool(List<TrafficMetrics> live) {
+        Map<String, List<ServerMetrics>> byPool = new HashMap<>();
+        for (TrafficMetrics b : live) {
+            if (b instanceof ServerMetrics s) {
+                byPool.computeIfAbsent(s.label("pool"), p -> new ArrayList<>()).add(s);
+            }
+        }
+        return byPool;
+    }
+
+    private static Set<TrafficMetrics> identitySet(List<TrafficMetrics> live) {
+        Set<TrafficMetrics> set = Collections.newSetFromMap(new IdentityHashMap<>(live.size() * 2));
+        set.addAll(live);
+        return set;
     }
 
     /** The nominal interval between samples. */
@@ -98,20 +129,17 @@ public final class MetricsHistory {
 
     /**
      * Takes one sample of every object: the counts since the previous sample and the latencies recorded since
-     * then. Objects that left the configuration lose their history; new ones start with the next sample.
-     * Sampler thread only; never an I/O thread.
+     * then. Objects that left the configuration lose their history. The first sample of an object holds all
+     * it counted since this history was made or, when it came later, since it was created (its bundle's counts start
+     * at 0): no request is missed however soon after its pool it comes. One that was left out at {@link #maxSeries}
+     * and gets a place starts with the next sample. Sampler thread only; never an I/O thread.
      */
     public synchronized void sample() {
         long now = clock.millis();
         long nanos = System.nanoTime();
         long tick = ticks;
         List<TrafficMetrics> live = metrics.traffic();
-        Map<String, List<ServerMetrics>> byPool = new HashMap<>();
-        for (TrafficMetrics b : live) {
-            if (b instanceof ServerMetrics s) {
-                byPool.computeIfAbsent(s.label("pool"), p -> new ArrayList<>()).add(s);
-            }
-        }
+        Map<String, List<ServerMetrics>> byPool = serversByPool(live);
         Map<Key, SeriesRing> next = new LinkedHashMap<>();
         int left = 0;
         List<String> leftOut = new ArrayList<>();
@@ -122,7 +150,13 @@ public final class MetricsHistory {
             if (ring != null && ring.bundle == b) {
                 ring.record(tick, counts, scratch);
             } else if (next.size() < maxSeries) {
-                ring = new SeriesRing(b, tick + 1, capacity, counts); // counts from now on
+                if (!previousLive.contains(b)) {
+                    // Created in this interval: its counts so far are this interval's.
+                    ring = SeriesRing.fromCreation(b, tick, capacity);
+                    ring.record(tick, counts, scratch);
+                } else {
+                    ring = new SeriesRing(b, tick + 1, capacity, counts); // counts from now on
+                }
             } else {
                 left++;
                 if (leftOut.size() < 5) {
@@ -134,6 +168,7 @@ public final class MetricsHistory {
         }
         series.clear();
         series.putAll(next);
+        previousLive = identitySet(live);
         int i = (int) (tick % capacity);
         at[i] = now;
         intervals[i] = (int) Math.min(Integer.MAX_VALUE, Math.max(0, (nanos - lastNanos) / 1_000_000));

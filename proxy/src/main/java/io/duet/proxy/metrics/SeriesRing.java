@@ -35,7 +35,23 @@ final class SeriesRing {
     private final long[] previous = new long[COUNTS];
     private final long[] cursor;
 
+    /**
+     * A ring whose baseline is the bundle's state at this moment: {@code counts} (as {@link #counts} gives them) and
+     * the latencies recorded so far are not part of any sample.
+     */
     SeriesRing(TrafficMetrics bundle, long born, int capacity, long[] counts) {
+        this(bundle, born, capacity, counts, true);
+    }
+
+    /**
+     * A ring for a bundle created since the previous sample: everything it counted and timed since its creation (its
+     * counts started at 0) belongs to its first sample, {@code born}.
+     */
+    static SeriesRing fromCreation(TrafficMetrics bundle, long born, int capacity) {
+        return new SeriesRing(bundle, born, capacity, new long[COUNTS], false);
+    }
+
+    private SeriesRing(TrafficMetrics bundle, long born, int capacity, long[] counts, boolean latenciesFromNow) {
         this.bundle = bundle;
         this.kind = bundle.kind();
         this.scope = switch (kind) {
@@ -53,7 +69,9 @@ final class SeriesRing {
         this.data = new int[capacity * FIELDS];
         System.arraycopy(counts, 0, previous, 0, COUNTS);
         this.cursor = bundle.latencyTimer().newCursor();
-        bundle.latencyTimer().durationsSince(cursor, new long[1]); // start the latency cursor at now
+        if (latenciesFromNow) {
+            bundle.latencyTimer().durationsSince(cursor, new long[1]); // start the latency cursor at now
+        }
     }
 
     /** Bytes of one ring of this capacity (the array and its header; the fixed fields are a few dozen more). */

@@ -29,8 +29,12 @@ class MetricsHistoryTest {
 
     /** Waits until the pool has recorded this many finished requests (the client may see a response first). */
     private static void awaitFinished(ProxyFixture proxy, int n) {
+        awaitFinished(proxy, "p", n);
+    }
+
+    private static void awaitFinished(ProxyFixture proxy, String poolName, int n) {
         com.codahale.metrics.Timer t = proxy.dataPlane().metrics().getTimers()
-                .get(MetricName.encode("duet_pool_request_duration_seconds", "pool", "p"));
+                .get(MetricName.encode("duet_pool_request_duration_seconds", "pool", poolName));
         await().atMost(java.time.Duration.ofSeconds(10)).until(() -> t.getCount() >= n);
     }
 
@@ -48,7 +52,7 @@ class MetricsHistoryTest {
         try (StubBackend b1 = StubBackend.start("b1").mode(StubBackend.Mode.SLOW).slowMs(30);
              ProxyFixture proxy = ProxyFixture.start(ProxyFixture.simpleConfig(Pool.ROUND_ROBIN, b1))) {
             MetricsHistory history = proxy.dataPlane().startHistory(HOUR);
-            history.sample(); // the series start here
+            history.sample(); // the first sample of each series: what it served since startHistory (nothing)
             history.sample();
             for (int i = 0; i < 10; i++) {
                 assertThat(proxy.get("/x").statusCode()).isEqualTo(200);
@@ -57,15 +61,16 @@ class MetricsHistoryTest {
             history.sample();
 
             HistorySeries pool = last(history.query("pool", null, "p", 0));
-            assertThat(pool.requests()).containsExactly(0, 10);
+            assertThat(pool.requests()).containsExactly(0, 0, 10);
             assertThat(lastOf(pool.responses2xx())).isEqualTo(10);
             assertThat(lastOf(pool.responses5xx())).isZero();
             assertThat(lastOf(pool.noServer())).isZero();
             assertThat(lastOf(pool.p50Ms())).isBetween(25f, 5_000f);
             assertThat(lastOf(pool.p99Ms())).isGreaterThanOrEqualTo(lastOf(pool.p95Ms()))
                     .isGreaterThanOrEqualTo(lastOf(pool.p50Ms()));
-            assertThat(pool.atMillis()[1]).isGreaterThanOrEqualTo(pool.atMillis()[0]);
-            assertThat(pool.atMillis()[1]).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
+            assertThat(pool.atMillis()[2]).isGreaterThanOrEqualTo(pool.atMillis()[1])
+                    .isGreaterThanOrEqualTo(pool.atMillis()[0]);
+            assertThat(pool.atMillis()[2]).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
 
             HistorySeries route = last(history.query("route", "default", "all", 0));
             assertThat(lastOf(route.requests())).isEqualTo(10);
@@ -82,7 +87,7 @@ class MetricsHistoryTest {
             assertThat(lastOf(last(history.query("pool", null, "p", 0)).requests())).isZero();
             assertThat(lastOf(last(history.query("pool", null, "p", 0)).p95Ms())).isNaN();
             // since: only the samples taken after it.
-            long cut = pool.atMillis()[1] - 1;
+            long cut = pool.atMillis()[2] - 1;
             assertThat(last(history.query("pool", null, "p", cut)).requests()).containsExactly(10, 0);
         }
     }
@@ -112,7 +117,8 @@ class MetricsHistoryTest {
         }
     }
 
-    // A pool that leaves the configuration leaves the history; one that comes starts with the next sample.
+    // A pool that leaves the configuration leaves the history; one that comes has its first sample at the next
+    // sample, holding the requests it served since it came.
     @Test
     void objectsFollowTheConfiguration() throws Exception {
         try (StubBackend b1 = StubBackend.start("b1");
@@ -130,12 +136,51 @@ class MetricsHistoryTest {
                             io.duet.config.build.ConfigBuilders.server("127.0.0.1", b1.port()).id("b1")))
                     .build();
             proxy.dataPlane().apply(renamed);
+            for (int i = 0; i < 2; i++) {
+                assertThat(proxy.get("/x").statusCode()).isEqualTo(200);
+            }
+            awaitFinished(proxy, "q", 2);
             history.sample();
             assertThat(history.query("pool", null, "p", 0)).isEmpty();
-            assertThat(last(history.query("pool", null, "q", 0)).requests()).isEmpty();
+            assertThat(last(history.query("pool", null, "q", 0)).requests()).containsExactly(2);
+            assertThat(last(history.query("route", "default", "all", 0)).requests()).containsExactly(0, 0, 2);
             history.sample();
-            assertThat(last(history.query("pool", null, "q", 0)).requests()).hasSize(1);
+            assertThat(last(history.query("pool", null, "q", 0)).requests()).containsExactly(2, 0);
         }
+    }
+
+    // The first sample of an object holds what it served before: since the history was made for a pool there then,
+    // since its creation for a pool created between two samples, with their latency (the bug: the first sample took
+    // the counts as its baseline, so whatever a pool served in its first period, up to 5 s, never showed; a dashboard
+    // test that sent its requests right after adding its pool saw 0 requests whenever it ran fast enough, i.e.
+    // after another test had warmed the JVM).
+    @Test
+    void anObjectsFirstRequestsAreInItsFirstInterval() {
+        ProxyMetrics metrics = new ProxyMetrics(new MetricRegistry());
+        PoolMetrics a = metrics.forPool("a");
+        a.requestStarted();
+        MetricsHistory history = new MetricsHistory(metrics, Clock.systemUTC(), 5_000, 720, 10);
+        a.requestStarted();
+        a.requestStarted();
+        history.sample();
+        assertThat(last(history.query("pool", null, "a", 0)).requests()).containsExactly(2);
+        PoolMetrics web = metrics.forPool("web");
+        ServerMetrics b1 = metrics.forServer("web", "b1");
+        for (int i = 0; i < 3; i++) {
+            web.requestStarted();
+            b1.requestStarted();
+            web.requestFinished(200, 2_000_000);
+            b1.requestFinished(200, 2_000_000);
+        }
+        history.sample();
+        HistorySeries pool = last(history.query("pool", null, "web", 0));
+        assertThat(pool.requests()).containsExactly(3);
+        assertThat(pool.responses2xx()).containsExactly(3);
+        assertThat(pool.p95Ms()).containsExactly(2f);
+        assertThat(last(history.query("server", "web", "b1", 0)).requests()).containsExactly(3);
+        history.sample();
+        assertThat(last(history.query("pool", null, "web", 0)).requests()).containsExactly(3, 0);
+        assertThat(last(history.query("pool", null, "a", 0)).requests()).containsExactly(2, 0, 0);
     }
 
     // Memory is bounded: beyond maxSeries, routes and servers get no history (pools first) and are counted.

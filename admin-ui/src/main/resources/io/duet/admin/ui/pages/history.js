@@ -11,7 +11,7 @@ import { canEdit } from '../lib/session.js';
 /** The Diff button of a revision: shows its diff below, or hides it when shown (never a second copy). */
 function diffButton(revision, place) {
   const button = el('button', { type: 'button', class: 'small secondary', 'data-diff': revision,
-    'aria-expanded': 'false', text: 'Diff of revision ' + revision });
+    'aria-expanded': 'false', text: 'Diff revision ' + revision });
   button.addEventListener('click', async () => {
     if (button.getAttribute('aria-expanded') === 'true') {
       place.replaceChildren();
