@@ -2,13 +2,8 @@ package io.duet.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.bootstrap.ExitCodes;
-import io.duet.appliance.bootstrap.NodeBootstrap;
 import io.duet.appliance.node.Node;
-import io.duet.appliance.pair.ClusterDuties;
-import io.duet.cluster.membership.ClusterIdentity;
-import io.duet.cluster.raft.ClusterNode;
 import io.duet.config.ConfigCodec;
 import io.duet.config.DuetConfig;
 import io.duet.config.Listener;
@@ -26,11 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,9 +33,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -68,8 +57,7 @@ class CertificateProposalPairTest {
     @TempDir
     static Path dir; // static: made before @BeforeAll starts the pair
     private final List<AutoCloseable> open = new ArrayList<>();
-    private final Map<String, String> joinPorts = new HashMap<>();
-    private String members;
+    private LocalPair pair;
     private Node a;
     private Node b;
     private HttpClient http;
@@ -81,21 +69,10 @@ class CertificateProposalPairTest {
 
     @BeforeAll
     void startPair() throws Exception {
-        members = "a=127.0.0.1:" + freePort() + ",b=127.0.0.1:" + freePort() + ",w=127.0.0.1:" + freePort();
-        Cli init = cli("a", "cluster", "init");
-        assertThat(init.code()).as(init.err()).isZero();
-        a = Node.start(bootstrap("a"), false);
-        open.add(a);
-        assertThat(cli("b", "cluster", "join", "--token", InitOutput.tokenFor(init.out(), "b")).code()).isZero();
-        assertThat(cli("w", "cluster", "join", "--witness", "--token", InitOutput.tokenFor(init.out(), "w")).code())
-                .isZero();
-        NodeBootstrap wb = bootstrap("w");
-        ClusterNode witness = ClusterDuties.startMember(wb, ClusterIdentity.load(wb.site(), ClusterIdentity.vault(wb.site())));
-        open.add(witness);
-        b = Node.start(bootstrap("b"), false);
-        open.add(b);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !a.store().current().admin().users().isEmpty()
-                && !b.store().current().admin().users().isEmpty());
+        pair = LocalPair.start(dir);
+        open.add(pair);
+        a = pair.a();
+        b = pair.b();
         logIn();
         root = TestPki.root("Duet Pair Test Root");
         inter = root.intermediate("Duet Pair Test Intermediate");
@@ -179,7 +156,7 @@ class CertificateProposalPairTest {
                 .containsExactly(site.certificate(), inter.ca().certificate()));
 
         Issued renewed = inter.leaf(HOST);
-        Cli imported = importDocument(withCertificate(a.store().current(), new TlsCertificate("site",
+        LocalPair.Cli imported = importDocument(withCertificate(a.store().current(), new TlsCertificate("site",
                 Issued.pem(inter.ca(), renewed), Issued.clearKey(renewed.key()))));
         assertThat(imported.code()).as(imported.out() + imported.err()).isZero();
         awaitSealedLeafFirst(renewed);
@@ -207,7 +184,7 @@ class CertificateProposalPairTest {
         assertThat(errors(refused.get("violations"))).contains(id + " " + path);
         assertUnchanged(before);
 
-        Cli imported = importDocument(proposed);
+        LocalPair.Cli imported = importDocument(proposed);
         assertThat(imported.code()).as(imported.out() + imported.err()).isEqualTo(ExitCodes.INVALID_DOCUMENT);
         assertThat(imported.out()).contains(id + " " + path + ": ").contains("invalid, nothing imported");
         assertUnchanged(before);
@@ -299,53 +276,10 @@ class CertificateProposalPairTest {
 
     // ---- the CLI of node a
 
-    private Cli importDocument(DuetConfig doc) throws Exception {
+    private LocalPair.Cli importDocument(DuetConfig doc) throws Exception {
         Path file = Files.createTempFile(dir, "import-", ".json");
         Files.writeString(file, ConfigCodec.encode(doc, ConfigCodec.Format.JSON));
-        return cli("a", "config", "import", file.toString());
-    }
-
-    private Cli cli(String id, String... args) throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine c = Main.commandLine(env(id), dir.resolve("absent.properties"));
-        c.setOut(new PrintWriter(out, true));
-        c.setErr(new PrintWriter(err, true));
-        int code = c.execute(args);
-        return new Cli(code, out.toString(), err.toString());
-    }
-
-    record Cli(int code, String out, String err) {
-    }
-
-    private NodeBootstrap bootstrap(String id) throws Exception {
-        return BootstrapReader.read(null, dir.resolve("absent.properties"), env(id));
-    }
-
-    private Map<String, String> env(String id) throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DUET_NODE_ID", id,
-                "DUET_DATA_DIR", dir.resolve(id).toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_IO_THREADS", "1",
-                "DUET_CLUSTER_MEMBERS", members,
-                "DUET_ADMIN_PORT", "0"));
-        String join = joinPorts.get(id);
-        if (join == null) {
-            join = String.valueOf(freePort());
-            joinPorts.put(id, join);
-        }
-        env.put("DUET_CLUSTER_JOIN_PORT", join);
-        return env;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return pair.cli("a", "config", "import", file.toString());
     }
 
     /** The chain node {@code n}'s https listener {@code site} serves for the test host, as the client receives it. */

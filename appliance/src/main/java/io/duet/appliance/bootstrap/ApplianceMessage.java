@@ -74,7 +74,13 @@ public enum ApplianceMessage {
             + "hashes, sealed keys) can be read by its group or others: `config.file`, its `.orig` and "
             + "`.before-restore-*` copies, the cluster's `last-applied.bin` and `raft/` directory, "
             + "`admin-password`, the backups; says the `chmod` to run (Duet writes them 0600, the Raft directory "
-            + "0700; it does not change modes it did not set)");
+            + "0700; it does not change modes it did not set)"),
+    RATE_SHARE_FALLBACK("DUET-NODE-0041", "(log, warning) rate limits: another proxy serves but has not reported its "
+            + "admissions for 1 s (partition, overload, its process stopped): this node enforces its share of every "
+            + "limit (the limit divided by the proxies serving) until it reports again; also: one period's exchange "
+            + "failed"),
+    RATE_SHARE_RESTORED("DUET-NODE-0042", "(log) rate limits: every proxy that serves reports again, the limits are "
+            + "enforced together");
 
     private final String id;
     private final String meaning;

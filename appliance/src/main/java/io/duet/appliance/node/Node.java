@@ -74,6 +74,8 @@ public final class Node implements AutoCloseable {
     private final JoinService join;
     /** Heartbeats and the VIP agent of a cluster member; null standalone. */
     private volatile ClusterDuties duties;
+    /** The pair's shared rate limits (cluster mode only). */
+    private volatile io.duet.appliance.pair.RateShare rateShare;
     private final Object applyLock = new Object();
     static final String DATA_DIR_IN_USE = ApplianceMessage.DATA_DIR_IN_USE.id();
     private DataDirLock lock;
@@ -229,6 +231,7 @@ public final class Node implements AutoCloseable {
                     dataPlane.undrain(address);
                 }
             }, registry);
+            node.rateShare = wiring.startRateShare(b, dataPlane.rateLimits());
         }
         store.subscribe(node::onCommit);
         node.catchUp();
@@ -241,6 +244,11 @@ public final class Node implements AutoCloseable {
     /** The bound address of a listener of the document in force (its real port when the document said 0). */
     public InetSocketAddress listenerAddress(String listenerName) {
         return dataPlane.address(listenerName);
+    }
+
+    /** The node's rate limits: their state, counts and this node's share of each (shared by the pair). */
+    public io.duet.proxy.ratelimit.RateLimits rateLimits() {
+        return dataPlane.rateLimits();
     }
 
     /** The admin listener's bound address. */
@@ -284,6 +292,9 @@ public final class Node implements AutoCloseable {
             log.info("stopping node {}", bootstrap.nodeId());
             if (duties != null) {
                 stop("cluster duties (heartbeats, VIPs)", duties);
+            }
+            if (rateShare != null) {
+                stop("rate limits' exchange", rateShare);
             }
             if (join != null) {
                 stop("join endpoint", join);

@@ -84,4 +84,9 @@ public record ClusterWiring(ClusterNode member, ClusterConfigStore store, JoinSe
         }
         return duties;
     }
+
+    /** Shares the node's rate limits with the other proxies (see {@link RateShare}). */
+    public RateShare startRateShare(NodeBootstrap b, io.duet.proxy.ratelimit.RateLimits limits) {
+        return RateShare.start(member, b.nodeId(), limits, store::current);
+    }
 }
