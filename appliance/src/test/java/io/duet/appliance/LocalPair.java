@@ -94,16 +94,8 @@ final class LocalPair implements AutoCloseable {
     }
 
     private Map<String, String> env(String id) throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DUET_NODE_ID", id,
-                "DUET_DATA_DIR", dir.resolve(id).toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_IO_THREADS", "1",
-                "DUET_CLUSTER_MEMBERS", members,
-                "DUET_ADMIN_PORT", "0"));
+        Map<String, String> env = LoopbackNodes.env(id, dir.resolve(id), 1);
+        env.put("DUET_CLUSTER_MEMBERS", members);
         String join = joinPorts.get(id);
         if (join == null) {
             join = String.valueOf(freePort());

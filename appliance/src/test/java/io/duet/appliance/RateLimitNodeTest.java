@@ -3,7 +3,6 @@ package io.duet.appliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.duet.admin.auth.Passwords;
-import io.duet.appliance.bootstrap.BootstrapReader;
 import io.duet.appliance.node.Node;
 import io.duet.config.Admin;
 import io.duet.config.AdminUser;
@@ -29,9 +28,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,17 +49,7 @@ class RateLimitNodeTest {
     @BeforeEach
     void start() throws Exception {
         b1 = StubBackend.start("b1");
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DUET_NODE_ID", "limit-node",
-                "DUET_DATA_DIR", dataDir.toString(),
-                "DUET_PROXY_ADDRESS", "127.0.0.1",
-                "DUET_PROXY_PORT", "0",
-                "DUET_PROXY_TLS_PORT", "0",
-                "DUET_MANAGEMENT_PORT", "0",
-                "DUET_ADMIN_ADDRESS", "127.0.0.1",
-                "DUET_ADMIN_PORT", "0",
-                "DUET_IO_THREADS", "1"));
-        node = Node.start(BootstrapReader.read(null, dataDir.resolve("absent.properties"), env), false);
+        node = LoopbackNodes.start(LoopbackNodes.env("limit-node", dataDir, 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> !node.store().current().admin().users().isEmpty());
         commit(2);
         X509Certificate cert = io.duet.tls.CertificateImport.readCertificates(
