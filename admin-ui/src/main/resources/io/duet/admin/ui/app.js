@@ -20,6 +20,7 @@ import { poolsPage } from './pages/pools.js';
 import { routesPage } from './pages/routes.js';
 import { usersPage } from './pages/users.js';
 import { vipsPage } from './pages/vips.js';
+import { trafficPage } from './pages/traffic.js';
 
 const main = document.getElementById('main');
 
@@ -27,6 +28,7 @@ const pages = { dashboard: dashboardPage, pools: poolsPage, routes: routesPage, 
   history: historyPage, users: usersPage, audit: auditPage };
 pages.listeners = listenersPage;
 pages['live-log'] = liveLogPage;
+pages.traffic = trafficPage;
 
 async function render() {
   const mine = beginRender();
